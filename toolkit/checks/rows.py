@@ -1,0 +1,120 @@
+"""Row rules: how the values of one record must agree with each other."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .. import schema
+from ..findings import ERROR, INFO, WARNING, finding
+
+DECISION_NUMBER = re.compile(r"^\d+\s*/\s*(QĐ|QD)(-[0-9A-ZĐa-zđ.]+)+$")
+
+
+def _where(data, record, key):
+    cell = record.cells.get(key)
+    return dict(sheet=data.sheet, cell=cell.ref if cell else "", row=record.row, column=key,
+                value=cell.raw if cell else None)
+
+
+def check_needs(wb, ctx):
+    data = wb.tables.get("needs")
+    if data is None:
+        return
+    s = ctx.settings
+    for r in data.records:
+        if "ten_en" in data.columns and not r.get("ten_en") and r.get("ten_vi"):
+            yield finding("title-en-missing", WARNING, **_where(data, r, "ten_en"))
+        months = r.get("thoi_gian_thang")
+        if r.get("hinh_thuc") == schema.NON_PROJECT and months is not None and months > s.non_project_months:
+            yield finding("non-project-too-long", WARNING, **_where(data, r, "thoi_gian_thang"),
+                          limit=s.non_project_months)
+        total, requested = r.get("tong_kinh_phi_usd"), r.get("de_nghi_tai_tro_usd")
+        if total is None or requested is None or total <= 0:
+            continue
+        if requested > total:
+            yield finding("requested-over-total", ERROR, **_where(data, r, "de_nghi_tai_tro_usd"),
+                          total=f"{total:,.2f}")
+        elif "von_doi_ung_usd" in data.columns:
+            counterpart = r.get("von_doi_ung_usd") or 0
+            gap = abs(requested + counterpart - total)
+            if gap > total * _d(s.budget_tolerance):
+                yield finding("budget-sum-mismatch", WARNING, **_where(data, r, "von_doi_ung_usd"),
+                              total=f"{total:,.2f}", sum=f"{requested + counterpart:,.2f}",
+                              tolerance=f"{s.budget_tolerance:.0%}")
+
+
+def check_register(wb, ctx):
+    data = wb.tables.get("register")
+    if data is None:
+        return
+    s = ctx.settings
+    period_end = ctx.period.end if ctx.period else None
+    for r in data.records:
+        decision = r.get("so_qd")
+        if decision and not DECISION_NUMBER.match(decision):
+            yield finding("decision-number-format", WARNING, **_where(data, r, "so_qd"))
+        dossier, approved_on = r.get("ngay_nhan_hs"), r.get("ngay_qd")
+        if dossier and approved_on:
+            if approved_on < dossier:
+                yield finding("approval-before-dossier", ERROR, **_where(data, r, "ngay_qd"),
+                              dossier=f"{dossier:%d/%m/%Y}")
+            elif (approved_on - dossier).days > s.approval_days:
+                yield finding("approval-slow", WARNING, **_where(data, r, "ngay_qd"),
+                              days=(approved_on - dossier).days, limit=s.approval_days)
+        start, end = r.get("ngay_bat_dau"), r.get("ngay_ket_thuc")
+        if start and end and end < start:
+            yield finding("end-before-start", ERROR, **_where(data, r, "ngay_ket_thuc"), start=f"{start:%d/%m/%Y}")
+        yield from _certificate(data, r, end, period_end, s)
+        yield from _amounts(data, r, s)
+        if (period_end and r.get("trang_thai") == schema.APPROVED and approved_on
+                and approved_on < _months_before(period_end, s.stale_approval_months)
+                and not r.get("giai_ngan_luy_ke_usd") and not r.get("giai_ngan_ky_usd")):
+            yield finding("approval-stale", WARNING, **_where(data, r, "trang_thai"),
+                          approved=f"{approved_on:%d/%m/%Y}", months=s.stale_approval_months)
+
+
+def _certificate(data, r, end, period_end, s):
+    expiry = r.get("het_han_gdk")
+    if not expiry:
+        return
+    if end and expiry < end:
+        yield finding("certificate-expires-before-end", WARNING, **_where(data, r, "het_han_gdk"),
+                      end=f"{end:%d/%m/%Y}")
+    elif period_end and expiry <= period_end + timedelta(days=s.certificate_warning_days):
+        yield finding("certificate-expiring", WARNING, **_where(data, r, "het_han_gdk"),
+                      period_end=f"{period_end:%d/%m/%Y}", days=s.certificate_warning_days)
+
+
+def _amounts(data, r, s):
+    usd, original, currency = r.get("gia_tri_usd"), r.get("gia_tri_nguyen_te"), r.get("tien_te")
+    if usd and original and currency:
+        rate = s.usd_rates.get(currency)
+        if rate is None:
+            yield finding("no-reference-rate", INFO, **_where(data, r, "tien_te"))
+        else:
+            expected = original * _d(rate)
+            if abs(usd - expected) > expected * _d(s.rate_tolerance):
+                yield finding("usd-rate-mismatch", WARNING, **_where(data, r, "gia_tri_usd"),
+                              expected=f"{expected:,.2f}", rate=f"{rate:g}", currency=currency,
+                              tolerance=f"{s.rate_tolerance:.0%}")
+    period_paid, to_date = r.get("giai_ngan_ky_usd"), r.get("giai_ngan_luy_ke_usd")
+    if period_paid is not None and to_date is not None and to_date < period_paid:
+        yield finding("disbursed-below-period", ERROR, **_where(data, r, "giai_ngan_luy_ke_usd"),
+                      period_amount=f"{period_paid:,.2f}")
+    if to_date and usd and to_date > usd * (1 + _d(s.disbursed_tolerance)):
+        yield finding("disbursed-over-amount", WARNING, **_where(data, r, "giai_ngan_luy_ke_usd"),
+                      amount=f"{usd:,.2f}", tolerance=f"{1 + s.disbursed_tolerance:.0%}")
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
+
+
+def _d(x: float) -> Decimal:
+    """A float setting as Decimal, to compare with amounts read exactly."""
+    return Decimal(str(x))

@@ -1,0 +1,135 @@
+"""The finding and the per-file report: the product, rendered many ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import messages
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+SEVERITY_VI = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Thông tin"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a person should look at, pointing to a sheet and cell where there is one."""
+
+    rule: str
+    severity: str
+    sheet: str = ""
+    cell: str = ""
+    row: int | None = None
+    column: str = ""  # the column key (or Info field key)
+    value: Any = None
+    params: tuple[tuple[str, Any], ...] = ()
+    suggestion: str = ""
+
+    @property
+    def message_vi(self) -> str:
+        return messages.render(self.rule, "vi", self._context())
+
+    @property
+    def message_en(self) -> str:
+        return messages.render(self.rule, "en", self._context())
+
+    def _context(self) -> dict[str, Any]:
+        return {"value": display(self.value), "sheet": self.sheet, "cell": self.cell, **dict(self.params)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "value": display(self.value),
+            "message_vi": self.message_vi,
+            "message_en": self.message_en,
+            "suggestion": self.suggestion,
+        }
+
+    def to_row(self) -> list[Any]:
+        """The row written to a Findings sheet."""
+        return [SEVERITY_VI[self.severity], self.rule, self.sheet, self.cell, self.column,
+                display(self.value), self.message_vi, self.message_en, self.suggestion]
+
+
+FINDING_HEADERS = (
+    ("Mức độ", "Severity"), ("Mã quy tắc", "Rule"), ("Trang tính", "Sheet"), ("Ô", "Cell"),
+    ("Cột", "Column"), ("Giá trị", "Value"), ("Nội dung", "Message (VI)"), ("Message", "Message (EN)"),
+    ("Gợi ý", "Suggestion"),
+)
+
+
+def finding(rule: str, severity: str, *, suggestion: str = "", **where_and_params: Any) -> Finding:
+    """Build a Finding; keyword arguments that are not location fields become message params."""
+    location = {k: where_and_params.pop(k) for k in ("sheet", "cell", "row", "column", "value")
+                if k in where_and_params}
+    return Finding(rule, severity, params=tuple(sorted(where_and_params.items())),
+                   suggestion=suggestion, **location)
+
+
+def display(value: Any) -> Any:
+    """A JSON-friendly form of a value as found."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(eq=False)
+class Refusal(Exception):
+    """A file that could not be read as a workbook at all."""
+
+    path: str
+    reason: str  # a rule code of messages.py, e.g. "file-password-protected"
+    detail: str = ""
+
+    @property
+    def message_vi(self) -> str:
+        return messages.render(self.reason, "vi", {"file": self.path, "detail": self.detail})
+
+    @property
+    def message_en(self) -> str:
+        return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "refused": True, "reason": self.reason,
+                "message_vi": self.message_vi, "message_en": self.message_en}
+
+    def __str__(self) -> str:
+        return f"{self.message_vi} / {self.message_en}"
+
+
+@dataclass
+class Report:
+    """Everything found in one workbook, in a stable order."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    province: str | None = None
+    period: str | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "valid": self.valid, "province": self.province, "period": self.period,
+                "findings": [f.to_dict() for f in self.findings]}
+
+    def flatten(self) -> list[tuple[str, str, str]]:
+        """(rule, sheet, cell) triples, handy for comparisons."""
+        return [(f.rule, f.sheet, f.cell) for f in self.findings]

@@ -1,0 +1,129 @@
+"""Every message a person sees, keyed by rule code: Vietnamese first, English beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # files that cannot be read at all
+    "file-not-found": ("Không tìm thấy tệp {file}.", "File {file} was not found."),
+    "file-empty": ("Tệp {file} rỗng (0 byte); hãy gửi lại tệp Excel đầy đủ.",
+                   "File {file} is empty (0 bytes); please send the full Excel file again."),
+    "file-too-large": ("Tệp {file} quá lớn ({detail}); mẫu chuẩn chỉ cần vài MB — hãy xóa trang tính thừa rồi gửi lại.",
+                       "File {file} is too large ({detail}); the standard workbook needs a few MB — remove extra sheets and send it again."),
+    "file-not-workbook": ("Tệp {file} không phải là tệp Excel (.xlsx/.xlsm); hãy mở bằng Excel và lưu lại dạng .xlsx.",
+                          "File {file} is not an Excel workbook (.xlsx/.xlsm); open it in Excel and save it as .xlsx."),
+    "file-damaged": ("Tệp {file} bị hỏng hoặc không đầy đủ (có thể tải về chưa xong); hãy gửi lại bản gốc.",
+                     "File {file} is damaged or truncated (perhaps an incomplete download); please send the original again."),
+    "file-password-protected": ("Tệp {file} có mật khẩu nên không đọc được; hãy bỏ mật khẩu (File › Info › Protect Workbook) rồi gửi lại.",
+                                "File {file} is password-protected and cannot be read; remove the password (File › Info › Protect Workbook) and send it again."),
+    "file-unreadable": ("Không đọc được tệp {file} ({detail}).", "File {file} could not be read ({detail})."),
+    # structure and reading
+    "legacy-format": ("Tệp ở định dạng cũ/khác ({format}); hãy lưu lại dạng .xlsx theo mẫu chuẩn.",
+                      "The file is in an old or other format ({format}); save it as .xlsx from the standard template."),
+    "missing-sheet": ("Thiếu trang tính \"{expected}\".", "The \"{expected_en}\" sheet ({expected}) is missing."),
+    "no-table": ("Không có trang \"{needs}\" hoặc \"{register}\"; cần ít nhất một bảng.",
+                 "Neither the funding-needs nor the projects sheet is present; at least one is required."),
+    "empty-table": ("Bảng \"{table}\" chưa có dòng dữ liệu nào.", "The {table_en} has no data rows."),
+    "extra-sheet": ("Trang tính \"{value}\" không thuộc mẫu chuẩn nên không được đọc.",
+                    "Sheet \"{value}\" is not part of the standard and is not read."),
+    "duplicate-sheet": ("Có hai trang tính cùng là \"{expected}\"; chỉ trang đầu tiên được đọc.",
+                        "Two sheets are both \"{expected}\"; only the first one is read."),
+    "sheet-name-loose": ("Trang tính \"{value}\" được hiểu là \"{expected}\".",
+                         "Sheet \"{value}\" was taken to be \"{expected}\"."),
+    "header-loose-match": ("Tiêu đề cột \"{value}\" được hiểu là \"{expected}\".",
+                           "Column header \"{value}\" was taken to be \"{expected}\"."),
+    "unknown-column": ("Cột \"{value}\" không có trong mẫu chuẩn nên không được đọc.",
+                       "Column \"{value}\" is not in the standard and is not read."),
+    "duplicate-column": ("Cột \"{value}\" bị lặp; chỉ cột đầu tiên được đọc.",
+                         "Column \"{value}\" appears twice; only the first is read."),
+    "missing-column": ("Thiếu cột \"{expected}\".", "Column \"{expected_en}\" ({expected}) is missing."),
+    "legacy-encoding": ("Chữ gõ bằng phông cũ {encoding} đã được chuyển sang Unicode; hãy kiểm tra và gõ lại bằng Unicode.",
+                        "Text typed in the legacy {encoding} font was converted to Unicode; please check it and retype it in Unicode."),
+    # values
+    "placeholder-value": ("\"{value}\" không phải là giá trị; để trống nếu không có, hoặc điền giá trị thật.",
+                          "\"{value}\" is not a value; leave the cell empty if there is none, or enter the real value."),
+    "invalid-number": ("\"{value}\" không phải là số.", "\"{value}\" is not a number."),
+    "ambiguous-number": ("Số \"{value}\" không rõ nghĩa: là {as_thousands} hay số thập phân {whole},{frac}? Hãy nhập số không có dấu phân cách hàng nghìn, ví dụ {as_thousands}.",
+                         "Number \"{value}\" is ambiguous: {as_thousands}, or the decimal {whole}.{frac}? Type it without thousands separators, e.g. {as_thousands}."),
+    "invalid-integer": ("\"{value}\" phải là số nguyên.", "\"{value}\" must be a whole number."),
+    "invalid-date": ("\"{value}\" không phải là ngày hợp lệ; nhập theo dạng dd/mm/yyyy.",
+                     "\"{value}\" is not a valid date; use dd/mm/yyyy."),
+    "phone-as-number": ("Số điện thoại được lưu dạng số nên mất số 0 đầu; hãy định dạng ô là văn bản (Text).",
+                        "The phone number is stored as a number and lost its leading 0; format the cell as Text."),
+    "invalid-choice": ("\"{value}\" không có trong danh sách: {choices}.", "\"{value}\" is not one of: {choices}."),
+    "invalid-sector": ("Lĩnh vực \"{value}\" không có trong danh mục lĩnh vực.",
+                       "Sector \"{value}\" is not in the sector list."),
+    "invalid-country": ("Không nhận ra quốc gia \"{value}\"; ghi tên nước hoặc mã ISO 2 chữ cái.",
+                        "Country \"{value}\" was not recognised; write the country name or its 2-letter ISO code."),
+    "country-code-na": ("\"NA\" được hiểu là mã nước Namibia; nếu ý là \"không có\", hãy để trống.",
+                        "\"NA\" was read as the country code of Namibia; if you meant \"not available\", leave it empty."),
+    "invalid-currency": ("\"{value}\" không phải là mã tiền tệ ISO 4217 (ví dụ USD, EUR, VND).",
+                         "\"{value}\" is not an ISO 4217 currency code (e.g. USD, EUR, VND)."),
+    # Info block
+    "info-missing": ("Thiếu \"{label}\" trong trang Thông tin.", "\"{label_en}\" is missing from the Info sheet."),
+    "period-invalid": ("Kỳ báo cáo \"{value}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
+                       "Period \"{value}\" is not of the form 2026-H1, 2026-H2 or 2026."),
+    "province-code-invalid": ("Mã tỉnh \"{value}\" không có trong danh mục tỉnh áp dụng cho kỳ {period}.",
+                              "Province code \"{value}\" is not in the province list in force for period {period}."),
+    "province-name-mismatch": ("Tên tỉnh \"{value}\" không khớp với mã tỉnh {code} ({expected}).",
+                               "Province name \"{value}\" does not match province code {code} ({expected})."),
+    "template-version-old": ("Mẫu phiên bản {value} đã cũ (hiện hành: {current}); nên chuyển dữ liệu sang mẫu mới.",
+                             "Template version {value} is out of date (current: {current}); please move to the new template."),
+    # cells
+    "missing-value": ("Ô bắt buộc \"{header}\" đang trống.", "Required cell \"{header_en}\" is empty."),
+    "missing-when-approved": ("\"{header}\" bắt buộc khi tình trạng là \"{status}\".",
+                              "\"{header_en}\" is required once the status is \"{status}\"."),
+    "out-of-range": ("Giá trị {value} nằm ngoài khoảng cho phép ({bounds}).", "Value {value} is out of range ({bounds})."),
+    "invalid-email": ("\"{value}\" không phải là địa chỉ email hợp lệ.", "\"{value}\" is not a valid email address."),
+    "invalid-phone": ("\"{value}\" không giống số điện thoại Việt Nam (0xxx hoặc +84xxx).",
+                      "\"{value}\" does not look like a Vietnamese phone number (0xxx or +84xxx)."),
+    "too-long": ("Dài {length} ký tự, vượt mức tối đa {limit}.", "{length} characters long, over the limit of {limit}."),
+    # tables
+    "duplicate-id": ("Mã \"{value}\" bị trùng với ô {first}.", "ID \"{value}\" duplicates cell {first}."),
+    "id-format": ("Mã \"{value}\" không đúng dạng, ví dụ đúng: {example}.", "ID \"{value}\" is malformed; a correct one: {example}."),
+    "id-province-mismatch": ("Mã \"{value}\" mang mã tỉnh {code}, nhưng tệp là của tỉnh {expected}.",
+                             "ID \"{value}\" carries province code {code}, but the file is from province {expected}."),
+    "linked-proposal-missing": ("Mã đề xuất \"{value}\" không có trong danh mục kêu gọi tài trợ của tỉnh.",
+                                "Proposal ID \"{value}\" is not in the province's funding-needs list."),
+    # rows
+    "title-en-missing": ("Chưa có tên tiếng Anh; nhà tài trợ đọc tiếng Anh.", "The English title is empty; donors read English."),
+    "non-project-too-long": ("Khoản phi dự án kéo dài quá {limit} tháng.", "A non-project aid item lasting over {limit} months."),
+    "requested-over-total": ("Số đề nghị tài trợ lớn hơn tổng kinh phí ({total}).",
+                             "The amount requested exceeds the total budget ({total})."),
+    "budget-sum-mismatch": ("Đề nghị tài trợ + vốn đối ứng = {sum}, lệch quá {tolerance} so với tổng kinh phí {total}.",
+                            "Requested + counterpart = {sum}, off the total budget {total} by over {tolerance}."),
+    "decision-number-format": ("Số quyết định \"{value}\" không theo dạng 1234/QĐ-UBND.",
+                               "Decision number \"{value}\" is not of the form 1234/QĐ-UBND."),
+    "approval-before-dossier": ("Ngày quyết định trước ngày nhận đủ hồ sơ ({dossier}).",
+                                "The approval date is before the complete dossier was received ({dossier})."),
+    "approval-slow": ("Phê duyệt sau {days} ngày kể từ khi nhận đủ hồ sơ (quy định: {limit} ngày).",
+                      "Approved {days} days after the complete dossier (limit: {limit} days)."),
+    "end-before-start": ("Ngày kết thúc trước ngày bắt đầu ({start}).", "The end date is before the start date ({start})."),
+    "certificate-expires-before-end": ("Giấy đăng ký hết hạn trước khi dự án kết thúc ({end}).",
+                                       "The NGO registration certificate expires before the project ends ({end})."),
+    "certificate-expiring": ("Giấy đăng ký hết hạn trong vòng {days} ngày sau cuối kỳ ({period_end}) hoặc đã hết hạn.",
+                             "The NGO registration certificate expires within {days} days of the period's end ({period_end}), or has expired."),
+    "no-reference-rate": ("Chưa có tỷ giá tham chiếu cho {value}; không đối chiếu được giá trị USD.",
+                          "No reference rate for {value}; the USD amount was not cross-checked."),
+    "usd-rate-mismatch": ("Giá trị USD lệch quá {tolerance} so với quy đổi theo tỷ giá tham chiếu ({currency} × {rate} = {expected}).",
+                          "The USD amount is off the reference-rate conversion by over {tolerance} ({currency} × {rate} = {expected})."),
+    "disbursed-below-period": ("Giải ngân lũy kế nhỏ hơn giải ngân trong kỳ ({period_amount}).",
+                               "Disbursed to date is less than disbursed this period ({period_amount})."),
+    "disbursed-over-amount": ("Giải ngân lũy kế vượt {tolerance} giá trị khoản viện trợ ({amount} USD).",
+                              "Disbursed to date exceeds {tolerance} of the aid amount ({amount} USD)."),
+    "approval-stale": ("Đã phê duyệt từ {approved} (hơn {months} tháng) mà chưa giải ngân; quyết định có thể bị thu hồi.",
+                       "Approved on {approved} (over {months} months ago) with nothing disbursed; the approval may be revoked."),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(rule: str, language: str, context: dict[str, Any]) -> str:
+    """The message for a rule code in "vi" or "en", filled from the finding's fields."""
+    vi, en = MESSAGES[rule]
+    template = vi if language == "vi" else en
+    return template.format_map(_Blank({k: "" if v is None else v for k, v in context.items()}))

@@ -1,0 +1,323 @@
+"""Read a provincial workbook into normalised values that remember their cell.
+
+Reading never stops at a bad value: each one becomes a finding and the rest
+is read. A file that cannot be read at all raises `Refusal`.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import legacy, schema
+from .findings import ERROR, INFO, WARNING, Finding, Refusal, finding
+from .periods import BadPeriod, Period
+from .text import cell_ref, clean, column_letter, fold
+from .values import BadValue, is_placeholder, parse_date, parse_integer, parse_number, text_of
+from .vocabulary import match_choice
+
+MAX_FILE_BYTES = 100 * 1024**2
+MAX_UNPACKED_BYTES = 1024**3
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+#: Sheets our own tools add; not reported as extra.
+OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
+    fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", "xlwingsconf"}
+
+
+@dataclass(slots=True)
+class Cell:
+    """A value read from one cell: as found, and as understood."""
+
+    sheet: str
+    ref: str
+    row: int
+    raw: Any
+    value: Any = None
+
+
+@dataclass
+class Record:
+    """One row of a table, keyed by column key."""
+
+    row: int
+    cells: dict[str, Cell]
+
+    def get(self, key: str) -> Any:
+        cell = self.cells.get(key)
+        return None if cell is None else cell.value
+
+
+@dataclass
+class TableData:
+    table: schema.Table
+    sheet: str
+    columns: dict[str, int]  # column key → 0-based column index
+    records: list[Record]
+
+    def ref(self, key: str, row: int) -> str:
+        col = self.columns.get(key)
+        return "" if col is None else f"{column_letter(col)}{row}"
+
+
+@dataclass
+class Workbook:
+    """A provincial submission as read: Info values, tables and reading findings."""
+
+    path: Path
+    info_sheet: str | None = None
+    info: dict[str, Cell] = field(default_factory=dict)
+    tables: dict[str, TableData] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    file_format: str = "xlsx"
+    period: Period | None = None
+
+    def info_value(self, key: str) -> Any:
+        cell = self.info.get(key)
+        return None if cell is None else cell.value
+
+
+# --- opening ------------------------------------------------------------------
+
+def sniff(path: Path) -> str:
+    """The real format of a file (xlsx, xls, xlsb, ods) or a Refusal saying why not."""
+    name = str(path)
+    if not path.exists() or not path.is_file():
+        raise Refusal(name, "file-not-found")
+    size = path.stat().st_size
+    if size == 0:
+        raise Refusal(name, "file-empty")
+    if size > MAX_FILE_BYTES:
+        raise Refusal(name, "file-too-large", f"{size // 1024**2} MB")
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head == OLE_MAGIC:
+        data = path.read_bytes()
+        if ENCRYPTED_MARK in data:
+            raise Refusal(name, "file-password-protected")
+        return "xls"
+    if head[:4] != b"PK\x03\x04":
+        raise Refusal(name, "file-not-workbook")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+            unpacked = sum(i.file_size for i in infos)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Refusal(name, "file-damaged") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Refusal(name, "file-too-large", f"{unpacked // 1024**2} MB")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "content.xml" in names and "mimetype" in names:
+        return "ods"
+    raise Refusal(name, "file-not-workbook")
+
+
+def _open(path: Path):
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PasswordError:
+        raise Refusal(str(path), "file-password-protected") from None
+    except Exception as exc:  # calamine reports damage with many exception types
+        raise Refusal(str(path), "file-damaged", type(exc).__name__) from None
+
+
+# --- the workbook -------------------------------------------------------------
+
+def read_workbook(path: str | os.PathLike) -> Workbook:
+    """Read a submission; raise `Refusal` if it is not a readable workbook."""
+    path = Path(path)
+    fmt = sniff(path)
+    book = _open(path)
+    wb = Workbook(path=path, file_format=fmt)
+    if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        wb.findings.append(finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))
+    fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
+    sheets = _match_sheets(wb, book.sheet_names)
+
+    def rows_of(sheet_name: str) -> list[list[Any]]:
+        try:
+            return book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise Refusal(str(path), "file-damaged", f"{sheet_name}: {type(exc).__name__}") from None
+
+    if schema.INFO.key in sheets:
+        wb.info_sheet = sheets[schema.INFO.key]
+        _read_info(wb, rows_of(wb.info_sheet), fonts.get(wb.info_sheet, {}))
+    for table in schema.TABLES:
+        if table.key in sheets:
+            name = sheets[table.key]
+            wb.tables[table.key] = _read_table(wb, table, name, rows_of(name), fonts.get(name, {}))
+    return wb
+
+
+def _match_sheets(wb: Workbook, names: list[str]) -> dict[str, str]:
+    """Standard sheet key → actual sheet name, reporting loose and extra names."""
+    wanted = {fold(s.vi): s for s in schema.STANDARD_SHEETS} | {fold(s.en): s for s in schema.STANDARD_SHEETS}
+    found: dict[str, str] = {}
+    for name in names:
+        sheet = wanted.get(fold(name))
+        if sheet is None:
+            if fold(name) not in OWN_SHEETS:
+                wb.findings.append(finding("extra-sheet", INFO, sheet=name, value=name))
+            continue
+        if sheet.key in found:
+            wb.findings.append(finding("duplicate-sheet", ERROR, sheet=name, value=name, expected=sheet.vi))
+            continue
+        found[sheet.key] = name
+        if clean(name) != sheet.vi:
+            wb.findings.append(finding("sheet-name-loose", INFO, sheet=name, value=name, expected=sheet.vi))
+    return found
+
+
+def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: list[Finding]) -> str:
+    text = clean(text_of(raw))
+    encoding = font_encoding or legacy.detect_encoding(text)
+    if encoding and text:
+        converted = clean(legacy.to_unicode(text, encoding))
+        if converted != text:
+            findings.append(finding("legacy-encoding", WARNING, sheet=sheet, cell=ref, value=text,
+                                    suggestion=converted, encoding=encoding.upper()))
+            return converted
+    return text
+
+
+def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int], str]) -> None:
+    labels = {}
+    for c in schema.INFO_FIELDS:
+        labels.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
+    for r, row in enumerate(rows):
+        label = clean(text_of(row[0])) if row and row[0] != "" else ""
+        if not label:
+            continue
+        field_ = labels.get(fold(label))
+        if field_ is None or field_.key in wb.info:
+            continue
+        raw = row[1] if len(row) > 1 else ""
+        cell = Cell(wb.info_sheet, cell_ref(r, 1), r + 1, raw)
+        cell.value = _convert(field_, cell, fonts.get((r, 1)), wb.findings)
+        wb.info[field_.key] = cell
+    period = wb.info_value("ky_bao_cao")
+    if period:
+        try:
+            wb.period = Period.parse(period)
+        except BadPeriod:
+            pass
+
+
+def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[Any]],
+                fonts: dict[tuple[int, int], str]) -> TableData:
+    header_index = table.header_row - 1
+    header = rows[header_index] if len(rows) > header_index else []
+    columns = _map_header(wb, table, sheet, header)
+    records = []
+    for r in range(header_index + 1, len(rows)):
+        row = rows[r]
+        if all(v == "" or v is None for v in row):
+            continue
+        cells = {}
+        for key, col in columns.items():
+            raw = row[col] if col < len(row) else ""
+            cell = Cell(sheet, cell_ref(r, col), r + 1, raw)
+            cell.value = _convert(table.column(key), cell, fonts.get((r, col)), wb.findings)
+            cells[key] = cell
+        records.append(Record(r + 1, cells))
+    return TableData(table, sheet, columns, records)
+
+
+def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]) -> dict[str, int]:
+    """Column key → index, reporting loose matches, unknown and missing columns."""
+    from .vocabulary import did_you_mean
+
+    exact = {clean(c.vi): c for c in table.columns}
+    loose = {}
+    for c in table.columns:
+        loose.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
+    columns: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        text = clean(text_of(raw)) if raw not in ("", None) else ""
+        if not text:
+            continue
+        ref = cell_ref(table.header_row - 1, i)
+        column = exact.get(text)
+        if column is None:
+            column = loose.get(fold(text))
+            if column is not None and column.key not in columns:
+                wb.findings.append(finding("header-loose-match", INFO, sheet=sheet, cell=ref, column=column.key,
+                                           value=text, expected=column.vi))
+        if column is None:
+            hint = did_you_mean(text, [c.vi for c in table.columns if c.key not in columns])
+            wb.findings.append(finding("unknown-column", WARNING, sheet=sheet, cell=ref, value=text,
+                                       suggestion=hint))
+        elif column.key in columns:
+            wb.findings.append(finding("duplicate-column", ERROR, sheet=sheet, cell=ref, column=column.key,
+                                       value=text))
+        else:
+            columns[column.key] = i
+    for c in table.columns:
+        if c.key not in columns:
+            wb.findings.append(finding("missing-column", ERROR if c.required else WARNING, sheet=sheet,
+                                       column=c.key, expected=c.vi, expected_en=c.en))
+    return columns
+
+
+def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findings: list[Finding]) -> Any:
+    """The cell's value as its column's type, or None with a finding explaining why."""
+    raw = cell.raw
+    if raw is None or raw == "":
+        return None
+    where = dict(sheet=cell.sheet, cell=cell.ref, row=cell.row, column=column.key, value=raw)
+    if isinstance(raw, str):
+        text = _text(raw, cell.sheet, cell.ref, font_encoding, findings)
+        if not text:
+            return None
+        if is_placeholder(text) and not (column.type == schema.COUNTRY and text == "NA"):
+            if column.required or column.numeric or column.type == schema.DATE:
+                findings.append(finding("placeholder-value", ERROR, **where))
+            else:
+                findings.append(finding("placeholder-value", WARNING, **where))
+            return None
+        raw = text
+    try:
+        return _typed(column, raw, where, findings)
+    except BadValue as bad:
+        findings.append(finding(bad.rule, ERROR, suggestion=bad.suggestion, **where, **bad.params))
+        return None
+
+
+def _typed(column: schema.Column, raw: Any, where: dict, findings: list[Finding]) -> Any:
+    kind = column.type
+    if kind in (schema.TEXT, schema.EMAIL):
+        return text_of(raw)
+    if kind == schema.PHONE:
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            findings.append(finding("phone-as-number", WARNING, suggestion="0" + text_of(raw), **where))
+            return "0" + text_of(raw)
+        return text_of(raw)
+    if kind == schema.INTEGER:
+        return parse_integer(raw)
+    if kind == schema.DECIMAL:
+        return parse_number(raw)
+    if kind == schema.DATE:
+        return parse_date(raw)
+    return match_choice(column, text_of(raw), where, findings)
+
+
+def as_float(value: Decimal | int | None) -> float | None:
+    """A read number as float (for sums and ratios), None stays None."""
+    return None if value is None else float(value)
+
+
+def info_date(wb: Workbook) -> date | None:
+    """The period's end date, which decides which province list applies."""
+    return wb.period.end if wb.period else None

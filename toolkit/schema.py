@@ -1,0 +1,349 @@
+"""The provincial workbook standard (shared/STANDARD.md, version 1.0) as plain data.
+
+Every other module reads sheets, headers, vocabularies and formats from here;
+nothing else in the code repeats a header or a vocabulary.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+TEMPLATE_VERSION = "1.0"
+
+# Column types understood by the reader.
+TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
+    "text", "integer", "decimal", "date", "email", "phone", "enum", "sector", "country", "currency",
+)
+
+USD_FORMAT = "#,##0.00"
+VND_FORMAT = "#,##0"
+DATE_FORMAT = "dd/mm/yyyy"
+INTEGER_FORMAT = "0"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the standard workbook: Vietnamese name first, English alias."""
+
+    key: str
+    vi: str
+    en: str
+
+
+INSTRUCTIONS = Sheet("instructions", "Hướng dẫn", "Instructions")
+INFO = Sheet("info", "Thông tin", "Info")
+NEEDS_SHEET = Sheet("needs", "Nhu cầu tài trợ", "Funding needs")
+REGISTER_SHEET = Sheet("register", "Dự án PCPNN", "Projects")
+LISTS = Sheet("lists", "Danh mục", "Lists")
+FINDINGS = Sheet("findings", "Phát hiện", "Findings")
+STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table (or one field of the Info block)."""
+
+    key: str
+    vi: str
+    en: str
+    type: str = TEXT
+    required: bool = False
+    vocabulary: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    max_length: int | None = None
+    id_kind: str | None = None  # "N" (proposal) or "V" (aid) identifiers
+    required_once_approved: bool = False
+    width: int = 18
+    hint_vi: str = ""
+    hint_en: str = ""
+
+    @property
+    def number_format(self) -> str | None:
+        if self.type == DATE:
+            return DATE_FORMAT
+        if self.type == INTEGER:
+            return INTEGER_FORMAT
+        if self.type == DECIMAL:
+            return VND_FORMAT if self.key.endswith("_vnd") else USD_FORMAT
+        return None
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in (INTEGER, DECIMAL)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table: one sheet, header in row 1, one record per row below it."""
+
+    key: str
+    name_vi: str
+    name_en: str
+    sheet: Sheet
+    columns: tuple[Column, ...]
+    id_key: str
+    id_kind: str
+    header_row: int = 1
+
+    def column(self, key: str) -> Column:
+        return self._by_key()[key]
+
+    @cache
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+
+# --- vocabularies -----------------------------------------------------------
+
+AID_FORMS = ("Chương trình", "Dự án", "Phi dự án")
+AID_FORMS_EN = ("Programme", "Project", "Non-project")
+NON_PROJECT = "Phi dự án"
+PRIORITIES = ("1", "2", "3")
+NEEDS_STATUSES = ("Mới đề xuất", "Đang vận động", "Đã có nhà tài trợ", "Đã phê duyệt", "Dừng")
+NEEDS_STATUSES_EN = ("New proposal", "Seeking donors", "Donor found", "Approved", "Stopped")
+REGISTER_STATUSES = (
+    "Chờ phê duyệt", "Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc", "Bị thu hồi",
+)
+REGISTER_STATUSES_EN = ("Awaiting approval", "Approved", "In progress", "Suspended", "Completed", "Revoked")
+APPROVED = "Đã phê duyệt"
+APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc")
+
+#: English equivalents accepted for each Vietnamese vocabulary word.
+VOCABULARY_EN = dict(
+    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN)
+)
+
+
+# --- the Info block -----------------------------------------------------------
+
+INFO_FIELDS = (
+    Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True,
+           hint_vi="Mã tỉnh 2 chữ số (danh mục 34 tỉnh, thành phố)", hint_en="2-digit province code"),
+    Column("ten_tinh", "Tên tỉnh", "Province name", TEXT,
+           hint_vi="Tên tỉnh, thành phố", hint_en="Province name"),
+    Column("ky_bao_cao", "Kỳ báo cáo", "Period", TEXT, required=True,
+           hint_vi="2026-H1 (6 tháng đầu năm), 2026-H2 hoặc 2026 (cả năm)", hint_en="2026-H1, 2026-H2 or 2026"),
+    Column("don_vi", "Đơn vị", "Organisation", TEXT, required=True,
+           hint_vi="Tên đơn vị báo cáo", hint_en="Reporting organisation"),
+    Column("nguoi_lap", "Người lập", "Prepared by", TEXT, required=True,
+           hint_vi="Họ tên người lập biểu", hint_en="Name of the person who prepared it"),
+    Column("email", "Email", "Email", EMAIL, required=True,
+           hint_vi="Email nhận thông báo", hint_en="Email for notifications"),
+    Column("dien_thoai", "Điện thoại", "Phone", PHONE,
+           hint_vi="Số điện thoại (không bắt buộc)", hint_en="Phone (optional)"),
+    Column("ngay_lap", "Ngày lập", "Date prepared", DATE, required=True,
+           hint_vi="Ngày lập biểu, dd/mm/yyyy", hint_en="Date prepared, dd/mm/yyyy"),
+    Column("phien_ban_mau", "Phiên bản mẫu", "Template version", TEXT,
+           hint_vi="Do mẫu tự ghi, không sửa", hint_en="Written by the template; do not edit"),
+)
+INFO_BY_KEY = {c.key: c for c in INFO_FIELDS}
+
+
+# --- NEEDS --------------------------------------------------------------------
+
+NEEDS = Table(
+    key="needs",
+    name_vi="Danh mục kêu gọi tài trợ",
+    name_en="Funding-needs list",
+    sheet=NEEDS_SHEET,
+    id_key="ma_de_xuat",
+    id_kind="N",
+    columns=(
+        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
+        Column("ma_de_xuat", "Mã đề xuất", "Proposal ID", TEXT, required=True, id_kind="N", width=16,
+               hint_vi="Dạng {Mã tỉnh}-N{Năm}-{số}, ví dụ 92-N2026-001; không trùng",
+               hint_en="{Province}-N{Year}-{nnn}, e.g. 92-N2026-001; unique"),
+        Column("ten_vi", "Tên dự án (tiếng Việt)", "Title (Vietnamese)", TEXT, required=True, max_length=300,
+               width=40, hint_vi="Tối đa 300 ký tự", hint_en="At most 300 characters"),
+        Column("ten_en", "Tên dự án (tiếng Anh)", "Title (English)", TEXT, width=40,
+               hint_vi="Nên điền: nhà tài trợ đọc tiếng Anh", hint_en="Donors read English: please fill"),
+        Column("hinh_thuc", "Hình thức", "Aid form", ENUM, required=True, vocabulary=AID_FORMS, width=14,
+               hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("linh_vuc", "Lĩnh vực", "Sector", SECTOR, required=True, width=30,
+               hint_vi="Chọn lĩnh vực trong danh sách", hint_en="Pick a sector from the list"),
+        Column("dia_ban", "Địa bàn", "Location", TEXT, required=True, width=22,
+               hint_vi="Xã/phường, tỉnh thực hiện", hint_en="Where it takes place"),
+        Column("don_vi_de_xuat", "Đơn vị đề xuất", "Proposing agency", TEXT, required=True, width=26,
+               hint_vi="Cơ quan, đơn vị đề xuất", hint_en="Proposing agency"),
+        Column("muc_tieu", "Mục tiêu", "Objectives", TEXT, required=True, width=40,
+               hint_vi="Mục tiêu chính của dự án", hint_en="Main objectives"),
+        Column("doi_tuong", "Đối tượng hưởng lợi", "Beneficiaries", TEXT, width=24,
+               hint_vi="Nhóm người hưởng lợi (không bắt buộc)", hint_en="Who benefits (optional)"),
+        Column("so_nguoi_huong_loi", "Số người hưởng lợi", "Number of beneficiaries", INTEGER, minimum=0,
+               width=12, hint_vi="Số nguyên ≥ 0", hint_en="Whole number ≥ 0"),
+        Column("thoi_gian_thang", "Thời gian (tháng)", "Duration (months)", INTEGER, required=True,
+               minimum=1, maximum=120, width=10, hint_vi="Từ 1 đến 120 tháng", hint_en="1 to 120 months"),
+        Column("tong_kinh_phi_usd", "Tổng kinh phí (USD)", "Total budget (USD)", DECIMAL, required=True,
+               minimum=0, exclusive_minimum=True, width=16, hint_vi="Số tiền USD > 0", hint_en="USD amount > 0"),
+        Column("de_nghi_tai_tro_usd", "Đề nghị tài trợ (USD)", "Requested (USD)", DECIMAL, required=True,
+               minimum=0, exclusive_minimum=True, width=16,
+               hint_vi="> 0 và không vượt tổng kinh phí", hint_en="> 0 and at most the total"),
+        Column("von_doi_ung_usd", "Vốn đối ứng (USD)", "Counterpart (USD)", DECIMAL, minimum=0, width=16,
+               hint_vi="≥ 0; đề nghị + đối ứng ≈ tổng kinh phí", hint_en="≥ 0; requested + counterpart ≈ total"),
+        Column("uu_tien", "Mức ưu tiên", "Priority", ENUM, required=True, vocabulary=PRIORITIES, width=10,
+               hint_vi="1 (cao nhất), 2 hoặc 3", hint_en="1 (highest), 2 or 3"),
+        Column("trang_thai", "Tình trạng", "Status", ENUM, required=True, vocabulary=NEEDS_STATUSES, width=18,
+               hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("nha_tai_tro_du_kien", "Nhà tài trợ dự kiến", "Prospective donor", TEXT, width=24,
+               hint_vi="Không bắt buộc", hint_en="Optional"),
+        Column("nguoi_lien_he", "Người liên hệ", "Contact person", TEXT, required=True, width=22,
+               hint_vi="Họ tên người liên hệ", hint_en="Contact person"),
+        Column("email_lien_he", "Email liên hệ", "Contact email", EMAIL, required=True, width=26,
+               hint_vi="Địa chỉ email hợp lệ", hint_en="A valid email address"),
+        Column("dien_thoai", "Điện thoại", "Phone", PHONE, width=14,
+               hint_vi="Số điện thoại Việt Nam, nhập dạng văn bản (giữ số 0 đầu)",
+               hint_en="Vietnamese phone number, typed as text (keeps the leading 0)"),
+    ),
+)
+
+
+# --- REGISTER -------------------------------------------------------------------
+
+REGISTER = Table(
+    key="register",
+    name_vi="Sổ theo dõi khoản viện trợ PCPNN",
+    name_en="Foreign-NGO aid register",
+    sheet=REGISTER_SHEET,
+    id_key="ma_khoan",
+    id_kind="V",
+    columns=(
+        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
+        Column("ma_khoan", "Mã khoản viện trợ", "Aid ID", TEXT, required=True, id_kind="V", width=16,
+               hint_vi="Dạng {Mã tỉnh}-V{Năm}-{số}, ví dụ 92-V2026-001; không trùng",
+               hint_en="{Province}-V{Year}-{nnn}, e.g. 92-V2026-001; unique"),
+        Column("ten_vi", "Tên chương trình/dự án", "Title (Vietnamese)", TEXT, required=True, max_length=300,
+               width=40, hint_vi="Tên chương trình, dự án, khoản viện trợ", hint_en="Title"),
+        Column("ten_en", "Tên tiếng Anh", "Title (English)", TEXT, width=36,
+               hint_vi="Không bắt buộc", hint_en="Optional"),
+        Column("hinh_thuc", "Hình thức", "Aid form", ENUM, required=True, vocabulary=AID_FORMS, width=14,
+               hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("nha_tai_tro", "Tổ chức tài trợ", "Donor organisation", TEXT, required=True, width=28,
+               hint_vi="Tên tổ chức phi chính phủ nước ngoài", hint_en="Foreign NGO name"),
+        Column("quoc_gia", "Quốc gia", "Donor country", COUNTRY, required=True, width=16,
+               hint_vi="Tên nước (tiếng Việt hoặc tiếng Anh) hoặc mã 2 chữ cái", hint_en="Country name or ISO code"),
+        Column("so_gdk", "Số giấy đăng ký", "NGO registration certificate no.", TEXT, width=16,
+               hint_vi="Không bắt buộc", hint_en="Optional"),
+        Column("het_han_gdk", "Hạn giấy đăng ký", "Certificate expiry", DATE, width=14,
+               hint_vi="dd/mm/yyyy", hint_en="dd/mm/yyyy"),
+        Column("linh_vuc", "Lĩnh vực", "Sector", SECTOR, required=True, width=30,
+               hint_vi="Chọn lĩnh vực trong danh sách", hint_en="Pick a sector from the list"),
+        Column("dia_ban", "Địa bàn", "Location", TEXT, required=True, width=22,
+               hint_vi="Nơi thực hiện", hint_en="Where it takes place"),
+        Column("chu_khoan", "Chủ khoản viện trợ", "Aid recipient", TEXT, required=True, width=26,
+               hint_vi="Đơn vị tiếp nhận", hint_en="Recipient"),
+        Column("co_quan_chu_quan", "Cơ quan chủ quản", "Managing agency", TEXT, required=True, width=26,
+               hint_vi="Cơ quan chủ quản", hint_en="Managing agency"),
+        Column("tien_te", "Loại tiền", "Currency", CURRENCY, required=True, width=10,
+               hint_vi="Mã tiền tệ ISO 4217, ví dụ USD, EUR", hint_en="ISO 4217 code, e.g. USD, EUR"),
+        Column("gia_tri_nguyen_te", "Giá trị (nguyên tệ)", "Amount (original currency)", DECIMAL, required=True,
+               minimum=0, exclusive_minimum=True, width=16, hint_vi="> 0", hint_en="> 0"),
+        Column("gia_tri_usd", "Giá trị (USD)", "Amount (USD)", DECIMAL, required=True, minimum=0,
+               exclusive_minimum=True, width=16, hint_vi="> 0, quy đổi theo tỷ giá tham chiếu",
+               hint_en="> 0, at the reference rate"),
+        Column("von_doi_ung_vnd", "Vốn đối ứng (VNĐ)", "Counterpart (VND)", DECIMAL, minimum=0, width=16,
+               hint_vi="≥ 0", hint_en="≥ 0"),
+        Column("ngay_nhan_hs", "Ngày nhận đủ hồ sơ", "Complete dossier received", DATE,
+               required_once_approved=True, width=14,
+               hint_vi="Bắt buộc khi đã phê duyệt; dd/mm/yyyy", hint_en="Required once approved"),
+        Column("so_qd", "Số quyết định", "Approval decision no.", TEXT, required_once_approved=True, width=18,
+               hint_vi="Ví dụ 1234/QĐ-UBND; bắt buộc khi đã phê duyệt", hint_en="e.g. 1234/QĐ-UBND"),
+        Column("ngay_qd", "Ngày quyết định", "Approval date", DATE, required_once_approved=True, width=14,
+               hint_vi="Không trước ngày nhận đủ hồ sơ", hint_en="Not before the dossier date"),
+        Column("ngay_bat_dau", "Ngày bắt đầu", "Start date", DATE, width=14,
+               hint_vi="dd/mm/yyyy", hint_en="dd/mm/yyyy"),
+        Column("ngay_ket_thuc", "Ngày kết thúc", "End date", DATE, width=14,
+               hint_vi="Không trước ngày bắt đầu", hint_en="Not before the start date"),
+        Column("giai_ngan_ky_usd", "Giải ngân trong kỳ (USD)", "Disbursed this period (USD)", DECIMAL, minimum=0,
+               width=16, hint_vi="≥ 0", hint_en="≥ 0"),
+        Column("giai_ngan_luy_ke_usd", "Giải ngân lũy kế (USD)", "Disbursed to date (USD)", DECIMAL, minimum=0,
+               width=16, hint_vi="Không nhỏ hơn giải ngân trong kỳ", hint_en="At least this period's"),
+        Column("trang_thai", "Tình trạng", "Status", ENUM, required=True, vocabulary=REGISTER_STATUSES,
+               width=18, hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("ma_de_xuat", "Mã đề xuất liên quan", "Linked proposal ID", TEXT, width=16,
+               hint_vi="Mã đề xuất trong danh mục kêu gọi (nếu có)", hint_en="Proposal ID in the needs list"),
+        Column("ghi_chu", "Ghi chú", "Notes", TEXT, width=30, hint_vi="Không bắt buộc", hint_en="Optional"),
+    ),
+)
+
+TABLES = (NEEDS, REGISTER)
+TABLE_BY_KEY = {t.key: t for t in TABLES}
+
+
+# --- settings with defaults -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds the checks use; every one can be changed by the cluster."""
+
+    approval_days: int = 20
+    rate_tolerance: float = 0.05
+    budget_tolerance: float = 0.01
+    disbursed_tolerance: float = 0.05
+    certificate_warning_days: int = 90
+    stale_approval_months: int = 6
+    non_project_months: int = 12
+    usd_rates: dict[str, float] = field(default_factory=lambda: dict(reference_rates()))
+
+
+# --- reference data -------------------------------------------------------------
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with resources.files("toolkit").joinpath("data", name).open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class Sector:
+    code: str
+    vi: str
+    en: str
+    dac: str
+
+
+@cache
+def sectors() -> tuple[Sector, ...]:
+    """National priority sectors with their default OECD DAC CRS purpose code."""
+    return tuple(Sector(r["code"], r["label_vi"], r["label_en"], r["dac_crs_default"]) for r in _rows("sectors.csv"))
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name: str
+    short: str
+
+
+@dataclass(frozen=True)
+class MergerRow:
+    old: Province
+    new: Province
+
+
+@cache
+def merger() -> tuple[MergerRow, ...]:
+    """The 63 provinces before 1 July 2025 and the 34 they became."""
+    return tuple(
+        MergerRow(Province(r["old_code"], r["old_name"], r["old_short"]),
+                  Province(r["new_code"], r["new_name"], r["new_short"]))
+        for r in _rows("provinces_2025_merger.csv")
+    )
+
+
+@cache
+def country_names_vi() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(ISO alpha-2, Vietnamese name, variants) in current everyday use."""
+    return tuple(
+        (r["alpha2"], r["name_vi"], tuple(a for a in r["aliases_vi"].split(";") if a))
+        for r in _rows("countries_vi.csv")
+    )
+
+
+@cache
+def reference_rates() -> tuple[tuple[str, float], ...]:
+    """Default USD value of one unit of each currency (cluster may override)."""
+    return tuple((r["currency"], float(r["usd_per_unit"])) for r in _rows("usd_rates.csv"))

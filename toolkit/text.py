@@ -1,0 +1,36 @@
+"""Text normalisation shared by every reader and matcher."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def clean(text: str) -> str:
+    """Trim, fold runs of white space (incl. no-break spaces) and normalise to NFC."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """A matching key: no case, no diacritics (đ → d), no spacing or punctuation."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NOT_WORD.sub("", bare)
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row0: int, col0: int) -> str:
+    """0-based row and column → A1 reference."""
+    return f"{column_letter(col0)}{row0 + 1}"

@@ -1,0 +1,62 @@
+"""Check one workbook against the standard: read it, run every check, order the findings."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from . import schema
+from .checks import Context, registry
+from .findings import SEVERITY_RANK, Finding, Report
+from .provinces import province
+from .reader import Workbook, read_workbook
+
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def validate(path: str | os.PathLike, settings: schema.Settings | None = None,
+             earlier_proposals: frozenset[str] = frozenset()) -> Report:
+    """Validate a workbook file. Raises `findings.Refusal` when it cannot be read at all."""
+    return check_workbook(read_workbook(path), settings, earlier_proposals)
+
+
+def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
+                   earlier_proposals: frozenset[str] = frozenset()) -> Report:
+    """Run every check on an already read workbook."""
+    ctx = context_for(wb, settings or schema.Settings(), earlier_proposals)
+    findings = list(wb.findings)
+    for check in registry():
+        findings.extend(check(wb, ctx))
+    return Report(str(wb.path), sorted(findings, key=_order_key(wb)),
+                  province=ctx.province.code if ctx.province else _code_as_written(wb),
+                  period=str(ctx.period) if ctx.period else None)
+
+
+def context_for(wb: Workbook, settings: schema.Settings, earlier_proposals=frozenset()) -> Context:
+    code = _code_as_written(wb)
+    found = province(code, wb.period.end) if code and wb.period else None
+    return Context(settings=settings, province=found, period=wb.period, earlier_proposals=earlier_proposals)
+
+
+def _code_as_written(wb: Workbook) -> str | None:
+    value = wb.info_value("ma_tinh")
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text.zfill(2) if text.isdigit() else text
+
+
+def _order_key(wb: Workbook):
+    sheet_rank = {}
+    if wb.info_sheet:
+        sheet_rank[wb.info_sheet] = 1
+    for i, key in enumerate(("needs", "register")):
+        if key in wb.tables:
+            sheet_rank[wb.tables[key].sheet] = 2 + i
+
+    def key(f: Finding):
+        m = _CELL.match(f.cell or "")
+        col = (len(m.group(1)), m.group(1)) if m else (0, "")
+        row = f.row or (int(m.group(2)) if m else 0)
+        return (sheet_rank.get(f.sheet, 0 if not f.sheet else 9), f.sheet, row, col, SEVERITY_RANK[f.severity], f.rule)
+    return key
