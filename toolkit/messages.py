@@ -17,7 +17,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "File {file} is damaged or truncated (perhaps an incomplete download); please send the original again."),
     "file-password-protected": ("Tệp {file} có mật khẩu nên không đọc được; hãy bỏ mật khẩu (File › Info › Protect Workbook) rồi gửi lại.",
                                 "File {file} is password-protected and cannot be read; remove the password (File › Info › Protect Workbook) and send it again."),
-    "file-unreadable": ("Không đọc được tệp {file} ({detail}).", "File {file} could not be read ({detail})."),
+    "annotate-unsupported": ("Chỉ đánh dấu được tệp .xlsx/.xlsm; hãy lưu {file} dạng .xlsx rồi chạy lại.",
+                             "Only .xlsx/.xlsm files can be annotated; save {file} as .xlsx and run again."),
+    "annotate-same-file": ("Không ghi đè tệp gốc {file}; hãy chọn tên tệp kết quả khác.",
+                           "Will not overwrite the original {file}; choose another output name."),
+    "unexpected-error": ("Lỗi không mong muốn khi xử lý {file}: {detail}. Hãy gửi tệp này cho nhóm hỗ trợ.",
+                         "Unexpected error while processing {file}: {detail}. Please send this file to support."),
     # structure and reading
     "legacy-format": ("Tệp ở định dạng cũ/khác ({format}); hãy lưu lại dạng .xlsx theo mẫu chuẩn.",
                       "The file is in an old or other format ({format}); save it as .xlsx from the standard template."),

@@ -15,10 +15,13 @@ def check(wb, ctx):
     if wb.info_sheet is None:
         return
     sheet = wb.info_sheet
+    # A form with no data rows is not yet a submission: its gaps are warnings, so a
+    # freshly generated template validates clean.
+    severity = ERROR if any(t.records for t in wb.tables.values()) else WARNING
     for field_ in schema.INFO_FIELDS:
         cell = wb.info.get(field_.key)
         if field_.required and (cell is None or cell.value is None) and (cell is None or cell.raw in ("", None)):
-            yield finding("info-missing", ERROR, sheet=sheet, cell=cell.ref if cell else "", column=field_.key,
+            yield finding("info-missing", severity, sheet=sheet, cell=cell.ref if cell else "", column=field_.key,
                           label=field_.vi, label_en=field_.en)
     yield from _period(wb, sheet)
     yield from _province(wb, ctx, sheet)

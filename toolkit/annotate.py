@@ -1,0 +1,98 @@
+"""Mark findings on a copy of the workbook: coloured cells, notes, and a Findings sheet."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema
+from .atomic import atomic_path
+from .findings import ERROR, FINDING_HEADERS, SEVERITY_RANK, Refusal, Report
+
+FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
+NOTE_AUTHOR = "aidkit"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one cell gets: a fill colour for its worst finding, and a note with every message."""
+
+    severity: str
+    note: str
+
+    @property
+    def color(self) -> str:
+        return FILL[self.severity]
+
+
+def cell_marks(report: Report) -> dict[tuple[str, str], Mark]:
+    """(sheet, cell) → Mark, for every error or warning that points to a cell."""
+    grouped: dict[tuple[str, str], list] = {}
+    for f in report.findings:
+        if f.cell and f.sheet and f.severity in FILL:
+            grouped.setdefault((f.sheet, f.cell), []).append(f)
+    marks = {}
+    for where, found in grouped.items():
+        worst = min(found, key=lambda f: SEVERITY_RANK[f.severity]).severity
+        lines = []
+        for f in found:
+            hint = f"\n→ {f.suggestion}" if f.suggestion else ""
+            lines.append(f"[{f.rule}] {f.message_vi}\n{f.message_en}{hint}")
+        marks[where] = Mark(worst, "\n\n".join(lines))
+    return marks
+
+
+def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) -> Path:
+    """Write an annotated copy of `source` to `out`; `source` is only read, never written."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    source, out = Path(source), Path(out)
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise Refusal(str(source), "annotate-unsupported")
+    if out.resolve() == source.resolve():
+        raise Refusal(str(source), "annotate-same-file")
+    keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
+    try:
+        book = load_workbook(source, keep_vba=keep_vba, rich_text=True)
+    except Exception as exc:  # openpyxl fails in many ways on odd files
+        raise Refusal(str(source), "file-damaged", type(exc).__name__) from None
+    for (sheet, ref), mark in cell_marks(report).items():
+        if sheet not in book.sheetnames:
+            continue
+        cell = book[sheet][ref]
+        cell.fill = PatternFill("solid", start_color=mark.color, end_color=mark.color)
+        note = mark.note if cell.comment is None else f"{cell.comment.text}\n\n{mark.note}"
+        cell.comment = Comment(note, NOTE_AUTHOR, width=360, height=160)
+    write_findings_sheet(book, report)
+    with atomic_path(out) as tmp:
+        book.save(tmp)
+    return out
+
+
+def write_findings_sheet(book, report: Report) -> None:
+    """(Re)create the Findings sheet; each row links to the cell it is about."""
+    from openpyxl.styles import Font, PatternFill
+
+    name = schema.FINDINGS.vi
+    if name in book.sheetnames:
+        del book[name]
+    ws = book.create_sheet(name, 0)
+    ws.append([f"{vi} / {en}" for vi, en in FINDING_HEADERS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
+    for f in report.findings:
+        ws.append(f.to_row())
+        if f.cell and f.sheet in book.sheetnames:
+            link = ws.cell(ws.max_row, 4)
+            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.font = Font(color="0563C1", underline="single")
+        if f.severity == ERROR:
+            ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
+    for letter, width in zip("ABCDEFGHI", (12, 24, 18, 8, 18, 20, 60, 60, 24)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions

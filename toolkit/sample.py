@@ -1,0 +1,282 @@
+"""Realistic synthetic provincial workbooks, optionally with planted defects.
+
+Used by the tests, `make demo` and `bench/`. Everything is driven by a seed, so
+the same call always writes the same workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import schema
+from .atomic import atomic_path
+from .periods import Period
+from .provinces import province as find_province
+from .text import fold
+
+#: Cluster 5 (Mekong Delta) after the 2025 merger, and the 13 provinces it was before.
+CLUSTER5 = ("82", "86", "91", "92", "96")
+CLUSTER5_BEFORE_2025 = ("80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96")
+
+DONORS = (
+    ("Save the Children", "Anh"), ("World Vision International", "Hoa Kỳ"), ("Plan International", "Anh"),
+    ("CARE International", "Thụy Sĩ"), ("Oxfam", "Vương quốc Anh"), ("ActionAid", "GB"),
+    ("Caritas Germany", "Đức"), ("Terre des Hommes Netherlands", "Hà Lan"),
+    ("Good Neighbors International", "Hàn Quốc"), ("Korea Food for the Hungry International", "Hàn Quốc"),
+    ("Pacific Links Foundation", "Hoa Kỳ"), ("East Meets West Foundation", "Mỹ"),
+    ("Habitat for Humanity International", "Hoa Kỳ"), ("Helvetas", "Switzerland"), ("SNV", "Hà Lan"),
+    ("Japan International Volunteer Center", "Nhật Bản"), ("AAR Japan", "JP"),
+    ("Fred Hollows Foundation", "Úc"), ("Catholic Relief Services", "Hoa Kỳ"), ("The Asia Foundation", "US"),
+    ("Room to Read", "Hoa Kỳ"), ("Operation Smile", "Hoa Kỳ"), ("Orbis International", "Hoa Kỳ"),
+    ("Medisch Comité Nederland-Vietnam", "Hà Lan"), ("Friedrich Ebert Stiftung", "Đức"),
+    ("Rosa Luxemburg Stiftung", "Đức"), ("Church World Service", "Hoa Kỳ"), ("Aide et Action", "Pháp"),
+    ("Enfants du Mékong", "Pháp"), ("Kinderhilfe Vietnam", "Áo"), ("Blue Dragon Children's Foundation", "Úc"),
+    ("Netherlands Leprosy Relief", "Hà Lan"), ("Handicap International", "Pháp"), ("Clear Path International", "Hoa Kỳ"),
+)
+PROJECTS = {  # sector → (Vietnamese title stem, English title stem)
+    "NN": [("Hỗ trợ sinh kế nuôi tôm bền vững", "Sustainable shrimp-farming livelihoods"),
+           ("Phát triển chuỗi giá trị lúa gạo", "Rice value-chain development")],
+    "YT": [("Nâng cao năng lực trạm y tế xã", "Strengthening commune health stations"),
+           ("Phẫu thuật mắt cho người nghèo", "Cataract surgery for the poor")],
+    "GD": [("Xây dựng phòng học mầm non", "Building kindergarten classrooms"),
+           ("Thư viện thân thiện trường tiểu học", "Child-friendly primary school libraries")],
+    "DN": [("Dạy nghề cho thanh niên nông thôn", "Vocational training for rural youth")],
+    "XH": [("Hỗ trợ người khuyết tật hòa nhập cộng đồng", "Community inclusion of people with disabilities"),
+           ("Học bổng cho trẻ em nghèo vượt khó", "Scholarships for disadvantaged children")],
+    "MT": [("Cung cấp nước sạch và vệ sinh trường học", "Clean water and school sanitation"),
+           ("Quản lý rác thải nhựa ven sông", "Riverside plastic waste management")],
+    "BDKH": [("Trồng rừng ngập mặn ứng phó biến đổi khí hậu", "Mangrove planting for climate adaptation")],
+    "CHT": [("Xây nhà chống lũ cho hộ nghèo", "Flood-resilient houses for poor households"),
+            ("Cứu trợ khẩn cấp sau bão", "Emergency relief after the storm")],
+    "KPHQ": [("Hỗ trợ nạn nhân chất độc da cam", "Support for Agent Orange victims")],
+    "VH": [("Nhà văn hóa cộng đồng", "Community cultural house")],
+    "NLTC": [("Nâng cao năng lực cán bộ xã", "Capacity building for commune officials")],
+    "PTKT": [("Tín dụng vi mô cho phụ nữ", "Microcredit for women")],
+}
+COMMUNES = ("Tân Phú", "Long Hòa", "Mỹ Thuận", "Phú Tân", "An Bình", "Thạnh Lợi", "Vĩnh Thuận", "Hòa An",
+            "Tân Lộc", "Phong Điền", "Thới Lai", "Cờ Đỏ", "Mỹ Xuyên", "Trần Đề", "Hồng Dân", "Năm Căn")
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Dương", "Lâm")
+MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hoàng", "Quốc", "Thu")
+GIVEN = ("An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Quân", "Thảo",
+         "Trang", "Tuấn", "Yến", "Khoa", "Nhung")
+AGENCIES = ("Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nông nghiệp và Môi trường", "Hội Chữ thập đỏ tỉnh",
+            "Hội Liên hiệp Phụ nữ tỉnh", "UBND xã {commune}", "Tỉnh đoàn", "Hội Người mù tỉnh")
+CURRENCIES = (("USD", 0.6), ("EUR", 0.2), ("AUD", 0.06), ("JPY", 0.05), ("KRW", 0.05), ("GBP", 0.04))
+
+#: Defects that can be planted, each with the rule its finding carries.
+DEFECTS = {
+    "missing-value": "missing-value",
+    "ambiguous-number": "ambiguous-number",
+    "duplicate-id": "duplicate-id",
+    "id-province-mismatch": "id-province-mismatch",
+    "invalid-date": "invalid-date",
+    "invalid-choice": "invalid-choice",
+    "approval-before-dossier": "approval-before-dossier",
+    "requested-over-total": "requested-over-total",
+    "invalid-email": "invalid-email",
+    "linked-proposal-missing": "linked-proposal-missing",
+    "placeholder-value": "placeholder-value",
+    "legacy-tcvn3": "legacy-encoding",
+}
+
+
+@dataclass
+class Sample:
+    """What was written: the path, the records, and the planted defects as (rule, sheet, cell)."""
+
+    path: Path
+    province: str
+    period: str
+    rows: dict[str, list[dict]]
+    planted: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
+                    needs: int | None = None, register: int | None = None, seed: int = 1,
+                    defects: tuple[str, ...] = ()) -> Sample:
+    """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS)."""
+    rng = random.Random(f"{province}/{period}/{seed}")
+    parsed = Period.parse(period)
+    found = find_province(province, parsed.end)
+    if found is None:
+        raise ValueError(f"no province {province} in period {period}")
+    n_needs = rng.randint(10, 40) if needs is None else needs
+    n_register = rng.randint(10, 60) if register is None else register
+    rows = {"needs": [_need(rng, found, parsed, i) for i in range(1, n_needs + 1)]}
+    proposal_ids = [r["ma_de_xuat"] for r in rows["needs"]]
+    rows["register"] = [_aid(rng, found, parsed, i, proposal_ids) for i in range(1, n_register + 1)]
+    sample = Sample(Path(out), found.code, str(parsed), rows)
+    for defect in defects:
+        _plant(sample, defect, rng)
+    person = _person(rng)
+    import xlsxwriter
+
+    from .template import fill_template
+
+    with atomic_path(out) as tmp:
+        book = xlsxwriter.Workbook(str(tmp))
+        fill_template(book, found.code, str(parsed), rows=rows, preparer=person, email=_email(person, found),
+                      phone="0292 3821 456", prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)))
+        book.close()
+    return sample
+
+
+def sample_cluster(folder: str | os.PathLike, period: str = "2026-H1", provinces: tuple[str, ...] = CLUSTER5,
+                   seed: int = 1) -> list[Sample]:
+    """One clean workbook per province, named as provinces name them (not by the standard)."""
+    folder = Path(folder)
+    out = []
+    for code in provinces:
+        found = find_province(code, Period.parse(period).end)
+        name = f"{code}_{fold(found.short)}_{period}.xlsx"
+        out.append(sample_workbook(folder / name, code, period, seed=seed))
+    return out
+
+
+# --- records ----------------------------------------------------------------------
+
+def _amount(rng: random.Random) -> float:
+    """USD 5k–3M, log-normal around 60k."""
+    return round(min(3_000_000, max(5_000, rng.lognormvariate(math.log(60_000), 1.1))), -2)
+
+
+def _person(rng) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def _email(person: str, found: schema.Province) -> str:
+    parts = fold(person.replace(" ", "x")).split("x")
+    return f"{parts[-1]}.{parts[0]}@lhh{fold(found.short)}.org.vn"
+
+
+def _title(rng, sector: str, found) -> tuple[str, str, str]:
+    vi, en = rng.choice(PROJECTS[sector])
+    commune = rng.choice(COMMUNES)
+    return f"{vi} tại xã {commune}", f"{en} in {fold(commune).title()} commune", f"Xã {commune}, {found.short}"
+
+
+def _need(rng, found, period: Period, i: int) -> dict:
+    sector = rng.choice(list(PROJECTS))
+    vi, en, where = _title(rng, sector, found)
+    total = _amount(rng)
+    counterpart = round(total * rng.choice((0, 0.05, 0.1, 0.2)), 2)
+    person = _person(rng)
+    form = rng.choices(schema.AID_FORMS, (1, 6, 2))[0]
+    return {
+        "stt": i, "ma_de_xuat": f"{found.code}-N{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
+        "hinh_thuc": form, "linh_vuc": next(s.vi for s in schema.sectors() if s.code == sector),
+        "dia_ban": where, "don_vi_de_xuat": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
+        "muc_tieu": f"Cải thiện đời sống người dân: {vi.lower()}", "doi_tuong": "Hộ nghèo, trẻ em, phụ nữ",
+        "so_nguoi_huong_loi": rng.randint(50, 20_000),
+        "thoi_gian_thang": rng.randint(3, 12) if form == schema.NON_PROJECT else rng.randint(6, 48),
+        "tong_kinh_phi_usd": total, "de_nghi_tai_tro_usd": round(total - counterpart, 2),
+        "von_doi_ung_usd": counterpart, "uu_tien": str(rng.randint(1, 3)),
+        "trang_thai": rng.choice(schema.NEEDS_STATUSES[:3]),
+        "nha_tai_tro_du_kien": rng.choice(DONORS)[0] if rng.random() < 0.4 else None,
+        "nguoi_lien_he": person, "email_lien_he": _email(person, found),
+        "dien_thoai": f"09{rng.randint(10_000_000, 99_999_999)}",
+    }
+
+
+def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
+    sector = rng.choice(list(PROJECTS))
+    vi, en, where = _title(rng, sector, found)
+    donor, country = rng.choice(DONORS)
+    usd = _amount(rng)
+    currency = rng.choices([c for c, _ in CURRENCIES], [w for _, w in CURRENCIES])[0]
+    rate = dict(schema.reference_rates())[currency]
+    status = rng.choices(schema.REGISTER_STATUSES, (2, 2, 8, 1, 3, 0.3))[0]
+    span = (period.end - period.start).days
+    dossier = period.start + timedelta(days=rng.randint(0, max(1, span - 40)))
+    if status == schema.APPROVED:  # approved recently: older undisbursed approvals are a warning
+        dossier = max(period.start, period.end - timedelta(days=rng.randint(30, 150)))
+    approved = dossier + timedelta(days=rng.randint(5, 20))
+    start = approved + timedelta(days=rng.randint(1, 20))
+    end = start + timedelta(days=30 * rng.randint(6, 36))
+    record = {
+        "stt": i, "ma_khoan": f"{found.code}-V{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
+        "hinh_thuc": rng.choices(schema.AID_FORMS, (1, 6, 2))[0], "nha_tai_tro": donor, "quoc_gia": country,
+        "so_gdk": f"{rng.randint(100, 999)}/CNV-UBCTPCP", "het_han_gdk": end + timedelta(days=365 * 2),
+        "linh_vuc": rng.choice((sector, next(s.vi for s in schema.sectors() if s.code == sector))),
+        "dia_ban": where, "chu_khoan": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
+        "co_quan_chu_quan": f"UBND {found.name[0].lower()}{found.name[1:]}", "tien_te": currency,
+        "gia_tri_nguyen_te": round(usd / rate * rng.uniform(0.98, 1.02), 0 if currency in ("JPY", "KRW") else 2),
+        "gia_tri_usd": usd, "von_doi_ung_vnd": rng.choice((0, 50_000_000, 120_000_000, 300_000_000)),
+        "trang_thai": status, "ma_de_xuat": rng.choice(proposal_ids) if proposal_ids and rng.random() < 0.3 else None,
+        "ghi_chu": None,
+    }
+    if status in schema.APPROVED_STATUSES or status == "Bị thu hồi":
+        record.update(ngay_nhan_hs=dossier, so_qd=f"{rng.randint(100, 3999)}/QĐ-UBND", ngay_qd=approved,
+                      ngay_bat_dau=start, ngay_ket_thuc=end)
+        if status != schema.APPROVED:
+            to_date = round(usd * rng.uniform(0.1, 1.0), 2)
+            record.update(giai_ngan_ky_usd=round(to_date * rng.uniform(0.2, 1.0), 2), giai_ngan_luy_ke_usd=to_date)
+    else:
+        record.update(ngay_nhan_hs=dossier if rng.random() < 0.5 else None)
+    return record
+
+
+# --- planted defects ----------------------------------------------------------------
+
+def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
+    needs, register = sample.rows["needs"], sample.rows["register"]
+    approved = [r for r in register if r["trang_thai"] in schema.APPROVED_STATUSES]
+
+    def mark(table: schema.Table, index: int, key: str) -> None:
+        col = [c.key for c in table.columns].index(key)
+        sample.planted.append((DEFECTS[defect], table.sheet.vi, f"{chr(65 + col)}{index + 2}"))
+
+    i = rng.randrange(len(needs)) if needs else 0
+    j = rng.randrange(len(register)) if register else 0
+    if defect == "missing-value":
+        needs[i]["dia_ban"] = None
+        mark(schema.NEEDS, i, "dia_ban")
+    elif defect == "ambiguous-number":
+        needs[i]["tong_kinh_phi_usd"] = "47,272"
+        mark(schema.NEEDS, i, "tong_kinh_phi_usd")
+    elif defect == "duplicate-id":
+        k = (i + 1) % len(needs)
+        for row in register:  # keep the register's links valid: only the duplicate is planted
+            if row["ma_de_xuat"] == needs[k]["ma_de_xuat"]:
+                row["ma_de_xuat"] = None
+        needs[k]["ma_de_xuat"] = needs[i]["ma_de_xuat"]
+        mark(schema.NEEDS, max(i, k), "ma_de_xuat")
+    elif defect == "id-province-mismatch":
+        wrong = "01" if sample.province != "01" else "79"
+        register[j]["ma_khoan"] = wrong + register[j]["ma_khoan"][2:]
+        mark(schema.REGISTER, j, "ma_khoan")
+    elif defect == "invalid-date":
+        register[j]["ngay_bat_dau"] = "31/02/2026"
+        mark(schema.REGISTER, j, "ngay_bat_dau")
+    elif defect == "invalid-choice":
+        register[j]["trang_thai"] = "Đang triển khai"
+        mark(schema.REGISTER, j, "trang_thai")
+    elif defect == "approval-before-dossier":
+        row = approved[0]
+        row["ngay_qd"] = row["ngay_nhan_hs"] - timedelta(days=3)
+        mark(schema.REGISTER, register.index(row), "ngay_qd")
+    elif defect == "requested-over-total":
+        needs[i]["de_nghi_tai_tro_usd"] = needs[i]["tong_kinh_phi_usd"] * 2
+        needs[i]["von_doi_ung_usd"] = 0
+        mark(schema.NEEDS, i, "de_nghi_tai_tro_usd")
+    elif defect == "invalid-email":
+        needs[i]["email_lien_he"] = "lienhe@@gmail"
+        mark(schema.NEEDS, i, "email_lien_he")
+    elif defect == "linked-proposal-missing":
+        register[j]["ma_de_xuat"] = f"{sample.province}-N1999-999"
+        mark(schema.REGISTER, j, "ma_de_xuat")
+    elif defect == "placeholder-value":
+        register[j]["gia_tri_usd"] = "n/a"
+        mark(schema.REGISTER, j, "gia_tri_usd")
+    elif defect == "legacy-tcvn3":
+        from .legacy import from_unicode
+
+        needs[i]["muc_tieu"] = from_unicode(needs[i]["muc_tieu"], "tcvn3")
+        mark(schema.NEEDS, i, "muc_tieu")
+    else:
+        raise ValueError(f"unknown defect {defect!r}; known: {', '.join(DEFECTS)}")

@@ -1,0 +1,223 @@
+"""Generate the standard provincial workbook from the schema (xlsxwriter)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from . import schema
+from .atomic import atomic_path
+from .periods import Period
+from .provinces import province as find_province
+
+DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
+BUILD_DATE = datetime(2026, 1, 1)  # fixed document dates keep generated files reproducible
+
+INSTRUCTIONS = (
+    ("MẪU BÁO CÁO VIỆN TRỢ PCPNN — HƯỚNG DẪN", "FOREIGN-NGO AID WORKBOOK — INSTRUCTIONS"),
+    ("1. Trang \"Thông tin\": điền cột B (mã tỉnh, kỳ báo cáo, đơn vị, người lập, email, ngày lập).",
+     "1. \"Info\" sheet: fill column B (province code, period, organisation, prepared by, email, date)."),
+    ("2. Trang \"Nhu cầu tài trợ\": mỗi dòng một đề xuất kêu gọi tài trợ; mã dạng 92-N2026-001.",
+     "2. \"Funding needs\" sheet: one proposal per row; IDs like 92-N2026-001."),
+    ("3. Trang \"Dự án PCPNN\": mỗi dòng một khoản viện trợ; mã dạng 92-V2026-001.",
+     "3. \"Projects\" sheet: one aid item per row; IDs like 92-V2026-001."),
+    ("4. Chọn giá trị trong danh sách thả xuống; không đổi tên cột, không chèn dòng trên tiêu đề.",
+     "4. Pick values from the dropdowns; do not rename columns or insert rows above the header."),
+    ("5. Số tiền nhập dạng số (ví dụ 125000 hoặc 125.000); ngày nhập dd/mm/yyyy.",
+     "5. Type amounts as numbers (e.g. 125000 or 125.000); dates as dd/mm/yyyy."),
+    ("6. Gõ chữ bằng Unicode (Times New Roman, Arial); không dùng phông .VnTime hoặc VNI.",
+     "6. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts."),
+    ("7. Nhấn \"Kiểm tra dữ liệu\" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.",
+     "7. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
+)
+
+
+def template(out: str | os.PathLike, province: str | None = None, period: str | None = None, *,
+             organisation: str | None = None, preparer: str | None = None, email: str | None = None,
+             phone: str | None = None, prepared_on: date | None = None) -> Path:
+    """Write the standard workbook for a province and period to `out` (atomically).
+
+    :raises ValueError: for a period or province code that does not exist.
+    """
+    out = Path(out)
+    import xlsxwriter
+
+    with atomic_path(out) as tmp:
+        book = xlsxwriter.Workbook(str(tmp))
+        fill_template(book, province, period, organisation=organisation, preparer=preparer, email=email,
+                      phone=phone, prepared_on=prepared_on)
+        book.close()
+    return out
+
+
+def info_values(province: str | None, period: str | None, organisation=None, preparer=None, email=None,
+                phone=None, prepared_on=None) -> dict[str, object]:
+    """The pre-filled Info values for a province and period."""
+    values: dict[str, object] = {"phien_ban_mau": schema.TEMPLATE_VERSION}
+    if period:
+        parsed = Period.parse(period)
+        values["ky_bao_cao"] = str(parsed)
+        if province:
+            found = find_province(province, parsed.end)
+            if found is None:
+                raise ValueError(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed} / "
+                                 f"province code {province} does not exist for period {parsed}")
+            values.update(ma_tinh=found.code, ten_tinh=found.short,
+                          don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
+    elif province:
+        values["ma_tinh"] = province
+    values.update({k: v for k, v in (("don_vi", organisation), ("nguoi_lap", preparer), ("email", email),
+                                     ("dien_thoai", phone), ("ngay_lap", prepared_on)) if v})
+    return values
+
+
+def fill_template(book, province=None, period=None, rows=None, **info) -> None:
+    """Add the standard sheets to an open xlsxwriter workbook.
+
+    :param rows: optional {"needs": [...], "register": [...]} records (dicts by column key) to fill in.
+    """
+    book.set_properties({"title": "Báo cáo viện trợ PCPNN / Foreign-NGO aid workbook",
+                         "created": BUILD_DATE, "comments": f"aidkit template {schema.TEMPLATE_VERSION}"})
+    f = _formats(book)
+    _instructions(book, f)
+    _info(book, f, info_values(province, period, **info))
+    lists = _lists(book, f)
+    for table in schema.TABLES:
+        _table(book, f, table, lists, (rows or {}).get(table.key, ()))
+
+
+def _formats(book) -> dict[str, object]:
+    header = {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1,
+              "bg_color": "#1F4E78", "font_color": "#FFFFFF", "font_name": "Arial", "font_size": 10}
+    base = {"font_name": "Arial", "font_size": 10}
+    return {
+        "header": book.add_format(header),
+        "title": book.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F4E78"}),
+        "label": book.add_format({**base, "bold": True}),
+        "muted": book.add_format({**base, "italic": True, "font_color": "#666666"}),
+        "text": book.add_format({**base, "num_format": "@"}),
+        "wrap": book.add_format({**base, "text_wrap": True, "valign": "top"}),
+        schema.USD_FORMAT: book.add_format({**base, "num_format": schema.USD_FORMAT}),
+        schema.VND_FORMAT: book.add_format({**base, "num_format": schema.VND_FORMAT}),
+        schema.DATE_FORMAT: book.add_format({**base, "num_format": schema.DATE_FORMAT}),
+        schema.INTEGER_FORMAT: book.add_format({**base, "num_format": schema.INTEGER_FORMAT}),
+        "plain": book.add_format(base),
+    }
+
+
+def _instructions(book, f) -> None:
+    ws = book.add_worksheet(schema.INSTRUCTIONS.vi)
+    ws.set_column(0, 0, 100, f["wrap"])
+    ws.set_column(1, 1, 100, f["wrap"])
+    for row, (vi, en) in enumerate(INSTRUCTIONS):
+        ws.write_string(row, 0, vi, f["title"] if row == 0 else f["wrap"])
+        ws.write_string(row, 1, en, f["title"] if row == 0 else f["muted"])
+    ws.write_string(len(INSTRUCTIONS) + 1, 0, "Lĩnh vực (mã – tên) / Sectors (code – name):", f["label"])
+    for i, s in enumerate(schema.sectors(), start=len(INSTRUCTIONS) + 2):
+        ws.write_string(i, 0, f"{s.code} – {s.vi}", f["wrap"])
+        ws.write_string(i, 1, f"{s.code} – {s.en} (DAC {s.dac})", f["muted"])
+
+
+def _info(book, f, values: dict[str, object]) -> None:
+    ws = book.add_worksheet(schema.INFO.vi)
+    ws.set_column(0, 0, 24, f["label"])
+    ws.set_column(1, 1, 46, f["text"])
+    ws.set_column(2, 2, 44, f["muted"])
+    for row, field in enumerate(schema.INFO_FIELDS):
+        ws.write_string(row, 0, field.vi, f["label"])
+        value = values.get(field.key)
+        if isinstance(value, date):
+            ws.write_datetime(row, 1, datetime.combine(value, datetime.min.time()), f[schema.DATE_FORMAT])
+        elif value is not None:
+            ws.write_string(row, 1, str(value), f["text"])
+        elif field.type == schema.DATE:
+            ws.write_blank(row, 1, None, f[schema.DATE_FORMAT])
+        ws.write_string(row, 2, f"{field.en}{' (bắt buộc / required)' if field.required else ''}", f["muted"])
+        ws.data_validation(row, 1, row, 1, {"validate": "any", "input_title": field.vi[:32],
+                                             "input_message": _hint(field)})
+
+
+def _lists(book, f) -> dict[str, str]:
+    """A hidden sheet of every vocabulary; returns column key type → range formula."""
+    ws = book.add_worksheet(schema.LISTS.vi)
+    columns = {
+        "hinh_thuc": schema.AID_FORMS,
+        "trang_thai_needs": schema.NEEDS_STATUSES,
+        "trang_thai_register": schema.REGISTER_STATUSES,
+        "uu_tien": schema.PRIORITIES,
+        "sector": tuple(s.vi for s in schema.sectors()),
+        "country": tuple(name for _, name, _ in schema.country_names_vi()),
+        "currency": tuple(code for code, _ in schema.reference_rates()),
+    }
+    ranges = {}
+    sheet = schema.LISTS.vi
+    for col, (key, words) in enumerate(columns.items()):
+        ws.write_string(0, col, key, f["label"])
+        for row, word in enumerate(words, start=1):
+            ws.write_string(row, col, word)
+        letter = chr(65 + col)
+        ranges[key] = f"='{sheet}'!${letter}$2:${letter}${len(words) + 1}"
+    ws.hide()
+    return ranges
+
+
+def _table(book, f, table: schema.Table, lists: dict[str, str], records) -> None:
+    ws = book.add_worksheet(table.sheet.vi)
+    ws.freeze_panes(1, 0)
+    ws.set_row(0, 42)
+    last = DATA_ROWS
+    for col, column in enumerate(table.columns):
+        fmt = f[column.number_format] if column.number_format else (
+            f["text"] if column.type in (schema.PHONE, schema.TEXT) else f["plain"])
+        ws.set_column(col, col, column.width, fmt)
+        ws.write_string(0, col, column.vi, f["header"])
+        ws.data_validation(0, col, 0, col, {"validate": "any", "input_title": column.vi[:32],
+                                             "input_message": _hint(column)})
+        source = _list_for(table, column, lists)
+        if source:
+            strict = column.type in (schema.ENUM, schema.SECTOR)
+            ws.data_validation(1, col, last, col, {
+                "validate": "list", "source": source, "ignore_blank": True, "show_error": strict,
+                "error_title": "Giá trị không hợp lệ", "error_message":
+                "Hãy chọn trong danh sách. / Please pick a value from the list."})
+        elif column.type == schema.DATE:
+            ws.data_validation(1, col, last, col, {
+                "validate": "date", "criteria": "between", "minimum": datetime(1990, 1, 1),
+                "maximum": datetime(2100, 12, 31), "error_title": "Ngày không hợp lệ",
+                "error_message": "Nhập ngày dạng dd/mm/yyyy. / Enter a date as dd/mm/yyyy."})
+    ws.autofilter(0, 0, 0, len(table.columns) - 1)
+    for row, record in enumerate(records, start=1):
+        for col, column in enumerate(table.columns):
+            write_value(ws, row, col, record.get(column.key), f.get(column.number_format) or f["text"])
+
+
+def write_value(ws, row: int, col: int, value, fmt=None) -> None:
+    """Write a Python value with its natural Excel type; text is never a formula."""
+    if value is None or value == "":
+        return
+    if isinstance(value, datetime):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _list_for(table, column, lists) -> str | None:
+    if column.type == schema.ENUM:
+        return lists["trang_thai_" + table.key] if column.key == "trang_thai" else lists[column.key]
+    return {schema.SECTOR: lists["sector"], schema.COUNTRY: lists["country"],
+            schema.CURRENCY: lists["currency"]}.get(column.type)
+
+
+def _hint(column: schema.Column) -> str:
+    text = f"{column.hint_vi}\n{column.en}: {column.hint_en}"
+    if column.required:
+        text = "Bắt buộc / Required. " + text
+    return text[:255]
