@@ -21,6 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Only .xlsx/.xlsm files can be annotated; save {file} as .xlsx and run again."),
     "annotate-same-file": ("Không ghi đè tệp gốc {file}; hãy chọn tên tệp kết quả khác.",
                            "Will not overwrite the original {file}; choose another output name."),
+    "control-unusable": ("Tệp điều hành {file} chưa dùng được: {detail}", "Control workbook {file} is not usable: {detail}"),
     "unexpected-error": ("Lỗi không mong muốn khi xử lý {file}: {detail}. Hãy gửi tệp này cho nhóm hỗ trợ.",
                          "Unexpected error while processing {file}: {detail}. Please send this file to support."),
     # structure and reading

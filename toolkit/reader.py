@@ -121,7 +121,8 @@ def sniff(path: Path) -> str:
     raise Refusal(name, "file-not-workbook")
 
 
-def _open(path: Path):
+def open_book(path: Path):
+    """Open with calamine, turning its many failure types into one Refusal."""
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
@@ -138,7 +139,7 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
     """Read a submission; raise `Refusal` if it is not a readable workbook."""
     path = Path(path)
     fmt = sniff(path)
-    book = _open(path)
+    book = open_book(path)
     wb = Workbook(path=path, file_format=fmt)
     if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
         wb.findings.append(finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))

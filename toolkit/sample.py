@@ -280,3 +280,26 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
         mark(schema.NEEDS, i, "muc_tieu")
     else:
         raise ValueError(f"unknown defect {defect!r}; known: {', '.join(DEFECTS)}")
+
+
+def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1",),
+                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None) -> Path:
+    """A control workbook for a cluster: members with focal persons, schedule and settings."""
+    from .control import Deadline, Member, write_control
+
+    rng = random.Random("control")
+    members = []
+    for code in provinces:
+        found = find_province(code, date(2026, 1, 1))
+        slug = fold(found.short)
+        members.append(Member(code, found.short, _person(rng), f"lhh.{slug}@example.vn",
+                              (f"vanphong.{slug}@example.vn",)))
+    schedule = []
+    for text in periods:
+        period = Period.parse(text)
+        schedule.append(Deadline(period, period.end + timedelta(days=15), (7, 3, 1), (1, 3, 7), (7,)))
+    settings = {"ten_cum": "Cụm thi đua số 5 — Đồng bằng sông Cửu Long", "thu_muc_nhan": "nop",
+                "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1", "cong": 2525, "bao_mat": "Không",
+                "tai_khoan_gui": "", "ten_nguoi_gui": "Văn phòng Cụm 5", "email_truong_cum": "truongcum5@example.vn",
+                "nguong_ngay_phe_duyet": 20, **(smtp or {})}
+    return write_control(out, settings["ten_cum"], members, schedule, settings)

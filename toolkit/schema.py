@@ -347,3 +347,45 @@ def country_names_vi() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 def reference_rates() -> tuple[tuple[str, float], ...]:
     """Default USD value of one unit of each currency (cluster may override)."""
     return tuple((r["currency"], float(r["usd_per_unit"])) for r in _rows("usd_rates.csv"))
+
+
+# --- the cluster control workbook -------------------------------------------------
+
+MEMBERS_SHEET = Sheet("members", "Thành viên", "Members")
+SCHEDULE_SHEET = Sheet("schedule", "Lịch nộp", "Schedule")
+SETTINGS_SHEET = Sheet("settings", "Cấu hình", "Settings")
+CONTROL_SHEETS = (MEMBERS_SHEET, SCHEDULE_SHEET, SETTINGS_SHEET)
+
+MEMBER_COLUMNS = (
+    Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
+    Column("ten_tinh", "Tên tỉnh", "Province name", TEXT, width=18),
+    Column("nguoi_dau_moi", "Người đầu mối", "Focal person", TEXT, width=24),
+    Column("email", "Email", "Email", EMAIL, required=True, width=30),
+    Column("email_cc", "Email CC", "Email CC", TEXT, width=36, hint_vi="Nhiều địa chỉ cách nhau bởi dấu ;",
+           hint_en="Several addresses separated by ;"),
+    Column("tu_ngay", "Từ ngày", "From", DATE, width=12),
+    Column("den_ngay", "Đến ngày", "Until", DATE, width=12),
+)
+SCHEDULE_COLUMNS = (
+    Column("ky_bao_cao", "Kỳ báo cáo", "Period", TEXT, required=True, width=12),
+    Column("han_nop", "Hạn nộp", "Due date", DATE, required=True, width=12),
+    Column("nhac_truoc", "Nhắc trước (ngày)", "Remind before (days)", TEXT, width=16),
+    Column("nhac_sau", "Nhắc sau (ngày)", "Remind after (days)", TEXT, width=16),
+    Column("bao_truong_cum", "Báo trưởng cụm sau (ngày)", "Escalate after (days)", TEXT, width=20),
+)
+CONTROL_SETTINGS = (
+    Column("ten_cum", "Tên cụm", "Cluster name", TEXT, required=True),
+    Column("thu_muc_nhan", "Thư mục nhận", "Submissions folder", TEXT, required=True),
+    Column("thu_muc_ket_qua", "Thư mục kết quả", "Output folder", TEXT, required=True),
+    Column("may_chu_smtp", "Máy chủ SMTP", "SMTP server", TEXT),
+    Column("cong", "Cổng", "Port", INTEGER),
+    Column("bao_mat", "Bảo mật", "Security", TEXT, hint_vi="STARTTLS, SSL hoặc Không", hint_en="STARTTLS, SSL or None"),
+    Column("tai_khoan_gui", "Tài khoản gửi", "Sender account", TEXT),
+    Column("ten_nguoi_gui", "Tên người gửi", "Sender name", TEXT),
+    Column("email_truong_cum", "Email trưởng cụm", "Cluster lead email", EMAIL),
+    Column("nguong_ngay_phe_duyet", "Ngưỡng ngày phê duyệt", "Approval threshold (days)", INTEGER),
+    Column("tep_ca", "Tệp CA", "CA file", TEXT, hint_vi="Chứng chỉ CA bổ sung cho máy chủ nội bộ (không bắt buộc)",
+           hint_en="Extra CA certificate for an internal server (optional)"),
+)
+SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
+SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}

@@ -1,0 +1,232 @@
+"""The cluster control workbook: members, schedule and settings (STANDARD.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .atomic import atomic_path
+from .findings import Refusal
+from .periods import BadPeriod, Period
+from .reader import open_book, sniff
+from .text import clean, fold
+from .values import BadValue, parse_date, parse_integer, text_of
+
+
+class ControlError(ValueError):
+    """The control workbook is readable but something in it is unusable."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(f"{vi} / {en}")
+        self.vi, self.en = vi, en
+
+
+@dataclass(frozen=True)
+class Member:
+    code: str
+    name: str
+    focal: str
+    email: str
+    cc: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    period: Period
+    due: date
+    before: tuple[int, ...] = (7, 3, 1)
+    after: tuple[int, ...] = (1, 3, 7)
+    escalate: tuple[int, ...] = (7,)
+
+
+@dataclass
+class Control:
+    path: Path
+    cluster: str
+    inbox: Path
+    outbox: Path
+    members: list[Member]
+    schedule: list[Deadline]
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def members_on(self, day: date) -> list[Member]:
+        return [m for m in self.members if m.active_on(day)]
+
+    def deadline(self, period: Period) -> Deadline | None:
+        return next((d for d in self.schedule if d.period == period), None)
+
+    @property
+    def lead_email(self) -> str:
+        return self.values.get("email_truong_cum") or ""
+
+    def settings(self) -> schema.Settings:
+        days = self.values.get("nguong_ngay_phe_duyet")
+        return schema.Settings(approval_days=int(days)) if days else schema.Settings()
+
+
+def read_control(path: str | os.PathLike) -> Control:
+    """Read a control workbook. Raises Refusal (unreadable) or ControlError (unusable)."""
+    path = Path(path)
+    sniff(path)
+    book = open_book(path)
+    names = {fold(n): n for n in book.sheet_names}
+
+    def rows(sheet: schema.Sheet) -> list[list[Any]]:
+        name = names.get(fold(sheet.vi)) or names.get(fold(sheet.en))
+        if name is None:
+            raise ControlError(f"Tệp điều hành {path.name} thiếu trang \"{sheet.vi}\".",
+                               f"Control workbook {path.name} has no \"{sheet.en}\" sheet.")
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    values = _key_values(rows(schema.SETTINGS_SHEET))
+    for c in schema.CONTROL_SETTINGS:
+        if c.required and not values.get(c.key):
+            raise ControlError(f"Trang Cấu hình thiếu \"{c.vi}\".", f"The Settings sheet lacks \"{c.en}\".")
+    base = path.parent
+    members = [_member(r) for r in _records(rows(schema.MEMBERS_SHEET), schema.MEMBER_COLUMNS)]
+    schedule = [_deadline(r) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
+    return Control(path, values["ten_cum"], base / values["thu_muc_nhan"], base / values["thu_muc_ket_qua"],
+                   members, schedule, values)
+
+
+def _key_values(rows) -> dict[str, Any]:
+    labels = {}
+    for c in schema.CONTROL_SETTINGS:
+        labels.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
+    values: dict[str, Any] = {}
+    for row in rows:
+        if len(row) < 2 or row[0] in ("", None):
+            continue
+        column = labels.get(fold(text_of(row[0])))
+        if column is not None and row[1] not in ("", None):
+            raw = row[1]
+            values[column.key] = parse_integer(raw) if column.type == schema.INTEGER else clean(text_of(raw))
+    return values
+
+
+def _records(rows, columns) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    lookup = {}
+    for c in columns:
+        lookup.update({fold(c.vi): c.key, fold(c.en): c.key, fold(c.key): c.key})
+    index = {lookup[fold(text_of(h))]: i for i, h in enumerate(rows[0]) if fold(text_of(h)) in lookup}
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        record = {k: row[i] if i < len(row) and row[i] != "" else None for k, i in index.items()}
+        if any(v is not None for v in record.values()):
+            record["_row"] = n
+            out.append(record)
+    return out
+
+
+def _days(raw) -> tuple[int, ...]:
+    if raw is None:
+        return ()
+    return tuple(sorted({int(float(p)) for p in text_of(raw).replace(",", ";").split(";") if p.strip()}))
+
+
+def _date(raw, what: str, row: int) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return parse_date(raw)
+    except BadValue:
+        raise ControlError(f"Ngày \"{raw}\" ({what}, dòng {row}) không hợp lệ.",
+                           f"Date \"{raw}\" ({what}, row {row}) is not valid.") from None
+
+
+def _member(r) -> Member:
+    code = text_of(r.get("ma_tinh") or "").strip()
+    if not code or not r.get("email"):
+        raise ControlError(f"Thành viên dòng {r['_row']} thiếu mã tỉnh hoặc email.",
+                           f"Member row {r['_row']} lacks a province code or email.")
+    cc = tuple(a.strip() for a in text_of(r.get("email_cc") or "").replace(",", ";").split(";") if a.strip())
+    return Member(code.zfill(2), clean(text_of(r.get("ten_tinh") or "")), clean(text_of(r.get("nguoi_dau_moi") or "")),
+                  clean(text_of(r["email"])), cc, _date(r.get("tu_ngay"), "Từ ngày", r["_row"]),
+                  _date(r.get("den_ngay"), "Đến ngày", r["_row"]))
+
+
+def _deadline(r) -> Deadline:
+    try:
+        period = Period.parse(text_of(r.get("ky_bao_cao") or ""))
+    except BadPeriod:
+        raise ControlError(f"Kỳ báo cáo \"{r.get('ky_bao_cao')}\" (Lịch nộp, dòng {r['_row']}) không hợp lệ.",
+                           f"Period \"{r.get('ky_bao_cao')}\" (Schedule, row {r['_row']}) is not valid.") from None
+    due = _date(r.get("han_nop"), "Hạn nộp", r["_row"])
+    if due is None:
+        raise ControlError(f"Kỳ {period} chưa có hạn nộp.", f"Period {period} has no due date.")
+    return Deadline(period, due, _days(r.get("nhac_truoc")), _days(r.get("nhac_sau")),
+                    _days(r.get("bao_truong_cum")))
+
+
+# --- writing ------------------------------------------------------------------------
+
+def write_control(out: str | os.PathLike, cluster: str, members: list[Member], schedule: list[Deadline],
+                  settings: dict[str, Any]) -> Path:
+    """Write a control workbook (xlsx) for a cluster."""
+    import xlsxwriter
+
+    with atomic_path(out) as tmp:
+        book = xlsxwriter.Workbook(str(tmp))
+        fill_control(book, cluster, members, schedule, settings)
+        book.close()
+    return Path(out)
+
+
+def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
+                 settings: dict[str, Any], first_sheet=None) -> None:
+    """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
+    from .template import BUILD_DATE
+
+    book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
+    bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
+    day = book.add_format({"num_format": schema.DATE_FORMAT})
+    text = book.add_format({"num_format": "@"})
+    if first_sheet:
+        first_sheet(book)
+
+    def table(sheet, columns, rows):
+        ws = book.add_worksheet(sheet.vi)
+        for col, c in enumerate(columns):
+            ws.set_column(col, col, c.width, day if c.type == schema.DATE else text)
+            ws.write_string(0, col, c.vi, bold)
+        for r, values in enumerate(rows, start=1):
+            for col, value in enumerate(values):
+                if isinstance(value, date):
+                    ws.write_datetime(r, col, datetime.combine(value, datetime.min.time()), day)
+                elif value not in (None, ""):
+                    ws.write_string(r, col, str(value), text)
+        ws.freeze_panes(1, 0)
+
+    table(schema.MEMBERS_SHEET, schema.MEMBER_COLUMNS,
+          [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end) for m in members])
+    table(schema.SCHEDULE_SHEET, schema.SCHEDULE_COLUMNS,
+          [(str(d.period), d.due, ";".join(map(str, d.before)), ";".join(map(str, d.after)),
+            ";".join(map(str, d.escalate))) for d in schedule])
+    ws = book.add_worksheet(schema.SETTINGS_SHEET.vi)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 40, text)
+    ws.set_column(2, 2, 40)
+    for row, c in enumerate(schema.CONTROL_SETTINGS):
+        ws.write_string(row, 0, c.vi, book.add_format({"bold": True}))
+        if settings.get(c.key) not in (None, ""):
+            ws.write_string(row, 1, str(settings[c.key]), text)
+        ws.write_string(row, 2, c.en)
+
+
+def read_or_explain(path) -> Control:
+    """read_control, but any failure becomes a Refusal carrying the bilingual text."""
+    try:
+        return read_control(path)
+    except ControlError as exc:
+        raise Refusal(str(path), "control-unusable", f"{exc.vi} / {exc.en}") from None
