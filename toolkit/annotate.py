@@ -75,6 +75,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
 def write_findings_sheet(book, report: Report) -> None:
     """(Re)create the Findings sheet; each row links to the cell it is about."""
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     name = schema.FINDINGS.vi
     if name in book.sheetnames:
@@ -88,7 +89,7 @@ def write_findings_sheet(book, report: Report) -> None:
         ws.append(f.to_row())
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")

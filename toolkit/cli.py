@@ -119,7 +119,9 @@ def main(argv=None):
     except Exception as exc:
         if "--debug" in args:
             raise
-        click.echo(f"Lỗi không mong muốn: {exc}\nUnexpected error: {exc}\n(--debug để xem chi tiết / for details)",
-                   err=True)
+        from .messages import render
+
+        detail = {"detail": f"{type(exc).__name__}: {exc}"}
+        click.echo(f"{render('unexpected-error', 'vi', detail)}\n{render('unexpected-error', 'en', detail)}", err=True)
         sys.exit(2)
     sys.exit(0)

@@ -22,8 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "annotate-same-file": ("Không ghi đè tệp gốc {file}; hãy chọn tên tệp kết quả khác.",
                            "Will not overwrite the original {file}; choose another output name."),
     "control-unusable": ("Tệp điều hành {file} chưa dùng được: {detail}", "Control workbook {file} is not usable: {detail}"),
-    "unexpected-error": ("Lỗi không mong muốn khi xử lý {file}: {detail}. Hãy gửi tệp này cho nhóm hỗ trợ.",
-                         "Unexpected error while processing {file}: {detail}. Please send this file to support."),
+    "unexpected-error": ("Lỗi không mong muốn: {detail}. Hãy gửi thông báo này và tệp đang xử lý cho nhóm hỗ trợ.",
+                         "Unexpected error: {detail}. Please send this message and the file being processed to support."),
     # structure and reading
     "legacy-format": ("Tệp ở định dạng cũ/khác ({format}); hãy lưu lại dạng .xlsx theo mẫu chuẩn.",
                       "The file is in an old or other format ({format}); save it as .xlsx from the standard template."),

@@ -105,11 +105,7 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
     found = find_province(province, parsed.end)
     if found is None:
         raise ValueError(f"no province {province} in period {period}")
-    n_needs = rng.randint(10, 40) if needs is None else needs
-    n_register = rng.randint(10, 60) if register is None else register
-    rows = {"needs": [_need(rng, found, parsed, i) for i in range(1, n_needs + 1)]}
-    proposal_ids = [r["ma_de_xuat"] for r in rows["needs"]]
-    rows["register"] = [_aid(rng, found, parsed, i, proposal_ids) for i in range(1, n_register + 1)]
+    rows = sample_records(found.code, str(parsed), needs, register, rng)
     sample = Sample(Path(out), found.code, str(parsed), rows)
     for defect in defects:
         _plant(sample, defect, rng)
@@ -139,6 +135,20 @@ def sample_cluster(folder: str | os.PathLike, period: str = "2026-H1", provinces
 
 
 # --- records ----------------------------------------------------------------------
+
+def sample_records(province: str, period: str, needs: int | None = None, register: int | None = None,
+                   rng: random.Random | int = 1) -> dict[str, list[dict]]:
+    """Clean NEEDS and REGISTER records (dicts by column key) for a province and period."""
+    rng = rng if isinstance(rng, random.Random) else random.Random(rng)
+    parsed = Period.parse(period)
+    found = find_province(province, parsed.end)
+    n_needs = rng.randint(10, 40) if needs is None else needs
+    n_register = rng.randint(10, 60) if register is None else register
+    rows = {"needs": [_need(rng, found, parsed, i) for i in range(1, n_needs + 1)]}
+    proposal_ids = [r["ma_de_xuat"] for r in rows["needs"]]
+    rows["register"] = [_aid(rng, found, parsed, i, proposal_ids) for i in range(1, n_register + 1)]
+    return rows
+
 
 def _amount(rng: random.Random) -> float:
     """USD 5k–3M, log-normal around 60k."""

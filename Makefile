@@ -1,0 +1,42 @@
+# aidkit — two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test office bench workbooks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Generate a sample cluster, check, merge and mail it to a local SMTP server.
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py demo-output
+
+## The whole test suite, LibreOffice conversions included.
+test: $(STAMP) office
+	$(BIN)/python -m pytest -q
+
+## LibreOffice headless for the tests marked `office` (installed with apt when missing).
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (libreoffice-calc-nogui) for the office tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+
+## Speed measurements, written to bench/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_consolidate.py
+
+## Rebuild workbooks/*.xlsm from the schema and macros/.
+workbooks: $(STAMP)
+	$(BIN)/aidkit build-workbooks
+
+clean:
+	rm -rf $(VENV) demo-output bench/out

@@ -1,0 +1,28 @@
+"""The message catalogue: every rule the code can raise has Vietnamese and English text."""
+
+import re
+from pathlib import Path
+
+from toolkit.messages import MESSAGES, render
+
+SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py"))
+RAISED = set(re.findall(r'(?:finding|BadValue)\(\s*"([a-z0-9-]+)"', SOURCE)) | set(
+    re.findall(r'Refusal\(.*?"([a-z0-9-]+)"', SOURCE)) | set(re.findall(r"render\(['\"]([a-z0-9-]+)['\"]", SOURCE))
+
+
+def test_every_raised_rule_has_both_languages():
+    assert RAISED, "no rule codes found in the source"
+    missing = RAISED - set(MESSAGES)
+    assert not missing, f"rules without messages: {sorted(missing)}"
+
+
+def test_every_message_is_used():
+    unused = set(MESSAGES) - RAISED
+    assert not unused, f"messages never raised: {sorted(unused)}"
+
+
+def test_texts_differ_by_language_and_render_without_placeholders_left():
+    for rule, (vi, en) in MESSAGES.items():
+        assert vi and en and vi != en, rule
+        for text in (render(rule, "vi", {}), render(rule, "en", {})):
+            assert "{" not in text, rule
