@@ -12,7 +12,7 @@ Three context managers, each yielding a :class:`RunningServer`:
 * :func:`ssl_server` -- implicit TLS (SMTPS) with the same certificate, AUTH
   required.
 
-Both TLS servers need a :class:`TestCA` (see :func:`make_ca`); its
+Both TLS servers need a :class:`CertAuthority` (see :func:`make_ca`); its
 ``cafile`` is the CA certificate written to a file, ready to be passed to a
 client as ``cafile``.
 
@@ -54,7 +54,7 @@ __all__ = [
     "Received",
     "RecordingHandler",
     "RunningServer",
-    "TestCA",
+    "CertAuthority",
     "make_ca",
     "plain_server",
     "starttls_server",
@@ -184,13 +184,13 @@ class RunningServer:
 
 
 @dataclass
-class TestCA:
+class CertAuthority:
     ca: trustme.CA
     cafile: Path
     server_context: ssl.SSLContext
 
 
-def make_ca(folder: Path) -> TestCA:
+def make_ca(folder: Path) -> CertAuthority:
     """A fresh trustme CA, its certificate written to ``folder/ca.pem``, and a
     server SSL context with a leaf certificate for 127.0.0.1 and localhost."""
     ca = trustme.CA(organization_name="aidkit test CA")
@@ -201,7 +201,7 @@ def make_ca(folder: Path) -> TestCA:
     folder.mkdir(parents=True, exist_ok=True)
     cafile = folder / "ca.pem"
     ca.cert_pem.write_to_path(str(cafile))
-    return TestCA(ca=ca, cafile=cafile, server_context=ctx)
+    return CertAuthority(ca=ca, cafile=cafile, server_context=ctx)
 
 
 @contextlib.contextmanager
@@ -223,7 +223,7 @@ def plain_server(handler: RecordingHandler | None = None):
     return _running(handler)
 
 
-def starttls_server(ca: TestCA, handler: RecordingHandler | None = None):
+def starttls_server(ca: CertAuthority, handler: RecordingHandler | None = None):
     """STARTTLS required before anything else; AUTH PLAIN/LOGIN required."""
     handler = handler or RecordingHandler()
     return _running(
@@ -236,7 +236,7 @@ def starttls_server(ca: TestCA, handler: RecordingHandler | None = None):
     )
 
 
-def ssl_server(ca: TestCA, handler: RecordingHandler | None = None):
+def ssl_server(ca: CertAuthority, handler: RecordingHandler | None = None):
     """Implicit TLS (SMTPS, like port 465); AUTH PLAIN/LOGIN required."""
     handler = handler or RecordingHandler()
     return _running(
