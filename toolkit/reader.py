@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +181,8 @@ def _match_sheets(wb: Workbook, names: list[str]) -> dict[str, str]:
 
 def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: list[Finding]) -> str:
     text = clean(text_of(raw))
+    if text.isascii() and not font_encoding:
+        return text  # legacy-encoded Vietnamese always carries non-ASCII characters
     encoding = font_encoding or legacy.detect_encoding(text)
     if encoding and text:
         converted = clean(legacy.to_unicode(text, encoding))
@@ -277,32 +277,36 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
     raw = cell.raw
     if raw is None or raw == "":
         return None
-    where = dict(sheet=cell.sheet, cell=cell.ref, row=cell.row, column=column.key, value=raw)
     if isinstance(raw, str):
         text = _text(raw, cell.sheet, cell.ref, font_encoding, findings)
         if not text:
             return None
         if is_placeholder(text) and not (column.type == schema.COUNTRY and text == "NA"):
-            if column.required or column.numeric or column.type == schema.DATE:
-                findings.append(finding("placeholder-value", ERROR, **where))
-            else:
-                findings.append(finding("placeholder-value", WARNING, **where))
+            strict = column.required or column.numeric or column.type == schema.DATE
+            findings.append(finding("placeholder-value", ERROR if strict else WARNING, **_where(cell, column)))
             return None
+        if column.type == schema.TEXT or column.type == schema.EMAIL:
+            return text
         raw = text
     try:
-        return _typed(column, raw, where, findings)
+        return _typed(column, raw, cell, findings)
     except BadValue as bad:
-        findings.append(finding(bad.rule, ERROR, suggestion=bad.suggestion, **where, **bad.params))
+        findings.append(finding(bad.rule, ERROR, suggestion=bad.suggestion, **_where(cell, column), **bad.params))
         return None
 
 
-def _typed(column: schema.Column, raw: Any, where: dict, findings: list[Finding]) -> Any:
+def _where(cell: Cell, column: schema.Column) -> dict[str, Any]:
+    return dict(sheet=cell.sheet, cell=cell.ref, row=cell.row, column=column.key, value=cell.raw)
+
+
+def _typed(column: schema.Column, raw: Any, cell: Cell, findings: list[Finding]) -> Any:
     kind = column.type
     if kind in (schema.TEXT, schema.EMAIL):
         return text_of(raw)
     if kind == schema.PHONE:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            findings.append(finding("phone-as-number", WARNING, suggestion="0" + text_of(raw), **where))
+            findings.append(finding("phone-as-number", WARNING, suggestion="0" + text_of(raw),
+                                    **_where(cell, column)))
             return "0" + text_of(raw)
         return text_of(raw)
     if kind == schema.INTEGER:
@@ -311,14 +315,6 @@ def _typed(column: schema.Column, raw: Any, where: dict, findings: list[Finding]
         return parse_number(raw)
     if kind == schema.DATE:
         return parse_date(raw)
-    return match_choice(column, text_of(raw), where, findings)
+    return match_choice(column, text_of(raw), _where(cell, column), findings)
 
 
-def as_float(value: Decimal | int | None) -> float | None:
-    """A read number as float (for sums and ratios), None stays None."""
-    return None if value is None else float(value)
-
-
-def info_date(wb: Workbook) -> date | None:
-    """The period's end date, which decides which province list applies."""
-    return wb.period.end if wb.period else None

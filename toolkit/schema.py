@@ -90,12 +90,11 @@ class Table:
     id_kind: str
     header_row: int = 1
 
-    def column(self, key: str) -> Column:
-        return self._by_key()[key]
+    def __post_init__(self):
+        object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
 
-    @cache
-    def _by_key(self) -> dict[str, Column]:
-        return {c.key: c for c in self.columns}
+    def column(self, key: str) -> Column:
+        return self._by_key[key]
 
 
 # --- vocabularies -----------------------------------------------------------

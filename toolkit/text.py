@@ -6,12 +6,16 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_SPACES_INSIDE = re.compile(r"\s\s|[^\S ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def clean(text: str) -> str:
     """Trim, fold runs of white space (incl. no-break spaces) and normalise to NFC."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = text.strip()
+    return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
 
 
 def fold(text: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from . import schema
@@ -43,26 +45,24 @@ def sector_label(code: str) -> str:
 
 
 @cache
+def _iso() -> dict:
+    """ISO 3166 country names and ISO 4217 codes, generated from pycountry (scripts/refresh_iso.py)."""
+    with resources.files("toolkit").joinpath("data", "iso.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
 def country_index() -> dict[str, str]:
     """Folded Vietnamese or English country name → ISO 3166-1 alpha-2 code."""
-    import pycountry
-
-    index = {}
-    for c in pycountry.countries:
-        for name in (c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")):
-            if name:
-                index[fold(name)] = c.alpha_2
+    index = {fold(name): code for code, names in _iso()["countries"].items() for name in names}
     for alpha2, name, aliases in schema.country_names_vi():
         for n in (name, *aliases):
             index[fold(n)] = alpha2
     return index
 
 
-@cache
-def country_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+def country_codes() -> dict[str, list[str]]:
+    return _iso()["countries"]
 
 
 def country_name_vi(code: str) -> str:
@@ -70,17 +70,13 @@ def country_name_vi(code: str) -> str:
     for alpha2, name, _ in schema.country_names_vi():
         if alpha2 == code:
             return name
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or getattr(country, "name", code)
+    names = _iso()["countries"].get(code)
+    return names[0] if names else code
 
 
 @cache
 def currency_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_3 for c in pycountry.currencies)
+    return frozenset(_iso()["currencies"])
 
 
 def match_choice(column: schema.Column, text: str, where: dict[str, Any], findings: list[Finding]) -> str:
