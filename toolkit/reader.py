@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 #: Sheets our own tools add; not reported as extra.
 OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
     fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", "xlwingsconf"}
+
+
+_detect = lru_cache(maxsize=8192)(legacy.detect_encoding)  # office files repeat the same texts
 
 
 @dataclass(slots=True)
@@ -183,7 +187,7 @@ def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: l
     text = clean(text_of(raw))
     if text.isascii() and not font_encoding:
         return text  # legacy-encoded Vietnamese always carries non-ASCII characters
-    encoding = font_encoding or legacy.detect_encoding(text)
+    encoding = font_encoding or _detect(text)
     if encoding and text:
         converted = clean(legacy.to_unicode(text, encoding))
         if converted != text:
@@ -222,15 +226,18 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
     header = rows[header_index] if len(rows) > header_index else []
     columns = _map_header(wb, table, sheet, header)
     records = []
+    specs = [(key, col, table.column(key), column_letter(col)) for key, col in columns.items()]
     for r in range(header_index + 1, len(rows)):
         row = rows[r]
         if all(v == "" or v is None for v in row):
             continue
         cells = {}
-        for key, col in columns.items():
-            raw = row[col] if col < len(row) else ""
-            cell = Cell(sheet, cell_ref(r, col), r + 1, raw)
-            cell.value = _convert(table.column(key), cell, fonts.get((r, col)), wb.findings)
+        width = len(row)
+        for key, col, column, letter in specs:
+            raw = row[col] if col < width else ""
+            cell = Cell(sheet, f"{letter}{r + 1}", r + 1, raw)
+            if raw != "" and raw is not None:
+                cell.value = _convert(column, cell, fonts.get((r, col)), wb.findings)
             cells[key] = cell
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)

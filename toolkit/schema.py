@@ -7,11 +7,12 @@ nothing else in the code repeats a header or a vocabulary.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 TEMPLATE_VERSION = "1.0"
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -292,7 +293,7 @@ class Settings:
 # --- reference data -------------------------------------------------------------
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files("toolkit").joinpath("data", name).open(encoding="utf-8") as f:
+    with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _SPACES_INSIDE = re.compile(r"\s\s|[^\S ]")
@@ -18,6 +19,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """A matching key: no case, no diacritics (đ → d), no spacing or punctuation."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

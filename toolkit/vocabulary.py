@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from . import schema
@@ -47,7 +47,7 @@ def sector_label(code: str) -> str:
 @cache
 def _iso() -> dict:
     """ISO 3166 country names and ISO 4217 codes, generated from pycountry (scripts/refresh_iso.py)."""
-    with resources.files("toolkit").joinpath("data", "iso.json").open(encoding="utf-8") as f:
+    with open(os.path.join(schema.DATA_DIR, "iso.json"), encoding="utf-8") as f:
         return json.load(f)
 
 

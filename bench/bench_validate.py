@@ -1,0 +1,54 @@
+"""Time `aidkit validate` (whole process, as installed) against pandas and a raw calamine read.
+
+Run: make bench (or .venv/bin/python bench/bench_validate.py). Writes the Validation
+section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, installed_python, machine, median_seconds, write_section  # noqa: E402
+
+CASES = {"typical (100 NEEDS + 200 REGISTER)": (100, 200), "large (100 NEEDS + 5,000 REGISTER)": (100, 5000)}
+PANDAS = "import sys, pandas; pandas.read_excel(sys.argv[1], sheet_name=None)"
+CALAMINE = ("import sys; from python_calamine import CalamineWorkbook as W; b = W.from_path(sys.argv[1]); "
+            "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]")
+
+
+def main() -> None:
+    from toolkit.sample import sample_workbook
+
+    python = installed_python()
+    aidkit = python.parent / "aidkit"
+    rows = []
+    for label, (needs, register) in CASES.items():
+        path = OUT / f"validate_{needs}_{register}.xlsx"
+        if not path.exists():
+            sample_workbook(path, "92", "2026", needs=needs, register=register, seed=1)
+        ours = median_seconds([str(aidkit), "validate", "--format", "json", str(path)])
+        pandas = median_seconds([str(python), "-W", "ignore", "-c", PANDAS, str(path)])
+        raw = median_seconds([str(python), "-c", CALAMINE, str(path)])
+        rows.append(f"| {label} | {ours:.3f} | {pandas:.3f} | {raw:.3f} | {ours / pandas:.2f}× | {ours / raw:.1f}× |")
+        print(rows[-1])
+    write_section("validation", "\n".join([
+        "## Validation (`aidkit validate`)",
+        "",
+        f"Measured {date.today():%Y-%m-%d} on {machine()}.",
+        "Whole processes, median of 5, aidkit installed from a wheel in a fresh venv (bench/out/venv).",
+        "pandas: `pandas.read_excel(path, sheet_name=None)` on its default engine (openpyxl).",
+        "raw: python-calamine reading every sheet to Python lists, nothing else.",
+        "",
+        "| workbook | aidkit validate (s) | pandas.read_excel (s) | raw calamine (s) | aidkit / pandas | aidkit / raw |",
+        "|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "Targets: ≤ 0.5× pandas and ≤ 3× the raw read for the typical workbook; ≤ 3 s for the large one.",
+    ]))
+
+
+if __name__ == "__main__":
+    main()
