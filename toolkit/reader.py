@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from . import legacy, schema
@@ -138,15 +139,10 @@ def open_book(path: Path):
 # --- the workbook -------------------------------------------------------------
 
 def read_workbook(path: str | os.PathLike) -> Workbook:
-    """Read a submission; raise `Refusal` if it is not a readable workbook."""
+    """Read a submission file; raise `Refusal` if it is not a readable workbook."""
     path = Path(path)
     fmt = sniff(path)
     book = open_book(path)
-    wb = Workbook(path=path, file_format=fmt)
-    if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
-        wb.findings.append(finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))
-    fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
-    sheets = _match_sheets(wb, book.sheet_names)
 
     def rows_of(sheet_name: str) -> list[list[Any]]:
         try:
@@ -154,6 +150,23 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
         except Exception as exc:
             raise Refusal(str(path), "file-damaged", f"{sheet_name}: {type(exc).__name__}") from None
 
+    fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
+    wb = read_rows(path, book.sheet_names, rows_of, fonts, fmt)
+    if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        wb.findings.insert(0, finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))
+    return wb
+
+
+def read_rows(path: str | os.PathLike, sheet_names: list[str], rows_of: Callable[[str], list[list[Any]]],
+              fonts: dict[str, dict[tuple[int, int], str]] | None = None, fmt: str = "xlsx") -> Workbook:
+    """Read a workbook from any source of rows (a file, or a workbook open in Excel).
+
+    :param rows_of: sheet name → its rows from A1, as lists of Python values ("" for empty).
+    :param fonts: sheet name → {(row0, col0): legacy encoding} of cells typed in a legacy font.
+    """
+    fonts = fonts or {}
+    wb = Workbook(path=Path(path), file_format=fmt)
+    sheets = _match_sheets(wb, list(sheet_names))
     if schema.INFO.key in sheets:
         wb.info_sheet = sheets[schema.INFO.key]
         _read_info(wb, rows_of(wb.info_sheet), fonts.get(wb.info_sheet, {}))
