@@ -106,6 +106,7 @@ def test_build_replaces_existing_output_and_leaves_no_temp_files(source, tmp_pat
 
 def test_openpyxl_still_opens_it(built):
     book = openpyxl.load_workbook(built, keep_vba=True)
+    book.vba_archive.close()  # openpyxl never closes it: "I/O operation on closed file" at GC
     assert book.sheetnames == ["Nhập liệu", "Tổng hợp"]
     assert book["Nhập liệu"]["A2"].value == "Hội Hữu nghị Việt – Đức"
 
@@ -122,3 +123,10 @@ def test_vba_text_outside_the_code_page_is_refused(source, tmp_path):
     with pytest.raises(ValueError, match="code page"):
         build_xlsm(source, tmp_path / "x.xlsm", {"M": 'Sub A()\n    MsgBox "Kiểm tra"\nEnd Sub\n'}, [])
     assert not list(tmp_path.iterdir())
+
+
+def test_vba_project_keeps_its_default_name(built):
+    from pyopenvba import ExcelFile
+
+    with ExcelFile(built) as book:
+        assert book.vba_project().name == "VBAProject"
