@@ -239,18 +239,27 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
     header = rows[header_index] if len(rows) > header_index else []
     columns = _map_header(wb, table, sheet, header)
     records = []
-    specs = [(key, col, table.column(key), column_letter(col)) for key, col in columns.items()]
+    specs = [(key, col, table.column(key), column_letter(col), {}) for key, col in columns.items()]
+    findings = wb.findings
     for r in range(header_index + 1, len(rows)):
         row = rows[r]
         if all(v == "" or v is None for v in row):
             continue
         cells = {}
         width = len(row)
-        for key, col, column, letter in specs:
+        for key, col, column, letter, clean_values in specs:
             raw = row[col] if col < width else ""
             cell = Cell(sheet, f"{letter}{r + 1}", r + 1, raw)
             if raw != "" and raw is not None:
-                cell.value = _convert(column, cell, fonts.get((r, col)), wb.findings)
+                font = fonts.get((r, col)) if fonts else None
+                memo = (raw.__class__, raw)  # True == 1 == 1.0, but they do not read alike
+                if font is None and memo in clean_values:
+                    cell.value = clean_values[memo]  # office tables repeat values; this one read cleanly
+                else:
+                    before = len(findings)
+                    cell.value = _convert(column, cell, font, findings)
+                    if len(findings) == before and font is None:
+                        clean_values[memo] = cell.value
             cells[key] = cell
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
