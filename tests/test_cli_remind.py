@@ -1,0 +1,102 @@
+"""aidkit remind (CliRunner on toolkit.cli.cli)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from cluster import drop, make_cluster, parse
+from smtp_server import PASSWORD, make_ca, plain_server, starttls_server
+from toolkit.cli import cli
+from toolkit.ledger import Ledger
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    return make_ca(tmp_path_factory.mktemp("ca"))
+
+
+def test_dry_run_lists_the_eml_files_and_sends_nothing(tmp_path):
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("86", "91", "92"))
+        drop(control, "vl.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+        drop(control, "ct.xlsx", "92", date(2026, 7, 10))
+        result = invoke("remind", "--control", control, "--now", "16/07/2026", "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert server.messages == []
+    lines = result.output.splitlines()
+    assert lines[0] == "aidkit remind · 16/07/2026 00:00 · chạy thử, không gửi thư / dry run, nothing sent"
+    assert lines[-1] == "chạy thử (.eml) / dry run (.eml): 2"
+    outbox = control.parent / "ket-qua" / "outbox"
+    names = sorted(p.name for p in outbox.iterdir())
+    assert names == ["2026-07-16_reminder_after_2026-H1_86.eml", "2026-07-16_reminder_after_2026-H1_91.eml"]
+    assert all(str(outbox / n) in result.output for n in names)
+    eml = parse((outbox / names[0]).read_bytes())
+    assert eml["Subject"] == ("Quá hạn: báo cáo kỳ 2026-H1 của Vĩnh Long vẫn chưa hợp lệ (quá hạn 1 ngày) / "
+                              "Overdue: 2026-H1 report still has errors (1 day(s) late)")
+
+
+def test_sends_once_a_day_and_reports_in_json(tmp_path):
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("91", "92"))
+        first = invoke("remind", "--control", control, "--now", "2026-07-08", "--format", "json")
+        second = invoke("remind", "--control", control, "--now", "2026-07-08", "--format", "json")
+        nothing = invoke("remind", "--control", control, "--now", "2026-07-09")
+        assert len(server.messages) == 2
+    assert first.exit_code == second.exit_code == nothing.exit_code == 0
+    sent = json.loads(first.output)
+    assert [(m["kind"], m["province"], m["outcome"]) for m in sent["messages"]] == [
+        ("reminder_before", "91", "sent"), ("reminder_before", "92", "sent")]
+    assert sent["counts"]["sent"] == 2
+    assert {m["message_id"] for m in sent["messages"]} == {m.message["Message-ID"] for m in server.messages}
+    again = json.loads(second.output)
+    assert [m["outcome"] for m in again["messages"]] == ["skipped", "skipped"]
+    assert "Không có thư nào cần gửi hôm nay / no message is due today." in nothing.output
+
+
+def test_a_refused_message_exits_1(tmp_path):
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("91",))
+        server.handler.refuse_recipient("lhh.angiang@example.vn")
+        server.handler.refuse_recipient("vanphong.angiang@example.vn")
+        result = invoke("remind", "--control", control, "--now", "2026-07-16")
+    assert result.exit_code == 1
+    assert "✘ refused  reminder_after   91" in result.output and "550" in result.output
+
+
+def test_an_untrusted_server_certificate_exits_2_and_sends_nothing(tmp_path, ca, monkeypatch):
+    monkeypatch.setenv("AIDKIT_SMTP_PASSWORD", PASSWORD)
+    with starttls_server(ca) as server:
+        control = make_cluster(tmp_path, server, ca, trusted=False, provinces=("91",))
+        result = invoke("remind", "--control", control, "--now", "2026-07-16")
+        assert server.messages == []
+    assert result.exit_code == 2
+    assert "Không xác minh được chứng chỉ" in result.output and "cannot verify the certificate" in result.output
+    assert PASSWORD not in result.output
+    with Ledger.for_control(control) as ledger:
+        assert [m.outcome for m in ledger.messages()] == ["failed"]
+
+
+def test_the_starttls_server_with_its_ca_receives_the_reminder(tmp_path, ca, monkeypatch):
+    monkeypatch.setenv("AIDKIT_SMTP_PASSWORD", PASSWORD)
+    with starttls_server(ca) as server:
+        control = make_cluster(tmp_path, server, ca, provinces=("91",))
+        result = invoke("remind", "--control", control, "--now", "2026-07-16")
+        assert result.exit_code == 0, result.output
+        [got] = server.messages
+    assert got.authenticated and got.message["X-Aidkit-Kind"] == "reminder_after"
+    assert PASSWORD not in result.output
+
+
+def test_missing_smtp_server_setting_exits_2(tmp_path):
+    control = make_cluster(tmp_path, provinces=("91",), may_chu_smtp="")
+    result = invoke("remind", "--control", control, "--now", "2026-07-16")
+    assert result.exit_code == 2 and "Máy chủ SMTP" in result.output and "SMTP server" in result.output
+    assert invoke("remind", "--control", control, "--now", "2026-07-16", "--dry-run").exit_code == 0

@@ -1,0 +1,134 @@
+"""aidkit schedule: the printed job, and installing it into a fake crontab (never the real one)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from cluster import make_cluster
+from toolkit.cli import cli
+from toolkit.scheduling import SchedulingError, schedule
+
+FAKE_CRONTAB = """#!/bin/sh
+# crontab -l / crontab - against a file, like the real one against the user's table
+if [ "$1" = "-l" ]; then
+  if [ -f "$FAKE_CRONTAB_FILE" ]; then cat "$FAKE_CRONTAB_FILE"; else echo "no crontab for tester" >&2; exit 1; fi
+elif [ "$1" = "-" ]; then
+  cat > "$FAKE_CRONTAB_FILE"
+else
+  exit 2
+fi
+"""
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def crontab(tmp_path, monkeypatch):
+    """A fake `crontab` first on PATH; returns the file holding the table."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "crontab"
+    script.write_text(FAKE_CRONTAB)
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    table = tmp_path / "table"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_CRONTAB_FILE", str(table))
+    return table
+
+
+def test_prints_the_crontab_line(tmp_path):
+    control = make_cluster(tmp_path / "Cụm 5 100%")
+    result = invoke("schedule", "--control", control, "--system", "unix", "--at", "6:30")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Dòng crontab / crontab line:"
+    line = lines[1]
+    folder = str(control.parent).replace("%", "\\%")
+    assert line.startswith(f"30 6 * * * cd '{folder}' && {{ ")
+    assert " acknowledge --control " in line and " remind --control " in line
+    assert line.index(" acknowledge ") < line.index(" && ", line.index(" acknowledge ")) < line.index(" remind ")
+    assert f">> '{folder}/aidkit-job.log' 2>&1 # aidkit: {folder}/dieu-hanh.xlsx" in line
+    assert "100%" not in line  # cron would read a bare % as a line break
+    assert lines[-1] == "Chưa cài: chạy lại với --install / not installed: run again with --install."
+
+
+def test_install_is_idempotent_and_keeps_other_lines(tmp_path, crontab):
+    crontab.write_text("MAILTO=lead@example.vn\n15 2 * * * /usr/bin/backup\n")
+    control = make_cluster(tmp_path)
+    first = invoke("schedule", "--control", control, "--install", "--system", "unix")
+    assert first.exit_code == 0, first.output
+    assert "Đã cài đặt / installed." in first.output
+    table = crontab.read_text().splitlines()
+    assert table[:2] == ["MAILTO=lead@example.vn", "15 2 * * * /usr/bin/backup"]
+    assert len(table) == 3 and table[2].startswith("0 7 * * * ") and table[2].endswith(str(control.resolve()))
+
+    again = invoke("schedule", "--control", control, "--install", "--system", "unix")
+    assert "already installed, unchanged" in again.output
+    assert crontab.read_text().splitlines() == table
+
+    moved = invoke("schedule", "--control", control, "--install", "--system", "unix", "--at", "18:05")
+    assert moved.exit_code == 0
+    table = crontab.read_text().splitlines()
+    assert len(table) == 3 and table[2].startswith("5 18 * * * ")
+
+
+def test_install_into_an_empty_crontab(tmp_path, crontab):
+    control = make_cluster(tmp_path)
+    assert not crontab.exists()
+    assert invoke("schedule", "--control", control, "--install", "--system", "unix").exit_code == 0
+    assert len(crontab.read_text().splitlines()) == 1
+
+
+def test_the_printed_job_really_runs(tmp_path):
+    """The crontab line is a working /bin/sh command: run it (with a stand-in aidkit)."""
+    control = make_cluster(tmp_path / "thư mục có dấu")
+    fake = tmp_path / "fake-aidkit"
+    fake.write_text('#!/bin/sh\necho "$1 $2 $3" >> calls.txt\n')
+    fake.chmod(0o755)
+    line = schedule(control, system="unix", aidkit=[str(fake)]).command
+    command = line.split(" * * * ", 1)[1].replace("\\%", "%")
+    subprocess.run(["/bin/sh", "-c", command], check=True)
+    calls = (control.parent / "calls.txt").read_text().splitlines()
+    assert calls == [f"acknowledge --control {control.resolve()}", f"remind --control {control.resolve()}"]
+
+
+def test_windows_task_and_script(tmp_path):
+    control = make_cluster(tmp_path / "Cum 5")
+    calls = []
+
+    def run(command, **kwargs):
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0, "SUCCESS", "")
+
+    result = schedule(control, system="windows", install=True, at="07:30", run=run,
+                      aidkit=[r"C:\Program Files\aidkit\aidkit.exe"])
+    script = control.parent / "aidkit-hang-ngay.cmd"
+    assert result.installed and script.read_bytes() == result.script_text.encode()
+    assert calls == [f'schtasks /Create /F /SC DAILY /ST 07:30 /TN "aidkit dieu-hanh" /TR "\\"{script}\\""']
+    lines = result.script_text.split("\r\n")
+    assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
+    assert lines[4] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
+                        f'"C:\\Program Files\\aidkit\\aidkit.exe" remind --control "{control.resolve()}") >> '
+                        f'"{control.parent.resolve() / "aidkit-job.log"}" 2>&1')
+    printed = invoke("schedule", "--control", control, "--system", "windows")
+    assert "schtasks /Create /F /SC DAILY /ST 07:00" in printed.output and "@echo off" in printed.output
+
+
+def test_failures_are_explained(tmp_path):
+    control = make_cluster(tmp_path)
+
+    def missing(command, **kwargs):
+        raise FileNotFoundError(command)
+
+    with pytest.raises(SchedulingError) as err:
+        schedule(control, system="unix", install=True, run=missing)
+    assert "crontab" in err.value.vi and "not found" in err.value.en
+    result = invoke("schedule", "--control", control, "--at", "25:00")
+    assert result.exit_code == 2 and "HH:MM" in result.output

@@ -1,0 +1,259 @@
+"""Delivering messages exactly as the ledger allows: claim, send (or write .eml), record.
+
+Gửi thư theo sổ theo dõi: giữ chỗ, gửi (hoặc ghi tệp .eml), ghi kết quả.
+
+Rules every job (remind, acknowledge, send-report) gets from here:
+
+* A message is sent only after the ledger granted its claim (``Ledger.claim``),
+  so however often a job runs, and however many run at once, a slot gets at
+  most one message. A crash between claim and send leaves the slot
+  "sending": it is never retried automatically (no spam), and shows up in
+  the ledger for a person to look at.
+* Transient failures are retried with backoff by ``mailer.send``; if they
+  outlive the retries the slot is recorded "failed" and the next run may
+  claim it again. A recipient refused with a 5xx does not stop the others
+  ("partial"); a message refused outright (bad address in a workbook, all
+  recipients refused) is "refused" and not retried.
+* Failures that would hit every message (TLS verification, login, missing
+  password, bad settings) are recorded on the message at hand and raised,
+  which stops the run.
+* Dry run: the would-be message is written as ``.eml`` into the outbox and
+  nothing is claimed or recorded; slots already used are skipped, as in a
+  real run.
+* The password is resolved once, only when a real message is about to go
+  (never in a dry run), and never reaches a log, a result or the ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from . import mailer
+from .control import Control
+from .ledger import Ledger
+from .mailer import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
+from .values import is_email
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORTS = {"STARTTLS": 587, "SSL": 465, "NONE": 25}
+
+
+def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSettings:
+    """SMTP settings from the control workbook's Cấu hình sheet.
+
+    The sender address is the sending account when it is an address, else the cluster lead's.
+    A relative CA file is relative to the control workbook. In a dry run a missing server is tolerated.
+    :raises mailer.InvalidSettings: when a setting cannot be used.
+    """
+    values = control.values
+    security = values.get("bao_mat") or "STARTTLS"
+    mode = mailer.parse_security(security)
+    host = str(values.get("may_chu_smtp") or "").strip()
+    if not host:
+        if not for_dry_run:
+            raise mailer.InvalidSettings("Trang Cấu hình chưa có \"Máy chủ SMTP\".",
+                                         "The Settings sheet has no \"SMTP server\".")
+        host = "localhost"
+    user = str(values.get("tai_khoan_gui") or "").strip()
+    cafile = values.get("tep_ca")
+    if cafile:
+        cafile = Path(str(cafile))
+        if not cafile.is_absolute():
+            cafile = Path(control.path).resolve().parent / cafile
+    return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
+                        sender_name=str(values.get("ten_nguoi_gui") or ""), cafile=cafile or None,
+                        from_addr=user if is_email(user) else control.lead_email)
+
+
+@dataclass
+class Delivery:
+    """What happened to one message."""
+
+    kind: str
+    period: str
+    province: str
+    day: date
+    to: list[str]
+    cc: list[str]
+    subject: str
+    outcome: str  # sent | partial | failed | refused | skipped (already sent) | dry-run
+    message_id: str = ""
+    error: str = ""
+    attachments: list[str] = field(default_factory=list)
+    eml: str = ""
+    attempts: int = 0
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome in ("sent", "partial")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "period": self.period, "province": self.province, "day": self.day.isoformat(),
+                "to": self.to, "cc": self.cc, "subject": self.subject, "outcome": self.outcome,
+                "message_id": self.message_id, "error": self.error, "attachments": self.attachments,
+                "eml": self.eml, "attempts": self.attempts}
+
+    def to_text(self) -> str:
+        mark = {"sent": "✔", "partial": "!", "failed": "✘", "refused": "✘", "skipped": "·", "dry-run": "✉"}
+        who = ", ".join(self.to + self.cc)
+        line = f"{mark.get(self.outcome, '?')} {self.outcome:<8} {self.kind:<16} {self.province or '—':<3} → {who}"
+        if self.eml:
+            line += f"\n      {self.eml}"
+        if self.error:
+            line += f"\n      {self.error}"
+        return line
+
+
+OUTCOME_WORDS = {"sent": ("đã gửi", "sent"), "partial": ("đã gửi một phần", "partly sent"),
+                 "failed": ("gửi lỗi, sẽ thử lại", "failed, will retry"), "refused": ("bị từ chối", "refused"),
+                 "skipped": ("đã gửi trước đó", "already sent"), "dry-run": ("chạy thử (.eml)", "dry run (.eml)")}
+
+
+class Postman:
+    """Sends messages for one run, through the ledger.
+
+    :param outbox: a folder for .eml files: a dry run (nothing sent, nothing recorded).
+    :param password: the SMTP password; default resolved with mailer.resolve_password on first real send.
+    :param send: the sending function (mailer.send); tests may wrap it.
+    """
+
+    def __init__(self, ledger: Ledger, settings: SmtpSettings, *, outbox: Path | None = None,
+                 password: str | None = None, retries: int = 3, backoff: float = 2.0,
+                 sleep: Callable[[float], None] = time.sleep, send: Callable = mailer.send):
+        self.ledger = ledger
+        self.settings = settings
+        self.outbox = Path(outbox) if outbox else None
+        self._password = password
+        self._resolved = password is not None
+        self.retries, self.backoff, self.sleep, self._send = retries, backoff, sleep, send
+
+    @property
+    def dry_run(self) -> bool:
+        return self.outbox is not None
+
+    def _secret(self) -> str | None:
+        if not self._resolved:
+            self._password = mailer.resolve_password(self.settings)
+            self._resolved = True
+        if self.settings.user and not self._password:
+            raise mailer.PasswordMissing(
+                f"Chưa có mật khẩu SMTP cho tài khoản {self.settings.user!r}: đặt biến môi trường "
+                f"{mailer.PASSWORD_ENV} hoặc lưu vào keyring (dịch vụ '{mailer.KEYRING_SERVICE}')",
+                f"no SMTP password for {self.settings.user!r}: set {mailer.PASSWORD_ENV} or store it "
+                f"in the keyring (service '{mailer.KEYRING_SERVICE}')")
+        return self._password
+
+    def _redact(self, text: str) -> str:
+        if self._password:
+            text = text.replace(self._password, "***")
+        return text
+
+    def deliver(self, message: OutgoingMessage, *, kind: str, period: str, province: str, day: date,
+                slot: str | None = None, submission_id: int | None = None) -> Delivery:
+        """Send one message unless its slot is taken; record the outcome."""
+        slot_key = day.isoformat() if slot is None else slot
+        result = Delivery(kind, period, province, day, list(message.to), list(message.cc), message.subject,
+                          "skipped", attachments=[a[0] if isinstance(a, tuple) else a.name
+                                                  for a in message.attachments])
+        everyone = result.to + result.cc
+        if self.dry_run:
+            if self.ledger.is_claimed(kind, period, province, slot_key):
+                return result
+            name = "_".join(re.sub(r"[^\w.-]+", "-", x) for x in (day.isoformat(), kind, period, province or "cum",
+                                                                   slot_key[:12] if slot is not None else ""))
+            result.eml = str(mailer.write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
+            result.outcome = "dry-run"
+            return result
+        password = self._secret()  # before claiming: a missing password must not burn the slot
+        row = self.ledger.claim(kind, period, province, day, slot=slot, submission_id=submission_id,
+                                recipients=everyone, subject=message.subject)
+        if row is None:
+            return result
+        try:
+            sent = self._send(self.settings, password, message, retries=self.retries, backoff=self.backoff,
+                              sleep=self.sleep)
+        except InvalidMessage as exc:  # this message only (e.g. an address from a workbook)
+            result.outcome, result.error = "refused", self._redact(str(exc))
+            self.ledger.finish(row, "refused", error=result.error)
+            log.warning("%s %s %s not sent: %s", kind, period, province, result.error)
+            return result
+        except MailError as exc:  # every message would fail the same way: stop the run
+            self.ledger.finish(row, "failed", error=self._redact(str(exc)))
+            raise
+        except BaseException as exc:
+            self.ledger.finish(row, "failed", error=self._redact(f"{type(exc).__name__}: {exc}"))
+            raise
+        result.message_id, result.attempts = sent.message_id, sent.attempts
+        result.error = self._redact(sent.error)
+        if sent.outcome == "sent":
+            result.outcome = "partial" if sent.refused else "sent"
+        elif sent.refused and all(code >= 500 for code, _ in sent.refused.values()):
+            result.outcome = "refused"  # every recipient refused permanently: retrying will not help
+        else:
+            result.outcome = "failed"
+        self.ledger.finish(row, result.outcome, message_id=sent.message_id, error=result.error,
+                           attempts=sent.attempts)
+        log.info("%s %s %s: %s (%s)", kind, period, province or "-", result.outcome, sent.message_id)
+        return result
+
+
+def postman_for(control: Control, ledger: Ledger, *, dry_run: bool = False, **options: Any) -> Postman:
+    """A Postman with the control workbook's SMTP settings; a dry run writes to <output folder>/outbox."""
+    settings = smtp_settings(control, for_dry_run=dry_run)
+    return Postman(ledger, settings, outbox=control.outbox / "outbox" if dry_run else None, **options)
+
+
+@dataclass
+class JobResult:
+    """What one run of remind, acknowledge or send-report did."""
+
+    command: str
+    now: Any  # datetime
+    dry_run: bool = False
+    received: list = field(default_factory=list)  # ledger.Submission recorded by this run
+    deliveries: list[Delivery] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
+    outputs: dict[str, str] = field(default_factory=dict)  # files written, by role
+
+    def count(self, *outcomes: str) -> int:
+        return sum(d.outcome in outcomes for d in self.deliveries)
+
+    @property
+    def failed(self) -> bool:
+        return self.count("failed", "refused") > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"command": self.command, "now": self.now.isoformat(), "dry_run": self.dry_run,
+                "received": [s.to_dict() for s in self.received],
+                "messages": [d.to_dict() for d in self.deliveries],
+                "counts": {o: self.count(o) for o in OUTCOME_WORDS},
+                "notes": [{"vi": vi, "en": en} for vi, en in self.notes], "outputs": self.outputs}
+
+    def to_text(self) -> str:
+        from .clock import vn_moment
+
+        head = f"aidkit {self.command} · {vn_moment(self.now)}"
+        if self.dry_run:
+            head += " · chạy thử, không gửi thư / dry run, nothing sent"
+        lines = [head]
+        if self.received:
+            lines.append("Tệp mới nhận / newly received: " + ", ".join(
+                f"{s.file} ({s.province or '?'} {s.period or '?'}: {s.status})" for s in self.received))
+        lines.extend(d.to_text() for d in self.deliveries)
+        for role, path in self.outputs.items():
+            lines.append(f"{role}: {path}")
+        for vi, en in self.notes:
+            lines.append(f"· {vi}\n  {en}")
+        if not self.deliveries and not self.notes:
+            lines.append("Không có thư nào cần gửi hôm nay / no message is due today.")
+        if self.deliveries:
+            lines.append(" · ".join(f"{OUTCOME_WORDS[o][0]} / {OUTCOME_WORDS[o][1]}: {self.count(o)}"
+                                    for o in OUTCOME_WORDS if self.count(o)))
+        return "\n".join(lines)

@@ -1,0 +1,159 @@
+"""Receiving submissions: scan the submissions folder, check and record each new file.
+
+Nhận báo cáo: quét thư mục nhận, kiểm tra và ghi sổ từng tệp mới.
+
+A file is *new* when its content (SHA-256) is not in the ledger yet, whatever
+its name: renaming or moving a file in the folder does not make it a new
+submission, and editing one in place does. Each new file is copied into the
+archive first and checked from that copy, so the ledger, the archive and the
+findings all describe exactly the same bytes even if the original changes
+while we read it.
+
+The province and the period come from the Info sheet, never from the file
+name. A file that cannot be read at all is recorded too (status "refused"),
+so that the cluster lead can be told about it.
+
+Received-at: the earlier of the moment aidkit first sees the file (``now``;
+``--now`` sets it in simulations) and the file's modification time. The
+scheduled job runs once a day, so "first seen" alone would make a file saved
+on the evening of the due date count as late the next morning; the
+modification time cannot be later than the arrival, so taking the earlier of
+the two is never unfair to a province. (A copied file may keep an older
+modification time; that errs in the province's favour.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .control import Control
+from .findings import Refusal, Report
+from .ledger import Ledger, Submission, sha256_of
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+def inbox_files(folder: str | os.PathLike, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """The workbooks in a submissions folder and its subfolders, in a stable order.
+
+    Excel's lock files (``~$…``), hidden and temporary files are left out, and so is anything
+    under `exclude` (the archive and the output folder, should they sit inside the folder).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    skip = {Path(p).resolve() for p in exclude}
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skip)
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.startswith(("~$", ".")) or path.suffix.lower() not in SUFFIXES or path.resolve() in skip:
+                continue
+            found.append(path)
+    return found
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one archived copy found."""
+
+    status: str
+    province: str | None
+    period: str | None
+    errors: int
+    warnings: int
+    sender: str
+    detail: str
+
+
+def check_copy(path: Path, control: Control) -> Checked:
+    """Read and check one file; never raises for a bad workbook."""
+    from .reader import read_workbook
+    from .validate import check_workbook
+
+    try:
+        wb = read_workbook(path)
+        report = check_workbook(wb, control.settings())
+    except Refusal as refusal:
+        return Checked("refused", None, None, 0, 0, "", refusal.reason)
+    email = wb.info_value("email")
+    return Checked("valid" if report.valid else "invalid", report.province, report.period, len(report.errors),
+                   len(report.warnings), str(email).strip() if email else "", "")
+
+
+def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]:
+    """Record every file of the submissions folder not yet in the ledger; return the new ones."""
+    new: list[Submission] = []
+    inbox = control.inbox
+    for path in inbox_files(inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
+        try:
+            data = path.read_bytes()
+            mtime = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        except OSError as exc:  # e.g. still open in Excel on Windows: next run picks it up
+            log.warning("cannot read %s yet: %s", path, exc.strerror)
+            continue
+        sha = sha256_of(data)
+        if ledger.known(sha):
+            continue
+        _, copy = ledger.archive(data, path.suffix)
+        checked = check_copy(copy, control)
+        try:
+            relative = path.relative_to(inbox).as_posix()
+        except ValueError:
+            relative = str(path)
+        submission, recorded = ledger.record_submission(
+            sha256=sha, file=relative, received_at=min(now, mtime), status=checked.status, archived=copy,
+            size=len(data), province=checked.province, period=checked.period, errors=checked.errors,
+            warnings=checked.warnings, sender=checked.sender, detail=checked.detail)
+        if recorded:  # another run may have recorded it a moment ago
+            log.info("received %s (%s %s): %s", relative, checked.province, checked.period, checked.status)
+            new.append(submission)
+    return new
+
+
+def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
+    """The findings of a recorded submission, from its archived copy."""
+    from .validate import validate
+
+    return validate(ledger.archived_path(submission), control.settings())
+
+
+def annotated_copy(ledger: Ledger, submission: Submission, control: Control, report: Report | None = None) -> Path:
+    """The annotated workbook of a submission, made once and kept in the output folder.
+
+    ``<output folder>/kiem-tra/<name>.<sha8>.kiem-tra.xlsx``: the same file (same bytes) is attached
+    to every message about this submission.
+    """
+    from .annotate import annotate
+
+    name = Path(submission.name)
+    target = control.outbox / "kiem-tra" / f"{name.stem}.{submission.sha256[:8]}.kiem-tra{name.suffix.lower()}"
+    if not target.exists():
+        annotate(ledger.archived_path(submission), report or review(ledger, submission, control), target)
+    return target
+
+
+def attachment_name(submission: Submission) -> str:
+    """How the annotated workbook is named in a message: like `aidkit validate --annotate` names it."""
+    name = Path(submission.name)
+    return f"{name.stem}.kiem-tra{name.suffix.lower()}"
+
+
+def received_times(control: Control, ledger: Ledger) -> dict[Path, datetime]:
+    """Each file now in the submissions folder → when the ledger says its content was received."""
+    out: dict[Path, datetime] = {}
+    for path in inbox_files(control.inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
+        try:
+            known = ledger.known(sha256_of(path.read_bytes()))
+        except OSError:
+            continue
+        if known is not None:
+            out[path.resolve()] = known.received_at
+    return out

@@ -1,0 +1,429 @@
+"""The submissions ledger: every file received and every message sent, in a SQLite file.
+
+Sổ theo dõi: mọi tệp đã nhận và mọi thư đã gửi, lưu trong một tệp SQLite.
+
+Where: ``aidkit-ledger.sqlite`` in the control workbook's folder, and beside it
+the archive ``aidkit-archive/``, where every submitted file is copied under its
+SHA-256 (``aidkit-archive/ab/ab12…ef.xlsx``), so no version is ever lost and a
+file renamed or overwritten in the submissions folder is still on record. The
+names are fixed (not derived from the control workbook's name) so that renaming
+the control workbook does not start a new ledger.
+
+Safety with concurrent runs (the scheduled job and a button press):
+
+* WAL journal, so readers never block the writer;
+* a busy timeout, so a second writer waits instead of failing;
+* every write in a ``BEGIN IMMEDIATE`` transaction, so "check, then write"
+  (is this reminder already out?) is atomic between processes;
+* the at-most-once rules are UNIQUE constraints, not application logic:
+  one row per submitted content (``submissions.sha256``) and one message per
+  ``(kind, period, province, slot)``, where a CHECK makes the slot of a
+  reminder or escalation its day. Two processes racing to send the same
+  province's reminder for the same day cannot both succeed in claiming it.
+
+Schema changes are numbered migrations (``MIGRATIONS``), applied in order and
+remembered in ``PRAGMA user_version``. A ledger written by a newer aidkit is
+refused rather than misread.
+
+No password or other secret is ever written here: rows hold addresses,
+subjects, Message-IDs and (already redacted) error texts only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_bytes
+
+LEDGER_NAME = "aidkit-ledger.sqlite"
+ARCHIVE_NAME = "aidkit-archive"
+BUSY_TIMEOUT_MS = 30_000
+
+#: Message kinds whose slot is the calendar day: at most one per province per day.
+DAILY_KINDS = ("reminder_before", "reminder_after", "escalation")
+MESSAGE_KINDS = DAILY_KINDS + ("acknowledgement", "report")
+#: A submission's status as checked. The status words of STANDARD.md come from it and the due date:
+#: valid and received after the due date is "Nộp muộn"; a refused file counts for no province.
+SUBMISSION_STATUSES = ("valid", "invalid", "refused")
+#: Message outcomes. Only "failed" (transient, gave up after retries) may be claimed again.
+OUTCOMES = ("sending", "sent", "partial", "failed", "refused")
+
+# Each migration is a tuple of statements, applied in one transaction.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (  # 1: submissions and messages
+        """
+        CREATE TABLE submissions (
+            id          INTEGER PRIMARY KEY,
+            sha256      TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+            file        TEXT NOT NULL,          -- path inside the submissions folder, as found
+            province    TEXT,                   -- from the Info sheet, not the file name
+            period      TEXT,
+            received_at TEXT NOT NULL,          -- ISO 8601, local time
+            status      TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'refused')),  -- the checks' verdict
+            errors      INTEGER NOT NULL DEFAULT 0,
+            warnings    INTEGER NOT NULL DEFAULT 0,
+            sender      TEXT NOT NULL DEFAULT '',   -- the Info sheet's email, as written
+            archived    TEXT NOT NULL,          -- archive copy, relative to the ledger's folder
+            size        INTEGER NOT NULL,
+            detail      TEXT NOT NULL DEFAULT ''    -- why a refused file could not be read
+        )
+        """,
+        "CREATE INDEX submissions_by_period ON submissions (period, province, received_at)",
+        """
+        CREATE TABLE messages (
+            id            INTEGER PRIMARY KEY,
+            kind          TEXT NOT NULL CHECK (kind IN ('reminder_before', 'reminder_after', 'escalation',
+                                                        'acknowledgement', 'report')),
+            period        TEXT NOT NULL,
+            province      TEXT NOT NULL DEFAULT '',    -- '' for the cluster lead's digest and the report
+            day           TEXT NOT NULL,               -- the (possibly simulated) day it is for
+            slot          TEXT NOT NULL,               -- what makes it unique: the day, a submission, a report
+            submission_id INTEGER REFERENCES submissions (id),
+            recipients    TEXT NOT NULL DEFAULT '[]',  -- JSON list
+            subject       TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT NOT NULL,               -- wall-clock time of the claim
+            sent_at       TEXT,
+            message_id    TEXT,
+            outcome       TEXT NOT NULL CHECK (outcome IN ('sending', 'sent', 'partial', 'failed', 'refused')),
+            error         TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (kind, period, province, slot),
+            CHECK (kind NOT IN ('reminder_before', 'reminder_after', 'escalation') OR slot = day)
+        )
+        """,
+        "CREATE INDEX messages_by_day ON messages (day, kind)",
+    ),
+)
+
+
+class LedgerTooNew(RuntimeError):
+    """The ledger file was written by a newer version of aidkit."""
+
+    def __init__(self, path: str, found: int, known: int):
+        self.vi = (f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
+                   "hãy cập nhật aidkit.")
+        self.en = f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); please upgrade aidkit."
+        super().__init__(f"{self.vi} / {self.en}")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One received file version (one distinct content)."""
+
+    id: int
+    sha256: str
+    file: str
+    province: str | None
+    period: str | None
+    received_at: datetime
+    status: str  # valid | invalid | refused (the checks' verdict; 'late' is derived from the due date)
+    errors: int
+    warnings: int
+    sender: str
+    archived: str
+    size: int
+    detail: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.file.replace("\\", "/")).name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "sha256": self.sha256, "file": self.file, "province": self.province,
+                "period": self.period, "received_at": self.received_at.isoformat(), "status": self.status,
+                "errors": self.errors, "warnings": self.warnings, "sender": self.sender,
+                "archived": self.archived, "size": self.size, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One message as recorded (claimed, then sent or failed)."""
+
+    id: int
+    kind: str
+    period: str
+    province: str
+    day: date
+    slot: str
+    submission_id: int | None
+    recipients: tuple[str, ...]
+    subject: str
+    claimed_at: datetime
+    sent_at: datetime | None
+    message_id: str | None
+    outcome: str
+    error: str
+    attempts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "period": self.period, "province": self.province,
+                "day": self.day.isoformat(), "slot": self.slot, "submission_id": self.submission_id,
+                "recipients": list(self.recipients), "subject": self.subject,
+                "claimed_at": self.claimed_at.isoformat(),
+                "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+                "message_id": self.message_id, "outcome": self.outcome, "error": self.error,
+                "attempts": self.attempts}
+
+
+def ledger_path(control_path: str | os.PathLike) -> Path:
+    """The ledger file that belongs to a control workbook."""
+    return Path(control_path).resolve().parent / LEDGER_NAME
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Ledger:
+    """A connection to the ledger. Use as a context manager, or call close().
+
+    :param path: the SQLite file, or ":memory:" (tests).
+    :param archive: the archive folder; default ``aidkit-archive`` beside the file.
+    """
+
+    def __init__(self, path: str | os.PathLike = ":memory:", archive: str | os.PathLike | None = None,
+                 timeout: float = BUSY_TIMEOUT_MS / 1000):
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        base = Path.cwd() if memory else Path(self.path).resolve().parent
+        if not memory:
+            base.mkdir(parents=True, exist_ok=True)
+        self.base = base
+        self.archive_dir = Path(archive) if archive else base / ARCHIVE_NAME
+        # isolation_level=None: no implicit transactions; we issue BEGIN IMMEDIATE ourselves.
+        self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                    check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            # WAL needs a local disk; on a network share SQLite keeps the rollback journal.
+            self.journal_mode = _patiently(
+                lambda: self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], timeout)
+        else:
+            self.journal_mode = "memory"
+        _patiently(self.migrate, timeout)
+
+    @classmethod
+    def for_control(cls, control_path: str | os.PathLike) -> Ledger:
+        """Open (creating if needed) the ledger beside a control workbook."""
+        return cls(ledger_path(control_path))
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that holds the write lock from its first statement."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    @property
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self, migrations: tuple[tuple[str, ...], ...] = MIGRATIONS) -> int:
+        """Apply the migrations not yet applied, in order; return the schema version."""
+        with self.transaction() as conn:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > len(migrations):
+                raise LedgerTooNew(self.path, current, len(migrations))
+            for number, statements in enumerate(migrations[current:], start=current + 1):
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+        return self.version
+
+    # --- submissions ------------------------------------------------------------------
+
+    def archive(self, data: bytes, suffix: str = ".xlsx") -> tuple[str, Path]:
+        """Copy bytes into the archive under their SHA-256 (atomically; kept if already there).
+
+        :return: (sha256, archive path)
+        """
+        sha = sha256_of(data)
+        target = self.archive_dir / sha[:2] / f"{sha}{suffix.lower()}"
+        if not (target.exists() and target.stat().st_size == len(data)):
+            write_bytes(target, data)
+        return sha, target
+
+    def archived_path(self, submission: Submission) -> Path:
+        path = Path(submission.archived)
+        return path if path.is_absolute() else self.base / path
+
+    def known(self, sha256: str) -> Submission | None:
+        row = self.conn.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
+        return _submission(row) if row else None
+
+    def record_submission(self, *, sha256: str, file: str, received_at: datetime, status: str,
+                          archived: Path, size: int, province: str | None = None, period: str | None = None,
+                          errors: int = 0, warnings: int = 0, sender: str = "", detail: str = ""
+                          ) -> tuple[Submission, bool]:
+        """Record a received file once per content.
+
+        :return: (the submission, True if this call recorded it, False if it was already known)
+        """
+        if status not in SUBMISSION_STATUSES:
+            raise ValueError(f"status must be one of {SUBMISSION_STATUSES}")
+        try:
+            stored = str(Path(archived).resolve().relative_to(self.base))
+        except ValueError:
+            stored = str(Path(archived).resolve())
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO submissions (sha256, file, province, period, received_at, status, errors, warnings,"
+                " sender, archived, size, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (sha256) DO NOTHING",
+                (sha256, file, province, period, received_at.isoformat(timespec="seconds"), status, errors,
+                 warnings, sender, stored, size, detail))
+            new = cursor.rowcount == 1
+        return self.known(sha256), new
+
+    def submissions(self, period: str | None = None, province: str | None = None) -> list[Submission]:
+        """Submissions in the order received (ties in the order recorded)."""
+        sql, args = "SELECT * FROM submissions WHERE 1=1", []
+        if period is not None:
+            sql += " AND period = ?"
+            args.append(period)
+        if province is not None:
+            sql += " AND province = ?"
+            args.append(province)
+        rows = self.conn.execute(sql + " ORDER BY received_at, id", args).fetchall()
+        return [_submission(r) for r in rows]
+
+    def latest(self, period: str, until: datetime | None = None) -> dict[str, Submission]:
+        """Province → its latest readable submission for a period (received by `until`)."""
+        out: dict[str, Submission] = {}
+        for s in self.submissions(period):
+            if s.province and s.status != "refused" and (until is None or s.received_at <= until):
+                out[s.province] = s
+        return out
+
+    def counts(self, period: str, until: datetime | None = None) -> dict[str, int]:
+        """Province → how many versions it has sent for a period."""
+        out: dict[str, int] = {}
+        for s in self.submissions(period):
+            if s.province and (until is None or s.received_at <= until):
+                out[s.province] = out.get(s.province, 0) + 1
+        return out
+
+    # --- messages ---------------------------------------------------------------------
+
+    def claim(self, kind: str, period: str, province: str, day: date, *, slot: str | None = None,
+              submission_id: int | None = None, recipients: list[str] | tuple[str, ...] = (),
+              subject: str = "", now: datetime | None = None) -> int | None:
+        """Reserve the right to send one message; None if it is already sent (or being sent).
+
+        A slot whose earlier attempt ended "failed" (a transient failure that outlived the retries)
+        may be claimed again; "sending", "sent", "partial" and "refused" may not. For reminders and
+        escalations the slot is the day (enforced by the table).
+        """
+        slot = day.isoformat() if slot is None else slot
+        claimed = (now or datetime.now()).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id, outcome FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
+                               (kind, period, province, slot)).fetchone()
+            if row is None:
+                cursor = conn.execute(
+                    "INSERT INTO messages (kind, period, province, day, slot, submission_id, recipients, subject,"
+                    " claimed_at, outcome) VALUES (?,?,?,?,?,?,?,?,?, 'sending')",
+                    (kind, period, province, day.isoformat(), slot, submission_id,
+                     json.dumps(list(recipients), ensure_ascii=False), subject, claimed))
+                return cursor.lastrowid
+            if row["outcome"] != "failed":
+                return None
+            conn.execute("UPDATE messages SET outcome='sending', claimed_at=?, recipients=?, subject=?, error=''"
+                         " WHERE id=?", (claimed, json.dumps(list(recipients), ensure_ascii=False), subject,
+                                         row["id"]))
+            return row["id"]
+
+    def finish(self, message_row: int, outcome: str, *, message_id: str | None = None, error: str = "",
+               attempts: int = 0, recipients: list[str] | tuple[str, ...] | None = None) -> None:
+        """Record how a claimed message ended."""
+        if outcome not in OUTCOMES or outcome == "sending":
+            raise ValueError(f"outcome must be one of {OUTCOMES[1:]}")
+        sent_at = datetime.now().isoformat(timespec="seconds") if outcome in ("sent", "partial") else None
+        with self.transaction() as conn:
+            conn.execute("UPDATE messages SET outcome=?, message_id=?, error=?, attempts=attempts+?, sent_at=?"
+                         " WHERE id=?", (outcome, message_id, error, attempts, sent_at, message_row))
+            if recipients is not None:
+                conn.execute("UPDATE messages SET recipients=? WHERE id=?",
+                             (json.dumps(list(recipients), ensure_ascii=False), message_row))
+
+    def is_claimed(self, kind: str, period: str, province: str, slot: str) -> bool:
+        """True if such a message is sent, being sent, or permanently refused (so it will not be sent)."""
+        row = self.conn.execute("SELECT outcome FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
+                                (kind, period, province, slot)).fetchone()
+        return row is not None and row["outcome"] != "failed"
+
+    def messages(self, kind: str | None = None, period: str | None = None) -> list[MessageRecord]:
+        sql, args = "SELECT * FROM messages WHERE 1=1", []
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        if period is not None:
+            sql += " AND period = ?"
+            args.append(period)
+        return [_message(r) for r in self.conn.execute(sql + " ORDER BY id", args).fetchall()]
+
+    def check(self) -> str:
+        """SQLite's own integrity check: "ok" when the file is sound."""
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _patiently(action, timeout: float):
+    """Run `action`, retrying while the database is locked, for up to `timeout` seconds.
+
+    SQLite's busy timeout covers ordinary reads and ``BEGIN IMMEDIATE``, but switching the journal
+    mode answers "database is locked" at once while another connection is writing (two processes
+    opening a new ledger at the same moment); this covers that case.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+def _submission(row: sqlite3.Row) -> Submission:
+    return Submission(row["id"], row["sha256"], row["file"], row["province"], row["period"],
+                      datetime.fromisoformat(row["received_at"]), row["status"], row["errors"], row["warnings"],
+                      row["sender"], row["archived"], row["size"], row["detail"])
+
+
+def _message(row: sqlite3.Row) -> MessageRecord:
+    return MessageRecord(row["id"], row["kind"], row["period"], row["province"], date.fromisoformat(row["day"]),
+                         row["slot"], row["submission_id"], tuple(json.loads(row["recipients"])), row["subject"],
+                         datetime.fromisoformat(row["claimed_at"]),
+                         datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+                         row["message_id"], row["outcome"], row["error"], row["attempts"])

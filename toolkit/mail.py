@@ -1,0 +1,215 @@
+"""Rendering mail: jinja2 templates → mailer.OutgoingMessage. Pure: no network, no files written.
+
+Soạn thư từ mẫu jinja2 (tiếng Việt trước, tiếng Anh sau).
+
+Every message kind has three templates in ``templates/`` (shipped as the
+package ``toolkit.templates``): ``<kind>.subject.j2``, ``<kind>.html.j2`` and
+``<kind>.txt.j2``. HTML templates are autoescaped, because workbook text
+(province names, file names, finding values) is untrusted; subjects are
+collapsed to one line and stripped of control characters, and
+``mailer.build_message`` refuses any header that would still carry a line
+break. Undefined template variables are errors, not blanks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any, Iterable
+
+from .clock import vn_date, vn_moment
+from .findings import ERROR, WARNING, Finding
+from .mailer import OutgoingMessage
+from .values import is_email
+
+KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report")
+FINDINGS_LISTED = 25  # a message lists at most this many findings of each severity; the attachment has all
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Who writes: the cluster's name, the sender's display name, the cluster lead's address."""
+
+    name: str
+    sender_name: str = ""
+    lead_email: str = ""
+
+    @classmethod
+    def from_control(cls, control) -> Cluster:
+        values = control.values
+        return cls(control.cluster, str(values.get("ten_nguoi_gui") or ""), control.lead_email)
+
+
+@cache
+def environment():
+    """The jinja2 environment over the packaged templates."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("toolkit.templates", "."),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html"), default=False,
+                                            default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["vn_date"] = vn_date
+    env.filters["vn_moment"] = vn_moment
+    env.filters["number"] = number
+    return env
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """1234567.5 → 1.234.568 (Vietnamese grouping with dots)."""
+    if value is None or value == "":
+        return ""
+    try:
+        text = f"{float(value):,.{decimals}f}"
+    except (TypeError, ValueError):
+        return str(value)
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def single_line(text: str) -> str:
+    """Collapse every kind of line break and whitespace run to one space; drop control characters."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return " ".join(text.split())
+
+
+def render(kind: str, context: dict[str, Any]) -> Rendered:
+    """Render the three templates of a kind."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}; known: {', '.join(KINDS)}")
+    env = environment()
+    return Rendered(single_line(env.get_template(f"{kind}.subject.j2").render(context)),
+                    env.get_template(f"{kind}.txt.j2").render(context),
+                    env.get_template(f"{kind}.html.j2").render(context))
+
+
+def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str]]:
+    """Usable addresses in order, without duplicates (case-insensitive), and the unusable ones.
+
+    Workbook addresses are untrusted: anything that is not a plain ``name@domain.tld`` is set aside
+    (and reported by the caller) rather than handed to the mailer.
+    """
+    kept: list[str] = []
+    dropped: list[str] = []
+    seen: set[str] = set()
+    for group in groups:
+        if not group:
+            continue
+        for raw in [group] if isinstance(group, str) else group:
+            address = str(raw or "").strip()
+            if not address:
+                continue
+            if not is_email(address):
+                dropped.append(address)
+            elif address.lower() not in seen:
+                seen.add(address.lower())
+                kept.append(address)
+    return kept, dropped
+
+
+def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (),
+            attachments: list[tuple[str, bytes]] = (), *, period: str = "", province: str = "") -> OutgoingMessage:
+    """Render a kind and wrap it as a message (with Auto-Submitted and X-Aidkit-* headers)."""
+    rendered = render(kind, context)
+    headers = {"Auto-Submitted": "auto-generated", "X-Aidkit-Kind": kind}
+    if period:
+        headers["X-Aidkit-Period"] = single_line(period)
+    if province:
+        headers["X-Aidkit-Province"] = single_line(province)
+    return OutgoingMessage(to=list(to), cc=[a for a in cc if a.lower() not in {t.lower() for t in to}],
+                           subject=rendered.subject, text=rendered.text, html=rendered.html,
+                           attachments=list(attachments), headers=headers)
+
+
+def finding_items(findings: Iterable[Finding], severity: str = ERROR, limit: int = FINDINGS_LISTED
+                  ) -> tuple[list[dict[str, str]], int]:
+    """The findings of one severity as template items (at most `limit`), and how many were left out."""
+    chosen = [f for f in findings if f.severity == severity]
+    items = []
+    for f in chosen[:limit]:
+        where = " › ".join(x for x in (f.sheet, f.cell) if x)
+        items.append({"where": where, "rule": f.rule, "message_vi": f.message_vi, "message_en": f.message_en,
+                      "suggestion": f.suggestion or ""})
+    return items, max(0, len(chosen) - limit)
+
+
+# --- the messages -------------------------------------------------------------------------
+
+def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today: date, province,
+                     findings: list[Finding] = (), attachment: tuple[str, bytes] | None = None) -> OutgoingMessage:
+    """A reminder to one province (kind reminder_before, on and before the due date, or reminder_after).
+
+    :param province: a status.ProvinceStatus whose state is missing or invalid.
+    """
+    errors, more = finding_items(findings, ERROR)
+    s = province.submission
+    to, _ = recipients(province.email)
+    cc, _ = recipients(province.cc, s.sender if s is not None and province.state == "invalid" else None)
+    context = {"cluster": cluster, "period": period, "due": due, "today": today,
+               "days_left": (due - today).days, "days_late": (today - due).days, "province": province,
+               "submission": s, "errors": errors, "errors_more": more,
+               "attached": attachment[0] if attachment else None}
+    return compose(kind, context, to or cc[:1], cc if to else cc[1:], [attachment] if attachment else [],
+                   period=period, province=province.code)
+
+
+def escalation_message(cluster: Cluster, period_status) -> OutgoingMessage:
+    """The digest to the cluster lead: who is still missing or invalid for a period."""
+    context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
+               "today": period_status.today, "days_late": -period_status.days_to_due,
+               "outstanding": period_status.outstanding, "provinces": period_status.provinces,
+               "counts": period_status.counts()}
+    to, _ = recipients(cluster.lead_email)
+    return compose("escalation", context, to, period=period_status.period)
+
+
+def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, province_name: str, due: date | None,
+                            findings: list[Finding] = (), to: list[str], cc: list[str] = (),
+                            refusal: tuple[str, str] | None = None,
+                            attachment: tuple[str, bytes] | None = None) -> OutgoingMessage:
+    """The receipt for one submission.
+
+    :param state: valid | late | invalid (None when the file could not be read)
+    :param refusal: (Vietnamese, English) reason when the file could not be read
+    """
+    from . import schema
+
+    errors, errors_more = finding_items(findings, ERROR)
+    warnings, warnings_more = finding_items(findings, WARNING, limit=10)
+    context = {"cluster": cluster, "submission": submission, "state": state,
+               "word": schema.SUBMISSION_STATUSES.get(state or "", ""),
+               "word_en": schema.SUBMISSION_STATUSES_EN.get(state or "", ""),
+               "province_name": province_name, "due": due, "errors": errors, "errors_more": errors_more,
+               "warnings": warnings, "warnings_more": warnings_more, "refusal": refusal,
+               "attached": attachment[0] if attachment else None}
+    return compose("acknowledgement", context, to, cc, [attachment] if attachment else [],
+                   period=submission.period or "", province=submission.province or "")
+
+
+def report_message(cluster: Cluster, period: str, due: date | None, columns: list[tuple[str, str, str]],
+                   rows: list[dict[str, Any]], totals: dict[str, Any], to: list[str], cc: list[str] = (),
+                   attachment: tuple[str, bytes] | None = None, notes: list[tuple[str, str]] = ()
+                   ) -> OutgoingMessage:
+    """The consolidated report: an overview table (per province, then totals) and the workbook.
+
+    :param columns: (key, Vietnamese header, English header) of each table column, in order
+    :param rows: one dict per province, keyed like `columns`
+    :param totals: the totals row, keyed like `columns` (missing keys are left blank)
+    :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
+    """
+    context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows,
+               "totals": totals, "notes": list(notes), "attached": attachment[0] if attachment else None}
+    return compose("report", context, to, cc, [attachment] if attachment else [], period=period)

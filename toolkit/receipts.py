@@ -1,0 +1,113 @@
+"""Receipts: tell each sender that their file arrived, and what the checks found.
+
+Xác nhận đã nhận: báo cho người gửi biết tệp đã đến và kết quả kiểm tra.
+
+Every submission recorded in the ledger gets one receipt (the ledger's
+``acknowledgement`` slot is the file's SHA-256), addressed to the Info
+sheet's email with the member's focal person in copy. It gives the status
+word (Hợp lệ, Nộp muộn or Không hợp lệ), the error and warning counts and the
+first findings, and attaches the annotated workbook when there are errors.
+A file that could not be read has no trustworthy sender: its receipt goes
+to the cluster lead, who knows who sent it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime
+from typing import Callable
+
+from .clock import parse_now
+from .control import Control, Member
+from .delivery import JobResult, postman_for
+from .findings import Refusal
+from .ledger import Ledger, Submission
+from .mail import Cluster, acknowledgement_message, recipients
+from .periods import BadPeriod, Period
+from .status import load_control
+
+KIND = "acknowledgement"
+
+
+def member_for(control: Control, submission: Submission) -> Member | None:
+    """The member province a submission belongs to (active on its period's last day when known)."""
+    if not submission.province:
+        return None
+    candidates = [m for m in control.members if m.code == submission.province]
+    try:
+        end = Period.parse(submission.period or "").end
+        candidates = [m for m in candidates if m.active_on(end)] or candidates
+    except BadPeriod:
+        pass
+    return candidates[0] if candidates else None
+
+
+def due_for(control: Control, submission: Submission) -> date | None:
+    try:
+        deadline = control.deadline(Period.parse(submission.period or ""))
+    except BadPeriod:
+        return None
+    return deadline.due if deadline else None
+
+
+def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
+                dry_run: bool = False, password: str | None = None, retries: int = 3, backoff: float = 2.0,
+                sleep: Callable[[float], None] = time.sleep) -> JobResult:
+    """Receive new files, then send a receipt for every submission that has none yet.
+
+    :param now: the moment to act for (default now); `--now` in simulations.
+    :param dry_run: write the receipts as .eml files to <output folder>/outbox; send and record nothing.
+    :raises findings.Refusal: if the control workbook cannot be used.
+    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    """
+    from .inbox import annotated_copy, attachment_name, receive, review
+
+    control = load_control(control)
+    moment = parse_now(now)
+    result = JobResult("acknowledge", moment, dry_run)
+    cluster = Cluster.from_control(control)
+    with Ledger.for_control(control.path) as ledger:
+        result.received = receive(control, ledger, moment)
+        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
+                              backoff=backoff, sleep=sleep)
+        for s in ledger.submissions():
+            period, province = s.period or "", s.province or ""
+            if s.received_at > moment or ledger.is_claimed(KIND, period, province, s.sha256):
+                continue
+            member = member_for(control, s)
+            due = due_for(control, s)
+            findings, attachment, refusal, state = [], None, None, None
+            if s.status == "refused":
+                refused = Refusal(s.name, s.detail or "file-damaged")
+                refusal = (refused.message_vi, refused.message_en)
+                to, _ = recipients(cluster.lead_email)
+                cc: list[str] = []
+            else:
+                state = "invalid" if s.status == "invalid" else (
+                    "late" if due and s.received_at.date() > due else "valid")
+                try:
+                    report = review(ledger, s, control)
+                    findings = report.findings
+                    if s.status == "invalid":
+                        copy = annotated_copy(ledger, s, control, report)
+                        attachment = (attachment_name(s), copy.read_bytes())
+                except Refusal as gone:
+                    result.notes.append((f"{s.file}: {gone.message_vi}", f"{s.file}: {gone.message_en}"))
+                senders, dropped = recipients(s.sender)
+                focal, _ = recipients(member.email if member else None)
+                if dropped:
+                    result.notes.append((f"{s.file}: email người lập \"{dropped[0]}\" không hợp lệ.",
+                                         f"{s.file}: the preparer's email \"{dropped[0]}\" is not valid."))
+                to, cc = (senders, focal) if senders else (focal, [])
+                if not to:
+                    to, _ = recipients(cluster.lead_email)
+            if not to:
+                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.", f"{s.file}: nobody to send a receipt to."))
+                continue
+            message = acknowledgement_message(
+                cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
+                to=to, cc=cc, refusal=refusal, attachment=attachment)
+            result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
+                                                     day=moment.date(), slot=s.sha256, submission_id=s.id))
+    return result

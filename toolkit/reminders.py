@@ -1,0 +1,125 @@
+"""Reminders: mail the provinces that are missing or invalid, on the days the schedule says.
+
+Nhắc nộp báo cáo: gửi thư cho các tỉnh chưa nộp hoặc chưa hợp lệ, vào các ngày Lịch nộp quy định.
+
+For each period of ``Lịch nộp``, with ``d`` days between today and the due date:
+
+* ``d`` in "Nhắc trước (ngày)", or today is the due date → ``reminder_before``
+  to every member province that is missing or invalid;
+* ``d`` days after the due date, with ``d`` in "Nhắc sau (ngày)" →
+  ``reminder_after`` (overdue) to the same;
+* ``d`` days after, with ``d`` in "Báo trưởng cụm sau (ngày)" → one
+  ``escalation`` digest to the cluster lead listing who is still missing or
+  invalid (nothing when nobody is).
+
+A province whose latest submission is valid (on time or late) gets nothing.
+An invalid province's reminder lists its errors and attaches its annotated
+workbook. The ledger makes each (kind, period, province, day) go out at
+most once, however often the job runs that day. New files in the
+submissions folder are received first, so a file dropped in this morning
+stops this morning's reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import date, datetime
+from typing import Callable
+
+from .clock import parse_now
+from .control import Control, Deadline
+from .delivery import Delivery, JobResult, postman_for
+from .findings import Refusal
+from .ledger import Ledger
+from .mail import Cluster, escalation_message, recipients, reminder_message
+from .status import deadline_for, load_control, period_status
+
+log = logging.getLogger(__name__)
+
+
+def reminder_kinds(deadline: Deadline, today: date) -> list[str]:
+    """The message kinds a period calls for today."""
+    offset = (today - deadline.due).days
+    kinds = []
+    if offset <= 0 and (-offset in deadline.before or offset == 0):
+        kinds.append("reminder_before")
+    if offset > 0 and offset in deadline.after:
+        kinds.append("reminder_after")
+    if offset >= 0 and offset in deadline.escalate:
+        kinds.append("escalation")
+    return kinds
+
+
+def remind(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
+           dry_run: bool = False, period: str | None = None, password: str | None = None, retries: int = 3,
+           backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> JobResult:
+    """Receive new files, then send today's reminders and escalation digests.
+
+    :param now: the day to act for (default today); `--now` in simulations.
+    :param dry_run: write the would-be messages as .eml files to <output folder>/outbox; send and record nothing.
+    :param period: only this period (default: every period of the schedule).
+    :param password: the SMTP password (default: keyring or AIDKIT_SMTP_PASSWORD).
+    :raises findings.Refusal: if the control workbook cannot be used.
+    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    """
+    from .inbox import annotated_copy, attachment_name, receive, review
+
+    control = load_control(control)
+    moment = parse_now(now)
+    today = moment.date()
+    deadlines = [deadline_for(control, period)] if period else sorted(control.schedule, key=lambda d: d.due)
+    result = JobResult("remind", moment, dry_run)
+    cluster = Cluster.from_control(control)
+    with Ledger.for_control(control.path) as ledger:
+        result.received = receive(control, ledger, moment)
+        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
+                              backoff=backoff, sleep=sleep)
+        for deadline in deadlines:
+            kinds = reminder_kinds(deadline, today)
+            if not kinds:
+                continue
+            status = period_status(control, ledger, deadline, moment)
+            name = status.period
+            for kind in kinds:
+                if kind == "escalation":
+                    if not status.outstanding:
+                        result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
+                                             f"{name}: every province is valid; no escalation needed."))
+                    elif not recipients(cluster.lead_email)[0]:
+                        result.notes.append(("Trang Cấu hình chưa có \"Email trưởng cụm\" hợp lệ; "
+                                             "không gửi được thư tổng hợp.",
+                                             "The Settings sheet has no valid \"Cluster lead email\"; "
+                                             "the digest cannot be sent."))
+                    else:
+                        result.deliveries.append(postman.deliver(escalation_message(cluster, status), kind=kind,
+                                                                 period=name, province="", day=today))
+                    continue
+                for p in status.outstanding:
+                    if ledger.is_claimed(kind, name, p.code, today.isoformat()):
+                        result.deliveries.append(Delivery(kind, name, p.code, today, [p.email], list(p.cc), "",
+                                                          "skipped"))
+                        continue
+                    findings, attachment = [], None
+                    if p.state == "invalid" and p.submission is not None:
+                        try:
+                            report = review(ledger, p.submission, control)
+                            findings = report.findings
+                            copy = annotated_copy(ledger, p.submission, control, report)
+                            attachment = (attachment_name(p.submission), copy.read_bytes())
+                        except Refusal as refusal:  # the archived copy went missing or unreadable
+                            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu ({refusal.message_vi})",
+                                                 f"{p.name}: no annotated copy attached ({refusal.message_en})"))
+                    kept, dropped = recipients(p.email, p.cc)
+                    if dropped:
+                        result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
+                                             f"{p.name}: skipped invalid address(es) {', '.join(dropped)}"))
+                    if not kept:
+                        result.notes.append((f"{p.name}: không có địa chỉ email hợp lệ trong trang Thành viên.",
+                                             f"{p.name}: no valid email address on the Members sheet."))
+                        continue
+                    message = reminder_message(kind, cluster, name, deadline.due, today, p, findings, attachment)
+                    result.deliveries.append(postman.deliver(message, kind=kind, period=name, province=p.code,
+                                                             day=today))
+    return result

@@ -1,0 +1,130 @@
+"""The consolidated report by mail: the workbook and an overview, to the cluster lead and the members.
+
+Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới trưởng cụm và các tỉnh thành viên.
+
+The consolidation is `toolkit.consolidate.consolidate` over the submissions
+folder, with the ledger's received-at times (so "Nộp muộn" means the same
+thing in the report as in `aidkit status`). The message goes to the cluster
+lead with every member province active at the period's end in copy. The
+same report — the same set of counted files — is mailed once; a new
+submission makes a new report, and ``force`` sends again anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import date, datetime
+from typing import Any, Callable
+
+from . import schema
+from .clock import parse_now
+from .control import Control
+from .delivery import JobResult, postman_for
+from .ledger import Ledger
+from .mail import Cluster, recipients, report_message
+from .periods import BadPeriod, Period
+from .status import NotScheduled, load_control
+
+KIND = "report"
+
+COLUMNS = [  # (key, Vietnamese header, English header)
+    ("code", "Mã", "Code"),
+    ("name", "Tỉnh", "Province"),
+    ("status", "Tình trạng", "Status"),
+    ("needs", "Đề xuất", "Proposals"),
+    ("register", "Khoản viện trợ", "Aid items"),
+    ("usd_requested", "Đề nghị tài trợ (USD)", "Requested (USD)"),
+    ("usd_approved", "Đã phê duyệt (USD)", "Approved (USD)"),
+    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed (USD)"),
+    ("errors", "Lỗi", "Errors"),
+]
+TOTALLED = ("needs", "register", "usd_requested", "usd_approved", "usd_disbursed", "errors")
+
+
+def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The per-province rows and the totals row of a ConsolidationResult, for one period."""
+    rows = []
+    for e in consolidation.entries:
+        if e.period != period:
+            continue
+        rows.append({"code": e.code or "", "name": e.current.short if e.current else "",
+                     "status": f"{schema.SUBMISSION_STATUSES[e.status]} / {schema.SUBMISSION_STATUSES_EN[e.status]}",
+                     "needs": e.needs, "register": e.register, "usd_requested": e.usd_requested,
+                     "usd_approved": e.usd_approved, "usd_disbursed": e.usd_disbursed, "errors": e.errors})
+    totals = next((t for t in consolidation.totals() if t["period"] == period), {})
+    total_row: dict[str, Any] = {"code": None, "name": ""}  # the first cell reads "Tổng cộng" / "Total"
+    total_row.update({k: totals.get(k, 0) for k in TOTALLED})
+    if totals:
+        total_row["status"] = f"{totals['valid'] + totals['late']}/{totals['provinces']} hợp lệ / valid"
+    return rows, total_row
+
+
+def report_slot(consolidation, force: bool, now: datetime) -> str:
+    """What makes this report unique: the counted files (by content); with force, also the moment."""
+    digest = hashlib.sha256("\n".join(sorted(f.sha256 for f in consolidation.counted)).encode()).hexdigest()
+    return f"{digest}@{now.isoformat()}" if force else digest
+
+
+def send_report(control: str | os.PathLike | Control, period: str, now: str | date | datetime | None = None, *,
+                dry_run: bool = False, force: bool = False, password: str | None = None, retries: int = 3,
+                backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep,
+                workers: int | None = None) -> JobResult:
+    """Consolidate a period's submissions and mail the workbook with its overview.
+
+    :param period: the period, e.g. ``2026-H1``.
+    :param dry_run: write the message as .eml to <output folder>/outbox; send and record nothing.
+    :param force: send even if this same report was sent before.
+    :raises NotScheduled: for text that is not a period.
+    :raises consolidate.ConsolidationError: when the consolidation cannot run.
+    :raises mailer.MailError: for a failure of the settings, TLS or login.
+    """
+    from .consolidate import consolidate
+    from .inbox import receive, received_times
+
+    control = load_control(control)
+    try:
+        parsed = Period.parse(period)
+    except BadPeriod:
+        raise NotScheduled(period) from None
+    name = str(parsed)
+    deadline = control.deadline(parsed)
+    moment = parse_now(now)
+    result = JobResult("send-report", moment, dry_run)
+    cluster = Cluster.from_control(control)
+    with Ledger.for_control(control.path) as ledger:
+        result.received = receive(control, ledger, moment)
+        consolidation = consolidate(control.inbox, None, period=name, control=control.path,
+                                    received=received_times(control, ledger), workers=workers)
+        result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
+        rows, totals = overview(consolidation, name)
+        notes = []
+        if consolidation.refused:
+            n = len(consolidation.refused)
+            notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
+        invalid = [r["name"] or r["code"] for r in rows if r["errors"]]
+        if invalid:
+            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.", f"The data of {', '.join(invalid)} still has errors."))
+        members = [m.email for m in control.members_on(parsed.end)]
+        lead, _ = recipients(cluster.lead_email)
+        copies, dropped = recipients(members)
+        if dropped:
+            result.notes.append((f"Bỏ qua địa chỉ không hợp lệ: {', '.join(dropped)}",
+                                 f"Skipped invalid address(es): {', '.join(dropped)}"))
+        to, cc = (lead, copies) if lead else (copies, [])
+        if not to:
+            result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
+            return result
+        attachment = (consolidation.output.name, consolidation.output.read_bytes())
+        message = report_message(cluster, name, deadline.due if deadline else None, COLUMNS, rows, totals, to, cc,
+                                 attachment, notes)
+        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
+                              backoff=backoff, sleep=sleep)
+        delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),
+                                   slot=report_slot(consolidation, force, moment))
+        result.deliveries.append(delivery)
+        if delivery.outcome == "skipped":
+            result.notes.append(("Báo cáo này (cùng các tệp) đã được gửi; dùng --force để gửi lại.",
+                                 "This report (same files) was already sent; use --force to send it again."))
+    return result
