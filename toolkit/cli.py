@@ -101,6 +101,241 @@ def _annotated_path(target: str, source: str, count: int) -> Path:
     return target_path / f"{Path(source).stem}.kiem-tra{Path(source).suffix}"
 
 
+@cli.command("build-workbooks")
+@click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False),
+              help="Thư mục ghi tệp / folder to write the .xlsm files to.")
+def build_workbooks(out_dir):
+    """Dựng các tệp Excel có nút bấm / build the provincial template and the cluster control workbook.
+
+    Writes aidkit-tinh.xlsm (the standard template with the buttons Kiểm tra dữ liệu, Xóa đánh dấu,
+    Xuất file nộp) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi nhắc nhở) from the schema and
+    macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
+
+    Example: aidkit build-workbooks --out workbooks/
+    """
+    from .messages import render
+    from .workbooks import BuildToolsMissing
+    from .workbooks import build_workbooks as build
+
+    try:
+        paths = build(out_dir)
+    except BuildToolsMissing:
+        _fail(render("build-tools-missing", "vi", {}), render("build-tools-missing", "en", {}))
+    for path in paths:
+        click.echo(f"Đã tạo / written: {path}")
+
+
+@cli.command()
+@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="Tệp tổng hợp / consolidated workbook (.xlsx); default: the control workbook's output folder.")
+@click.option("--period", "-k", help="Chỉ kỳ này / only this period: 2026-H1, 2026-H2 or 2026.")
+@click.option("--control", "control", type=click.Path(exists=True, dir_okay=False),
+              help="Tệp điều hành của cụm / cluster control workbook: members, due dates (gives Nộp muộn).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False),
+              help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def consolidate(source, out, period, control, previous, fmt):
+    """Tổng hợp báo cáo các tỉnh / merge every province's workbook into one.
+
+    SOURCE is a folder searched recursively for .xlsx/.xlsm files (default: the
+    control workbook's submissions folder). Every file is checked as by
+    `aidkit validate`; the latest file per province and period counts.
+
+    Exit code 0: every counted file valid; 1: a file is invalid or could not
+    be read (it is listed in the workbook); 2: bad usage.
+
+    Example: aidkit consolidate nop/ -o tong-hop.xlsx --period 2026-H1 --control dieu-hanh.xlsm
+    """
+    import contextlib
+
+    from .consolidate import ConsolidationError
+    from .consolidate import consolidate as run
+
+    bar = _progress_bar() if fmt == "text" and sys.stderr.isatty() else contextlib.nullcontext()
+    try:
+        with bar as progress:
+            result = run(source, out, period=period, control=control, previous=previous, progress=progress)
+    except ConsolidationError as exc:
+        _fail(exc.vi, exc.en)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text())
+    sys.exit(0 if result.clean else 1)
+
+
+def _progress_bar():
+    """A rich progress bar on stderr, yielding the callback `consolidate` reports to."""
+    import contextlib
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextlib.contextmanager
+    def bar():
+        columns = (TextColumn("Đọc / reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   TextColumn("{task.description}"))
+        # No refresh thread (auto_refresh=False): the reading processes can then be forked safely.
+        with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as p:
+            task = p.add_task("", total=None)
+            yield lambda done, total, name: p.update(task, completed=done, total=total, description=name,
+                                                     refresh=True)
+
+    return bar()
+
+
+# --- the submissions ledger and mail: status, remind, acknowledge, send-report, schedule -------------
+
+def _control_option(f):
+    return click.option("--control", "-c", "control", required=True, type=click.Path(exists=True, dir_okay=False),
+                        help="Tệp điều hành của cụm / the cluster control workbook (.xlsm).")(f)
+
+
+def _now_option(f):
+    return click.option("--now", metavar="DATE",
+                        help="Coi như hôm nay là DATE / act as if today were DATE (2026-07-15, 15/07/2026).")(f)
+
+
+def _format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True)(f)
+
+
+def _dry_run_option(f):
+    return click.option("--dry-run", is_flag=True,
+                        help="Ghi thư ra tệp .eml trong <thư mục kết quả>/outbox, không gửi / "
+                             "write the messages as .eml files to <output folder>/outbox; send nothing.")(f)
+
+
+def _explained(call, *more):
+    """Run a library call; errors a user can fix become a bilingual message and exit code 2.
+
+    `more`: further exception types carrying `vi` and `en` texts.
+    """
+    from .clock import BadNow
+    from .ledger import LedgerTooNew
+    from .mailer import MailError
+    from .scheduling import SchedulingError
+    from .status import NotScheduled
+
+    try:
+        return call()
+    except Refusal as refusal:
+        _fail(refusal.message_vi, refusal.message_en)
+    except (BadNow, NotScheduled, MailError, LedgerTooNew, SchedulingError, *more) as exc:
+        _fail(exc.vi, exc.en)
+
+
+def _render(result, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_text())
+
+
+@cli.command()
+@_control_option
+@click.option("--period", "-k", help="Chỉ kỳ này / only this period (default: every period begun by today).")
+@_now_option
+@_format_option
+def status(control, period, now, fmt):
+    """Tình hình nộp báo cáo / expected against received for each member province.
+
+    New files in the submissions folder are received (checked, archived, recorded) first.
+
+    Example: aidkit status --control dieu-hanh.xlsm --period 2026-H1
+    """
+    from .status import status as status_of
+
+    _render(_explained(lambda: status_of(control, period, now)), fmt)
+
+
+@cli.command()
+@_control_option
+@_now_option
+@_dry_run_option
+@_format_option
+def remind(control, now, dry_run, fmt):
+    """Gửi nhắc nộp báo cáo / mail today's reminders and the escalation digest.
+
+    Each province's reminder for a day goes out at most once, however often this runs.
+    Exit code 0: done; 1: some message failed; 2: settings or control workbook unusable.
+
+    Example: aidkit remind --control dieu-hanh.xlsm --dry-run
+    """
+    from .reminders import remind as remind_provinces
+
+    result = _explained(lambda: remind_provinces(control, now, dry_run=dry_run))
+    _render(result, fmt)
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
+@_control_option
+@_now_option
+@_dry_run_option
+@_format_option
+def acknowledge(control, now, dry_run, fmt):
+    """Gửi xác nhận đã nhận / mail a receipt for each newly received submission.
+
+    Each submission gets one receipt: its status, findings summary and, when it has errors,
+    the annotated workbook. Exit codes as for remind.
+
+    Example: aidkit acknowledge --control dieu-hanh.xlsm
+    """
+    from .receipts import acknowledge as send_receipts
+
+    result = _explained(lambda: send_receipts(control, now, dry_run=dry_run))
+    _render(result, fmt)
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command("send-report")
+@_control_option
+@click.option("--period", "-k", required=True, help="Kỳ báo cáo / period, e.g. 2026-H1.")
+@_now_option
+@_dry_run_option
+@click.option("--force", is_flag=True, help="Gửi lại dù báo cáo này đã gửi / send again even if already sent.")
+@_format_option
+def send_report(control, period, now, dry_run, force, fmt):
+    """Gửi báo cáo tổng hợp / mail the consolidated workbook and its overview.
+
+    To the cluster lead and every member province. The same report (same submissions) is
+    sent once unless --force is given.
+
+    Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
+    """
+    from .consolidate import ConsolidationError
+    from .reporting import send_report as mail_report
+
+    result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force), ConsolidationError)
+    _render(result, fmt)
+    sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
+@_control_option
+@click.option("--install", is_flag=True, help="Cài đặt luôn / install it (crontab, or Task Scheduler on Windows).")
+@click.option("--at", "at", default="07:00", show_default=True, help="Giờ chạy / time of day, HH:MM.")
+@click.option("--system", type=click.Choice(["auto", "unix", "windows"]), default="auto", show_default=True,
+              help="Cho hệ điều hành nào / for which system.")
+@_format_option
+def schedule(control, install, at, system, fmt):
+    """Lịch chạy hằng ngày / print (or --install) the daily acknowledge-then-remind job.
+
+    Example: aidkit schedule --control dieu-hanh.xlsm --install
+    """
+    from .scheduling import schedule as daily_job
+
+    try:
+        result = _explained(lambda: daily_job(control, install=install, at=at,
+                                              system=None if system == "auto" else system))
+    except ValueError as exc:
+        _fail(*str(exc).split(" / ", 1))
+    _render(result, fmt)
+
+
 def main(argv=None):
     """Entry point: never shows a traceback to a user unless --debug is given."""
     args = sys.argv[1:] if argv is None else argv

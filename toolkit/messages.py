@@ -24,6 +24,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "control-unusable": ("Tệp điều hành {file} chưa dùng được: {detail}", "Control workbook {file} is not usable: {detail}"),
     "unexpected-error": ("Lỗi không mong muốn: {detail}. Hãy gửi thông báo này và tệp đang xử lý cho nhóm hỗ trợ.",
                          "Unexpected error: {detail}. Please send this message and the file being processed to support."),
+    # the Excel buttons (toolkit/macros.py): status bar while busy, then a message box
+    "busy-validate": ("aidkit: đang kiểm tra dữ liệu…", "aidkit: checking the data…"),
+    "busy-export": ("aidkit: đang xuất file nộp…", "aidkit: exporting the submission…"),
+    "busy-consolidate": ("aidkit: đang tổng hợp báo cáo các tỉnh…", "aidkit: consolidating the provinces' workbooks…"),
+    "busy-status": ("aidkit: đang cập nhật tình trạng nộp…", "aidkit: updating the submission status…"),
+    "busy-remind": ("aidkit: đang gửi thư nhắc nộp…", "aidkit: sending reminders…"),
+    "validate-done": ("Kiểm tra xong: {errors} lỗi, {warnings} cảnh báo. Ô có lỗi tô đỏ, ô cần xem lại tô vàng; di chuột lên ô để đọc ghi chú. Danh sách đầy đủ ở trang \"Phát hiện\": bấm vào địa chỉ ô để đến chỗ cần sửa.",
+                      "Check done: {errors} error(s), {warnings} warning(s). Cells with errors are red, cells to review are yellow; hover over a cell to read its note. The full list is on the \"Phát hiện\" (Findings) sheet: click a cell address to go there."),
+    "validate-clean": ("Kiểm tra xong: không có lỗi hay cảnh báo nào. Có thể bấm \"Xuất file nộp\".",
+                       "Check done: no errors or warnings. You can press \"Xuất file nộp\" (Export submission)."),
+    "marks-cleared": ("Đã xóa đánh dấu của aidkit ở {cells} ô và trang \"Phát hiện\"; màu tô và ghi chú của bạn được giữ nguyên.",
+                      "Removed aidkit's marks from {cells} cell(s) and the \"Phát hiện\" (Findings) sheet; your own fills and notes are kept."),
+    "marks-none": ("Không có đánh dấu nào của aidkit để xóa.", "There are no aidkit marks to remove."),
+    "export-has-errors": ("Chưa xuất file: dữ liệu còn {errors} lỗi. Bấm \"Kiểm tra dữ liệu\" để xem các ô tô đỏ, sửa rồi xuất lại.",
+                          "Not exported: the data still has {errors} error(s). Press \"Kiểm tra dữ liệu\" (Check data) to see the red cells, fix them and export again."),
+    "export-needs-info": ("Chưa xuất file: trang Thông tin cần Mã tỉnh và Kỳ báo cáo hợp lệ để đặt tên file.",
+                          "Not exported: the Info sheet needs a valid province code and period to name the file."),
+    "export-no-folder": ("Chưa xuất file: tệp này chưa được lưu nên chưa biết lưu bản nộp vào đâu. Hãy lưu tệp (File › Save) hoặc ghi thư mục vào dòng \"{key}\" của trang xlwings.conf.",
+                         "Not exported: this workbook has never been saved, so there is no folder for the copy. Save it (File › Save) or enter a folder on the \"{key}\" row of the xlwings.conf sheet."),
+    "export-done": ("Đã lưu bản nộp ({warnings} cảnh báo):\n{file}\nHãy gửi file này cho cụm.",
+                    "Saved the submission copy ({warnings} warning(s)):\n{file}\nSend this file to the cluster."),
+    "control-unsaved": ("Hãy lưu tệp điều hành trước (File › Save): các thư mục trong trang Cấu hình được tính từ thư mục chứa tệp.",
+                        "Save the control workbook first (File › Save): the folders on the Settings sheet are relative to its folder."),
+    "consolidate-done": ("Đã tổng hợp {counted} tệp ({refused} tệp không đọc được) vào:\n{file}\nTóm tắt ở trang \"{sheet}\".",
+                         "Consolidated {counted} file(s) ({refused} unreadable) into:\n{file}\nThe overview is on the \"{sheet}\" sheet."),
+    "status-done": ("Đã cập nhật trang \"{sheet}\": {missing} chưa nộp, {invalid} không hợp lệ, {valid} hợp lệ, {late} nộp muộn.",
+                    "Updated the \"{sheet}\" sheet: {missing} missing, {invalid} invalid, {valid} valid, {late} late."),
+    "mail-not-configured": ("Chưa cấu hình gửi thư nên chưa gửi nhắc nhở nào. Hãy điền \"Máy chủ SMTP\", \"Cổng\", \"Bảo mật\" và \"Tài khoản gửi\" ở trang Cấu hình, lưu tệp rồi bấm lại. Mật khẩu không ghi vào tệp: lưu trong Windows Credential Manager (dịch vụ \"aidkit\") hoặc biến môi trường AIDKIT_SMTP_PASSWORD.",
+                            "Mail is not configured yet, so no reminder was sent. Fill in \"SMTP server\", \"Port\", \"Security\" and \"Sender account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\") or the AIDKIT_SMTP_PASSWORD environment variable."),
+    "reminders-done": ("Nhắc nộp: {sent} thư đã gửi, {skipped} thư đã gửi trước đó, {failed} thư lỗi.{notes_vi}",
+                       "Reminders: {sent} sent, {skipped} already sent earlier, {failed} failed.{notes_en}"),
+    "build-tools-missing": ("Cần pyOpenVBA để dựng các tệp .xlsm: pip install \"aidkit[build]\"",
+                            "pyOpenVBA is needed to build the .xlsm workbooks: pip install \"aidkit[build]\""),
     # structure and reading
     "legacy-format": ("Tệp ở định dạng cũ/khác ({format}); hãy lưu lại dạng .xlsx theo mẫu chuẩn.",
                       "The file is in an old or other format ({format}); save it as .xlsx from the standard template."),
@@ -133,3 +166,8 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
     vi, en = MESSAGES[rule]
     template = vi if language == "vi" else en
     return template.format_map(_Blank({k: "" if v is None else v for k, v in context.items()}))
+
+
+def bilingual(rule: str, **context: Any) -> tuple[str, str]:
+    """The (Vietnamese, English) texts of a rule code, filled from keyword arguments."""
+    return render(rule, "vi", context), render(rule, "en", context)

@@ -27,7 +27,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 #: Sheets our own tools add; not reported as extra.
 OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
-    fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", "xlwingsconf"}
+    fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", fold(schema.MARKS.vi)}
 
 
 _detect = lru_cache(maxsize=8192)(legacy.detect_encoding)  # office files repeat the same texts

@@ -40,6 +40,9 @@ NEEDS_SHEET = Sheet("needs", "Nhu cầu tài trợ", "Funding needs")
 REGISTER_SHEET = Sheet("register", "Dự án PCPNN", "Projects")
 LISTS = Sheet("lists", "Danh mục", "Lists")
 FINDINGS = Sheet("findings", "Phát hiện", "Findings")
+#: Sheets of the Excel-button workbooks: xlwings' settings, and the hidden list of what validate marked.
+XLWINGS_CONF = Sheet("xlwings_conf", "xlwings.conf", "xlwings.conf")
+MARKS = Sheet("marks", "_aidkit", "_aidkit")
 STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET)
 
 
@@ -389,3 +392,31 @@ CONTROL_SETTINGS = (
 )
 SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}
+
+
+# --- the consolidated workbook (aidkit consolidate) -----------------------------------
+
+OVERVIEW = Sheet("overview", "Tổng quan", "Overview")
+BY_SECTOR = Sheet("by_sector", "Theo lĩnh vực", "By sector")
+BY_DONOR = Sheet("by_donor", "Theo nhà tài trợ", "By donor")
+DUPLICATES = Sheet("duplicates", "Trùng lặp", "Possible duplicates")
+CHANGES = Sheet("changes", "Thay đổi", "Changes since the previous consolidation")
+RESUBMISSIONS = Sheet("resubmissions", "Nộp lại", "Resubmissions")
+FILES = Sheet("files", "Tệp đã nhận", "Files received")
+
+#: Columns that follow the standard columns on every merged row: where the row came from.
+PROVENANCE_COLUMNS = (
+    Column("ma_tinh_goc", "Mã tỉnh (gốc)", "Province code (as submitted)", TEXT, width=9),
+    Column("tinh_goc", "Tỉnh (gốc)", "Province (as submitted)", TEXT, width=14),
+    Column("ma_tinh_hien_hanh", "Mã tỉnh (hiện hành)", "Province code (current, after the 2025 merger)", TEXT,
+           width=10),
+    Column("tinh_hien_hanh", "Tỉnh (hiện hành)", "Province (current)", TEXT, width=14),
+    INFO_BY_KEY["ky_bao_cao"],
+    Column("tep_nguon", "Tệp nguồn", "Source file", TEXT, width=28),
+    Column("trang_tinh_nguon", "Trang tính nguồn", "Source sheet", TEXT, width=16),
+    Column("dong_nguon", "Dòng nguồn", "Source row", INTEGER, width=8),
+    Column("sha256", "SHA-256", "SHA-256 of the source file", TEXT, width=18),
+    Column("trang_thai_tep", "Trạng thái tệp", "File status", TEXT, width=13),
+    Column("loi_tren_dong", "Lỗi trên dòng", "Errors on this row", INTEGER, width=8),
+)
+PROVENANCE_BY_KEY = {c.key: c for c in PROVENANCE_COLUMNS}

@@ -1,0 +1,225 @@
+"""An xlsxwriter worksheet that takes large blocks of typed rows quickly.
+
+xlsxwriter spends about 6 µs per cell (a namedtuple per cell, held in memory until
+close) and `add_table` records every cell of a table's range for its overlap check;
+for 85,000 rows × 38 columns that is 20 s and 700 MB. `BulkWorksheet` instead
+
+- renders rows to XML at once (`render`), with shared strings so repeated text is
+  stored once, into a temporary file, as a `Block` whose row numbers are left open;
+- places blocks in order below the header when the sheet is written (`place`), so
+  rows can be rendered as their source arrives and ordered later;
+- declares an Excel Table over them without per-cell bookkeeping (`add_bulk_table`).
+
+Everything else about the sheet (column formats, frozen panes, notes, conditional
+formats, charts) is ordinary xlsxwriter.
+
+Values are written strictly by Python type: `str` always as a (shared) string,
+never as a formula, whatever it starts with; `int`/`float`/`Decimal` as numbers;
+`date` and `datetime` as Excel serial numbers (give the column a date format);
+`bool` as a boolean; `None` and "" leave the cell empty; anything else as its text.
+
+Constraint: blocks are the bottom of the sheet. Cells written with the normal API
+must lie above the first placed row (titles, header rows).
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_col_to_name, xl_range
+from xlsxwriter.worksheet import Worksheet
+
+_EPOCH = datetime(1899, 12, 30)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_MAX_STRING = 32767
+_ROW = "#"  # stands for the row number in rendered rows; never occurs in their XML otherwise
+
+
+class BulkOrderError(ValueError):
+    """Cells were written with the normal API at or below the placed blocks."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """Rendered rows, waiting for their row numbers: stored in segments of at most SEGMENT rows."""
+
+    segments: tuple[tuple[int, int, int], ...]  # (offset, length in bytes, rows)
+    rows: int
+    last_col: int
+
+
+SEGMENT = 2048
+
+
+class BulkWorksheet(Worksheet):
+    """A Worksheet with fast, pre-rendered blocks of rows at its bottom."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._store = None
+        self._placed: list[Block] = []
+        self._bulk_first: int | None = None
+        self._bulk_next: int | None = None
+        self._bulk_tables: list[tuple[dict, int, int, int]] = []
+
+    # --- public ------------------------------------------------------------------------
+
+    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None) -> Block:
+        """Render rows of typed values now; `place` them later.
+
+        :param formats: one xlsxwriter Format (or None) per column, applied to every cell of that column.
+        """
+        if self._store is None:
+            self._store = tempfile.TemporaryFile(dir=self.tmpdir)
+        styles = [f' s="{f._get_xf_index()}"' if f is not None else "" for f in (formats or ())]
+        strings = self.str_table
+        lookup = strings.string_table
+        shared = strings._get_shared_string_index
+        uses = count = 0
+        width = 0
+        cols: list[tuple[str, str, str]] = []
+        out: list[str] = []
+        segments = []
+        for values in rows:
+            if len(out) == SEGMENT:
+                segments.append(self._save(out))
+                out = []
+            count += 1
+            if len(values) > width:
+                width = len(values)
+                styles += [""] * (width - len(styles))
+                cols = []
+                for c in range(width):
+                    head = f'<c r="{xl_col_to_name(c)}{_ROW}"{styles[c]}'
+                    cols.append((f'{head} t="s"><v>', f"{head}><v>", f'{head} t="b"><v>'))
+            parts = []
+            append = parts.append
+            for (as_string, as_number, as_bool), value in zip(cols, values):
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str:
+                    if not value:
+                        continue
+                    index = lookup.get(value)
+                    if index is None:
+                        index = shared(value[:_MAX_STRING])
+                    else:
+                        uses += 1
+                    append(f"{as_string}{index}</v></c>")
+                elif kind is float:
+                    if math.isfinite(value):
+                        append(f"{as_number}{value!r}</v></c>")
+                    else:
+                        append(f"{as_string}{shared(str(value))}</v></c>")
+                elif kind is int:
+                    append(f"{as_number}{value}</v></c>")
+                elif kind is date:
+                    append(f"{as_number}{value.toordinal() - _EPOCH_ORDINAL}</v></c>")
+                elif kind is bool:
+                    append(f"{as_bool}{int(value)}</v></c>")
+                elif kind is datetime:
+                    serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
+                    append(f"{as_number}{serial!r}</v></c>")
+                elif kind is Decimal and value.is_finite():
+                    append(f"{as_number}{float(value)!r}</v></c>")
+                else:  # anything else is written as its text, never interpreted
+                    append(f"{as_string}{shared(str(value)[:_MAX_STRING])}</v></c>")
+            out.append(f'<row r="{_ROW}">{"".join(parts)}</row>')
+        if out:
+            segments.append(self._save(out))
+        strings.count += uses
+        return Block(tuple(segments), count, width - 1)
+
+    def _save(self, rows: list[str]) -> tuple[int, int, int]:
+        data = "\n".join(rows).encode("ascii")
+        offset = self._store.seek(0, 2)
+        self._store.write(data)
+        return offset, len(data), len(rows)
+
+    def place(self, first_row: int, blocks: Iterable[Block]) -> int:
+        """Put rendered blocks one after another from `first_row` (0-based); return the next free row."""
+        if self._bulk_next is not None and first_row < self._bulk_next:
+            raise BulkOrderError(f"blocks must be appended: row {first_row} < {self._bulk_next}")
+        row = first_row
+        for block in blocks:
+            if not block.rows:
+                continue
+            if self._bulk_first is None:
+                self._bulk_first = first_row
+            self._placed.append(block)
+            row += block.rows
+        if row > first_row:
+            self._bulk_next = row
+        return row
+
+    def write_rows(self, first_row: int, rows: Iterable[Sequence], formats: Sequence | None = None) -> int:
+        """Render and place rows at once; return the next free row."""
+        return self.place(first_row, [self.render(rows, formats)])
+
+    def add_bulk_table(self, header_row: int, last_row: int, columns: list[dict], options: dict) -> None:
+        """An Excel Table from `header_row` down to `last_row` (inclusive, 0-based) over `columns`.
+
+        Calls `add_table` on the header and one row (xlsxwriter's checks and XML), then widens
+        the table to its full height when the file is written.
+        """
+        last_col = len(columns) - 1
+        result = self.add_table(header_row, 0, header_row + 1, last_col, {**options, "columns": columns})
+        if result != 0:
+            raise ValueError(f"add_table failed ({result}) for {options.get('name')}")
+        self._bulk_tables.append((self.tables[-1], header_row, max(last_row, header_row + 1), last_col))
+
+    # --- xlsxwriter hooks -----------------------------------------------------------------
+
+    def _assemble_xml_file(self) -> None:
+        for table, first, last, last_col in self._bulk_tables:
+            table["range"] = xl_range(first, 0, last, last_col)
+            table["a_range"] = table["range"]
+            if table.get("autofilter"):
+                table["autofilter"] = table["range"]
+        super()._assemble_xml_file()
+
+    def _write_dimension(self) -> None:
+        if self._bulk_first is None:
+            return super()._write_dimension()
+        saved = (self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax)
+        last_col = max(b.last_col for b in self._placed)
+        self.dim_rowmin = self._bulk_first if self.dim_rowmin is None else min(self.dim_rowmin, self._bulk_first)
+        self.dim_rowmax = self._bulk_next - 1
+        self.dim_colmin = 0
+        self.dim_colmax = max(last_col, self.dim_colmax or 0)
+        try:
+            super()._write_dimension()
+        finally:
+            self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax = saved
+
+    def _write_sheet_data(self) -> None:
+        if self._bulk_first is None:
+            self._close_store()
+            return super()._write_sheet_data()
+        if self.dim_rowmax is not None and self.dim_rowmax >= self._bulk_first:
+            raise BulkOrderError(f"cells written at row {self.dim_rowmax + 1}, inside the rows placed "
+                                 f"from row {self._bulk_first + 1}")
+        self._xml_start_tag("sheetData")
+        if self.dim_rowmin is not None:
+            self._write_rows()
+        number = self._bulk_first + 1
+        write = self.fh.write
+        for block in self._placed:
+            for offset, length, count in block.segments:
+                self._store.seek(offset)
+                rows = self._store.read(length).decode("ascii").split("\n")
+                write("".join([row.replace(_ROW, str(n)) for n, row in enumerate(rows, start=number)]))
+                number += count
+        self._close_store()
+        self._xml_end_tag("sheetData")
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

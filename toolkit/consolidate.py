@@ -1,0 +1,848 @@
+"""Consolidate a cluster's provincial submissions into one workbook (issue #3).
+
+`consolidate()` finds every .xlsx/.xlsm under a folder, reads and checks each once
+(the checks of `aidkit validate`), keeps the latest file per province and period,
+re-attributes pre-merger province codes by the period's end date, works out each
+member's status, and writes the consolidated workbook. It returns a
+`ConsolidationResult` that renders as text or JSON.
+
+Nothing here knows about Excel-the-application, the command line or e-mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .changes import Change
+from .findings import ERROR, WARNING, Finding, Refusal
+from .periods import BadPeriod, Period
+from .provinces import MERGER_DATE, current_province, province
+from .schema import Province
+
+SUFFIXES = (".xlsx", ".xlsm")
+COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
+ROLE_VI = {COUNTED: "Được tính", SUPERSEDED: "Bị thay thế", REFUSED: "Bị từ chối", OTHER_PERIOD: "Khác kỳ"}
+ROLE_EN = {COUNTED: "Counted", SUPERSEDED: "Superseded", REFUSED: "Refused", OTHER_PERIOD: "Other period"}
+NOTES = {
+    "merged": ("Sáp nhập 2025: {old} → {new}", "2025 merger: {old} → {new}"),
+    "not-member": ("Không thuộc danh sách thành viên cụm", "Not a member of the cluster"),
+    "unattributed": ("Không xác định được tỉnh hoặc kỳ báo cáo", "Province or period could not be determined"),
+    "superseded": ("{n} tệp nộp trước bị thay thế", "{n} earlier file(s) superseded"),
+    "no-due-date": ("Lịch nộp chưa có hạn cho kỳ này", "The schedule has no due date for this period"),
+}
+INDEX = {t.key: {c.key: i for i, c in enumerate(t.columns)} for t in schema.TABLES}
+SOURCE_ROW = -2  # in a row tuple: the source row number, then the number of errors on that row
+ROW_ERRORS = -1
+
+
+class ConsolidationError(Exception):
+    """The consolidation cannot run: a missing folder, a bad period, an unusable control or previous workbook."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(f"{vi} / {en}")
+        self.vi, self.en = vi, en
+
+
+# --- one file ---------------------------------------------------------------------------
+
+@dataclass
+class SourceFile:
+    """One file found under the source folder: what reading and checking it gave."""
+
+    path: Path
+    name: str  # relative to the source folder, with forward slashes
+    sha256: str
+    size: int
+    received: datetime
+    refusal: tuple[str, str] | None = None  # (reason, detail) when the file could not be read
+    findings: list[Finding] = field(default_factory=list)
+    code: str | None = None  # province code as written in Thông tin
+    period: str | None = None
+    sheets: dict[str, str] = field(default_factory=dict)  # table key → sheet name as found
+    rows: dict[str, list[tuple]] = field(default_factory=dict)  # table key → values…, source row, row errors
+    # decided later, when all files are known
+    role: str = ""
+    original: Province | None = None
+    current: Province | None = None
+    superseded_by: SourceFile | None = None
+    status: str = ""
+
+    @property
+    def refused(self) -> bool:
+        return self.refusal is not None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR) + (1 if self.refused else 0)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def parsed_period(self) -> Period | None:
+        try:
+            return Period.parse(self.period) if self.period else None
+        except BadPeriod:
+            return None
+
+    def as_refusal(self) -> Refusal:
+        reason, detail = self.refusal or ("", "")
+        return Refusal(self.name, reason, detail)
+
+    def count(self, table: str) -> int:
+        return len(self.rows.get(table, ()))
+
+
+def process_file(path: Path, name: str, received: datetime, settings: schema.Settings) -> SourceFile:
+    """Read and check one file; never raises (a file that cannot be read is a refusal)."""
+    from .reader import read_workbook
+    from .validate import check_workbook
+
+    try:
+        data = path.read_bytes()
+        digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        del data
+    except OSError as exc:
+        return SourceFile(path, name, "", 0, received, refusal=("file-not-found", type(exc).__name__))
+    source = SourceFile(path, name, digest, size, received)
+    try:
+        wb = read_workbook(path)
+        report = check_workbook(wb, settings)
+    except Refusal as refusal:
+        source.refusal = (refusal.reason, refusal.detail)
+        return source
+    except Exception as exc:  # a damaged file must not stop the cluster's consolidation
+        source.refusal = ("unexpected-error", f"{type(exc).__name__}: {exc}")
+        return source
+    source.findings = report.findings
+    source.code, source.period = report.province, report.period
+    errors_by_row: dict[tuple[str, int], int] = defaultdict(int)
+    for f in report.findings:
+        if f.severity == ERROR and f.sheet:
+            row = f.row or _row_of(f.cell)
+            if row:
+                errors_by_row[(f.sheet, row)] += 1
+    for key, table in wb.tables.items():
+        source.sheets[key] = table.sheet
+        source.rows[key] = _rows(table, errors_by_row)
+    return source
+
+
+def _row_of(cell: str) -> int | None:
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _rows(data, errors_by_row) -> list[tuple]:
+    """The table's records as tuples in schema column order, values as they will be written."""
+    from .values import text_of
+
+    columns = data.table.columns
+    converters = [_OUTPUT.get(c.type, _same) for c in columns]
+    out = []
+    for record in data.records:
+        values = []
+        for column, convert in zip(columns, converters):
+            cell = record.cells.get(column.key)
+            if cell is None:
+                values.append(None)
+            elif cell.value is not None:
+                values.append(convert(cell.value))
+            elif cell.raw in ("", None):
+                values.append(None)
+            else:  # unusable as its type: kept as found, as text, so nothing disappears
+                values.append(text_of(cell.raw))
+        values.append(record.row)
+        values.append(errors_by_row.get((data.sheet, record.row), 0))
+        out.append(tuple(values))
+    return out
+
+
+def _same(value):
+    return value
+
+
+def _sector_label(code: str) -> str:
+    return _SECTORS.get(code, code)
+
+
+def _country_name(code: str) -> str:
+    from .vocabulary import country_name_vi
+
+    name = _COUNTRIES.get(code)
+    if name is None:
+        name = _COUNTRIES[code] = country_name_vi(code)
+    return name
+
+
+_SECTORS = {s.code: s.vi for s in schema.sectors()}
+_COUNTRIES: dict[str, str] = {}
+_OUTPUT: dict[str, Callable[[Any], Any]] = {
+    schema.DECIMAL: float,
+    schema.INTEGER: int,
+    schema.SECTOR: _sector_label,
+    schema.COUNTRY: _country_name,
+}
+
+
+# --- the overview ---------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """One row of the overview: a province (as it was for that period) and a period."""
+
+    period: str | None
+    original: Province | None
+    current: Province | None
+    code_written: str | None = None
+    status: str = "missing"
+    file: SourceFile | None = None
+    superseded: list[SourceFile] = field(default_factory=list)
+    member: bool | None = None  # None: no control workbook given
+    due: date | None = None
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+    needs: int = 0
+    register: int = 0
+    usd_requested: float = 0.0
+    usd_approved: float = 0.0
+    usd_disbursed: float = 0.0
+    usd_disbursed_to_date: float = 0.0
+    approval_days_median: float | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.current.code if self.current else self.code_written
+
+    @property
+    def original_code(self) -> str | None:
+        return self.original.code if self.original else self.code_written
+
+    @property
+    def errors(self) -> int:
+        return self.file.errors if self.file else 0
+
+    @property
+    def warnings(self) -> int:
+        return self.file.warnings if self.file else 0
+
+    def note_text(self, language: str = "vi") -> str:
+        i = 0 if language == "vi" else 1
+        return "; ".join(NOTES[code][i].format(**params) for code, params in self.notes)
+
+    def sort_key(self):
+        return (self.period or "", self.code or "~", self.original_code or "~",
+                self.file.name if self.file else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        f = self.file
+        return {
+            "period": self.period,
+            "province_code": self.code,
+            "province_name": self.current.short if self.current else None,
+            "original_code": self.original_code,
+            "original_name": self.original.short if self.original else None,
+            "member": self.member,
+            "status": self.status,
+            "status_vi": schema.SUBMISSION_STATUSES[self.status],
+            "status_en": schema.SUBMISSION_STATUSES_EN[self.status],
+            "due_date": self.due.isoformat() if self.due else None,
+            "received_at": f.received.isoformat(timespec="seconds") if f else None,
+            "file": f.name if f else None,
+            "sha256": f.sha256 if f else None,
+            "needs": self.needs,
+            "register": self.register,
+            "usd_requested": round(self.usd_requested, 2),
+            "usd_approved": round(self.usd_approved, 2),
+            "usd_disbursed": round(self.usd_disbursed, 2),
+            "usd_disbursed_to_date": round(self.usd_disbursed_to_date, 2),
+            "approval_days_median": self.approval_days_median,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "superseded_files": [s.name for s in self.superseded],
+            "notes": [code for code, _ in self.notes],
+        }
+
+
+@dataclass
+class Resubmission:
+    """An earlier file of a province and period, and how the latest one differs from it."""
+
+    earlier: SourceFile
+    latest: SourceFile
+    changes: list[Change]
+
+
+@dataclass
+class ConsolidationResult:
+    """Everything the consolidated workbook shows, as data."""
+
+    source: Path
+    output: Path
+    period: str | None
+    cluster: str | None
+    files: list[SourceFile]
+    entries: list[Entry]
+    duplicates: list = field(default_factory=list)  # duplicates.DuplicatePair over `register_rows()`
+    changes: list[Change] | None = None  # against --previous
+    previous: Path | None = None
+    resubmissions: list[Resubmission] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[SourceFile]:
+        """The files whose rows are merged, in output order."""
+        return [e.file for e in self.entries if e.file is not None]
+
+    def rows(self, table: str) -> Iterable[tuple[SourceFile, tuple]]:
+        """(file, row) for every merged row of a table, in output order."""
+        for f in self.counted:
+            for row in f.rows.get(table, ()):
+                yield f, row
+
+    @property
+    def refused(self) -> list[SourceFile]:
+        return [f for f in self.files if f.refused]
+
+    @property
+    def clean(self) -> bool:
+        """No refused file and no counted file with errors."""
+        return not self.refused and all(f.valid for f in self.counted)
+
+    def totals(self) -> list[dict[str, Any]]:
+        """Cluster totals per period."""
+        out = []
+        periods = sorted({e.period for e in self.entries if e.period})
+        for p in periods:
+            entries = [e for e in self.entries if e.period == p]
+            statuses = {k: sum(1 for e in entries if e.status == k) for k in schema.SUBMISSION_STATUSES}
+            out.append({
+                "period": p,
+                "provinces": len(entries),
+                **statuses,
+                "needs": sum(e.needs for e in entries),
+                "register": sum(e.register for e in entries),
+                "usd_requested": round(sum(e.usd_requested for e in entries), 2),
+                "usd_approved": round(sum(e.usd_approved for e in entries), 2),
+                "usd_disbursed": round(sum(e.usd_disbursed for e in entries), 2),
+                "usd_disbursed_to_date": round(sum(e.usd_disbursed_to_date for e in entries), 2),
+                "errors": sum(e.errors for e in entries),
+                "warnings": sum(e.warnings for e in entries),
+            })
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        from .changes import summary
+
+        return {
+            "output": str(self.output),
+            "source": str(self.source),
+            "period": self.period,
+            "cluster": self.cluster,
+            "clean": self.clean,
+            "provinces": [e.to_dict() for e in self.entries],
+            "totals": self.totals(),
+            "files": [_file_dict(f) for f in self.files],
+            "refused": [f.as_refusal().to_dict() | {"sha256": f.sha256} for f in self.refused],
+            "duplicates": len(self.duplicates),
+            "resubmissions": [{"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)}
+                              for r in self.resubmissions],
+            "changes": None if self.changes is None else {"previous": str(self.previous), **summary(self.changes)},
+        }
+
+    def to_text(self) -> str:
+        """A short bilingual summary for a terminal, Vietnamese first."""
+        from .changes import summary
+
+        counted = len(self.counted)
+        superseded = sum(1 for f in self.files if f.role == SUPERSEDED)
+        lines = [f"Tổng hợp / Consolidated: {self.output}",
+                 f"  {len(self.files)} tệp / files: {counted} được tính / counted, {superseded} bị thay thế / "
+                 f"superseded, {len(self.refused)} bị từ chối / refused"]
+        if self.entries:
+            lines.append("")
+            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<26} {'Trạng thái / Status':<22} {'NEEDS':>6} "
+                         f"{'REG.':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
+        for e in self.entries:
+            who = f"{e.code or '??'} {e.current.short if e.current else ''}"
+            if e.original and e.current and e.original.code != e.current.code:
+                who += f" (← {e.original.code})"
+            status = f"{schema.SUBMISSION_STATUSES[e.status]} / {schema.SUBMISSION_STATUSES_EN[e.status]}"
+            lines.append(f"  {e.period or '?':<8} {who:<26} {status:<22} {e.needs:>6} {e.register:>6} "
+                         f"{e.usd_requested:>14,.0f} {e.usd_approved:>14,.0f} {e.errors:>5} {e.warnings:>5}")
+        for t in self.totals():
+            lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<26} "
+                         f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid{'':<6} {t['needs']:>6} "
+                         f"{t['register']:>6} {t['usd_requested']:>14,.0f} {t['usd_approved']:>14,.0f}")
+        for f in self.refused:
+            r = f.as_refusal()
+            lines += ["", f"✘ {f.name}", f"  {r.message_vi}", f"  {r.message_en}"]
+        lines.append("")
+        lines.append(f"Trùng lặp có thể / possible duplicates: {len(self.duplicates)}")
+        for r in self.resubmissions:
+            s = summary(r.changes)
+            lines.append(f"Nộp lại / resubmitted: {r.latest.name} thay / replaces {r.earlier.name}: "
+                         f"+{s['added']} −{s['removed']} ~{s['changed']}")
+        if self.changes is not None:
+            s = summary(self.changes)
+            lines.append(f"Thay đổi so với lần trước / changes since the previous consolidation: "
+                         f"+{s['added']} mới/new, −{s['removed']} xóa/removed, ~{s['changed']} sửa/changed")
+        return "\n".join(lines)
+
+
+def _file_dict(f: SourceFile) -> dict[str, Any]:
+    return {
+        "file": f.name,
+        "sha256": f.sha256,
+        "size": f.size,
+        "received_at": f.received.isoformat(timespec="seconds"),
+        "role": f.role,
+        "original_code": f.original.code if f.original else f.code,
+        "province_code": f.current.code if f.current else None,
+        "period": f.period,
+        "status": f.status or None,
+        "superseded_by": f.superseded_by.name if f.superseded_by else None,
+        "errors": f.errors,
+        "warnings": f.warnings,
+        "needs": f.count("needs"),
+        "register": f.count("register"),
+        "refusal": f.refusal[0] if f.refusal else None,
+    }
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+Progress = Callable[[int, int, str], None]
+
+
+def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None = None, *,
+                period: str | None = None, control: str | os.PathLike | None = None,
+                previous: str | os.PathLike | None = None,
+                received: Mapping[Path, datetime] | None = None,
+                settings: schema.Settings | None = None, workers: int | None = None,
+                progress: Progress | None = None) -> ConsolidationResult:
+    """Consolidate every submission under `source` into the workbook `out`.
+
+    :param source: folder searched recursively for .xlsx/.xlsm (default: the control workbook's inbox).
+    :param out: the consolidated workbook to write (default: the control workbook's output folder).
+    :param period: only files of this period (``2026-H1``) count; members missing it are listed.
+    :param control: the cluster control workbook: members, due dates, approval threshold.
+    :param previous: a consolidated workbook written earlier by this function, for the `Thay đổi` sheet.
+    :param received: when each file was received (absolute path → datetime); default: its modification time.
+    :param workers: processes reading files in parallel (default: automatic; 1 = in this process).
+    :param progress: called as progress(done, total, file name) after each file.
+    :raises ConsolidationError: when the run cannot start (bad folder, period, control or previous workbook).
+    """
+    from .atomic import atomic_path
+    from .consolidated_workbook import ConsolidatedWriter, read_previous
+
+    wanted = _period(period)
+    ctrl = _control(control) if control else None
+    if source is None:
+        if ctrl is None:
+            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
+                                     "A submissions folder or a control workbook (--control) is needed.")
+        source = ctrl.inbox
+    source = Path(source)
+    if not source.is_dir():
+        raise ConsolidationError(f"Không tìm thấy thư mục {source}.", f"Folder {source} was not found.")
+    if out is None:
+        if ctrl is None:
+            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
+        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
+    out = Path(out)
+    old = read_previous(previous) if previous else None
+    settings = settings or (ctrl.settings() if ctrl else schema.Settings())
+
+    skip = {Path(p).resolve() for p in (out, previous, control) if p}
+    paths = discover(source, skip)
+    times = {Path(k).resolve(): v for k, v in (received or {}).items()}
+    tasks = [(p, p.relative_to(source).as_posix(), times.get(p.resolve()) or _mtime(p), settings) for p in paths]
+
+    def due(f: SourceFile) -> date | None:
+        parsed = f.parsed_period
+        deadline = ctrl.deadline(parsed) if ctrl is not None and parsed is not None else None
+        return deadline.due if deadline else None
+
+    def arrived(f: SourceFile) -> None:
+        attribute(f)
+        parsed = f.parsed_period
+        if not (wanted is not None and parsed is not None and parsed != wanted):
+            writer.add_file(f)  # render its rows while the other files are still being read
+
+    with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
+        writer = ConsolidatedWriter(tmp, lambda f: file_status(f, due(f)))
+        try:
+            files = runner.map(process_file, tasks, arrived, progress, [t[1] for t in tasks])
+            entries = _classify(files, wanted, ctrl)
+            result = ConsolidationResult(source, out, str(wanted) if wanted else None,
+                                         ctrl.cluster if ctrl else None, files, entries,
+                                         previous=Path(previous) if previous else None)
+            duplicates = runner.submit(find_duplicates_of, candidates(result))  # meanwhile, the rest:
+            result.resubmissions = _resubmissions(entries)
+            if old is not None:
+                result.changes = _changes_since(old, result)
+            writer.finish(result, duplicates)
+        except BaseException:
+            writer.discard()
+            raise
+    return result
+
+
+def discover(source: Path, skip: set[Path] = frozenset()) -> list[Path]:
+    """Every .xlsx/.xlsm under `source`, sorted; Excel lock files (~$…) and hidden files are left out."""
+    found = []
+    for path in source.rglob("*"):
+        if path.suffix.lower() not in SUFFIXES or not path.is_file():
+            continue
+        if path.name.startswith(("~$", ".")) or path.resolve() in skip:
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(source).as_posix())
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime)
+
+
+def _period(text: str | None) -> Period | None:
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except BadPeriod:
+        raise ConsolidationError(f"Kỳ báo cáo \"{text}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
+                                 f"Period \"{text}\" is not of the form 2026-H1, 2026-H2 or 2026.") from None
+
+
+def _control(path):
+    from .control import read_or_explain
+
+    try:
+        return read_or_explain(path)
+    except Refusal as refusal:
+        raise ConsolidationError(refusal.message_vi, refusal.message_en) from None
+
+
+class Runner:
+    """Runs work in a pool of processes when there is enough of it, else in this process.
+
+    On Linux the workers are forked (nothing to re-import); elsewhere, or when this process
+    already runs threads, they are spawned. If the pool cannot start or breaks, the rest of
+    the work is done here, so a run never fails for want of processes.
+    """
+
+    def __init__(self, workers: int | None, tasks: int):
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 8, tasks) if tasks >= 6 else 1
+        self.workers = workers
+        self.pool = None
+
+    def __enter__(self) -> Runner:
+        if self.workers > 1:
+            import multiprocessing
+            import sys
+            import threading
+            from concurrent.futures import ProcessPoolExecutor
+
+            from . import reader, validate  # noqa: F401  (imported once, before the workers fork)
+
+            fork = sys.platform.startswith("linux") and threading.active_count() == 1
+            context = multiprocessing.get_context("fork" if fork else "spawn")
+            try:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            except (OSError, ValueError):
+                self.pool = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def map(self, fn, tasks: list[tuple], each: Callable[[Any], None] | None = None,
+            progress: Progress | None = None, names: list[str] | None = None) -> list:
+        """fn(*task) for every task, results in task order.
+
+        each(result) is called in task order too, as soon as a result and all before it are in (so
+        what it does is the same in every run); progress(done, total, name) as each result arrives.
+        """
+        total = len(tasks)
+        results: list[Any] = [None] * total
+        finished = [False] * total
+        done = delivered = 0
+
+        def arrived(i: int, value: Any) -> None:
+            nonlocal done, delivered
+            results[i], finished[i] = value, True
+            done += 1
+            if progress is not None:
+                progress(done, total, names[i] if names else "")
+            while delivered < total and finished[delivered]:
+                if each is not None:
+                    each(results[delivered])
+                delivered += 1
+
+        if self.pool is not None:
+            from concurrent.futures import as_completed
+            from concurrent.futures.process import BrokenProcessPool
+
+            try:
+                futures = {self.pool.submit(fn, *task): i for i, task in enumerate(tasks)}
+                for future in as_completed(futures):
+                    arrived(futures[future], future.result())
+            except BrokenProcessPool:
+                self.pool = None
+        for i, task in enumerate(tasks):
+            if not finished[i]:
+                arrived(i, fn(*task))
+        return results
+
+    def submit(self, fn, *args):
+        """fn(*args) in the pool if there is one (returns something with .result())."""
+        if self.pool is not None:
+            try:
+                return _Fallback(self.pool.submit(fn, *args), fn, args)
+            except RuntimeError:
+                pass
+        return _Done(fn(*args))
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _Fallback:
+    """A pool future that computes here if the pool broke."""
+
+    def __init__(self, future, fn, args):
+        self.future, self.fn, self.args = future, fn, args
+
+    def result(self):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            return self.fn(*self.args)
+
+
+def attribute(f: SourceFile) -> None:
+    """Set the province a file's code meant for its period, and the province that is now."""
+    parsed = f.parsed_period
+    if not f.refused and parsed is not None and f.code:
+        f.original = province(f.code, parsed.end)
+        f.current = current_province(f.code, parsed.end) if f.original else None
+
+
+def file_status(f: SourceFile, due: date | None) -> str:
+    """Không hợp lệ (errors), Nộp muộn (valid, received after the due date) or Hợp lệ, as a status key."""
+    if not f.valid:
+        return "invalid"
+    if due is not None and f.received.date() > due:
+        return "late"
+    return "valid"
+
+
+def _classify(files: list[SourceFile], wanted: Period | None, ctrl) -> list[Entry]:
+    """Decide each file's role, the latest file per province and period, and the overview entries."""
+    groups: dict[tuple, list[SourceFile]] = defaultdict(list)
+    loose: list[SourceFile] = []
+    for f in files:
+        if f.refused:
+            f.role = REFUSED
+            continue
+        parsed = f.parsed_period
+        if wanted is not None and parsed is not None and parsed != wanted:
+            f.role = OTHER_PERIOD
+            continue
+        attribute(f)
+        if f.original is None or parsed is None:
+            loose.append(f)  # never supersedes or is superseded: nobody knows whose it is
+        else:
+            groups[(f.original.code, str(parsed))].append(f)
+
+    entries: dict[tuple, Entry] = {}
+    for (code, period_text), group in groups.items():
+        group.sort(key=lambda f: (f.received, f.name))
+        latest = group[-1]
+        for f in group[:-1]:
+            f.role, f.superseded_by = SUPERSEDED, latest
+        latest.role = COUNTED
+        entries[(code, period_text)] = Entry(period_text, latest.original, latest.current, file=latest,
+                                             superseded=group[:-1])
+    extra = []
+    for f in loose:
+        f.role = COUNTED
+        extra.append(Entry(f.period, f.original, f.current, code_written=f.code, file=f,
+                           notes=[("unattributed", {})]))
+
+    periods = {wanted} if wanted else {Period.parse(p) for _, p in entries}
+    if ctrl is not None:
+        for p in periods:
+            for expected in _expected(ctrl, p):
+                key = (expected.code, str(p))
+                if key in entries:
+                    entries[key].member = True
+                else:
+                    entries[key] = Entry(str(p), expected, current_province(expected.code, p.end), member=True)
+        for e in entries.values():
+            if e.member is None:
+                e.member = False
+                e.notes.append(("not-member", {}))
+    for e in list(entries.values()) + extra:
+        _fill(e, ctrl)
+    return sorted(list(entries.values()) + extra, key=Entry.sort_key)
+
+
+def _expected(ctrl, p: Period) -> list[Province]:
+    """The provinces (as they were during period p) expected to submit: the members active at its end."""
+    out: dict[str, Province] = {}
+    for m in ctrl.members_on(p.end):
+        if m.end is not None and m.end < MERGER_DATE:  # a member that left before the merger: an old code
+            own = province(m.code, m.end)
+            if own is not None and p.end < MERGER_DATE:
+                out[own.code] = own
+            continue
+        now = province(m.code, max(p.end, MERGER_DATE))
+        if now is None:
+            continue
+        if p.end >= MERGER_DATE:
+            out[now.code] = now
+        else:  # before the merger the member was several provinces, each submitting its own workbook
+            for row in schema.merger():
+                if row.new.code == now.code:
+                    out[row.old.code] = row.old
+    return [out[c] for c in sorted(out)]
+
+
+def _fill(e: Entry, ctrl) -> None:
+    """Status, notes and totals of one overview entry."""
+    parsed = Period.parse(e.period) if e.period else None
+    if ctrl is not None and parsed is not None:
+        deadline = ctrl.deadline(parsed)
+        e.due = deadline.due if deadline else None
+    if e.original and e.current and e.original.code != e.current.code or (
+            e.original and e.current and e.original.short != e.current.short):
+        e.notes.insert(0, ("merged", {"old": f"{e.original.code} {e.original.short}",
+                                      "new": f"{e.current.code} {e.current.short}"}))
+    f = e.file
+    if f is None:
+        e.status = "missing"
+        return
+    if e.superseded:
+        e.notes.append(("superseded", {"n": len(e.superseded)}))
+    e.status = file_status(f, e.due)
+    if ctrl is not None and parsed is not None and e.due is None:
+        e.notes.append(("no-due-date", {}))
+    f.status = e.status
+    for earlier in e.superseded:
+        earlier.status = file_status(earlier, e.due)
+    needs, register = f.rows.get("needs", ()), f.rows.get("register", ())
+    n, r = INDEX["needs"], INDEX["register"]
+    e.needs, e.register = len(needs), len(register)
+    e.usd_requested = _sum(row[n["de_nghi_tai_tro_usd"]] for row in needs)
+    status, usd = r["trang_thai"], r["gia_tri_usd"]
+    e.usd_approved = _sum(row[usd] for row in register if row[status] in schema.APPROVED_STATUSES)
+    e.usd_disbursed = _sum(row[r["giai_ngan_ky_usd"]] for row in register)
+    e.usd_disbursed_to_date = _sum(row[r["giai_ngan_luy_ke_usd"]] for row in register)
+    days = lead_times(register)
+    e.approval_days_median = float(statistics.median(days)) if days else None
+
+
+def _sum(values: Iterable[Any]) -> float:
+    return sum(v for v in values if type(v) is float or type(v) is int)
+
+
+def lead_times(register: Iterable[tuple]) -> list[int]:
+    """Days from complete dossier to approval decision, for rows with both dates in order."""
+    r = INDEX["register"]
+    dossier, decided = r["ngay_nhan_hs"], r["ngay_qd"]
+    out = []
+    for row in register:
+        a, b = row[dossier], row[decided]
+        if type(a) is date and type(b) is date and b >= a:
+            out.append((b - a).days)
+    return out
+
+
+# --- resubmissions, duplicates, changes ------------------------------------------------------------
+
+def as_mapping(table: schema.Table, f: SourceFile, row: tuple) -> dict[str, Any]:
+    """A merged row as a mapping by column key, with its provenance (for diffs)."""
+    record = {c.key: row[i] for i, c in enumerate(table.columns)}
+    record.update(ma_tinh_hien_hanh=f.current.code if f.current else f.code, ky_bao_cao=f.period,
+                  tep_nguon=f.name, dong_nguon=row[SOURCE_ROW],
+                  _scope=(f.original.code if f.original else f.code, f.period))
+    return record
+
+
+def _resubmissions(entries: list[Entry]) -> list[Resubmission]:
+    from .changes import diff_rows
+
+    out = []
+    for e in entries:
+        for earlier in e.superseded:
+            changes = []
+            for table in schema.TABLES:
+                old = [as_mapping(table, earlier, row) for row in earlier.rows.get(table.key, ())]
+                new = [as_mapping(table, e.file, row) for row in e.file.rows.get(table.key, ())]
+                changes += diff_rows(table, old, new)
+            out.append(Resubmission(earlier, e.file, changes))
+    return out
+
+
+def register_rows(result: ConsolidationResult) -> list[tuple[SourceFile, tuple]]:
+    """The merged REGISTER rows, in output order (what duplicate pairs index)."""
+    return list(result.rows("register"))
+
+
+def candidates(result: ConsolidationResult) -> list:
+    """What the duplicate search needs of each merged REGISTER row, in output order."""
+    from .duplicates import Candidate
+
+    r = INDEX["register"]
+    donor, title, decision, decided = r["nha_tai_tro"], r["ten_vi"], r["so_qd"], r["ngay_qd"]
+    out = []
+    for f, row in result.rows("register"):
+        out.append(Candidate(
+            province=f.original.code if f.original else (f.code or f.name), period=f.period or "",
+            donor=_text(row[donor]), title=_text(row[title]), decision=_text(row[decision]),
+            decision_date=row[decided] if type(row[decided]) is date else None))
+    return out
+
+
+def find_duplicates_of(rows: list) -> list:
+    """duplicates.find_duplicates, importable by name in a worker process."""
+    from .duplicates import find_duplicates
+
+    return find_duplicates(rows)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _changes_since(old: dict[str, list[dict]], result: ConsolidationResult) -> list[Change]:
+    from .changes import diff_rows
+
+    changes = []
+    for table in schema.TABLES:
+        new = [as_mapping(table, f, row) for f, row in result.rows(table.key)]
+        changes += diff_rows(table, old.get(table.key, []), new)
+    return changes
