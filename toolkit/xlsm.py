@@ -19,16 +19,16 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import xlwings
-from oletools.olevba import VBA_Parser
-from pyopenvba import ExcelFile, VBAModuleKind
-from pyopenvba.apps.excel import ExcelApplication
+
+# pyOpenVBA (extra "build") and oletools (extra "test") are imported where used, so that
+# importing this module needs neither.
 
 _XLWINGS_DIR = Path(xlwings.__file__).parent
 #: Standalone mode (no add-in): xlwings' module, plus the Dictionary class it reads the
 #: xlwings.conf sheet with on macOS.
 _XLWINGS_MODULES = {
-    "xlwings": (_XLWINGS_DIR / "xlwings.bas", VBAModuleKind.standard),
-    "Dictionary": (_XLWINGS_DIR / "addin" / "Dictionary.cls", VBAModuleKind.other),
+    "xlwings": (_XLWINGS_DIR / "xlwings.bas", "standard"),
+    "Dictionary": (_XLWINGS_DIR / "addin" / "Dictionary.cls", "other"),
 }
 _MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _PLAIN_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -36,6 +36,7 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _X_NS = "{urn:schemas-microsoft-com:office:excel}"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_BARE_CAPTION = re.compile(rb"(<v:textbox[^>]*><div[^>]*>)([^<]+)(</div>)")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ def build_xlsm(source_xlsx: Path, out_xlsm: Path, modules: dict[str, str], butto
     (its text cells become inline strings); other sheets keep their bytes.
     Raises ValueError if a module's text does not fit the VBA project's code page.
     """
+    from pyopenvba import ExcelFile, VBAModuleKind
+    from pyopenvba.apps.excel import ExcelApplication
+
     out_xlsm = Path(out_xlsm)
     with tempfile.TemporaryDirectory(dir=out_xlsm.parent) as tmp:
         staged, with_buttons = Path(tmp, "vba.xlsm"), Path(tmp, "buttons.xlsm")
@@ -68,7 +72,7 @@ def build_xlsm(source_xlsx: Path, out_xlsm: Path, modules: dict[str, str], butto
                 _check_code_page(name, source, project.code_page)
                 project.add_module(name, _crlf(source))
             for name, (path, kind) in _XLWINGS_MODULES.items():
-                project.add_module(name, _crlf(path.read_text(encoding="utf-8")), kind=kind)
+                project.add_module(name, _crlf(path.read_text(encoding="utf-8")), kind=VBAModuleKind[kind])
             book.save()
         # with_vba=False: pyOpenVBA's interpreter need not (and cannot) compile xlwings.bas.
         app = ExcelApplication.open(staged, with_vba=False)
@@ -86,6 +90,8 @@ def build_xlsm(source_xlsx: Path, out_xlsm: Path, modules: dict[str, str], butto
 
 def read_vba_modules(path: Path) -> dict[str, str]:
     """Module name -> source (without ``Attribute`` lines), read with oletools' olevba."""
+    from oletools.olevba import VBA_Parser
+
     parser = VBA_Parser(str(path))
     try:
         return {Path(filename).stem: _without_attributes(code)
@@ -149,6 +155,9 @@ def _normalised(data: bytes) -> bytes:
             elif name.endswith(".xml") and b" r:id=" in part and b"xmlns:r=" not in part:
                 # pyOpenVBA's controls use r:id; a sheet from openpyxl does not declare the prefix.
                 part = re.sub(rb"<(?![?!])[\w:]+", rb'\g<0> xmlns:r="' + _R_NS.encode() + b'"', part, count=1)
+            elif name.endswith(".vml"):
+                # A caption as Excel writes it, in a <font> run: LibreOffice shows a bare one as a blank button.
+                part = _BARE_CAPTION.sub(rb'\1<font face="Calibri" size="220" color="#000000">\2</font>\3', part)
             info = zipfile.ZipInfo(name, _ZIP_DATE)
             info.create_system = 0  # the same bytes whichever OS builds it
             dst.writestr(info, part, zipfile.ZIP_DEFLATED)

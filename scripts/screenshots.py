@@ -1,0 +1,86 @@
+"""Regenerate the pictures of docs/excel.md (docs/img/*.png) from workbooks/*.xlsm.
+
+Each sheet is printed to one PDF page by LibreOffice (with the buttons made printable
+in a copy: Excel does not print them), then cut to PNG by pdftoppm. The "after
+Kiểm tra dữ liệu" pictures use `aidkit validate --annotate`, which marks cells the same
+way as the button. Needs soffice and pdftoppm (apt-get install poppler-utils).
+
+Run: .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from toolkit.annotate import annotate  # noqa: E402
+from toolkit.sample import sample_workbook  # noqa: E402
+from toolkit.validate import validate  # noqa: E402
+
+IMG = ROOT / "docs" / "img"
+PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
+#: picture name → (workbook, sheet, page width in pixels, width kept from the left)
+PICTURES = {
+    "tinh-thong-tin.png": ("aidkit-tinh.xlsm", "Thông tin", 1100, 1100),
+    "cum-dieu-khien.png": ("aidkit-cum.xlsm", "Điều khiển", 1100, 1100),
+    "xlwings-conf.png": ("aidkit-tinh.xlsm", "xlwings.conf", 1100, 1100),
+    "kiem-tra-o-do.png": ("92_kiem-tra.xlsx", "Nhu cầu tài trợ", 3200, 1400),
+    "kiem-tra-phat-hien.png": ("92_kiem-tra.xlsx", "Phát hiện", 1400, 1400),
+}
+
+
+def printable(source: Path, out: Path) -> Path:
+    """A copy of `source` whose form buttons are printed."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name.endswith(".vml"):
+                data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"<x:PrintObject>True</x:PrintObject>")
+            dst.writestr(name, data)
+    return out
+
+
+def to_pdf(path: Path, folder: Path) -> Path:
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
+                    PDF_ONE_PAGE_PER_SHEET, "--outdir", str(folder), str(path)], check=True, capture_output=True)
+    out = folder / f"{path.stem}.pdf"
+    assert out.exists(), f"LibreOffice could not convert {path}"
+    return out
+
+
+def page_of(path: Path, sheet: str) -> int:
+    """With SinglePageSheets, LibreOffice prints every sheet, hidden ones too, on a page of its own."""
+    return CalamineWorkbook.from_path(str(path)).sheet_names.index(sheet) + 1
+
+
+def main() -> None:
+    IMG.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sample = sample_workbook(tmp / "92.xlsx", "92", "2026-H1", needs=6, register=6, seed=5,
+                                 defects=("missing-value", "ambiguous-number", "invalid-email", "duplicate-id"))
+        sources = {"92_kiem-tra.xlsx": annotate(sample.path, validate(sample.path), tmp / "92_kiem-tra.xlsx")}
+        for name in ("aidkit-tinh.xlsm", "aidkit-cum.xlsm"):
+            sources[name] = printable(ROOT / "workbooks" / name, tmp / name)
+        pdfs = {name: to_pdf(path, tmp) for name, path in sources.items()}
+        for picture, (book, sheet, width, kept) in PICTURES.items():
+            page = page_of(sources[book], sheet)
+            stem = tmp / picture.removesuffix(".png")
+            subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page),
+                            "-scale-to-x", str(width), "-scale-to-y", "-1", "-W", str(kept), str(pdfs[book]), str(stem)],
+                           check=True)
+            shutil.copyfile(f"{stem}.png", IMG / picture)
+            print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The Excel buttons: one xlwings entry point per button Sub of macros/*.bas.
+
+Each takes the calling workbook (``xw.Book.caller()`` when none is given, fetched at call
+time), makes a few library calls and writes the result back into that open workbook.
+Long actions show their progress in the status bar; every failure ends as one
+bilingual message box, never as a Python traceback. Only xlwings' BSD-licensed API is
+used here and in `toolkit.excel`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import xlwings as xw
+
+from . import excel, schema
+from .findings import Refusal
+from .messages import bilingual
+from .validate import check_workbook
+
+log = logging.getLogger(__name__)
+TITLE = "aidkit"
+#: xlwings.conf row naming the folder export_submission writes to (default: the workbook's folder).
+EXPORT_FOLDER_KEY = "Aidkit Export Folder"
+STATUS_SHEET = "Tình trạng nộp"
+STATUS_HEADER = ["Kỳ / Period", "Hạn nộp / Due", "Mã / Code", "Tỉnh / Province", "Tình trạng / Status",
+                 "Tệp / File", "Nhận lúc / Received", "Lỗi / Errors", "Cảnh báo / Warnings", "Số lần nộp / Versions"]
+
+
+class Declined(Exception):
+    """The action stops here; the user is told why."""
+
+    def __init__(self, texts: tuple[str, str]):
+        self.vi, self.en = texts
+        super().__init__(f"{self.vi} / {self.en}")
+
+
+# --- the provincial workbook ------------------------------------------------------------
+
+def validate(book=None) -> None:
+    """Kiểm tra dữ liệu: check the open workbook; colour and annotate its cells; list them in Phát hiện."""
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-validate")):
+        excel.unmark(book)
+        report = check_workbook(excel.read_open(book))
+        excel.mark(book, report)
+        if report.findings:
+            excel.write_findings(book, report)
+        if report.errors or report.warnings:
+            _tell(book, bilingual("validate-done", errors=len(report.errors), warnings=len(report.warnings)),
+                  error=bool(report.errors))
+        else:
+            _tell(book, bilingual("validate-clean"))
+
+
+def clear_marks(book=None) -> None:
+    """Xóa đánh dấu: take back what validate added; the user's own fills and notes stay as they were."""
+    book = book or xw.Book.caller()
+    with _reporting(book):
+        cells = excel.unmark(book)
+        _tell(book, bilingual("marks-none") if cells is None else bilingual("marks-cleared", cells=cells))
+
+
+def export_submission(book=None) -> None:
+    """Xuất file nộp: if the workbook has no error, save ``{MaTinh}_{Ky}_{YYYYMMDD}.xlsx`` (standard sheets only).
+
+    The folder is the xlwings.conf row `EXPORT_FOLDER_KEY` (relative to the workbook's folder),
+    else the workbook's own folder.
+    """
+    from .export import write_submission
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-export")):
+        wb = excel.read_open(book)
+        report = check_workbook(wb)
+        if report.errors:
+            raise Declined(bilingual("export-has-errors", errors=len(report.errors)))
+        if not (report.province and report.period):
+            raise Declined(bilingual("export-needs-info"))
+        folder = _export_folder(book)
+        if folder is None:
+            raise Declined(bilingual("export-no-folder", key=EXPORT_FOLDER_KEY))
+        path = write_submission(wb, report, folder)
+        _tell(book, bilingual("export-done", file=path, warnings=len(report.warnings)))
+
+
+# --- the cluster control workbook ---------------------------------------------------------
+
+def consolidate(book=None) -> None:
+    """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
+    from .consolidate import consolidate as consolidate_folder
+    from .reporting import COLUMNS, overview
+
+    book = book or xw.Book.caller()
+    busy = bilingual("busy-consolidate")
+
+    def progress(done: int, total: int, _name: str) -> None:
+        book.app.status_bar = f"{' / '.join(busy)} {done}/{total}"
+
+    with _reporting(book, busy):
+        result = consolidate_folder(None, None, control=_saved(book), progress=progress)
+        rows = []
+        for period in sorted({e.period for e in result.entries if e.period}):
+            provinces, total = overview(result, period)
+            rows += [[period] + [p[key] for key, _, _ in COLUMNS] for p in provinces]
+            rows.append([period, "Tổng / Total"] + [total.get(key, "") for key, _, _ in COLUMNS[1:]])
+        caption = f"{result.cluster or ''} · {datetime.now():%d/%m/%Y %H:%M} · {result.output}"
+        header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in COLUMNS]
+        excel.write_table(book, schema.OVERVIEW.vi, caption, header, rows)
+        _tell(book, bilingual("consolidate-done", counted=len(result.counted), refused=len(result.refused),
+                              file=result.output, sheet=schema.OVERVIEW.vi))
+
+
+def submission_status(book=None) -> None:
+    """Tình trạng nộp: receive new files, then list every member province's status in a sheet."""
+    from .status import status
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-status")):
+        result = status(_saved(book))
+        rows = []
+        for period in result.periods:
+            for p in period.provinces:
+                s = p.submission
+                rows.append([period.period, period.due, p.code, p.name, f"{p.word} / {p.word_en}",
+                             s.name if s else "", s.received_at if s else "", s.errors if s else "",
+                             s.warnings if s else "", p.versions])
+        excel.write_table(book, STATUS_SHEET, f"{result.cluster} · {result.now:%d/%m/%Y %H:%M}", STATUS_HEADER, rows)
+        counts = {state: sum(period.counts()[state] for period in result.periods)
+                  for state in schema.SUBMISSION_STATUSES}
+        _tell(book, bilingual("status-done", sheet=STATUS_SHEET, **counts))
+
+
+def send_reminders_now(book=None) -> None:
+    """Gửi nhắc nhở: send today's reminders now; says plainly when mail is not configured."""
+    from .control import read_or_explain
+    from .reminders import remind
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-remind")):
+        control = read_or_explain(_saved(book))
+        if not control.values.get("may_chu_smtp"):
+            raise Declined(bilingual("mail-not-configured"))
+        result = remind(control)
+        _tell(book, bilingual("reminders-done", sent=result.count("sent", "partial"),
+                              skipped=result.count("skipped"), failed=result.count("failed", "refused"),
+                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
+                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+@contextmanager
+def _reporting(book, busy: tuple[str, str] | None = None):
+    """Show `busy` in the status bar while the body runs; turn any failure into a bilingual message box."""
+    try:
+        if busy:
+            book.app.status_bar = " / ".join(busy)
+        yield
+    except Refusal as refusal:
+        _tell(book, (refusal.message_vi, refusal.message_en), error=True)
+    except Exception as exc:  # the user gets a sentence, never a traceback
+        texts = (getattr(exc, "vi", None), getattr(exc, "en", None))
+        if not all(texts):
+            log.exception("aidkit button failed")
+            texts = bilingual("unexpected-error", detail=f"{type(exc).__name__}: {exc}")
+        _tell(book, texts, error=True)
+    finally:
+        if busy:
+            book.app.status_bar = False
+
+
+def _tell(book, texts: tuple[str, str], error: bool = False) -> None:
+    book.app.alert("\n\n".join(texts), title=TITLE, mode="critical" if error else "info")
+
+
+def _saved(book) -> Path:
+    """The control workbook's file; the folders of Cấu hình are relative to it, so it must be saved."""
+    path = Path(book.fullname)
+    if not path.is_file():
+        raise Declined(bilingual("control-unsaved"))
+    return path
+
+
+def _export_folder(book) -> Path | None:
+    here = Path(book.fullname).parent if Path(book.fullname).is_absolute() else None
+    configured = excel.setting(book, EXPORT_FOLDER_KEY)
+    if not configured:
+        return here
+    folder = Path(os.path.expandvars(os.path.expanduser(configured)))
+    return folder if folder.is_absolute() else (here / folder if here else None)
