@@ -23,7 +23,7 @@ from toolkit import schema
 from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
 from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
 from toolkit.consolidate import ConsolidationError, consolidate, discover
-from toolkit.consolidated_workbook import HEADER_ROW, read_previous
+from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
 from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
 from toolkit.sample import sample_control, sample_records, sample_workbook
 from toolkit.template import fill_template
@@ -169,7 +169,7 @@ def test_statuses_from_files_and_due_dates(run):
     assert rows[("91", PERIOD)][H_OV["status"]] == "Nộp muộn"
     assert rows[("86", PERIOD)][H_OV["status"]] == "Không hợp lệ"
     assert rows[("82", PERIOD)][H_OV["status"]] == "Hợp lệ"
-    assert rows[("82", PERIOD)][schema.SCHEDULE_COLUMNS[1].vi] == datetime(2026, 7, 15)
+    assert rows[("82", PERIOD)][schema.SCHEDULE_COLUMNS[1].vi].date() == DUE
 
 
 def test_totals_per_province_equal_the_inputs(run, cluster):
@@ -196,7 +196,8 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
                   and r[H["ky_bao_cao"]] == PERIOD)
         assert usd == pytest.approx(entry(result, code)["usd_approved"])
     total = next(t for t in result.totals() if t["period"] == PERIOD)
-    assert total["usd_approved"] == pytest.approx(sum(entry(result, c)["usd_approved"] for c in ("82", "86", "91", "92")))
+    members = ("82", "86", "91", "92")
+    assert total["usd_approved"] == pytest.approx(sum(entry(result, c)["usd_approved"] for c in members))
     assert total["missing"] == 1 and total["late"] == 1 and total["invalid"] == 1 and total["valid"] == 2
 
 
@@ -365,7 +366,8 @@ def test_by_sector_and_by_donor(run, cluster):
     header = values[start + 1]
     total = header.index("Tổng cộng")
     end = next(i for i in range(start + 2, len(values)) if values[i][0] == "Tổng cộng")
-    assert values[end][total] == pytest.approx(next(t for t in result.totals() if t["period"] == PERIOD)["usd_approved"])
+    totals = next(t for t in result.totals() if t["period"] == PERIOD)
+    assert values[end][total] == pytest.approx(totals["usd_approved"])
     column_82 = header.index("82 Đồng Tháp")
     assert values[end][column_82] == pytest.approx(entry(result, "82")["usd_approved"])
     donors = {(r[H["ky_bao_cao"]], r[R.column("nha_tai_tro").vi]): r for r in table(book, schema.BY_DONOR.vi)}
@@ -478,6 +480,15 @@ def test_same_inputs_same_workbook(cluster, tmp_path):
         assert b"2026-01-01T00:00:00Z" in za.read("docProps/core.xml")
 
 
+def test_a_result_can_be_written_again(run, tmp_path):
+    result, out, book = run
+    again = write_consolidated(result, tmp_path / "again.xlsx")
+    rewritten = load_workbook(again)
+    assert rewritten.sheetnames == book.sheetnames
+    for sheet in (schema.REGISTER_SHEET.vi, schema.NEEDS_SHEET.vi, schema.DUPLICATES.vi):
+        assert list(rewritten[sheet].values) == list(book[sheet].values)
+
+
 def test_progress_is_reported_per_file(cluster, tmp_path):
     seen = []
     consolidate(cluster["inbox"], tmp_path / "x.xlsx", progress=lambda done, total, name: seen.append((done, total)))
@@ -510,13 +521,18 @@ def test_empty_folder_gives_an_empty_but_valid_workbook(tmp_path):
 
 
 @pytest.mark.office
-def test_consolidated_workbook_opens_in_libreoffice(run, soffice_convert):
-    _, out, _ = run
-    converted = soffice_convert(out, "xlsx")
-    book = load_workbook(converted)
-    assert book.sheetnames == load_workbook(out).sheetnames
-    assert len(table(book, schema.REGISTER_SHEET.vi)) == len(table(load_workbook(out), schema.REGISTER_SHEET.vi))
+def test_consolidated_workbooks_open_in_libreoffice(run, cluster, soffice_convert, tmp_path):
+    _, out, original = run
+    converted = load_workbook(soffice_convert(out, "xlsx"))
+    assert converted.sheetnames == original.sheetnames
+    for sheet in (schema.REGISTER_SHEET.vi, schema.NEEDS_SHEET.vi, schema.DUPLICATES.vi, schema.RESUBMISSIONS.vi):
+        assert len(table(converted, sheet)) == len(table(original, sheet)), sheet
+    assert overview(converted) == overview(original)
     assert soffice_convert(out, "pdf").stat().st_size > 0
+    # With a previous consolidation: the Thay đổi sheet too.
+    again = tmp_path / "lan-2" / "tong-hop.xlsx"
+    consolidate(cluster["inbox"], again, control=cluster["control"], received=cluster["received"], previous=out)
+    assert schema.CHANGES.vi in load_workbook(soffice_convert(again, "xlsx")).sheetnames
 
 
 # --- the pieces --------------------------------------------------------------------------------
@@ -583,3 +599,22 @@ def test_bulk_sheet_writes_by_type_and_grows_its_table(tmp_path):
         ["=1+1", 1.5, datetime(2026, 1, 2), True], ["@x", 2, None, "a&b<c>#"], ["z", 3, None, None]]
     assert sheet["A3"].data_type == "s" and sheet["B3"].number_format == schema.USD_FORMAT
     assert sheet.tables["T_1"].ref == "A2:D5"
+
+
+def test_bulk_sheet_inline_text_round_trips(tmp_path):
+    """Columns of nearly unique text are written inline: escaped, and still plain text when read back."""
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "i.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("S", worksheet_class=BulkWorksheet)
+    tricky = ["92-V2026-001", "Đồng Tháp #1 & <b>", " cách đầu", "tab\there", "ctl\x01x", "=SUM(A1)", "😀",
+              "two\nlines", "a\x00b"]
+    ws.place(0, [ws.render([(t, t) for t in tricky], inline=[0])])
+    book.close()
+    sheet = load_workbook(path)["S"]
+    assert [c.value for c in sheet["A"]] == [c.value for c in sheet["B"]]
+    assert [c.data_type for c in sheet["A"]] == ["s"] * len(tricky)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python()
+    assert [r[0] for r in rows] == tricky

@@ -5,7 +5,8 @@ close) and `add_table` records every cell of a table's range for its overlap che
 for 85,000 rows × 38 columns that is 20 s and 700 MB. `BulkWorksheet` instead
 
 - renders rows to XML at once (`render`), with shared strings so repeated text is
-  stored once, into a temporary file, as a `Block` whose row numbers are left open;
+  stored once (and text that never repeats, such as IDs, inline in its cell), into a
+  temporary file, as a `Block` whose row numbers are left open;
 - places blocks in order below the header when the sheet is written (`place`), so
   rows can be rendered as their source arrives and ordered later;
 - declares an Excel Table over them without per-cell bookkeeping (`add_bulk_table`).
@@ -13,8 +14,8 @@ for 85,000 rows × 38 columns that is 20 s and 700 MB. `BulkWorksheet` instead
 Everything else about the sheet (column formats, frozen panes, notes, conditional
 formats, charts) is ordinary xlsxwriter.
 
-Values are written strictly by Python type: `str` always as a (shared) string,
-never as a formula, whatever it starts with; `int`/`float`/`Decimal` as numbers;
+Values are written strictly by Python type: `str` always as a (shared or inline)
+string, never as a formula, whatever it starts with; `int`/`float`/`Decimal` as numbers;
 `date` and `datetime` as Excel serial numbers (give the column a date format);
 `bool` as a boolean; `None` and "" leave the cell empty; anything else as its text.
 
@@ -25,6 +26,7 @@ must lie above the first placed row (titles, header rows).
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +39,22 @@ from xlsxwriter.worksheet import Worksheet
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
 _MAX_STRING = 32767
-_ROW = "#"  # stands for the row number in rendered rows; never occurs in their XML otherwise
+_ROW = "\x00"  # stands for the row number in rendered rows; never occurs in their XML otherwise
+_CACHE = 1024  # rendered text cells remembered per column (values that repeat: statuses, names, files)
+
+
+_NEEDS_ESCAPE = re.compile(r"[&<>\n\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PRESERVE = '<t xml:space="preserve">'
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _inline_text(text: str) -> str:
+    """Text as the content of an inline-string cell: XML-escaped, control characters as _xHHHH_."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("\n", "&#10;").replace("\r", "&#13;")  # one rendered row per line
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 class BulkOrderError(ValueError):
@@ -66,13 +83,17 @@ class BulkWorksheet(Worksheet):
         self._bulk_first: int | None = None
         self._bulk_next: int | None = None
         self._bulk_tables: list[tuple[dict, int, int, int]] = []
+        self._cells: dict[tuple[int, str], dict[str, str]] = {}
 
     # --- public ------------------------------------------------------------------------
 
-    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None) -> Block:
+    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None,
+               inline: Iterable[int] = ()) -> Block:
         """Render rows of typed values now; `place` them later.
 
         :param formats: one xlsxwriter Format (or None) per column, applied to every cell of that column.
+        :param inline: columns whose text is nearly always different (IDs, phone numbers): written in
+            the cell itself rather than in the shared-string table, which would only grow.
         """
         if self._store is None:
             self._store = tempfile.TemporaryFile(dir=self.tmpdir)
@@ -82,7 +103,8 @@ class BulkWorksheet(Worksheet):
         shared = strings._get_shared_string_index
         uses = count = 0
         width = 0
-        cols: list[tuple[str, str, str]] = []
+        cols: list[tuple[dict | None, str, str, str, str]] = []
+        unique = set(inline)
         out: list[str] = []
         segments = []
         for values in rows:
@@ -96,14 +118,25 @@ class BulkWorksheet(Worksheet):
                 cols = []
                 for c in range(width):
                     head = f'<c r="{xl_col_to_name(c)}{_ROW}"{styles[c]}'
-                    cols.append((f'{head} t="s"><v>', f"{head}><v>", f'{head} t="b"><v>'))
+                    cache = None if c in unique else self._cells.setdefault((c, styles[c]), {})
+                    cols.append((cache, f'{head} t="s"><v>', f"{head}><v>", f'{head} t="b"><v>',
+                                 f'{head} t="inlineStr"><is><t>'))
             parts = []
             append = parts.append
-            for (as_string, as_number, as_bool), value in zip(cols, values):
+            for (cache, as_string, as_number, as_bool, as_inline), value in zip(cols, values):
                 if value is None:
                     continue
                 kind = type(value)
-                if kind is str:
+                if kind is str and cache is None:
+                    if value:
+                        head = as_inline if value.strip() == value else as_inline[:-3] + _PRESERVE
+                        append(f"{head}{_inline_text(value[:_MAX_STRING])}</t></is></c>")
+                elif kind is str:
+                    piece = cache.get(value)
+                    if piece is not None:  # the same text in this column before: one dictionary lookup
+                        uses += 1
+                        append(piece)
+                        continue
                     if not value:
                         continue
                     index = lookup.get(value)
@@ -111,7 +144,10 @@ class BulkWorksheet(Worksheet):
                         index = shared(value[:_MAX_STRING])
                     else:
                         uses += 1
-                    append(f"{as_string}{index}</v></c>")
+                    piece = f"{as_string}{index}</v></c>"
+                    if len(cache) < _CACHE:
+                        cache[value] = piece
+                    append(piece)
                 elif kind is float:
                     if math.isfinite(value):
                         append(f"{as_number}{value!r}</v></c>")
@@ -137,7 +173,7 @@ class BulkWorksheet(Worksheet):
         return Block(tuple(segments), count, width - 1)
 
     def _save(self, rows: list[str]) -> tuple[int, int, int]:
-        data = "\n".join(rows).encode("ascii")
+        data = "\n".join(rows).encode("utf-8")
         offset = self._store.seek(0, 2)
         self._store.write(data)
         return offset, len(data), len(rows)
@@ -213,7 +249,7 @@ class BulkWorksheet(Worksheet):
         for block in self._placed:
             for offset, length, count in block.segments:
                 self._store.seek(offset)
-                rows = self._store.read(length).decode("ascii").split("\n")
+                rows = self._store.read(length).decode("utf-8").split("\n")
                 write("".join([row.replace(_ROW, str(n)) for n, row in enumerate(rows, start=number)]))
                 number += count
         self._close_store()

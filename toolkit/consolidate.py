@@ -12,6 +12,7 @@ Nothing here knows about Excel-the-application, the command line or e-mail.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import statistics
 from collections import defaultdict
@@ -40,8 +41,7 @@ NOTES = {
     "no-due-date": ("Lịch nộp chưa có hạn cho kỳ này", "The schedule has no due date for this period"),
 }
 INDEX = {t.key: {c.key: i for i, c in enumerate(t.columns)} for t in schema.TABLES}
-SOURCE_ROW = -2  # in a row tuple: the source row number, then the number of errors on that row
-ROW_ERRORS = -1
+SOURCE_ROW = -2  # a row tuple ends with the source row number, then the number of errors on that row
 
 
 class ConsolidationError(Exception):
@@ -151,29 +151,28 @@ def _rows(data, errors_by_row) -> list[tuple]:
     """The table's records as tuples in schema column order, values as they will be written."""
     from .values import text_of
 
-    columns = data.table.columns
-    converters = [_OUTPUT.get(c.type, _same) for c in columns]
+    plan = [(c.key, _OUTPUT.get(c.type)) for c in data.table.columns]
+    sheet = data.sheet
     out = []
     for record in data.records:
+        cells = record.cells
         values = []
-        for column, convert in zip(columns, converters):
-            cell = record.cells.get(column.key)
+        append = values.append
+        for key, convert in plan:
+            cell = cells.get(key)
             if cell is None:
-                values.append(None)
-            elif cell.value is not None:
-                values.append(convert(cell.value))
-            elif cell.raw in ("", None):
-                values.append(None)
-            else:  # unusable as its type: kept as found, as text, so nothing disappears
-                values.append(text_of(cell.raw))
-        values.append(record.row)
-        values.append(errors_by_row.get((data.sheet, record.row), 0))
+                append(None)
+                continue
+            value = cell.value
+            if value is not None:
+                append(convert(value) if convert else value)
+            else:
+                raw = cell.raw  # unusable as its type: kept as found, as text, so nothing disappears
+                append(None if raw is None or raw == "" else text_of(raw))
+        append(record.row)
+        append(errors_by_row.get((sheet, record.row), 0))
         out.append(tuple(values))
     return out
-
-
-def _same(value):
-    return value
 
 
 def _sector_label(code: str) -> str:
@@ -373,18 +372,21 @@ class ConsolidationResult:
                  f"superseded, {len(self.refused)} bị từ chối / refused"]
         if self.entries:
             lines.append("")
-            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<26} {'Trạng thái / Status':<22} {'NEEDS':>6} "
+            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'NEEDS':>6} "
                          f"{'REG.':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
         for e in self.entries:
             who = f"{e.code or '??'} {e.current.short if e.current else ''}"
-            if e.original and e.current and e.original.code != e.current.code:
-                who += f" (← {e.original.code})"
+            if e.original and e.current and e.original != e.current:
+                who += f" ← {e.original.code} {e.original.short}"
             status = f"{schema.SUBMISSION_STATUSES[e.status]} / {schema.SUBMISSION_STATUSES_EN[e.status]}"
-            lines.append(f"  {e.period or '?':<8} {who:<26} {status:<22} {e.needs:>6} {e.register:>6} "
+            if e.file is None:
+                lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {'—':>6}")
+                continue
+            lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {e.needs:>6} {e.register:>6} "
                          f"{e.usd_requested:>14,.0f} {e.usd_approved:>14,.0f} {e.errors:>5} {e.warnings:>5}")
         for t in self.totals():
-            lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<26} "
-                         f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid{'':<6} {t['needs']:>6} "
+            valid = f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid"
+            lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<34} {valid:<22} {t['needs']:>6} "
                          f"{t['register']:>6} {t['usd_requested']:>14,.0f} {t['usd_approved']:>14,.0f}")
         for f in self.refused:
             r = f.as_refusal()
@@ -476,24 +478,17 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
         deadline = ctrl.deadline(parsed) if ctrl is not None and parsed is not None else None
         return deadline.due if deadline else None
 
-    def arrived(f: SourceFile) -> None:
-        attribute(f)
-        parsed = f.parsed_period
-        if not (wanted is not None and parsed is not None and parsed != wanted):
-            writer.add_file(f)  # render its rows while the other files are still being read
-
     with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
+        files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
+        entries = _classify(files, wanted, ctrl)
+        result = ConsolidationResult(source, out, str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
+                                     files, entries, previous=Path(previous) if previous else None)
+        duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
+        result.resubmissions = _resubmissions(entries)
+        if old is not None:
+            result.changes = _changes_since(old, result)
         writer = ConsolidatedWriter(tmp, lambda f: file_status(f, due(f)))
         try:
-            files = runner.map(process_file, tasks, arrived, progress, [t[1] for t in tasks])
-            entries = _classify(files, wanted, ctrl)
-            result = ConsolidationResult(source, out, str(wanted) if wanted else None,
-                                         ctrl.cluster if ctrl else None, files, entries,
-                                         previous=Path(previous) if previous else None)
-            duplicates = runner.submit(find_duplicates_of, candidates(result))  # meanwhile, the rest:
-            result.resubmissions = _resubmissions(entries)
-            if old is not None:
-                result.changes = _changes_since(old, result)
             writer.finish(result, duplicates)
         except BaseException:
             writer.discard()
@@ -598,6 +593,11 @@ class Runner:
             from concurrent.futures import as_completed
             from concurrent.futures.process import BrokenProcessPool
 
+            import sys
+
+            for stream in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered output
+                if stream is not None:
+                    stream.flush()
             try:
                 futures = {self.pool.submit(fn, *task): i for i, task in enumerate(tasks)}
                 for future in as_completed(futures):
@@ -608,6 +608,14 @@ class Runner:
             if not finished[i]:
                 arrived(i, fn(*task))
         return results
+
+    def duplicates(self, rows: list):
+        """The duplicate search, shared among the workers; returns something whose .result() gives the pairs."""
+        from .duplicates import merge_parts, search_part
+
+        parts = self.workers if self.pool is not None else 1
+        shares = [self.submit(search_part, rows, part, parts) for part in range(parts)]
+        return _Merged(shares, merge_parts)
 
     def submit(self, fn, *args):
         """fn(*args) in the pool if there is one (returns something with .result())."""
@@ -625,6 +633,14 @@ class _Done:
 
     def result(self):
         return self.value
+
+
+class _Merged:
+    def __init__(self, shares, merge):
+        self.shares, self.merge = shares, merge
+
+    def result(self):
+        return self.merge(share.result() for share in self.shares)
 
 
 class _Fallback:
@@ -737,8 +753,7 @@ def _fill(e: Entry, ctrl) -> None:
     if ctrl is not None and parsed is not None:
         deadline = ctrl.deadline(parsed)
         e.due = deadline.due if deadline else None
-    if e.original and e.current and e.original.code != e.current.code or (
-            e.original and e.current and e.original.short != e.current.short):
+    if e.original and e.current and e.original != e.current:
         e.notes.insert(0, ("merged", {"old": f"{e.original.code} {e.original.short}",
                                       "new": f"{e.current.code} {e.current.short}"}))
     f = e.file
@@ -766,7 +781,8 @@ def _fill(e: Entry, ctrl) -> None:
 
 
 def _sum(values: Iterable[Any]) -> float:
-    return sum(v for v in values if type(v) is float or type(v) is int)
+    """The sum of the numbers among `values` (text kept as found is left out), to the cent."""
+    return round(math.fsum(v for v in values if type(v) is float or type(v) is int), 2)
 
 
 def lead_times(register: Iterable[tuple]) -> list[int]:
@@ -825,13 +841,6 @@ def candidates(result: ConsolidationResult) -> list:
             donor=_text(row[donor]), title=_text(row[title]), decision=_text(row[decision]),
             decision_date=row[decided] if type(row[decided]) is date else None))
     return out
-
-
-def find_duplicates_of(rows: list) -> list:
-    """duplicates.find_duplicates, importable by name in a worker process."""
-    from .duplicates import find_duplicates
-
-    return find_duplicates(rows)
 
 
 def _text(value) -> str | None:

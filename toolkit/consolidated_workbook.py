@@ -14,8 +14,8 @@ from __future__ import annotations
 import functools
 import os
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,10 @@ from typing import Any
 from . import schema
 from .atomic import atomic_path
 from .bulk_sheet import BulkWorksheet
+from .duplicates import fold as donor_key  # cached: donors repeat
 from .changes import CHANGED, KIND_VI, Change
 from .consolidate import (INDEX, ROLE_VI, ConsolidationError, ConsolidationResult, Entry, SourceFile,
-                          as_mapping)
+                          register_rows)
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .schema import PROVENANCE_BY_KEY as PROV
 from .text import fold
@@ -56,7 +57,7 @@ OVERVIEW_COLUMNS = (
     _C("so_loi", "Số lỗi", "Errors", "count", width=8),
     _C("so_canh_bao", "Số cảnh báo", "Warnings", "count", width=9),
     _C("so_tep_thay_the", "Số tệp bị thay thế", "Superseded files", "count", width=9),
-    _C("ghi_chu_tong_hop", "Ghi chú", "Notes", schema.TEXT, width=40),
+    _C("ghi_chu_tong_hop", _R("ghi_chu").vi, _R("ghi_chu").en, schema.TEXT, width=40),
 )
 OV = {c.key: i for i, c in enumerate(OVERVIEW_COLUMNS)}
 SECTOR_HEADER = _R("linh_vuc")
@@ -69,7 +70,8 @@ PIVOT_BLOCKS = (  # (key, Vietnamese title, English title, number format)
 )
 DONOR_COLUMNS = (
     schema.INFO_BY_KEY["ky_bao_cao"], _R("nha_tai_tro"), _R("quoc_gia"),
-    _C("so_du_an", "Số dự án", "Projects", "count", width=9), _R("gia_tri_usd"), OVERVIEW_COLUMNS[OV["da_phe_duyet_usd"]],
+    _C("so_du_an", "Số dự án", "Projects", "count", width=9), _R("gia_tri_usd"),
+    OVERVIEW_COLUMNS[OV["da_phe_duyet_usd"]],
     _C("so_tinh", "Số tỉnh", "Provinces", "count", width=8),
     _C("cac_tinh", "Các tỉnh", "Which provinces", schema.TEXT, width=40),
 )
@@ -178,11 +180,9 @@ def fast_deflate():
 
 
 class ConsolidatedWriter:
-    """Writes the consolidated workbook in two steps, so the slow part overlaps the reading.
-
-    `add_file` renders a file's NEEDS and REGISTER rows (with their provenance) as soon as the
-    file has been read; `finish` puts the rows of the files that count in order and writes
-    every other sheet. `discard` abandons the file.
+    """Writes the consolidated workbook: `add_file` renders a file's NEEDS and REGISTER rows (with
+    their provenance), `finish` renders the files that count not added yet, places them in order,
+    writes every other sheet and closes the file. `discard` abandons it after a failure.
 
     :param status_of: the file status (a key of schema.SUBMISSION_STATUSES) shown on its rows.
     """
@@ -224,9 +224,13 @@ class ConsolidatedWriter:
         }
         self.pivot_positions: dict[str, tuple[int, int, int]] = {}  # period → sector rows and total column
         self.overview_ws = book.add_worksheet(schema.OVERVIEW.vi)
+        self.overview_ws.set_landscape()  # the page a cluster lead prints and signs
+        self.overview_ws.set_paper(9)  # A4
+        self.overview_ws.fit_to_pages(1, 0)
         self.data_ws = {t.key: self.sheet(t.sheet) for t in schema.TABLES}
         self.data_columns = {t.key: (*t.columns, *schema.PROVENANCE_COLUMNS) for t in schema.TABLES}
         self.data_formats = {k: [self.fmt(c) for c in cols] for k, cols in self.data_columns.items()}
+        self.data_unique = {k: _unique(cols) for k, cols in self.data_columns.items()}
         self.blocks: dict[tuple[str, str], Any] = {}
         self.result: ConsolidationResult | None = None
         self.closed = False
@@ -244,7 +248,8 @@ class ConsolidatedWriter:
                 continue
             head = (*before, f.sheets.get(key))
             self.blocks[(f.name, key)] = self.data_ws[key].render(
-                ((*row[:-2], *head, row[-2], *after, row[-1]) for row in data), self.data_formats[key])
+                ((*row[:-2], *head, row[-2], *after, row[-1]) for row in data), self.data_formats[key],
+                self.data_unique[key])
 
     def finish(self, result: ConsolidationResult, duplicates=None) -> Path:
         """Write everything else and close the workbook.
@@ -259,7 +264,7 @@ class ConsolidatedWriter:
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
             "created": BUILD_DATE,
             "comments": f"aidkit consolidate; {len(result.files)} files; period {result.period or 'all'}"})
-        for f in result.counted:  # files nobody added while reading
+        for f in result.counted:  # rendered here unless added before
             if any(f.rows.values()) and not any((f.name, key) in self.blocks for key in f.rows):
                 self.add_file(f)
         self.write(duplicates)
@@ -277,8 +282,9 @@ class ConsolidatedWriter:
             except Exception:
                 pass
 
-    def sheet(self, spec: schema.Sheet, bulk: bool = True):
-        ws = self.book.add_worksheet(spec.vi, worksheet_class=BulkWorksheet if bulk else None)
+    def sheet(self, spec: schema.Sheet) -> BulkWorksheet:
+        """A sheet with its Vietnamese title, its English note and room for a table header."""
+        ws = self.book.add_worksheet(spec.vi, worksheet_class=BulkWorksheet)
         ws.write_string(0, 0, TITLES_VI[spec.key], self.f["title"])
         ws.write_string(1, 0, f"{spec.en} — {NOTES_EN[spec.key]}", self.f["note"])
         ws.set_row(HEADER_ROW, 42)
@@ -291,7 +297,7 @@ class ConsolidatedWriter:
         for i, (c, f) in enumerate(zip(columns, formats)):
             ws.set_column(i, i, c.width, f)
         if blocks is None:
-            blocks = [ws.render(rows, formats)]
+            blocks = [ws.render(rows, formats, _unique(columns))]
         last = ws.place(HEADER_ROW + 1, blocks) - 1
         ws.add_bulk_table(HEADER_ROW, last, [
             {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
@@ -385,7 +391,7 @@ class ConsolidatedWriter:
         row = last + 2
         row = self.overview_totals(ws, row)
         row = self.overview_files(ws, row + 1)
-        self.charts(ws, top, len(OVERVIEW_COLUMNS) + 1)
+        self.charts(ws, top, at=(row + 1, 0))  # below the table, so the overview prints on one page width
 
     def overview_totals(self, ws, row: int) -> int:
         f = self.f
@@ -433,7 +439,8 @@ class ConsolidatedWriter:
             row += 1
         return row
 
-    def charts(self, ws, top: int, col: int) -> None:
+    def charts(self, ws, top: int, at: tuple[int, int]) -> None:
+        """Native charts of the latest period (data from the table under row `top`), anchored at `at`."""
         entries = self.result.entries
         periods = [e.period for e in entries if e.period]
         if not periods:
@@ -450,7 +457,7 @@ class ConsolidatedWriter:
         chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})"})
         chart.set_y_axis({"num_format": "#,##0"})
         chart.set_size({"width": 760, "height": 360})
-        ws.insert_chart(top, col, chart)
+        ws.insert_chart(*at, chart)
         where = self.pivot_positions.get(latest)
         if where:
             first_row, last_row, total_col = where
@@ -463,7 +470,7 @@ class ConsolidatedWriter:
             bar.set_x_axis({"num_format": "#,##0"})
             bar.set_legend({"none": True})
             bar.set_size({"width": 760, "height": 420})
-            ws.insert_chart(top + 20, col, bar)
+            ws.insert_chart(at[0] + 19, at[1], bar)
 
     def by_sector(self) -> None:
         ws = self.book.add_worksheet(schema.BY_SECTOR.vi)
@@ -489,17 +496,17 @@ class ConsolidatedWriter:
                 for sector in sectors:
                     ws.write_string(row, 0, sector)
                     for i, (code, _) in enumerate(provinces, start=1):
-                        ws.write_number(row, i, values.get((sector, code), 0), fmt)
-                    ws.write_number(row, total_col, sum(values.get((sector, c), 0) for c, _ in provinces),
+                        ws.write_number(row, i, round(values.get((sector, code), 0), 2), fmt)
+                    ws.write_number(row, total_col, round(sum(values.get((sector, c), 0) for c, _ in provinces), 2),
                                     f["total"] if kind == "usd" else f["total_count"])
                     row += 1
                 if key == "approved_usd":
                     self.pivot_positions[period] = (first, row - 1, total_col)
                 ws.write_string(row, 0, TOTAL_LABEL[0], f["total_label"])
                 for i, (code, _) in enumerate(provinces, start=1):
-                    ws.write_number(row, i, sum(values.get((s, code), 0) for s in sectors),
+                    ws.write_number(row, i, round(sum(values.get((s, code), 0) for s in sectors), 2),
                                     f["total"] if kind == "usd" else f["total_count"])
-                ws.write_number(row, total_col, sum(values.values()), f["total"] if kind == "usd" else
+                ws.write_number(row, total_col, round(sum(values.values()), 2), f["total"] if kind == "usd" else
                                 f["total_count"])
                 row += 3
         ws.freeze_panes(3, 1)
@@ -532,23 +539,18 @@ class ConsolidatedWriter:
     def duplicates(self, ws) -> None:
         from .duplicates import REASON_VI
 
-        rows = list(self.result.rows("register"))
+        rows = register_rows(self.result)
         r = INDEX["register"]
         keys = [r[k] for k in ("ma_khoan", "ten_vi", "nha_tai_tro", "so_qd", "ngay_qd", "gia_tri_usd")]
-        sides: dict[int, tuple] = {}
-
-        def side(i: int) -> tuple:
-            found = sides.get(i)
-            if found is None:
-                f, row = rows[i]
-                found = sides[i] = (f.original.code if f.original else f.code,
-                                    f.current.short if f.current else None,
-                                    *(row[k] for k in keys), f.name, row[-2])
-            return found
-
-        reasons = {}
-        data = ((p.group, reasons.get(p.reasons) or reasons.setdefault(p.reasons, "; ".join(REASON_VI[x] for x in p.reasons)),
-                 p.score, rows[p.a][0].period, *side(p.a), *side(p.b)) for p in self.result.duplicates)
+        used = {p.a for p in self.result.duplicates} | {p.b for p in self.result.duplicates}
+        sides = {}
+        for i in used:
+            f, row = rows[i]
+            sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
+                        *(row[k] for k in keys), f.name, row[-2])
+        reasons = {why: "; ".join(REASON_VI[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
+        data = ((p.group, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[p.a], *sides[p.b])
+                for p in self.result.duplicates)
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
@@ -581,6 +583,14 @@ class ConsolidatedWriter:
                        r.message_vi if r else None, r.message_en if r else None)
 
         self.table(ws, "TepNhan", FILE_COLUMNS, rows(), freeze_cols=1)
+
+
+def _unique(columns: Sequence[schema.Column]) -> list[int]:
+    """Columns whose values are nearly all different (IDs, phone numbers, e-mails): kept out of the
+    workbook's shared-string table."""
+    ids = (_N("ma_de_xuat").key, _R("ma_khoan").key)
+    return [i for i, c in enumerate(columns)
+            if c.id_kind or c.key.startswith(ids) or c.type in (schema.PHONE, schema.EMAIL)]
 
 
 def _letter(col: int) -> str:
@@ -676,9 +686,11 @@ def donor_rows(result: ConsolidationResult) -> list[tuple]:
         donor = row[r["nha_tai_tro"]]
         if not isinstance(donor, str) or not donor:
             continue
-        key = (f.period or "", fold(donor))
-        g = groups.setdefault(key, {"names": Counter(), "countries": Counter(), "n": 0, "usd": 0.0,
-                                    "approved": 0.0, "provinces": set()})
+        key = (f.period or "", donor_key(donor))
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"names": Counter(), "countries": Counter(), "n": 0, "usd": 0.0, "approved": 0.0,
+                               "provinces": set()}
         g["names"][donor] += 1
         if row[r["quoc_gia"]]:
             g["countries"][row[r["quoc_gia"]]] += 1
@@ -693,8 +705,9 @@ def donor_rows(result: ConsolidationResult) -> list[tuple]:
     for (period, _), g in groups.items():
         name = max(g["names"].items(), key=lambda kv: kv[1])[0]  # most used; a tie goes to the first seen
         countries = sorted(g["countries"].items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append((period or None, name, "; ".join(str(c) for c, _ in countries) or None, g["n"], g["usd"],
-                    g["approved"], len(g["provinces"]), "; ".join(sorted(g["provinces"]))))
+        out.append((period or None, name, "; ".join(str(c) for c, _ in countries) or None, g["n"],
+                    round(g["usd"], 2), round(g["approved"], 2), len(g["provinces"]),
+                    "; ".join(sorted(g["provinces"]))))
     out.sort(key=lambda t: (t[0] or "", -t[4], t[1]))
     return out
 
@@ -760,8 +773,3 @@ def _code(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):02d}"
     return value
-
-
-def current_mappings(result: ConsolidationResult, table: schema.Table) -> list[dict[str, Any]]:
-    """The merged rows of `result` as mappings (what `read_previous` gives back for a written workbook)."""
-    return [as_mapping(table, f, row) for f, row in result.rows(table.key)]

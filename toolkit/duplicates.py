@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from .text import fold as _fold
 
@@ -38,8 +38,7 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """What the search needs to know about one row."""
 
     province: str  # the province code as submitted (rows of one province never pair)
@@ -50,8 +49,7 @@ class Candidate:
     decision_date: date | None = None
 
 
-@dataclass(frozen=True)
-class DuplicatePair:
+class DuplicatePair(NamedTuple):
     """Rows `a` and `b` (indexes into the candidates) may be the same aid item."""
 
     a: int
@@ -85,52 +83,70 @@ def similarity(a: str | None, b: str | None) -> float:
 
 def find_duplicates(rows: Sequence[Candidate], near: float = NEAR, window: int = WINDOW) -> list[DuplicatePair]:
     """Possible duplicates across provinces among `rows`, as pairs with a similarity score."""
-    found: dict[tuple[int, int], list] = {}  # pair → [reasons, score, cluster number]
-    clusters = 0
+    return merge_parts([search_part(rows, 0, 1, near, window)])
 
-    def add(a: int, b: int, reason: str, score: float, cluster: int) -> None:
-        pair = (a, b) if a < b else (b, a)
-        if pair in found:
-            found[pair][0].add(reason)
-        else:
-            found[pair] = [{reason}, score, cluster]
+
+def search_part(rows: Sequence[Candidate], part: int, parts: int, near: float = NEAR,
+                window: int = WINDOW) -> dict[tuple[int, int], tuple[tuple, float, frozenset]]:
+    """One share of the search, so `parts` processes can split it: the donor blocks whose rank is
+    `part` modulo `parts` (and, for part 0, the decisions). Combine the shares with `merge_parts`.
+
+    :returns: pair (a, b) → (cluster key, score, reasons); cluster keys order the groups.
+    """
+    province = [row.province for row in rows]
+    found: dict[tuple[int, int], tuple[tuple, float, frozenset]] = {}
 
     by_donor: dict[tuple[str, str], list[int]] = defaultdict(list)
     by_decision: dict[tuple[str, str, date | None], list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
-        donor = fold(row.donor) if row.donor else ""
-        if donor and row.title:
-            by_donor[(row.period, donor)].append(i)
-        decision = decision_key(row.decision) if row.decision else ""
-        if decision:
-            by_decision[(row.period, decision, row.decision_date)].append(i)
+        if row.donor and row.title:
+            by_donor[(row.period, fold(row.donor))].append(i)
+        if part == 0 and row.decision:
+            by_decision[(row.period, decision_key(row.decision), row.decision_date)].append(i)
 
-    for key in sorted(by_donor):
+    for rank, key in enumerate(sorted(by_donor)):
         members = by_donor[key]
-        if len({rows[i].province for i in members}) < 2:
+        if rank % parts != part or len({province[i] for i in members}) < 2:
             continue
-        for links in _title_links(rows, members, near, window):
-            clusters += 1
+        titles = [title_key(rows[i].title) for i in members]
+        for n, links in enumerate(_title_links(province, members, titles, near, window)):
             for a, b, score in links:
-                add(a, b, SAME_DONOR_TITLE, score, clusters)
+                pair = (a, b) if a < b else (b, a)
+                if pair not in found:
+                    found[pair] = ((0, rank, n), score, frozenset((SAME_DONOR_TITLE,)))
     shared = [k for k, members in by_decision.items() if len(members) > 1]
-    for key in sorted(shared, key=lambda k: (k[0], k[1], k[2] or date.min)):
+    for rank, key in enumerate(sorted(shared, key=lambda k: (k[0], k[1], k[2] or date.min))):
         members = by_decision[key]
-        if len({rows[i].province for i in members}) >= 2:
-            clusters += 1
-            for a, b in _anchor_pairs(rows, members):
-                add(a, b, SAME_DECISION, similarity(rows[a].title, rows[b].title), clusters)
+        if len({province[i] for i in members}) >= 2:
+            for a, b in _anchor_pairs(province, members):
+                pair = (a, b) if a < b else (b, a)
+                found[pair] = ((1, rank, 0), similarity(rows[a].title, rows[b].title), frozenset((SAME_DECISION,)))
+    return found
 
-    renumber: dict[int, int] = {}
+
+def merge_parts(parts: Iterable[dict]) -> list[DuplicatePair]:
+    """The pairs of every share of the search, numbered into groups in a stable order."""
+    found: dict[tuple[int, int], tuple[tuple, float, frozenset]] = {}
+    for share in parts:
+        for pair, (cluster, score, reasons) in share.items():
+            known = found.get(pair)
+            if known is None:
+                found[pair] = (cluster, score, reasons)
+            else:  # the first group (and its score) wins; the reasons add up
+                first = min(known, (cluster, score, reasons), key=lambda entry: entry[0])
+                found[pair] = (first[0], first[1], known[2] | reasons)
+    renumber: dict[tuple, int] = {}
     out = []
-    for (a, b), (reasons, score, cluster) in sorted(found.items(), key=lambda item: (item[1][2], item[0])):
+    for cluster, a, b in sorted((v[0], a, b) for (a, b), v in found.items()):
+        _, score, reasons = found[(a, b)]
         group = renumber.setdefault(cluster, len(renumber) + 1)
         ordered = tuple(r for r in (SAME_DONOR_TITLE, SAME_DECISION) if r in reasons)
         out.append(DuplicatePair(a, b, ordered, score, group))
     return out
 
 
-def _title_links(rows, members: list[int], near: float, window: int) -> list[list[tuple[int, int, float]]]:
+def _title_links(province: list[str], members: list[int], keys: list[str], near: float,
+                 window: int) -> list[list[tuple[int, int, float]]]:
     """Pairs (a, b, score) of one donor block, clustered: identical titles, and near-identical ones.
 
     Rows with the same title key give k−1 anchor pairs (score 100). Two distinct titles whose
@@ -139,8 +155,7 @@ def _title_links(rows, members: list[int], near: float, window: int) -> list[lis
     from rapidfuzz import fuzz
 
     by_title: dict[str, list[int]] = defaultdict(list)
-    for i in members:
-        key = title_key(rows[i].title)
+    for i, key in zip(members, keys):
         if key:
             by_title[key].append(i)
     titles = sorted(by_title)
@@ -152,53 +167,50 @@ def _title_links(rows, members: list[int], near: float, window: int) -> list[lis
             t = parent[t]
         return t
 
-    links: list[tuple[str, str, float]] = []
-    seen = set()
+    links: dict[tuple[str, str], float] = {}
+    scorer = fuzz.token_sort_ratio
     for order in (titles, sorted(titles, key=lambda t: t[::-1])):
         for n, t in enumerate(order):
             for other in order[n + 1:n + 1 + window]:
-                pair = (t, other) if t < other else (other, t)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                score = fuzz.token_sort_ratio(t, other, score_cutoff=near)
+                score = scorer(t, other, score_cutoff=near)
                 if score:
-                    pair_rows = _cross_pair(rows, by_title[t], by_title[other])
-                    if pair_rows:
-                        links.append((t, other, round(score, 1)))
+                    pair = (t, other) if t < other else (other, t)
+                    if pair not in links and _cross_pair(province, by_title[t], by_title[other]):
+                        links[pair] = round(score, 1)
                         parent[find(other)] = find(t)
     clusters: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for t in titles:
         same = by_title[t]
-        if len(same) > 1 and len({rows[i].province for i in same}) >= 2:
-            clusters[find(t)].extend((a, b, 100.0) for a, b in _anchor_pairs(rows, same))
-    for t, other, score in links:
-        a, b = _cross_pair(rows, by_title[t], by_title[other])
+        if len(same) > 1 and len({province[i] for i in same}) >= 2:
+            clusters[find(t)].extend([(a, b, 100.0) for a, b in _anchor_pairs(province, same)])
+    for (t, other), score in links.items():
+        a, b = _cross_pair(province, by_title[t], by_title[other])
         clusters[find(t)].append((a, b, score))
     return [clusters[root] for root in sorted(clusters)]
 
 
-def _cross_pair(rows, left: list[int], right: list[int]) -> tuple[int, int] | None:
+def _cross_pair(province: list[str], left: list[int], right: list[int]) -> tuple[int, int] | None:
     """The first rows of `left` and `right` that come from different provinces, if any."""
     for a in left:
         for b in right:
-            if rows[a].province != rows[b].province:
+            if province[a] != province[b]:
                 return a, b
     return None
 
 
-def _anchor_pairs(rows, members: list[int]) -> list[tuple[int, int]]:
+def _anchor_pairs(province: list[str], members: list[int]) -> list[tuple[int, int]]:
     """k−1 cross-province pairs for a group of k rows: each row once, with the first row of another province."""
-    ordered = sorted(members, key=lambda i: (rows[i].province, i))
+    ordered = sorted(sorted(members), key=province.__getitem__)  # by province, then row
     first_of: dict[str, int] = {}
     for i in ordered:
-        first_of.setdefault(rows[i].province, i)
+        first_of.setdefault(province[i], i)
     anchor = ordered[0]
+    home = province[anchor]
     out = []
     for i in ordered[1:]:
-        if rows[i].province != rows[anchor].province:
+        if province[i] != home:
             out.append((anchor, i))
         else:
-            other = next(j for p, j in first_of.items() if p != rows[i].province)
+            other = next(j for p, j in first_of.items() if p != home)
             out.append((other, i))
     return out

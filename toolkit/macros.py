@@ -102,7 +102,8 @@ def consolidate(book=None) -> None:
         book.app.status_bar = f"{' / '.join(busy)} {done}/{total}"
 
     with _reporting(book, busy):
-        result = consolidate_folder(None, None, control=_saved(book), progress=progress)
+        # workers=1: no child processes under Excel's pythonw; a cluster's few dozen files read in seconds
+        result = consolidate_folder(None, None, control=_saved(book), progress=progress, workers=1)
         rows = []
         for period in sorted({e.period for e in result.entries if e.period}):
             provinces, total = overview(result, period)
