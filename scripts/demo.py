@@ -76,10 +76,21 @@ def main(out: Path) -> None:
         control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,),
                                  smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không"})
         inbox = cluster / "nop"
-        arrivals = {"82": ("2026-07-05", ()), "86": ("2026-07-10", ("missing-value", "ambiguous-number")),
-                    "92": ("2026-07-13", ()), "96": ("2026-07-14", ())}  # 91 (An Giang) never sends
-        for code, (day, defects) in arrivals.items():
-            path = sample_workbook(inbox / f"bao-cao-{code}.xlsx", code, PERIOD, seed=2026, defects=defects).path
+        # The same donor's project registered by two provinces, with titles typed a little differently.
+        water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
+                 "tien_te": "USD", "gia_tri_nguyen_te": 180_000}
+        shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
+                  "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
+        arrivals = [  # 91 (An Giang) never sends; Cần Thơ sends twice, the second time fixed
+            ("82", "2026-07-05", "bao-cao-82.xlsx", ()),
+            ("86", "2026-07-10", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number")),
+            ("92", "2026-07-11", "bao-cao-92.xlsx", ("invalid-date",)),
+            ("92", "2026-07-13", "bao-cao-92-sua-lai.xlsx", ()),
+            ("96", "2026-07-14", "bao-cao-96.xlsx", ()),
+        ]
+        for code, day, name, defects in arrivals:
+            path = sample_workbook(inbox / name, code, PERIOD, seed=2026, defects=defects,
+                                   also=shared.get(code, ())).path
             received_on(path, day)
 
         reports = []
@@ -106,6 +117,8 @@ def main(out: Path) -> None:
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"báo cáo / report: {len(report.deliveries)}")
+    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
+          f"nộp lại / resubmissions: {len(merged.resubmissions)}")
 
 
 if __name__ == "__main__":

@@ -98,14 +98,20 @@ class Sample:
 
 def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
                     needs: int | None = None, register: int | None = None, seed: int = 1,
-                    defects: tuple[str, ...] = ()) -> Sample:
-    """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS)."""
+                    defects: tuple[str, ...] = (), also: tuple[dict, ...] = ()) -> Sample:
+    """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS).
+
+    :param also: extra register rows, each a generated row with these fields replaced.
+    """
     rng = random.Random(f"{province}/{period}/{seed}")
     parsed = Period.parse(period)
     found = find_province(province, parsed.end)
     if found is None:
         raise ValueError(f"no province {province} in period {period}")
     rows = sample_records(found.code, str(parsed), needs, register, rng)
+    for fields in also:
+        i = len(rows["register"]) + 1
+        rows["register"].append({**_aid(rng, found, parsed, i, []), **fields})
     sample = Sample(Path(out), found.code, str(parsed), rows)
     for defect in defects:
         _plant(sample, defect, rng)
