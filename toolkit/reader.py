@@ -46,7 +46,7 @@ class Cell:
 
 @dataclass
 class Record:
-    """One row of a table, keyed by column key."""
+    """One row of a table: its non-empty cells, keyed by column key."""
 
     row: int
     cells: dict[str, Cell]
@@ -249,8 +249,8 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
         width = len(row)
         for key, col, column, letter, clean_values in specs:
             raw = row[col] if col < width else ""
-            cell = Cell(sheet, f"{letter}{r + 1}", r + 1, raw)
-            if raw != "" and raw is not None:
+            if raw != "" and raw is not None:  # empty cells get no Cell: TableData.ref names them
+                cell = cells[key] = Cell(sheet, f"{letter}{r + 1}", r + 1, raw)
                 font = fonts.get((r, col)) if fonts else None
                 memo = (raw.__class__, raw)  # True == 1 == 1.0, but they do not read alike
                 if font is None and memo in clean_values:
@@ -260,7 +260,6 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
                     cell.value = _convert(column, cell, font, findings)
                     if len(findings) == before and font is None:
                         clean_values[memo] = cell.value
-            cells[key] = cell
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
 

@@ -9,37 +9,71 @@ from ..values import is_email, is_vietnamese_phone
 
 def check(wb, ctx):
     for data in wb.tables.values():
-        table = data.table
-        columns = [table.column(k) for k in data.columns]
+        columns = [data.table.column(k) for k in data.columns]
+        required = [c for c in columns if c.required]
+        once_approved = [c for c in columns if c.required_once_approved]
+        ruled = [(c, rule) for c in columns if (rule := _rule_for(c))]
         for record in data.records:
-            approved = record.get("trang_thai") in schema.APPROVED_STATUSES
-            for column in columns:
-                cell = record.cells[column.key]
-                where = dict(sheet=data.sheet, cell=cell.ref, row=cell.row, column=column.key, value=cell.raw)
-                if cell.value is None:
-                    if cell.raw not in ("", None):
-                        continue  # the reader already said why the value is unusable
-                    if column.required:
-                        yield finding("missing-value", ERROR, **where, header=column.vi, header_en=column.en)
-                    elif column.required_once_approved and approved:
-                        yield finding("missing-when-approved", ERROR, **where, header=column.vi,
-                                      header_en=column.en, status=record.get("trang_thai"))
-                    continue
-                yield from _value_rules(column, cell.value, where)
+            cells = record.cells
+            for column in required:
+                if column.key not in cells:
+                    yield finding("missing-value", ERROR, **_empty(data, record, column),
+                                  header=column.vi, header_en=column.en)
+            status = record.get("trang_thai")
+            if status in schema.APPROVED_STATUSES:
+                for column in once_approved:
+                    if column.key not in cells:
+                        yield finding("missing-when-approved", ERROR, **_empty(data, record, column),
+                                      header=column.vi, header_en=column.en, status=status)
+            for column, rule in ruled:
+                cell = cells.get(column.key)
+                if cell is not None and cell.value is not None:  # None: the reader said why
+                    yield from rule(column, cell.value, cell, data.sheet)
 
 
-def _value_rules(column, value, where):
-    if column.numeric:
-        low, high = column.minimum, column.maximum
-        too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
-        if too_low or (high is not None and value > high):
-            yield finding("out-of-range", ERROR, **where, bounds=_bounds(column))
-    elif column.type == schema.EMAIL and not is_email(value):
-        yield finding("invalid-email", ERROR, **where)
-    elif column.type == schema.PHONE and not is_vietnamese_phone(value):
-        yield finding("invalid-phone", WARNING, **where)
-    elif column.max_length and len(value) > column.max_length:
-        yield finding("too-long", ERROR, **where, length=len(value), limit=column.max_length)
+def _empty(data, record, column) -> dict:
+    return dict(sheet=data.sheet, cell=data.ref(column.key, record.row), row=record.row, column=column.key,
+                value=None)
+
+
+def _rule_for(column):
+    """The value rule a column needs, or None (most text columns need none)."""
+    if column.numeric and (column.minimum is not None or column.maximum is not None):
+        return _range
+    if column.type == schema.EMAIL:
+        return _email
+    if column.type == schema.PHONE:
+        return _phone
+    if column.max_length:
+        return _length
+    return None
+
+
+def _where(column, value, cell, sheet) -> dict:
+    return dict(sheet=sheet, cell=cell.ref, row=cell.row, column=column.key, value=cell.raw)
+
+
+def _range(column, value, cell, sheet):
+    low, high = column.minimum, column.maximum
+    too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
+    if too_low or (high is not None and value > high):
+        yield finding("out-of-range", ERROR, **_where(column, value, cell, sheet), bounds=_bounds(column))
+
+
+def _email(column, value, cell, sheet):
+    if not is_email(value):
+        yield finding("invalid-email", ERROR, **_where(column, value, cell, sheet))
+
+
+def _phone(column, value, cell, sheet):
+    if not is_vietnamese_phone(value):
+        yield finding("invalid-phone", WARNING, **_where(column, value, cell, sheet))
+
+
+def _length(column, value, cell, sheet):
+    if len(value) > column.max_length:
+        yield finding("too-long", ERROR, **_where(column, value, cell, sheet), length=len(value),
+                      limit=column.max_length)
 
 
 def _bounds(column) -> str:

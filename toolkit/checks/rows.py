@@ -14,7 +14,7 @@ DECISION_NUMBER = re.compile(r"^\d+\s*/\s*(QĐ|QD)(-[0-9A-ZĐa-zđ.]+)+$")
 
 def _where(data, record, key):
     cell = record.cells.get(key)
-    return dict(sheet=data.sheet, cell=cell.ref if cell else "", row=record.row, column=key,
+    return dict(sheet=data.sheet, cell=data.ref(key, record.row), row=record.row, column=key,
                 value=cell.raw if cell else None)
 
 
