@@ -67,6 +67,13 @@ def main() -> None:
         *rows,
         "",
         "Targets: ≤ 0.5× pandas and ≤ 3× the raw read for the typical workbook; ≤ 3 s for the large one.",
+        "",
+        "Where the typical run's time goes (`python -X importtime`, cProfile): about 15 ms starting the",
+        "interpreter (the raw read pays this too), about 40 ms of imports (click alone about 19 ms; the schema,",
+        "reader and checks about 20 ms), about 5 ms in calamine, and about 20 ms reading ~7,000 cells into",
+        "typed values that remember their cell and running every rule on them. The raw read converts nothing",
+        "and checks nothing, so the 3× target is not met: the whole process stays at 5–6×, 3.5–5× in one",
+        "process. pandas is beaten by 2–4× on both workbooks.",
     ]))
 
 
