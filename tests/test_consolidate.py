@@ -247,7 +247,7 @@ def test_latest_file_counts_and_the_others_are_listed(run):
     assert e["file"] == "92/lan-3.xlsx" and sorted(e["superseded_files"]) == [
         "92/ban-sao.xlsx", "92/lan-1.xlsx", "92/lan-2.xlsx"]
     files = {r[H["tep_nguon"]]: r for r in table(book, schema.FILES.vi)}
-    assert files["92/lan-2.xlsx"]["Vai trò tệp"] == "Bị thay thế"
+    assert files["92/lan-2.xlsx"]["Vai trò tệp"] == "Bị thay thế / Superseded"
     assert files["92/lan-2.xlsx"]["Bị thay thế bởi"] == "92/lan-3.xlsx"
     assert files["92/lan-2.xlsx"][H["trang_thai_tep"]] == "Không hợp lệ"
     merged = table(book, schema.REGISTER_SHEET.vi)
@@ -274,11 +274,11 @@ def test_resubmission_diff_by_id(run, cluster):
     assert diffs["92/ban-sao.xlsx"] == diffs["92/lan-1.xlsx"]
     rows = [r for r in table(book, schema.RESUBMISSIONS.vi) if r["Tệp cũ"] == "92/lan-1.xlsx"]
     changed = {(r["Mã (ID)"], r["Trường"], r["Giá trị cũ"], r["Giá trị mới"]) for r in rows
-               if r["Loại thay đổi"] == "Thay đổi"}
+               if r["Loại thay đổi"] == "Thay đổi / Changed"}
     old = cluster["rows"]["92/lan-1.xlsx"]["register"][0]
     assert ("92-V2026-001", R.column("gia_tri_usd").vi, old["gia_tri_usd"], 123_456.0) in changed
-    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa"} == {"92-V2026-006"}
-    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Mới"} == {"92-N2026-006"}
+    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa / Removed"} == {"92-V2026-006"}
+    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Mới / New"} == {"92-N2026-006"}
 
 
 def test_invalid_rows_are_merged_and_flagged(run, cluster):
@@ -416,11 +416,11 @@ def test_changes_since_a_previous_consolidation(tmp_path):
     second = consolidate(inbox, tmp_path / "lan-2.xlsx", previous=tmp_path / "lan-1.xlsx")
     assert summary(second.changes) == {"added": 1, "removed": 1, "changed": 1}
     rows = table(load_workbook(tmp_path / "lan-2.xlsx"), schema.CHANGES.vi)
-    fields = {(r["Mã (ID)"], r["Trường"], r["Giá trị mới"]) for r in rows if r["Loại thay đổi"] == "Thay đổi"}
+    fields = {(r["Mã (ID)"], r["Trường"], r["Giá trị mới"]) for r in rows if r["Loại thay đổi"] == "Thay đổi / Changed"}
     assert fields == {("82-V2026-002", R.column("ten_en").vi, "A new English title"),
                       ("82-V2026-002", R.column("gia_tri_usd").vi, 77_000.0)}
-    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa"} == {removed}
-    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Mới"} == {"82-V2026-005"}
+    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa / Removed"} == {removed}
+    assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Mới / New"} == {"82-V2026-005"}
     assert second.to_dict()["changes"]["changed"] == 1
 
     # Unchanged inputs: nothing to report.

@@ -29,8 +29,3 @@ def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
-
-
-def write_text(target: str | os.PathLike, text: str) -> Path:
-    """Atomically write UTF-8 text to a file."""
-    return write_bytes(target, text.encode("utf-8"))

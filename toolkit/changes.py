@@ -16,8 +16,7 @@ from typing import Any
 from . import schema
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-KIND_VI = {ADDED: "Mới", REMOVED: "Đã xóa", CHANGED: "Thay đổi"}
-KIND_EN = {ADDED: "New", REMOVED: "Removed", CHANGED: "Changed"}
+KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed"}
 
 
 @dataclass(frozen=True)

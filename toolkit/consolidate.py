@@ -31,8 +31,8 @@ from .schema import Province
 
 SUFFIXES = (".xlsx", ".xlsm")
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
-ROLE_VI = {COUNTED: "Được tính", SUPERSEDED: "Bị thay thế", REFUSED: "Bị từ chối", OTHER_PERIOD: "Khác kỳ"}
-ROLE_EN = {COUNTED: "Counted", SUPERSEDED: "Superseded", REFUSED: "Refused", OTHER_PERIOD: "Other period"}
+ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",
+              REFUSED: "Bị từ chối / Refused", OTHER_PERIOD: "Khác kỳ / Other period"}
 NOTES = {
     "merged": ("Sáp nhập 2025: {old} → {new}", "2025 merger: {old} → {new}"),
     "not-member": ("Không thuộc danh sách thành viên cụm", "Not a member of the cluster"),

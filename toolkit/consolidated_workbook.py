@@ -24,8 +24,8 @@ from . import schema
 from .atomic import atomic_path
 from .bulk_sheet import BulkWorksheet
 from .duplicates import fold as donor_key  # cached: donors repeat
-from .changes import CHANGED, KIND_VI, Change
-from .consolidate import (INDEX, ROLE_VI, ConsolidationError, ConsolidationResult, Entry, SourceFile,
+from .changes import CHANGED, KIND_LABEL, Change
+from .consolidate import (INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile,
                           register_rows)
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .schema import PROVENANCE_BY_KEY as PROV
@@ -520,7 +520,7 @@ class ConsolidatedWriter:
 
         def rows():
             for x in self.result.files:
-                who = (x.name, ROLE_VI.get(x.role, x.role), x.original.code if x.original else x.code,
+                who = (x.name, ROLE_LABEL.get(x.role, x.role), x.original.code if x.original else x.code,
                        x.current.code if x.current else None, x.period)
                 if x.refused:
                     r = x.as_refusal()
@@ -537,7 +537,7 @@ class ConsolidatedWriter:
             "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
 
     def duplicates(self, ws) -> None:
-        from .duplicates import REASON_VI
+        from .duplicates import REASON_LABEL
 
         rows = register_rows(self.result)
         r = INDEX["register"]
@@ -548,7 +548,7 @@ class ConsolidatedWriter:
             f, row = rows[i]
             sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
                         *(row[k] for k in keys), f.name, row[-2])
-        reasons = {why: "; ".join(REASON_VI[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
+        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
         data = ((p.group, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[p.a], *sides[p.b])
                 for p in self.result.duplicates)
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
@@ -560,7 +560,7 @@ class ConsolidatedWriter:
             for prefix, c in changes:
                 table = schema.TABLE_BY_KEY[c.table]
                 row = c.row
-                head = (*prefix, KIND_VI[c.kind], table.sheet.vi, c.ident or None, row.get("ma_tinh_hien_hanh"),
+                head = (*prefix, KIND_LABEL[c.kind], table.sheet.vi, c.ident or None, row.get("ma_tinh_hien_hanh"),
                         row.get("ky_bao_cao"), _shown(row.get("ten_vi")))
                 if c.kind != CHANGED:
                     yield (*head, None, None, None)
@@ -577,7 +577,7 @@ class ConsolidatedWriter:
                 r = x.as_refusal() if x.refused else None
                 yield (x.name, x.sha256 or None, x.received, x.size, x.original.code if x.original else x.code,
                        x.original.short if x.original else None, x.current.code if x.current else None,
-                       x.current.short if x.current else None, x.period, ROLE_VI.get(x.role, x.role),
+                       x.current.short if x.current else None, x.period, ROLE_LABEL.get(x.role, x.role),
                        schema.SUBMISSION_STATUSES.get(x.status), x.superseded_by.name if x.superseded_by else None,
                        x.errors, x.warnings, x.count("needs"), x.count("register"),
                        r.message_vi if r else None, r.message_en if r else None)

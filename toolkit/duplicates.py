@@ -31,8 +31,8 @@ NEAR = 92.0  # minimum title similarity (0–100) for "near-identical"
 WINDOW = 8  # neighbours compared in each sorted order
 
 SAME_DONOR_TITLE, SAME_DECISION = "donor-title", "decision"
-REASON_VI = {SAME_DONOR_TITLE: "Cùng nhà tài trợ, tên gần giống", SAME_DECISION: "Cùng số và ngày quyết định"}
-REASON_EN = {SAME_DONOR_TITLE: "Same donor, near-identical title", SAME_DECISION: "Same decision number and date"}
+REASON_LABEL = {SAME_DONOR_TITLE: "Cùng nhà tài trợ, tên gần giống / Same donor, near-identical title",
+                SAME_DECISION: "Cùng số và ngày quyết định / Same decision number and date"}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")

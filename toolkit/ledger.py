@@ -50,8 +50,6 @@ ARCHIVE_NAME = "aidkit-archive"
 BUSY_TIMEOUT_MS = 30_000
 
 #: Message kinds whose slot is the calendar day: at most one per province per day.
-DAILY_KINDS = ("reminder_before", "reminder_after", "escalation")
-MESSAGE_KINDS = DAILY_KINDS + ("acknowledgement", "report")
 #: A submission's status as checked. The status words of STANDARD.md come from it and the due date:
 #: valid and received after the due date is "Nộp muộn"; a refused file counts for no province.
 SUBMISSION_STATUSES = ("valid", "invalid", "refused")

@@ -50,8 +50,3 @@ def name_key(name: str) -> str:
 def name_matches(province_: Province, name: str) -> bool:
     """Whether a written name (e.g. "TP. Cần Thơ", "Can Tho") names this province."""
     return name_key(name) in {name_key(province_.name), name_key(province_.short)}
-
-
-def all_names_on(day: date) -> list[str]:
-    """Short names of the provinces in force that day, for "did you mean"."""
-    return [p.short for p in provinces_on(day).values()]

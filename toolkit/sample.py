@@ -19,9 +19,8 @@ from .periods import Period
 from .provinces import province as find_province
 from .text import fold
 
-#: Cluster 5 (Mekong Delta) after the 2025 merger, and the 13 provinces it was before.
+#: Cluster 5 (Mekong Delta) after the 2025 merger.
 CLUSTER5 = ("82", "86", "91", "92", "96")
-CLUSTER5_BEFORE_2025 = ("80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96")
 
 DONORS = (
     ("Save the Children", "Anh"), ("World Vision International", "Hoa Kỳ"), ("Plan International", "Anh"),
@@ -126,18 +125,6 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
                       phone="0292 3821 456", prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)))
         book.close()
     return sample
-
-
-def sample_cluster(folder: str | os.PathLike, period: str = "2026-H1", provinces: tuple[str, ...] = CLUSTER5,
-                   seed: int = 1) -> list[Sample]:
-    """One clean workbook per province, named as provinces name them (not by the standard)."""
-    folder = Path(folder)
-    out = []
-    for code in provinces:
-        found = find_province(code, Period.parse(period).end)
-        name = f"{code}_{fold(found.short)}_{period}.xlsx"
-        out.append(sample_workbook(folder / name, code, period, seed=seed))
-    return out
 
 
 # --- records ----------------------------------------------------------------------

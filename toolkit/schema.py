@@ -357,7 +357,6 @@ def reference_rates() -> tuple[tuple[str, float], ...]:
 MEMBERS_SHEET = Sheet("members", "Thành viên", "Members")
 SCHEDULE_SHEET = Sheet("schedule", "Lịch nộp", "Schedule")
 SETTINGS_SHEET = Sheet("settings", "Cấu hình", "Settings")
-CONTROL_SHEETS = (MEMBERS_SHEET, SCHEDULE_SHEET, SETTINGS_SHEET)
 
 MEMBER_COLUMNS = (
     Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
