@@ -303,14 +303,7 @@ class Ledger:
 
     def submissions(self, period: str | None = None, province: str | None = None) -> list[Submission]:
         """Submissions in the order received (ties in the order recorded)."""
-        sql, args = "SELECT * FROM submissions WHERE 1=1", []
-        if period is not None:
-            sql += " AND period = ?"
-            args.append(period)
-        if province is not None:
-            sql += " AND province = ?"
-            args.append(province)
-        rows = self.conn.execute(sql + " ORDER BY received_at, id", args).fetchall()
+        rows = self._select("submissions", "received_at, id", period=period, province=province)
         return [_submission(r) for r in rows]
 
     def latest(self, period: str, until: datetime | None = None) -> dict[str, Submission]:
@@ -379,14 +372,14 @@ class Ledger:
         return row is not None and row["outcome"] != "failed"
 
     def messages(self, kind: str | None = None, period: str | None = None) -> list[MessageRecord]:
-        sql, args = "SELECT * FROM messages WHERE 1=1", []
-        if kind is not None:
-            sql += " AND kind = ?"
-            args.append(kind)
-        if period is not None:
-            sql += " AND period = ?"
-            args.append(period)
-        return [_message(r) for r in self.conn.execute(sql + " ORDER BY id", args).fetchall()]
+        return [_message(r) for r in self._select("messages", "id", kind=kind, period=period)]
+
+    def _select(self, table: str, order: str, **equal: str | None) -> list[sqlite3.Row]:
+        """Rows of a table whose columns equal the given values (None: any), in order."""
+        given = {column: value for column, value in equal.items() if value is not None}
+        where = " AND ".join(f"{column} = ?" for column in given)
+        sql = f"SELECT * FROM {table}{' WHERE ' + where if where else ''} ORDER BY {order}"
+        return self.conn.execute(sql, list(given.values())).fetchall()
 
     def check(self) -> str:
         """SQLite's own integrity check: "ok" when the file is sound."""
