@@ -38,10 +38,15 @@ class Cell:
     """A value read from one cell: as found, and as understood."""
 
     sheet: str
-    ref: str
+    column: str  # the column's letters
     row: int
     raw: Any
     value: Any = None
+
+    @property
+    def ref(self) -> str:
+        """The cell in A1 notation."""
+        return f"{self.column}{self.row}"
 
 
 @dataclass
@@ -222,7 +227,7 @@ def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int],
         if field_ is None or field_.key in wb.info:
             continue
         raw = row[1] if len(row) > 1 else ""
-        cell = Cell(wb.info_sheet, cell_ref(r, 1), r + 1, raw)
+        cell = Cell(wb.info_sheet, "B", r + 1, raw)
         cell.value = _convert(field_, cell, fonts.get((r, 1)), wb.findings)
         wb.info[field_.key] = cell
     period = wb.info_value("ky_bao_cao")
@@ -243,14 +248,14 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
     findings = wb.findings
     for r in range(header_index + 1, len(rows)):
         row = rows[r]
-        if all(v == "" or v is None for v in row):
+        if row.count("") + row.count(None) == len(row):
             continue
         cells = {}
         width = len(row)
         for key, col, column, letter, clean_values in specs:
             raw = row[col] if col < width else ""
             if raw != "" and raw is not None:  # empty cells get no Cell: TableData.ref names them
-                cell = cells[key] = Cell(sheet, f"{letter}{r + 1}", r + 1, raw)
+                cell = cells[key] = Cell(sheet, letter, r + 1, raw)
                 font = fonts.get((r, col)) if fonts else None
                 memo = (raw.__class__, raw)  # True == 1 == 1.0, but they do not read alike
                 if font is None and memo in clean_values:
