@@ -72,8 +72,8 @@ def main() -> None:
         "interpreter (the raw read pays this too), about 40 ms of imports (click alone about 19 ms; the schema,",
         "reader and checks about 20 ms), about 5 ms in calamine, and about 20 ms reading ~7,000 cells into",
         "typed values that remember their cell and running every rule on them. The raw read converts nothing",
-        "and checks nothing, so the 3× target is not met: the whole process stays at 5–6×, 3.5–5× in one",
-        "process. pandas is beaten by 2–4× on both workbooks.",
+        "and checks nothing, so the 3× target is not met: the whole process measured 4–6× across runs on",
+        "this shared machine, 3.5–5× in one process. pandas is beaten by 2–4× on both workbooks.",
     ]))
 
 
