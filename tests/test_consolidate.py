@@ -22,8 +22,9 @@ from openpyxl import load_workbook
 from toolkit import schema
 from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
 from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
-from toolkit.consolidate import ConsolidationError, consolidate, discover
+from toolkit.consolidate import ConsolidationError, consolidate
 from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
+from toolkit.folders import workbook_files
 from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
 from toolkit.sample import sample_control, sample_records, sample_workbook
 from toolkit.template import fill_template
@@ -492,7 +493,7 @@ def test_a_result_can_be_written_again(run, tmp_path):
 def test_progress_is_reported_per_file(cluster, tmp_path):
     seen = []
     consolidate(cluster["inbox"], tmp_path / "x.xlsx", progress=lambda done, total, name: seen.append((done, total)))
-    total = len(discover(cluster["inbox"]))
+    total = len(workbook_files(cluster["inbox"]))
     assert seen == [(i, total) for i in range(1, total + 1)]
 
 
@@ -618,3 +619,23 @@ def test_bulk_sheet_inline_text_round_trips(tmp_path):
     assert [c.data_type for c in sheet["A"]] == ["s"] * len(tricky)
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python()
     assert [r[0] for r in rows] == tricky
+
+
+def test_archive_and_output_inside_the_submissions_folder_are_not_read(tmp_path):
+    """A control whose submissions folder is its own folder: the ledger's archive and the
+    output folder sit inside it, and their copies must not count twice."""
+    from toolkit.control import read_control
+    from toolkit.inbox import receive
+    from toolkit.ledger import Ledger
+
+    control = sample_control(tmp_path / "dieu-hanh.xlsx", ("2026-H1",), smtp={"thu_muc_nhan": "."})
+    sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=1)
+    ctrl = read_control(control)
+    with Ledger.for_control(control) as ledger:
+        receive(ctrl, ledger, datetime(2026, 7, 1, 8))
+    assert any((tmp_path / "aidkit-archive").rglob("*.xlsx"))
+    result = consolidate(None, control=control, period="2026-H1")
+    assert [f.name for f in result.files] == ["92.xlsx"]
+    assert result.output.parent == tmp_path / "ket-qua"
+    again = consolidate(None, control=control, period="2026-H1")
+    assert [f.name for f in again.files] == ["92.xlsx"]

@@ -14,7 +14,8 @@ import pytest
 
 from cluster import PERIOD, at, drop, make_cluster
 from toolkit.control import read_control
-from toolkit.inbox import inbox_files, receive
+from toolkit.folders import workbook_files
+from toolkit.inbox import receive
 from toolkit.ledger import LEDGER_NAME, MIGRATIONS, Ledger, LedgerTooNew, ledger_path, sha256_of
 
 DAY = date(2026, 7, 12)
@@ -281,7 +282,7 @@ def test_receive_uses_now_when_the_file_looks_newer(tmp_path):
     assert s.received_at == at(DAY, 9)
 
 
-def test_inbox_files_skip_the_archive_and_output_folders(tmp_path):
+def test_workbook_files_skip_the_archive_and_output_folders(tmp_path):
     (tmp_path / "a.xlsx").write_bytes(b"x")
     (tmp_path / "aidkit-archive" / "ab").mkdir(parents=True)
     (tmp_path / "aidkit-archive" / "ab" / "ab.xlsx").write_bytes(b"x")
@@ -289,5 +290,5 @@ def test_inbox_files_skip_the_archive_and_output_folders(tmp_path):
     (tmp_path / "ket-qua" / "b.xlsm").write_bytes(b"x")
     (tmp_path / "Sub").mkdir()
     (tmp_path / "Sub" / "C.XLSM").write_bytes(b"x")
-    found = inbox_files(tmp_path, exclude=(tmp_path / "aidkit-archive", tmp_path / "ket-qua"))
+    found = workbook_files(tmp_path, exclude=(tmp_path / "aidkit-archive", tmp_path / "ket-qua"))
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.xlsx", "Sub/C.XLSM"]

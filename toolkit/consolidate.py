@@ -25,11 +25,12 @@ from typing import Any
 from . import schema
 from .changes import Change
 from .findings import ERROR, WARNING, Finding, Refusal
+from .folders import workbook_files
+from .ledger import ARCHIVE_NAME
 from .periods import BadPeriod, Period
 from .provinces import MERGER_DATE, current_province, province
 from .schema import Province
 
-SUFFIXES = (".xlsx", ".xlsm")
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
 ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",
               REFUSED: "Bị từ chối / Refused", OTHER_PERIOD: "Khác kỳ / Other period"}
@@ -468,8 +469,10 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
     old = read_previous(previous) if previous else None
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
 
-    skip = {Path(p).resolve() for p in (out, previous, control) if p}
-    paths = discover(source, skip)
+    skip = [Path(p) for p in (out, previous, control) if p]
+    if ctrl is not None:  # the archive and the output folder may sit inside the submissions folder
+        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
+    paths = workbook_files(source, exclude=tuple(skip))
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, p.relative_to(source).as_posix(), times.get(p.resolve()) or _mtime(p), settings) for p in paths]
 
@@ -494,18 +497,6 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
             writer.discard()
             raise
     return result
-
-
-def discover(source: Path, skip: set[Path] = frozenset()) -> list[Path]:
-    """Every .xlsx/.xlsm under `source`, sorted; Excel lock files (~$…) and hidden files are left out."""
-    found = []
-    for path in source.rglob("*"):
-        if path.suffix.lower() not in SUFFIXES or not path.is_file():
-            continue
-        if path.name.startswith(("~$", ".")) or path.resolve() in skip:
-            continue
-        found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(source).as_posix())
 
 
 def _mtime(path: Path) -> datetime:

@@ -31,33 +31,12 @@ from datetime import datetime
 from pathlib import Path
 
 from .control import Control
+from .folders import workbook_files
 from .findings import Refusal, Report
 from .ledger import Ledger, Submission, sha256_of
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".xlsx", ".xlsm")
-
-
-def inbox_files(folder: str | os.PathLike, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """The workbooks in a submissions folder and its subfolders, in a stable order.
-
-    Excel's lock files (``~$…``), hidden and temporary files are left out, and so is anything
-    under `exclude` (the archive and the output folder, should they sit inside the folder).
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    skip = {Path(p).resolve() for p in exclude}
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skip)
-        for name in sorted(files):
-            path = Path(root) / name
-            if name.startswith(("~$", ".")) or path.suffix.lower() not in SUFFIXES or path.resolve() in skip:
-                continue
-            found.append(path)
-    return found
 
 
 @dataclass(frozen=True)
@@ -92,7 +71,7 @@ def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]
     """Record every file of the submissions folder not yet in the ledger; return the new ones."""
     new: list[Submission] = []
     inbox = control.inbox
-    for path in inbox_files(inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
+    for path in workbook_files(inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
         try:
             data = path.read_bytes()
             mtime = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
@@ -149,7 +128,7 @@ def attachment_name(submission: Submission) -> str:
 def received_times(control: Control, ledger: Ledger) -> dict[Path, datetime]:
     """Each file now in the submissions folder → when the ledger says its content was received."""
     out: dict[Path, datetime] = {}
-    for path in inbox_files(control.inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
+    for path in workbook_files(control.inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
         try:
             known = ledger.known(sha256_of(path.read_bytes()))
         except OSError:
