@@ -26,6 +26,8 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import logging
 import re
 import time
@@ -257,3 +259,23 @@ class JobResult:
             lines.append(" · ".join(f"{OUTCOME_WORDS[o][0]} / {OUTCOME_WORDS[o][1]}: {self.count(o)}"
                                     for o in OUTCOME_WORDS if self.count(o)))
         return "\n".join(lines)
+
+
+@contextmanager
+def mail_job(command: str, control, now, dry_run: bool):
+    """What every mail job starts with: the control workbook, the moment it acts for, its ledger,
+    and the files received since the last run (recorded in the result).
+
+    Yields (control, ledger, result, cluster).
+    """
+    from .clock import parse_now
+    from .inbox import receive
+    from .ledger import Ledger
+    from .mail import Cluster
+    from .status import load_control
+
+    control = load_control(control)
+    result = JobResult(command, parse_now(now), dry_run)
+    with Ledger.for_control(control.path) as ledger:
+        result.received = receive(control, ledger, result.now)
+        yield control, ledger, result, Cluster.from_control(control)

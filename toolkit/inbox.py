@@ -25,7 +25,6 @@ modification time; that errs in the province's favour.)
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path

@@ -18,14 +18,12 @@ import time
 from datetime import date, datetime
 from typing import Callable
 
-from .clock import parse_now
 from .control import Control, Member
-from .delivery import JobResult, postman_for
+from .delivery import JobResult, mail_job, postman_for
 from .findings import Refusal
-from .ledger import Ledger, Submission
-from .mail import Cluster, acknowledgement_message, recipients
+from .ledger import Submission
+from .mail import acknowledgement_message, recipients
 from .periods import BadPeriod, Period
-from .status import load_control
 
 KIND = "acknowledgement"
 
@@ -61,14 +59,10 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_copy, attachment_name, receive, review
+    from .inbox import annotated_copy, attachment_name, review
 
-    control = load_control(control)
-    moment = parse_now(now)
-    result = JobResult("acknowledge", moment, dry_run)
-    cluster = Cluster.from_control(control)
-    with Ledger.for_control(control.path) as ledger:
-        result.received = receive(control, ledger, moment)
+    with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
+        moment = result.now
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         for s in ledger.submissions():

@@ -28,12 +28,10 @@ import time
 from datetime import date, datetime
 from typing import Callable
 
-from .clock import parse_now
 from .control import Control, Deadline
-from .delivery import Delivery, JobResult, postman_for
+from .delivery import Delivery, JobResult, mail_job, postman_for
 from .findings import Refusal
-from .ledger import Ledger
-from .mail import Cluster, escalation_message, recipients, reminder_message
+from .mail import escalation_message, recipients, reminder_message
 from .status import deadline_for, load_control, period_status
 
 log = logging.getLogger(__name__)
@@ -64,16 +62,13 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_copy, attachment_name, receive, review
+    from .inbox import annotated_copy, attachment_name, review
 
     control = load_control(control)
-    moment = parse_now(now)
-    today = moment.date()
     deadlines = [deadline_for(control, period)] if period else sorted(control.schedule, key=lambda d: d.due)
-    result = JobResult("remind", moment, dry_run)
-    cluster = Cluster.from_control(control)
-    with Ledger.for_control(control.path) as ledger:
-        result.received = receive(control, ledger, moment)
+    with mail_job("remind", control, now, dry_run) as (control, ledger, result, cluster):
+        moment = result.now
+        today = moment.date()
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         for deadline in deadlines:

@@ -19,11 +19,9 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 from . import schema
-from .clock import parse_now
 from .control import Control
-from .delivery import JobResult, postman_for
-from .ledger import Ledger
-from .mail import Cluster, recipients, report_message
+from .delivery import JobResult, mail_job, postman_for
+from .mail import recipients, report_message
 from .periods import BadPeriod, Period
 from .status import NotScheduled, load_control
 
@@ -81,7 +79,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :raises mailer.MailError: for a failure of the settings, TLS or login.
     """
     from .consolidate import consolidate
-    from .inbox import receive, received_times
+    from .inbox import received_times
 
     control = load_control(control)
     try:
@@ -90,11 +88,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         raise NotScheduled(period) from None
     name = str(parsed)
     deadline = control.deadline(parsed)
-    moment = parse_now(now)
-    result = JobResult("send-report", moment, dry_run)
-    cluster = Cluster.from_control(control)
-    with Ledger.for_control(control.path) as ledger:
-        result.received = receive(control, ledger, moment)
+    with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster):
+        moment = result.now
         consolidation = consolidate(control.inbox, None, period=name, control=control.path,
                                     received=received_times(control, ledger), workers=workers)
         result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
