@@ -72,6 +72,12 @@ def test_huge_file(tmp_path, good, monkeypatch):
     assert found.reason == "file-too-large" and "MB" in found.message_en
 
 
+def test_sheet_with_too_many_cells(good, monkeypatch):
+    monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 100)
+    found = refusal(good)
+    assert found.reason == "file-too-large" and "Nhu cầu tài trợ" in found.message_en
+
+
 def test_zip_bomb(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "MAX_UNPACKED_BYTES", 1024**2)
     path = tmp_path / "bomb.xlsx"
