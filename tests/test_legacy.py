@@ -14,6 +14,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
 from toolkit.legacy import (
+    TCVN3_CAPITAL,
     detect_encoding,
     font_encoding,
     from_unicode,
@@ -371,14 +372,14 @@ def test_legacy_font_cells(tmp_path):
     _legacy_workbook(path)
     assert legacy_font_cells(path) == {
         "Dự án": {(0, 0): "tcvn3", (2, 2): "vni", (5, 5): "tcvn3"},
-        "Ghi chú": {(4, 4): "tcvn3"},
+        "Ghi chú": {(4, 4): TCVN3_CAPITAL},  # .VnTimeH: a capital font
     }
 
 
 def test_legacy_font_cells_accepts_str_paths_and_xlsm(tmp_path):
     path = tmp_path / "legacy.xlsm"
     _legacy_workbook(path)
-    assert legacy_font_cells(str(path))["Ghi chú"] == {(4, 4): "tcvn3"}
+    assert legacy_font_cells(str(path))["Ghi chú"] == {(4, 4): TCVN3_CAPITAL}
 
 
 def _write_zip(path, parts):

@@ -98,6 +98,15 @@ def test_tcvn3_detected_by_the_cells_font(tmp_path):
     assert wb.tables["needs"].records[0].get("dia_ban") == "Hà Nội"
 
 
+def test_tcvn3_capital_font_keeps_its_capitals(tmp_path):
+    data = records()
+    data["needs"][0]["dia_ban"] = legacy.from_unicode("Xã Tân Phú, Cần Thơ", "tcvn3", capital=True)
+    path = write_book(tmp_path / "caps.xlsx", None, data["needs"], None, font={("needs", "2:dia_ban"): ".VnTimeH"})
+    assert read_workbook(path).tables["needs"].records[0].get("dia_ban") == "XÃ TÂN PHÚ, CẦN THƠ"
+    warned = [f for f in validate(path).findings if f.rule == "legacy-encoding"]
+    assert warned[0].message_en.startswith("Text typed in the legacy TCVN3 font")
+
+
 def test_vietnamese_numbers_and_dates_typed_as_text(tmp_path):
     data = records()
     data["needs"][0].update(tong_kinh_phi_usd="1.234.567,5", de_nghi_tai_tro_usd="1.000.000", von_doi_ung_usd="234.567,5",

@@ -103,8 +103,19 @@ def is_capital_font(font_name: str | None) -> bool:
     return font_encoding(font_name) == "tcvn3" and (font_name or "").rstrip().endswith("H")
 
 
+#: What legacy_font_cells reports for a cell in a TCVN3 capital font; to_unicode accepts it.
+TCVN3_CAPITAL = "tcvn3-capital"
+
+
+def _font_kind(font_name: str | None) -> str | None:
+    """The encoding of a font, with TCVN3 capital fonts told apart."""
+    return TCVN3_CAPITAL if is_capital_font(font_name) else font_encoding(font_name)
+
+
 def to_unicode(text: str, encoding: str, *, capital: bool = False) -> str:
-    """Convert legacy *text* to Unicode NFC; ``capital`` for text in a TCVN3 capital font."""
+    """Convert legacy *text* to Unicode NFC; ``capital`` (or TCVN3_CAPITAL) for a TCVN3 capital font."""
+    if encoding == TCVN3_CAPITAL:
+        encoding, capital = "tcvn3", True
     _check(encoding)
     converted = unicodedata.normalize("NFC", text.translate(_DECODE[encoding]))
     return converted.upper() if capital else converted
@@ -299,7 +310,7 @@ def _attr(element: ET.Element, name: str) -> str | None:
 def _runs_encoding(element: ET.Element) -> str | None:
     """Legacy encoding of the first rich-text run font (``rFont``) under *element*."""
     fonts = (_attr(el, "val") for el in element.iter() if _local(el.tag) == "rFont")
-    return next(filter(None, map(font_encoding, fonts)), None)
+    return next(filter(None, map(_font_kind, fonts)), None)
 
 
 def _style_encodings(zf: zipfile.ZipFile) -> tuple[list[str | None], bool]:
@@ -316,7 +327,7 @@ def _style_encodings(zf: zipfile.ZipFile) -> tuple[list[str | None], bool]:
         parent = path[-1] if path else ""
         if tag == "font" and parent == "fonts":
             name = next((_attr(c, "val") for c in el if _local(c.tag) == "name"), None)
-            fonts.append(font_encoding(name))
+            fonts.append(_font_kind(name))
         elif tag == "xf" and parent == "cellXfs":
             font_ids.append(int(el.get("fontId", "0")))
     styles = [fonts[i] if i < len(fonts) else None for i in font_ids]

@@ -216,7 +216,7 @@ def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: l
         converted = clean(legacy.to_unicode(text, encoding))
         if converted != text:
             findings.append(finding("legacy-encoding", WARNING, sheet=sheet, cell=ref, value=text,
-                                    suggestion=converted, encoding=encoding.upper()))
+                                    suggestion=converted, encoding=encoding.split("-")[0].upper()))
             return converted
     return text
 
