@@ -44,3 +44,15 @@ def test_approval_days_option(tmp_path):
     path = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=2).path
     strict = CliRunner().invoke(cli, ["validate", "--approval-days", "1", "--format", "json", str(path)])
     assert any(f["rule"] == "approval-slow" for f in json.loads(strict.output)[0]["findings"])
+
+
+def test_usage_errors_are_explained_in_both_languages_with_exit_2(capsys):
+    import pytest
+
+    from toolkit.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "Lệnh chưa đúng cách dùng" in err and "Incorrect usage" in err and "Traceback" not in err

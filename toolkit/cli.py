@@ -344,6 +344,7 @@ def main(argv=None):
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        click.echo("Lệnh chưa đúng cách dùng (xem aidkit --help) / Incorrect usage (see aidkit --help):", err=True)
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:
