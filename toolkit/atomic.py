@@ -19,7 +19,12 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except PermissionError:  # on Windows: the file is open in Excel
+            from .findings import Refusal
+
+            raise Refusal(str(target), "output-locked") from None
     finally:
         tmp.unlink(missing_ok=True)
 

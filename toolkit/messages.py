@@ -21,6 +21,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "Only .xlsx/.xlsm files can be annotated; save {file} as .xlsx and run again."),
     "annotate-same-file": ("Không ghi đè tệp gốc {file}; hãy chọn tên tệp kết quả khác.",
                            "Will not overwrite the original {file}; choose another output name."),
+    "output-locked": ("Không ghi được {file}: tệp đang mở (trong Excel?) hoặc bị khóa. Hãy đóng tệp rồi chạy lại.",
+                      "Could not write {file}: it is open (in Excel?) or locked. Close it and run again."),
     "control-unusable": ("Tệp điều hành {file} chưa dùng được: {detail}", "Control workbook {file} is not usable: {detail}"),
     "unexpected-error": ("Lỗi không mong muốn: {detail}. Hãy gửi thông báo này và tệp đang xử lý cho nhóm hỗ trợ.",
                          "Unexpected error: {detail}. Please send this message and the file being processed to support."),
