@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The project is installed as a wheel would install it (not editable), so the tests run the
+# package a user gets, package data included; any change to its sources reinstalls it.
+SOURCES := $(shell git ls-files toolkit templates macros 2>/dev/null || find toolkit templates macros -type f)
 
 .PHONY: install demo test office bench workbooks clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml $(SOURCES)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	$(BIN)/python -m pip install -q '.[test,bench,build]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +23,7 @@ demo: $(STAMP)
 
 ## The whole test suite, LibreOffice conversions included.
 test: $(STAMP) office
-	$(BIN)/python -m pytest -q
+	$(BIN)/pytest -q
 
 ## LibreOffice headless for the tests marked `office` (installed with apt when missing).
 office:

@@ -23,3 +23,49 @@ def test_command_has_bilingual_help_and_is_in_the_readme(name):
     summary = cli.commands[name].help.strip().splitlines()[0]
     assert " / " in summary, f"{name}: the first help line should be Vietnamese / English"
     assert f"aidkit {name}" in README, f"README does not mention `aidkit {name}`"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKDOWN = sorted(p for p in ROOT.rglob("*.md") if ".venv" not in p.parts and "corpus" not in p.parts
+                  and "demo-output" not in p.parts and "dist" not in p.parts)
+
+
+def _tracked_files():
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=False)
+    if listed.returncode != 0:  # not a checkout (an unpacked sdist): every file below the root
+        return [p for p in ROOT.rglob("*") if p.is_file() and ".venv" not in p.parts]
+    return [ROOT / name for name in listed.stdout.decode().split("\0") if name]
+
+
+def test_no_tracked_file_reaches_outside_the_repository():
+    offenders = []
+    for path in _tracked_files():
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if any(b".." + sep + b"shared" in data for sep in (b"/", b"\\")):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == [], f"these files refer to the shared folder beside the repository: {offenders}"
+
+
+@pytest.mark.parametrize("doc", MARKDOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_relative_link_of_the_docs_resolves(doc):
+    import re
+
+    text = doc.read_text(encoding="utf-8")
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target) or target.startswith("#"):
+            continue
+        if not (doc.parent / target.split("#")[0]).exists():
+            broken.append(target)
+    assert broken == [], f"{doc.name}: broken links {broken}"
+
+
+def test_readme_tables_have_no_blank_line_inside():
+    lines = README.splitlines()
+    for before, blank, after in zip(lines, lines[1:], lines[2:]):
+        assert not (before.startswith("|") and blank.strip() == "" and after.startswith("| `")), \
+            f"a table is split by a blank line before: {after[:60]}"

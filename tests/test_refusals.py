@@ -12,8 +12,8 @@ from toolkit.findings import Refusal
 from toolkit.sample import sample_workbook
 from toolkit.validate import validate
 
-# shared/ sits beside the repository, on developer machines and in CI alike.
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "calamine"
+# The peer corpus of calamine (MIT, tests/corpus/calamine/LICENSE-MIT.md).
+CORPUS = Path(__file__).resolve().parent / "corpus" / "calamine"
 
 
 def run(capsys, *args):

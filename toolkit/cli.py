@@ -20,7 +20,7 @@ def _fail(vi: str, en: str, code: int = 2):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aidkit")
+@click.version_option(package_name="aidkit-lhh")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks (for developers).")
 @click.pass_context
 def cli(ctx, debug):

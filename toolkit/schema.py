@@ -1,4 +1,4 @@
-"""The provincial workbook standard (shared/STANDARD.md, version 1.0) as plain data.
+"""The provincial workbook standard (docs/STANDARD.md, version 1.0) as plain data.
 
 Every other module reads sheets, headers, vocabularies and formats from here;
 nothing else in the code repeats a header or a vocabulary.
