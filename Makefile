@@ -25,12 +25,9 @@ demo: $(STAMP)
 test: $(STAMP) office
 	$(BIN)/pytest -q
 
-## LibreOffice headless for the tests marked `office` (installed with apt when missing).
+## LibreOffice headless, Chromium and poppler for the tests (installed with apt when missing).
 office:
-	@command -v soffice >/dev/null 2>&1 || { \
-	  echo "Installing LibreOffice (libreoffice-calc-nogui) for the office tests..."; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui >/dev/null; }
+	@bash scripts/test-tools.sh
 
 ## Speed measurements, written to bench/RESULTS.md.
 bench: $(STAMP)
