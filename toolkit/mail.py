@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from .clock import vn_date, vn_moment
 from .findings import ERROR, WARNING, Finding
 from .mailer import OutgoingMessage
+from .numbers import format_number
 from .values import is_email
 
 KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report")
@@ -71,13 +72,7 @@ def environment():
 
 def number(value: Any, decimals: int = 0) -> str:
     """1234567.5 → 1.234.568 (Vietnamese grouping with dots)."""
-    if value is None or value == "":
-        return ""
-    try:
-        text = f"{float(value):,.{decimals}f}"
-    except (TypeError, ValueError):
-        return str(value)
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return format_number(value, "vi", decimals)
 
 
 def single_line(text: str) -> str:
