@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # package a user gets, package data included; any change to its sources reinstalls it.
 SOURCES := $(shell git ls-files toolkit templates macros 2>/dev/null || find toolkit templates macros -type f)
 
-.PHONY: install demo test office bench workbooks clean
+.PHONY: install demo test office bench workbooks wheel windows-bundle clean
 
 $(STAMP): pyproject.toml $(SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,5 +38,13 @@ bench: $(STAMP)
 workbooks: $(STAMP)
 	$(BIN)/aidkit build-workbooks
 
+## The project's wheel, into dist/.
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+
+## dist/aidkit-windows-<version>.zip: wheels for Windows (CPython 3.11-3.13), workbooks, install script.
+windows-bundle: $(STAMP)
+	$(BIN)/python scripts/windows_bundle.py --out dist
+
 clean:
-	rm -rf $(VENV) demo-output bench/out
+	rm -rf $(VENV) demo-output bench/out dist build

@@ -80,7 +80,7 @@ def test_xlwings_conf_sheet_is_active_and_names_the_interpreter(built):
     book = CalamineWorkbook.from_path(str(built))
     assert schema.XLWINGS_CONF.vi in book.sheet_names  # "_xlwings.conf" would be ignored by xlwings
     rows = book.get_sheet_by_name(schema.XLWINGS_CONF.vi).to_python()
-    assert rows[0][:2] == ["Interpreter_Win", "python"]
+    assert rows[0][:2] == ["Interpreter_Win", r"%LOCALAPPDATA%\aidkit\venv\Scripts\pythonw.exe"]
     assert all(row[0] for row in rows)  # xlwings reads keys from A1 down to the first empty cell
     assert macros.EXPORT_FOLDER_KEY in [row[0] for row in rows]
 

@@ -49,12 +49,17 @@ CLUSTER_NOTES = (
     ("Nút bấm cần Python và aidkit trên máy; trang xlwings.conf chỉ tới Python (xem docs/excel.md).",
      "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python (see docs/excel.md)."),
 )
+#: Where the Windows bundle's install script puts aidkit's Python (xlwings expands the variable),
+#: so that no one edits a path by hand.
+INTERPRETER_KEY = "Interpreter_Win"
+INTERPRETER_WIN = "%LOCALAPPDATA%\\aidkit\\venv\\Scripts\\pythonw.exe"
 #: The xlwings.conf sheet, read by xlwings' VBA (key in A from A1 down, value in B) and by
 #: toolkit.macros (the export folder): key, value, what it is for.
 XLWINGS_SETTINGS = (
-    ("Interpreter_Win", "python",
-     "Python chạy các nút / the Python that runs the buttons: python (có trong PATH / on PATH) hoặc / or "
-     "%LOCALAPPDATA%\\Programs\\Python\\Python311\\pythonw.exe"),
+    (INTERPRETER_KEY, INTERPRETER_WIN,
+     "Python chạy các nút, do cai-dat-aidkit.cmd cài / the Python that runs the buttons, installed by "
+     "cai-dat-aidkit.cmd; cài cách khác thì ghi python hoặc đường dẫn pythonw.exe / installed otherwise: "
+     "python or the path of pythonw.exe"),
     ("PYTHONPATH", "",
      "Để trống khi đã cài aidkit bằng pip / leave empty when aidkit is installed with pip"),
     (EXPORT_FOLDER_KEY, "",
