@@ -91,3 +91,16 @@ def test_a_missing_windows_only_dependency_is_found(tmp_path):
                     "--platform", "win_amd64", "--python-version", "3.12", "-d", str(tmp_path), "xlwings==0.37.8"],
                    check=True)
     assert windows_bundle.missing_requirements(tmp_path, "3.12", root="xlwings") == ["pywin32"]
+
+
+@pytest.mark.parametrize("python", windows_bundle.PYTHONS)
+def test_pip_resolves_the_install_offline_for_windows(bundle, python, tmp_path):
+    # The install script's own pip command, as far as Linux can play it: no index, the bundle only,
+    # wheels for win_amd64 and this Python version.
+    _, top = bundle
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-index",
+                           "--find-links", str(top / "wheels"), "--only-binary=:all:", "--platform", "win_amd64",
+                           "--python-version", python, "--implementation", "cp", "--target", str(tmp_path / "t"),
+                           "aidkit-lhh"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "aidkit-lhh-" in done.stdout and "xlwings-0.37" in done.stdout
