@@ -21,12 +21,12 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Iterator
 
 HOST = "127.0.0.1"
 USER = "nopbaocao.cum5@example.vn"
@@ -60,7 +60,7 @@ class RunningImap:
         """UID → its flags, as the server keeps them."""
         with _session(self) as client:
             client.select(mailbox, readonly=True)
-            typ, data = client.uid("FETCH", "1:*", "(FLAGS)")
+            _, data = client.uid("FETCH", "1:*", "(FLAGS)")
             out = {}
             for line in data:
                 if not line:

@@ -6,9 +6,15 @@ import base64
 import unicodedata
 
 import pytest
-
 from imap_server import letter
-from toolkit.attachments import MAX_ATTACHMENT_BYTES, MAX_DEPTH, MAX_STEM_BYTES, read_letter, safe_name
+
+from toolkit.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_DEPTH,
+    MAX_STEM_BYTES,
+    read_letter,
+    safe_name,
+)
 
 
 @pytest.mark.parametrize("given, safe", [

@@ -6,10 +6,10 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
-
 from cluster import MEMBER_EMAIL, make_cluster
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import free_port, make_ca, plain_server
+
 from toolkit.cli import cli
 from toolkit.sample import sample_workbook
 

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from cluster import DUE, LEAD, MEMBER_CC, MEMBER_EMAIL, make_cluster, parse
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import make_ca, plain_server
+
 from toolkit.clock import local_moment
 from toolkit.collect import ASIDE_FOLDER, collect
+from toolkit.consolidate import consolidate
 from toolkit.imap import ImapLoginFailed, ImapTlsFailed, MailboxUnreachable
 from toolkit.ledger import Ledger
 from toolkit.receipts import acknowledge
@@ -87,6 +88,8 @@ def test_on_time_and_late_by_the_servers_internaldate_not_by_collection(tmp_path
     states = {p.code: p.state for p in status(control, "2026-H1", "2026-07-20").periods[0].provinces}
     assert states["92"] == "valid" and states["96"] == "late"
     assert states["82"] == states["86"] == states["91"] == "missing"
+    merged = consolidate(None, control=control, period="2026-H1", workers=1)
+    assert {e.code: e.status for e in merged.entries if e.file} == {"92": "valid", "96": "late"}
 
 
 def test_each_accepted_file_gets_a_receipt_at_the_smtp_server(tmp_path, servers):

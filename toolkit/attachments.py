@@ -149,7 +149,7 @@ def _attachment(part: EmailMessage, filename: str) -> Attachment:
         return Attachment(filename, safe, kind, estimate, None)
     try:
         data = part.get_payload(decode=True) or b""
-    except Exception:  # a broken encoding: what there is of it is unreadable anyway
+    except Exception:  # noqa: BLE001  (a broken encoding: what there is of it is unreadable anyway)
         data = b""
     return Attachment(filename, safe, kind, len(data), data)
 
@@ -158,7 +158,7 @@ def _filename(part: EmailMessage) -> str | None:
     """The attachment's file name, or None for a body part (text, HTML, inline image without a name)."""
     try:
         name = part.get_filename()
-    except Exception:
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
         name = None
     if name:
         return str(name)
@@ -171,7 +171,7 @@ def _filename(part: EmailMessage) -> str | None:
 def _header(msg: EmailMessage, name: str) -> str:
     try:
         value = msg.get(name)
-    except Exception:
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
         return ""
     return " ".join(str(value or "").split())
 
@@ -179,7 +179,7 @@ def _header(msg: EmailMessage, name: str) -> str:
 def _sender(msg: EmailMessage) -> tuple[str, str]:
     try:
         found = getaddresses([str(msg.get("From", ""))])
-    except Exception:
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
         found = [parseaddr(_header(msg, "From"))]
     name, address = found[0] if found else ("", "")
     return " ".join(name.split()), address.strip().lower()

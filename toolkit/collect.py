@@ -30,18 +30,27 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from .attachments import Attachment, Letter, read_letter, safe_name
 from .atomic import write_bytes
+from .attachments import Attachment, read_letter, safe_name
 from .clock import local_moment, vn_moment
 from .control import Control, Member
 from .delivery import JobResult, ca_file, mail_job, postman_for
 from .findings import Refusal
-from .imap import DEFAULT_PORTS, Envelope, ImapError, ImapSettings, Mailbox, parse_security, resolve_password
+from .imap import (
+    DEFAULT_PORTS,
+    Envelope,
+    ImapError,
+    ImapSettings,
+    Mailbox,
+    parse_security,
+    resolve_password,
+)
 from .inbox import Checked, archive_and_check, check_copy, record_checked
 from .ledger import Ledger, MailRecord, sha256_of
 from .mail import Cluster, collect_reply_message
@@ -183,16 +192,16 @@ def _take(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Con
         outcome = _outcome(files)
     if letter.automatic and outcome in REPLY_OUTCOMES:
         outcome = "automatic"
-    fields = dict(mailbox=settings.key, uidvalidity=box.uidvalidity, uid=envelope.uid, sha256=sha,
-                  internal_date=envelope.internal_date, size=envelope.size, outcome=outcome,
-                  message_id=letter.message_id, sender=letter.sender, subject=letter.subject,
-                  province=member.code if member else "", files=files)
+    province = member.code if member else ""
     if result.dry_run:
         return MailRecord(0, settings.key, box.uidvalidity, envelope.uid, sha, letter.message_id, letter.sender,
-                          letter.subject, envelope.internal_date, received, envelope.size, fields["province"],
-                          outcome, tuple(files), result.now)
+                          letter.subject, envelope.internal_date, received, envelope.size, province, outcome,
+                          tuple(files), result.now)
     log.info("mail UID %s from %s: %s", envelope.uid, letter.sender, outcome)
-    return ledger.record_mail(**fields)
+    return ledger.record_mail(mailbox=settings.key, uidvalidity=box.uidvalidity, uid=envelope.uid, sha256=sha,
+                              internal_date=envelope.internal_date, size=envelope.size, outcome=outcome,
+                              message_id=letter.message_id, sender=letter.sender, subject=letter.subject,
+                              province=province, files=files)
 
 
 def _outcome(files: list[dict[str, Any]]) -> str:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import imaplib
 import logging
 import re
-import socket
 import ssl
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -181,8 +180,8 @@ class Mailbox:
         if self._client is not None:
             try:
                 self._client.logout()
-            except Exception:  # a broken connection cannot say goodbye
-                pass
+            except (imaplib.IMAP4.error, OSError) as exc:  # a broken connection cannot say goodbye
+                log.debug("IMAP logout: %s", type(exc).__name__)
             self._client = None
 
     def _connect(self) -> None:
@@ -244,10 +243,7 @@ class Mailbox:
         s = self.settings
         try:
             return method(*args, **kwargs)
-        except imaplib.IMAP4.abort as exc:
-            raise MailboxUnreachable(f"Mất kết nối với máy chủ IMAP {s.where}: {self._redact(exc)}",
-                                     f"Lost the connection to the IMAP server {s.where}: {self._redact(exc)}") from None
-        except (OSError, socket.timeout) as exc:
+        except (imaplib.IMAP4.abort, OSError) as exc:
             raise MailboxUnreachable(f"Mất kết nối với máy chủ IMAP {s.where}: {self._redact(exc)}",
                                      f"Lost the connection to the IMAP server {s.where}: {self._redact(exc)}") from None
         except imaplib.IMAP4.error as exc:
