@@ -316,6 +316,7 @@ def _reasons(m: MailRecord) -> list[tuple[str, str]]:
     out = []
     for f in m.files:
         if f.get("reason"):
-            refusal = Refusal(safe_name(f["name"]), f["reason"])
+            file, reason = safe_name(f["name"]), f["reason"]
+            refusal = Refusal(file, reason)
             out.append((refusal.message_vi, refusal.message_en))
     return out
