@@ -41,10 +41,8 @@ CLUSTER_HELP = (
      "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
     ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
-    ("Lấy các tệp Excel các tỉnh gửi qua email từ hộp thư nhận (IMAP, trang Cấu hình) vào \"Thư mục nhận\"; "
-     "không đánh dấu đã đọc, không xóa thư.",
-     "Takes the workbooks provinces e-mailed from the receiving mailbox (IMAP, Settings sheet) into the "
-     "submissions folder; marks nothing read, deletes nothing."),
+    ("Lấy các tệp Excel các tỉnh gửi qua email (hộp thư IMAP ở trang Cấu hình) vào \"Thư mục nhận\"; không xóa thư.",
+     "Takes the workbooks provinces e-mailed (IMAP mailbox, Settings sheet) into the submissions folder."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
@@ -141,7 +139,7 @@ def _control_sheet(book) -> None:
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)
-    first = int(CLUSTER_BUTTONS[-1].cell[1:]) + 2  # the notes go below the last button
+    first = int(CLUSTER_BUTTONS[-1].cell[1:]) + 3  # the notes go below the last button
     for i, (vi, en) in enumerate(CLUSTER_NOTES):
         ws.write_string(first + 2 * i, 1, vi)
         ws.write_string(first + 1 + 2 * i, 1, en, muted)
