@@ -119,7 +119,8 @@ def _cluster_sheets(book, tmp: Path) -> None:
     from .control import fill_control, read_control
     from .sample import sample_control
 
-    blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": ""}
+    blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": "",
+                  "bao_mat_imap": "SSL", "hop_thu_nhan": "INBOX"}
     example = read_control(sample_control(tmp / "control.xlsx", ("2026-H1", "2026-H2"), smtp=blank_mail))
     fill_control(book, example.cluster, example.members, example.schedule, example.values,
                  first_sheet=_control_sheet)
