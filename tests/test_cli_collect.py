@@ -53,7 +53,7 @@ def test_collect_prints_what_became_of_each_message(tmp_path):
 
 def test_an_unreachable_mailbox_is_one_bilingual_message_and_exit_2(tmp_path):
     control = make_cluster(tmp_path, None, may_chu_imap="127.0.0.1", cong_imap=free_port(), tai_khoan_nhan=USER,
-                           bao_mat_imap="Không")
+                           bao_mat_imap="Không", may_chu_smtp="")  # no mail either: the job log is all there is
     result = invoke("collect", "--control", control)
     assert result.exit_code == 2
     vi, en = result.output.strip().splitlines()
@@ -63,8 +63,9 @@ def test_an_unreachable_mailbox_is_one_bilingual_message_and_exit_2(tmp_path):
 def test_an_untrusted_certificate_and_a_wrong_password_are_explained_without_the_password(tmp_path):
     ca = make_ca(tmp_path / "ca")
     with imap_server(tmp_path / "imap", ca) as imap:
-        untrusted = make_cluster(tmp_path / "a", None, **mailbox(imap, bao_mat_imap="STARTTLS"))
-        trusted = make_cluster(tmp_path / "b", None, **mailbox(imap, bao_mat_imap="STARTTLS", tep_ca=str(ca.cafile)))
+        untrusted = make_cluster(tmp_path / "a", None, **mailbox(imap, bao_mat_imap="STARTTLS", may_chu_smtp=""))
+        trusted = make_cluster(tmp_path / "b", None, **mailbox(imap, bao_mat_imap="STARTTLS", tep_ca=str(ca.cafile),
+                                                               may_chu_smtp=""))
         refused = invoke("collect", "--control", untrusted)
         wrong = invoke("collect", "--control", trusted, password="Sai-mat-khau-9")
         missing = invoke("collect", "--control", trusted, password=None)

@@ -323,6 +323,8 @@ def test_a_wrong_password_is_explained_and_never_shown(tmp_path, servers, caplog
         collect(control, "2026-07-11", password="wrong-Pa55word")
     assert USER in err.value.vi and "wrong-Pa55word" not in str(err.value)
     assert "wrong-Pa55word" not in caplog.text
+    [alert] = smtp.messages  # the lead is told, without the password either
+    assert b"wrong-Pa55word" not in alert.raw and "từ chối đăng nhập" in alert.message.get_body(("plain",)).get_content()
     assert b"wrong-Pa55word" not in (control.parent / "aidkit-ledger.sqlite").read_bytes()
 
 
@@ -334,15 +336,29 @@ def test_the_password_comes_from_the_environment(tmp_path, servers, monkeypatch)
     assert [m.outcome for m in collect(control, "2026-07-11").taken] == ["submitted"]
 
 
-def test_an_unreachable_mailbox_is_one_clear_error(tmp_path, vietnam_time):
+def test_an_unreachable_mailbox_is_one_clear_error_and_the_lead_is_told_once_per_outage(tmp_path, vietnam_time):
     from smtp_server import free_port
 
     with plain_server() as smtp:
         control = make_cluster(tmp_path / "cum", smtp, may_chu_imap="127.0.0.1", cong_imap=free_port(),
                                tai_khoan_nhan=USER, bao_mat_imap="Không")
         with pytest.raises(MailboxUnreachable) as err:
-            run(control, "2026-07-11")
+            run(control, "2026-07-11T07:00")
+        with pytest.raises(MailboxUnreachable):
+            run(control, "2026-07-12T07:00")  # still down the next day: no second alert
+        alerts = [m for m in smtp.messages if m.message["X-Aidkit-Kind"] == "collect_alert"]
+        with imap_server(tmp_path / "imap") as imap:  # it works again ...
+            control = cluster_for(tmp_path / "cum", smtp, imap)
+            assert run(control, "2026-07-13T07:00").taken == []
+        with pytest.raises(MailboxUnreachable):  # ... and fails again: a new outage, a new alert
+            run(control, "2026-07-14T07:00")
+        later = [m for m in smtp.messages if m.message["X-Aidkit-Kind"] == "collect_alert"]
     assert "127.0.0.1" in err.value.vi and "Cannot reach" in err.value.en
+    [alert] = alerts
+    assert alert.rcpt_tos == [LEAD]
+    body = alert.message.get_body(("plain",)).get_content()
+    assert "Từ 11/07/2026 07:00" in body and "Không kết nối được máy chủ IMAP 127.0.0.1" in body
+    assert len(later) == 2 and "14/07/2026 07:00" in later[1].message.get_body(("plain",)).get_content()
     assert os.environ.get("AIDKIT_IMAP_PASSWORD") is None
 
 

@@ -72,7 +72,7 @@ def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
     path = tmp_path / "v1.sqlite"
     with Ledger(path) as old:
         old.conn.execute("PRAGMA user_version = 0")
-        for table in ("messages", "submissions", "mailbox_messages"):
+        for table in ("messages", "submissions", "mailbox_messages", "mailbox_checks"):
             old.conn.execute(f"DROP TABLE {table}")
         old.migrate(MIGRATIONS[:1])
         submission, _ = record(old, b"v1 file")
@@ -84,6 +84,7 @@ def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
         assert (message.kind, message.outcome, message.submission_id) == ("acknowledgement", "sent", submission.id)
         assert ledger.claim("acknowledgement", PERIOD, "92", DAY, slot=submission.sha256) is None
         assert ledger.claim("collect_reply", "", "92", DAY, slot="f" * 64) is not None
+        assert ledger.claim("collect_alert", "", "", DAY, slot="2026-07-15T07:00:00") is not None
         assert ledger.check() == "ok"
 
 
@@ -101,6 +102,17 @@ def test_mail_taken_is_recorded_once_per_uidvalidity_and_uid(fresh):
     with pytest.raises(ValueError):
         fresh.record_mail(mailbox="m", uidvalidity=1, uid=1, sha256="c" * 64, internal_date=when, size=1,
                           outcome="lost")
+
+
+def test_an_outage_of_the_mailbox_begins_once_and_ends_when_it_is_read_again(fresh):
+    from datetime import datetime
+
+    first, later, after = datetime(2026, 7, 11, 7), datetime(2026, 7, 12, 7), datetime(2026, 7, 14, 7)
+    assert fresh.mailbox_unreached("m", first) == first
+    assert fresh.mailbox_unreached("m", later) == first
+    fresh.mailbox_reached("m", datetime(2026, 7, 13, 7))
+    assert fresh.mailbox_unreached("m", after) == after
+    assert fresh.mailbox_unreached("other", later) == later
 
 
 def test_a_failing_migration_changes_nothing(fresh):

@@ -18,6 +18,9 @@ server (toolkit.imap), and recorded in the ledger's ``mailbox_messages`` with wh
   ``<Thư mục kết quả>/de-rieng/`` (outside the scanned folder) for the cluster lead, listed in the
   output and in the lead's digest. Nobody outside the members is ever answered.
 * automatic messages (auto-replies, bounces, aidkit's own) are recorded and never answered.
+* a mailbox that cannot be read raises `imap.ImapError` (one bilingual sentence for the job's log),
+  and the cluster lead is e-mailed once per outage (``collect_alert``; the ledger's
+  ``mailbox_checks`` says since when it fails, and a successful run ends the outage).
 
 A change of UIDVALIDITY makes every message look new; a message whose content was taken before
 is recorded as a duplicate and nothing else happens, and a workbook already in the ledger is never
@@ -53,13 +56,14 @@ from .imap import (
 )
 from .inbox import Checked, archive_and_check, check_copy, record_checked
 from .ledger import Ledger, MailRecord, sha256_of
-from .mail import Cluster, collect_reply_message
+from .mail import Cluster, collect_alert_message, collect_reply_message
 from .mailer import MailError
 
 log = logging.getLogger(__name__)
 
 ASIDE_FOLDER = "de-rieng"
 REPLY_KIND = "collect_reply"
+ALERT_KIND = "collect_alert"
 #: Outcomes that get a reply (from a member, not automatic).
 REPLY_OUTCOMES = ("no-workbook", "zip", "encrypted", "unreadable", "too-large")
 REPLY_WITHIN = timedelta(days=7)
@@ -159,15 +163,37 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
         settings = imap_settings(control)
         result.mailbox = f"{settings.user} · {settings.host} · {settings.mailbox}"
         since = min((d.period.start for d in control.schedule), default=None)
-        with Mailbox(settings, password if password is not None else resolve_password(settings)) as box:
-            after = ledger.last_uid(settings.key, box.uidvalidity)
-            for envelope in box.envelopes(after, since):
-                if local_moment(envelope.internal_date) > result.now:
-                    break  # arrived after the moment acted for (--now): a later run takes it, in UID order
-                result.taken.append(_take(box, envelope, settings, control, ledger, result))
-        _reply(control, ledger, cluster, result, password=smtp_password, retries=retries, backoff=backoff,
-               sleep=sleep)
+        mail_options = {"password": smtp_password, "retries": retries, "backoff": backoff, "sleep": sleep}
+        try:
+            with Mailbox(settings, password if password is not None else resolve_password(settings)) as box:
+                after = ledger.last_uid(settings.key, box.uidvalidity)
+                for envelope in box.envelopes(after, since):
+                    if local_moment(envelope.internal_date) > result.now:
+                        break  # arrived after the moment acted for (--now): a later run takes it, in UID order
+                    result.taken.append(_take(box, envelope, settings, control, ledger, result))
+        except ImapError as exc:
+            if not result.dry_run:
+                _alert(control, ledger, cluster, settings, exc, result, **mail_options)
+            raise
+        if not result.dry_run:
+            ledger.mailbox_reached(settings.key, result.now)
+        _reply(control, ledger, cluster, result, **mail_options)
     return result
+
+
+def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSettings, error: ImapError,
+           result: CollectResult, **options) -> None:
+    """Tell the cluster lead once per outage that the mailbox cannot be read (the job log says it every run)."""
+    began = ledger.mailbox_unreached(settings.key, result.now)
+    if not cluster.lead_email or ledger.is_claimed(ALERT_KIND, "", "", began.isoformat()):
+        return
+    try:
+        postman = postman_for(control, ledger, **options)
+        message = collect_alert_message(cluster, result.mailbox, began, error.vi, error.en)
+        result.deliveries.append(postman.deliver(message, kind=ALERT_KIND, period="", province="",
+                                                 day=result.now.date(), slot=began.isoformat()))
+    except MailError as exc:  # no mail either: the job log is all there is
+        log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
 
 def _take(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,

@@ -126,12 +126,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
         "CREATE INDEX mailbox_messages_by_sha ON mailbox_messages (mailbox, sha256)",
+        """
+        CREATE TABLE mailbox_checks (
+            mailbox       TEXT PRIMARY KEY,
+            last_ok       TEXT,                       -- the last run that could read the mailbox
+            failing_since TEXT                        -- the first failed run since then (NULL: it works)
+        )
+        """,
         # SQLite cannot change a CHECK: the messages table is rebuilt with the new kind.
         """
         CREATE TABLE messages_v2 (
             id            INTEGER PRIMARY KEY,
             kind          TEXT NOT NULL CHECK (kind IN ('reminder_before', 'reminder_after', 'escalation',
-                                                        'acknowledgement', 'report', 'collect_reply')),
+                                                        'acknowledgement', 'report', 'collect_reply',
+                                                        'collect_alert')),
             period        TEXT NOT NULL,
             province      TEXT NOT NULL DEFAULT '',
             day           TEXT NOT NULL,
@@ -440,6 +448,22 @@ class Ledger:
         row = self.conn.execute("SELECT * FROM mailbox_messages WHERE mailbox=? AND uidvalidity=? AND uid=?",
                                 (mailbox, uidvalidity, uid)).fetchone()
         return _mail(row)
+
+    def mailbox_reached(self, mailbox: str, now: datetime) -> None:
+        """Note that the mailbox could be read: an outage, if there was one, is over."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO mailbox_checks (mailbox, last_ok, failing_since) VALUES (?, ?, NULL)"
+                         " ON CONFLICT (mailbox) DO UPDATE SET last_ok = excluded.last_ok, failing_since = NULL",
+                         (mailbox, now.isoformat(timespec="seconds")))
+
+    def mailbox_unreached(self, mailbox: str, now: datetime) -> datetime:
+        """Note that the mailbox could not be read; return when this outage began (now, or an earlier run)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
+                         " ON CONFLICT (mailbox) DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
+                         (mailbox, now.isoformat(timespec="seconds")))
+            row = conn.execute("SELECT failing_since FROM mailbox_checks WHERE mailbox = ?", (mailbox,)).fetchone()
+        return datetime.fromisoformat(row[0])
 
     def mail(self, outcome: str | None = None) -> list[MailRecord]:
         """Messages taken from the mailbox, in the order taken."""

@@ -25,7 +25,8 @@ from .mailer import OutgoingMessage
 from .numbers import format_number
 from .values import is_email
 
-KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply")
+KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
+         "collect_alert")
 FINDINGS_LISTED = 25  # a message lists at most this many findings of each severity; the attachment has all
 
 
@@ -226,3 +227,10 @@ def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: l
     if reference.startswith("<") and reference.endswith(">") and len(reference) < 500:
         message.headers.update({"In-Reply-To": reference, "References": reference})
     return message
+
+
+def collect_alert_message(cluster: Cluster, mailbox: str, since, error_vi: str, error_en: str) -> OutgoingMessage:
+    """To the cluster lead, once per outage: the submissions mailbox cannot be read (since when, and why)."""
+    context = {"cluster": cluster, "mailbox": mailbox, "since": since, "error_vi": error_vi, "error_en": error_en}
+    to, _ = recipients(cluster.lead_email)
+    return compose("collect_alert", context, to)

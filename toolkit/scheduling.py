@@ -3,7 +3,8 @@
 Lịch chạy hằng ngày: nhận bài nộp từ hộp thư, xác nhận đã nhận, rồi nhắc nộp báo cáo.
 
 ``collect`` is followed by ``;`` (cmd: ``&``), not ``&&``: a mailbox that cannot be reached is
-reported once, in the job's log, and the receipts and reminders still go out.
+reported (in the job's log, and once per outage to the cluster lead) and the receipts and reminders
+still go out.
 
 * Elsewhere than Windows: one crontab line, marked with a trailing
   ``# aidkit: <control workbook>`` comment so that installing again replaces
