@@ -1,24 +1,34 @@
 """`make demo`: the whole aidkit routine for Cluster 5 on generated sample data.
 
-Generates the standard workbooks, fills the submissions folder with realistic
-provincial files (one invalid, one missing), checks them, merges them, and mails
-receipts, reminders and the report through an SMTP server this script starts on
-127.0.0.1. Every message that arrives is saved as an .eml file.
+Generates the standard workbooks, e-mails realistic provincial files into a mailbox
+this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent again, one
+sent twice, one missing, a mail without its attachment, a sender who is not a member),
+collects them with `aidkit collect`, checks them, merges them, and mails receipts,
+reminders and the report through an SMTP server it also starts on 127.0.0.1. Every message
+that arrives there is saved as an .eml file. The lead's computer is taken to be in Vietnam
+(TZ=Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations
 
+import imaplib
 import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
-from datetime import datetime
+import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
+from toolkit.collect import collect
 from toolkit.consolidate import consolidate
 from toolkit.receipts import acknowledge
 from toolkit.reminders import remind
@@ -29,6 +39,8 @@ from toolkit.template import template
 from toolkit.validate import validate
 
 PERIOD = "2026-H1"  # due 15/07/2026 in the sample schedule
+VN = timezone(timedelta(hours=7))
+MAILBOX_USER, MAILBOX_PASSWORD = "nopbaocao.cum5@example.vn", "demo-imap-password"
 
 
 class Mailbox:
@@ -51,18 +63,51 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def received_on(path: Path, day: str) -> None:
-    """Give a sample file the modification time it would have had when it was sent in."""
-    stamp = datetime.fromisoformat(day).timestamp()
-    os.utime(path, (stamp, stamp))
+@contextmanager
+def mailbox_server():
+    """pymap (in-memory IMAP) on 127.0.0.1: the cluster's mailbox. Yields its port."""
+    port = free_port()
+    pymap = Path(sys.executable).parent / "pymap"
+    process = subprocess.Popen([str(pymap if pymap.exists() else "pymap"), "--host", "127.0.0.1", "--port", str(port),
+                                "--no-tls", "dict", "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def mail_in(port: int, sender: str, subject: str, when: datetime, files: list[Path] = ()) -> None:
+    """A province's e-mail arriving in the cluster's mailbox at `when` (its INTERNALDATE)."""
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, MAILBOX_USER, subject
+    msg["Message-ID"] = make_msgid(domain="example.vn")
+    msg.set_content("Kính gửi Văn phòng Cụm 5, xin gửi báo cáo kỳ 2026-H1.")
+    for path in files:
+        msg.add_attachment(path.read_bytes(), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=path.name)
+    client = imaplib.IMAP4("127.0.0.1", port)
+    client.login(MAILBOX_USER, MAILBOX_PASSWORD)
+    client.append("INBOX", None, imaplib.Time2Internaldate(when), msg.as_bytes())
+    client.logout()
 
 
 def main(out: Path) -> None:
+    if hasattr(time, "tzset"):  # the cluster lead's computer is in Vietnam, as the due dates are
+        os.environ["TZ"] = "Asia/Ho_Chi_Minh"
+        time.tzset()
     if out.exists():
         shutil.rmtree(out)
-    templates, cluster, checked, mailbox = (out / "1-mau-bao-cao", out / "2-cum-5", out / "3-kiem-tra",
-                                            out / "4-hop-thu")
-    for folder in (templates, cluster, checked, mailbox):
+    templates, cluster, checked, mailbox, sent = (out / "1-mau-bao-cao", out / "2-cum-5", out / "3-kiem-tra",
+                                                  out / "4-hop-thu", out / "0-thu-cac-tinh-gui")
+    for folder in (templates, cluster, checked, mailbox, sent):
         folder.mkdir(parents=True)
 
     for code in CLUSTER5:
@@ -72,26 +117,50 @@ def main(out: Path) -> None:
     port = free_port()
     server = Controller(box, hostname="127.0.0.1", port=port)
     server.start()
+    os.environ["AIDKIT_IMAP_PASSWORD"] = MAILBOX_PASSWORD  # as the lead sets it (or keeps it in the keyring)
     try:
-        control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,),
-                                 smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không"})
-        inbox = cluster / "nop"
-        # The same donor's project registered by two provinces, with titles typed a little differently.
-        water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
-                 "tien_te": "USD", "gia_tri_nguyen_te": 180_000}
-        shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
-                  "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
-        arrivals = [  # 91 (An Giang) never sends; Cần Thơ sends twice, the second time fixed
-            ("82", "2026-07-05", "bao-cao-82.xlsx", ()),
-            ("86", "2026-07-10", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number")),
-            ("92", "2026-07-11", "bao-cao-92.xlsx", ("invalid-date",)),
-            ("92", "2026-07-13", "bao-cao-92-sua-lai.xlsx", ()),
-            ("96", "2026-07-14", "bao-cao-96.xlsx", ()),
-        ]
-        for code, day, name, defects in arrivals:
-            path = sample_workbook(inbox / name, code, PERIOD, seed=2026, defects=defects,
-                                   also=shared.get(code, ())).path
-            received_on(path, day)
+        with mailbox_server() as imap_port:
+            control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,), smtp={
+                "may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "may_chu_imap": "127.0.0.1",
+                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER})
+            inbox = cluster / "nop"
+            # The same donor's project registered by two provinces, with titles typed a little differently.
+            water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
+                     "tien_te": "USD", "gia_tri_nguyen_te": 180_000}
+            shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
+                      "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
+
+            def workbook(code, name, defects=()):
+                return sample_workbook(sent / name, code, PERIOD, seed=2026, defects=defects,
+                                       also=shared.get(code, ())).path
+
+            lhh = {"82": "lhh.dongthap@example.vn", "86": "lhh.vinhlong@example.vn", "91": "lhh.angiang@example.vn",
+                   "92": "lhh.cantho@example.vn", "96": "lhh.camau@example.vn"}
+            b82 = workbook("82", "bao-cao-82.xlsx")
+            arrivals = [  # (sender, subject, received by the server, attachments)
+                (lhh["82"], "Đồng Tháp gửi báo cáo 2026-H1", datetime(2026, 7, 5, 9, 12, tzinfo=VN), [b82]),
+                (lhh["86"], "Vĩnh Long - báo cáo", datetime(2026, 7, 10, 15, 40, tzinfo=VN),
+                 [workbook("86", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number"))]),
+                (lhh["92"], "Cần Thơ nộp báo cáo", datetime(2026, 7, 11, 10, 5, tzinfo=VN),
+                 [workbook("92", "bao-cao-92.xlsx", ("invalid-date",))]),
+                (lhh["82"], "Gửi lại báo cáo cho chắc", datetime(2026, 7, 12, 8, 0, tzinfo=VN), [b82]),
+                (lhh["92"], "Cần Thơ gửi lại bản đã sửa", datetime(2026, 7, 13, 16, 20, tzinfo=VN),
+                 [workbook("92", "bao-cao-92-sua-lai.xlsx")]),
+                (lhh["91"], "An Giang gửi báo cáo", datetime(2026, 7, 14, 11, 0, tzinfo=VN), []),  # forgot the file
+                ("nguoi.la@gmail.com", "Bao cao", datetime(2026, 7, 14, 13, 0, tzinfo=VN),
+                 [workbook("92", "bang-tinh-la.xlsx")]),
+            ]
+            for sender, subject, when, files in arrivals:
+                mail_in(imap_port, sender, subject, when, files)
+            collected = [collect(control, "2026-07-14 17:00")]
+            receipts = acknowledge(control, "2026-07-14 17:00")
+            reminders = remind(control, "2026-07-15 07:00")
+            # Cà Mau e-mails on the evening of the due date; the job collects it the next morning: on time.
+            mail_in(imap_port, lhh["96"], "Cà Mau nộp báo cáo", datetime(2026, 7, 15, 22, 30, tzinfo=VN),
+                    [workbook("96", "bao-cao-96.xlsx")])
+            collected.append(collect(control, "2026-07-16 07:00"))
+            receipts.deliveries += acknowledge(control, "2026-07-16 07:00").deliveries
+            collected.append(collect(control, "2026-07-16 07:30"))  # a second run takes nothing again
 
         reports = []
         for path in sorted(inbox.glob("*.xlsx")):
@@ -100,23 +169,25 @@ def main(out: Path) -> None:
             annotate(path, report, checked / f"{path.stem}.kiem-tra.xlsx")
         (checked / "validate.json").write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
 
-        receipts = acknowledge(control, "2026-07-14 17:00")
-        reminders = remind(control, "2026-07-15 07:00")
         merged = consolidate(None, control=control, period=PERIOD)
         report = send_report(control, PERIOD, "2026-07-16 08:00")
+        for run in collected:
+            print(run.to_text(), end="\n\n")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
     finally:
         server.stop()
 
     print("\n== aidkit demo: kết quả / results ==")
     print(f"Mẫu báo cáo chuẩn / standard workbooks:   {templates}")
+    print(f"Tệp các tỉnh gửi qua email / e-mailed:     {sent}")
     print(f"Tệp điều hành cụm / control workbook:      {control}")
-    print(f"Báo cáo các tỉnh đã nộp / submissions:      {inbox}")
+    print(f"Bài nộp nhận từ hộp thư / collected:        {inbox}")
+    print(f"Để riêng (không phải thành viên) / aside:   {control.parent / 'ket-qua' / 'de-rieng'}")
     print(f"Kết quả kiểm tra / validation (+ JSON):     {checked}")
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
-          f"báo cáo / report: {len(report.deliveries)}")
+          f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(report.deliveries)}")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
 

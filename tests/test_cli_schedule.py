@@ -52,7 +52,8 @@ def test_prints_the_crontab_line(tmp_path):
     line = lines[1]
     folder = str(control.parent).replace("%", "\\%")
     assert line.startswith(f"30 6 * * * cd '{folder}' && {{ ")
-    assert " acknowledge --control " in line and " remind --control " in line
+    assert " collect --control " in line and " acknowledge --control " in line and " remind --control " in line
+    assert line.index(" collect ") < line.index("; ", line.index(" collect ")) < line.index(" acknowledge ")
     assert line.index(" acknowledge ") < line.index(" && ", line.index(" acknowledge ")) < line.index(" remind ")
     assert f">> '{folder}/aidkit-job.log' 2>&1 # aidkit: {folder}/dieu-hanh.xlsx" in line
     assert "100%" not in line  # cron would read a bare % as a line break
@@ -87,16 +88,18 @@ def test_install_into_an_empty_crontab(tmp_path, crontab):
 
 
 def test_the_printed_job_really_runs(tmp_path):
-    """The crontab line is a working /bin/sh command: run it (with a stand-in aidkit)."""
+    """The crontab line is a working /bin/sh command: run it (with a stand-in aidkit whose collect fails,
+    as when the mailbox cannot be reached: the receipts and reminders still go out)."""
     control = make_cluster(tmp_path / "thư mục có dấu")
     fake = tmp_path / "fake-aidkit"
-    fake.write_text('#!/bin/sh\necho "$1 $2 $3" >> calls.txt\n')
+    fake.write_text('#!/bin/sh\necho "$1 $2 $3" >> calls.txt\n[ "$1" != collect ] || exit 2\n')
     fake.chmod(0o755)
     line = schedule(control, system="unix", aidkit=[str(fake)]).command
     command = line.split(" * * * ", 1)[1].replace("\\%", "%")
     subprocess.run(["/bin/sh", "-c", command], check=True)
     calls = (control.parent / "calls.txt").read_text().splitlines()
-    assert calls == [f"acknowledge --control {control.resolve()}", f"remind --control {control.resolve()}"]
+    assert calls == [f"collect --control {control.resolve()}", f"acknowledge --control {control.resolve()}",
+                     f"remind --control {control.resolve()}"]
 
 
 def test_windows_task_and_script(tmp_path):
@@ -114,7 +117,8 @@ def test_windows_task_and_script(tmp_path):
     assert calls == [f'schtasks /Create /F /SC DAILY /ST 07:30 /TN "aidkit dieu-hanh" /TR "\\"{script}\\""']
     lines = result.script_text.split("\r\n")
     assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
-    assert lines[4] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
+    assert lines[4] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" collect --control "{control.resolve()}" & '
+                        f'"C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
                         f'"C:\\Program Files\\aidkit\\aidkit.exe" remind --control "{control.resolve()}") >> '
                         f'"{control.parent.resolve() / "aidkit-job.log"}" 2>&1')
     printed = invoke("schedule", "--control", control, "--system", "windows")

@@ -67,6 +67,54 @@ def test_migrations_apply_in_order_and_only_once(tmp_path):
         assert len(ledger.submissions()) == 1
 
 
+def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
+    """Migration 2 rebuilds the messages table (a new kind): every row and the at-most-once rule survive."""
+    path = tmp_path / "v1.sqlite"
+    with Ledger(path) as old:
+        old.conn.execute("PRAGMA user_version = 0")
+        for table in ("messages", "submissions", "mailbox_messages", "mailbox_checks"):
+            old.conn.execute(f"DROP TABLE {table}")
+        old.migrate(MIGRATIONS[:1])
+        submission, _ = record(old, b"v1 file")
+        row = old.claim("acknowledgement", PERIOD, "92", DAY, slot=submission.sha256, submission_id=submission.id)
+        old.finish(row, "sent", message_id="<a@b>")
+    with Ledger(path) as ledger:
+        assert ledger.version == len(MIGRATIONS) == 2
+        [message] = ledger.messages()
+        assert (message.kind, message.outcome, message.submission_id) == ("acknowledgement", "sent", submission.id)
+        assert ledger.claim("acknowledgement", PERIOD, "92", DAY, slot=submission.sha256) is None
+        assert ledger.claim("collect_reply", "", "92", DAY, slot="f" * 64) is not None
+        assert ledger.claim("collect_alert", "", "", DAY, slot="2026-07-15T07:00:00") is not None
+        assert ledger.check() == "ok"
+
+
+def test_mail_taken_is_recorded_once_per_uidvalidity_and_uid(fresh):
+    from datetime import datetime, timezone
+
+    when = datetime(2026, 7, 15, 16, 30, tzinfo=timezone.utc)
+    first = fresh.record_mail(mailbox="h/u/INBOX", uidvalidity=7, uid=101, sha256="a" * 64, internal_date=when,
+                              size=10, outcome="no-workbook", sender="x@y.vn")
+    again = fresh.record_mail(mailbox="h/u/INBOX", uidvalidity=7, uid=101, sha256="b" * 64, internal_date=when,
+                              size=10, outcome="submitted")
+    assert again == first and first.internal_date == when
+    assert fresh.last_uid("h/u/INBOX", 7) == 101 and fresh.last_uid("h/u/INBOX", 8) == 0
+    assert fresh.mail_taken("h/u/INBOX", "a" * 64) == first and fresh.mail_taken("other", "a" * 64) is None
+    with pytest.raises(ValueError):
+        fresh.record_mail(mailbox="m", uidvalidity=1, uid=1, sha256="c" * 64, internal_date=when, size=1,
+                          outcome="lost")
+
+
+def test_an_outage_of_the_mailbox_begins_once_and_ends_when_it_is_read_again(fresh):
+    from datetime import datetime
+
+    first, later, after = datetime(2026, 7, 11, 7), datetime(2026, 7, 12, 7), datetime(2026, 7, 14, 7)
+    assert fresh.mailbox_unreached("m", first) == first
+    assert fresh.mailbox_unreached("m", later) == first
+    fresh.mailbox_reached("m", datetime(2026, 7, 13, 7))
+    assert fresh.mailbox_unreached("m", after) == after
+    assert fresh.mailbox_unreached("other", later) == later
+
+
 def test_a_failing_migration_changes_nothing(fresh):
     broken = MIGRATIONS + (("CREATE TABLE half_done (x)", "THIS IS NOT SQL"),)
     with pytest.raises(sqlite3.OperationalError):

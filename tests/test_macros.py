@@ -25,7 +25,7 @@ from toolkit.sample import sample_workbook
 from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "consolidate", "submission_status",
-                "send_reminders_now")
+                "send_reminders_now", "collect_submissions")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -293,6 +293,31 @@ def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
         excel = run(RemoteExcel.from_file(control), macros.send_reminders_now)
         assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]
     alert_of(excel, "reminders-done", sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
+
+
+def test_collect_says_plainly_that_the_mailbox_is_not_configured(cluster, status_bar):
+    excel = run(RemoteExcel.from_file(cluster), macros.collect_submissions)
+    assert alert_of(excel, "mailbox-not-configured")["mode"] == "critical"
+
+
+def test_collect_takes_the_mailbox_into_the_submissions_folder(tmp_path, status_bar, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from cluster import MEMBER_EMAIL, make_cluster
+    from imap_server import PASSWORD, USER, imap_server, letter
+    from smtp_server import plain_server
+
+    monkeypatch.setenv("AIDKIT_IMAP_PASSWORD", PASSWORD)
+    data = sample_workbook(tmp_path / "src.xlsx", "92", "2026-H1", needs=3, register=3).path.read_bytes()
+    with plain_server() as smtp, imap_server(tmp_path / "imap") as imap:
+        control = make_cluster(tmp_path / "cum", smtp, may_chu_imap=imap.host, cong_imap=imap.port,
+                               tai_khoan_nhan=USER, bao_mat_imap="Không")
+        when = datetime.now(timezone(timedelta(hours=7))) - timedelta(hours=1)
+        imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("Can Tho.xlsx", data)]), when)
+        imap.append(letter("la@example.com", "?", [("x.xlsx", data)]), when)
+        excel = run(RemoteExcel.from_file(control), macros.collect_submissions)
+    assert (control.parent / "nop" / "Can Tho.xlsx").read_bytes() == data
+    alert_of(excel, "collect-done", messages=2, submitted=1, aside=1, replies=0, notes_vi="", notes_en="")
 
 
 def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):

@@ -185,7 +185,7 @@ def _progress_bar():
     return bar()
 
 
-# --- the submissions ledger and mail: status, remind, acknowledge, send-report, schedule -------------
+# --- the submissions ledger and mail: status, collect, remind, acknowledge, send-report, schedule ----
 
 def _control_option(f):
     return click.option("--control", "-c", "control", required=True, type=click.Path(exists=True, dir_okay=False),
@@ -291,6 +291,32 @@ def acknowledge(control, now, dry_run, fmt):
     sys.exit(1 if result.failed else 0)
 
 
+@cli.command()
+@_control_option
+@_now_option
+@click.option("--dry-run", is_flag=True,
+              help="Đọc hộp thư nhưng không lưu, không ghi sổ, không gửi; thư trả lời ghi ra .eml / "
+                   "read the mailbox but save, record and send nothing; replies become .eml files.")
+@_format_option
+def collect(control, now, dry_run, fmt):
+    """Nhận bài nộp từ hộp thư / take the provinces' workbooks from the cluster's mailbox.
+
+    Reads the new messages of the Cấu hình sheet's IMAP mailbox without changing them (nothing
+    is marked read or deleted). Members' workbooks go into the submissions folder, received at
+    the time the server received the e-mail; mail from anyone else is set aside; a member whose
+    e-mail brought no usable workbook gets one reply. The password comes from AIDKIT_IMAP_PASSWORD
+    or the keyring. Exit code 0: done; 1: a reply failed; 2: the mailbox could not be read.
+
+    Example: aidkit collect --control dieu-hanh.xlsm --dry-run
+    """
+    from .collect import collect as take_mail
+    from .imap import ImapError
+
+    result = _explained(lambda: take_mail(control, now, dry_run=dry_run), ImapError)
+    _render(result, fmt)
+    sys.exit(1 if result.failed else 0)
+
+
 @cli.command("send-report")
 @_control_option
 @click.option("--period", "-k", required=True, help="Kỳ báo cáo / period, e.g. 2026-H1.")
@@ -322,7 +348,7 @@ def send_report(control, period, now, dry_run, force, fmt):
               help="Cho hệ điều hành nào / for which system.")
 @_format_option
 def schedule(control, install, at, system, fmt):
-    """Lịch chạy hằng ngày / print (or --install) the daily acknowledge-then-remind job.
+    """Lịch chạy hằng ngày / print (or --install) the daily job: collect, acknowledge, then remind.
 
     Example: aidkit schedule --control dieu-hanh.xlsm --install
     """

@@ -50,3 +50,9 @@ def vn_date(day: date | datetime | None) -> str:
 def vn_moment(moment: datetime | None) -> str:
     """dd/mm/yyyy HH:MM."""
     return "" if moment is None else moment.strftime("%d/%m/%Y %H:%M")
+
+
+def local_moment(moment: datetime) -> datetime:
+    """A moment in this computer's local time, without tzinfo, to the second (how the ledger keeps times)."""
+    moment = moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.replace(microsecond=0)

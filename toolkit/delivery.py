@@ -64,14 +64,18 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
                                          "The Settings sheet has no \"SMTP server\".")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
-    cafile = values.get("tep_ca")
-    if cafile:
-        cafile = Path(str(cafile))
-        if not cafile.is_absolute():
-            cafile = Path(control.path).resolve().parent / cafile
     return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
-                        sender_name=str(values.get("ten_nguoi_gui") or ""), cafile=cafile or None,
+                        sender_name=str(values.get("ten_nguoi_gui") or ""), cafile=ca_file(control),
                         from_addr=user if is_email(user) else control.lead_email)
+
+
+def ca_file(control: Control) -> Path | None:
+    """The Cấu hình sheet's "Tệp CA" (relative to the control workbook), for SMTP and IMAP alike."""
+    cafile = control.values.get("tep_ca")
+    if not cafile:
+        return None
+    cafile = Path(str(cafile))
+    return cafile if cafile.is_absolute() else Path(control.path).resolve().parent / cafile
 
 
 @dataclass
@@ -262,9 +266,9 @@ class JobResult:
 
 
 @contextmanager
-def mail_job(command: str, control, now, dry_run: bool):
+def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobResult] = JobResult):
     """What every mail job starts with: the control workbook, the moment it acts for, its ledger,
-    and the files received since the last run (recorded in the result).
+    and the files received since the last run (recorded in the result, a `result_type`).
 
     Yields (control, ledger, result, cluster).
     """
@@ -275,7 +279,7 @@ def mail_job(command: str, control, now, dry_run: bool):
     from .status import load_control
 
     control = load_control(control)
-    result = JobResult(command, parse_now(now), dry_run)
+    result = result_type(command, parse_now(now), dry_run)
     with Ledger.for_control(control.path) as ledger:
         result.received = receive(control, ledger, result.now)
         yield control, ledger, result, Cluster.from_control(control)

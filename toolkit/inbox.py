@@ -80,20 +80,34 @@ def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]
         sha = sha256_of(data)
         if ledger.known(sha):
             continue
-        _, copy = ledger.archive(data, path.suffix)
-        checked = check_copy(copy, control)
+        copy, checked = archive_and_check(ledger, data, path.suffix, control)
         try:
             relative = path.relative_to(inbox).as_posix()
         except ValueError:
             relative = str(path)
-        submission, recorded = ledger.record_submission(
-            sha256=sha, file=relative, received_at=min(now, mtime), status=checked.status, archived=copy,
-            size=len(data), province=checked.province, period=checked.period, errors=checked.errors,
-            warnings=checked.warnings, sender=checked.sender, detail=checked.detail)
-        if recorded:  # another run may have recorded it a moment ago
-            log.info("received %s (%s %s): %s", relative, checked.province, checked.period, checked.status)
+        submission = record_checked(ledger, sha, relative, min(now, mtime), copy, len(data), checked)
+        if submission is not None:
             new.append(submission)
     return new
+
+
+def archive_and_check(ledger: Ledger, data: bytes, suffix: str, control: Control) -> tuple[Path, Checked]:
+    """Copy a file's bytes into the archive, then check that copy."""
+    _, copy = ledger.archive(data, suffix)
+    return copy, check_copy(copy, control)
+
+
+def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, size: int,
+                   checked: Checked) -> Submission | None:
+    """Record a checked file; the submission, or None if another run recorded it a moment ago."""
+    submission, recorded = ledger.record_submission(
+        sha256=sha, file=file, received_at=received_at, status=checked.status, archived=copy, size=size,
+        province=checked.province, period=checked.period, errors=checked.errors, warnings=checked.warnings,
+        sender=checked.sender, detail=checked.detail)
+    if not recorded:
+        return None
+    log.info("received %s (%s %s): %s", file, checked.province, checked.period, checked.status)
+    return submission
 
 
 def review(ledger: Ledger, submission: Submission, control: Control) -> Report:

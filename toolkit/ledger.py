@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_bytes
+from .clock import local_moment
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
 ARCHIVE_NAME = "aidkit-archive"
@@ -101,7 +102,71 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX messages_by_day ON messages (day, kind)",
     ),
+    (  # 2: mail taken from the mailbox by `aidkit collect`; the reply to a message that brought no workbook
+        """
+        CREATE TABLE mailbox_messages (
+            id            INTEGER PRIMARY KEY,
+            mailbox       TEXT NOT NULL,              -- account/mailbox, e.g. lhh.cum5@example.vn/INBOX
+            uidvalidity   INTEGER NOT NULL,
+            uid           INTEGER NOT NULL,
+            sha256        TEXT NOT NULL CHECK (length(sha256) = 64),  -- of the whole message, as fetched
+            message_id    TEXT NOT NULL DEFAULT '',
+            sender        TEXT NOT NULL DEFAULT '',   -- the From address
+            subject       TEXT NOT NULL DEFAULT '',
+            internal_date TEXT NOT NULL,              -- the server's INTERNALDATE, ISO 8601 with its offset
+            received_at   TEXT NOT NULL,              -- the same moment in local time (submissions.received_at)
+            size          INTEGER NOT NULL,
+            province      TEXT NOT NULL DEFAULT '',   -- the member the sender is, '' for anyone else
+            outcome       TEXT NOT NULL CHECK (outcome IN ('submitted', 'duplicate', 'not-member', 'no-workbook',
+                                                           'zip', 'encrypted', 'unreadable', 'too-large',
+                                                           'automatic')),
+            files         TEXT NOT NULL DEFAULT '[]', -- JSON: each attachment, where it went and why
+            collected_at  TEXT NOT NULL,
+            UNIQUE (mailbox, uidvalidity, uid)
+        )
+        """,
+        "CREATE INDEX mailbox_messages_by_sha ON mailbox_messages (mailbox, sha256)",
+        """
+        CREATE TABLE mailbox_checks (
+            mailbox       TEXT PRIMARY KEY,
+            last_ok       TEXT,                       -- the last run that could read the mailbox
+            failing_since TEXT                        -- the first failed run since then (NULL: it works)
+        )
+        """,
+        # SQLite cannot change a CHECK: the messages table is rebuilt with the new kind.
+        """
+        CREATE TABLE messages_v2 (
+            id            INTEGER PRIMARY KEY,
+            kind          TEXT NOT NULL CHECK (kind IN ('reminder_before', 'reminder_after', 'escalation',
+                                                        'acknowledgement', 'report', 'collect_reply',
+                                                        'collect_alert')),
+            period        TEXT NOT NULL,
+            province      TEXT NOT NULL DEFAULT '',
+            day           TEXT NOT NULL,
+            slot          TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions (id),
+            recipients    TEXT NOT NULL DEFAULT '[]',
+            subject       TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT NOT NULL,
+            sent_at       TEXT,
+            message_id    TEXT,
+            outcome       TEXT NOT NULL CHECK (outcome IN ('sending', 'sent', 'partial', 'failed', 'refused')),
+            error         TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (kind, period, province, slot),
+            CHECK (kind NOT IN ('reminder_before', 'reminder_after', 'escalation') OR slot = day)
+        )
+        """,
+        "INSERT INTO messages_v2 SELECT * FROM messages",
+        "DROP TABLE messages",
+        "ALTER TABLE messages_v2 RENAME TO messages",
+        "CREATE INDEX messages_by_day ON messages (day, kind)",
+    ),
 )
+
+#: What became of a message taken from the mailbox (mailbox_messages.outcome).
+MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "encrypted", "unreadable",
+                 "too-large", "automatic")
 
 
 class LedgerTooNew(RuntimeError):
@@ -171,6 +236,33 @@ class MessageRecord:
                 "sent_at": self.sent_at.isoformat() if self.sent_at else None,
                 "message_id": self.message_id, "outcome": self.outcome, "error": self.error,
                 "attempts": self.attempts}
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    """One message taken from the mailbox, and what became of it."""
+
+    id: int
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    sha256: str
+    message_id: str
+    sender: str
+    subject: str
+    internal_date: datetime
+    received_at: datetime
+    size: int
+    province: str
+    outcome: str
+    files: tuple[dict[str, Any], ...]
+    collected_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"uidvalidity": self.uidvalidity, "uid": self.uid, "message_id": self.message_id,
+                "sender": self.sender, "subject": self.subject, "internal_date": self.internal_date.isoformat(),
+                "received_at": self.received_at.isoformat(), "size": self.size, "province": self.province,
+                "outcome": self.outcome, "files": list(self.files)}
 
 
 def ledger_path(control_path: str | os.PathLike) -> Path:
@@ -322,6 +414,61 @@ class Ledger:
                 out[s.province] = out.get(s.province, 0) + 1
         return out
 
+    # --- mail taken from the mailbox ------------------------------------------------------
+
+    def last_uid(self, mailbox: str, uidvalidity: int) -> int:
+        """The highest UID already taken from a mailbox under this UIDVALIDITY (0: none)."""
+        row = self.conn.execute("SELECT max(uid) FROM mailbox_messages WHERE mailbox = ? AND uidvalidity = ?",
+                                (mailbox, uidvalidity)).fetchone()
+        return row[0] or 0
+
+    def mail_taken(self, mailbox: str, sha256: str) -> MailRecord | None:
+        """The message of this content taken earlier from the mailbox (under any UIDVALIDITY)."""
+        row = self.conn.execute("SELECT * FROM mailbox_messages WHERE mailbox = ? AND sha256 = ? ORDER BY id",
+                                (mailbox, sha256)).fetchone()
+        return _mail(row) if row else None
+
+    def record_mail(self, *, mailbox: str, uidvalidity: int, uid: int, sha256: str, internal_date: datetime,
+                    size: int, outcome: str, message_id: str = "", sender: str = "", subject: str = "",
+                    province: str = "", files: list[dict[str, Any]] = (), now: datetime | None = None
+                    ) -> MailRecord:
+        """Record a message taken from the mailbox, once per (mailbox, UIDVALIDITY, UID)."""
+        if outcome not in MAIL_OUTCOMES:
+            raise ValueError(f"outcome must be one of {MAIL_OUTCOMES}")
+        local = local_moment(internal_date)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO mailbox_messages (mailbox, uidvalidity, uid, sha256, message_id, sender, subject,"
+                " internal_date, received_at, size, province, outcome, files, collected_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING",
+                (mailbox, uidvalidity, uid, sha256, message_id, sender, subject,
+                 internal_date.isoformat(timespec="seconds"), local.isoformat(timespec="seconds"), size, province,
+                 outcome, json.dumps(list(files), ensure_ascii=False),
+                 (now or datetime.now()).isoformat(timespec="seconds")))
+        row = self.conn.execute("SELECT * FROM mailbox_messages WHERE mailbox=? AND uidvalidity=? AND uid=?",
+                                (mailbox, uidvalidity, uid)).fetchone()
+        return _mail(row)
+
+    def mailbox_reached(self, mailbox: str, now: datetime) -> None:
+        """Note that the mailbox could be read: an outage, if there was one, is over."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO mailbox_checks (mailbox, last_ok, failing_since) VALUES (?, ?, NULL)"
+                         " ON CONFLICT (mailbox) DO UPDATE SET last_ok = excluded.last_ok, failing_since = NULL",
+                         (mailbox, now.isoformat(timespec="seconds")))
+
+    def mailbox_unreached(self, mailbox: str, now: datetime) -> datetime:
+        """Note that the mailbox could not be read; return when this outage began (now, or an earlier run)."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
+                         " ON CONFLICT (mailbox) DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
+                         (mailbox, now.isoformat(timespec="seconds")))
+            row = conn.execute("SELECT failing_since FROM mailbox_checks WHERE mailbox = ?", (mailbox,)).fetchone()
+        return datetime.fromisoformat(row[0])
+
+    def mail(self, outcome: str | None = None) -> list[MailRecord]:
+        """Messages taken from the mailbox, in the order taken."""
+        return [_mail(r) for r in self._select("mailbox_messages", "id", outcome=outcome)]
+
     # --- messages ---------------------------------------------------------------------
 
     def claim(self, kind: str, period: str, province: str, day: date, *, slot: str | None = None,
@@ -418,3 +565,10 @@ def _message(row: sqlite3.Row) -> MessageRecord:
                          datetime.fromisoformat(row["claimed_at"]),
                          datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
                          row["message_id"], row["outcome"], row["error"], row["attempts"])
+
+
+def _mail(row: sqlite3.Row) -> MailRecord:
+    return MailRecord(row["id"], row["mailbox"], row["uidvalidity"], row["uid"], row["sha256"], row["message_id"],
+                      row["sender"], row["subject"], datetime.fromisoformat(row["internal_date"]),
+                      datetime.fromisoformat(row["received_at"]), row["size"], row["province"], row["outcome"],
+                      tuple(json.loads(row["files"])), datetime.fromisoformat(row["collected_at"]))

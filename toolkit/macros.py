@@ -153,6 +153,23 @@ def send_reminders_now(book=None) -> None:
                               notes_en="".join(f"\n• {en}" for _, en in result.notes)))
 
 
+def collect_submissions(book=None) -> None:
+    """Nhận bài nộp: take the provinces' workbooks from the mailbox of Cấu hình, as `aidkit collect` does."""
+    from .collect import collect
+    from .control import read_or_explain
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-collect")):
+        control = read_or_explain(_saved(book))
+        if not (control.values.get("may_chu_imap") and control.values.get("tai_khoan_nhan")):
+            raise Declined(bilingual("mailbox-not-configured"))
+        result = collect(control)
+        _tell(book, bilingual("collect-done", messages=len(result.taken), submitted=len(result.received),
+                              aside=len(result.aside), replies=result.count("sent", "partial"),
+                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
+                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+
+
 # --- shared -----------------------------------------------------------------------------------
 
 @contextmanager

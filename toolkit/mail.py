@@ -25,7 +25,8 @@ from .mailer import OutgoingMessage
 from .numbers import format_number
 from .values import is_email
 
-KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report")
+KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
+         "collect_alert")
 FINDINGS_LISTED = 25  # a message lists at most this many findings of each severity; the attachment has all
 
 
@@ -161,12 +162,15 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
-def escalation_message(cluster: Cluster, period_status) -> OutgoingMessage:
-    """The digest to the cluster lead: who is still missing or invalid for a period."""
+def escalation_message(cluster: Cluster, period_status, aside=()) -> OutgoingMessage:
+    """The digest to the cluster lead: who is still missing or invalid for a period.
+
+    :param aside: ledger.MailRecord of mail from non-members that `collect` kept aside.
+    """
     context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
                "today": period_status.today, "days_late": -period_status.days_to_due,
                "outstanding": period_status.outstanding, "provinces": period_status.provinces,
-               "counts": period_status.counts()}
+               "counts": period_status.counts(), "aside": list(aside)}
     to, _ = recipients(cluster.lead_email)
     return compose("escalation", context, to, period=period_status.period)
 
@@ -208,3 +212,25 @@ def report_message(cluster: Cluster, period: str, due: date | None, columns: lis
     context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows,
                "totals": totals, "notes": list(notes), "attached": attachment[0] if attachment else None}
     return compose("report", context, to, cc, [attachment] if attachment else [], period=period)
+
+
+def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = ()
+                          ) -> OutgoingMessage:
+    """The one reply to a member's e-mail that brought no usable workbook (threaded under it).
+
+    :param mail: a ledger.MailRecord whose outcome is no-workbook, zip, encrypted, unreadable or too-large.
+    :param reasons: (Vietnamese, English) of why each attached workbook could not be read.
+    """
+    context = {"cluster": cluster, "mail": mail, "province_name": province_name, "reasons": list(reasons)}
+    message = compose("collect_reply", context, [mail.sender], province=mail.province)
+    reference = single_line(mail.message_id)
+    if reference.startswith("<") and reference.endswith(">") and len(reference) < 500:
+        message.headers.update({"In-Reply-To": reference, "References": reference})
+    return message
+
+
+def collect_alert_message(cluster: Cluster, mailbox: str, since, error_vi: str, error_en: str) -> OutgoingMessage:
+    """To the cluster lead, once per outage: the submissions mailbox cannot be read (since when, and why)."""
+    context = {"cluster": cluster, "mailbox": mailbox, "since": since, "error_vi": error_vi, "error_en": error_en}
+    to, _ = recipients(cluster.lead_email)
+    return compose("collect_alert", context, to)

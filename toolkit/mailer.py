@@ -77,6 +77,7 @@ __all__ = [
     "SmtpSettings",
     "parse_security",
     "resolve_password",
+    "stored_password",
     "MailError",
     "InvalidSettings",
     "InvalidMessage",
@@ -269,9 +270,15 @@ def resolve_password(settings: SmtpSettings,
     ``None`` also when there is no login user, when keyring is not installed
     or has no usable backend.  Never prompts.
     """
-    if not settings.user:
+    return stored_password(settings.user, PASSWORD_ENV, environ)
+
+
+def stored_password(user: str, variable: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """A password from the environment variable `variable`, else the OS keyring (service ``"aidkit"``,
+    username `user`), else ``None`` (also with no user, or no usable keyring). Never prompts."""
+    if not user:
         return None
-    value = environ.get(PASSWORD_ENV)
+    value = environ.get(variable)
     if value:
         return value
     try:
@@ -280,7 +287,7 @@ def resolve_password(settings: SmtpSettings,
         log.debug("keyring is not importable; no stored password")
         return None
     try:
-        value = keyring.get_password(KEYRING_SERVICE, settings.user)
+        value = keyring.get_password(KEYRING_SERVICE, user)
     except Exception as exc:  # NoKeyringError, locked keychain, D-Bus down...
         log.debug("keyring lookup failed: %s", type(exc).__name__)
         return None

@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "Mail is not configured yet, so no reminder was sent. Fill in \"SMTP server\", \"Port\", \"Security\" and \"Sender account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\") or the AIDKIT_SMTP_PASSWORD environment variable."),
     "reminders-done": ("Nhắc nộp: {sent} thư đã gửi, {skipped} thư đã gửi trước đó, {failed} thư lỗi.{notes_vi}",
                        "Reminders: {sent} sent, {skipped} already sent earlier, {failed} failed.{notes_en}"),
+    "busy-collect": ("aidkit: đang nhận bài nộp từ hộp thư…", "aidkit: collecting submissions from the mailbox…"),
+    "mailbox-not-configured": ("Chưa cấu hình hộp thư nhận nên chưa nhận được bài nộp nào. Hãy điền \"Máy chủ IMAP\", \"Cổng IMAP\", \"Bảo mật IMAP\" và \"Tài khoản nhận\" ở trang Cấu hình, lưu tệp rồi bấm lại. Mật khẩu không ghi vào tệp: lưu trong Windows Credential Manager (dịch vụ \"aidkit\", tên là Tài khoản nhận) hoặc biến môi trường AIDKIT_IMAP_PASSWORD.",
+                               "The receiving mailbox is not configured yet, so nothing was collected. Fill in \"IMAP server\", \"IMAP port\", \"IMAP security\" and \"Receiving account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\", user name = the receiving account) or the AIDKIT_IMAP_PASSWORD environment variable."),
+    "collect-done": ("Nhận bài nộp: {messages} thư mới, {submitted} bài nộp mới, {aside} tệp để riêng (người gửi không phải thành viên), {replies} thư trả lời.{notes_vi}",
+                     "Collect: {messages} new message(s), {submitted} new submission(s), {aside} file(s) set aside (sender not a member), {replies} reply(ies).{notes_en}"),
     "build-tools-missing": ("Cần pyOpenVBA để dựng các tệp .xlsm: pip install \"aidkit[build]\"",
                             "pyOpenVBA is needed to build the .xlsm workbooks: pip install \"aidkit[build]\""),
     # structure and reading

@@ -88,8 +88,10 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                                              "The Settings sheet has no valid \"Cluster lead email\"; "
                                              "the digest cannot be sent."))
                     else:
-                        result.deliveries.append(postman.deliver(escalation_message(cluster, status), kind=kind,
-                                                                 period=name, province="", day=today))
+                        aside = [m for m in ledger.mail("not-member")
+                                 if deadline.period.start <= m.received_at.date() <= today]
+                        result.deliveries.append(postman.deliver(escalation_message(cluster, status, aside),
+                                                                 kind=kind, period=name, province="", day=today))
                     continue
                 for p in status.outstanding:
                     if ledger.is_claimed(kind, name, p.code, today.isoformat()):

@@ -1,6 +1,10 @@
-"""The daily job: `aidkit acknowledge` then `aidkit remind`, by cron or the Windows Task Scheduler.
+"""The daily job: `aidkit collect`, `aidkit acknowledge` then `aidkit remind`, by cron or the Task Scheduler.
 
-Lịch chạy hằng ngày: xác nhận đã nhận, rồi nhắc nộp báo cáo.
+Lịch chạy hằng ngày: nhận bài nộp từ hộp thư, xác nhận đã nhận, rồi nhắc nộp báo cáo.
+
+``collect`` is followed by ``;`` (cmd: ``&``), not ``&&``: a mailbox that cannot be reached is
+reported (in the job's log, and once per outage to the cluster lead) and the receipts and reminders
+still go out.
 
 * Elsewhere than Windows: one crontab line, marked with a trailing
   ``# aidkit: <control workbook>`` comment so that installing again replaces
@@ -86,8 +90,8 @@ def cron_line(control: Path, at: str, aidkit: list[str]) -> str:
     exe = " ".join(shlex.quote(a) for a in aidkit)
     target = shlex.quote(str(control))
     log = shlex.quote(str(control.parent / LOG_NAME))
-    job = (f"cd {shlex.quote(str(control.parent))} && {{ {exe} acknowledge --control {target} && "
-           f"{exe} remind --control {target}; }} >> {log} 2>&1")
+    job = (f"cd {shlex.quote(str(control.parent))} && {{ {exe} collect --control {target}; "
+           f"{exe} acknowledge --control {target} && {exe} remind --control {target}; }} >> {log} 2>&1")
     line = f"{int(minute)} {int(hour)} * * * {job} {MARKER} {control}"
     return line.replace("%", "\\%")  # cron turns a bare % into a newline
 
@@ -103,7 +107,8 @@ def windows_script(control: Path, aidkit: list[str]) -> str:
         "chcp 65001 >nul",  # the paths below are UTF-8 (Vietnamese folder names)
         f"rem aidkit: viec hang ngay / daily job for {str(control).replace('%', '%%')}",
         f"cd /d {q(str(control.parent))}",
-        f"({exe} acknowledge --control {target} && {exe} remind --control {target}) >> "
+        f"({exe} collect --control {target} & {exe} acknowledge --control {target} && "
+        f"{exe} remind --control {target}) >> "
         f"{q(str(control.parent / LOG_NAME))} 2>&1",
         ""])
 

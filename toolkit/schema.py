@@ -388,6 +388,17 @@ CONTROL_SETTINGS = (
     Column("nguong_ngay_phe_duyet", "Ngưỡng ngày phê duyệt", "Approval threshold (days)", INTEGER),
     Column("tep_ca", "Tệp CA", "CA file", TEXT, hint_vi="Chứng chỉ CA bổ sung cho máy chủ nội bộ (không bắt buộc)",
            hint_en="Extra CA certificate for an internal server (optional)"),
+    Column("may_chu_imap", "Máy chủ IMAP", "IMAP server", TEXT,
+           hint_vi="Hộp thư nhận bài nộp (aidkit collect)", hint_en="The mailbox submissions arrive in (aidkit collect)"),
+    Column("cong_imap", "Cổng IMAP", "IMAP port", INTEGER, hint_vi="993 cho SSL, 143 cho STARTTLS",
+           hint_en="993 for SSL, 143 for STARTTLS"),
+    Column("bao_mat_imap", "Bảo mật IMAP", "IMAP security", TEXT, hint_vi="SSL, STARTTLS hoặc Không",
+           hint_en="SSL, STARTTLS or None"),
+    Column("tai_khoan_nhan", "Tài khoản nhận", "Receiving account", TEXT,
+           hint_vi="Tên đăng nhập IMAP; mật khẩu ở keyring hoặc AIDKIT_IMAP_PASSWORD",
+           hint_en="IMAP login; the password is in the keyring or AIDKIT_IMAP_PASSWORD"),
+    Column("hop_thu_nhan", "Hộp thư nhận", "Receiving mailbox", TEXT, hint_vi="Mặc định INBOX",
+           hint_en="Default INBOX"),
 )
 SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}

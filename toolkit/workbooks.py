@@ -30,6 +30,7 @@ CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B4", "Tổng hợp", "TongHop"),
     Button(CONTROL_SHEET, "B7", "Tình trạng nộp", "TinhTrangNop"),
     Button(CONTROL_SHEET, "B10", "Gửi nhắc nhở", "GuiNhacNho"),
+    Button(CONTROL_SHEET, "B13", "Nhận bài nộp", "NhanBaiNop"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -40,6 +41,8 @@ CLUSTER_HELP = (
      "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
     ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
+    ("Lấy các tệp Excel các tỉnh gửi qua email (hộp thư IMAP ở trang Cấu hình) vào \"Thư mục nhận\"; không xóa thư.",
+     "Takes the workbooks provinces e-mailed (IMAP mailbox, Settings sheet) into the submissions folder."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
@@ -121,7 +124,8 @@ def _cluster_sheets(book, tmp: Path) -> None:
     from .control import fill_control, read_control
     from .sample import sample_control
 
-    blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": ""}
+    blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": "",
+                  "bao_mat_imap": "SSL", "hop_thu_nhan": "INBOX"}
     example = read_control(sample_control(tmp / "control.xlsx", ("2026-H1", "2026-H2"), smtp=blank_mail))
     fill_control(book, example.cluster, example.members, example.schedule, example.values,
                  first_sheet=_control_sheet)
@@ -141,9 +145,10 @@ def _control_sheet(book) -> None:
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)
+    first = int(CLUSTER_BUTTONS[-1].cell[1:]) + 3  # the notes go below the last button
     for i, (vi, en) in enumerate(CLUSTER_NOTES):
-        ws.write_string(13 + 2 * i, 1, vi)
-        ws.write_string(14 + 2 * i, 1, en, muted)
+        ws.write_string(first + 2 * i, 1, vi)
+        ws.write_string(first + 1 + 2 * i, 1, en, muted)
 
 
 def _xlwings_conf(book) -> None:

@@ -1,0 +1,194 @@
+"""Taking a received e-mail apart: its sender and its attachments, within bounds; safe file names.
+
+Tách thư nhận được: người gửi, các tệp đính kèm (có giới hạn kích thước và độ lồng), tên tệp an toàn.
+
+Pure: bytes in, data out; nothing is written. An e-mail is untrusted input:
+
+* a part's size is judged from its encoded length *before* it is decoded, and a part over
+  `MAX_ATTACHMENT_BYTES` is listed but never decoded;
+* MIME nesting deeper than `MAX_DEPTH`, or more than `MAX_PARTS` parts, stops the walk (what was
+  found so far is kept, and the letter says it was cut short);
+* an attachment's name never chooses where a file goes: `safe_name` keeps only a bare, bounded,
+  NFC-normalised file name that Windows and Linux both accept.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from pathlib import PurePath
+
+MAX_DEPTH = 8
+MAX_PARTS = 200
+MAX_ATTACHMENT_BYTES = 25 * 1024**2
+#: What `validate` reads (STANDARD.md): saved as submissions.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tar", ".tgz")
+_ARCHIVE_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-rar-compressed",
+                  "application/vnd.rar", "application/x-7z-compressed", "application/gzip")
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+MAX_STEM_BYTES = 120  # UTF-8 bytes of the name before its suffix (Vietnamese letters take 2-3 bytes each)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attached file as sent."""
+
+    name: str  # as the sender's mail program named it (decoded), may be anything
+    safe: str  # safe_name(name)
+    kind: str  # workbook | archive | other
+    size: int  # decoded size (estimated from the encoded length when too large to decode)
+    data: bytes | None  # None when too large
+
+    @property
+    def too_large(self) -> bool:
+        return self.data is None
+
+
+@dataclass
+class Letter:
+    """A received e-mail, as far as collect needs it."""
+
+    sender: str  # the From address, lower case ('' when there is none)
+    sender_name: str
+    subject: str
+    message_id: str
+    automatic: bool  # an auto-reply, bounce or another aidkit's message: never answered
+    attachments: list[Attachment] = field(default_factory=list)
+    cut_short: bool = False  # nesting or part count over the bounds
+
+    def of_kind(self, kind: str) -> list[Attachment]:
+        return [a for a in self.attachments if a.kind == kind]
+
+
+def safe_name(name: str, default: str = "tep-dinh-kem") -> str:
+    """A bare file name that cannot place a file anywhere but where it is put.
+
+    No folders (``../../x.xlsx`` is ``x.xlsx``), no drive or absolute path, no reserved
+    characters, no Windows device name (``CON.xlsx`` is ``_CON.xlsx``), no leading dot, NFC,
+    at most `MAX_STEM_BYTES` bytes before the suffix; the suffix is kept, in lower case.
+    """
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[\\/]", text)[-1]
+    text = _UNSAFE.sub("_", text)
+    text = " ".join(text.split()).strip(" .")
+    path = PurePath(text or default)
+    suffix = path.suffix.lower() if re.fullmatch(r"\.[a-z0-9]{1,6}", path.suffix.lower()) else ""
+    stem = (path.name[: -len(path.suffix)] if suffix else path.name).strip(" .") or default
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or default
+    if stem.split(".")[0].upper() in _DEVICE_NAMES:
+        stem = "_" + stem
+    return stem + suffix
+
+
+def read_letter(raw: bytes) -> Letter:
+    """The sender, subject and attachments of a message (bounded; never raises for a malformed one)."""
+    # The parser itself recurses once per nesting level: a message with more multipart headers than
+    # the walk would visit is read for its headers only.
+    too_many = raw.lower().count(b"multipart/") > MAX_PARTS
+    msg = None
+    if not too_many:
+        try:
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
+        except RecursionError:
+            pass
+    headers_only = msg is None
+    if headers_only:
+        from email.parser import BytesHeaderParser
+
+        msg = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    name, address = _sender(msg)
+    letter = Letter(address, name, _header(msg, "Subject"), _header(msg, "Message-ID"), _automatic(msg))
+    if headers_only:
+        letter.cut_short = True
+        return letter
+    _walk(msg, letter, depth=0, budget=[MAX_PARTS])
+    return letter
+
+
+def _walk(part: EmailMessage, letter: Letter, depth: int, budget: list[int]) -> None:
+    if depth > MAX_DEPTH or budget[0] <= 0:
+        letter.cut_short = True
+        return
+    budget[0] -= 1
+    if part.is_multipart():
+        for child in part.iter_parts() if hasattr(part, "iter_parts") else part.get_payload():
+            _walk(child, letter, depth + 1, budget)
+        return
+    if part.get_content_type() == "message/rfc822":  # a forwarded message: look inside, within bounds
+        inner = part.get_payload()
+        for child in inner if isinstance(inner, list) else [inner]:
+            if isinstance(child, EmailMessage):
+                _walk(child, letter, depth + 1, budget)
+        return
+    filename = _filename(part)
+    if filename is None:
+        return
+    letter.attachments.append(_attachment(part, filename))
+
+
+def _attachment(part: EmailMessage, filename: str) -> Attachment:
+    safe = safe_name(filename)
+    suffix = PurePath(safe).suffix
+    ctype = part.get_content_type()
+    kind = ("workbook" if suffix in WORKBOOK_SUFFIXES
+            else "archive" if suffix in ARCHIVE_SUFFIXES or ctype in _ARCHIVE_TYPES else "other")
+    encoded = part.get_payload(decode=False)
+    encoded_size = len(encoded) if isinstance(encoded, (str, bytes)) else 0
+    transfer = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    estimate = encoded_size * 3 // 4 if transfer == "base64" else encoded_size
+    if estimate > MAX_ATTACHMENT_BYTES:
+        return Attachment(filename, safe, kind, estimate, None)
+    try:
+        data = part.get_payload(decode=True) or b""
+    except Exception:  # noqa: BLE001  (a broken encoding: what there is of it is unreadable anyway)
+        data = b""
+    return Attachment(filename, safe, kind, len(data), data)
+
+
+def _filename(part: EmailMessage) -> str | None:
+    """The attachment's file name, or None for a body part (text, HTML, inline image without a name)."""
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
+        name = None
+    if name:
+        return str(name)
+    disposition = str(part.get("Content-Disposition", "")).split(";")[0].strip().lower()
+    if disposition == "attachment":
+        return "tep-dinh-kem"
+    return None
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
+        return ""
+    return " ".join(str(value or "").split())
+
+
+def _sender(msg: EmailMessage) -> tuple[str, str]:
+    try:
+        found = getaddresses([str(msg.get("From", ""))])
+    except Exception:  # noqa: BLE001  (untrusted mail: a malformed header may raise anything)
+        found = [parseaddr(_header(msg, "From"))]
+    name, address = found[0] if found else ("", "")
+    return " ".join(name.split()), address.strip().lower()
+
+
+def _automatic(msg: EmailMessage) -> bool:
+    """RFC 3834 Auto-Submitted, the usual auto-reply headers, bounces, and aidkit's own messages."""
+    auto = _header(msg, "Auto-Submitted").lower()
+    precedence = _header(msg, "Precedence").lower()
+    return ((auto not in ("", "no")) or precedence in ("bulk", "junk", "list", "auto_reply")
+            or bool(_header(msg, "X-Autoreply") or _header(msg, "X-Autorespond") or _header(msg, "X-Aidkit-Kind"))
+            or msg.get_content_type() == "multipart/report")
