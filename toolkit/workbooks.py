@@ -25,11 +25,13 @@ PROVINCE_BUTTONS = (
     Button(schema.INFO.vi, "E3", "Kiểm tra dữ liệu", "KiemTraDuLieu"),
     Button(schema.INFO.vi, "E6", "Xóa đánh dấu", "XoaDanhDau"),
     Button(schema.INFO.vi, "E9", "Xuất file nộp", "XuatFileNop"),
+    Button(schema.INFO.vi, "E12", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
 )
 CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B4", "Tổng hợp", "TongHop"),
     Button(CONTROL_SHEET, "B7", "Tình trạng nộp", "TinhTrangNop"),
     Button(CONTROL_SHEET, "B10", "Gửi nhắc nhở", "GuiNhacNho"),
+    Button(CONTROL_SHEET, "B13", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -40,6 +42,10 @@ CLUSTER_HELP = (
      "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
     ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
+    ("Đăng các nhu cầu đang kêu gọi tài trợ của cả cụm: trang web index.html và bản tin ban-tin.pdf trong "
+     "\"Thư mục kết quả\"/danh-muc.",
+     "Publishes the cluster's open funding needs: the web page index.html and the bulletin ban-tin.pdf in the "
+     "output folder's danh-muc folder."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
@@ -136,9 +142,10 @@ def _control_sheet(book) -> None:
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)
+    first = int(CLUSTER_BUTTONS[-1].cell[1:]) + 2  # the notes go below the last button
     for i, (vi, en) in enumerate(CLUSTER_NOTES):
-        ws.write_string(13 + 2 * i, 1, vi)
-        ws.write_string(14 + 2 * i, 1, en, muted)
+        ws.write_string(first + 2 * i, 1, vi)
+        ws.write_string(first + 1 + 2 * i, 1, en, muted)
 
 
 def _xlwings_conf(book) -> None:
