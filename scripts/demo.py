@@ -3,7 +3,7 @@
 Generates the standard workbooks, fills the submissions folder with realistic
 provincial files (one invalid, one missing), checks them, merges them, and mails
 receipts, reminders and the report through an SMTP server this script starts on
-127.0.0.1. Every message that arrives is saved as an .eml file.
+127.0.0.1, and publishes the open funding needs (web page and bulletin). Every message that arrives is saved as an .eml file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
+from toolkit.catalogue import catalogue
 from toolkit.consolidate import consolidate
 from toolkit.receipts import acknowledge
 from toolkit.reminders import remind
@@ -103,6 +104,7 @@ def main(out: Path) -> None:
         receipts = acknowledge(control, "2026-07-14 17:00")
         reminders = remind(control, "2026-07-15 07:00")
         merged = consolidate(None, control=control, period=PERIOD)
+        published = catalogue(None, control=control, period=PERIOD)
         report = send_report(control, PERIOD, "2026-07-16 08:00")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
     finally:
@@ -114,6 +116,8 @@ def main(out: Path) -> None:
     print(f"Báo cáo các tỉnh đã nộp / submissions:      {inbox}")
     print(f"Kết quả kiểm tra / validation (+ JSON):     {checked}")
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
+    print(f"Danh mục kêu gọi tài trợ / catalogue:       {published.page}")
+    print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletin: {published.bulletin}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"báo cáo / report: {len(report.deliveries)}")

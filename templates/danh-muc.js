@@ -29,6 +29,11 @@
   var STATUS_EN = {"Mới đề xuất": "New proposal", "Đang vận động": "Seeking donors"};
   var F = {};
   DATA.fields.forEach(function (name, i) { F[name] = i; });
+  DATA.needs.forEach(function (n) {  // repeated texts travel once, in DATA.strings
+    DATA.shared.forEach(function (name) { n[F[name]] = DATA.strings[n[F[name]]]; });
+  });
+  var SWAP = {".": ",", ",": "."};
+  var english = function (text) { return text.replace(/[.,]/g, function (c) { return SWAP[c]; }); };
   var provinces = {}, sectors = {}, forms = {};
   DATA.provinces.forEach(function (p) { provinces[p[0]] = p[1]; });
   DATA.sectors.forEach(function (s) { sectors[s[0]] = {vi: s[1], en: s[2]}; });
@@ -79,7 +84,8 @@
   function title(n, which) { return which === "en" ? (n[F.title_en] || n[F.title_vi]) : n[F.title_vi]; }
 
   function need(n, i) {
-    var t = L[lang], shown = DATA.shown[lang][i], id = n[F.id];
+    var t = L[lang], id = n[F.id];
+    var shown = lang === "en" ? DATA.shown[i].map(english) : DATA.shown[i];  // 1.234,5 → 1,234.5
     var node = el("article", {"class": "need", "data-id": id, "data-tinh": n[F.province_code],
       "data-linh-vuc": n[F.sector], "data-hinh-thuc": n[F.form], "aria-labelledby": "t-" + id});
     var head = el("p", {"class": "meta"});

@@ -12,6 +12,7 @@ import pytest
 from browser import open_page
 
 from toolkit.catalogue import catalogue
+from toolkit.numbers import format_number
 from toolkit.sample import sample_workbook
 from toolkit.schema import sectors
 
@@ -53,6 +54,8 @@ def test_without_a_query_every_open_need_is_one_visible_element_in_vietnamese(bu
     first = built.needs[0]
     assert page.needs[first.id].title == first.title_vi
     assert page.needs[first.id].attrs["data-tinh"] == first.province_code
+    assert f"{format_number(first.requested_usd, 'vi')} USD" in page.needs[first.id].text
+    assert first.agency in page.needs[first.id].text and first.email in page.needs[first.id].text
     assert page.requests == []
 
 
@@ -99,7 +102,9 @@ def test_lang_en_shows_the_english_titles_and_labels(built):
     health = [n for n in built.needs if n.sector == "YT"]
     assert page.shown == {n.id for n in health}
     assert all(page.needs[n.id].title == n.title_en for n in health)
-    assert "Health" in page.needs[health[0].id].text and "Requested" in page.needs[health[0].id].text
+    text = page.needs[health[0].id].text
+    assert "Health" in text and "Requested" in text
+    assert f"{format_number(health[0].requested_usd, 'en')} USD" in text  # 1,234,567 in English
     assert "<title>Funding needs seeking donors" in dom
 
 

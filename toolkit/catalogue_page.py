@@ -22,6 +22,7 @@ LOGO = "logo.svg"
 FIELDS = ("id", "title_vi", "title_en", "province_code", "location", "sector", "form", "months",
           "total_usd", "requested_usd", "counterpart_usd", "beneficiaries", "beneficiary_groups", "objectives",
           "agency", "contact", "email")
+SHARED = ("location", "beneficiary_groups", "agency", "contact", "email")
 NUMBERS = ("months", "total_usd", "requested_usd", "counterpart_usd", "beneficiaries")
 
 
@@ -48,21 +49,33 @@ def logo_uri(templates: str | os.PathLike | None = None) -> str:
 
 
 def page_data(result, contact: dict[str, str]) -> dict:
-    """What the page's script needs: the vocabularies, and each need as a list in FIELDS order."""
+    """What the page's script needs: the vocabularies, and each need as a list in FIELDS order.
+
+    Values of SHARED fields, which repeat from need to need, are indices into `strings`; the
+    numbers come as they are (for the filters and the download) and as `format_number` writes
+    them in Vietnamese (for reading; the page swaps the separators for English).
+    """
     provinces = {n.province_code: n.province for n in result.needs}
+    strings: dict[str, int] = {}
+
+    def value(need, name):
+        v = getattr(need, name)
+        return strings.setdefault(v, len(strings)) if name in SHARED else v
+
+    needs = [[value(n, f) for f in FIELDS] for n in result.needs]
     return {
         "title": result.title,
         "period": result.period or "",
         "built": date.today().strftime("%d/%m/%Y"),
         "contact": contact,
         "fields": FIELDS,
+        "shared": SHARED,
+        "strings": list(strings),
         "provinces": sorted(provinces.items()),
         "sectors": [[s.code, s.vi, s.en] for s in schema.sectors()],
         "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN)],
-        "needs": [[getattr(n, f) for f in FIELDS] for n in result.needs],
-        # numbers as people read them, by language: [months, total, requested, counterpart, beneficiaries]
-        "shown": {lang: [[format_number(getattr(n, f), lang) for f in NUMBERS] for n in result.needs]
-                  for lang in ("vi", "en")},
+        "needs": needs,
+        "shown": [[format_number(getattr(n, f), "vi") for f in NUMBERS] for n in result.needs],
     }
 
 
