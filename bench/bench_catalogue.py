@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import sys
 import time
 from datetime import date
@@ -28,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import open_page  # noqa: E402
-from common import OUT, installed_python, machine, median_seconds, write_section  # noqa: E402
+from browser import open_page
+from common import OUT, installed_python, machine, median_seconds, write_section
 
 INPUTS = OUT / "catalogue" / "inputs"
 PERIOD = "2026-H1"
@@ -40,8 +39,8 @@ CLEAR = "['tinh','linh_vuc','hinh_thuc','q','tu','den'].forEach(function (k) { s
 FILTERS = {
     "sector (`linh_vuc=YT`)": (CLEAR, "set('linh_vuc', 'YT')"),
     "search `nuoc sach` (folded, every field)": (CLEAR, "set('q', 'nuoc sach')"),
-    "province + aid form + amount range": (CLEAR, "set('tinh', '92'); set('hinh_thuc', 'du-an'); set('tu', '50000');"
-                                                  "set('den', '500000')"),
+    "province + aid form + amount range": (CLEAR, ("set('tinh', '92'); set('hinh_thuc', 'du-an'); "
+                                                   "set('tu', '50000'); set('den', '500000')")),
     "back to all from one sector": ("set('linh_vuc', 'YT')", CLEAR),
 }
 TIMER = """

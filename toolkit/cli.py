@@ -108,8 +108,8 @@ def build_workbooks(out_dir):
     """Dựng các tệp Excel có nút bấm / build the provincial template and the cluster control workbook.
 
     Writes aidkit-tinh.xlsm (the standard template with the buttons Kiểm tra dữ liệu, Xóa đánh dấu,
-    Xuất file nộp) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi nhắc nhở) from the schema and
-    macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
+    Xuất file nộp, Xuất danh mục kêu gọi tài trợ) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi
+    nhắc nhở, Xuất danh mục kêu gọi tài trợ) from the schema and macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
 
     Example: aidkit build-workbooks --out workbooks/
     """

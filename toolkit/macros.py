@@ -94,7 +94,7 @@ def province_catalogue(book=None) -> None:
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-catalogue")):
-        path = _saved(book, "catalogue-unsaved")
+        path = _saved(book, bilingual("catalogue-unsaved"))
         _tell_catalogue(book, catalogue([path], path.parent / "danh-muc", workers=1))
 
 
@@ -204,11 +204,11 @@ def _tell(book, texts: tuple[str, str], error: bool = False) -> None:
     book.app.alert("\n\n".join(texts), title=TITLE, mode="critical" if error else "info")
 
 
-def _saved(book, unsaved: str = "control-unsaved") -> Path:
+def _saved(book, unsaved: tuple[str, str] | None = None) -> Path:
     """The workbook's file (the folders of Cấu hình are relative to it), so it must have been saved."""
     path = Path(book.fullname)
     if not path.is_file():
-        raise Declined(bilingual(unsaved))
+        raise Declined(unsaved or bilingual("control-unsaved"))
     return path
 
 
