@@ -151,6 +151,28 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     assert "Số 1 Lý Thường Kiệt" in text
 
 
+def test_a_png_logo_goes_into_the_page_and_the_bulletin(tmp_path):
+    import struct
+    import zlib
+
+    from pypdf import PdfReader
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xc0\x00\x00\xc0\x00\x00" * 2)) + chunk(b"IEND", b""))
+    sample_workbook(tmp_path / "nop" / "96.xlsx", "96", "2026-H1", needs=3, seed=10)
+    (tmp_path / "mau").mkdir()
+    (tmp_path / "mau" / "logo.png").write_bytes(png)
+    result = catalogue([tmp_path / "nop"], tmp_path / "out", templates=tmp_path / "mau")
+    import base64
+
+    assert f'src="data:image/png;base64,{base64.b64encode(png).decode()}"' in result.page.read_text("utf-8")
+    cover = PdfReader(result.bulletin).pages[0]
+    assert any(str(x.get_object().get("/Subtype")) == "/Image" for x in cover["/Resources"]["/XObject"].values())
+
+
 def test_a_broken_template_is_named_and_nothing_is_half_written(tmp_path):
     sample_workbook(tmp_path / "nop" / "96.xlsx", "96", "2026-H1", needs=5, seed=10)
     own = tmp_path / "mau"

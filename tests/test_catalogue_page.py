@@ -96,6 +96,12 @@ def test_search_ignores_case_and_diacritics(built):
     assert not any("nước sạch" in n.title.lower() for n in page.needs.values() if n.hidden)
 
 
+def test_lang_alone_sets_the_language_and_hides_nothing(built):
+    for lang in ("en", "vi"):
+        page, _ = open_page(built.page, f"lang={lang}")
+        assert page.lang == lang and page.shown == {n.id for n in built.needs}
+
+
 def test_lang_en_shows_the_english_titles_and_labels(built):
     page, dom = open_page(built.page, "lang=en&linh_vuc=YT")
     assert page.lang == "en"

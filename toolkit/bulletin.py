@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import schema
-from .catalogue_page import LOGO, template_bytes, template_error
+from .catalogue_page import logo, template_bytes, template_error
 from .numbers import format_number
 
 BULLETIN_TEMPLATE = "ban-tin.typ"
@@ -60,11 +60,12 @@ def render_bulletin(result, contact: dict[str, str], templates: str | os.PathLik
     """The bulletin as PDF bytes."""
     import typst
 
-    data = json.dumps(bulletin_data(result, contact), ensure_ascii=False)
+    logo_name, logo_data = logo(templates)
+    data = json.dumps(bulletin_data(result, contact) | {"logo": logo_name}, ensure_ascii=False)
     with tempfile.TemporaryDirectory() as tmp:  # typst reads the template and the logo from its root
         root = Path(tmp)
         (root / BULLETIN_TEMPLATE).write_bytes(template_bytes(BULLETIN_TEMPLATE, templates))
-        (root / LOGO).write_bytes(template_bytes(LOGO, templates))
+        (root / logo_name).write_bytes(logo_data)
         try:
             return typst.compile(str(root / BULLETIN_TEMPLATE), root=str(root), ignore_system_fonts=True,
                                  sys_inputs={"data": data})

@@ -27,6 +27,7 @@ from .consolidate import (
     process_file,
 )
 from .folders import workbook_files
+from .ledger import ARCHIVE_NAME
 from .periods import Period
 from .workers import Progress, Runner
 
@@ -119,7 +120,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     :param out: the folder to write (default: ``danh-muc`` in the control workbook's output folder).
     :param period: only files of this period; otherwise each province's latest period.
     :param control: the cluster control workbook: the cluster's name and contact, its folders.
-    :param templates: a folder whose danh-muc.html.j2, ban-tin.typ or logo.svg replace the shipped ones.
+    :param templates: a folder whose danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg replace the shipped ones.
     :raises CatalogueError: when the run cannot start.
     """
     from .atomic import write_bytes
@@ -143,8 +144,10 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
-    skip = (folder, Path(control)) if control else (folder,)
-    found = source_files(sources, skip)
+    skip = [folder]
+    if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
+        skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
+    found = source_files(sources, tuple(skip))
     settings = ctrl.settings() if ctrl else schema.Settings()
     tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found]
     with Runner(workers, len(tasks)) as runner:

@@ -17,7 +17,8 @@ from . import schema
 from .numbers import format_number
 
 PAGE_TEMPLATE = "danh-muc.html.j2"
-LOGO = "logo.svg"
+#: The logo files a union may put in its templates folder, first found wins, and their media types.
+LOGOS = {"logo.svg": "image/svg+xml", "logo.png": "image/png", "logo.jpg": "image/jpeg"}
 #: The order of a need's values in the page's data (the script reads them by these names).
 FIELDS = ("id", "title_vi", "title_en", "province_code", "location", "sector", "form", "months",
           "total_usd", "requested_usd", "counterpart_usd", "beneficiaries", "beneficiary_groups", "objectives",
@@ -43,9 +44,18 @@ def template_error(name: str, templates: str | os.PathLike | None, exc: Exceptio
                           f"Template {where} has an error; the catalogue was not written: {detail}")
 
 
+def logo(templates: str | os.PathLike | None = None) -> tuple[str, bytes]:
+    """(file name, bytes) of the union's logo in `templates`, else of the shipped logo.svg."""
+    for name in LOGOS:
+        if templates is not None and (Path(templates) / name).is_file():
+            return name, (Path(templates) / name).read_bytes()
+    return "logo.svg", template_bytes("logo.svg")
+
+
 def logo_uri(templates: str | os.PathLike | None = None) -> str:
     """The logo as a data: URI, so the page fetches nothing."""
-    return "data:image/svg+xml;base64," + base64.b64encode(template_bytes(LOGO, templates)).decode("ascii")
+    name, data = logo(templates)
+    return f"data:{LOGOS[name]};base64," + base64.b64encode(data).decode("ascii")
 
 
 def page_data(result, contact: dict[str, str]) -> dict:
