@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -129,7 +130,8 @@ def main() -> None:
     text = f"""
 ## Catalogue (`aidkit catalogue`)
 
-Measured {date.today().isoformat()} on {machine()}.
+Measured {date.today().isoformat()} on {machine()}, load average {os.getloadavg()[0]:.1f} at the end
+(the machine is shared: expect ±30 % between runs).
 {len(paths)} provinces × {NEEDS} NEEDS rows, period {PERIOD}: {parts['needs']:,} open needs published
 (`bench/bench_catalogue.py`).
 
