@@ -100,6 +100,21 @@ def test_an_open_need_with_an_error_is_left_out_and_reported_and_a_damaged_file_
     assert "hong.xlsx" in text and "damaged" in text and f"dòng / row {row}" in text
 
 
+def test_a_file_of_an_unknown_province_is_reported_not_published(tmp_path):
+    from openpyxl import load_workbook
+
+    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=4, seed=3)
+    book = load_workbook(sample.path)
+    info = book[schema.INFO.vi]
+    row = next(r for r in range(1, 20) if info.cell(r, 1).value == "Mã tỉnh")
+    info.cell(row, 2).value = "77"  # no such province
+    book.save(tmp_path / "nop" / "la.xlsx")
+    sample.path.unlink()
+    result = catalogue([tmp_path / "nop"], tmp_path / "out")
+    assert result.needs == [] and [f.name for f in result.unattributed] == ["la.xlsx"]
+    assert "la.xlsx: không xác định được tỉnh" in result.to_text()
+
+
 def test_bad_input_is_one_bilingual_sentence(tmp_path):
     with pytest.raises(CatalogueError) as missing:
         catalogue([tmp_path / "khong-co"], tmp_path / "out")

@@ -321,7 +321,7 @@ def test_cluster_catalogue_publishes_every_province_into_the_output_folder(clust
     folder = cluster.parent / "ket-qua" / "danh-muc"
     expected = catalogue(None, cluster.parent / "again", control=cluster)
     assert (folder / "index.html").is_file() and (folder / "ban-tin.pdf").is_file()
-    left_out = len(expected.left_out) + len(expected.refused)
+    left_out = len(expected.left_out) + len(expected.refused) + len(expected.unattributed)
     assert alert_of(excel, "catalogue-done", needs=len(expected.needs), provinces=3, page=folder / "index.html",
                     bulletin=folder / "ban-tin.pdf", left_out=left_out)["mode"] == ("critical" if left_out else "info")
 

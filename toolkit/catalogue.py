@@ -82,6 +82,7 @@ class CatalogueResult:
     files: list[SourceFile]  # the latest file of each province, the ones listed
     left_out: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of open needs with errors
     refused: list[SourceFile] = field(default_factory=list)
+    unattributed: list[SourceFile] = field(default_factory=list)  # readable, but whose province or period is unknown
 
     @property
     def page(self) -> Path:
@@ -96,7 +97,8 @@ class CatalogueResult:
                 "needs": len(self.needs), "provinces": sorted({n.province_code for n in self.needs}),
                 "files": [f.name for f in self.files],
                 "left_out": [{"file": name, "row": row} for name, row in self.left_out],
-                "refused": [f.as_refusal().to_dict() for f in self.refused]}
+                "refused": [f.as_refusal().to_dict() for f in self.refused],
+                "unattributed": [f.name for f in self.unattributed]}
 
     def to_text(self) -> str:
         lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
@@ -104,6 +106,9 @@ class CatalogueResult:
                  f"  Trang web / web page: {self.page}", f"  Bản tin / bulletin:   {self.bulletin}"]
         for name, row in self.left_out:
             lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")
+        for f in self.unattributed:
+            lines.append(f"  ! {f.name}: không xác định được tỉnh hoặc kỳ báo cáo nên không đăng / "
+                         "province or period could not be determined, not published")
         for f in self.refused:
             r = f.as_refusal()
             lines += [f"  ✘ {f.name}", f"    {r.message_vi}", f"    {r.message_en}"]
@@ -157,7 +162,8 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     order = {s.code: i for i, s in enumerate(schema.sectors())}
     needs.sort(key=lambda n: (n.province_code, order[n.sector], n.id))
     result = CatalogueResult(folder, _title(ctrl, latest), str(wanted) if wanted else _periods(latest), needs,
-                             latest, left_out, [f for f in files if f.refused])
+                             latest, left_out, [f for f in files if f.refused],
+                             [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)])
     contact = _contact(ctrl, latest)
     page = render_page(result, contact, templates).encode("utf-8")
     pdf = render_bulletin(result, contact, templates)  # both made before either is written

@@ -173,7 +173,7 @@ def consolidate(source, out, period, control, previous, fmt):
 @click.option("--control", "control", type=click.Path(exists=True, dir_okay=False),
               help="Tệp điều hành của cụm / cluster control workbook: the cluster's name, contact and folders.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
-              help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg.")
+              help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def catalogue(sources, out, period, control, templates, fmt):
     """Xuất danh mục kêu gọi tài trợ / publish the open funding needs as a web page and a bulletin.
@@ -181,8 +181,8 @@ def catalogue(sources, out, period, control, templates, fmt):
     SOURCE is workbooks or folders (searched recursively), as for consolidate. The open needs
     (Mới đề xuất, Đang vận động) of each province's latest file go into OUT/index.html (one
     self-contained page: filters, search, CSV download, Vietnamese/English) and OUT/ban-tin.pdf.
-    Exit code 0: written; 1: written, but a file was unreadable or a need had errors and was left
-    out; 2: bad usage.
+    Exit code 0: written; 1: written, but a file was unreadable or of an unknown province, or a
+    need had errors and was left out; 2: bad usage.
 
     Example: aidkit catalogue nop/ -o danh-muc/ --control dieu-hanh.xlsm
     """
@@ -194,7 +194,7 @@ def catalogue(sources, out, period, control, templates, fmt):
     except ConsolidationError as exc:
         _fail(exc.vi, exc.en)
     _render(result, fmt)
-    sys.exit(1 if result.left_out or result.refused else 0)
+    sys.exit(1 if result.left_out or result.refused or result.unattributed else 0)
 
 
 def _progress_bar():

@@ -175,7 +175,7 @@ def cluster_catalogue(book=None) -> None:
 # --- shared -----------------------------------------------------------------------------------
 
 def _tell_catalogue(book, result) -> None:
-    left_out = len(result.left_out) + len(result.refused)
+    left_out = len(result.left_out) + len(result.refused) + len(result.unattributed)
     _tell(book, bilingual("catalogue-done", needs=len(result.needs), provinces=len(result.files),
                           page=result.page, bulletin=result.bulletin, left_out=left_out), error=bool(left_out))
 
