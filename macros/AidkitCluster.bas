@@ -20,3 +20,7 @@ End Sub
 Sub NhanBaiNop()
     RunPython "import toolkit.macros as m; m.collect_submissions()"
 End Sub
+
+Sub XuatDanhMucTaiTro()
+    RunPython "import toolkit.macros as m; m.cluster_catalogue()"
+End Sub

@@ -16,3 +16,7 @@ End Sub
 Sub XuatFileNop()
     RunPython "import toolkit.macros as m; m.export_submission()"
 End Sub
+
+Sub XuatDanhMucTaiTro()
+    RunPython "import toolkit.macros as m; m.province_catalogue()"
+End Sub

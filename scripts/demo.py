@@ -3,10 +3,10 @@
 Generates the standard workbooks, e-mails realistic provincial files into a mailbox
 this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent again, one
 sent twice, one missing, a mail without its attachment, a sender who is not a member),
-collects them with `aidkit collect`, checks them, merges them, and mails receipts,
-reminders and the report through an SMTP server it also starts on 127.0.0.1. Every message
-that arrives there is saved as an .eml file. The lead's computer is taken to be in Vietnam
-(TZ=Asia/Ho_Chi_Minh).
+collects them with `aidkit collect`, checks them, merges them, mails receipts, reminders
+and the report through an SMTP server it also starts on 127.0.0.1, and publishes the open
+funding needs (web page and bulletin). Every message that arrives there is saved as an .eml
+file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
+from toolkit.catalogue import catalogue
 from toolkit.collect import collect
 from toolkit.consolidate import consolidate
 from toolkit.receipts import acknowledge
@@ -170,6 +171,7 @@ def main(out: Path) -> None:
         (checked / "validate.json").write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
 
         merged = consolidate(None, control=control, period=PERIOD)
+        published = catalogue(None, control=control, period=PERIOD)
         report = send_report(control, PERIOD, "2026-07-16 08:00")
         for run in collected:
             print(run.to_text(), end="\n\n")
@@ -185,6 +187,8 @@ def main(out: Path) -> None:
     print(f"Để riêng (không phải thành viên) / aside:   {control.parent / 'ket-qua' / 'de-rieng'}")
     print(f"Kết quả kiểm tra / validation (+ JSON):     {checked}")
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
+    print(f"Danh mục kêu gọi tài trợ / catalogue:       {published.page}")
+    print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletin: {published.bulletin}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(report.deliveries)}")

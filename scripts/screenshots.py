@@ -1,11 +1,13 @@
-"""Regenerate the pictures of docs/excel.md (docs/img/*.png) from workbooks/*.xlsm.
+"""Regenerate the pictures of docs/ (docs/img/*.png): the workbooks' sheets, and the catalogue page.
 
 Each sheet is printed to one PDF page by LibreOffice (with the buttons made printable
 in a copy: Excel does not print them), then cut to PNG by pdftoppm. The "after
 Kiểm tra dữ liệu" pictures use `aidkit validate --annotate`, which marks cells the same
 way as the button. Needs soffice and pdftoppm (apt-get install poppler-utils).
 
-Run: .venv/bin/python scripts/screenshots.py
+The catalogue page (aidkit catalogue) of a sample cluster is shot by headless Chromium.
+
+Run: .venv/bin/python scripts/screenshots.py [catalogue]   (catalogue: only the page's pictures)
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from toolkit.annotate import annotate
+from toolkit.catalogue import catalogue
+from toolkit.sample import CLUSTER5, sample_control, sample_workbook
+from toolkit.validate import validate
 
-from toolkit.annotate import annotate  # noqa: E402
-from toolkit.sample import sample_workbook  # noqa: E402
-from toolkit.validate import validate  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 IMG = ROOT / "docs" / "img"
 PDF_ONE_PAGE_PER_SHEET = 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}'
@@ -62,6 +64,26 @@ def page_of(path: Path, sheet: str) -> int:
     return CalamineWorkbook.from_path(str(path)).sheet_names.index(sheet) + 1
 
 
+#: picture name → the page's URL query
+CATALOGUE_PICTURES = {"danh-muc-trang-web.png": "", "danh-muc-tieng-anh-y-te.png": "lang=en&linh_vuc=YT"}
+
+
+def catalogue_pictures() -> None:
+    """The catalogue page of a sample Cluster 5, in Vietnamese, and in English showing health projects."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        control = sample_control(tmp / "dieu-hanh.xlsx", ("2026-H1",))
+        for code in CLUSTER5:
+            sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026)
+        page = catalogue(None, control=control).page
+        for picture, query in CATALOGUE_PICTURES.items():
+            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chromium",
+                            "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars", "--window-size=1280,1500",
+                            f"--screenshot={IMG / picture}", f"{page.as_uri()}?{query}"],
+                           check=True, capture_output=True)
+            print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")
+
+
 def main() -> None:
     IMG.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,4 +105,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["catalogue"]:
+        main()
+    catalogue_pictures()

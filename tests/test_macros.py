@@ -24,8 +24,8 @@ from toolkit.reader import read_workbook
 from toolkit.sample import sample_workbook
 from toolkit.validate import validate
 
-ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "consolidate", "submission_status",
-                "send_reminders_now", "collect_submissions")
+ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
+                "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -234,6 +234,25 @@ def test_export_of_a_never_saved_workbook_asks_for_a_folder(tmp_path, status_bar
     alert_of(excel, "export-no-folder", key=macros.EXPORT_FOLDER_KEY)
 
 
+def test_province_catalogue_publishes_the_saved_workbooks_open_needs_beside_it(tmp_path, status_bar):
+    from toolkit.catalogue import OPEN_STATUSES
+
+    sample = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", needs=12, register=2, seed=3)
+    excel = run(RemoteExcel.from_file(sample.path), macros.province_catalogue)
+    folder = tmp_path / "danh-muc"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    open_ids = [r["ma_de_xuat"] for r in sample.rows["needs"] if r["trang_thai"] in OPEN_STATUSES]
+    assert open_ids and all(f'"{i}"' in html for i in open_ids)
+    alert_of(excel, "catalogue-done", needs=len(open_ids), provinces=1, page=folder / "index.html",
+             bulletin=folder / "ban-tin.pdf", left_out=0)
+    assert status_bar[0] == " / ".join(bilingual("busy-catalogue"))
+
+
+def test_province_catalogue_needs_a_saved_workbook(tmp_path, status_bar):
+    sample = sample_workbook(tmp_path / "92.xlsx", needs=2, register=2)
+    alert_of(run(RemoteExcel.from_file(sample.path, "Book1"), macros.province_catalogue), "catalogue-unsaved")
+
+
 # --- the cluster control workbook -----------------------------------------------------------------------
 
 @pytest.fixture
@@ -318,6 +337,18 @@ def test_collect_takes_the_mailbox_into_the_submissions_folder(tmp_path, status_
         excel = run(RemoteExcel.from_file(control), macros.collect_submissions)
     assert (control.parent / "nop" / "Can Tho.xlsx").read_bytes() == data
     alert_of(excel, "collect-done", messages=2, submitted=1, aside=1, replies=0, notes_vi="", notes_en="")
+
+
+def test_cluster_catalogue_publishes_every_province_into_the_output_folder(cluster, status_bar):
+    from toolkit.catalogue import catalogue
+
+    excel = run(RemoteExcel.from_file(cluster), macros.cluster_catalogue)
+    folder = cluster.parent / "ket-qua" / "danh-muc"
+    expected = catalogue(None, cluster.parent / "again", control=cluster)
+    assert (folder / "index.html").is_file() and (folder / "ban-tin.pdf").is_file()
+    left_out = len(expected.left_out) + len(expected.refused) + len(expected.unattributed)
+    assert alert_of(excel, "catalogue-done", needs=len(expected.needs), provinces=3, page=folder / "index.html",
+                    bulletin=folder / "ban-tin.pdf", left_out=left_out)["mode"] == ("critical" if left_out else "info")
 
 
 def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):

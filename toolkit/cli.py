@@ -108,8 +108,8 @@ def build_workbooks(out_dir):
     """Dựng các tệp Excel có nút bấm / build the provincial template and the cluster control workbook.
 
     Writes aidkit-tinh.xlsm (the standard template with the buttons Kiểm tra dữ liệu, Xóa đánh dấu,
-    Xuất file nộp) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi nhắc nhở) from the schema and
-    macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
+    Xuất file nộp, Xuất danh mục kêu gọi tài trợ) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi
+    nhắc nhở, Xuất danh mục kêu gọi tài trợ) from the schema and macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
 
     Example: aidkit build-workbooks --out workbooks/
     """
@@ -163,6 +163,38 @@ def consolidate(source, out, period, control, previous, fmt):
     else:
         click.echo(result.to_text())
     sys.exit(0 if result.clean else 1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(exists=True))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False),
+              help="Thư mục kết quả / output folder; default: danh-muc in the control workbook's output folder.")
+@click.option("--period", "-k", help="Chỉ kỳ này / only this period (default: each province's latest).")
+@click.option("--control", "control", type=click.Path(exists=True, dir_okay=False),
+              help="Tệp điều hành của cụm / cluster control workbook: the cluster's name, contact and folders.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False),
+              help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def catalogue(sources, out, period, control, templates, fmt):
+    """Xuất danh mục kêu gọi tài trợ / publish the open funding needs as a web page and a bulletin.
+
+    SOURCE is workbooks or folders (searched recursively), as for consolidate. The open needs
+    (Mới đề xuất, Đang vận động) of each province's latest file go into OUT/index.html (one
+    self-contained page: filters, search, CSV download, Vietnamese/English) and OUT/ban-tin.pdf.
+    Exit code 0: written; 1: written, but a file was unreadable or of an unknown province, or a
+    need had errors and was left out; 2: bad usage.
+
+    Example: aidkit catalogue nop/ -o danh-muc/ --control dieu-hanh.xlsm
+    """
+    from .catalogue import catalogue as publish
+    from .consolidate import ConsolidationError
+
+    try:
+        result = publish(sources, out, period=period, control=control, templates=templates)
+    except ConsolidationError as exc:
+        _fail(exc.vi, exc.en)
+    _render(result, fmt)
+    sys.exit(1 if result.left_out or result.refused or result.unattributed else 0)
 
 
 def _progress_bar():

@@ -451,8 +451,8 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
     from .atomic import atomic_path
     from .consolidated_workbook import ConsolidatedWriter, read_previous
 
-    wanted = _period(period)
-    ctrl = _control(control) if control else None
+    wanted = parse_period(period)
+    ctrl = open_control(control) if control else None
     if source is None:
         if ctrl is None:
             raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
@@ -503,7 +503,11 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime)
 
 
-def _period(text: str | None) -> Period | None:
+def parse_period(text: str | None) -> Period | None:
+    """The period of a --period option (None when not given).
+
+    :raises ConsolidationError: when it is not of the form 2026-H1, 2026-H2 or 2026.
+    """
     if not text:
         return None
     try:
@@ -513,7 +517,8 @@ def _period(text: str | None) -> Period | None:
                                  f"Period \"{text}\" is not of the form 2026-H1, 2026-H2 or 2026.") from None
 
 
-def _control(path):
+def open_control(path):
+    """The control workbook, read; :raises ConsolidationError: when it is unusable."""
     from .control import read_or_explain
 
     try:

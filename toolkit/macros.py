@@ -88,6 +88,16 @@ def export_submission(book=None) -> None:
         _tell(book, bilingual("export-done", file=path, warnings=len(report.warnings)))
 
 
+def province_catalogue(book=None) -> None:
+    """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs → ``danh-muc/`` beside it."""
+    from .catalogue import catalogue
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-catalogue")):
+        path = _saved(book, bilingual("catalogue-unsaved"))
+        _tell_catalogue(book, catalogue([path], path.parent / "danh-muc", workers=1))
+
+
 # --- the cluster control workbook ---------------------------------------------------------
 
 def consolidate(book=None) -> None:
@@ -170,7 +180,22 @@ def collect_submissions(book=None) -> None:
                               notes_en="".join(f"\n• {en}" for _, en in result.notes)))
 
 
+def cluster_catalogue(book=None) -> None:
+    """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its output folder."""
+    from .catalogue import catalogue
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-catalogue")):
+        _tell_catalogue(book, catalogue(None, None, control=_saved(book), workers=1))
+
+
 # --- shared -----------------------------------------------------------------------------------
+
+def _tell_catalogue(book, result) -> None:
+    left_out = len(result.left_out) + len(result.refused) + len(result.unattributed)
+    _tell(book, bilingual("catalogue-done", needs=len(result.needs), provinces=len(result.files),
+                          page=result.page, bulletin=result.bulletin, left_out=left_out), error=bool(left_out))
+
 
 @contextmanager
 def _reporting(book, busy: tuple[str, str] | None = None):
@@ -196,11 +221,11 @@ def _tell(book, texts: tuple[str, str], error: bool = False) -> None:
     book.app.alert("\n\n".join(texts), title=TITLE, mode="critical" if error else "info")
 
 
-def _saved(book) -> Path:
-    """The control workbook's file; the folders of Cấu hình are relative to it, so it must be saved."""
+def _saved(book, unsaved: tuple[str, str] | None = None) -> Path:
+    """The workbook's file (the folders of Cấu hình are relative to it), so it must have been saved."""
     path = Path(book.fullname)
     if not path.is_file():
-        raise Declined(bilingual("control-unsaved"))
+        raise Declined(unsaved or bilingual("control-unsaved"))
     return path
 
 

@@ -25,12 +25,14 @@ PROVINCE_BUTTONS = (
     Button(schema.INFO.vi, "E3", "Kiểm tra dữ liệu", "KiemTraDuLieu"),
     Button(schema.INFO.vi, "E6", "Xóa đánh dấu", "XoaDanhDau"),
     Button(schema.INFO.vi, "E9", "Xuất file nộp", "XuatFileNop"),
+    Button(schema.INFO.vi, "E12", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
 )
 CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B4", "Tổng hợp", "TongHop"),
     Button(CONTROL_SHEET, "B7", "Tình trạng nộp", "TinhTrangNop"),
     Button(CONTROL_SHEET, "B10", "Gửi nhắc nhở", "GuiNhacNho"),
     Button(CONTROL_SHEET, "B13", "Nhận bài nộp", "NhanBaiNop"),
+    Button(CONTROL_SHEET, "B16", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -43,6 +45,10 @@ CLUSTER_HELP = (
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
     ("Lấy các tệp Excel các tỉnh gửi qua email (hộp thư IMAP ở trang Cấu hình) vào \"Thư mục nhận\"; không xóa thư.",
      "Takes the workbooks provinces e-mailed (IMAP mailbox, Settings sheet) into the submissions folder."),
+    ("Đăng các nhu cầu đang kêu gọi tài trợ của cả cụm: trang web index.html và bản tin ban-tin.pdf trong "
+     "\"Thư mục kết quả\"/danh-muc.",
+     "Publishes the cluster's open funding needs: the web page index.html and the bulletin ban-tin.pdf in the "
+     "output folder's danh-muc folder."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",

@@ -1,0 +1,118 @@
+"""Open a page in headless Chromium, as a donor's browser would, and read back its DOM and its requests.
+
+Import as ``from browser import ...`` (tests/ is on sys.path); bench/ uses it too. Every
+external host resolves to nothing (``--host-resolver-rules``) and Chromium's network log is
+kept, so a test sees every request the page itself tried: those made for a ``file://`` page
+carry a ``file://`` network isolation key, unlike the browser's own background traffic.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         '--host-resolver-rules=MAP * ~NOTFOUND')
+
+
+@dataclass
+class Need:
+    """One need element of the page as the DOM has it."""
+
+    id: str
+    hidden: bool
+    attrs: dict[str, str]
+    title: str = ""
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    """What Chromium showed: the <html lang>, each need element, elements by id, the page's requests."""
+
+    lang: str
+    needs: dict[str, Need]
+    ids: dict[str, dict]
+    requests: list[str]
+
+    @property
+    def shown(self) -> set[str]:
+        return {i for i, n in self.needs.items() if not n.hidden}
+
+
+class _Reader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang, self.needs, self.ids = "", {}, {}
+        self.need: Need | None = None
+        self.depth = 0
+        self.in_title = False
+        self.open_ids: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        if "id" in a:
+            self.ids[a["id"]] = {"tag": tag, "attrs": a, "text": ""}
+        if tag == "article" and "data-id" in a:
+            self.need = self.needs[a["data-id"]] = Need(a["data-id"], "hidden" in a, a)
+            self.depth = 0
+        elif self.need is not None:
+            self.depth += 1
+            self.in_title = tag == "h3"
+
+    def handle_endtag(self, tag):
+        if self.need is not None:
+            if tag == "article" and self.depth == 0:
+                self.need = None
+            else:
+                self.depth -= 1
+                self.in_title = False
+
+    def handle_data(self, data):
+        if self.need is not None:
+            if self.in_title:
+                self.need.title += data
+            self.need.text.append(data)
+
+
+def open_page(path: Path, query: str = "", then: str | None = None, budget_ms: int = 3000) -> tuple[Page, str]:
+    """Open `path` (``?query``) in headless Chromium; returns the page after its scripts ran, and the DOM.
+
+    :param then: a script run after the page's own (as if a user acted), e.g. a click.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(path).resolve()
+        if then is not None:  # a copy of the page with the user's action appended after its own scripts
+            html = target.read_text(encoding="utf-8")
+            target = Path(tmp, target.name)
+            target.write_text(html.replace("</body>", f"<script>{then}</script>\n</body>"), encoding="utf-8")
+        log = Path(tmp, "net.json")
+        url = target.as_uri() + (f"?{query}" if query else "")
+        done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", f"--log-net-log={log}",
+                               f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        reader = _Reader()
+        reader.feed(done.stdout)
+        return Page(reader.lang, reader.needs, reader.ids, page_requests(log)), done.stdout
+
+
+def page_requests(log: Path) -> list[str]:
+    """The URLs (other than file:) that a file:// page asked for, from Chromium's network log."""
+    events = json.loads(log.read_text(encoding="utf-8"))
+    start = events["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    out = []
+    for e in events["events"]:
+        p = e.get("params", {})
+        if e["type"] == start and "file://" in p.get("network_isolation_key", "") and not p["url"].startswith("file:"):
+            out.append(p["url"])
+    return out

@@ -1,0 +1,266 @@
+"""The funding-needs catalogue donors read (issue #14): a self-contained web page and a printable bulletin.
+
+`catalogue()` reads every submission (files or folders), keeps each province's latest file,
+takes its open needs (`Mới đề xuất`, `Đang vận động`) and writes ``DIR/index.html``
+(`catalogue_page`) and ``DIR/ban-tin.pdf`` (`bulletin`). A need row with an error is left out
+(donors must not read a wrong amount) and counted in the result.
+
+Nothing here knows about Excel-the-application, the command line or e-mail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .consolidate import (
+    ConsolidationError,
+    SourceFile,
+    attribute,
+    open_control,
+    parse_period,
+    process_file,
+)
+from .folders import workbook_files
+from .ledger import ARCHIVE_NAME
+from .periods import Period
+from .workers import Progress, Runner
+
+OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động
+#: Aid form → the slug of the page's `hinh_thuc` query parameter.
+FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}
+PAGE_NAME, BULLETIN_NAME = "index.html", "ban-tin.pdf"
+_INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
+_SECTOR_CODE = {s.vi: s.code for s in schema.sectors()}
+
+
+class CatalogueError(ConsolidationError):
+    """The catalogue cannot be built: no source, a bad period, an unusable control workbook."""
+
+
+@dataclass(frozen=True)
+class Need:
+    """One open funding need as donors read it."""
+
+    id: str
+    title_vi: str
+    title_en: str
+    province_code: str
+    province: str
+    location: str
+    sector: str  # code of sectors.csv
+    form: str  # slug of FORM_SLUGS
+    months: int | None
+    total_usd: float | None
+    requested_usd: float | None
+    counterpart_usd: float | None
+    beneficiaries: int | None
+    beneficiary_groups: str
+    objectives: str
+    agency: str
+    contact: str
+    email: str
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class CatalogueResult:
+    """What was published, and what was not."""
+
+    folder: Path
+    title: str
+    period: str | None
+    needs: list[Need]
+    files: list[SourceFile]  # the latest file of each province, the ones listed
+    left_out: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of open needs with errors
+    refused: list[SourceFile] = field(default_factory=list)
+    unattributed: list[SourceFile] = field(default_factory=list)  # readable, but whose province or period is unknown
+
+    @property
+    def page(self) -> Path:
+        return self.folder / PAGE_NAME
+
+    @property
+    def bulletin(self) -> Path:
+        return self.folder / BULLETIN_NAME
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": str(self.page), "bulletin": str(self.bulletin), "title": self.title, "period": self.period,
+                "needs": len(self.needs), "provinces": sorted({n.province_code for n in self.needs}),
+                "files": [f.name for f in self.files],
+                "left_out": [{"file": name, "row": row} for name, row in self.left_out],
+                "refused": [f.as_refusal().to_dict() for f in self.refused],
+                "unattributed": [f.name for f in self.unattributed]}
+
+    def to_text(self) -> str:
+        lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
+                  f"{len(self.files)} tỉnh / provinces"),
+                 f"  Trang web / web page: {self.page}", f"  Bản tin / bulletin:   {self.bulletin}"]
+        for name, row in self.left_out:
+            lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")
+        for f in self.unattributed:
+            lines.append(f"  ! {f.name}: không xác định được tỉnh hoặc kỳ báo cáo nên không đăng / "
+                         "province or period could not be determined, not published")
+        for f in self.refused:
+            r = f.as_refusal()
+            lines += [f"  ✘ {f.name}", f"    {r.message_vi}", f"    {r.message_en}"]
+        return "\n".join(lines)
+
+
+def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None, *,
+              period: str | None = None, control: str | os.PathLike | None = None,
+              templates: str | os.PathLike | None = None, workers: int | None = None,
+              progress: Progress | None = None) -> CatalogueResult:
+    """Write the catalogue of open funding needs into the folder `out`: index.html and ban-tin.pdf.
+
+    :param sources: workbooks and folders (searched recursively); default: the control workbook's inbox.
+    :param out: the folder to write (default: ``danh-muc`` in the control workbook's output folder).
+    :param period: only files of this period; otherwise each province's latest period.
+    :param control: the cluster control workbook: the cluster's name and contact, its folders.
+    :param templates: a folder whose danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg replace the shipped ones.
+    :raises CatalogueError: when the run cannot start.
+    """
+    from .atomic import write_bytes
+    from .bulletin import render_bulletin
+    from .catalogue_page import render_page
+
+    try:
+        wanted = parse_period(period)
+        ctrl = open_control(control) if control else None
+    except ConsolidationError as exc:
+        raise CatalogueError(exc.vi, exc.en) from None
+    if not sources:
+        if ctrl is None:
+            raise CatalogueError("Cần tệp hoặc thư mục báo cáo, hoặc tệp điều hành (--control).",
+                                 "Workbooks or folders, or a control workbook (--control), are needed.")
+        sources = [ctrl.inbox]
+    if out is None:
+        if ctrl is None:
+            raise CatalogueError("Cần thư mục kết quả (-o).", "An output folder (-o) is needed.")
+        out = ctrl.outbox / "danh-muc"
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+    skip = [folder]
+    if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
+        skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
+    found = source_files(sources, tuple(skip))
+    settings = ctrl.settings() if ctrl else schema.Settings()
+    tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found]
+    with Runner(workers, len(tasks)) as runner:
+        files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
+    latest = latest_files(files, wanted)
+    needs, left_out = open_needs(latest)
+    order = {s.code: i for i, s in enumerate(schema.sectors())}
+    needs.sort(key=lambda n: (n.province_code, order[n.sector], n.id))
+    result = CatalogueResult(folder, _title(ctrl, latest), str(wanted) if wanted else _periods(latest), needs,
+                             latest, left_out, [f for f in files if f.refused],
+                             [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)])
+    contact = _contact(ctrl, latest)
+    page = render_page(result, contact, templates).encode("utf-8")
+    pdf = render_bulletin(result, contact, templates)  # both made before either is written
+    for path, data in ((result.page, page), (result.bulletin, pdf)):
+        write_bytes(path, data).chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
+    return result
+
+
+def source_files(sources: Iterable[str | os.PathLike], exclude: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
+    """Each workbook named or found under a named folder, with the name it is reported by.
+
+    :raises CatalogueError: when a source does not exist.
+    """
+    out: list[tuple[Path, str]] = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            out += [(p, p.relative_to(source).as_posix()) for p in workbook_files(source, exclude)]
+        elif source.is_file():
+            out.append((source, source.name))
+        else:
+            raise CatalogueError(f"Không tìm thấy {source}.", f"{source} was not found.")
+    return out
+
+
+def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> list[SourceFile]:
+    """The latest readable file of each province: its latest period (or `wanted`), then the last received.
+
+    Provinces merged in 2025 count as the province they became: its latest period wins.
+    """
+    best: dict[str, SourceFile] = {}
+    for f in files:
+        parsed = f.parsed_period
+        if f.refused or f.current is None or parsed is None or (wanted is not None and parsed != wanted):
+            continue
+        key = f.original.code
+        if key not in best or _order(f) > _order(best[key]):
+            best[key] = f
+    newest: dict[str, Period] = {}
+    for f in best.values():
+        newest[f.current.code] = max(newest.get(f.current.code, f.parsed_period), f.parsed_period)
+    return sorted((f for f in best.values() if f.parsed_period == newest[f.current.code]),
+                  key=lambda f: (f.current.code, f.original.code))
+
+
+def _order(f: SourceFile):
+    return f.parsed_period, f.received, f.name
+
+
+def open_needs(files: Iterable[SourceFile]) -> tuple[list[Need], list[tuple[str, int]]]:
+    """The open needs of these files, and the (file, row) of open needs left out for their errors."""
+    needs, left_out = [], []
+    for f in files:
+        for row in f.rows.get("needs", ()):
+            if row[_INDEX["trang_thai"]] not in OPEN_STATUSES:
+                continue
+            if row[-1]:
+                left_out.append((f.name, row[-2]))
+                continue
+            needs.append(_need(f, row))
+    return needs, left_out
+
+
+def _need(f: SourceFile, row: tuple) -> Need:
+    def text(key: str) -> str:
+        value = row[_INDEX[key]]
+        return "" if value is None else str(value)
+
+    def number(key: str):
+        value = row[_INDEX[key]]
+        return value if isinstance(value, (int, float)) else None
+
+    return Need(
+        id=text("ma_de_xuat"), title_vi=text("ten_vi"), title_en=text("ten_en"),
+        province_code=f.current.code, province=f.current.short, location=text("dia_ban"),
+        sector=_SECTOR_CODE.get(text("linh_vuc"), "KHAC"), form=FORM_SLUGS[text("hinh_thuc")],
+        months=number("thoi_gian_thang"), total_usd=number("tong_kinh_phi_usd"),
+        requested_usd=number("de_nghi_tai_tro_usd"), counterpart_usd=number("von_doi_ung_usd"),
+        beneficiaries=number("so_nguoi_huong_loi"), beneficiary_groups=text("doi_tuong"),
+        objectives=text("muc_tieu"), agency=text("don_vi_de_xuat"), contact=text("nguoi_lien_he"),
+        email=text("email_lien_he"), status=text("trang_thai"))
+
+
+def _title(ctrl, files: list[SourceFile]) -> str:
+    if ctrl is not None and ctrl.cluster:
+        return ctrl.cluster
+    names = sorted({f.current.name for f in files})
+    return ", ".join(names) if len(names) <= 4 else f"{len(names)} tỉnh, thành phố"
+
+
+def _periods(files: list[SourceFile]) -> str | None:
+    periods = sorted({str(f.parsed_period) for f in files})
+    return ", ".join(periods) if periods else None
+
+
+def _contact(ctrl, files: list[SourceFile]) -> dict[str, str]:
+    """Who donors write to: the cluster lead (control workbook), else nobody named beyond each need's contact."""
+    if ctrl is None:
+        return {"name": "", "email": "", "sender": ""}
+    return {"name": ctrl.cluster or "", "email": ctrl.lead_email or "",
+            "sender": str(ctrl.values.get("ten_nguoi_gui") or "")}
