@@ -8,10 +8,18 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
-from .findings import ERROR, FINDING_HEADERS, SEVERITY_RANK, Refusal, Report
+from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, Refusal, Report
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
+MESSAGE_COLUMNS = (6, 7, 8, 9)  # value, both messages and the suggestion wrap
+NOTE_WIDTH = 480  # points: about 80 characters a line, readable without resizing
+
+
+def note_height(note: str) -> int:
+    """Points a note needs to show all its lines at NOTE_WIDTH."""
+    lines = sum(1 + len(line) // 80 for line in note.split("\n"))
+    return min(600, max(120, 16 * lines + 12))
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         cell = book[sheet][ref]
         cell.fill = PatternFill("solid", start_color=mark.color, end_color=mark.color)
         note = mark.note if cell.comment is None else f"{cell.comment.text}\n\n{mark.note}"
-        cell.comment = Comment(note, NOTE_AUTHOR, width=360, height=160)
+        cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
     write_findings_sheet(book, report)
     with atomic_path(out) as tmp:
         book.save(tmp)
@@ -74,7 +82,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
 
 def write_findings_sheet(book, report: Report) -> None:
     """(Re)create the Findings sheet; each row links to the cell it is about."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     name = schema.FINDINGS.vi
@@ -85,15 +93,19 @@ def write_findings_sheet(book, report: Report) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for f in report.findings:
-        ws.append(f.to_row())
+        ws.append(f.to_row(report.headers))
+        for column in MESSAGE_COLUMNS:
+            ws.cell(ws.max_row, column).alignment = wrap
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
-    for letter, width in zip("ABCDEFGHI", (12, 24, 18, 8, 18, 20, 60, 60, 24)):
+    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

@@ -51,14 +51,19 @@ class Checked:
     detail: str
 
 
-def check_copy(path: Path, control: Control) -> Checked:
-    """Read and check one file; never raises for a bad workbook."""
+def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Checked:
+    """Read and check one file; never raises for a bad workbook.
+
+    With the ledger, the proposals of the province's earlier submissions count for its register's links.
+    """
     from .reader import read_workbook
     from .validate import check_workbook
 
     try:
         wb = read_workbook(path)
         report = check_workbook(wb, control.settings())
+        if ledger is not None and report.province and _links_unanswered(report):
+            report = check_workbook(wb, control.settings(), earlier_proposals(ledger, report.province, path))
     except Refusal as refusal:
         return Checked("refused", None, None, 0, 0, "", refusal.reason)
     email = wb.info_value("email")
@@ -81,7 +86,7 @@ def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]
         if ledger.known(sha):
             continue
         _, copy = ledger.archive(data, path.suffix)
-        checked = check_copy(copy, control)
+        checked = check_copy(copy, control, ledger)
         try:
             relative = path.relative_to(inbox).as_posix()
         except ValueError:
@@ -100,7 +105,33 @@ def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
     """The findings of a recorded submission, from its archived copy."""
     from .validate import validate
 
-    return validate(ledger.archived_path(submission), control.settings())
+    path = ledger.archived_path(submission)
+    report = validate(path, control.settings())
+    if report.province and _links_unanswered(report):
+        report = validate(path, control.settings(), earlier_proposals(ledger, report.province, path))
+    return report
+
+
+def _links_unanswered(report: Report) -> bool:
+    return any(f.rule == "linked-proposal-missing" for f in report.findings)
+
+
+def earlier_proposals(ledger: Ledger, province: str, path: Path) -> frozenset[str]:
+    """The proposal IDs of the province's other archived submissions (every earlier version counts)."""
+    from .reader import read_workbook
+
+    ids: set[str] = set()
+    for other in ledger.submissions(province=province):
+        copy = ledger.archived_path(other)
+        if copy.resolve() == path.resolve() or not copy.exists():
+            continue
+        try:
+            needs = read_workbook(copy).tables.get("needs")
+        except Refusal:
+            continue
+        if needs is not None:
+            ids |= {str(r.get("ma_de_xuat")).strip().upper() for r in needs.records if r.get("ma_de_xuat")}
+    return frozenset(ids)
 
 
 def annotated_copy(ledger: Ledger, submission: Submission, control: Control, report: Report | None = None) -> Path:
