@@ -81,6 +81,8 @@ def main(out: Path) -> None:
                  "tien_te": "USD", "gia_tri_nguyen_te": 180_000}
         shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
                   "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
+        # 82 (Đồng Tháp) sends its table as an official form: a title block above the header and a
+        # "Tổng cộng" row of sums below it; both are read right (header found, totals row not counted).
         arrivals = [  # 91 (An Giang) never sends; Cần Thơ sends twice, the second time fixed
             ("82", "2026-07-05", "bao-cao-82.xlsx", ()),
             ("86", "2026-07-10", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number")),
@@ -89,8 +91,9 @@ def main(out: Path) -> None:
             ("96", "2026-07-14", "bao-cao-96.xlsx", ()),
         ]
         for code, day, name, defects in arrivals:
+            formal = code == "82"
             path = sample_workbook(inbox / name, code, PERIOD, seed=2026, defects=defects,
-                                   also=shared.get(code, ())).path
+                                   also=shared.get(code, ()), title_block=formal, totals_row=formal).path
             received_on(path, day)
 
         reports = []
@@ -119,6 +122,11 @@ def main(out: Path) -> None:
           f"báo cáo / report: {len(report.deliveries)}")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
+    formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
+    seen = [f for f in formal.findings if f.rule in ("header-not-first-row", "totals-row")]
+    print(f"Mẫu công văn của tỉnh 82 / province 82's official form: {formal.count('needs')} đề xuất / proposals, "
+          f"{formal.count('register')} khoản / aid items đọc được / read; "
+          + "; ".join(f"{f.sheet} {f.cell}: {f.rule}" for f in seen))
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def test_validate_writes_a_findings_sheet_whose_rows_link_to_their_cells(bad, st
     findings = excel.sheet(schema.FINDINGS.vi)
     expected = []
     for f in report.findings:
-        row = ["" if v is None else v for v in f.to_row()]
+        row = ["" if v is None else v for v in f.to_row(report.headers)]
         if f.cell and f.sheet:
             row[3] = link(f.sheet, f.cell)
         expected.append(row)

@@ -94,11 +94,14 @@ def write_findings_sheet(book, report: Report) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     for f in report.findings:
-        ws.append(f.to_row(report.headers))
-        for column in MESSAGE_COLUMNS:
-            ws.cell(ws.max_row, column).alignment = wrap
+        row = f.to_row(report.headers)
+        ws.append(row)
+        for column in range(1, len(row) + 1):
+            ws.cell(ws.max_row, column).alignment = wrap if column in MESSAGE_COLUMNS else top
+        lines = max(1 + len(str(row[c - 1] or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in MESSAGE_COLUMNS)
+        ws.row_dimensions[ws.max_row].height = 15 * lines  # Excel does not grow rows written by a library
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
@@ -109,3 +112,6 @@ def write_findings_sheet(book, report: Report) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"  # printed, every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

@@ -88,8 +88,7 @@ def read_control(path: str | os.PathLike) -> Control:
         if name is None and optional:
             return []
         if name is None:
-            raise ControlError(f"Tệp điều hành {path.name} thiếu trang \"{sheet.vi}\".",
-                               f"Control workbook {path.name} has no \"{sheet.en}\" sheet.")
+            raise ControlError(f"thiếu trang \"{sheet.vi}\".", f"it has no \"{sheet.en}\" sheet.")
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     values = _key_values(rows(schema.SETTINGS_SHEET))

@@ -54,7 +54,8 @@ class Finding:
 
     def to_row(self, headers: dict[tuple[str, str], str] | None = None) -> list[Any]:
         """The row written to a Findings sheet; the column as its header reads in the file (`headers`)."""
-        column = (headers or {}).get((self.sheet, self.column)) or header_of(self.column) if self.column else ""
+        column = ((headers or {}).get((self.sheet, self.column)) or header_of(self.column, self.sheet)
+                  if self.column else "")
         return [SEVERITY_VI[self.severity], self.rule, self.sheet, self.cell, column,
                 display(self.value), self.message_vi, self.message_en, self.suggestion]
 
@@ -68,11 +69,11 @@ FINDING_HEADERS = (
 FINDING_WIDTHS = (20, 26, 20, 10, 28, 24, 70, 70, 28)
 
 
-def header_of(key: str) -> str:
-    """The standard's Vietnamese header (or Info label) of a column key."""
+def header_of(key: str, sheet: str = "") -> str:
+    """The standard's Vietnamese header (or Info label) of a column key, in the table of `sheet` first."""
     from . import schema
 
-    for table in schema.TABLES:
+    for table in sorted(schema.TABLES, key=lambda t: sheet not in (t.sheet.vi, t.sheet.en)):
         for column in table.columns:
             if column.key == key:
                 return column.vi
