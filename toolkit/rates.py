@@ -69,8 +69,7 @@ def ecb_rate(currency: str, day: date) -> Rate | None:
     if series is None:
         return None
     last = date.fromisoformat(data["last_day"])
-    if day > last:
-        day = last
+    day = min(day, last)
     start = date.fromisoformat(series["from"] + "-01")
     index = (day.year - start.year) * 12 + day.month - start.month
     values = series["usd_per_unit"]
