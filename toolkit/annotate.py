@@ -8,11 +8,10 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
-from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, Refusal, Report
+from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, WRAPPED_COLUMNS, Refusal, Report
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
-MESSAGE_COLUMNS = (6, 7, 8, 9)  # value, both messages and the suggestion wrap
 NOTE_WIDTH = 480  # points: about 80 characters a line, readable without resizing
 
 
@@ -99,8 +98,8 @@ def write_findings_sheet(book, report: Report) -> None:
         row = f.to_row(report.headers)
         ws.append(row)
         for column in range(1, len(row) + 1):
-            ws.cell(ws.max_row, column).alignment = wrap if column in MESSAGE_COLUMNS else top
-        lines = max(1 + len(str(row[c - 1] or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in MESSAGE_COLUMNS)
+            ws.cell(ws.max_row, column).alignment = wrap if column in WRAPPED_COLUMNS else top
+        lines = max(1 + len(str(row[c - 1] or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
         ws.row_dimensions[ws.max_row].height = 15 * lines  # Excel does not grow rows written by a library
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import schema
 from .annotate import cell_marks
-from .findings import FINDING_HEADERS, FINDING_WIDTHS, Report
+from .findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS, Report
 from .reader import Workbook, read_rows
 
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
@@ -92,6 +92,8 @@ def write_findings(book, report: Report) -> None:
     _header(ws.range((1, 1), (1, len(header))))
     for column, width in enumerate(FINDING_WIDTHS, start=1):
         ws.range((1, column)).column_width = width
+    if report.findings:  # value, messages and suggestion wrap within their widths
+        ws.range((2, WRAPPED_COLUMNS[0]), (len(report.findings) + 1, WRAPPED_COLUMNS[-1])).wrap_text = True
     ws.activate()
 
 

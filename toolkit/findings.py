@@ -67,6 +67,7 @@ FINDING_HEADERS = (
 )
 #: Column widths of a Findings sheet: every header reads whole; the messages wrap.
 FINDING_WIDTHS = (20, 26, 20, 10, 28, 24, 70, 70, 28)
+WRAPPED_COLUMNS = (6, 7, 8, 9)  # 1-based: the value, both messages and the suggestion
 
 
 def header_of(key: str, sheet: str = "") -> str:

@@ -27,18 +27,25 @@ def hidden_cells(path: str | os.PathLike, sheet_names: set[str]) -> dict[str, di
     out = {}
     try:
         with zipfile.ZipFile(path) as zf:
+            marked = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                      and _marked(zf.read(n))}
+            if not marked:  # the common case: no part to parse, no names to resolve
+                return {}
             sheets, _ = sheet_parts(zf)
             for name, part in sheets:
-                if name in sheet_names and (cells := _scan(zf.read(part))):
+                if name in sheet_names and part in marked and (cells := _scan(zf.read(part))):
                     out[name] = cells
     except Exception:  # the contract: unreadable files are reported elsewhere
         return {}
     return out
 
 
+def _marked(xml: bytes) -> bool:
+    """Whether a worksheet holds an error value or a formula at all (not a validation's <formula1>)."""
+    return b't="e"' in xml or b"<f>" in xml or b"<f " in xml
+
+
 def _scan(xml: bytes) -> dict[tuple[int, int], tuple[str, str]]:
-    if b't="e"' not in xml and b"<f" not in xml:
-        return {}
     found = {}
     for m in _CELL.finditer(xml):
         letters, number, attrs, body = m.groups()

@@ -33,6 +33,10 @@ OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
     fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", fold(schema.MARKS.vi)}
 
 
+#: Folded names (and aliases) of the sheets aidkit reads.
+STANDARD_NAMES = {fold(s.vi) for s in schema.STANDARD_SHEETS} | {fold(s.en) for s in schema.STANDARD_SHEETS}
+
+
 _detect = lru_cache(maxsize=8192)(legacy.detect_encoding)  # office files repeat the same texts
 
 
@@ -188,7 +192,7 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
 
     fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
     if fmt == "xlsx":
-        hidden = hidden_cells(path, set(book.sheet_names))
+        hidden = hidden_cells(path, {n for n in book.sheet_names if fold(n) in STANDARD_NAMES})
         if hidden:
             plain = rows_of
 
@@ -364,7 +368,7 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
 
 
 def _unlabelled(header: list[Any], columns: dict[str, int]) -> set[int]:
-    """Columns with a blank header cell (or the covered part of a merged one) left of the last header."""
+    """Columns whose header cell is blank (or the covered part of a merged one)."""
     used = set(columns.values())
     return {i for i, v in enumerate(header) if v in ("", None) and i not in used}
 
@@ -421,7 +425,7 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
     raw = cell.raw
     if raw is None or raw == "":
         return None
-    if isinstance(raw, Hidden):
+    if raw.__class__ is Hidden:
         strict = ERROR if column.required or column.numeric or column.type == schema.DATE else WARNING
         where = {**_where(cell, column), "value": raw.text}
         if raw.kind == ERROR_VALUE:
@@ -464,10 +468,10 @@ def _typed(column: schema.Column, raw: Any, cell: Cell, findings: list[Finding])
     if kind == schema.INTEGER:
         return parse_integer(raw)
     if kind == schema.DECIMAL:
-        typed = currency_word(raw)
-        own = "USD" if column.key.endswith("_usd") else "VND" if column.key.endswith("_vnd") else typed
-        if typed and typed != own:
-            raise BadValue("currency-contradicts-column", typed=typed, expected=own)
+        if raw.__class__ is str and (typed := currency_word(raw)):
+            own = "USD" if column.key.endswith("_usd") else "VND" if column.key.endswith("_vnd") else typed
+            if typed != own:
+                raise BadValue("currency-contradicts-column", typed=typed, expected=own)
         return parse_number(raw)
     if kind == schema.DATE:
         return parse_date(raw)

@@ -87,7 +87,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A data table: one sheet, header in row 1, one record per row below it."""
+    """A data table: one sheet, header in row 1 (the reader finds it lower, under a title block), one
+    record per row below it."""
 
     key: str
     name_vi: str
@@ -96,7 +97,6 @@ class Table:
     columns: tuple[Column, ...]
     id_key: str
     id_kind: str
-    header_row: int = 1
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})

@@ -44,15 +44,14 @@ def currency_word(raw: Any) -> str:
     """"VND" or "USD" when a number typed as text carries a currency word or sign, else ""."""
     if not isinstance(raw, str):
         return ""
-    text = raw.strip().lower()
-    m = _NUMBER.match(re.sub(r"(?<=\d) (?=\d{3}\b)", "", text.replace("\u00a0", " ")))
-    unit = m.group(3) if m else text.lstrip("+-0123456789., ")
-    for word in re.split(r"\s+", unit) if unit else ():
+    text = raw.strip().lower().replace("\u00a0", " ")
+    m = _NUMBER.match(re.sub(r"(?<=\d) (?=\d{3}\b)", "", text))
+    for word in (m.group(3) if m else text).split():
         if word in _VND_WORDS:
             return "VND"
-        if word in _USD_WORDS or word.startswith("$"):
+        if word in _USD_WORDS or word.startswith(("$", "us$")):
             return "USD"
-    return "USD" if text.startswith(("$", "us$")) else ""
+    return ""
 
 
 def vnd_multiplier(raw: str) -> str:

@@ -68,8 +68,9 @@ def _range(column, value, cell, sheet):
 def _usd_amount(column, cell, sheet, limit):
     """A USD amount typed with "tỷ"/"triệu", or beyond any provincial project: usually VND."""
     where = _where(column, cell.value, cell, sheet)
-    if isinstance(cell.raw, str) and vnd_multiplier(cell.raw):
-        yield finding("usd-looks-like-vnd", WARNING, **where, word=vnd_multiplier(cell.raw))
+    word = vnd_multiplier(cell.raw) if isinstance(cell.raw, str) else ""
+    if word:
+        yield finding("usd-looks-like-vnd", WARNING, **where, word=word)
     elif cell.value > limit:
         yield finding("usd-implausible", WARNING, **where, limit=limit)
 
