@@ -321,6 +321,7 @@ def test_the_daily_job_counts_the_provinces_archived_proposals(tmp_path):
     from datetime import datetime
 
     from cluster import make_cluster
+
     from toolkit.control import read_control
     from toolkit.inbox import receive, review
     from toolkit.ledger import Ledger
