@@ -131,9 +131,12 @@ def main(out: Path) -> None:
             shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
                       "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
 
+            # 82 (Đồng Tháp) sends its table as an official form: a title block above the header and a
+            # "Tổng cộng" row of sums below it; both are read right (header found, totals row not counted).
             def workbook(code, name, defects=()):
+                formal = code == "82"
                 return sample_workbook(sent / name, code, PERIOD, seed=2026, defects=defects,
-                                       also=shared.get(code, ())).path
+                                       also=shared.get(code, ()), title_block=formal, totals_row=formal).path
 
             lhh = {"82": "lhh.dongthap@example.vn", "86": "lhh.vinhlong@example.vn", "91": "lhh.angiang@example.vn",
                    "92": "lhh.cantho@example.vn", "96": "lhh.camau@example.vn"}
@@ -194,6 +197,11 @@ def main(out: Path) -> None:
           f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(report.deliveries)}")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
+    formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
+    seen = [f for f in formal.findings if f.rule in ("header-not-first-row", "totals-row")]
+    print(f"Mẫu công văn của tỉnh 82 / province 82's official form: {formal.count('needs')} đề xuất / proposals, "
+          f"{formal.count('register')} khoản / aid items đọc được / read; "
+          + "; ".join(f"{f.sheet} {f.cell}: {f.rule}" for f in seen))
 
 
 if __name__ == "__main__":

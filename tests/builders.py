@@ -16,6 +16,21 @@ INFO = {"ma_tinh": "92", "ten_tinh": "Cần Thơ", "ky_bao_cao": "2026-H1", "don
         "ngay_lap": date(2026, 7, 5), "phien_ban_mau": schema.TEMPLATE_VERSION}
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_script(name: str):
+    """A module of scripts/ (not part of the package), loaded from its file."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def records(needs: int = 3, register: int = 3, province="92", period="2026-H1", seed=7):
     """Clean records to mutate in a test."""
     return sample_records(province, period, needs, register, seed)

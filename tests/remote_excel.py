@@ -30,6 +30,7 @@ class SheetState:
     fills: dict[str, str] = field(default_factory=dict)  # A1 → "#RRGGBB"
     notes: dict[str, str] = field(default_factory=dict)  # A1 → text
     formulas: dict[str, str] = field(default_factory=dict)
+    wrapped: set[str] = field(default_factory=set)  # A1 of cells whose text wraps
     visible: bool = True
 
     def value(self, ref: str) -> Any:
@@ -96,6 +97,10 @@ class RemoteExcel:
                 fills.pop(ref, None)
             else:
                 fills[ref] = a["args"][0].upper()
+
+    def _setWrapText(self, a):
+        cells = self.sheets[a["sheet_position"]].wrapped
+        (cells.update if a["args"][0] else cells.difference_update)(self._cells(a))
 
     def _addNote(self, a):
         self.sheets[a["sheet_position"]].notes[a["args"][0].replace("$", "")] = a["args"][1]

@@ -74,7 +74,7 @@ VIEWS = [
     {"q": "nuoc sach"},
     {"q": "NƯỚC SẠCH"},
     {"tinh": "96", "hinh_thuc": "du-an"},
-    {"tinh": "82", "linh_vuc": "MT", "q": "nuoc"},
+    {"tinh": "92", "linh_vuc": "MT", "q": "nuoc"},
     {"tu": 100000, "den": 500000, "hinh_thuc": "du-an"},
 ]
 

@@ -79,7 +79,7 @@ CELL_CASES = [
      (REGISTER, cell(R, "het_han_gdk"))),
     ("usd-rate-mismatch", "warning", None, set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=50_000),
      (REGISTER, cell(R, "gia_tri_usd"))),
-    ("no-reference-rate", "info", None, set0(tien_te="MXN"), (REGISTER, cell(R, "tien_te"))),
+    ("no-reference-rate", "info", None, set0(tien_te="ARS"), (REGISTER, cell(R, "tien_te"))),
     ("invalid-currency", "error", None, set0(tien_te="EURO"), (REGISTER, cell(R, "tien_te"))),
     ("invalid-country", "error", None, set0(quoc_gia="Narnia"), (REGISTER, cell(R, "quoc_gia"))),
     ("country-code-na", "warning", None, set0(quoc_gia="NA"), (REGISTER, cell(R, "quoc_gia"))),
@@ -92,6 +92,17 @@ CELL_CASES = [
           giai_ngan_ky_usd=None, giai_ngan_luy_ke_usd=None), (REGISTER, cell(R, "trang_thai"))),
     ("linked-proposal-missing", "warning", None, set0(ma_de_xuat="92-N2020-404"), (REGISTER, cell(R, "ma_de_xuat"))),
     ("invalid-date", "error", None, set0(ngay_bat_dau="31/02/2026"), (REGISTER, cell(R, "ngay_bat_dau"))),
+    ("currency-contradicts-column", "error", set0(tong_kinh_phi_usd="1.000.000.000 đ"), None,
+     (NEEDS, cell(N, "tong_kinh_phi_usd"))),
+    ("currency-contradicts-column", "error", None, set0(von_doi_ung_vnd="$5,000"), (REGISTER, cell(R, "von_doi_ung_vnd"))),
+    ("usd-looks-like-vnd", "warning", set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd="0,09 triệu",
+                                           von_doi_ung_usd=10_000), None, (NEEDS, cell(N, "de_nghi_tai_tro_usd"))),
+    ("usd-implausible", "warning", None, set0(gia_tri_nguyen_te=25_000_000_000, gia_tri_usd=25_000_000_000),
+     (REGISTER, cell(R, "gia_tri_usd"))),
+    ("error-value", "error", set0(tong_kinh_phi_usd="#DIV/0!"), None, (NEEDS, cell(N, "tong_kinh_phi_usd"))),
+    ("error-value", "warning", set0(doi_tuong="#N/A"), None, (NEEDS, cell(N, "doi_tuong"))),
+    ("formula-not-computed", "error", set0(de_nghi_tai_tro_usd="=M2-O2"), None,
+     (NEEDS, cell(N, "de_nghi_tai_tro_usd"))),
 ]
 
 
@@ -121,8 +132,11 @@ def test_threshold_is_a_setting(tmp_path):
 
 
 def test_reference_rates_are_settings(tmp_path):
+    from toolkit.rates import Override, Rates
+
     path = book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=50_000))
-    assert "usd-rate-mismatch" not in {f.rule for f in validate(path, Settings(usd_rates={"EUR": 0.5})).findings}
+    own = Settings(rates=Rates((Override("EUR", date(2026, 1, 1), 0.5, "Quyết định của cụm"),)))
+    assert "usd-rate-mismatch" not in {f.rule for f in validate(path, own).findings}
 
 
 INFO_CASES = [

@@ -45,7 +45,8 @@ def test_status_json(tmp_path):
     [period] = data["periods"]
     assert (data["today"], period["period"], period["due"], period["days_to_due"]) == ("2026-07-12", PERIOD,
                                                                                         "2026-07-15", 3)
-    assert period["counts"] == {"Chưa nộp": 1, "Không hợp lệ": 0, "Hợp lệ": 1, "Nộp muộn": 0}
+    assert period["counts"] == {"missing": 1, "invalid": 0, "valid": 1, "late": 0}
+    assert period["labels"]["missing"] == {"vi": "Chưa nộp", "en": "Missing"}
     assert [(p["province"], p["status"], p["file"]) for p in period["provinces"]] == [
         ("91", "Chưa nộp", None), ("92", "Hợp lệ", "92.xlsx")]
     assert [s["file"] for s in data["received"]] == ["92.xlsx"]

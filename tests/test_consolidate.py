@@ -262,7 +262,7 @@ def test_refused_file_is_reported_bilingually_never_dropped(run):
     assert "bị hỏng" in refused["message_vi"] and "damaged" in refused["message_en"]
     findings = [r for r in table(book, schema.FINDINGS.vi) if r[H["tep_nguon"]] == "92/hong.xlsx"]
     assert [(r["Mức độ"], r["Mã quy tắc"]) for r in findings] == [("Lỗi", "file-damaged")]
-    assert "damaged" in findings[0]["Message"]
+    assert "damaged" in findings[0]["Nội dung (tiếng Anh)"]
     texts = [c.value for row in book[schema.OVERVIEW.vi].iter_rows() for c in row if isinstance(c.value, str)]
     assert "92/hong.xlsx" in texts and any("bị hỏng" in t for t in texts)
     assert not result.clean

@@ -118,11 +118,12 @@ def test_validate_writes_a_findings_sheet_whose_rows_link_to_their_cells(bad, st
     findings = excel.sheet(schema.FINDINGS.vi)
     expected = []
     for f in report.findings:
-        row = ["" if v is None else v for v in f.to_row()]
+        row = ["" if v is None else v for v in f.to_row(report.headers)]
         if f.cell and f.sheet:
             row[3] = link(f.sheet, f.cell)
         expected.append(row)
     assert [row[:9] for row in findings.values[1:]] == expected
+    assert f"G{len(expected) + 1}" in findings.wrapped and "A2" not in findings.wrapped
     links = {ref: formula for ref, formula in findings.formulas.items() if formula.startswith("=HYPERLINK")}
     assert len(links) == sum(1 for f in report.findings if f.cell and f.sheet)
     first = next(f for f in report.findings if f.cell)

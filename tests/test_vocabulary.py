@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from builders import load_script
 from toolkit import schema
 from toolkit.vocabulary import country_index, country_name_vi, did_you_mean, sector_index
 
@@ -8,13 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_iso_data_matches_pycountry():
-    import importlib.util
-    import sys
-
-    spec = importlib.util.spec_from_file_location("refresh_iso", ROOT / "scripts" / "refresh_iso.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["refresh_iso"] = module
-    spec.loader.exec_module(module)
+    module = load_script("refresh_iso")
     on_disk = json.loads((ROOT / "toolkit" / "data" / "iso.json").read_text(encoding="utf-8"))
     assert on_disk == json.loads(module.render()), "run: python scripts/refresh_iso.py"
 

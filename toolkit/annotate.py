@@ -8,10 +8,17 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
-from .findings import ERROR, FINDING_HEADERS, SEVERITY_RANK, Refusal, Report
+from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, WRAPPED_COLUMNS, Refusal, Report
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
+NOTE_WIDTH = 480  # points: about 80 characters a line, readable without resizing
+
+
+def note_height(note: str) -> int:
+    """Points a note needs to show all its lines at NOTE_WIDTH."""
+    lines = sum(1 + len(line) // 80 for line in note.split("\n"))
+    return min(600, max(120, 16 * lines + 12))
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         cell = book[sheet][ref]
         cell.fill = PatternFill("solid", start_color=mark.color, end_color=mark.color)
         note = mark.note if cell.comment is None else f"{cell.comment.text}\n\n{mark.note}"
-        cell.comment = Comment(note, NOTE_AUTHOR, width=360, height=160)
+        cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
     write_findings_sheet(book, report)
     with atomic_path(out) as tmp:
         book.save(tmp)
@@ -74,7 +81,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
 
 def write_findings_sheet(book, report: Report) -> None:
     """(Re)create the Findings sheet; each row links to the cell it is about."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     name = schema.FINDINGS.vi
@@ -85,15 +92,25 @@ def write_findings_sheet(book, report: Report) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     for f in report.findings:
-        ws.append(f.to_row())
+        row = f.to_row(report.headers)
+        ws.append(row)
+        for column in range(1, len(row) + 1):
+            ws.cell(ws.max_row, column).alignment = wrap if column in WRAPPED_COLUMNS else top
+        lines = max(1 + len(str(row[c - 1] or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
+        ws.row_dimensions[ws.max_row].height = 15 * lines  # Excel does not grow rows written by a library
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
-    for letter, width in zip("ABCDEFGHI", (12, 24, 18, 8, 18, 20, 60, 60, 24)):
+    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    ws.page_setup.orientation = "landscape"  # printed, every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

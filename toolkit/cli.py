@@ -14,6 +14,9 @@ import click
 from .findings import Refusal
 
 
+FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương trình khác) / output: text or json."
+
+
 def _fail(vi: str, en: str, code: int = 2):
     click.echo(f"{vi}\n{en}", err=True)
     sys.exit(code)
@@ -21,7 +24,8 @@ def _fail(vi: str, en: str, code: int = 2):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aidkit-lhh")
-@click.option("--debug", is_flag=True, help="Show Python tracebacks (for developers).")
+@click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi Python (cho lập trình viên) / "
+                                            "show Python tracebacks (for developers).")
 @click.pass_context
 def cli(ctx, debug):
     """aidkit — kiểm tra, tổng hợp và gửi báo cáo viện trợ PCPNN.
@@ -36,7 +40,8 @@ def cli(ctx, debug):
 @click.option("--period", "-k", help="Kỳ báo cáo / period: 2026-H1, 2026-H2 or 2026.")
 @click.option("--preparer", help="Người lập / prepared by.")
 @click.option("--email", help="Email của người lập / preparer's email.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="Output .xlsx file.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="Tệp mẫu sẽ ghi (.xlsx) / the .xlsx file to write.")
 def template(province, period, preparer, email, out):
     """Tạo mẫu báo cáo chuẩn / write the standard workbook for a province.
 
@@ -57,10 +62,14 @@ def template(province, period, preparer, email, out):
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
 @click.option("--annotate", "annotate_to", type=click.Path(),
-              help="Write an annotated copy (a file for one input, a folder for several).")
-@click.option("--approval-days", type=int, default=None, help="Approval lead-time threshold (default 20).")
+              help="Ghi bản sao có đánh dấu lỗi (một tệp nếu kiểm tra một tệp, một thư mục nếu nhiều tệp) / "
+                   "write an annotated copy (a file for one input, a folder for several).")
+@click.option("--approval-days", type=click.IntRange(min=1), default=None,
+              help="Ngưỡng số ngày phê duyệt, số nguyên ≥ 1 (mặc định 20) / "
+                   "approval lead-time threshold in days, a whole number ≥ 1 (default 20).")
 def validate(files, fmt, annotate_to, approval_days):
     """Kiểm tra tệp báo cáo / check workbooks against the standard.
 
@@ -79,7 +88,8 @@ def validate(files, fmt, annotate_to, approval_days):
             if annotate_to:
                 from .annotate import annotate
 
-                annotate(name, report, _annotated_path(annotate_to, name, len(files)))
+                written = annotate(name, report, _annotated_path(annotate_to, name, len(files)))
+                click.echo(f"Đã ghi bản đánh dấu / annotated copy written: {written}", err=True)
             results.append(report)
         except Refusal as refusal:
             results.append(refusal)
@@ -134,7 +144,8 @@ def build_workbooks(out_dir):
               help="Tệp điều hành của cụm / cluster control workbook: members, due dates (gives Nộp muộn).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False),
               help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
 def consolidate(source, out, period, control, previous, fmt):
     """Tổng hợp báo cáo các tỉnh / merge every province's workbook into one.
 
@@ -231,7 +242,7 @@ def _now_option(f):
 
 def _format_option(f):
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True)(f)
+                        show_default=True, help=FORMAT_HELP)(f)
 
 
 def _dry_run_option(f):
@@ -394,6 +405,34 @@ def schedule(control, install, at, system, fmt):
     _render(result, fmt)
 
 
+#: click's own error sentences, in Vietnamese (the English original is shown below them).
+_CLICK_VI = (
+    (r"^Invalid value for (.+?): (.*)$", r"Giá trị không hợp lệ cho \1: \2"),
+    (r"(?:File|Path|Directory) (['\"].+?['\"]) does not exist\.", r"không tìm thấy \1."),
+    (r"File (['\"].+?['\"]) is a directory\.", r"\1 là một thư mục, không phải một tệp."),
+    (r"Directory (['\"].+?['\"]) is a file\.", r"\1 là một tệp, không phải một thư mục."),
+    (r"(['\"].+?['\"]) is not a valid integer(?: range)?\.", r"\1 không phải là số nguyên."),
+    (r"(\S+) is not in the range (.+)\.", r"\1 nằm ngoài khoảng cho phép \2."),
+    (r"(['\"].+?['\"]) is not one of (.+)\.", r"\1 không phải là một trong các giá trị \2."),
+    (r"^Missing argument (.+)\.$", r"Thiếu đối số \1."),
+    (r"^Missing option (.+)\.$", r"Thiếu tùy chọn \1."),
+    (r"^No such option: (.+)$", r"Không có tùy chọn \1."),
+    (r"^No such command (.+)\.$", r"Không có lệnh \1."),
+    (r"^Got unexpected extra arguments? \((.+)\)$", r"Thừa đối số: \1."),
+    (r"^Option (.+) requires an argument\.$", r"Tùy chọn \1 cần một giá trị."),
+)
+
+
+def usage_vi(message: str) -> str:
+    """A click error message in Vietnamese, as far as its sentences are known."""
+    import re
+
+    text = message
+    for pattern, replacement in _CLICK_VI:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
 def main(argv=None):
     """Entry point: never shows a traceback to a user unless --debug is given."""
     args = sys.argv[1:] if argv is None else argv
@@ -403,6 +442,7 @@ def main(argv=None):
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         click.echo("Lệnh chưa đúng cách dùng (xem aidkit --help) / Incorrect usage (see aidkit --help):", err=True)
+        click.echo(usage_vi(exc.format_message()), err=True)
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:

@@ -483,6 +483,7 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
 
     with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
+        _credit_earlier_proposals(files)
         entries = _classify(files, wanted, ctrl)
         result = ConsolidationResult(source, out, str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
                                      files, entries, previous=Path(previous) if previous else None)
@@ -497,6 +498,23 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
             writer.discard()
             raise
     return result
+
+
+def _credit_earlier_proposals(files: list[SourceFile]) -> None:
+    """A register row may name a proposal of the province's earlier submission, when that file is here too."""
+    from .checks.cross import answered_elsewhere
+
+    column = INDEX["needs"]["ma_de_xuat"]
+    ids: dict[str, list[tuple[datetime, str, set[str]]]] = defaultdict(list)
+    for f in files:
+        if not f.refused and f.code:
+            own = {str(row[column]).strip().upper() for row in f.rows.get("needs", ()) if row[column]}
+            ids[f.code].append((f.received, f.name, own))
+    for f in files:
+        if f.refused or not f.code or not any(x.rule == "linked-proposal-missing" for x in f.findings):
+            continue
+        earlier = set().union(*(own for received, name, own in ids[f.code] if (received, name) < (f.received, f.name)))
+        f.findings = answered_elsewhere(f.findings, earlier)
 
 
 def _mtime(path: Path) -> datetime:

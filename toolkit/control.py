@@ -14,7 +14,8 @@ from .findings import Refusal
 from .periods import BadPeriod, Period
 from .reader import open_book, sniff
 from .text import clean, fold
-from .values import BadValue, parse_date, parse_integer, text_of
+from .rates import Override, Rates
+from .values import BadValue, parse_date, parse_integer, parse_number, text_of
 
 
 class ControlError(ValueError):
@@ -57,6 +58,7 @@ class Control:
     members: list[Member]
     schedule: list[Deadline]
     values: dict[str, Any] = field(default_factory=dict)
+    rates: tuple[Override, ...] = ()
 
     def members_on(self, day: date) -> list[Member]:
         return [m for m in self.members if m.active_on(day)]
@@ -70,7 +72,8 @@ class Control:
 
     def settings(self) -> schema.Settings:
         days = self.values.get("nguong_ngay_phe_duyet")
-        return schema.Settings(approval_days=int(days)) if days else schema.Settings()
+        extra = {"approval_days": int(days)} if days else {}
+        return schema.Settings(**extra, rates=Rates(self.rates))
 
 
 def read_control(path: str | os.PathLike) -> Control:
@@ -80,11 +83,12 @@ def read_control(path: str | os.PathLike) -> Control:
     book = open_book(path)
     names = {fold(n): n for n in book.sheet_names}
 
-    def rows(sheet: schema.Sheet) -> list[list[Any]]:
+    def rows(sheet: schema.Sheet, optional: bool = False) -> list[list[Any]]:
         name = names.get(fold(sheet.vi)) or names.get(fold(sheet.en))
+        if name is None and optional:
+            return []
         if name is None:
-            raise ControlError(f"Tệp điều hành {path.name} thiếu trang \"{sheet.vi}\".",
-                               f"Control workbook {path.name} has no \"{sheet.en}\" sheet.")
+            raise ControlError(f"thiếu trang \"{sheet.vi}\".", f"it has no \"{sheet.en}\" sheet.")
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     values = _key_values(rows(schema.SETTINGS_SHEET))
@@ -94,8 +98,9 @@ def read_control(path: str | os.PathLike) -> Control:
     base = path.parent
     members = [_member(r) for r in _records(rows(schema.MEMBERS_SHEET), schema.MEMBER_COLUMNS)]
     schedule = [_deadline(r) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
+    rates = tuple(_rate(r) for r in _records(rows(schema.RATES_SHEET, optional=True), schema.RATE_COLUMNS))
     return Control(path, values["ten_cum"], base / values["thu_muc_nhan"], base / values["thu_muc_ket_qua"],
-                   members, schedule, values)
+                   members, schedule, values, rates)
 
 
 def _key_values(rows) -> dict[str, Any]:
@@ -156,6 +161,22 @@ def _member(r) -> Member:
                   _date(r.get("den_ngay"), "Đến ngày", r["_row"]))
 
 
+def _rate(r) -> Override:
+    """A row of the `Tỷ giá` sheet: currency, from-date, USD per unit (and its source)."""
+    code = clean(text_of(r.get("tien_te") or "")).upper()
+    since = _date(r.get("tu_ngay"), "Từ ngày", r["_row"])
+    try:
+        value = float(parse_number(r.get("usd_moi_don_vi"))) if r.get("usd_moi_don_vi") is not None else 0
+    except BadValue:
+        value = 0
+    if len(code) != 3 or not code.isalpha() or since is None or value <= 0:
+        raise ControlError(f"Trang Tỷ giá, dòng {r['_row']}: cần Loại tiền (mã 3 chữ cái), Từ ngày và "
+                           f"USD / 1 đơn vị lớn hơn 0.",
+                           f"Exchange rates sheet, row {r['_row']}: a currency (3-letter code), a from-date "
+                           f"and a USD per unit above 0 are needed.")
+    return Override(code, since, value, clean(text_of(r.get("nguon") or "")))
+
+
 def _deadline(r) -> Deadline:
     try:
         period = Period.parse(text_of(r.get("ky_bao_cao") or ""))
@@ -172,19 +193,19 @@ def _deadline(r) -> Deadline:
 # --- writing ------------------------------------------------------------------------
 
 def write_control(out: str | os.PathLike, cluster: str, members: list[Member], schedule: list[Deadline],
-                  settings: dict[str, Any]) -> Path:
+                  settings: dict[str, Any], rates: tuple[Override, ...] = ()) -> Path:
     """Write a control workbook (xlsx) for a cluster."""
     import xlsxwriter
 
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
-        fill_control(book, cluster, members, schedule, settings)
+        fill_control(book, cluster, members, schedule, settings, rates=rates)
         book.close()
     return Path(out)
 
 
 def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
-                 settings: dict[str, Any], first_sheet=None) -> None:
+                 settings: dict[str, Any], first_sheet=None, rates: tuple[Override, ...] = ()) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
     from .template import BUILD_DATE
 
@@ -192,6 +213,7 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
     bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
     day = book.add_format({"num_format": schema.DATE_FORMAT})
     text = book.add_format({"num_format": "@"})
+    number = book.add_format({"num_format": "0.0000000"})
     if first_sheet:
         first_sheet(book)
 
@@ -202,7 +224,9 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
             ws.write_string(0, col, c.vi, bold)
         for r, values in enumerate(rows, start=1):
             for col, value in enumerate(values):
-                if isinstance(value, date):
+                if isinstance(value, float):
+                    ws.write_number(r, col, value, number)
+                elif isinstance(value, date):
                     ws.write_datetime(r, col, datetime.combine(value, datetime.min.time()), day)
                 elif value not in (None, ""):
                     ws.write_string(r, col, str(value), text)
@@ -222,6 +246,8 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
         if settings.get(c.key) not in (None, ""):
             ws.write_string(row, 1, str(settings[c.key]), text)
         ws.write_string(row, 2, c.en)
+    table(schema.RATES_SHEET, schema.RATE_COLUMNS,
+          [(o.currency, o.since, o.usd_per_unit, o.source) for o in rates])
 
 
 def read_or_explain(path) -> Control:
@@ -229,4 +255,4 @@ def read_or_explain(path) -> Control:
     try:
         return read_control(path)
     except ControlError as exc:
-        raise Refusal(str(path), "control-unusable", f"{exc.vi} / {exc.en}") from None
+        raise Refusal(str(path), "control-unusable", exc.vi, exc.en) from None

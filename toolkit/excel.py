@@ -12,13 +12,12 @@ from typing import Any
 
 from . import schema
 from .annotate import cell_marks
-from .findings import FINDING_HEADERS, Report
+from .findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS, Report
 from .reader import Workbook, read_rows
 
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
 MARKS_HEADER = ["Trang tính / Sheet", "Ô / Cell", "Màu aidkit / aidkit fill", "Màu trước đó / fill before",
                 "Ghi chú do aidkit thêm / note added by aidkit"]
-FINDING_WIDTHS = (18, 24, 18, 10, 20, 20, 60, 60, 30)
 CELL_COLUMN = 4  # the Findings column that links to the cell
 
 
@@ -86,13 +85,15 @@ def write_findings(book, report: Report) -> None:
         book.sheets[schema.FINDINGS.vi].delete()
     ws = book.sheets.add(schema.FINDINGS.vi, before=book.sheets[0])
     header = [f"{vi} / {en}" for vi, en in FINDING_HEADERS]
-    ws.range("A1").value = [header] + [[literal(v) for v in f.to_row()] for f in report.findings]
+    ws.range("A1").value = [header] + [[literal(v) for v in f.to_row(report.headers)] for f in report.findings]
     links = [[link(f.sheet, f.cell) if f.cell and f.sheet in names else f.cell] for f in report.findings]
     if links:
         ws.range((2, CELL_COLUMN), (len(links) + 1, CELL_COLUMN)).formula = links
     _header(ws.range((1, 1), (1, len(header))))
     for column, width in enumerate(FINDING_WIDTHS, start=1):
         ws.range((1, column)).column_width = width
+    if report.findings:  # value, messages and suggestion wrap within their widths
+        ws.range((2, WRAPPED_COLUMNS[0]), (len(report.findings) + 1, WRAPPED_COLUMNS[-1])).wrap_text = True
     ws.activate()
 
 

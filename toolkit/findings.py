@@ -9,7 +9,8 @@ from . import messages
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
-SEVERITY_VI = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Thông tin"}
+#: Severity words people read; not "Thông tin" for info: that is the Info sheet's name.
+SEVERITY_VI = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,34 @@ class Finding:
             "suggestion": self.suggestion,
         }
 
-    def to_row(self) -> list[Any]:
-        """The row written to a Findings sheet."""
-        return [SEVERITY_VI[self.severity], self.rule, self.sheet, self.cell, self.column,
+    def to_row(self, headers: dict[tuple[str, str], str] | None = None) -> list[Any]:
+        """The row written to a Findings sheet; the column as its header reads in the file (`headers`)."""
+        column = ((headers or {}).get((self.sheet, self.column)) or header_of(self.column, self.sheet)
+                  if self.column else "")
+        return [SEVERITY_VI[self.severity], self.rule, self.sheet, self.cell, column,
                 display(self.value), self.message_vi, self.message_en, self.suggestion]
 
 
 FINDING_HEADERS = (
     ("Mức độ", "Severity"), ("Mã quy tắc", "Rule"), ("Trang tính", "Sheet"), ("Ô", "Cell"),
-    ("Cột", "Column"), ("Giá trị", "Value"), ("Nội dung", "Message (VI)"), ("Message", "Message (EN)"),
-    ("Gợi ý", "Suggestion"),
+    ("Cột", "Column"), ("Giá trị", "Value"), ("Nội dung (tiếng Việt)", "Message (Vietnamese)"),
+    ("Nội dung (tiếng Anh)", "Message (English)"), ("Gợi ý", "Suggestion"),
 )
+#: Column widths of a Findings sheet: every header reads whole; the messages wrap.
+FINDING_WIDTHS = (20, 26, 20, 10, 28, 24, 70, 70, 28)
+WRAPPED_COLUMNS = (6, 7, 8, 9)  # 1-based: the value, both messages and the suggestion
+
+
+def header_of(key: str, sheet: str = "") -> str:
+    """The standard's Vietnamese header (or Info label) of a column key, in the table of `sheet` first."""
+    from . import schema
+
+    for table in sorted(schema.TABLES, key=lambda t: sheet not in (t.sheet.vi, t.sheet.en)):
+        for column in table.columns:
+            if column.key == key:
+                return column.vi
+    field_ = schema.INFO_BY_KEY.get(key)
+    return field_.vi if field_ else key
 
 
 def finding(rule: str, severity: str, *, suggestion: str = "", **where_and_params: Any) -> Finding:
@@ -88,6 +106,7 @@ class Refusal(Exception):
     path: str
     reason: str  # a rule code of messages.py, e.g. "file-password-protected"
     detail: str = ""
+    detail_en: str = ""  # the detail in English, when it is a sentence (else `detail` serves both)
 
     @property
     def message_vi(self) -> str:
@@ -95,7 +114,7 @@ class Refusal(Exception):
 
     @property
     def message_en(self) -> str:
-        return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail})
+        return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail_en or self.detail})
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.path, "refused": True, "reason": self.reason,
@@ -113,6 +132,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     province: str | None = None
     period: str | None = None
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column key) → header as found
 
     @property
     def errors(self) -> list[Finding]:

@@ -51,14 +51,19 @@ class Checked:
     detail: str
 
 
-def check_copy(path: Path, control: Control) -> Checked:
-    """Read and check one file; never raises for a bad workbook."""
+def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Checked:
+    """Read and check one file; never raises for a bad workbook.
+
+    With the ledger, the proposals of the province's earlier submissions count for its register's links.
+    """
     from .reader import read_workbook
     from .validate import check_workbook
 
     try:
         wb = read_workbook(path)
         report = check_workbook(wb, control.settings())
+        if ledger is not None and report.province and _links_unanswered(report):
+            report = check_workbook(wb, control.settings(), earlier_proposals(ledger, report.province, path))
     except Refusal as refusal:
         return Checked("refused", None, None, 0, 0, "", refusal.reason)
     email = wb.info_value("email")
@@ -94,7 +99,7 @@ def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]
 def archive_and_check(ledger: Ledger, data: bytes, suffix: str, control: Control) -> tuple[Path, Checked]:
     """Copy a file's bytes into the archive, then check that copy."""
     _, copy = ledger.archive(data, suffix)
-    return copy, check_copy(copy, control)
+    return copy, check_copy(copy, control, ledger)
 
 
 def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, size: int,
@@ -114,7 +119,33 @@ def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
     """The findings of a recorded submission, from its archived copy."""
     from .validate import validate
 
-    return validate(ledger.archived_path(submission), control.settings())
+    path = ledger.archived_path(submission)
+    report = validate(path, control.settings())
+    if report.province and _links_unanswered(report):
+        report = validate(path, control.settings(), earlier_proposals(ledger, report.province, path))
+    return report
+
+
+def _links_unanswered(report: Report) -> bool:
+    return any(f.rule == "linked-proposal-missing" for f in report.findings)
+
+
+def earlier_proposals(ledger: Ledger, province: str, path: Path) -> frozenset[str]:
+    """The proposal IDs of the province's other archived submissions (every earlier version counts)."""
+    from .reader import read_workbook
+
+    ids: set[str] = set()
+    for other in ledger.submissions(province=province):
+        copy = ledger.archived_path(other)
+        if copy.resolve() == path.resolve() or not copy.exists():
+            continue
+        try:
+            needs = read_workbook(copy).tables.get("needs")
+        except Refusal:
+            continue
+        if needs is not None:
+            ids |= {str(r.get("ma_de_xuat")).strip().upper() for r in needs.records if r.get("ma_de_xuat")}
+    return frozenset(ids)
 
 
 def annotated_copy(ledger: Ledger, submission: Submission, control: Control, report: Report | None = None) -> Path:

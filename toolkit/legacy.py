@@ -334,7 +334,7 @@ def _style_encodings(zf: zipfile.ZipFile) -> tuple[list[str | None], bool]:
     return styles, any(fonts)
 
 
-def _parts(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
+def sheet_parts(zf: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
     """(sheet name, worksheet part) in workbook order, and the shared-strings part."""
     targets: dict[str, tuple[str, str]] = {}
     for _, el in _iterparse(zf, "xl/_rels/workbook.xml.rels"):
@@ -417,7 +417,7 @@ def legacy_font_cells(path: str | os.PathLike[str]) -> dict[str, dict[tuple[int,
             styles, any_legacy = _style_encodings(zf)
             if not any_legacy:
                 return {}
-            sheets, shared_part = _parts(zf)
+            sheets, shared_part = sheet_parts(zf)
             shared = _shared_encodings(zf, shared_part)
             result = {}
             for name, part in sheets:

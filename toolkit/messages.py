@@ -88,6 +88,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Column \"{value}\" is not in the standard and is not read."),
     "duplicate-column": ("Cột \"{value}\" bị lặp; chỉ cột đầu tiên được đọc.",
                          "Column \"{value}\" appears twice; only the first is read."),
+    "headers-english": ("Tiêu đề cột ghi bằng tiếng Anh hoặc mã cột ({count} cột) đã được hiểu theo mẫu chuẩn.",
+                        "Column headers written in English or as column keys ({count} columns) were read as the standard's."),
+    "header-not-first-row": ("Dòng tiêu đề cột đang ở dòng {header_row}, không phải dòng 1; đã đọc dữ liệu bên dưới nó. Hãy xóa các dòng phía trên tiêu đề.",
+                             "The column header is on row {header_row}, not row 1; the data below it was read. Please delete the rows above the header."),
+    "totals-row": ("Dòng \"{value}\" là dòng tổng cộng nên không được tính là dữ liệu; aidkit tự tính tổng.",
+                   "The \"{value}\" row is a totals row and is not counted as data; aidkit computes the totals itself."),
+    "data-without-header": ("Cột này có dữ liệu (từ ô {first}) nhưng không có tiêu đề (ô trống hoặc ô gộp) nên không được đọc; hãy ghi tiêu đề theo mẫu chuẩn.",
+                            "This column holds data (from cell {first}) but has no header (a blank or merged cell), so it is not read; give it a header of the standard."),
     "missing-column": ("Thiếu cột \"{expected}\".", "Column \"{expected_en}\" ({expected}) is missing."),
     "legacy-encoding": ("Chữ gõ bằng phông cũ {encoding} đã được chuyển sang Unicode; hãy kiểm tra và gõ lại bằng Unicode.",
                         "Text typed in the legacy {encoding} font was converted to Unicode; please check it and retype it in Unicode."),
@@ -100,6 +108,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "invalid-integer": ("\"{value}\" phải là số nguyên.", "\"{value}\" must be a whole number."),
     "invalid-date": ("\"{value}\" không phải là ngày hợp lệ; nhập theo dạng dd/mm/yyyy.",
                      "\"{value}\" is not a valid date; use dd/mm/yyyy."),
+    "error-value": ("Ô chứa giá trị lỗi của Excel {value}; hãy sửa công thức hoặc nhập giá trị.",
+                    "The cell holds the Excel error value {value}; fix the formula or type the value."),
+    "formula-not-computed": ("Ô có công thức {value} nhưng tệp không lưu kết quả tính (tệp được tạo bằng công cụ khác Excel); hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
+                             "The cell has the formula {value} but the file holds no computed value (it was written by a tool other than Excel); open the file in Excel, save it and send it again."),
+    "currency-contradicts-column": ("\"{value}\" ghi đơn vị {typed} trong cột {expected}; hãy quy đổi sang {expected} và chỉ nhập số.",
+                                    "\"{value}\" is written in {typed} in a {expected} column; convert it to {expected} and type only the number."),
     "phone-as-number": ("Số điện thoại được lưu dạng số nên mất số 0 đầu; hãy định dạng ô là văn bản (Text).",
                         "The phone number is stored as a number and lost its leading 0; format the cell as Text."),
     "invalid-choice": ("\"{value}\" không có trong danh sách: {choices}.", "\"{value}\" is not one of: {choices}."),
@@ -157,8 +171,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "The NGO registration certificate expires within {days} days of the period's end ({period_end}), or has expired."),
     "no-reference-rate": ("Chưa có tỷ giá tham chiếu cho {value}; không đối chiếu được giá trị USD.",
                           "No reference rate for {value}; the USD amount was not cross-checked."),
-    "usd-rate-mismatch": ("Giá trị USD lệch quá {tolerance} so với quy đổi theo tỷ giá tham chiếu ({currency} × {rate} = {expected}).",
-                          "The USD amount is off the reference-rate conversion by over {tolerance} ({currency} × {rate} = {expected})."),
+    "usd-rate-mismatch": ("Giá trị USD lệch quá {tolerance} so với quy đổi theo tỷ giá tham chiếu ({currency} × {rate} = {expected} USD; tỷ giá áp dụng từ {since}, nguồn: {source_vi}).",
+                          "The USD amount is off the reference-rate conversion by over {tolerance} ({currency} × {rate} = {expected} USD; rate in force from {since}, source: {source_en})."),
+    "usd-looks-like-vnd": ("Số tiền ghi \"{word}\" trong cột USD: thường là VNĐ; hãy quy đổi sang USD.",
+                           "An amount written with \"{word}\" in a USD column is usually VND; convert it to USD."),
+    "usd-implausible": ("Số tiền {value} USD vượt mức {limit} USD của một dự án cấp tỉnh: có thể đã nhập VNĐ vào cột USD.",
+                        "An amount of {value} USD exceeds the {limit} USD of a provincial project: VND may have been typed in a USD column."),
     "disbursed-below-period": ("Giải ngân lũy kế nhỏ hơn giải ngân trong kỳ ({period_amount}).",
                                "Disbursed to date is less than disbursed this period ({period_amount})."),
     "disbursed-over-amount": ("Giải ngân lũy kế vượt {tolerance} giá trị khoản viện trợ ({amount} USD).",
@@ -174,10 +192,36 @@ class _Blank(dict):
 
 
 def render(rule: str, language: str, context: dict[str, Any]) -> str:
-    """The message for a rule code in "vi" or "en", filled from the finding's fields."""
+    """The message for a rule code in "vi" or "en", filled from the finding's fields.
+
+    Numbers are written the way the language reads them (`1.234.567,5` in Vietnamese, `1,234,567.5`
+    in English; whole numbers without decimals); the value as found is quoted as it was typed.
+    """
     vi, en = MESSAGES[rule]
     template = vi if language == "vi" else en
-    return template.format_map(_Blank({k: "" if v is None else v for k, v in context.items()}))
+    return template.format_map(_Blank({k: _shown(k, v, language) for k, v in context.items()}))
+
+
+def _shown(key: str, value: Any, language: str) -> Any:
+    from decimal import Decimal
+
+    from .numbers import format_number
+
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    if key == "value" and float(value) == int(value) and abs(value) < 100_000:
+        return str(int(value))  # a code, count or date serial typed as a number: 92, 45693
+    small = value and abs(value) < 1
+    return format_number(value, language, _significant(value) if small else None)
+
+
+def _significant(value) -> int:
+    """Decimals that show four significant digits of a small number (a rate such as 0.00003984)."""
+    import math
+
+    return min(10, max(2, 3 - math.floor(math.log10(abs(float(value))))))
 
 
 def bilingual(rule: str, **context: Any) -> tuple[str, str]:

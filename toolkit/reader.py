@@ -16,9 +16,10 @@ from typing import Any
 
 from . import legacy, schema
 from .findings import ERROR, INFO, WARNING, Finding, Refusal, finding
+from .hidden_cells import ERROR_VALUE, hidden_cells
 from .periods import BadPeriod, Period
 from .text import cell_ref, clean, column_letter, fold
-from .values import BadValue, is_placeholder, parse_date, parse_integer, parse_number, text_of
+from .values import BadValue, currency_word, is_placeholder, parse_date, parse_integer, parse_number, text_of
 from .vocabulary import match_choice
 
 # Bounds that keep memory in check: a standard workbook of 5,000 rows is about 1 MB packed, 5 MB unpacked.
@@ -30,6 +31,10 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 #: Sheets our own tools add; not reported as extra.
 OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
     fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", fold(schema.MARKS.vi)}
+
+
+#: Folded names (and aliases) of the sheets aidkit reads.
+STANDARD_NAMES = {fold(s.vi) for s in schema.STANDARD_SHEETS} | {fold(s.en) for s in schema.STANDARD_SHEETS}
 
 
 _detect = lru_cache(maxsize=8192)(legacy.detect_encoding)  # office files repeat the same texts
@@ -86,6 +91,7 @@ class Workbook:
     findings: list[Finding] = field(default_factory=list)
     file_format: str = "xlsx"
     period: Period | None = None
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column key) → header as found
 
     def info_value(self, key: str) -> Any:
         cell = self.info.get(key)
@@ -145,6 +151,29 @@ def open_book(path: Path):
 
 # --- the workbook -------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    """A cell calamine reads as empty: an Excel error value, or a formula with no computed value."""
+
+    kind: str  # hidden_cells.ERROR_VALUE or NO_VALUE
+    text: str  # "#N/A", or the formula
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _with_hidden(rows: list[list[Any]], hidden: dict[tuple[int, int], tuple[str, str]]) -> list[list[Any]]:
+    for (r, c), (kind, text) in hidden.items():
+        while len(rows) <= r:
+            rows.append([])
+        row = rows[r]
+        if len(row) <= c:
+            row.extend([""] * (c + 1 - len(row)))
+        if row[c] in ("", None):
+            row[c] = Hidden(kind, text)
+    return rows
+
+
 def read_workbook(path: str | os.PathLike) -> Workbook:
     """Read a submission file; raise `Refusal` if it is not a readable workbook."""
     path = Path(path)
@@ -162,6 +191,13 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
         return sheet.to_python(skip_empty_area=False)
 
     fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
+    if fmt == "xlsx":
+        hidden = hidden_cells(path, {n for n in book.sheet_names if fold(n) in STANDARD_NAMES})
+        if hidden:
+            plain = rows_of
+
+            def rows_of(sheet_name: str) -> list[list[Any]]:
+                return _with_hidden(plain(sheet_name), hidden.get(sheet_name, {}))
     wb = read_rows(path, book.sheet_names, rows_of, fonts, fmt)
     if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
         wb.findings.insert(0, finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))
@@ -233,6 +269,7 @@ def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int],
         if field_ is None or field_.key in wb.info:
             continue
         raw = row[1] if len(row) > 1 else ""
+        wb.headers[(wb.info_sheet, field_.key)] = label
         cell = Cell(wb.info_sheet, "B", r + 1, raw)
         cell.value = _convert(field_, cell, fonts.get((r, 1)), wb.findings)
         wb.info[field_.key] = cell
@@ -244,18 +281,73 @@ def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int],
             pass
 
 
+#: Row below the header 10 rows down at most: an official form's title block sits above it.
+HEADER_SEARCH_ROWS = 10
+#: Words (folded) that mark a totals row in the first columns.
+TOTALS_WORDS = frozenset({"tongcong", "cong", "tong", "tongso", "total", "totals", "grandtotal", "sum",
+                          "tongcongusd", "congusd"})
+
+
+@lru_cache(maxsize=4)
+def _header_keys(table: schema.Table) -> dict[str, schema.Column]:
+    keys = {}
+    for c in table.columns:
+        keys.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
+    return keys
+
+
+def _find_header(rows: list[list[Any]], table: schema.Table) -> int:
+    """The 0-based row, among the first ten, that best matches the table's headers (0 if none does)."""
+    keys = _header_keys(table)
+    best, best_score = 0, 0
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = sum(1 for v in row if isinstance(v, str) and v and fold(v) in keys)
+        if score > best_score:
+            best, best_score = r, score
+    return best
+
+
+def _totals_row(row: list[Any], id_col: int | None, first_cols: tuple[int, ...]) -> int | None:
+    """The column of the totals word of a `Tổng cộng` row (no ID, the word in its first columns), else None."""
+    if id_col is not None and id_col < len(row) and row[id_col] not in ("", None):
+        return None
+    for c in first_cols:
+        value = row[c] if c < len(row) else ""
+        if isinstance(value, str) and value.strip() and fold(value) in TOTALS_WORDS:
+            return c
+    return None
+
+
 def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[Any]],
                 fonts: dict[tuple[int, int], str]) -> TableData:
-    header_index = table.header_row - 1
+    header_index = _find_header(rows, table)
     header = rows[header_index] if len(rows) > header_index else []
-    columns = _map_header(wb, table, sheet, header)
+    if header_index:
+        wb.findings.append(finding("header-not-first-row", WARNING, sheet=sheet, cell=cell_ref(header_index, 0),
+                                   row=header_index + 1, header_row=header_index + 1))
+    columns = _map_header(wb, table, sheet, header, header_index)
     records = []
     specs = [(key, col, table.column(key), column_letter(col), {}) for key, col in columns.items()]
     findings = wb.findings
+    id_col = columns.get(table.id_key)
+    first_cols = tuple(sorted({0, 1, 2, 3} | {columns[k] for k in ("stt", table.id_key, "ten_vi") if k in columns}))
+    totals_seen = False
+    unlabelled = _unlabelled(header, columns)
     for r in range(header_index + 1, len(rows)):
         row = rows[r]
         if row.count("") + row.count(None) == len(row):
             continue
+        word = _totals_row(row, id_col, first_cols)
+        if word is not None:
+            if not totals_seen:
+                findings.append(finding("totals-row", INFO, sheet=sheet, cell=cell_ref(r, word), row=r + 1,
+                                        value=clean(row[word])))
+                totals_seen = True
+            continue
+        for col in [c for c in unlabelled if c < len(row) and row[c] not in ("", None)]:
+            findings.append(finding("data-without-header", WARNING, sheet=sheet, cell=cell_ref(header_index, col),
+                                    value=text_of(row[col]), first=cell_ref(r, col)))
+            unlabelled.discard(col)
         cells = {}
         width = len(row)
         for key, col, column, letter, clean_values in specs:
@@ -275,26 +367,40 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
     return TableData(table, sheet, columns, records)
 
 
-def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]) -> dict[str, int]:
-    """Column key → index, reporting loose matches, unknown and missing columns."""
+def _unlabelled(header: list[Any], columns: dict[str, int]) -> set[int]:
+    """Columns whose header cell is blank (or the covered part of a merged one)."""
+    used = set(columns.values())
+    return {i for i, v in enumerate(header) if v in ("", None) and i not in used}
+
+
+def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any], header_index: int = 0
+                ) -> dict[str, int]:
+    """Column key → index, reporting loose matches, unknown and missing columns.
+
+    Headers written as the standard's English header or column key are the standard's own aliases:
+    one finding for the sheet says so, not one per column.
+    """
     from .vocabulary import did_you_mean
 
     exact = {clean(c.vi): c for c in table.columns}
-    loose = {}
-    for c in table.columns:
-        loose.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
+    loose = _header_keys(table)
+    aliases = {fold(c.en) for c in table.columns} | {fold(c.key) for c in table.columns}
+    english: list[str] = []
     columns: dict[str, int] = {}
     for i, raw in enumerate(header):
         text = clean(text_of(raw)) if raw not in ("", None) else ""
         if not text:
             continue
-        ref = cell_ref(table.header_row - 1, i)
+        ref = cell_ref(header_index, i)
         column = exact.get(text)
         if column is None:
             column = loose.get(fold(text))
             if column is not None and column.key not in columns:
-                wb.findings.append(finding("header-loose-match", INFO, sheet=sheet, cell=ref, column=column.key,
-                                           value=text, expected=column.vi))
+                if fold(text) in aliases and fold(text) != fold(column.vi):
+                    english.append(ref)
+                else:
+                    wb.findings.append(finding("header-loose-match", INFO, sheet=sheet, cell=ref,
+                                               column=column.key, value=text, expected=column.vi))
         if column is None:
             hint = did_you_mean(text, [c.vi for c in table.columns if c.key not in columns])
             wb.findings.append(finding("unknown-column", WARNING, sheet=sheet, cell=ref, value=text,
@@ -304,6 +410,9 @@ def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]
                                        value=text))
         else:
             columns[column.key] = i
+            wb.headers[(sheet, column.key)] = text
+    if english:
+        wb.findings.append(finding("headers-english", INFO, sheet=sheet, cell=english[0], count=len(english)))
     for c in table.columns:
         if c.key not in columns:
             wb.findings.append(finding("missing-column", ERROR if c.required else WARNING, sheet=sheet,
@@ -315,6 +424,14 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
     """The cell's value as its column's type, or None with a finding explaining why."""
     raw = cell.raw
     if raw is None or raw == "":
+        return None
+    if raw.__class__ is Hidden:
+        strict = ERROR if column.required or column.numeric or column.type == schema.DATE else WARNING
+        where = {**_where(cell, column), "value": raw.text}
+        if raw.kind == ERROR_VALUE:
+            findings.append(finding("error-value", strict, **where))
+        else:
+            findings.append(finding("formula-not-computed", strict, **where))
         return None
     if isinstance(raw, str):
         text = _text(raw, cell.sheet, cell.ref, font_encoding, findings)
@@ -351,6 +468,10 @@ def _typed(column: schema.Column, raw: Any, cell: Cell, findings: list[Finding])
     if kind == schema.INTEGER:
         return parse_integer(raw)
     if kind == schema.DECIMAL:
+        if raw.__class__ is str and (typed := currency_word(raw)):
+            own = "USD" if column.key.endswith("_usd") else "VND" if column.key.endswith("_vnd") else typed
+            if typed != own:
+                raise BadValue("currency-contradicts-column", typed=typed, expected=own)
         return parse_number(raw)
     if kind == schema.DATE:
         return parse_date(raw)

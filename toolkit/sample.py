@@ -17,6 +17,7 @@ from . import schema
 from .atomic import atomic_path
 from .periods import Period
 from .provinces import province as find_province
+from .rates import Rates
 from .text import fold
 
 #: Cluster 5 (Mekong Delta) after the 2025 merger.
@@ -36,7 +37,17 @@ DONORS = (
     ("Rosa Luxemburg Stiftung", "Đức"), ("Church World Service", "Hoa Kỳ"), ("Aide et Action", "Pháp"),
     ("Enfants du Mékong", "Pháp"), ("Kinderhilfe Vietnam", "Áo"), ("Blue Dragon Children's Foundation", "Úc"),
     ("Netherlands Leprosy Relief", "Hà Lan"), ("Handicap International", "Pháp"), ("Clear Path International", "Hoa Kỳ"),
+    # as offices also write them: official and common English names
+    ("Korea International Cooperation Agency", "Republic of Korea"), ("Kopernik", "Korea"),
+    ("VinaCapital Foundation", "USA"), ("Global Fund for Children", "United States of America"),
+    ("Leonard Cheshire", "United Kingdom of Great Britain and Northern Ireland"), ("Christian Aid", "Britain"),
 )
+#: Phone numbers as offices write them: mobile, landline, hotline, two numbers, an extension.
+PHONE_FORMS = ("09{n8}", "09{n8}", "09{n8}", "0292 3{n3} {n3}", "1900 {n4}", "1800 {n3} {n3}",
+               "0292 3820 {n3} - 09{n2} {n3} {n3}", "0292 3820{n3} (máy lẻ {n3})")
+#: Official-form title block above the header, and the totals row under it.
+TITLE_BLOCK = ("ỦY BAN NHÂN DÂN TỈNH {province}", "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ",
+               "BÁO CÁO VIỆN TRỢ PCPNN KỲ {period}")
 PROJECTS = {  # sector → (Vietnamese title stem, English title stem)
     "NN": [("Hỗ trợ sinh kế nuôi tôm bền vững", "Sustainable shrimp-farming livelihoods"),
            ("Phát triển chuỗi giá trị lúa gạo", "Rice value-chain development")],
@@ -97,10 +108,13 @@ class Sample:
 
 def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
                     needs: int | None = None, register: int | None = None, seed: int = 1,
-                    defects: tuple[str, ...] = (), also: tuple[dict, ...] = ()) -> Sample:
+                    defects: tuple[str, ...] = (), also: tuple[dict, ...] = (), title_block: bool = False,
+                    totals_row: bool = False) -> Sample:
     """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS).
 
     :param also: extra register rows, each a generated row with these fields replaced.
+    :param title_block: an official form's title rows above each table's header, as offices send them.
+    :param totals_row: a `Tổng cộng` row of sums under each table.
     """
     rng = random.Random(f"{province}/{period}/{seed}")
     parsed = Period.parse(period)
@@ -121,8 +135,10 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
 
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
+        title = tuple(t.format(province=found.short.upper(), period=parsed) for t in TITLE_BLOCK) if title_block else ()
         fill_template(book, found.code, str(parsed), rows=rows, preparer=person, email=_email(person, found),
-                      phone="0292 3821 456", prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)))
+                      phone="0292 3821 456", prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)),
+                      title=title, totals=totals_row)
         book.close()
     return sample
 
@@ -146,6 +162,11 @@ def sample_records(province: str, period: str, needs: int | None = None, registe
 def _amount(rng: random.Random) -> float:
     """USD 5k–3M, log-normal around 60k."""
     return round(min(3_000_000, max(5_000, rng.lognormvariate(math.log(60_000), 1.1))), -2)
+
+
+def _phone(rng) -> str:
+    return rng.choice(PHONE_FORMS).format(n8=rng.randint(10_000_000, 99_999_999), n4=rng.randint(1000, 9999),
+                                          n3=rng.randint(100, 999), n2=rng.randint(10, 99))
 
 
 def _person(rng) -> str:
@@ -182,7 +203,7 @@ def _need(rng, found, period: Period, i: int) -> dict:
         "trang_thai": rng.choice(schema.NEEDS_STATUSES[:3]),
         "nha_tai_tro_du_kien": rng.choice(DONORS)[0] if rng.random() < 0.4 else None,
         "nguoi_lien_he": person, "email_lien_he": _email(person, found),
-        "dien_thoai": f"09{rng.randint(10_000_000, 99_999_999)}",
+        "dien_thoai": _phone(rng),
     }
 
 
@@ -192,7 +213,6 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
     donor, country = rng.choice(DONORS)
     usd = _amount(rng)
     currency = rng.choices([c for c, _ in CURRENCIES], [w for _, w in CURRENCIES])[0]
-    rate = dict(schema.reference_rates())[currency]
     status = rng.choices(schema.REGISTER_STATUSES, (2, 2, 8, 1, 3, 0.3))[0]
     span = (period.end - period.start).days
     dossier = period.start + timedelta(days=rng.randint(0, max(1, span - 40)))
@@ -201,6 +221,11 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
     approved = dossier + timedelta(days=rng.randint(5, 20))
     start = approved + timedelta(days=rng.randint(1, 20))
     end = start + timedelta(days=30 * rng.randint(6, 36))
+    decided = status in schema.APPROVED_STATUSES or status == "Bị thu hồi"
+    has_dossier = decided or rng.random() < 0.5
+    # converted at the market rate of the decision date, else the dossier date, else the period's end
+    rated_on = approved if decided else dossier if has_dossier else period.end
+    rate = Rates().rate(currency, rated_on).usd_per_unit
     record = {
         "stt": i, "ma_khoan": f"{found.code}-V{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
         "hinh_thuc": rng.choices(schema.AID_FORMS, (1, 6, 2))[0], "nha_tai_tro": donor, "quoc_gia": country,
@@ -213,14 +238,16 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
         "trang_thai": status, "ma_de_xuat": rng.choice(proposal_ids) if proposal_ids and rng.random() < 0.3 else None,
         "ghi_chu": None,
     }
-    if status in schema.APPROVED_STATUSES or status == "Bị thu hồi":
-        record.update(ngay_nhan_hs=dossier, so_qd=f"{rng.randint(100, 3999)}/QĐ-UBND", ngay_qd=approved,
+    if decided:
+        number = rng.randint(100, 3999)
+        decision = rng.choice((f"{number}/QĐ-UBND", f"{number}/{approved.year}/QĐ-UBND", f"{number:02d}/QĐ-LHH"))
+        record.update(ngay_nhan_hs=dossier, so_qd=decision, ngay_qd=approved,
                       ngay_bat_dau=start, ngay_ket_thuc=end)
         if status != schema.APPROVED:
             to_date = round(usd * rng.uniform(0.1, 1.0), 2)
             record.update(giai_ngan_ky_usd=round(to_date * rng.uniform(0.2, 1.0), 2), giai_ngan_luy_ke_usd=to_date)
     else:
-        record.update(ngay_nhan_hs=dossier if rng.random() < 0.5 else None)
+        record.update(ngay_nhan_hs=dossier if has_dossier else None)
     return record
 
 

@@ -1,4 +1,4 @@
-"""The provincial workbook standard (docs/STANDARD.md, version 1.0) as plain data.
+"""The provincial workbook standard (docs/STANDARD.md, version 1.1) as plain data.
 
 Every other module reads sheets, headers, vocabularies and formats from here;
 nothing else in the code repeats a header or a vocabulary.
@@ -10,8 +10,12 @@ import csv
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-TEMPLATE_VERSION = "1.0"
+if TYPE_CHECKING:
+    from .rates import Rates
+
+TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
 DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 # Column types understood by the reader.
@@ -83,7 +87,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A data table: one sheet, header in row 1, one record per row below it."""
+    """A data table: one sheet, header in row 1 (the reader finds it lower, under a title block), one
+    record per row below it."""
 
     key: str
     name_vi: str
@@ -92,7 +97,6 @@ class Table:
     columns: tuple[Column, ...]
     id_key: str
     id_kind: str
-    header_row: int = 1
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})
@@ -279,6 +283,12 @@ TABLE_BY_KEY = {t.key: t for t in TABLES}
 
 # --- settings with defaults -----------------------------------------------------
 
+def _default_rates() -> Rates:
+    from .rates import Rates  # toolkit.rates reads its tables through this module
+
+    return Rates()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Thresholds the checks use; every one can be changed by the cluster."""
@@ -290,12 +300,14 @@ class Settings:
     certificate_warning_days: int = 90
     stale_approval_months: int = 6
     non_project_months: int = 12
-    usd_rates: dict[str, float] = field(default_factory=lambda: dict(reference_rates()))
+    max_project_usd: float = 10_000_000  # a provincial project above this is usually VND typed as USD
+    rates: Rates = field(default_factory=_default_rates)
 
 
 # --- reference data -------------------------------------------------------------
 
-def _rows(name: str) -> list[dict[str, str]]:
+def read_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a CSV file of toolkit/data as dicts."""
     with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -311,7 +323,7 @@ class Sector:
 @cache
 def sectors() -> tuple[Sector, ...]:
     """National priority sectors with their default OECD DAC CRS purpose code."""
-    return tuple(Sector(r["code"], r["label_vi"], r["label_en"], r["dac_crs_default"]) for r in _rows("sectors.csv"))
+    return tuple(Sector(r["code"], r["label_vi"], r["label_en"], r["dac_crs_default"]) for r in read_rows("sectors.csv"))
 
 
 @dataclass(frozen=True)
@@ -333,7 +345,7 @@ def merger() -> tuple[MergerRow, ...]:
     return tuple(
         MergerRow(Province(r["old_code"], r["old_name"], r["old_short"]),
                   Province(r["new_code"], r["new_name"], r["new_short"]))
-        for r in _rows("provinces_2025_merger.csv")
+        for r in read_rows("provinces_2025_merger.csv")
     )
 
 
@@ -342,14 +354,8 @@ def country_names_vi() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(ISO alpha-2, Vietnamese name, variants) in current everyday use."""
     return tuple(
         (r["alpha2"], r["name_vi"], tuple(a for a in r["aliases_vi"].split(";") if a))
-        for r in _rows("countries_vi.csv")
+        for r in read_rows("countries_vi.csv")
     )
-
-
-@cache
-def reference_rates() -> tuple[tuple[str, float], ...]:
-    """Default USD value of one unit of each currency (cluster may override)."""
-    return tuple((r["currency"], float(r["usd_per_unit"])) for r in _rows("usd_rates.csv"))
 
 
 # --- the cluster control workbook -------------------------------------------------
@@ -357,6 +363,7 @@ def reference_rates() -> tuple[tuple[str, float], ...]:
 MEMBERS_SHEET = Sheet("members", "Thành viên", "Members")
 SCHEDULE_SHEET = Sheet("schedule", "Lịch nộp", "Schedule")
 SETTINGS_SHEET = Sheet("settings", "Cấu hình", "Settings")
+RATES_SHEET = Sheet("rates", "Tỷ giá", "Exchange rates")  # optional: the cluster's own reference rates
 
 MEMBER_COLUMNS = (
     Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
@@ -374,6 +381,15 @@ SCHEDULE_COLUMNS = (
     Column("nhac_truoc", "Nhắc trước (ngày)", "Remind before (days)", TEXT, width=16),
     Column("nhac_sau", "Nhắc sau (ngày)", "Remind after (days)", TEXT, width=16),
     Column("bao_truong_cum", "Báo trưởng cụm sau (ngày)", "Escalate after (days)", TEXT, width=20),
+)
+RATE_COLUMNS = (
+    Column("tien_te", "Loại tiền", "Currency", CURRENCY, required=True, width=10,
+           hint_vi="Mã ISO 4217, ví dụ EUR, VND", hint_en="ISO 4217 code, e.g. EUR, VND"),
+    Column("tu_ngay", "Từ ngày", "From", DATE, required=True, width=12),
+    Column("usd_moi_don_vi", "USD / 1 đơn vị", "USD per unit", DECIMAL, required=True, width=16,
+           hint_vi="Số USD của 1 đơn vị tiền, ví dụ EUR 1,16; VND 0,0000380",
+           hint_en="USD value of one unit, e.g. EUR 1.16; VND 0.0000380"),
+    Column("nguon", "Nguồn", "Source", TEXT, width=36),
 )
 CONTROL_SETTINGS = (
     Column("ten_cum", "Tên cụm", "Cluster name", TEXT, required=True),

@@ -109,7 +109,9 @@ class PeriodStatus:
 
     def to_dict(self) -> dict[str, Any]:
         return {"period": self.period, "due": self.due.isoformat(), "days_to_due": self.days_to_due,
-                "counts": {schema.SUBMISSION_STATUSES[k]: v for k, v in self.counts().items()},
+                "counts": dict(self.counts()),
+                "labels": {k: {"vi": schema.SUBMISSION_STATUSES[k], "en": schema.SUBMISSION_STATUSES_EN[k]}
+                           for k in self.counts()},
                 "provinces": [p.to_dict() for p in self.provinces],
                 "others": [s.to_dict() for s in self.others]}
 

@@ -11,6 +11,7 @@ from . import schema
 from .atomic import atomic_path
 from .periods import Period
 from .provinces import province as find_province
+from .rates import Rates
 
 DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
 BUILD_DATE = datetime(2026, 1, 1)  # fixed document dates keep generated files reproducible
@@ -73,10 +74,13 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
     return values
 
 
-def fill_template(book, province=None, period=None, rows=None, **info) -> None:
+def fill_template(book, province=None, period=None, rows=None, title=(), totals=False, **info) -> None:
     """Add the standard sheets to an open xlsxwriter workbook.
 
     :param rows: optional {"needs": [...], "register": [...]} records (dicts by column key) to fill in.
+    :param title: lines written above each table's header, as official forms carry them (samples only:
+        the standard's header is in row 1).
+    :param totals: add a `Tổng cộng` row of sums (formulas with their computed values) below each table.
     """
     book.set_properties({"title": "Báo cáo viện trợ PCPNN / Foreign-NGO aid workbook",
                          "created": BUILD_DATE, "comments": f"aidkit template {schema.TEMPLATE_VERSION}"})
@@ -85,7 +89,7 @@ def fill_template(book, province=None, period=None, rows=None, **info) -> None:
     _info(book, f, info_values(province, period, **info))
     lists = _lists(book, f)
     for table in schema.TABLES:
-        _table(book, f, table, lists, (rows or {}).get(table.key, ()))
+        _table(book, f, table, lists, (rows or {}).get(table.key, ()), title, totals)
 
 
 def _formats(book) -> dict[str, object]:
@@ -149,7 +153,7 @@ def _lists(book, f) -> dict[str, str]:
         "uu_tien": schema.PRIORITIES,
         "sector": tuple(s.vi for s in schema.sectors()),
         "country": tuple(name for _, name, _ in schema.country_names_vi()),
-        "currency": tuple(code for code, _ in schema.reference_rates()),
+        "currency": Rates().currencies(),
     }
     ranges = {}
     sheet = schema.LISTS.vi
@@ -163,34 +167,52 @@ def _lists(book, f) -> dict[str, str]:
     return ranges
 
 
-def _table(book, f, table: schema.Table, lists: dict[str, str], records) -> None:
+def _table(book, f, table: schema.Table, lists: dict[str, str], records, title=(), totals=False) -> None:
     ws = book.add_worksheet(table.sheet.vi)
-    ws.freeze_panes(1, 0)
-    ws.set_row(0, 42)
-    last = DATA_ROWS
+    for row, line in enumerate(title):
+        ws.merge_range(row, 0, row, 8, line, f["label"] if row else f["title"])
+    top = len(title) + 1 if title else 0  # a blank row between the title block and the header
+    ws.freeze_panes(top + 1, 0)
+    ws.set_row(top, 42)
+    last = DATA_ROWS + top
     for col, column in enumerate(table.columns):
         fmt = f[column.number_format] if column.number_format else (
             f["text"] if column.type in (schema.PHONE, schema.TEXT) else f["plain"])
         ws.set_column(col, col, column.width, fmt)
-        ws.write_string(0, col, column.vi, f["header"])
-        ws.data_validation(0, col, 0, col, {"validate": "any", "input_title": column.vi[:32],
-                                             "input_message": _hint(column)})
+        ws.write_string(top, col, column.vi, f["header"])
+        ws.data_validation(top, col, top, col, {"validate": "any", "input_title": column.vi[:32],
+                                                 "input_message": _hint(column)})
         source = _list_for(table, column, lists)
         if source:
             strict = column.type in (schema.ENUM, schema.SECTOR)
-            ws.data_validation(1, col, last, col, {
+            ws.data_validation(top + 1, col, last, col, {
                 "validate": "list", "source": source, "ignore_blank": True, "show_error": strict,
                 "error_title": "Giá trị không hợp lệ", "error_message":
                 "Hãy chọn trong danh sách. / Please pick a value from the list."})
         elif column.type == schema.DATE:
-            ws.data_validation(1, col, last, col, {
+            ws.data_validation(top + 1, col, last, col, {
                 "validate": "date", "criteria": "between", "minimum": datetime(1990, 1, 1),
                 "maximum": datetime(2100, 12, 31), "error_title": "Ngày không hợp lệ",
                 "error_message": "Nhập ngày dạng dd/mm/yyyy. / Enter a date as dd/mm/yyyy."})
-    ws.autofilter(0, 0, 0, len(table.columns) - 1)
-    for row, record in enumerate(records, start=1):
+    ws.autofilter(top, 0, top, len(table.columns) - 1)
+    for row, record in enumerate(records, start=top + 1):
         for col, column in enumerate(table.columns):
             write_value(ws, row, col, record.get(column.key), f.get(column.number_format) or f["text"])
+    if totals and records:
+        _totals(ws, f, table, records, top)
+
+
+def _totals(ws, f, table: schema.Table, records, top: int) -> None:
+    """A `Tổng cộng` row under the records: a SUM formula, with its value, under every amount column."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    row = top + 1 + len(records)
+    ws.write_string(row, 2, "Tổng cộng", f["label"])
+    for col, column in enumerate(table.columns):
+        if column.type == schema.DECIMAL:
+            total = sum(float(r[column.key]) for r in records if isinstance(r.get(column.key), (int, float)))
+            first, end = xl_rowcol_to_cell(top + 1, col), xl_rowcol_to_cell(row - 1, col)
+            ws.write_formula(row, col, f"=SUM({first}:{end})", f[column.number_format], total)
 
 
 def write_value(ws, row: int, col: int, value, fmt=None) -> None:

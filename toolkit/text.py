@@ -19,12 +19,20 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
 
 
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """A matching key: no case, no diacritics (đ → d), no spacing or punctuation."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NOT_WORD.sub("", bare)
+    return _NOT_WORD.sub("", _bare(text))
+
+
+def fold_words(text: str) -> tuple[str, ...]:
+    """The words of a text, folded like `fold`: "Viện trợ phi dự án" → ("vien", "tro", "phi", "du", "an")."""
+    return tuple(_NOT_WORD.sub(" ", _bare(text)).split())
 
 
 def column_letter(index: int) -> str:

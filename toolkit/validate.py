@@ -29,7 +29,7 @@ def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
         findings.extend(check(wb, ctx))
     return Report(str(wb.path), sorted(findings, key=_order_key(wb)),
                   province=ctx.province.code if ctx.province else _code_as_written(wb),
-                  period=str(ctx.period) if ctx.period else None)
+                  period=str(ctx.period) if ctx.period else None, headers=wb.headers)
 
 
 def context_for(wb: Workbook, settings: schema.Settings, earlier_proposals=frozenset()) -> Context:
@@ -48,8 +48,7 @@ def _code_as_written(wb: Workbook) -> str | None:
 
 def _order_key(wb: Workbook):
     sheet_rank = {}
-    if wb.info_sheet:
-        sheet_rank[wb.info_sheet] = 1
+    sheet_rank[wb.info_sheet or schema.INFO.vi] = 1
     for i, key in enumerate(("needs", "register")):
         if key in wb.tables:
             sheet_rank[wb.tables[key].sheet] = 2 + i

@@ -36,6 +36,31 @@ def is_placeholder(text: str) -> bool:
     return text.strip().lower() in PLACEHOLDERS
 
 
+_VND_WORDS = {"vnd", "vnđ", "đ", "đồng", "dong", "₫"}
+_USD_WORDS = {"usd", "$", "us$"}
+
+
+def currency_word(raw: Any) -> str:
+    """"VND" or "USD" when a number typed as text carries a currency word or sign, else ""."""
+    if not isinstance(raw, str):
+        return ""
+    text = raw.strip().lower().replace("\u00a0", " ")
+    m = _NUMBER.match(re.sub(r"(?<=\d) (?=\d{3}\b)", "", text))
+    for word in (m.group(3) if m else text).split():
+        if word in _VND_WORDS:
+            return "VND"
+        if word in _USD_WORDS or word.startswith(("$", "us$")):
+            return "USD"
+    return ""
+
+
+def vnd_multiplier(raw: str) -> str:
+    """The "tỷ" or "triệu" of a number typed as text (`25,4 tỷ`), else ""."""
+    m = _NUMBER.match(raw.strip().replace("\u00a0", " "))
+    unit = m.group(3).lower() if m else ""
+    return unit if unit in _MULTIPLIERS and _MULTIPLIERS[unit] >= 10 ** 6 else ""
+
+
 def parse_number(raw: Any) -> Decimal:
     """A number from a numeric cell or Vietnamese text (`1.234.567,5`, `25,4 tỷ`, `300 triệu`).
 
@@ -155,11 +180,23 @@ def is_email(text: str) -> bool:
 
 _PHONE_CHARS = re.compile(r"[\s.\-()]")
 _VN_PHONE = re.compile(r"^(?:\+84|0084|84|0)(\d{9,10})$")
+_HOTLINE = re.compile(r"^1[89]00\d{4}(?:\d{2})?$")  # 1900 xxxx, 1800 xxxxxx: toll and toll-free lines
+_EXTENSION = re.compile(r"\s*[(,;]?\s*(?:máy lẻ|máy nhánh|số lẻ|ml|ext|extension|x)\.?\s*:?\s*\d{1,6}\s*\)?\s*$",
+                        re.IGNORECASE)
+_SEVERAL = re.compile(r"\s*(?:;|,|/|\s[-–]\s|\bhoặc\b|\bor\b)\s*", re.IGNORECASE)
 
 
 def is_vietnamese_phone(text: str) -> bool:
-    """0xxx… or +84xxx… with 10–11 digits in all (mobile and landline)."""
-    return bool(_VN_PHONE.match(_PHONE_CHARS.sub("", text)))
+    """0xxx… or +84xxx… with 10–11 digits in all (mobile and landline), or a 1900/1800 hotline."""
+    digits = _PHONE_CHARS.sub("", text)
+    return bool(_VN_PHONE.match(digits) or _HOTLINE.match(digits))
+
+
+def is_phone(text: str) -> bool:
+    """One or more Vietnamese numbers as offices write them: `0292 3820 123 - 0907 123 456`,
+    `0292 3820123 (máy lẻ 105)`, `1900 1234`."""
+    parts = [p for p in _SEVERAL.split(text.strip()) if p]
+    return bool(parts) and all(is_vietnamese_phone(_EXTENSION.sub("", p)) for p in parts)
 
 
 def text_of(raw: Any) -> str:

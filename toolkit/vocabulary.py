@@ -9,18 +9,33 @@ from typing import Any
 
 from . import schema
 from .findings import WARNING, Finding, finding
-from .text import clean, fold
+from .text import clean, fold, fold_words
 from .values import BadValue
 
 
-def did_you_mean(text: str, choices: list[str], cutoff: float = 60) -> str:
-    """The closest choice to a mistyped value, compared without case or diacritics."""
+def did_you_mean(text: str, choices: list[str], cutoff: float = 80) -> str:
+    """The choice a mistyped value most likely meant, or "" when no guess is likely right.
+
+    First by whole words, without case or diacritics: a choice whose words all appear in the value
+    ("Viện trợ phi dự án" → "Phi dự án", the choice sharing the most words) or that holds all the
+    value's words ("Nông nghiệp" → "Nông, lâm, ngư nghiệp…"); a tie is no guess. Then by spelling: a
+    choice at least `cutoff` % alike (a typo such as "Vietnm").
+    """
     from rapidfuzz import fuzz, process
 
     if not choices or not text:
         return ""
+    words = set(fold_words(text))
+    scored: dict[int, list[str]] = {}
+    for choice in choices:
+        own = set(fold_words(choice))
+        if own and words and (own <= words or words <= own):
+            scored.setdefault(len(own & words), []).append(choice)
+    if scored:
+        best = scored[max(scored)]
+        return best[0] if len(set(best)) == 1 else ""
     folded = {fold(c): c for c in choices}
-    best = process.extractOne(fold(text), list(folded), scorer=fuzz.WRatio, score_cutoff=cutoff)
+    best = process.extractOne(fold(text), list(folded), scorer=fuzz.ratio, score_cutoff=cutoff)
     return folded[best[0]] if best else ""
 
 
@@ -54,10 +69,21 @@ def _iso() -> dict:
 @cache
 def country_index() -> dict[str, str]:
     """Folded Vietnamese or English country name → ISO 3166-1 alpha-2 code."""
-    index = {fold(name): code for code, names in _iso()["countries"].items() for name in names}
+    index = {}
+    for code, names in _iso()["countries"].items():
+        for name in names:
+            index[fold(name)] = code
+            whole, comma, rest = name.partition(", ")
+            if comma:  # "Korea, Republic of" is also written "Republic of Korea"
+                index[fold(f"{rest} {whole}")] = code
     for alpha2, name, aliases in schema.country_names_vi():
         for n in (name, *aliases):
             index[fold(n)] = alpha2
+    for row in schema.read_rows("countries_en.csv"):  # everyday English names and more variants in use
+        for n in row["names"].split(";"):
+            index[fold(n)] = row["alpha2"]
+    for key in list(index):
+        index.setdefault("the" + key, index[key])  # "The Netherlands", "the United Kingdom"
     return index
 
 
@@ -79,6 +105,19 @@ def currency_codes() -> frozenset[str]:
     return frozenset(_iso()["currencies"])
 
 
+#: Words offices use for a vocabulary word (folded) → that word: suggested, never silently accepted.
+SYNONYMS = {"dangtrienkhai": "Đang thực hiện", "hoanthanh": "Đã kết thúc", "dahoanthanh": "Đã kết thúc",
+            "ketthuc": "Đã kết thúc", "thuhoi": "Bị thu hồi", "choduyet": "Chờ phê duyệt",
+            "vientrophiduan": "Phi dự án", "vientroduan": "Dự án", "chuongtrinhvientro": "Chương trình"}
+
+#: What offices type for a currency instead of its code (signs as typed, words folded) → the code.
+CURRENCY_ALIASES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₫": "VND",
+                    "dola": "USD", "dolamy": "USD", "usdollar": "USD", "dollar": "USD", "dong": "VND",
+                    "vnd": "VND", "vietnamdong": "VND", "euro": "EUR", "euros": "EUR", "bang": "GBP",
+                    "banganh": "GBP", "pound": "GBP", "yen": "JPY", "won": "KRW", "frangthuysi": "CHF",
+                    "swissfranc": "CHF", "dolauc": "AUD", "nhandante": "CNY", "yuan": "CNY"}
+
+
 def match_choice(column: schema.Column, text: str, where: dict[str, Any], findings: list[Finding]) -> str:
     """The canonical form of a vocabulary value, or BadValue with a suggestion."""
     text = clean(text)
@@ -86,8 +125,9 @@ def match_choice(column: schema.Column, text: str, where: dict[str, Any], findin
     if kind == schema.ENUM:
         value = _enum_index(column.vocabulary).get(fold(text))
         if value is None:
-            raise BadValue("invalid-choice", did_you_mean(text, list(column.vocabulary)),
-                           choices=", ".join(column.vocabulary))
+            synonym = SYNONYMS.get(fold(text))
+            hint = synonym if synonym in column.vocabulary else did_you_mean(text, list(column.vocabulary))
+            raise BadValue("invalid-choice", hint, choices=", ".join(column.vocabulary))
         return value
     if kind == schema.SECTOR:
         value = sector_index().get(fold(text))
@@ -110,6 +150,5 @@ def match_choice(column: schema.Column, text: str, where: dict[str, Any], findin
         code = text.upper()
         if code in currency_codes():
             return code
-        aliases = {"$": "USD", "US$": "USD", "VNĐ": "VND", "ĐỒNG": "VND", "€": "EUR", "£": "GBP", "¥": "JPY"}
-        raise BadValue("invalid-currency", aliases.get(code, ""))
+        raise BadValue("invalid-currency", CURRENCY_ALIASES.get(text) or CURRENCY_ALIASES.get(fold(text), ""))
     raise ValueError(f"no vocabulary for column type {kind}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import schema
 from ..findings import ERROR, WARNING, finding
-from ..values import is_email, is_vietnamese_phone
+from ..values import is_email, is_phone, vnd_multiplier
 
 
 def check(wb, ctx):
@@ -13,6 +13,7 @@ def check(wb, ctx):
         required = [c for c in columns if c.required]
         once_approved = [c for c in columns if c.required_once_approved]
         ruled = [(c, rule) for c in columns if (rule := _rule_for(c))]
+        usd = [c for c in columns if c.type == schema.DECIMAL and c.key.endswith("_usd")]
         for record in data.records:
             cells = record.cells
             for column in required:
@@ -29,6 +30,10 @@ def check(wb, ctx):
                 cell = cells.get(column.key)
                 if cell is not None and cell.value is not None:  # None: the reader said why
                     yield from rule(column, cell.value, cell, data.sheet)
+            for column in usd:
+                cell = cells.get(column.key)
+                if cell is not None and cell.value is not None and cell.value > 0:
+                    yield from _usd_amount(column, cell, data.sheet, ctx.settings.max_project_usd)
 
 
 def _empty(data, record, column) -> dict:
@@ -60,13 +65,23 @@ def _range(column, value, cell, sheet):
         yield finding("out-of-range", ERROR, **_where(column, value, cell, sheet), bounds=_bounds(column))
 
 
+def _usd_amount(column, cell, sheet, limit):
+    """A USD amount typed with "tỷ"/"triệu", or beyond any provincial project: usually VND."""
+    where = _where(column, cell.value, cell, sheet)
+    word = vnd_multiplier(cell.raw) if isinstance(cell.raw, str) else ""
+    if word:
+        yield finding("usd-looks-like-vnd", WARNING, **where, word=word)
+    elif cell.value > limit:
+        yield finding("usd-implausible", WARNING, **where, limit=limit)
+
+
 def _email(column, value, cell, sheet):
     if not is_email(value):
         yield finding("invalid-email", ERROR, **_where(column, value, cell, sheet))
 
 
 def _phone(column, value, cell, sheet):
-    if not is_vietnamese_phone(value):
+    if not is_phone(value):
         yield finding("invalid-phone", WARNING, **_where(column, value, cell, sheet))
 
 

@@ -30,15 +30,23 @@ def check(wb, ctx):
         yield finding("invalid-email", ERROR, sheet=sheet, cell=email.ref, row=email.row, column="email",
                       value=email.raw)
     version = wb.info.get("phien_ban_mau")
-    if version is not None and version.value and _older(str(version.value), schema.TEMPLATE_VERSION):
+    if version is not None and version.value and _older(_version_text(version.raw), schema.TEMPLATE_VERSION):
         yield finding("template-version-old", WARNING, sheet=sheet, cell=version.ref, column="phien_ban_mau",
-                      value=version.value, current=schema.TEMPLATE_VERSION)
+                      value=_version_text(version.raw), current=schema.TEMPLATE_VERSION)
+
+
+def _version_text(raw) -> str:
+    """A version as typed: the number 1.0 is version "1.0", not "1"."""
+    return repr(raw) if isinstance(raw, float) else str(raw)
 
 
 def _older(version: str, current: str) -> bool:
+    """Compared as versions, part by part, missing parts as 0: "1" = "1.0" < "1.1" < "1.10"."""
     def parts(v):
-        return tuple(int(p) if p.isdigit() else 0 for p in v.strip().lstrip("vV").split("."))
-    return parts(version) < parts(current)
+        return [int(p) if p.isdigit() else 0 for p in v.strip().lstrip("vV").split(".")]
+    a, b = parts(version), parts(current)
+    width = max(len(a), len(b))
+    return a + [0] * (width - len(a)) < b + [0] * (width - len(b))
 
 
 def _period(wb, sheet):

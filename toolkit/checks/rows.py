@@ -9,7 +9,12 @@ from decimal import Decimal
 from .. import schema
 from ..findings import ERROR, INFO, WARNING, finding
 
-DECISION_NUMBER = re.compile(r"^\d+\s*/\s*(QĐ|QD)(-[0-9A-ZĐa-zđ.]+)+$")
+#: Decree 30/2020/NĐ-CP: number/[year/]type-issuer, e.g. `1234/QĐ-UBND`, `15/2025/QĐ-UBND` (normative
+#: documents carry the year), `07/QĐ-SKHĐT-KHTC`; "Số:" before it as on the document itself.
+DECISION_NUMBER = re.compile(r"^(?:số\s*:?\s*)?\d+\s*/\s*(?:(?:19|20)\d\d\s*/\s*)?(?:QĐ|QD)(?:\s*-\s*[0-9A-ZĐa-zđ.&]+)+$",
+                             re.IGNORECASE)
+#: Statuses of a project whose certificate no longer matters: it has ended or was revoked.
+CLOSED_STATUSES = ("Đã kết thúc", "Bị thu hồi")
 
 
 def _where(data, record, key):
@@ -34,15 +39,13 @@ def check_needs(wb, ctx):
         if total is None or requested is None or total <= 0:
             continue
         if requested > total:
-            yield finding("requested-over-total", ERROR, **_where(data, r, "de_nghi_tai_tro_usd"),
-                          total=f"{total:,.2f}")
+            yield finding("requested-over-total", ERROR, **_where(data, r, "de_nghi_tai_tro_usd"), total=total)
         elif "von_doi_ung_usd" in data.columns:
             counterpart = r.get("von_doi_ung_usd") or 0
             gap = abs(requested + counterpart - total)
             if gap > total * _d(s.budget_tolerance):
                 yield finding("budget-sum-mismatch", WARNING, **_where(data, r, "von_doi_ung_usd"),
-                              total=f"{total:,.2f}", sum=f"{requested + counterpart:,.2f}",
-                              tolerance=f"{s.budget_tolerance:.0%}")
+                              total=total, sum=requested + counterpart, tolerance=f"{s.budget_tolerance:.0%}")
 
 
 def check_register(wb, ctx):
@@ -66,8 +69,9 @@ def check_register(wb, ctx):
         start, end = r.get("ngay_bat_dau"), r.get("ngay_ket_thuc")
         if start and end and end < start:
             yield finding("end-before-start", ERROR, **_where(data, r, "ngay_ket_thuc"), start=f"{start:%d/%m/%Y}")
-        yield from _certificate(data, r, end, period_end, s)
-        yield from _amounts(data, r, s)
+        if r.get("trang_thai") not in CLOSED_STATUSES:
+            yield from _certificate(data, r, end, period_end, s)
+        yield from _amounts(data, r, s, approved_on or dossier or period_end)
         if (period_end and r.get("trang_thai") == schema.APPROVED and approved_on
                 and approved_on < _months_before(period_end, s.stale_approval_months)
                 and not r.get("giai_ngan_luy_ke_usd") and not r.get("giai_ngan_ky_usd")):
@@ -76,6 +80,7 @@ def check_register(wb, ctx):
 
 
 def _certificate(data, r, end, period_end, s):
+    """A running project's certificate: expiring before the project ends, or by the period's end + 90 days."""
     expiry = r.get("het_han_gdk")
     if not expiry:
         return
@@ -87,25 +92,27 @@ def _certificate(data, r, end, period_end, s):
                       period_end=f"{period_end:%d/%m/%Y}", days=s.certificate_warning_days)
 
 
-def _amounts(data, r, s):
+def _amounts(data, r, s, day):
+    """The USD amount against the reference rate of the decision date, else the dossier date, else period end."""
     usd, original, currency = r.get("gia_tri_usd"), r.get("gia_tri_nguyen_te"), r.get("tien_te")
-    if usd and original and currency:
-        rate = s.usd_rates.get(currency)
+    if usd and original and currency and usd > 0 and original > 0:  # a value out of range is reported once
+        rate = s.rates.rate(currency, day) if day else None
         if rate is None:
             yield finding("no-reference-rate", INFO, **_where(data, r, "tien_te"))
         else:
-            expected = original * _d(rate)
+            expected = original * Decimal(repr(rate.usd_per_unit))
             if abs(usd - expected) > expected * _d(s.rate_tolerance):
                 yield finding("usd-rate-mismatch", WARNING, **_where(data, r, "gia_tri_usd"),
-                              expected=f"{expected:,.2f}", rate=f"{rate:g}", currency=currency,
-                              tolerance=f"{s.rate_tolerance:.0%}")
+                              expected=expected, rate=rate.usd_per_unit, currency=currency,
+                              tolerance=f"{s.rate_tolerance:.0%}", since=f"{rate.since:%d/%m/%Y}",
+                              source_vi=rate.source_vi, source_en=rate.source_en)
     period_paid, to_date = r.get("giai_ngan_ky_usd"), r.get("giai_ngan_luy_ke_usd")
     if period_paid is not None and to_date is not None and to_date < period_paid:
         yield finding("disbursed-below-period", ERROR, **_where(data, r, "giai_ngan_luy_ke_usd"),
-                      period_amount=f"{period_paid:,.2f}")
+                      period_amount=period_paid)
     if to_date and usd and to_date > usd * (1 + _d(s.disbursed_tolerance)):
         yield finding("disbursed-over-amount", WARNING, **_where(data, r, "giai_ngan_luy_ke_usd"),
-                      amount=f"{usd:,.2f}", tolerance=f"{1 + s.disbursed_tolerance:.0%}")
+                      amount=usd, tolerance=f"{1 + s.disbursed_tolerance:.0%}")
 
 
 def _months_before(day: date, months: int) -> date:

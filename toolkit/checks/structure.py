@@ -8,7 +8,7 @@ from ..findings import ERROR, INFO, finding
 
 def check(wb, ctx):
     if wb.info_sheet is None:
-        yield finding("missing-sheet", ERROR, expected=schema.INFO.vi, expected_en=schema.INFO.en)
+        yield finding("missing-sheet", ERROR, sheet=schema.INFO.vi, expected=schema.INFO.vi, expected_en=schema.INFO.en)
     if not wb.tables:
         yield finding("no-table", ERROR, needs=schema.NEEDS_SHEET.vi, register=schema.REGISTER_SHEET.vi)
     for data in wb.tables.values():
