@@ -161,12 +161,15 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
-def escalation_message(cluster: Cluster, period_status) -> OutgoingMessage:
-    """The digest to the cluster lead: who is still missing or invalid for a period."""
+def escalation_message(cluster: Cluster, period_status, unknown=()) -> OutgoingMessage:
+    """The digest to the cluster lead: who is still missing or invalid for a period.
+
+    :param unknown: ledger.MessageRecord of this period whose sending was cut off (shown as "unknown").
+    """
     context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
                "today": period_status.today, "days_late": -period_status.days_to_due,
                "outstanding": period_status.outstanding, "provinces": period_status.provinces,
-               "counts": period_status.counts()}
+               "counts": period_status.counts(), "unknown": list(unknown)}
     to, _ = recipients(cluster.lead_email)
     return compose("escalation", context, to, period=period_status.period)
 
