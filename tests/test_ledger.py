@@ -208,7 +208,9 @@ path, who = sys.argv[1], sys.argv[2]
 won = 0
 with Ledger(path) as ledger:
     for i in range(150):
-        if ledger.claim("reminder_after", "2026-H1", f"{i:03d}", date(2026, 7, 16)) is not None:
+        row = ledger.claim("reminder_after", "2026-H1", f"{i:03d}", date(2026, 7, 16))
+        if row is not None:  # as the Postman does: a claim always ends with its outcome
+            ledger.finish(row, "sent")
             won += 1
         sha, copy = ledger.archive(f"same file {i % 50}".encode())
         ledger.record_submission(sha256=sha, file=f"{who}-{i}.xlsx", received_at=datetime(2026, 7, 16, 7),

@@ -72,8 +72,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _look(path: Path, name: str, root: Path | None) -> Skipped | None:
-    """Why `path` must not be read (None: it may), without opening it."""
-    if path.suffix.lower() not in SUFFIXES:
+    """Why `path` must not be read (None: it may), without opening it.
+
+    `root`: the folder it was found in (None: named by the user, read whatever its extension).
+    """
+    if root is not None and path.suffix.lower() not in SUFFIXES:
         return Skipped(path, name, "file-other-type")
     try:
         info = os.lstat(path)
