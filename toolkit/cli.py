@@ -52,6 +52,8 @@ def template(province, period, preparer, email, out):
               f"Period \"{period}\" is not of the form 2026-H1, 2026-H2 or 2026.")
     except ValueError as exc:
         _fail(*str(exc).split(" / ", 1))
+    except Refusal as refusal:
+        _fail(refusal.message_vi, refusal.message_en)
     click.echo(f"Đã tạo / written: {path}")
 
 
@@ -165,6 +167,8 @@ def consolidate(sources, out, period, control, previous, fmt):
             result = run(list(sources), out, period=period, control=control, previous=previous, progress=progress)
     except ConsolidationError as exc:
         _fail(exc.vi, exc.en)
+    except Refusal as refusal:  # an output that would replace an input, a locked or unwritable output
+        _fail(refusal.message_vi, refusal.message_en)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ def _no_member_twice(members: list[Member], book: str) -> None:
         by_code.setdefault(m.code, []).append(m)
     for code, rows in by_code.items():
         rows.sort(key=lambda m: m.start or date.min)
-        for a, b in zip(rows, rows[1:]):
+        for a, b in pairwise(rows):
             if a.end is None or (b.start or date.min) <= a.end:
                 raise ControlError(
                     f"Tỉnh {code} có hai dòng trùng thời gian trong trang {schema.MEMBERS_SHEET.vi} của {book}; "

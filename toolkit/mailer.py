@@ -53,6 +53,7 @@ yagmail is the transport; the MIME message is ours.
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.policy
 import logging
 import mimetypes
@@ -60,7 +61,6 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -508,7 +508,7 @@ def _envelope_recipients(msg: EmailMessage) -> list[str]:
 def write_eml(message: OutgoingMessage, settings: SmtpSettings,
               folder: Union[str, Path], name: str) -> Path:
     """Write the message that :func:`send` would send to ``folder/name.eml``,
-    atomically (temporary file in the same folder, then ``os.replace``)."""
+    atomically (:func:`toolkit.atomic.write_bytes`)."""
     if not name or re.search(r"[\\/\x00]", name) or name in (".", ".."):
         raise InvalidMessage(
             f"Tên tệp .eml không hợp lệ: {name!r}",
@@ -516,23 +516,11 @@ def write_eml(message: OutgoingMessage, settings: SmtpSettings,
         )
     if not name.lower().endswith(".eml"):
         name += ".eml"
+    from .atomic import write_bytes
+
     data = build_message(message, settings).as_bytes()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    target = Path(folder) / name
+    write_bytes(target, data)
     return target
 
 
@@ -732,10 +720,8 @@ def needs_login(settings: SmtpSettings) -> bool:
         return False
     finally:
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):
                 client.close()
-            except Exception:  # noqa: BLE001
-                pass
 
 
 def password_missing(settings: SmtpSettings) -> PasswordMissing:

@@ -236,8 +236,8 @@ def status(control: str | os.PathLike | Control, period: str | None = None,
 
 def unknown_text(messages) -> str:
     """The messages whose sending was cut off (killed run): not known to be sent, sent again later."""
-    lines = ["Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
-             "messages not known to be sent (the run was cut off), to be sent again:"]
+    lines = [("Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
+              "messages not known to be sent (the run was cut off), to be sent again:")]
     for m in messages:
         lines.append(f"  ? unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
                      f"{', '.join(m.recipients)}")
