@@ -110,7 +110,7 @@ def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipp
             log.info("received %s (%s %s): %s", relative, checked.province, checked.period, checked.status)
             new.append(submission)
     for s in unread:
-        log.warning("not read: %s", s.as_refusal().message_en)
+        log.info("not read: %s", s.as_refusal().message_en)
     if skipped is not None:
         skipped.extend(unread)
     return new
