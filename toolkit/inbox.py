@@ -80,28 +80,24 @@ def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipp
         that are too large or unreadable for now, files that are no workbook) are appended to it.
     """
     new: list[Submission] = []
-    inbox = control.inbox
     found = inbox_sources(control, ledger)
     unread = list(found.skipped)
-    for path in found.paths:
+    for path, name in found.files:
         try:
             data = read_regular(path)
             mtime = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
         except Refusal as refusal:  # e.g. still open in Excel on Windows: next run picks it up
-            unread.append(Skipped(path, path.name, refusal.reason, refusal.detail))
+            unread.append(Skipped(path, name, refusal.reason, refusal.detail))
             continue
         except OSError as exc:
-            unread.append(Skipped(path, path.name, "file-not-readable", exc.strerror or type(exc).__name__))
+            unread.append(Skipped(path, name, "file-not-readable", exc.strerror or type(exc).__name__))
             continue
         sha = sha256_of(data)
         if ledger.known(sha):
             continue
         _, copy = ledger.archive(data, path.suffix)
         checked = check_copy(copy, control)
-        try:
-            relative = path.relative_to(inbox).as_posix()
-        except ValueError:
-            relative = str(path)
+        relative = name  # inside the submissions folder, with forward slashes
         submission, recorded = ledger.record_submission(
             sha256=sha, file=relative, received_at=min(now, mtime), status=checked.status, archived=copy,
             size=len(data), province=checked.province, period=checked.period, errors=checked.errors,
