@@ -122,24 +122,54 @@ def test_the_temp_file_of_a_killed_run_is_removed_by_the_next_write(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "tong-hop.xlsx"]
 
 
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def lingering(marker: str, wait: float = 10.0) -> list[int]:
+    """Processes whose command line names `marker`, still there after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and marker in (entry / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if state not in ("Z", "X"):
+                        found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
 def test_a_kill_during_consolidate_loses_nothing_and_the_next_run_leaves_no_temp_file(tmp_path):
     nop = tmp_path / "nop"
-    for i, code in enumerate(("82", "86", "91", "92", "96")):
-        drop_at = nop / f"{code}.xlsx"
-        from toolkit.sample import sample_workbook
+    from toolkit.sample import sample_workbook
 
-        sample_workbook(drop_at, code, needs=60, register=100, seed=i)
+    for i, code in enumerate(("82", "86", "91", "92", "96", "80")):  # six files: read by a pool of processes
+        sample_workbook(nop / f"{code}.xlsx", code, needs=60, register=100, seed=i)
     inputs = {p.name: p.read_bytes() for p in nop.iterdir()}
     out = tmp_path / "th.xlsx"
     proc = subprocess.Popen([AIDKIT, "consolidate", nop, "-o", out], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".th.aidkit-*")) and time.monotonic() < deadline and proc.poll() is None:
+    while not (list(tmp_path.glob(".th.aidkit-*")) and children(proc.pid)) and time.monotonic() < deadline \
+            and proc.poll() is None:  # killed while its worker processes read the files
         time.sleep(0.005)
     assert proc.poll() is None, "consolidate finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert list(tmp_path.glob(".th.aidkit-*")) and not out.exists()
+    assert not lingering(str(nop)), "the run's reading processes outlived it"
     assert {p.name: p.read_bytes() for p in nop.iterdir()} == inputs
     done = subprocess.run([AIDKIT, "consolidate", nop, "-o", out], capture_output=True, text=True, timeout=120,
                           check=False)

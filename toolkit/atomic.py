@@ -32,14 +32,19 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-def _alive(pid: int) -> bool:
+def process_gone(pid: int) -> bool:
+    """True if no process `pid` runs on this computer (a zombie, killed but not yet reaped, is gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
         return True
-    return True
+    except OSError:  # exists, but is someone else's
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in ("Z", "X")
 
 
 def remove_leftovers(target: str | os.PathLike) -> list[Path]:
@@ -60,7 +65,7 @@ def remove_leftovers(target: str | os.PathLike) -> list[Path]:
             old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
         except OSError:
             continue
-        if old or (pid != os.getpid() and not _alive(pid)):
+        if old or (pid != os.getpid() and process_gone(pid)):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -44,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes
+from .atomic import process_gone, write_bytes
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
 ARCHIVE_NAME = "aidkit-archive"
@@ -415,12 +415,8 @@ def _cut_off(row: sqlite3.Row) -> bool:
     if host == socket.gethostname() and pid.isdigit():
         if int(pid) == os.getpid():
             return False
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        if process_gone(int(pid)):
             return True
-        except OSError:
-            pass
     age = datetime.now() - datetime.fromisoformat(row["claimed_at"])
     return age.total_seconds() > STALE_CLAIM_SECONDS
 
