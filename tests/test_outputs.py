@@ -76,3 +76,19 @@ def test_annotate_never_replaces_another_input_or_a_user_file(tmp_path):
     refused(invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
             "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
     assert (tmp_path / "92.xlsx").read_bytes() == before
+
+
+def test_a_consolidated_workbook_of_an_earlier_aidkit_is_still_recognised(tmp_path):
+    import zipfile
+
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
+    consolidate(nop, tmp_path / "new.xlsx")
+    with zipfile.ZipFile(tmp_path / "new.xlsx") as src, zipfile.ZipFile(tmp_path / "old.xlsx", "w") as dst:
+        for item in src.infolist():  # as aidkit wrote it before the mark existed
+            if item.filename != "docProps/custom.xml":
+                dst.writestr(item, src.read(item))
+    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
+    assert written_by_aidkit(nop / "82.xlsx") is None
+    consolidate(nop, tmp_path / "old.xlsx")  # replaced without a refusal
+    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"

@@ -431,8 +431,8 @@ def explained(path: str, timeout: float) -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise Refusal(path, "ledger-locked", f"{timeout:g} s") from None
-        if "unable to open" in str(exc) or "readonly" in str(exc):
-            raise Refusal(path, "ledger-damaged", str(exc)) from None
+        if "unable to open" in str(exc) or "readonly" in str(exc):  # its folder is missing or read-only
+            raise Refusal(path, "output-folder-unwritable", str(exc)) from None
         raise
     except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         raise Refusal(path, "ledger-damaged", str(exc)) from None

@@ -24,11 +24,17 @@ def written_by_aidkit(path: str | os.PathLike) -> str | None:
     """The kind of aidkit output a workbook is (its ``aidkit`` property), or None."""
     try:
         with zipfile.ZipFile(path) as z:
-            text = z.read("docProps/custom.xml").decode("utf-8", "replace")
+            names = set(z.namelist())
+            custom = z.read("docProps/custom.xml").decode("utf-8", "replace") if "docProps/custom.xml" in names else ""
+            core = z.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in names else ""
     except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return None
-    found = _MARK.search(text)
-    return found.group(1) if found else None
+    found = _MARK.search(custom)
+    if found:
+        return found.group(1)
+    if "<dc:creator>aidkit</dc:creator>" in core:  # a consolidated workbook of an aidkit without the mark
+        return "consolidated"
+    return None
 
 
 def check_output(out: str | os.PathLike, kind: str, suffixes: tuple[str, ...],
