@@ -161,6 +161,11 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
+KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn", "overdue reminder"),
+              "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
+              "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report")}
+
+
 def escalation_message(cluster: Cluster, period_status, unknown=()) -> OutgoingMessage:
     """The digest to the cluster lead: who is still missing or invalid for a period.
 
@@ -169,7 +174,7 @@ def escalation_message(cluster: Cluster, period_status, unknown=()) -> OutgoingM
     context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
                "today": period_status.today, "days_late": -period_status.days_to_due,
                "outstanding": period_status.outstanding, "provinces": period_status.provinces,
-               "counts": period_status.counts(), "unknown": list(unknown)}
+               "counts": period_status.counts(), "unknown": list(unknown), "kinds": KIND_WORDS}
     to, _ = recipients(cluster.lead_email)
     return compose("escalation", context, to, period=period_status.period)
 
