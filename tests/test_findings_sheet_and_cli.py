@@ -75,7 +75,7 @@ def test_click_errors_get_a_vietnamese_sentence(tmp_path):
     missing = run("consolidate", "--control", tmp_path / "khong-co.xlsm", tmp_path)
     assert missing.exit_code == 2
     assert "không tìm thấy" in missing.output and "does not exist" in missing.output
-    folder = run("validate", tmp_path)
+    folder = run("consolidate", "--control", tmp_path, tmp_path)  # validate takes folders; --control does not
     assert "là một thư mục, không phải một tệp" in folder.output and "is a directory" in folder.output
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import schema
 from .atomic import atomic_path
 from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, WRAPPED_COLUMNS, Refusal, Report
+from .outputs import check_output, mark_openpyxl
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
@@ -61,6 +62,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         raise Refusal(str(source), "annotate-unsupported")
     if out.resolve() == source.resolve():
         raise Refusal(str(source), "annotate-same-file")
+    check_output(out, "annotated", (".xlsx", ".xlsm"), inputs=[source])
     keep_vba = source.suffix.lower() == ".xlsm" and out.suffix.lower() == ".xlsm"
     try:
         book = load_workbook(source, keep_vba=keep_vba, rich_text=True)
@@ -74,6 +76,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         note = mark.note if cell.comment is None else f"{cell.comment.text}\n\n{mark.note}"
         cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
     write_findings_sheet(book, report)
+    mark_openpyxl(book, "annotated")
     with atomic_path(out) as tmp:
         book.save(tmp)
     return out
@@ -88,7 +91,7 @@ def write_findings_sheet(book, report: Report) -> None:
     if name in book.sheetnames:
         del book[name]
     ws = book.create_sheet(name, 0)
-    ws.append([f"{vi} / {en}" for vi, en in FINDING_HEADERS])
+    _append_text(ws, [f"{vi} / {en}" for vi, en in FINDING_HEADERS])
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", start_color="1F4E78", end_color="1F4E78")
@@ -96,14 +99,14 @@ def write_findings_sheet(book, report: Report) -> None:
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     for f in report.findings:
         row = f.to_row(report.headers)
-        ws.append(row)
+        _append_text(ws, row)
         for column in range(1, len(row) + 1):
             ws.cell(ws.max_row, column).alignment = wrap if column in WRAPPED_COLUMNS else top
         lines = max(1 + len(str(row[c - 1] or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
         ws.row_dimensions[ws.max_row].height = 15 * lines  # Excel does not grow rows written by a library
         if f.cell and f.sheet in book.sheetnames:
             link = ws.cell(ws.max_row, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{f.sheet}'!{f.cell}")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=sheet_ref(f.sheet, f.cell))
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
@@ -114,3 +117,16 @@ def write_findings_sheet(book, report: Report) -> None:
     ws.page_setup.orientation = "landscape"  # printed, every column on the page's width
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def sheet_ref(sheet: str, cell: str) -> str:
+    """A reference to a cell of a sheet, whatever its name holds: 'It''s'!B4."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+def _append_text(ws, values) -> None:
+    """Append a row whose text stays text: a value beginning with "=" is never made a formula."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"

@@ -57,11 +57,13 @@ def template(province, period, preparer, email, out):
               f"Period \"{period}\" is not of the form 2026-H1, 2026-H2 or 2026.")
     except ValueError as exc:
         _fail(*str(exc).split(" / ", 1))
+    except Refusal as refusal:
+        _fail(refusal.message_vi, refusal.message_en)
     click.echo(f"Đã tạo / written: {path}")
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
 @click.option("--annotate", "annotate_to", type=click.Path(),
@@ -73,22 +75,26 @@ def template(province, period, preparer, email, out):
 def validate(files, fmt, annotate_to, approval_days):
     """Kiểm tra tệp báo cáo / check workbooks against the standard.
 
+    FILES are workbooks or folders (searched with their subfolders for .xlsx, .xlsm, .xls, .xlsb, .ods).
     Exit code 0: all valid; 1: errors found; 2: a file could not be read.
 
     Example: aidkit validate 92_2026-H1.xlsx --annotate 92_checked.xlsx
     """
     from . import validate as validate_module
+    from .folders import expand_sources
     from .schema import Settings
 
     settings = Settings(approval_days=approval_days) if approval_days else None
-    results = []
-    for name in files:
+    found = expand_sources(files, exclude=[annotate_to] if annotate_to else [])
+    several = len(found.files) + len(found.skipped) > 1 or any(Path(f).is_dir() for f in files)
+    results = [s.as_refusal() for s in found.skipped]
+    for path, name in found.files:
         try:
-            report = validate_module.validate(name, settings)
+            report = validate_module.validate(path, settings)
             if annotate_to:
                 from .annotate import annotate
 
-                written = annotate(name, report, _annotated_path(annotate_to, name, len(files)))
+                written = annotate(path, report, _annotated_path(annotate_to, name, several))
                 click.echo(f"Đã ghi bản đánh dấu / annotated copy written: {written}", err=True)
             results.append(report)
         except Refusal as refusal:
@@ -99,16 +105,18 @@ def validate(files, fmt, annotate_to, approval_days):
         from .render import report_text
 
         click.echo("\n\n".join(report_text(r) for r in results))
-    if any(isinstance(r, Refusal) for r in results):
+    if any(isinstance(r, Refusal) for r in results) or not results:
         sys.exit(2)
     sys.exit(0 if all(r.valid for r in results) else 1)
 
 
-def _annotated_path(target: str, source: str, count: int) -> Path:
+def _annotated_path(target: str, source: str, several: bool) -> Path:
+    """One input: `target` itself (unless it is a folder); several: <target>/<name>.kiem-tra<suffix>."""
     target_path = Path(target)
-    if count == 1 and not target_path.is_dir():
+    if not several and not target_path.is_dir():
         return target_path
-    return target_path / f"{Path(source).stem}.kiem-tra{Path(source).suffix}"
+    name = Path(source)
+    return target_path / name.parent / f"{name.stem}.kiem-tra{name.suffix}"
 
 
 @cli.command("build-workbooks")
@@ -136,7 +144,7 @@ def build_workbooks(out_dir):
 
 
 @cli.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("sources", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
               help="Tệp tổng hợp / consolidated workbook (.xlsx); default: the control workbook's output folder.")
 @click.option("--period", "-k", help="Chỉ kỳ này / only this period: 2026-H1, 2026-H2 or 2026.")
@@ -146,11 +154,12 @@ def build_workbooks(out_dir):
               help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
-def consolidate(source, out, period, control, previous, fmt):
+def consolidate(sources, out, period, control, previous, fmt):
     """Tổng hợp báo cáo các tỉnh / merge every province's workbook into one.
 
-    SOURCE is a folder searched recursively for .xlsx/.xlsm files (default: the
-    control workbook's submissions folder). Every file is checked as by
+    SOURCES are workbooks and folders (searched with their subfolders; default:
+    the control workbook's submissions folder). Every file found is counted or
+    listed with the reason it was not. Every file is checked as by
     `aidkit validate`; the latest file per province and period counts.
 
     Exit code 0: every counted file valid; 1: a file is invalid or could not
@@ -166,9 +175,11 @@ def consolidate(source, out, period, control, previous, fmt):
     bar = _progress_bar() if fmt == "text" and sys.stderr.isatty() else contextlib.nullcontext()
     try:
         with bar as progress:
-            result = run(source, out, period=period, control=control, previous=previous, progress=progress)
+            result = run(list(sources), out, period=period, control=control, previous=previous, progress=progress)
     except ConsolidationError as exc:
         _fail(exc.vi, exc.en)
+    except Refusal as refusal:  # an output that would replace an input, a locked or unwritable output
+        _fail(refusal.message_vi, refusal.message_en)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

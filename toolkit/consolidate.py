@@ -16,7 +16,7 @@ import math
 import os
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,9 +25,9 @@ from typing import Any
 from . import schema
 from .changes import Change
 from .findings import ERROR, WARNING, Finding, Refusal
-from .folders import workbook_files
+from .folders import Skipped, expand_sources, read_regular
 from .workers import Progress, Runner
-from .ledger import ARCHIVE_NAME
+from .ledger import ARCHIVE_NAME, ledger_path
 from .periods import BadPeriod, Period
 from .provinces import MERGER_DATE, current_province, province
 from .schema import Province
@@ -109,17 +109,25 @@ class SourceFile:
         return len(self.rows.get(table, ()))
 
 
-def process_file(path: Path, name: str, received: datetime, settings: schema.Settings) -> SourceFile:
-    """Read and check one file; never raises (a file that cannot be read is a refusal)."""
+def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
+    """Read and check one file; never raises (a file that cannot be read is a refusal).
+
+    :param received: when it was received; None: its modification time.
+    """
     from .reader import read_workbook
     from .validate import check_workbook
 
     try:
-        data = path.read_bytes()
-        digest, size = hashlib.sha256(data).hexdigest(), len(data)
-        del data
+        data = read_regular(path)
+        received = received or datetime.fromtimestamp(path.stat().st_mtime)
+    except Refusal as refusal:
+        return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
+                          refusal=(refusal.reason, refusal.detail))
     except OSError as exc:
-        return SourceFile(path, name, "", 0, received, refusal=("file-not-found", type(exc).__name__))
+        return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
+                          refusal=("file-not-readable", exc.strerror or type(exc).__name__))
+    digest, size = hashlib.sha256(data).hexdigest(), len(data)
+    del data
     source = SourceFile(path, name, digest, size, received)
     try:
         wb = read_workbook(path)
@@ -301,6 +309,7 @@ class ConsolidationResult:
     changes: list[Change] | None = None  # against --previous
     previous: Path | None = None
     resubmissions: list[Resubmission] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # files in the folders that are no workbook
 
     @property
     def counted(self) -> list[SourceFile]:
@@ -357,6 +366,7 @@ class ConsolidationResult:
             "totals": self.totals(),
             "files": [_file_dict(f) for f in self.files],
             "refused": [f.as_refusal().to_dict() | {"sha256": f.sha256} for f in self.refused],
+            "skipped": [s.as_refusal().to_dict() for s in self.skipped],
             "duplicates": len(self.duplicates),
             "resubmissions": [{"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)}
                               for r in self.resubmissions],
@@ -393,6 +403,9 @@ class ConsolidationResult:
         for f in self.refused:
             r = f.as_refusal()
             lines += ["", f"✘ {f.name}", f"  {r.message_vi}", f"  {r.message_en}"]
+        for s in self.skipped:
+            r = s.as_refusal()
+            lines += ["", f"· {s.name}", f"  {r.message_vi}", f"  {r.message_en}"]
         lines.append("")
         lines.append(f"Trùng lặp có thể / possible duplicates: {len(self.duplicates)}")
         for r in self.resubmissions:
@@ -430,51 +443,60 @@ def _file_dict(f: SourceFile) -> dict[str, Any]:
 
 
 
-def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None = None, *,
-                period: str | None = None, control: str | os.PathLike | None = None,
+def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None,
+                *, period: str | None = None, control: str | os.PathLike | None = None,
                 previous: str | os.PathLike | None = None,
                 received: Mapping[Path, datetime] | None = None,
                 settings: schema.Settings | None = None, workers: int | None = None,
                 progress: Progress | None = None) -> ConsolidationResult:
     """Consolidate every submission under `source` into the workbook `out`.
 
-    :param source: folder searched recursively for .xlsx/.xlsm (default: the control workbook's inbox).
+    :param source: workbook files and folders (searched recursively); default: the control workbook's inbox.
     :param out: the consolidated workbook to write (default: the control workbook's output folder).
     :param period: only files of this period (``2026-H1``) count; members missing it are listed.
-    :param control: the cluster control workbook: members, due dates, approval threshold.
+    :param control: the cluster control workbook: members, due dates, approval threshold; with it each
+        file's received time is the ledger's (when the ledger knows the file).
     :param previous: a consolidated workbook written earlier by this function, for the `Thay đổi` sheet.
-    :param received: when each file was received (absolute path → datetime); default: its modification time.
+    :param received: when each file was received (absolute path → datetime); default: the ledger's, else
+        the file's modification time.
     :param workers: processes reading files in parallel (default: automatic; 1 = in this process).
     :param progress: called as progress(done, total, file name) after each file.
     :raises ConsolidationError: when the run cannot start (bad folder, period, control or previous workbook).
+    :raises findings.Refusal: for an output that would replace an input or a file aidkit did not write.
     """
     from .atomic import atomic_path
     from .consolidated_workbook import ConsolidatedWriter, read_previous
+    from .outputs import check_output, written_by_aidkit
 
     wanted = parse_period(period)
     ctrl = open_control(control) if control else None
-    if source is None:
+    if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
         if ctrl is None:
             raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
                                      "A submissions folder or a control workbook (--control) is needed.")
         source = ctrl.inbox
-    source = Path(source)
-    if not source.is_dir():
-        raise ConsolidationError(f"Không tìm thấy thư mục {source}.", f"Folder {source} was not found.")
+    given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
+    for path in given:
+        if not path.exists() and not path.is_symlink():
+            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.", f"Folder or file {path} was not found.")
     if out is None:
         if ctrl is None:
             raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
         out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
     out = Path(out)
-    old = read_previous(previous) if previous else None
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
 
-    skip = [Path(p) for p in (out, previous, control) if p]
-    if ctrl is not None:  # the archive and the output folder may sit inside the submissions folder
-        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
-    paths = workbook_files(source, exclude=tuple(skip))
+    skip = [Path(p) for p in (previous, control) if p]
+    if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
+        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
+    inputs = [*(Path(p) for p in (previous, control) if p), *(p for p in given if not p.is_dir())]
+    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
+        inputs.append(out)  # a province's file in the folder being merged
+    check_output(out, "consolidated", (".xlsx",), inputs=inputs)
+    sources = expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+    old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
-    tasks = [(p, p.relative_to(source).as_posix(), times.get(p.resolve()) or _mtime(p), settings) for p in paths]
+    tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
 
     def due(f: SourceFile) -> date | None:
         parsed = f.parsed_period
@@ -483,10 +505,15 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
 
     with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
+        if ctrl is not None:
+            _ledger_times(ctrl, [f for f in files if f.path.resolve() not in times])
+        files += [_skipped_file(s) for s in sources.skipped if s.refused]
         _credit_earlier_proposals(files)
         entries = _classify(files, wanted, ctrl)
-        result = ConsolidationResult(source, out, str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
-                                     files, entries, previous=Path(previous) if previous else None)
+        result = ConsolidationResult(given[0] if len(given) == 1 else Path(os.path.commonpath(given)), out,
+                                     str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
+                                     files, entries, previous=Path(previous) if previous else None,
+                                     skipped=[s for s in sources.skipped if not s.refused])
         duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
         result.resubmissions = _resubmissions(entries)
         if old is not None:
@@ -517,8 +544,36 @@ def _credit_earlier_proposals(files: list[SourceFile]) -> None:
         f.findings = answered_elsewhere(f.findings, earlier)
 
 
-def _mtime(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime)
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _ledger_times(ctrl, files: list[SourceFile]) -> None:
+    """Give each file the received time the ledger recorded for its content (status uses the same)."""
+    from .ledger import Ledger
+
+    where = ledger_path(ctrl.path)
+    if not where.exists():
+        return
+    with Ledger(where) as ledger:
+        for f in files:
+            known = ledger.known(f.sha256) if f.sha256 else None
+            if known is not None:
+                f.received = known.received_at
+
+
+def _skipped_file(s: Skipped) -> SourceFile:
+    """A file that was not read (a FIFO, a link out of the folder, too large) as a refused source file."""
+    try:
+        seen = datetime.fromtimestamp(os.lstat(s.path).st_mtime).replace(microsecond=0)
+    except OSError:
+        seen = datetime.now().replace(microsecond=0)
+    return SourceFile(s.path, s.name, "", 0, seen, refusal=(s.reason, s.detail))
 
 
 def parse_period(text: str | None) -> Period | None:
@@ -555,11 +610,9 @@ def attribute(f: SourceFile) -> None:
 
 def file_status(f: SourceFile, due: date | None) -> str:
     """Không hợp lệ (errors), Nộp muộn (valid, received after the due date) or Hợp lệ, as a status key."""
-    if not f.valid:
-        return "invalid"
-    if due is not None and f.received.date() > due:
-        return "late"
-    return "valid"
+    from .status import submission_status
+
+    return submission_status("valid" if f.valid else "invalid", f.received, due)
 
 
 def _classify(files: list[SourceFile], wanted: Period | None, ctrl) -> list[Entry]:

@@ -190,6 +190,7 @@ class ConsolidatedWriter:
     def __init__(self, path: str | os.PathLike, status_of: Callable[[SourceFile], str]):
         import xlsxwriter
 
+        from .outputs import mark_xlsxwriter
         from .template import BUILD_DATE
 
         self.path = Path(path)
@@ -197,6 +198,7 @@ class ConsolidatedWriter:
         self.book = book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
+        mark_xlsxwriter(book, "consolidated")
         base = {"font_name": "Arial", "font_size": 10}
         add = book.add_format
         self.f = {

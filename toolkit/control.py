@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,8 @@ from .atomic import atomic_path
 from .findings import Refusal
 from .periods import BadPeriod, Period
 from .reader import open_book, sniff
-from .text import clean, fold
 from .rates import Override, Rates
+from .text import clean, column_letter, fold
 from .values import BadValue, parse_date, parse_integer, parse_number, text_of
 
 
@@ -91,30 +92,41 @@ def read_control(path: str | os.PathLike) -> Control:
             raise ControlError(f"thiếu trang \"{sheet.vi}\".", f"it has no \"{sheet.en}\" sheet.")
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
-    values = _key_values(rows(schema.SETTINGS_SHEET))
+    values = _key_values(rows(schema.SETTINGS_SHEET), path.name)
     for c in schema.CONTROL_SETTINGS:
         if c.required and not values.get(c.key):
             raise ControlError(f"Trang Cấu hình thiếu \"{c.vi}\".", f"The Settings sheet lacks \"{c.en}\".")
     base = path.parent
     members = [_member(r) for r in _records(rows(schema.MEMBERS_SHEET), schema.MEMBER_COLUMNS)]
-    schedule = [_deadline(r) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
+    _no_member_twice(members, path.name)
+    schedule = [_deadline(r, path.name) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
     rates = tuple(_rate(r) for r in _records(rows(schema.RATES_SHEET, optional=True), schema.RATE_COLUMNS))
     return Control(path, values["ten_cum"], base / values["thu_muc_nhan"], base / values["thu_muc_ket_qua"],
                    members, schedule, values, rates)
 
 
-def _key_values(rows) -> dict[str, Any]:
+def _key_values(rows, book: str) -> dict[str, Any]:
     labels = {}
     for c in schema.CONTROL_SETTINGS:
         labels.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
     values: dict[str, Any] = {}
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         if len(row) < 2 or row[0] in ("", None):
             continue
         column = labels.get(fold(text_of(row[0])))
         if column is not None and row[1] not in ("", None):
             raw = row[1]
-            values[column.key] = parse_integer(raw) if column.type == schema.INTEGER else clean(text_of(raw))
+            if column.type != schema.INTEGER:
+                values[column.key] = clean(text_of(raw))
+                continue
+            try:
+                values[column.key] = parse_integer(raw)
+            except BadValue:
+                where = f"{schema.SETTINGS_SHEET.vi}!B{n}"
+                raise ControlError(
+                    f"Ô {where} của {book} (\"{column.vi}\") ghi \"{raw}\": phải là một số nguyên, ví dụ 587.",
+                    f"Cell {where} of {book} (\"{column.en}\") holds \"{raw}\": it must be a whole number, "
+                    "e.g. 587.") from None
     return values
 
 
@@ -130,14 +142,50 @@ def _records(rows, columns) -> list[dict[str, Any]]:
         record = {k: row[i] if i < len(row) and row[i] != "" else None for k, i in index.items()}
         if any(v is not None for v in record.values()):
             record["_row"] = n
+            record["_cell"] = {k: f"{column_letter(i)}{n}" for k, i in index.items()}
             out.append(record)
     return out
 
 
-def _days(raw) -> tuple[int, ...]:
+def _days(r, key: str, book: str) -> tuple[int, ...]:
+    """A list of day counts such as 7;3;1 (a Lịch nộp cell), or a ControlError naming the cell."""
+    raw = r.get(key)
     if raw is None:
         return ()
-    return tuple(sorted({int(float(p)) for p in text_of(raw).replace(",", ";").split(";") if p.strip()}))
+    days = set()
+    for part in text_of(raw).replace(",", ";").split(";"):
+        if not part.strip():
+            continue
+        try:
+            number = float(part)
+        except ValueError:
+            number = -1.0
+        if number < 0 or number != int(number):
+            column = next(c for c in schema.SCHEDULE_COLUMNS if c.key == key)
+            where = f"{schema.SCHEDULE_SHEET.vi}!{r['_cell'][key]}"
+            raise ControlError(
+                f"Ô {where} của {book} (\"{column.vi}\") ghi \"{raw}\": \"{part.strip()}\" không phải số ngày; "
+                "hãy ghi các số nguyên không âm cách nhau bằng dấu chấm phẩy, ví dụ 7;3;1.",
+                f"Cell {where} of {book} (\"{column.en}\") holds \"{raw}\": \"{part.strip()}\" is not a number "
+                "of days; write whole numbers of 0 or more separated by semicolons, e.g. 7;3;1.")
+        days.add(int(number))
+    return tuple(sorted(days))
+
+
+def _no_member_twice(members: list[Member], book: str) -> None:
+    """A province may be listed more than once only for periods that do not overlap (joined, left)."""
+    by_code: dict[str, list[Member]] = {}
+    for m in members:
+        by_code.setdefault(m.code, []).append(m)
+    for code, rows in by_code.items():
+        rows.sort(key=lambda m: m.start or date.min)
+        for a, b in pairwise(rows):
+            if a.end is None or (b.start or date.min) <= a.end:
+                raise ControlError(
+                    f"Tỉnh {code} có hai dòng trùng thời gian trong trang {schema.MEMBERS_SHEET.vi} của {book}; "
+                    "hãy xóa một dòng, hoặc ghi \"Đến ngày\" của dòng cũ trước \"Từ ngày\" của dòng mới.",
+                    f"Province {code} is listed twice for the same time on the {schema.MEMBERS_SHEET.en} sheet of "
+                    f"{book}; delete one row, or give the older row an end date before the newer one's start.")
 
 
 def _date(raw, what: str, row: int) -> date | None:
@@ -177,7 +225,7 @@ def _rate(r) -> Override:
     return Override(code, since, value, clean(text_of(r.get("nguon") or "")))
 
 
-def _deadline(r) -> Deadline:
+def _deadline(r, book: str) -> Deadline:
     try:
         period = Period.parse(text_of(r.get("ky_bao_cao") or ""))
     except BadPeriod:
@@ -186,8 +234,8 @@ def _deadline(r) -> Deadline:
     due = _date(r.get("han_nop"), "Hạn nộp", r["_row"])
     if due is None:
         raise ControlError(f"Kỳ {period} chưa có hạn nộp.", f"Period {period} has no due date.")
-    return Deadline(period, due, _days(r.get("nhac_truoc")), _days(r.get("nhac_sau")),
-                    _days(r.get("bao_truong_cum")))
+    return Deadline(period, due, _days(r, "nhac_truoc", book), _days(r, "nhac_sau", book),
+                    _days(r, "bao_truong_cum", book))
 
 
 # --- writing ------------------------------------------------------------------------

@@ -6,9 +6,10 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 
 * A message is sent only after the ledger granted its claim (``Ledger.claim``),
   so however often a job runs, and however many run at once, a slot gets at
-  most one message. A crash between claim and send leaves the slot
-  "sending": it is never retried automatically (no spam), and shows up in
-  the ledger for a person to look at.
+  most one message that is known to be sent. A run killed between claim and
+  outcome leaves the slot "sending": once that run is gone the message is
+  shown as "unknown" (``aidkit status``, the lead's digest) and the next run
+  sends it again. A duplicate is better than a lost message.
 * Transient failures are retried with backoff by ``mailer.send``; if they
   outlive the retries the slot is recorded "failed" and the next run may
   claim it again. A recipient refused with a 5xx does not stop the others
@@ -17,6 +18,11 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 * Failures that would hit every message (TLS verification, login, missing
   password, bad settings) are recorded on the message at hand and raised,
   which stops the run.
+* Bounded time: once one message could not reach the server at all (down,
+  refusing, or stalled until the socket timeout, through every retry), the
+  run stops sending: each remaining message is recorded "failed" without
+  being tried, and the next run sends it. No retry waits past the run's time
+  budget (``RUN_SECONDS``); after it, the rest is recorded the same way.
 * Dry run: the would-be message is written as ``.eml`` into the outbox and
   nothing is claimed or recorded; slots already used are skipped, as in a
   real run.
@@ -45,6 +51,7 @@ from .values import is_email
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"STARTTLS": 587, "SSL": 465, "NONE": 25}
+RUN_SECONDS = 600.0  # a run's sending stops after this; what is left goes on the next run
 
 
 def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSettings:
@@ -89,7 +96,7 @@ class Delivery:
     to: list[str]
     cc: list[str]
     subject: str
-    outcome: str  # sent | partial | failed | refused | skipped (already sent) | dry-run
+    outcome: str  # sent | partial | failed | refused | skipped (already sent) | dry-run | unknown
     message_id: str = ""
     error: str = ""
     attachments: list[str] = field(default_factory=list)
@@ -107,7 +114,8 @@ class Delivery:
                 "eml": self.eml, "attempts": self.attempts}
 
     def to_text(self) -> str:
-        mark = {"sent": "✔", "partial": "!", "failed": "✘", "refused": "✘", "skipped": "·", "dry-run": "✉"}
+        mark = {"sent": "✔", "partial": "!", "failed": "✘", "refused": "✘", "skipped": "·", "dry-run": "✉",
+                "unknown": "?"}
         who = ", ".join(self.to + self.cc)
         line = f"{mark.get(self.outcome, '?')} {self.outcome:<8} {self.kind:<16} {self.province or '—':<3} → {who}"
         if self.eml:
@@ -119,7 +127,8 @@ class Delivery:
 
 OUTCOME_WORDS = {"sent": ("đã gửi", "sent"), "partial": ("đã gửi một phần", "partly sent"),
                  "failed": ("gửi lỗi, sẽ thử lại", "failed, will retry"), "refused": ("bị từ chối", "refused"),
-                 "skipped": ("đã gửi trước đó", "already sent"), "dry-run": ("chạy thử (.eml)", "dry run (.eml)")}
+                 "skipped": ("đã gửi trước đó", "already sent"), "dry-run": ("chạy thử (.eml)", "dry run (.eml)"),
+                 "unknown": ("chưa rõ đã gửi chưa, sẽ gửi lại", "not known to be sent, will be sent again")}
 
 
 class Postman:
@@ -128,32 +137,38 @@ class Postman:
     :param outbox: a folder for .eml files: a dry run (nothing sent, nothing recorded).
     :param password: the SMTP password; default resolved with mailer.resolve_password on first real send.
     :param send: the sending function (mailer.send); tests may wrap it.
+    :param budget: seconds this run may spend sending (RUN_SECONDS).
     """
 
     def __init__(self, ledger: Ledger, settings: SmtpSettings, *, outbox: Path | None = None,
                  password: str | None = None, retries: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep, send: Callable = mailer.send):
+                 sleep: Callable[[float], None] = time.sleep, send: Callable = mailer.send,
+                 budget: float = RUN_SECONDS):
         self.ledger = ledger
         self.settings = settings
         self.outbox = Path(outbox) if outbox else None
         self._password = password
         self._resolved = password is not None
         self.retries, self.backoff, self.sleep, self._send = retries, backoff, sleep, send
+        self.deadline = time.monotonic() + budget
+        self.stopped: tuple[str, str] | None = None  # (vi, en): why this run sends no more
 
     @property
     def dry_run(self) -> bool:
         return self.outbox is not None
 
     def _secret(self) -> str | None:
+        """The password, or None: then the message goes without login (a relay without AUTH).
+
+        :raises mailer.PasswordMissing: before anything is claimed, when there is no password and the
+            server asks for a login.
+        """
         if not self._resolved:
             self._password = mailer.resolve_password(self.settings)
             self._resolved = True
-        if self.settings.user and not self._password:
-            raise mailer.PasswordMissing(
-                f"Chưa có mật khẩu SMTP cho tài khoản {self.settings.user!r}: đặt biến môi trường "
-                f"{mailer.PASSWORD_ENV} hoặc lưu vào keyring (dịch vụ '{mailer.KEYRING_SERVICE}')",
-                f"no SMTP password for {self.settings.user!r}: set {mailer.PASSWORD_ENV} or store it "
-                f"in the keyring (service '{mailer.KEYRING_SERVICE}')")
+            if self.settings.user and not self._password and mailer.needs_login(self.settings):
+                self._resolved = False
+                raise mailer.password_missing(self.settings)
         return self._password
 
     def _redact(self, text: str) -> str:
@@ -177,14 +192,22 @@ class Postman:
             result.eml = str(mailer.write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
             result.outcome = "dry-run"
             return result
-        password = self._secret()  # before claiming: a missing password must not burn the slot
+        password = self._secret()
         row = self.ledger.claim(kind, period, province, day, slot=slot, submission_id=submission_id,
                                 recipients=everyone, subject=message.subject)
         if row is None:
             return result
+        if self.stopped is None and time.monotonic() >= self.deadline:
+            self.stopped = ("hết thời gian dành cho lần chạy này", "this run's time is up")
+        if self.stopped is not None:  # not tried: recorded "failed", so the next run sends it
+            vi, en = self.stopped
+            result.outcome = "failed"
+            result.error = f"Chưa gửi ({vi}); lần chạy sau sẽ gửi / not sent ({en}); the next run sends it"
+            self.ledger.finish(row, "failed", error=result.error)
+            return result
         try:
             sent = self._send(self.settings, password, message, retries=self.retries, backoff=self.backoff,
-                              sleep=self.sleep)
+                              sleep=self.sleep, deadline=self.deadline)
         except InvalidMessage as exc:  # this message only (e.g. an address from a workbook)
             result.outcome, result.error = "refused", self._redact(str(exc))
             self.ledger.finish(row, "refused", error=result.error)
@@ -206,6 +229,9 @@ class Postman:
             result.outcome = "failed"
         self.ledger.finish(row, result.outcome, message_id=sent.message_id, error=result.error,
                            attempts=sent.attempts)
+        if result.outcome == "failed" and sent.refused and all(code == 0 for code, _ in sent.refused.values()):
+            where = f"{self.settings.host}:{self.settings.port}"
+            self.stopped = (f"không kết nối được máy chủ {where}", f"the server {where} could not be reached")
         log.info("%s %s %s: %s (%s)", kind, period, province or "-", result.outcome, sent.message_id)
         return result
 
@@ -281,5 +307,10 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
     control = load_control(control)
     result = result_type(command, parse_now(now), dry_run)
     with Ledger.for_control(control.path) as ledger:
-        result.received = receive(control, ledger, result.now)
+        skipped: list = []
+        result.received = receive(control, ledger, result.now, skipped)
+        for unread in skipped:
+            if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
+                refusal = unread.as_refusal()
+                result.notes.append((refusal.message_vi, refusal.message_en))
         yield control, ledger, result, Cluster.from_control(control)

@@ -111,7 +111,9 @@ def write_table(book, name: str, caption: str, header: list[str], rows: list[lis
 
 def link(sheet: str, ref: str) -> str:
     """A HYPERLINK formula that jumps to `ref` on `sheet` in this workbook."""
-    target = "'" + sheet.replace("'", "''") + "'!" + ref
+    from .annotate import sheet_ref
+
+    target = sheet_ref(sheet, ref)
     return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{ref}")'
 
 

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .control import Control
-from .folders import workbook_files
+from .folders import Skipped, Sources, expand_sources, read_regular
 from .findings import Refusal, Report
 from .ledger import Ledger, Submission, sha256_of
 
@@ -71,28 +71,43 @@ def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Ch
                    len(report.warnings), str(email).strip() if email else "", "")
 
 
-def receive(control: Control, ledger: Ledger, now: datetime) -> list[Submission]:
-    """Record every file of the submissions folder not yet in the ledger; return the new ones."""
+def inbox_sources(control: Control, ledger: Ledger) -> Sources:
+    """The files of the submissions folder: workbooks to read, and the others with the reason."""
+    own = (ledger.archive_dir, control.outbox, control.path, Path(ledger.path))
+    return expand_sources([control.inbox], exclude=own)
+
+
+def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipped] | None = None
+            ) -> list[Submission]:
+    """Record every file of the submissions folder not yet in the ledger; return the new ones.
+
+    :param skipped: if given, the files that were not read (FIFOs, links out of the folder, files
+        that are too large or unreadable for now, files that are no workbook) are appended to it.
+    """
     new: list[Submission] = []
-    inbox = control.inbox
-    for path in workbook_files(inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
+    found = inbox_sources(control, ledger)
+    unread = list(found.skipped)
+    for path, name in found.files:
         try:
-            data = path.read_bytes()
+            data = read_regular(path)
             mtime = datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
-        except OSError as exc:  # e.g. still open in Excel on Windows: next run picks it up
-            log.warning("cannot read %s yet: %s", path, exc.strerror)
+        except Refusal as refusal:  # e.g. still open in Excel on Windows: next run picks it up
+            unread.append(Skipped(path, name, refusal.reason, refusal.detail))
+            continue
+        except OSError as exc:
+            unread.append(Skipped(path, name, "file-not-readable", exc.strerror or type(exc).__name__))
             continue
         sha = sha256_of(data)
         if ledger.known(sha):
             continue
         copy, checked = archive_and_check(ledger, data, path.suffix, control)
-        try:
-            relative = path.relative_to(inbox).as_posix()
-        except ValueError:
-            relative = str(path)
-        submission = record_checked(ledger, sha, relative, min(now, mtime), copy, len(data), checked)
+        submission = record_checked(ledger, sha, name, min(now, mtime), copy, len(data), checked)
         if submission is not None:
             new.append(submission)
+    for s in unread:
+        log.info("not read: %s", s.as_refusal().message_en)
+    if skipped is not None:
+        skipped.extend(unread)
     return new
 
 
@@ -167,16 +182,3 @@ def attachment_name(submission: Submission) -> str:
     """How the annotated workbook is named in a message: like `aidkit validate --annotate` names it."""
     name = Path(submission.name)
     return f"{name.stem}.kiem-tra{name.suffix.lower()}"
-
-
-def received_times(control: Control, ledger: Ledger) -> dict[Path, datetime]:
-    """Each file now in the submissions folder → when the ledger says its content was received."""
-    out: dict[Path, datetime] = {}
-    for path in workbook_files(control.inbox, exclude=(ledger.archive_dir, control.outbox, control.path)):
-        try:
-            known = ledger.known(sha256_of(path.read_bytes()))
-        except OSError:
-            continue
-        if known is not None:
-            out[path.resolve()] = known.received_at
-    return out

@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -43,7 +44,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes
+from .atomic import process_gone, write_bytes
 from .clock import local_moment
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
@@ -162,7 +163,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages_v2 RENAME TO messages",
         "CREATE INDEX messages_by_day ON messages (day, kind)",
     ),
+    (  # 3: who claimed a message (host:pid), so that a claim whose process died is known as such
+        "ALTER TABLE messages ADD COLUMN claimant TEXT NOT NULL DEFAULT ''",
+    ),
 )
+#: A "sending" claim older than this is taken as cut off even when its process cannot be checked
+#: (another computer on a shared folder): longer than any run may take (delivery.RUN_SECONDS).
+STALE_CLAIM_SECONDS = 3600
 
 #: What became of a message taken from the mailbox (mailbox_messages.outcome).
 MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "encrypted", "unreadable",
@@ -284,6 +291,7 @@ class Ledger:
     def __init__(self, path: str | os.PathLike = ":memory:", archive: str | os.PathLike | None = None,
                  timeout: float = BUSY_TIMEOUT_MS / 1000):
         self.path = str(path)
+        self.timeout = timeout
         memory = self.path == ":memory:"
         base = Path.cwd() if memory else Path(self.path).resolve().parent
         if not memory:
@@ -291,18 +299,19 @@ class Ledger:
         self.base = base
         self.archive_dir = Path(archive) if archive else base / ARCHIVE_NAME
         # isolation_level=None: no implicit transactions; we issue BEGIN IMMEDIATE ourselves.
-        self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                    check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
-            # WAL needs a local disk; on a network share SQLite keeps the rollback journal.
-            self.journal_mode = _patiently(
-                lambda: self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], timeout)
-        else:
-            self.journal_mode = "memory"
-        _patiently(self.migrate, timeout)
+        with explained(self.path, timeout):
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                # WAL needs a local disk; on a network share SQLite keeps the rollback journal.
+                self.journal_mode = _patiently(
+                    lambda: self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], timeout)
+            else:
+                self.journal_mode = "memory"
+            _patiently(self.migrate, timeout)
 
     @classmethod
     def for_control(cls, control_path: str | os.PathLike) -> Ledger:
@@ -323,7 +332,8 @@ class Ledger:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction that holds the write lock from its first statement."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        with explained(self.path, self.timeout):
+            self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException:
@@ -477,26 +487,29 @@ class Ledger:
         """Reserve the right to send one message; None if it is already sent (or being sent).
 
         A slot whose earlier attempt ended "failed" (a transient failure that outlived the retries)
-        may be claimed again; "sending", "sent", "partial" and "refused" may not. For reminders and
+        may be claimed again, and so may one left "sending" by a run that was cut off (its process is
+        gone, or the claim is older than STALE_CLAIM_SECONDS): that message is not known to be sent,
+        and a duplicate is better than a lost one. "sent", "partial", "refused" and a live "sending"
+        may not. For reminders and
         escalations the slot is the day (enforced by the table).
         """
         slot = day.isoformat() if slot is None else slot
         claimed = (now or datetime.now()).isoformat(timespec="seconds")
         with self.transaction() as conn:
-            row = conn.execute("SELECT id, outcome FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
+            row = conn.execute("SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
                                (kind, period, province, slot)).fetchone()
             if row is None:
                 cursor = conn.execute(
                     "INSERT INTO messages (kind, period, province, day, slot, submission_id, recipients, subject,"
-                    " claimed_at, outcome) VALUES (?,?,?,?,?,?,?,?,?, 'sending')",
+                    " claimed_at, outcome, claimant) VALUES (?,?,?,?,?,?,?,?,?, 'sending', ?)",
                     (kind, period, province, day.isoformat(), slot, submission_id,
-                     json.dumps(list(recipients), ensure_ascii=False), subject, claimed))
+                     json.dumps(list(recipients), ensure_ascii=False), subject, claimed, CLAIMANT))
                 return cursor.lastrowid
-            if row["outcome"] != "failed":
+            if row["outcome"] != "failed" and not _cut_off(row):
                 return None
-            conn.execute("UPDATE messages SET outcome='sending', claimed_at=?, recipients=?, subject=?, error=''"
-                         " WHERE id=?", (claimed, json.dumps(list(recipients), ensure_ascii=False), subject,
-                                         row["id"]))
+            conn.execute("UPDATE messages SET outcome='sending', claimed_at=?, recipients=?, subject=?, error='',"
+                         " claimant=? WHERE id=?", (claimed, json.dumps(list(recipients), ensure_ascii=False),
+                                                   subject, CLAIMANT, row["id"]))
             return row["id"]
 
     def finish(self, message_row: int, outcome: str, *, message_id: str | None = None, error: str = "",
@@ -514,9 +527,14 @@ class Ledger:
 
     def is_claimed(self, kind: str, period: str, province: str, slot: str) -> bool:
         """True if such a message is sent, being sent, or permanently refused (so it will not be sent)."""
-        row = self.conn.execute("SELECT outcome FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
+        row = self.conn.execute("SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
                                 (kind, period, province, slot)).fetchone()
-        return row is not None and row["outcome"] != "failed"
+        return row is not None and row["outcome"] != "failed" and not _cut_off(row)
+
+    def unknown_messages(self) -> list[MessageRecord]:
+        """Messages claimed by a run that was cut off before it knew whether they went: "unknown"."""
+        rows = self.conn.execute("SELECT * FROM messages WHERE outcome = 'sending' ORDER BY id").fetchall()
+        return [_message(r) for r in rows if _cut_off(r)]
 
     def messages(self, kind: str | None = None, period: str | None = None) -> list[MessageRecord]:
         return [_message(r) for r in self._select("messages", "id", kind=kind, period=period)]
@@ -531,6 +549,40 @@ class Ledger:
     def check(self) -> str:
         """SQLite's own integrity check: "ok" when the file is sound."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+CLAIMANT = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _cut_off(row: sqlite3.Row) -> bool:
+    """A "sending" row whose run is gone: its process no longer exists here, or it is too old."""
+    if row["outcome"] != "sending":
+        return False
+    host, _, pid = (row["claimant"] or "").rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return False
+        if process_gone(int(pid)):
+            return True
+    age = datetime.now() - datetime.fromisoformat(row["claimed_at"])
+    return age.total_seconds() > STALE_CLAIM_SECONDS
+
+
+@contextmanager
+def explained(path: str, timeout: float) -> Iterator[None]:
+    """SQLite failures a person can fix (a locked or damaged ledger) become a Refusal naming the file."""
+    from .findings import Refusal
+
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise Refusal(path, "ledger-locked", f"{timeout:g} s") from None
+        if "unable to open" in str(exc) or "readonly" in str(exc):  # its folder is missing or read-only
+            raise Refusal(path, "output-folder-unwritable", str(exc)) from None
+        raise
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        raise Refusal(path, "ledger-damaged", str(exc)) from None
 
 
 def _patiently(action, timeout: float):

@@ -162,15 +162,24 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
-def escalation_message(cluster: Cluster, period_status, aside=()) -> OutgoingMessage:
+KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn", "overdue reminder"),
+              "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
+              "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report"),
+              "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),
+              "collect_alert": ("thư báo không đọc được hộp thư", "mailbox alert")}
+
+
+def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) -> OutgoingMessage:
     """The digest to the cluster lead: who is still missing or invalid for a period.
 
+    :param unknown: ledger.MessageRecord of this period whose sending was cut off (shown as "unknown").
     :param aside: ledger.MailRecord of mail from non-members that `collect` kept aside.
     """
     context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
                "today": period_status.today, "days_late": -period_status.days_to_due,
                "outstanding": period_status.outstanding, "provinces": period_status.provinces,
-               "counts": period_status.counts(), "aside": list(aside)}
+               "counts": period_status.counts(), "unknown": list(unknown), "kinds": KIND_WORDS,
+               "aside": list(aside)}
     to, _ = recipients(cluster.lead_email)
     return compose("escalation", context, to, period=period_status.period)
 

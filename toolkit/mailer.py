@@ -53,6 +53,7 @@ yagmail is the transport; the MIME message is ours.
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.policy
 import logging
 import mimetypes
@@ -60,7 +61,6 @@ import os
 import re
 import smtplib
 import ssl
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -515,7 +515,7 @@ def _envelope_recipients(msg: EmailMessage) -> list[str]:
 def write_eml(message: OutgoingMessage, settings: SmtpSettings,
               folder: Union[str, Path], name: str) -> Path:
     """Write the message that :func:`send` would send to ``folder/name.eml``,
-    atomically (temporary file in the same folder, then ``os.replace``)."""
+    atomically (:func:`toolkit.atomic.write_bytes`)."""
     if not name or re.search(r"[\\/\x00]", name) or name in (".", ".."):
         raise InvalidMessage(
             f"Tên tệp .eml không hợp lệ: {name!r}",
@@ -523,23 +523,11 @@ def write_eml(message: OutgoingMessage, settings: SmtpSettings,
         )
     if not name.lower().endswith(".eml"):
         name += ".eml"
+    from .atomic import write_bytes
+
     data = build_message(message, settings).as_bytes()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    target = Path(folder) / name
+    write_bytes(target, data)
     return target
 
 
@@ -698,6 +686,13 @@ def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: s
                 "(e.g. Vietnamese diacritics), which smtplib cannot send",
             ) from None
 
+        if settings.user and not password:
+            try:
+                client.smtp.ehlo_or_helo_if_needed()
+            except (smtplib.SMTPException, OSError) as exc:
+                raise _Transient(f"EHLO: {redact(exc) or type(exc).__name__}") from None
+            if client.smtp.has_extn("auth"):
+                raise password_missing(settings)
         try:
             return client.smtp.sendmail(envelope_from, recipients, data) or {}
         except smtplib.SMTPRecipientsRefused as exc:
@@ -717,29 +712,53 @@ def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: s
             pass
 
 
+def needs_login(settings: SmtpSettings) -> bool:
+    """Whether the server offers AUTH (after STARTTLS when configured), so a password is needed.
+
+    False when the server cannot be asked (down, TLS trouble): sending will then say what is wrong.
+    """
+    client = None
+    try:
+        client = _yagmail_client(settings, None)
+        client.login()  # no password: connects and secures only
+        client.smtp.ehlo_or_helo_if_needed()
+        return bool(client.smtp.has_extn("auth"))
+    except Exception:  # noqa: BLE001 - any failure here is reported by the real send
+        return False
+    finally:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+def password_missing(settings: SmtpSettings) -> PasswordMissing:
+    return PasswordMissing(
+        f"Chưa có mật khẩu SMTP cho tài khoản {settings.user!r} mà máy chủ yêu cầu đăng nhập: đặt biến "
+        f"môi trường {PASSWORD_ENV} hoặc lưu vào keyring (dịch vụ '{KEYRING_SERVICE}')",
+        f"no SMTP password for {settings.user!r} and the server asks for a login: set {PASSWORD_ENV} or "
+        f"store it in the keyring (service '{KEYRING_SERVICE}')",
+    )
+
+
 def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage, *,
          retries: int = 3, backoff: float = 1.0,
-         sleep: Callable[[float], None] = time.sleep) -> SendResult:
+         sleep: Callable[[float], None] = time.sleep, deadline: float | None = None) -> SendResult:
     """Send ``message`` through yagmail and report what happened.
 
     ``retries`` is the number of extra attempts after the first one for
     transient failures (connection errors, SMTP 4xx); the waits are
     ``backoff * 2**n`` seconds via ``sleep``.  Recipients refused with a 5xx
     are reported in ``SendResult.refused`` and do not stop delivery to the
-    others.  Raises :class:`MailError` for bad settings, a missing or wrong
-    password, TLS problems and invalid messages.
+    others.  Without a password the message goes without login (an office
+    relay); if the server then asks for AUTH, :class:`PasswordMissing` is
+    raised.  ``deadline`` (a ``time.monotonic()`` value) ends the retries
+    early: no wait reaches past it.  Raises :class:`MailError` for bad
+    settings, a missing or wrong password, TLS problems and invalid messages.
     """
     if retries < 0:
         raise ValueError("retries must be >= 0")
     msg = build_message(message, settings)
     message_id = str(msg["Message-ID"])
-    if settings.user and not password:
-        raise PasswordMissing(
-            f"Chưa có mật khẩu SMTP cho tài khoản {settings.user!r}: đặt biến môi trường "
-            f"{PASSWORD_ENV} hoặc lưu vào keyring (dịch vụ '{KEYRING_SERVICE}')",
-            f"no SMTP password for {settings.user!r}: set {PASSWORD_ENV} or store it "
-            f"in the keyring (service '{KEYRING_SERVICE}')",
-        )
     password = password if settings.user else None
     redact = _Redactor(settings.user, password)
     envelope_from = msg["From"].addresses[0].addr_spec
@@ -780,13 +799,13 @@ def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage,
             pending = list(deferred)
         if not pending:
             break
-        if attempts > retries:
+        delay = backoff * (2 ** (attempts - 1))
+        if attempts > retries or (deadline is not None and time.monotonic() + delay > deadline):
             # Give up: every recipient ends up either accepted or refused;
             # code 0 means there was no SMTP reply (connection failure).
             for rcpt in pending:
                 refused[rcpt] = deferred.get(rcpt, (0, error))
             break
-        delay = backoff * (2 ** (attempts - 1))
         log.warning("transient failure for %s (attempt %d), retrying in %.1fs: %s",
                     message_id, attempts, delay, error)
         sleep(delay)

@@ -23,6 +23,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Will not overwrite the original {file}; choose another output name."),
     "output-locked": ("Không ghi được {file}: tệp đang mở (trong Excel?) hoặc bị khóa. Hãy đóng tệp rồi chạy lại.",
                       "Could not write {file}: it is open (in Excel?) or locked. Close it and run again."),
+    "output-folder-unwritable": (
+        "Không ghi được {file}: thư mục chứa nó không có hoặc không cho ghi ({detail}). Hãy tạo thư mục hoặc chọn thư mục khác rồi chạy lại.",
+        "Could not write {file}: its folder is missing or read-only ({detail}). Create the folder or choose another one and run again."),
+    "output-is-input": (
+        "Không ghi kết quả đè lên {file}: đó là một tệp đầu vào (tệp đang được tổng hợp hoặc kiểm tra). Hãy chọn tên tệp khác.",
+        "Will not write the output over {file}: it is one of the inputs (a file being merged or checked). Choose another file name."),
+    "output-not-ours": (
+        "Không ghi đè {file}: tệp này không phải bảng tính do aidkit tạo. Hãy chọn tên tệp khác.",
+        "Will not replace {file}: it is not a workbook aidkit wrote. Choose another file name."),
+    "output-extension": (
+        "Tên tệp kết quả {file} phải có đuôi {detail}.",
+        "The output file {file} must end in {detail}."),
+    "file-special": (
+        "Bỏ qua {file}: không phải tệp thường ({detail}).",
+        "Skipped {file}: not a regular file ({detail})."),
+    "file-link-outside": (
+        "Bỏ qua {file}: là liên kết (symlink) trỏ ra ngoài thư mục ({detail}).",
+        "Skipped {file}: a symbolic link that leaves the folder ({detail})."),
+    "file-not-readable": (
+        "Không đọc được {file} ({detail}); nếu tệp đang mở trong Excel, lần chạy sau sẽ đọc lại.",
+        "Could not read {file} ({detail}); if it is open in Excel, the next run reads it again."),
+    "file-other-type": (
+        "Bỏ qua {file}: không phải tệp bảng tính (.xlsx, .xlsm, .xls, .xlsb, .ods).",
+        "Skipped {file}: not a spreadsheet file (.xlsx, .xlsm, .xls, .xlsb, .ods)."),
+    "ledger-locked": (
+        "Sổ theo dõi {file} đang bị một chương trình khác khóa quá lâu ({detail}). Hãy chờ lần chạy kia xong (hoặc đóng chương trình đang mở sổ) rồi chạy lại.",
+        "The ledger {file} has been locked by another program for too long ({detail}). Wait for that run to finish (or close the program holding it) and run again."),
+    "ledger-damaged": (
+        "Sổ theo dõi {file} bị hỏng hoặc không phải sổ của aidkit ({detail}). Hãy khôi phục bản sao lưu, hoặc đổi tên tệp này để aidkit tạo sổ mới (các tệp đã nộp vẫn còn trong aidkit-archive).",
+        "The ledger {file} is damaged or not an aidkit ledger ({detail}). Restore a backup, or rename this file so that aidkit starts a new one (the submitted files remain in aidkit-archive)."),
     "control-unusable": ("Tệp điều hành {file} chưa dùng được: {detail}", "Control workbook {file} is not usable: {detail}"),
     "unexpected-error": ("Lỗi không mong muốn: {detail}. Hãy gửi thông báo này và tệp đang xử lý cho nhóm hỗ trợ.",
                          "Unexpected error: {detail}. Please send this message and the file being processed to support."),

@@ -17,13 +17,13 @@ from typing import Any
 from . import legacy, schema
 from .findings import ERROR, INFO, WARNING, Finding, Refusal, finding
 from .hidden_cells import ERROR_VALUE, hidden_cells
+from .folders import MAX_FILE_BYTES
 from .periods import BadPeriod, Period
 from .text import cell_ref, clean, column_letter, fold
 from .values import BadValue, currency_word, is_placeholder, parse_date, parse_integer, parse_number, text_of
 from .vocabulary import match_choice
 
 # Bounds that keep memory in check: a standard workbook of 5,000 rows is about 1 MB packed, 5 MB unpacked.
-MAX_FILE_BYTES = 100 * 1024**2
 MAX_UNPACKED_BYTES = 300 * 1024**2
 MAX_SHEET_CELLS = 3_000_000  # rows × columns of one sheet read into Python (≈ 100,000 register rows)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,8 +103,10 @@ class Workbook:
 def sniff(path: Path) -> str:
     """The real format of a file (xlsx, xls, xlsb, ods) or a Refusal saying why not."""
     name = str(path)
-    if not path.exists() or not path.is_file():
+    if not path.exists():
         raise Refusal(name, "file-not-found")
+    if not path.is_file():
+        raise Refusal(name, "file-special", "FIFO, device or folder")
     size = path.stat().st_size
     if size == 0:
         raise Refusal(name, "file-empty")

@@ -24,6 +24,7 @@ from .findings import Refusal
 from .ledger import Submission
 from .mail import acknowledgement_message, recipients
 from .periods import BadPeriod, Period
+from .status import submission_status
 
 KIND = "acknowledgement"
 
@@ -78,8 +79,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 to, _ = recipients(cluster.lead_email)
                 cc: list[str] = []
             else:
-                state = "invalid" if s.status == "invalid" else (
-                    "late" if due and s.received_at.date() > due else "valid")
+                state = submission_status(s.status, s.received_at, due)
                 try:
                     report = review(ledger, s, control)
                     findings = report.findings

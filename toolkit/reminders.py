@@ -12,6 +12,13 @@ For each period of ``Lịch nộp``, with ``d`` days between today and the due d
   ``escalation`` digest to the cluster lead listing who is still missing or
   invalid (nothing when nobody is).
 
+A day the job did not run (the computer was off) is caught up once: each
+run sends, for each kind, the latest scheduled day of the last
+``CATCH_UP_DAYS`` days that is not yet sent (the message is recorded for
+that day, its text speaks of today); earlier missed days are not sent, so
+there is no flood. A message left "unknown" by a run that was cut off, or
+"failed", is sent again the same way.
+
 A province whose latest submission is valid (on time or late) gets nothing.
 An invalid province's reminder lists its errors and attaches its annotated
 workbook. The ledger makes each (kind, period, province, day) go out at
@@ -25,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from .control import Control, Deadline
@@ -37,17 +44,33 @@ from .status import deadline_for, load_control, period_status
 log = logging.getLogger(__name__)
 
 
+CATCH_UP_DAYS = 14
+
+
+def reminder_slots(deadline: Deadline, today: date) -> list[tuple[str, date]]:
+    """(kind, day): for each kind, the latest day the schedule calls for it, up to today.
+
+    Days more than CATCH_UP_DAYS ago are not caught up; the before-the-due-date reminder stops at
+    the due date.
+    """
+    due = deadline.due
+    scheduled = {
+        "reminder_before": {due - timedelta(days=b) for b in deadline.before if b >= 0} | {due}
+        if today <= due else set(),
+        "reminder_after": {due + timedelta(days=a) for a in deadline.after if a > 0},
+        "escalation": {due + timedelta(days=e) for e in deadline.escalate if e >= 0},
+    }
+    out = []
+    for kind, days in scheduled.items():
+        past = [d for d in days if d <= today and (today - d).days <= CATCH_UP_DAYS]
+        if past:
+            out.append((kind, max(past)))
+    return out
+
+
 def reminder_kinds(deadline: Deadline, today: date) -> list[str]:
-    """The message kinds a period calls for today."""
-    offset = (today - deadline.due).days
-    kinds = []
-    if offset <= 0 and (-offset in deadline.before or offset == 0):
-        kinds.append("reminder_before")
-    if offset > 0 and offset in deadline.after:
-        kinds.append("reminder_after")
-    if offset >= 0 and offset in deadline.escalate:
-        kinds.append("escalation")
-    return kinds
+    """The message kinds a period calls for today itself (no catching up)."""
+    return [kind for kind, day in reminder_slots(deadline, today) if day == today]
 
 
 def remind(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
@@ -71,13 +94,16 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
         today = moment.date()
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
+        unknown = ledger.unknown_messages()
         for deadline in deadlines:
-            kinds = reminder_kinds(deadline, today)
-            if not kinds:
+            slots = reminder_slots(deadline, today)
+            if not slots:
                 continue
             status = period_status(control, ledger, deadline, moment)
             name = status.period
-            for kind in kinds:
+            for kind, day in slots:
+                if day < today and not _missed(ledger, kind, name, day, status):
+                    continue  # a day that did go out (or was not needed): nothing to catch up
                 if kind == "escalation":
                     if not status.outstanding:
                         result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
@@ -88,15 +114,17 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                                              "The Settings sheet has no valid \"Cluster lead email\"; "
                                              "the digest cannot be sent."))
                     else:
+                        cut_off = [m for m in unknown if m.period == name]
                         aside = [m for m in ledger.mail("not-member")
                                  if deadline.period.start <= m.received_at.date() <= today]
-                        result.deliveries.append(postman.deliver(escalation_message(cluster, status, aside),
-                                                                 kind=kind, period=name, province="", day=today))
+                        result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
+                                                                 kind=kind, period=name, province="", day=day))
                     continue
                 for p in status.outstanding:
-                    if ledger.is_claimed(kind, name, p.code, today.isoformat()):
-                        result.deliveries.append(Delivery(kind, name, p.code, today, [p.email], list(p.cc), "",
-                                                          "skipped"))
+                    if ledger.is_claimed(kind, name, p.code, day.isoformat()):
+                        if day == today:
+                            result.deliveries.append(Delivery(kind, name, p.code, day, [p.email], list(p.cc), "",
+                                                              "skipped"))
                         continue
                     findings, attachment = [], None
                     if p.state == "invalid" and p.submission is not None:
@@ -118,5 +146,12 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                         continue
                     message = reminder_message(kind, cluster, name, deadline.due, today, p, findings, attachment)
                     result.deliveries.append(postman.deliver(message, kind=kind, period=name, province=p.code,
-                                                             day=today))
+                                                             day=day))
     return result
+
+
+def _missed(ledger, kind: str, period: str, day: date, status) -> bool:
+    """Whether a past reminder day still has something to send (its slot is free for someone)."""
+    if kind == "escalation":
+        return bool(status.outstanding) and not ledger.is_claimed(kind, period, "", day.isoformat())
+    return any(not ledger.is_claimed(kind, period, p.code, day.isoformat()) for p in status.outstanding)

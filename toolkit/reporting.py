@@ -3,8 +3,9 @@
 Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới trưởng cụm và các tỉnh thành viên.
 
 The consolidation is `toolkit.consolidate.consolidate` over the submissions
-folder, with the ledger's received-at times (so "Nộp muộn" means the same
-thing in the report as in `aidkit status`). The message goes to the cluster
+folder with the control workbook, so each file's received-at is the ledger's
+and its status comes from `status.submission_status` ("Nộp muộn" means the
+same thing in the report as in `aidkit status`). The message goes to the cluster
 lead with every member province active at the period's end in copy. The
 same report — the same set of counted files — is mailed once; a new
 submission makes a new report, and ``force`` sends again anyway.
@@ -79,8 +80,6 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :raises mailer.MailError: for a failure of the settings, TLS or login.
     """
     from .consolidate import consolidate
-    from .inbox import received_times
-
     control = load_control(control)
     try:
         parsed = Period.parse(period)
@@ -90,8 +89,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     deadline = control.deadline(parsed)
     with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster):
         moment = result.now
-        consolidation = consolidate(control.inbox, None, period=name, control=control.path,
-                                    received=received_times(control, ledger), workers=workers)
+        consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
         result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
         notes = []

@@ -12,7 +12,9 @@ still go out.
 * Windows: a small ``aidkit-hang-ngay.cmd`` beside the control workbook (the
   Task Scheduler's /TR is limited to 261 characters, which two full paths to
   aidkit and the workbook easily exceed) and a ``schtasks /Create /F`` that
-  runs it daily (``/F`` replaces a task of the same name).
+  runs it daily (``/F`` replaces a task of the same name). The ``.cmd`` is
+  written whether or not ``install`` is asked, so that the printed
+  ``schtasks`` command works as printed.
 
 The job's output is appended to ``aidkit-job.log`` beside the control workbook.
 """
@@ -64,8 +66,8 @@ class ScheduleResult:
     def to_text(self) -> str:
         lines = []
         if self.system == "windows":
-            lines += [f"Tệp lệnh / script file: {self.script}", self.script_text.rstrip("\r\n"), "",
-                      "Lệnh tạo tác vụ hằng ngày / command that creates the daily task:", self.command]
+            lines += [f"Tệp lệnh (đã ghi) / script file (written): {self.script}", self.script_text.rstrip("\r\n"),
+                      "", "Lệnh tạo tác vụ hằng ngày / command that creates the daily task:", self.command]
         else:
             lines += ["Dòng crontab / crontab line:", self.command]
         if self.installed:
@@ -143,6 +145,7 @@ def schedule(control: str | os.PathLike, *, install: bool = False, at: str = "07
         command = (f'schtasks /Create /F /SC DAILY /ST {at} /TN "{task_name(control)}" '
                    f'/TR "\\"{script}\\""')
         result = ScheduleResult(system, at, str(control), command, str(script), windows_script(control, aidkit))
+        result.changed = _write_script(result)
         if install:
             _install_windows(result, run)
         return result
@@ -180,14 +183,19 @@ def _install_cron(result: ScheduleResult, run) -> None:
     result.changed = True
 
 
-def _install_windows(result: ScheduleResult, run) -> None:
+def _write_script(result: ScheduleResult) -> bool:
+    """Write the .cmd the task runs (when it differs); True if it was written."""
     from .atomic import write_bytes
 
     script = Path(result.script)
     data = result.script_text.encode("utf-8")
-    if not script.exists() or script.read_bytes() != data:
-        write_bytes(script, data)
-        result.changed = True
+    if script.exists() and script.read_bytes() == data:
+        return False
+    write_bytes(script, data)
+    return True
+
+
+def _install_windows(result: ScheduleResult, run) -> None:
     done = _call(run, result.command)
     if done.returncode != 0:
         raise SchedulingError(f"schtasks báo lỗi: {(done.stderr or done.stdout).strip()}",

@@ -150,10 +150,14 @@ class StatusResult:
     now: datetime
     periods: list[PeriodStatus]
     received: list[Submission] = field(default_factory=list)  # recorded by this run
+    skipped: list = field(default_factory=list)  # folders.Skipped: files of the folder not read
+    unknown: list = field(default_factory=list)  # ledger.MessageRecord whose sending was cut off
 
     def to_dict(self) -> dict[str, Any]:
         return {"control": self.control, "cluster": self.cluster, "today": self.now.date().isoformat(),
                 "received": [s.to_dict() for s in self.received],
+                "skipped": [s.as_refusal().to_dict() for s in self.skipped],
+                "unknown": [m.to_dict() | {"outcome": "unknown"} for m in self.unknown],
                 "periods": [p.to_dict() for p in self.periods]}
 
     def to_text(self) -> str:
@@ -161,10 +165,33 @@ class StatusResult:
         blocks = [head]
         if self.received:
             blocks.append("Tệp mới nhận / newly received: " + ", ".join(s.file for s in self.received))
+        for s in self.skipped:
+            r = s.as_refusal()
+            blocks.append(f"· {r.message_vi}\n  {r.message_en}")
+        if self.unknown:
+            blocks.append(unknown_text(self.unknown))
         if not self.periods:
             blocks.append("Lịch nộp chưa có kỳ nào / the schedule has no period.")
         blocks.extend(p.to_text() for p in self.periods)
         return "\n\n".join(blocks)
+
+
+def submission_status(verdict: str | None, received_at: datetime | None, due: date | None) -> str:
+    """THE rule for a submission's status, used by status, consolidate, receipts, reminders and reports.
+
+    :param verdict: the checks' verdict of the latest readable file ("valid", "invalid"; None: nothing yet).
+    :param received_at: when it was received, as the ledger records it (the file's own time only
+        where no ledger knows it).
+    :param due: the period's due date (None: not scheduled, never late).
+    :return: a key of schema.SUBMISSION_STATUSES: missing, invalid, valid or late.
+    """
+    if verdict is None:
+        return "missing"
+    if verdict != "valid":
+        return "invalid"
+    if due is not None and received_at is not None and received_at.date() > due:
+        return "late"
+    return "valid"
 
 
 def period_status(control: Control, ledger: Ledger, deadline: Deadline, now: datetime) -> PeriodStatus:
@@ -176,14 +203,7 @@ def period_status(control: Control, ledger: Ledger, deadline: Deadline, now: dat
     members = control.members_on(deadline.period.end)
     for m in members:
         s = latest.get(m.code)
-        if s is None:
-            state = "missing"
-        elif s.status != "valid":
-            state = "invalid"
-        elif s.received_at.date() > deadline.due:
-            state = "late"
-        else:
-            state = "valid"
+        state = submission_status(s.status if s else None, s.received_at if s else None, deadline.due)
         provinces.append(ProvinceStatus(m.code, m.name, m.focal, m.email, m.cc, state, s, versions.get(m.code, 0)))
     codes = {m.code for m in members}
     others = [s for code, s in sorted(latest.items()) if code not in codes]
@@ -208,7 +228,19 @@ def status(control: str | os.PathLike | Control, period: str | None = None,
     else:
         deadlines = [d for d in control.schedule if d.period.start <= moment.date()] or list(control.schedule)
         deadlines.sort(key=lambda d: (d.due, str(d.period)))
+    skipped: list = []
     with Ledger.for_control(control.path) as ledger:
-        received = receive(control, ledger, moment)
+        received = receive(control, ledger, moment, skipped)
         periods = [period_status(control, ledger, d, moment) for d in deadlines]
-    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received)
+        unknown = ledger.unknown_messages()
+    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown)
+
+
+def unknown_text(messages) -> str:
+    """The messages whose sending was cut off (killed run): not known to be sent, sent again later."""
+    lines = [("Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
+              "messages not known to be sent (the run was cut off), to be sent again:")]
+    for m in messages:
+        lines.append(f"  ? unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
+                     f"{', '.join(m.recipients)}")
+    return "\n".join(lines)

@@ -41,14 +41,18 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
     """Write the standard workbook for a province and period to `out` (atomically).
 
     :raises ValueError: for a period or province code that does not exist.
+    :raises findings.Refusal: for an output that would replace a file that is not an aidkit template, or is not .xlsx.
     """
-    out = Path(out)
     import xlsxwriter
 
+    from .outputs import check_output, mark_xlsxwriter
+
+    out = check_output(out, "template", (".xlsx",))
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
         fill_template(book, province, period, organisation=organisation, preparer=preparer, email=email,
                       phone=phone, prepared_on=prepared_on)
+        mark_xlsxwriter(book, "template")
         book.close()
     return out
 

@@ -1,0 +1,94 @@
+"""An output never replaces an input or a file aidkit did not write, and has the right extension."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+from toolkit.consolidate import consolidate
+from toolkit.sample import sample_workbook
+
+
+def written_by_aidkit(path):
+    from toolkit.outputs import written_by_aidkit as kind
+
+    return kind(path)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def refused(result, text_vi: str, text_en: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert text_vi in result.output and text_en in result.output
+    assert "Lỗi không mong muốn" not in result.output and "Traceback" not in result.output
+
+
+def test_consolidate_never_replaces_a_province_submission(tmp_path):
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
+    sample_workbook(nop / "92.xlsx", "92", needs=2, register=2)
+    before = (nop / "92.xlsx").read_bytes()
+    refused(invoke("consolidate", nop, "-o", nop / "92.xlsx"), "đó là một tệp đầu vào", "it is one of the inputs")
+    assert (nop / "92.xlsx").read_bytes() == before
+
+
+def test_an_output_never_replaces_a_file_aidkit_did_not_write(tmp_path):
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("ghi chú của tôi")
+    refused(invoke("consolidate", nop, "-o", notes), "phải có đuôi .xlsx", "must end in .xlsx")
+    assert notes.read_text() == "ghi chú của tôi"
+    theirs = tmp_path / "bao-cao-cua-toi.xlsx"
+    sample_workbook(theirs, "86", needs=1, register=1)
+    mine = theirs.read_bytes()
+    refused(invoke("consolidate", nop, "-o", theirs), "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
+    assert theirs.read_bytes() == mine
+
+
+def test_an_aidkit_output_of_the_same_kind_is_replaced(tmp_path):
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
+    out = tmp_path / "tong-hop.xlsx"
+    consolidate(nop, out)
+    assert written_by_aidkit(out) == "consolidated"
+    sample_workbook(nop / "92.xlsx", "92", needs=2, register=2)
+    again = consolidate(nop, out)
+    assert sorted(e.code for e in again.entries) == ["82", "92"]
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải bảng tính do aidkit tạo",
+            "not a workbook aidkit wrote")  # a template does not replace a consolidated workbook
+
+
+def test_template_needs_the_xlsx_extension(tmp_path):
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", tmp_path / "x.csv"), "phải có đuôi .xlsx",
+            "must end in .xlsx")
+    assert not (tmp_path / "x.csv").exists()
+    assert invoke("template", "-p", "92", "-k", "2026-H1", "-o", tmp_path / "x.xlsx").exit_code == 0
+    assert written_by_aidkit(tmp_path / "x.xlsx") == "template"
+
+
+def test_annotate_never_replaces_another_input_or_a_user_file(tmp_path):
+    sample_workbook(tmp_path / "82.xlsx", "82", needs=2, register=2, defects=("missing-value",))
+    sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
+    before = (tmp_path / "92.xlsx").read_bytes()
+    refused(invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
+            "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
+    assert (tmp_path / "92.xlsx").read_bytes() == before
+
+
+def test_a_consolidated_workbook_of_an_earlier_aidkit_is_still_recognised(tmp_path):
+    import zipfile
+
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
+    consolidate(nop, tmp_path / "new.xlsx")
+    with zipfile.ZipFile(tmp_path / "new.xlsx") as src, zipfile.ZipFile(tmp_path / "old.xlsx", "w") as dst:
+        for item in src.infolist():  # as aidkit wrote it before the mark existed
+            if item.filename != "docProps/custom.xml":
+                dst.writestr(item, src.read(item))
+    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
+    assert written_by_aidkit(nop / "82.xlsx") is None
+    consolidate(nop, tmp_path / "old.xlsx")  # replaced without a refusal
+    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
