@@ -16,3 +16,7 @@ End Sub
 Sub GuiNhacNho()
     RunPython "import toolkit.macros as m; m.send_reminders_now()"
 End Sub
+
+Sub BaoCaoSoKet()
+    RunPython "import toolkit.macros as m; m.review_report()"
+End Sub

@@ -187,9 +187,9 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
         assert e["usd_approved"] == pytest.approx(approved)
         assert e["usd_disbursed"] == pytest.approx(disbursed)
         row = by_code[(code, PERIOD, code)]
-        assert row[N.column("de_nghi_tai_tro_usd").vi] == pytest.approx(requested)
-        assert row["Đã phê duyệt (USD)"] == pytest.approx(approved)
-        assert row["Số dòng dự án"] == len(rows["register"])
+        assert row["Đề nghị tài trợ, mọi đề xuất (USD)"] == pytest.approx(requested)
+        assert row["Đã phê duyệt, mọi ngày quyết định (USD)"] == pytest.approx(approved)
+        assert row["Số khoản viện trợ (mọi dòng)"] == len(rows["register"])
     merged = table(book, schema.REGISTER_SHEET.vi)
     for code in ("82", "86", "91", "92"):
         usd = sum(r[R.column("gia_tri_usd").vi] or 0 for r in merged
@@ -202,13 +202,25 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
     assert total["missing"] == 1 and total["late"] == 1 and total["invalid"] == 1 and total["valid"] == 2
 
 
-def test_approval_lead_time_median(run, cluster):
-    result, _, _ = run
-    rows = cluster["rows"]["82/bao-cao.xlsx"]["register"]
-    days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in rows if r.get("ngay_qd") and r.get("ngay_nhan_hs"))
+def test_overview_shows_the_figures_of_the_period(run, cluster):
+    """Approved in the period and the median lead time, recomputed here from the input rows."""
+    result, _, book = run
+    rows = cluster["rows"]["82/bao-cao.xlsx"]
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    approved = [r for r in _approved(rows) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end]
+    days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in approved
+                  if r.get("ngay_nhan_hs") and r["ngay_qd"] >= r["ngay_nhan_hs"])
     mid = len(days) // 2
     median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
-    assert entry(result, "82")["approval_days_median"] == median
+    open_needs = [r for r in rows["needs"] if r["trang_thai"] in schema.NEEDS_STATUSES[:3]]
+    row = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "82" and r[H["ky_bao_cao"]] == PERIOD)
+    assert row["Phê duyệt trong kỳ (số khoản)"] == len(approved)
+    assert row["Phê duyệt trong kỳ (USD)"] == pytest.approx(sum(r["gia_tri_usd"] for r in approved))
+    assert row["Số ngày phê duyệt (trung vị)"] == median
+    assert row["Đề xuất đang vận động (số)"] == len(open_needs)
+    assert row["Trong ngưỡng ngày phê duyệt (%)"] == pytest.approx(sum(d <= 20 for d in days) / len(days))
+    missing = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "96" and r[H["ky_bao_cao"]] == PERIOD)
+    assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
 
 
 # --- the merger ------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ EXPECTED = {
                     (schema.INFO.vi, "Xuất file nộp", "XuatFileNop", "export_submission")],
     CLUSTER_FILE: [(CONTROL_SHEET, "Tổng hợp", "TongHop", "consolidate"),
                    (CONTROL_SHEET, "Tình trạng nộp", "TinhTrangNop", "submission_status"),
-                   (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now")],
+                   (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now"),
+                   (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report")],
 }
 SUB = re.compile(r"(?ms)^\s*(?:Public\s+)?Sub\s+(\w+)\(\)(.*?)^\s*End Sub")
 RUN_PYTHON = re.compile(r'^RunPython "import toolkit\.macros as m; m\.(\w+)\(\)"$')

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -222,7 +221,6 @@ class Entry:
     usd_approved: float = 0.0
     usd_disbursed: float = 0.0
     usd_disbursed_to_date: float = 0.0
-    approval_days_median: float | None = None
 
     @property
     def code(self) -> str | None:
@@ -270,7 +268,6 @@ class Entry:
             "usd_approved": round(self.usd_approved, 2),
             "usd_disbursed": round(self.usd_disbursed, 2),
             "usd_disbursed_to_date": round(self.usd_disbursed_to_date, 2),
-            "approval_days_median": self.approval_days_median,
             "errors": self.errors,
             "warnings": self.warnings,
             "superseded_files": [s.name for s in self.superseded],
@@ -301,6 +298,7 @@ class ConsolidationResult:
     changes: list[Change] | None = None  # against --previous
     previous: Path | None = None
     resubmissions: list[Resubmission] = field(default_factory=list)
+    approval_days: int = schema.Settings.approval_days  # the lead-time threshold of the checks
 
     @property
     def counted(self) -> list[SourceFile]:
@@ -485,7 +483,8 @@ def consolidate(source: str | os.PathLike | None, out: str | os.PathLike | None 
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
         entries = _classify(files, wanted, ctrl)
         result = ConsolidationResult(source, out, str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
-                                     files, entries, previous=Path(previous) if previous else None)
+                                     files, entries, previous=Path(previous) if previous else None,
+                                     approval_days=settings.approval_days)
         duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
         result.resubmissions = _resubmissions(entries)
         if old is not None:
@@ -635,30 +634,16 @@ def _fill(e: Entry, ctrl) -> None:
     needs, register = f.rows.get("needs", ()), f.rows.get("register", ())
     n, r = INDEX["needs"], INDEX["register"]
     e.needs, e.register = len(needs), len(register)
-    e.usd_requested = _sum(row[n["de_nghi_tai_tro_usd"]] for row in needs)
+    e.usd_requested = sum_usd(row[n["de_nghi_tai_tro_usd"]] for row in needs)
     status, usd = r["trang_thai"], r["gia_tri_usd"]
-    e.usd_approved = _sum(row[usd] for row in register if row[status] in schema.APPROVED_STATUSES)
-    e.usd_disbursed = _sum(row[r["giai_ngan_ky_usd"]] for row in register)
-    e.usd_disbursed_to_date = _sum(row[r["giai_ngan_luy_ke_usd"]] for row in register)
-    days = lead_times(register)
-    e.approval_days_median = float(statistics.median(days)) if days else None
+    e.usd_approved = sum_usd(row[usd] for row in register if row[status] in schema.APPROVED_STATUSES)
+    e.usd_disbursed = sum_usd(row[r["giai_ngan_ky_usd"]] for row in register)
+    e.usd_disbursed_to_date = sum_usd(row[r["giai_ngan_luy_ke_usd"]] for row in register)
 
 
-def _sum(values: Iterable[Any]) -> float:
+def sum_usd(values: Iterable[Any]) -> float:
     """The sum of the numbers among `values` (text kept as found is left out), to the cent."""
     return round(math.fsum(v for v in values if type(v) is float or type(v) is int), 2)
-
-
-def lead_times(register: Iterable[tuple]) -> list[int]:
-    """Days from complete dossier to approval decision, for rows with both dates in order."""
-    r = INDEX["register"]
-    dossier, decided = r["ngay_nhan_hs"], r["ngay_qd"]
-    out = []
-    for row in register:
-        a, b = row[dossier], row[decided]
-        if type(a) is date and type(b) is date and b >= a:
-            out.append((b - a).days)
-    return out
 
 
 # --- resubmissions, duplicates, changes ------------------------------------------------------------

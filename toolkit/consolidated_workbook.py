@@ -27,7 +27,9 @@ from .duplicates import fold as donor_key  # cached: donors repeat
 from .changes import CHANGED, KIND_LABEL, Change
 from .consolidate import (INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile,
                           register_rows)
+from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
+from .periods import BadPeriod
 from .schema import PROVENANCE_BY_KEY as PROV
 from .text import fold
 
@@ -48,12 +50,25 @@ OVERVIEW_COLUMNS = (
     _C("han_nop", schema.SCHEDULE_COLUMNS[1].vi, schema.SCHEDULE_COLUMNS[1].en, schema.DATE, width=11),
     _C("nhan_luc", "Nhận lúc", "Received at", "datetime", width=16),
     PROV["tep_nguon"],
-    _C("so_dong_nhu_cau", "Số dòng nhu cầu", "NEEDS rows", "count", width=10),
-    _C("so_dong_du_an", "Số dòng dự án", "REGISTER rows", "count", width=10),
-    _N("de_nghi_tai_tro_usd"),
-    _C("da_phe_duyet_usd", "Đã phê duyệt (USD)", "Approved (USD)", schema.DECIMAL, width=16),
+    _C("so_dong_nhu_cau", "Số đề xuất (mọi dòng)", "Proposals: every row of the needs list", "count", width=10),
+    _C("de_xuat_mo", "Đề xuất đang vận động (số)",
+       "Open proposals (count): needs rows still Mới đề xuất, Đang vận động or Đã có nhà tài trợ", "count", width=11),
+    _C("de_nghi_mo_usd", "Đề nghị tài trợ đang vận động (USD)", "Requested by the open proposals (USD)",
+       schema.DECIMAL, width=16),
+    _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
+       "status (USD)", schema.DECIMAL, width=16),
+    _C("so_dong_du_an", "Số khoản viện trợ (mọi dòng)", "Aid items: every row of the register", "count", width=10),
+    _C("phe_duyet_ky", "Phê duyệt trong kỳ (số khoản)",
+       "Approved in the period (count): approved status and decision date within the period", "count", width=11),
+    _C("phe_duyet_ky_usd", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)", schema.DECIMAL, width=16),
+    _C("da_phe_duyet_usd", "Đã phê duyệt, mọi ngày quyết định (USD)",
+       "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=16),
     _R("giai_ngan_ky_usd"), _R("giai_ngan_luy_ke_usd"),
-    _C("trung_vi_ngay_phe_duyet", "Trung vị ngày phê duyệt", "Median approval lead time (days)", "days", width=12),
+    _C("trung_vi_ngay_phe_duyet", "Số ngày phê duyệt (trung vị)",
+       "Approval lead time, median (days): complete dossier to decision, aid approved in the period", "days",
+       width=12),
+    _C("trong_nguong", "Trong ngưỡng ngày phê duyệt (%)",
+       "Share of the aid approved in the period decided within the approval threshold", "percent", width=11),
     _C("so_loi", "Số lỗi", "Errors", "count", width=8),
     _C("so_canh_bao", "Số cảnh báo", "Warnings", "count", width=9),
     _C("so_tep_thay_the", "Số tệp bị thay thế", "Superseded files", "count", width=9),
@@ -215,6 +230,9 @@ class ConsolidatedWriter:
             "datetime": add({**base, "num_format": DATETIME_FORMAT}),
             "integer": add({**base, "num_format": schema.INTEGER_FORMAT}),
             "count": add({**base, "num_format": COUNT_FORMAT}),
+            "percent": add({**base, "num_format": "0%"}),
+            "total_days": add({**base, "bold": True, "top": 1, "num_format": "0.0"}),
+            "total_percent": add({**base, "bold": True, "top": 1, "num_format": "0%"}),
             "days": add({**base, "num_format": "0.0"}),
             "score": add({**base, "num_format": "0.0"}),
             "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
@@ -313,7 +331,8 @@ class ConsolidatedWriter:
         if kind == schema.DECIMAL:
             return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"]
         return {schema.INTEGER: self.f["integer"], schema.DATE: self.f["date"], "datetime": self.f["datetime"],
-                "count": self.f["count"], "days": self.f["days"], "score": self.f["score"]}.get(kind)
+                "count": self.f["count"], "days": self.f["days"], "score": self.f["score"],
+                "percent": self.f["percent"]}.get(kind)
 
     # --- sheets ----------------------------------------------------------------------------
 
@@ -373,7 +392,7 @@ class ConsolidatedWriter:
         for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats)):
             ws.set_column(i, i, c.width, fm)
         for i, e in enumerate(r.entries, start=top + 1):
-            for col, value in enumerate(_overview_row(e)):
+            for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
                 _write(ws, i, col, value, formats[col])
         last = top + max(len(r.entries), 1)
         ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
@@ -397,19 +416,24 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(row, 0, "Tổng cụm / Cluster totals", f["label"])
         row += 1
-        sums = ("needs", "register", "usd_requested", "usd_approved", "usd_disbursed", "usd_disbursed_to_date")
-        cols = ("so_dong_nhu_cau", "so_dong_du_an", "de_nghi_tai_tro_usd", "da_phe_duyet_usd", "giai_ngan_ky_usd",
-                "giai_ngan_luy_ke_usd")
+        sums = {"so_dong_nhu_cau": "needs", "so_dong_du_an": "register", "de_nghi_tai_tro_usd": "usd_requested",
+                "da_phe_duyet_usd": "usd_approved", "giai_ngan_luy_ke_usd": "usd_disbursed_to_date",
+                "so_loi": "errors", "so_canh_bao": "warnings"}
         for t in self.result.totals():
             ws.write_string(row, 0, t["period"], f["total_label"])
             ws.write_string(row, 1, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
             counts = " · ".join(f"{schema.SUBMISSION_STATUSES[k]}: {t[k]}" for k in schema.SUBMISSION_STATUSES)
             ws.write_string(row, OV["trang_thai_nop"], counts, f["total_label"])
-            for key, col in zip(sums, cols):
-                fmt = f["total_count"] if key in ("needs", "register") else f["total"]
-                ws.write_number(row, OV[col], t[key], fmt)
-            ws.write_number(row, OV["so_loi"], t["errors"], f["total_count"])
-            ws.write_number(row, OV["so_canh_bao"], t["warnings"], f["total_count"])
+            values = {col: t[key] for col, key in sums.items()}
+            try:
+                values.update(_figure_values(period_figures(self.result, t["period"]).total))
+            except BadPeriod:  # a file's own period text that is not a period: no figures for it
+                pass
+            for col, value in values.items():
+                kind = OVERVIEW_COLUMNS[OV[col]].type
+                if value is not None:
+                    ws.write_number(row, OV[col], value, f[{"count": "total_count", "days": "total_days",
+                                                             "percent": "total_percent"}.get(kind, "total")])
             row += 1
         return row
 
@@ -617,22 +641,30 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _overview_row(e: Entry) -> list[Any]:
+def _overview_row(e: Entry, figures: Figures) -> list[Any]:
     f = e.file
     values: dict[str, Any] = {
         "ky_bao_cao": e.period, "ma_tinh_hien_hanh": e.code, "tinh_hien_hanh": e.current.short if e.current else None,
         "ma_tinh_goc": e.original_code, "tinh_goc": e.original.short if e.original else None,
-        "trang_thai_nop": schema.SUBMISSION_STATUSES[e.status], "han_nop": e.due,
+        "trang_thai_nop": figures.word, "han_nop": e.due,
         "nhan_luc": f.received if f else None, "tep_nguon": f.name if f else None,
         "ghi_chu_tong_hop": e.note_text("vi") or None,
     }
     if f is not None:
         values.update({
             "so_dong_nhu_cau": e.needs, "so_dong_du_an": e.register, "de_nghi_tai_tro_usd": e.usd_requested,
-            "da_phe_duyet_usd": e.usd_approved, "giai_ngan_ky_usd": e.usd_disbursed,
-            "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date, "trung_vi_ngay_phe_duyet": e.approval_days_median,
-            "so_loi": e.errors, "so_canh_bao": e.warnings, "so_tep_thay_the": len(e.superseded)})
+            "da_phe_duyet_usd": e.usd_approved, "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date,
+            "so_loi": e.errors, "so_canh_bao": e.warnings, "so_tep_thay_the": len(e.superseded),
+            **_figure_values(figures)})
     return [values.get(c.key) for c in OVERVIEW_COLUMNS]
+
+
+def _figure_values(figures: Figures) -> dict[str, Any]:
+    """The overview cells that show `figures` (the same figures as the report and the e-mail)."""
+    return {"de_xuat_mo": figures.open_needs, "de_nghi_mo_usd": figures.usd_open_needs,
+            "phe_duyet_ky": figures.approved, "phe_duyet_ky_usd": figures.usd_approved,
+            "giai_ngan_ky_usd": figures.usd_disbursed, "trung_vi_ngay_phe_duyet": figures.median_days,
+            "trong_nguong": figures.within_share}
 
 
 # --- pivots -------------------------------------------------------------------------------------

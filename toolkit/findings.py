@@ -113,6 +113,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     province: str | None = None
     period: str | None = None
+    preparer: str | None = None  # Người lập of the Info sheet
 
     @property
     def errors(self) -> list[Finding]:

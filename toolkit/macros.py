@@ -153,6 +153,16 @@ def send_reminders_now(book=None) -> None:
                               notes_en="".join(f"\n• {en}" for _, en in result.notes)))
 
 
+def review_report(book=None) -> None:
+    """Báo cáo sơ kết: draft the Word review report of the latest period ended, in the output folder."""
+    from .report import report
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-report")):
+        result = report(_saved(book), workers=1)
+        _tell(book, bilingual("report-done", period=result.figures.period, file=result.output))
+
+
 # --- shared -----------------------------------------------------------------------------------
 
 @contextmanager

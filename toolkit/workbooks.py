@@ -30,6 +30,7 @@ CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B4", "Tổng hợp", "TongHop"),
     Button(CONTROL_SHEET, "B7", "Tình trạng nộp", "TinhTrangNop"),
     Button(CONTROL_SHEET, "B10", "Gửi nhắc nhở", "GuiNhacNho"),
+    Button(CONTROL_SHEET, "B13", "Báo cáo sơ kết", "BaoCaoSoKet"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -40,6 +41,10 @@ CLUSTER_HELP = (
      "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
     ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
+    ("Soạn dự thảo báo cáo sơ kết/tổng kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký, "
+     "nơi nhận lấy từ trang Cấu hình.",
+     "Drafts the Word review report of the period just ended into the output folder; letterhead, signer and "
+     "recipients come from the Settings sheet."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
@@ -136,9 +141,10 @@ def _control_sheet(book) -> None:
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)
+    first = int(CLUSTER_BUTTONS[-1].cell[1:]) + 3  # two rows below the last button's help
     for i, (vi, en) in enumerate(CLUSTER_NOTES):
-        ws.write_string(13 + 2 * i, 1, vi)
-        ws.write_string(14 + 2 * i, 1, en, muted)
+        ws.write_string(first + 2 * i, 1, vi)
+        ws.write_string(first + 1 + 2 * i, 1, en, muted)
 
 
 def _xlwings_conf(book) -> None:
