@@ -152,7 +152,7 @@ def _rows(data, errors_by_row) -> list[tuple]:
     """The table's records as tuples in schema column order, values as they will be written."""
     from .values import text_of
 
-    plan = [(c.key, _OUTPUT.get(c.type)) for c in data.table.columns]
+    plan = [(c.key, _BY_KEY.get(c.key) or _OUTPUT.get(c.type)) for c in data.table.columns]
     sheet = data.sheet
     out = []
     for record in data.records:
@@ -189,6 +189,11 @@ def _country_name(code: str) -> str:
     return name
 
 
+def _priority(value: Any) -> Any:
+    """Mức ưu tiên "1"–"3" as the number it is (the template keeps it as text for its dropdown)."""
+    return int(value) if value in schema.PRIORITIES else value
+
+
 _SECTORS = {s.code: s.vi for s in schema.sectors()}
 _COUNTRIES: dict[str, str] = {}
 _OUTPUT: dict[str, Callable[[Any], Any]] = {
@@ -197,6 +202,7 @@ _OUTPUT: dict[str, Callable[[Any], Any]] = {
     schema.SECTOR: _sector_label,
     schema.COUNTRY: _country_name,
 }
+_BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
 
 
 # --- the overview ---------------------------------------------------------------------------

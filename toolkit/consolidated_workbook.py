@@ -31,9 +31,11 @@ from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .periods import BadPeriod
 from .schema import PROVENANCE_BY_KEY as PROV
+from .template import print_setup
 from .text import fold
 
-HEADER_ROW = 2  # 0-based: title, English note, then the table header
+HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
+OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
 UNKNOWN_SECTOR = "(chưa rõ / unknown)"
@@ -97,12 +99,12 @@ FINDING_COLUMNS = (
       enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22)))),
 )
 DUPLICATE_COLUMNS = (
-    _C("nhom", "Nhóm", "Group", "count", width=7), _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
+    _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
+    _C("ben", "Bên", "Side (A above B)", schema.TEXT, width=5),
+    _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
     _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10), schema.INFO_BY_KEY["ky_bao_cao"],
-    *(_C(f"{c.key}_{side}", f"{c.vi} ({side})", f"{c.en} ({side})", c.type, width=c.width)
-      for side in ("A", "B")
-      for c in (PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"),
-                _R("so_qd"), _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"])),
+    PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"), _R("so_qd"),
+    _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"],
 )
 CHANGE_COLUMNS = (
     _C("loai", "Loại thay đổi", "Kind of change", schema.TEXT, width=12),
@@ -130,27 +132,44 @@ FILE_COLUMNS = (
     _C("noi_dung", FINDING_HEADERS[6][0], FINDING_HEADERS[6][1], schema.TEXT, width=60),
     _C("message", FINDING_HEADERS[7][0], FINDING_HEADERS[7][1], schema.TEXT, width=60),
 )
-NOTES_EN = {
-    schema.OVERVIEW.key: ("Overview: one row per member province and period — submission status, when and which "
-                          "file was received, row counts, USD, median approval lead time, errors and warnings; "
-                          "cluster totals, refused and superseded files below; charts on the right."),
-    schema.NEEDS_SHEET.key: ("Funding needs: every row of every counted file under the standard headers, then "
-                             "where it came from (province as submitted and as re-attributed after the 2025 "
-                             "merger, period, file, sheet, row, SHA-256, file status, errors on the row). "
-                             "Each header's note gives its English name."),
-    schema.REGISTER_SHEET.key: ("Projects register: every row of every counted file under the standard headers, "
-                                "then where it came from (province as submitted and as re-attributed after the "
-                                "2025 merger, period, file, sheet, row, SHA-256, file status, errors on the row). "
-                                "Each header's note gives its English name."),
-    schema.BY_SECTOR.key: "By sector: sector × province (current), USD and counts, one block per period.",
-    schema.BY_DONOR.key: "By donor: projects, USD, provinces and country of each donor organisation.",
-    schema.FINDINGS.key: "Findings: every finding of every file (including superseded and refused files).",
-    schema.DUPLICATES.key: ("Possible duplicates across provinces: same donor and near-identical title, or the "
-                            "same decision number and date; each pair with a title similarity score (0–100)."),
-    schema.CHANGES.key: "Changes since the previous consolidation: rows new, removed or changed, by ID.",
-    schema.RESUBMISSIONS.key: "Resubmissions: how each province's latest file differs from its earlier ones, by ID.",
-    schema.FILES.key: "Files received: every file found, its role (counted, superseded, refused, other period).",
+#: Row 2 of each sheet: what it holds, Vietnamese then English.
+NOTES = {
+    schema.OVERVIEW.key: ("Mỗi dòng là một tỉnh thành viên trong một kỳ: tình trạng nộp, tệp và thời điểm nhận, số "
+                          "dòng, số liệu USD, số ngày phê duyệt, lỗi và cảnh báo; tổng cụm, tệp bị từ chối hoặc bị "
+                          "thay thế ở dưới bảng; biểu đồ ở dưới cùng.",
+                          "One row per member province and period: submission status, file and time received, row "
+                          "counts, USD, approval lead time, errors and warnings; cluster totals, refused and "
+                          "superseded files below the table; charts at the bottom."),
+    schema.NEEDS_SHEET.key: ("Mọi dòng nhu cầu tài trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc (tỉnh "
+                             "khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, lỗi).",
+                             "Every funding-needs row of every counted file under the standard headers, then where "
+                             "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+                             "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.REGISTER_SHEET.key: ("Mọi dòng khoản viện trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc "
+                                "(tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, "
+                                "lỗi).",
+                                "Every aid-register row of every counted file under the standard headers, then where "
+                                "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+                                "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.BY_SECTOR.key: ("Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
+                           "Sector × province (current): USD and counts, one block per period."),
+    schema.BY_DONOR.key: ("Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
+                          "Each donor organisation: projects, USD, provinces and country."),
+    schema.FINDINGS.key: ("Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
+                          "Every finding of every file (including superseded and refused files)."),
+    schema.DUPLICATES.key: ("Các cặp có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số và "
+                            "ngày quyết định); mỗi cặp hai dòng A, B liền nhau, có điểm tương đồng tên (0–100).",
+                            "Possible duplicates across provinces (same donor and near-identical title, or the same "
+                            "decision number and date); each pair as two rows, A above B, with a title similarity "
+                            "score (0–100)."),
+    schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã.",
+                         "Changes since the previous consolidation: rows new, removed or changed, by ID."),
+    schema.RESUBMISSIONS.key: ("Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
+                               "How each province's latest file differs from its earlier ones, by ID."),
+    schema.FILES.key: ("Mọi tệp tìm thấy và vai trò của nó (được tính, bị thay thế, bị từ chối, khác kỳ).",
+                       "Every file found and its role (counted, superseded, refused, other period)."),
 }
+NO_CHANGES = ("Kết quả: không có thay đổi.", "Result: no changes.")
 TITLES_VI = {
     schema.OVERVIEW.key: "Tổng quan theo tỉnh và kỳ báo cáo",
     schema.NEEDS_SHEET.key: "Danh mục kêu gọi tài trợ — mọi dòng của mọi tệp được tính",
@@ -220,6 +239,7 @@ class ConsolidatedWriter:
             "header": add({**base, "bold": True, "text_wrap": True, "valign": "vcenter", "font_color": "#FFFFFF",
                            "bg_color": "#1F4E78", "border": 1}),
             "label": add({**base, "bold": True}),
+            "wrap": add({**base, "text_wrap": True, "valign": "top"}),
             "total": add({**base, "bold": True, "top": 1, "num_format": schema.USD_FORMAT}),
             "total_count": add({**base, "bold": True, "top": 1, "num_format": COUNT_FORMAT}),
             "total_label": add({**base, "bold": True, "top": 1}),
@@ -242,9 +262,7 @@ class ConsolidatedWriter:
         }
         self.pivot_positions: dict[str, tuple[int, int, int]] = {}  # period → sector rows and total column
         self.overview_ws = book.add_worksheet(schema.OVERVIEW.vi)
-        self.overview_ws.set_landscape()  # the page a cluster lead prints and signs
-        self.overview_ws.set_paper(9)  # A4
-        self.overview_ws.fit_to_pages(1, 0)
+        print_setup(self.overview_ws, (OVERVIEW_TOP, OVERVIEW_TOP))  # the page a cluster lead prints and signs
         self.data_ws = {t.key: self.sheet(t.sheet) for t in schema.TABLES}
         self.data_columns = {t.key: (*t.columns, *schema.PROVENANCE_COLUMNS) for t in schema.TABLES}
         self.data_formats = {k: [self.fmt(c) for c in cols] for k, cols in self.data_columns.items()}
@@ -300,12 +318,17 @@ class ConsolidatedWriter:
             except Exception:
                 pass
 
-    def sheet(self, spec: schema.Sheet) -> BulkWorksheet:
-        """A sheet with its Vietnamese title, its English note and room for a table header."""
+    def sheet(self, spec: schema.Sheet, result: tuple[str, str] | None = None) -> BulkWorksheet:
+        """A sheet with its title, what it holds (Vietnamese / English; then `result`) and room for a table
+        header, printed one page wide with the header repeated."""
         ws = self.book.add_worksheet(spec.vi, worksheet_class=BulkWorksheet)
-        ws.write_string(0, 0, TITLES_VI[spec.key], self.f["title"])
-        ws.write_string(1, 0, f"{spec.en} — {NOTES_EN[spec.key]}", self.f["note"])
+        ws.write_string(0, 0, f"{TITLES_VI[spec.key]} / {spec.en}", self.f["title"])
+        vi, en = NOTES[spec.key]
+        if result:
+            vi, en = f"{vi} {result[0]}", f"{en} {result[1]}"
+        ws.write_string(1, 0, f"{vi} / {en}", self.f["note"])
         ws.set_row(HEADER_ROW, 42)
+        print_setup(ws, (HEADER_ROW, HEADER_ROW))
         return ws
 
     def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None,
@@ -377,16 +400,16 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(0, 0, f"{TITLES_VI[schema.OVERVIEW.key]}" + (f" — {r.cluster}" if r.cluster else ""),
                         f["title"])
-        ws.write_string(1, 0, f"{schema.OVERVIEW.en} — {NOTES_EN[schema.OVERVIEW.key]}", f["note"])
-        sheets = " · ".join(f"{s.vi} = {s.en}" for s in (
-            schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
-            schema.DUPLICATES, schema.CHANGES, schema.RESUBMISSIONS, schema.FILES))
-        ws.write_string(2, 0, f"Sheets: {sheets}", f["note"])
+        ws.write_string(1, 0, " / ".join(NOTES[schema.OVERVIEW.key]), f["note"])
+        present = (schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
+                   schema.DUPLICATES, *((schema.CHANGES,) if r.changes is not None else ()),
+                   *((schema.RESUBMISSIONS,) if r.resubmissions else ()), schema.FILES)
+        ws.write_string(2, 0, "Các trang / sheets: " + " · ".join(f"{s.vi} = {s.en}" for s in present), f["note"])
         counted = len(r.counted)
         ws.write_string(3, 0, f"Nguồn / source: {r.source} · Kỳ / period: {r.period or 'tất cả / all'} · "
                               f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
                               f"chối / refused", f["note"])
-        top = 5
+        top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
         for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats)):
@@ -474,11 +497,11 @@ class ConsolidatedWriter:
         first, last = rows[0], rows[-1]
         name = schema.OVERVIEW.vi
         chart = self.book.add_chart({"type": "column"})
-        for key in ("de_nghi_tai_tro_usd", "da_phe_duyet_usd", "giai_ngan_ky_usd"):
+        for key in ("de_nghi_mo_usd", "phe_duyet_ky_usd", "giai_ngan_ky_usd"):
             chart.add_series({"name": [name, top, OV[key]],
                               "categories": [name, first, OV["tinh_goc"], last, OV["tinh_goc"]],
                               "values": [name, first, OV[key], last, OV[key]]})
-        chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})"})
+        chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})", "name_font": {"size": 11}})
         chart.set_y_axis({"num_format": "#,##0"})
         chart.set_size({"width": 760, "height": 360})
         ws.insert_chart(*at, chart)
@@ -490,18 +513,23 @@ class ConsolidatedWriter:
             bar.add_series({"name": PIVOT_BLOCKS[0][1],
                             "categories": [sheet, first_row, 0, last_row, 0],
                             "values": [sheet, first_row, total_col, last_row, total_col]})
-            bar.set_title({"name": f"USD theo lĩnh vực / USD by sector ({latest})"})
+            bar.set_title({"name": f"Giá trị viện trợ đã phê duyệt (USD, mọi ngày quyết định) theo lĩnh vực / "
+                                   f"Approved aid (USD, any decision date) by sector ({latest})",
+                           "name_font": {"size": 11}})
             bar.set_x_axis({"num_format": "#,##0"})
+            bar.set_y_axis({"num_font": {"size": 8}, "reverse": True})
             bar.set_legend({"none": True})
-            bar.set_size({"width": 760, "height": 420})
+            bar.set_plotarea({"layout": {"x": 0.45, "y": 0.12, "width": 0.5, "height": 0.8}})
+            bar.set_size({"width": 960, "height": 480})
             ws.insert_chart(at[0] + 19, at[1], bar)
 
     def by_sector(self) -> None:
         ws = self.book.add_worksheet(schema.BY_SECTOR.vi)
         f = self.f
-        ws.write_string(0, 0, TITLES_VI[schema.BY_SECTOR.key], f["title"])
-        ws.write_string(1, 0, f"{schema.BY_SECTOR.en} — {NOTES_EN[schema.BY_SECTOR.key]}", f["note"])
-        ws.set_column(0, 0, 44)
+        ws.write_string(0, 0, f"{TITLES_VI[schema.BY_SECTOR.key]} / {schema.BY_SECTOR.en}", f["title"])
+        ws.write_string(1, 0, " / ".join(NOTES[schema.BY_SECTOR.key]), f["note"])
+        print_setup(ws)
+        ws.set_column(0, 0, 60)
         row = 3
         for period, provinces, sectors, blocks in sector_pivots(self.result):
             ws.set_column(1, len(provinces) + 1, 14)
@@ -518,7 +546,7 @@ class ConsolidatedWriter:
                 fmt = f["usd"] if kind == "usd" else f["count"]
                 values = blocks[key]
                 for sector in sectors:
-                    ws.write_string(row, 0, sector)
+                    ws.write_string(row, 0, sector, f["wrap"])
                     for i, (code, _) in enumerate(provinces, start=1):
                         ws.write_number(row, i, round(values.get((sector, code), 0), 2), fmt)
                     ws.write_number(row, total_col, round(sum(values.get((sector, c), 0) for c, _ in provinces), 2),
@@ -573,12 +601,13 @@ class ConsolidatedWriter:
             sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
                         *(row[k] for k in keys), f.name, row[-2])
         reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
-        data = ((p.group, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[p.a], *sides[p.b])
-                for p in self.result.duplicates)
+        data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
+                for n, p in enumerate(self.result.duplicates, start=1) for side, i in (("A", p.a), ("B", p.b)))
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
-        ws = self.sheet(spec)
+        changes = list(changes)
+        ws = self.sheet(spec, None if changes else NO_CHANGES)
 
         def rows():
             for prefix, c in changes:

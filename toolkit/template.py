@@ -109,6 +109,7 @@ def _formats(book) -> dict[str, object]:
 
 def _instructions(book, f) -> None:
     ws = book.add_worksheet(schema.INSTRUCTIONS.vi)
+    print_setup(ws)
     ws.set_column(0, 0, 100, f["wrap"])
     ws.set_column(1, 1, 100, f["wrap"])
     for row, (vi, en) in enumerate(INSTRUCTIONS):
@@ -122,6 +123,7 @@ def _instructions(book, f) -> None:
 
 def _info(book, f, values: dict[str, object]) -> None:
     ws = book.add_worksheet(schema.INFO.vi)
+    print_setup(ws)
     ws.set_column(0, 0, 24, f["label"])
     ws.set_column(1, 1, 46, f["text"])
     ws.set_column(2, 2, 44, f["muted"])
@@ -166,6 +168,7 @@ def _lists(book, f) -> dict[str, str]:
 def _table(book, f, table: schema.Table, lists: dict[str, str], records) -> None:
     ws = book.add_worksheet(table.sheet.vi)
     ws.freeze_panes(1, 0)
+    print_setup(ws, (0, 0))
     ws.set_row(0, 42)
     last = DATA_ROWS
     for col, column in enumerate(table.columns):
@@ -191,6 +194,15 @@ def _table(book, f, table: schema.Table, lists: dict[str, str], records) -> None
     for row, record in enumerate(records, start=1):
         for col, column in enumerate(table.columns):
             write_value(ws, row, col, record.get(column.key), f.get(column.number_format) or f["text"])
+
+
+def print_setup(ws, repeat: tuple[int, int] | None = None) -> None:
+    """A4 landscape, one page wide (as many pages tall as needed), `repeat` rows on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
 
 
 def write_value(ws, row: int, col: int, value, fmt=None) -> None:
