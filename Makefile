@@ -33,6 +33,7 @@ office:
 bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_consolidate.py
+	$(BIN)/python bench/bench_report.py
 
 ## Rebuild workbooks/*.xlsm from the schema and macros/.
 workbooks: $(STAMP)

@@ -3,7 +3,8 @@
 Generates the standard workbooks, fills the submissions folder with realistic
 provincial files (one invalid, one missing), checks them, merges them, and mails
 receipts, reminders and the report through an SMTP server this script starts on
-127.0.0.1. Every message that arrives is saved as an .eml file.
+127.0.0.1, and drafts the cluster's Word review report. Every message that arrives is saved as
+an .eml file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from toolkit.annotate import annotate
 from toolkit.consolidate import consolidate
 from toolkit.receipts import acknowledge
 from toolkit.reminders import remind
+from toolkit.report import report
 from toolkit.reporting import send_report
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
 from toolkit.status import status
@@ -29,6 +31,13 @@ from toolkit.template import template
 from toolkit.validate import validate
 
 PERIOD = "2026-H1"  # due 15/07/2026 in the sample schedule
+#: The Cấu hình values of the Word report's letterhead and signature (Cà Mau leads the cluster).
+LETTERHEAD = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
+              "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
+              "ky_hieu_bao_cao": "BC-CTĐ5", "nguoi_ky": "Nguyễn Minh Nam",
+              "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
+              "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Ban Thi đua - Khen thưởng;"
+                          "Các tỉnh, thành phố thành viên Cụm 5"}
 
 
 class Mailbox:
@@ -74,7 +83,7 @@ def main(out: Path) -> None:
     server.start()
     try:
         control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,),
-                                 smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không"})
+                                 smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", **LETTERHEAD})
         inbox = cluster / "nop"
         # The same donor's project registered by two provinces, with titles typed a little differently.
         water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
@@ -95,15 +104,16 @@ def main(out: Path) -> None:
 
         reports = []
         for path in sorted(inbox.glob("*.xlsx")):
-            report = validate(path)
-            reports.append(report.to_dict())
-            annotate(path, report, checked / f"{path.stem}.kiem-tra.xlsx")
+            checks = validate(path)
+            reports.append(checks.to_dict())
+            annotate(path, checks, checked / f"{path.stem}.kiem-tra.xlsx")
         (checked / "validate.json").write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
 
         receipts = acknowledge(control, "2026-07-14 17:00")
         reminders = remind(control, "2026-07-15 07:00")
         merged = consolidate(None, control=control, period=PERIOD)
-        report = send_report(control, PERIOD, "2026-07-16 08:00")
+        review = report(control, PERIOD, now="2026-07-16 08:00")
+        mailed = send_report(control, PERIOD, "2026-07-16 08:00")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
     finally:
         server.stop()
@@ -116,7 +126,8 @@ def main(out: Path) -> None:
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
-          f"báo cáo / report: {len(report.deliveries)}")
+          f"báo cáo / report: {len(mailed.deliveries)}")
+    print(f"Báo cáo sơ kết (Word) / review report:    {review.output}")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources import files
@@ -293,7 +294,7 @@ def _body(tpl, f: PeriodFigures, day: date):
     rows = [_member_row(m) for m in f.members]
     rows.append(["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp",
                  *_member_row(t)[2:]])
-    w.table(headers, rows, [2.4, 1.8, 1.4, 2.0, 1.4, 2.1, 2.1, 1.6, 1.6], set(range(2, 9)), last_bold=True)
+    w.table(headers, rows, [2.3, 1.7, 1.4, 2.0, 1.6, 2.1, 2.0, 1.6, 1.6], set(range(2, 9)), last_bold=True)
     w.heading("3. Lĩnh vực, nhà tài trợ và quốc gia")
     if f.sectors:
         w.para(f"Viện trợ được phê duyệt trong kỳ tập trung vào các lĩnh vực: {_ranked(f.sectors)}.")
@@ -321,7 +322,7 @@ def _body(tpl, f: PeriodFigures, day: date):
         if items:
             w.table(list(ACTION_HEADERS), [[str(i), a.province, a.ident, a.title, a.donor, a.why]
                                            for i, a in enumerate(items, start=1)],
-                    [1.0, 2.2, 2.6, 4.6, 3.0, 3.1], {0})
+                    [1.2, 2.2, 2.6, 4.5, 3.0, 3.0], {0})
 
     w.heading("II. TỒN TẠI, HẠN CHẾ")
     w.para(DRAFT, italic=True)
@@ -333,6 +334,7 @@ def _body(tpl, f: PeriodFigures, day: date):
         w.item(line)
     w.para("Trên đây là báo cáo " + ("tổng kết" if f.period.half is None else "sơ kết") +
            f" {SUBJECT} {label} của {f.cluster or '[Tên cụm]'}./.")
+    w.para("", indent=False)
     return doc
 
 
@@ -388,7 +390,8 @@ def charts(f: PeriodFigures) -> tuple[bytes, bytes]:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     def bars(labels: list[str], values: list[float], colour: str) -> bytes:
-        height = 0.9 + 0.38 * max(len(labels), 3)
+        labels = [textwrap.fill(label, 34) for label in labels]
+        height = 1.0 + 0.26 * sum(label.count("\n") + 1.6 for label in labels)
         with matplotlib.rc_context({"font.family": "serif",
                                     "font.serif": ["Times New Roman", "DejaVu Serif"],
                                     "font.size": 10, "svg.hashsalt": "aidkit"}):
@@ -398,14 +401,14 @@ def charts(f: PeriodFigures) -> tuple[bytes, bytes]:
                 ax.barh(list(y), values, color=colour)
                 ax.set_yticks(list(y), labels)
                 ax.invert_yaxis()
-                ax.xaxis.set_major_locator(MaxNLocator(4))
+                ax.xaxis.set_major_locator(MaxNLocator(3))
                 ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, "vi", 0)))
                 ax.spines[["top", "right"]].set_visible(False)
                 ax.set_xlabel("USD")
                 top = max(values) if values and max(values) > 0 else 1
                 for i, v in enumerate(values):
                     ax.text(v + top * 0.01, i, format_number(v, "vi", 0), va="center", fontsize=9)
-                ax.set_xlim(0, top * 1.18)
+                ax.set_xlim(0, top * 1.3)
                 fig.tight_layout()
                 out = io.BytesIO()
                 fig.savefig(out, format="png", metadata={"Software": None})
