@@ -72,7 +72,7 @@ def main() -> None:
     python = installed_python()
     control = cluster()
     out = OUT / "bao-cao.docx"
-    argv = [str(python), "-m", "toolkit", "report", "--control", str(control), "--period", PERIOD, "-o", str(out),
+    argv = [str(python.parent / "aidkit"), "report", "--control", str(control), "--period", PERIOD, "-o", str(out),
             "--now", NOW]
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)  # receives and archives the 34 files
     times = []
@@ -86,20 +86,20 @@ def main() -> None:
         "## Review report (`aidkit report`)",
         "",
         f"Measured {date.today():%Y-%m-%d} on {machine()}.",
-        f"34 provinces × ({ROWS} REGISTER + {ROWS} NEEDS) rows, period {PERIOD}, all 34 members "
-        f"(`bench/bench_report.py`). Whole process `aidkit report --control C --period {PERIOD} -o OUT.docx`, "
-        "aidkit installed from a wheel (bench/out/venv), the files already received (a first, untimed run "
-        f"archives them), median of {args.runs}.",
+        (f"34 provinces × ({ROWS} REGISTER + {ROWS} NEEDS) rows, period {PERIOD}, all 34 members "
+         f"(`bench/bench_report.py`). Whole process `aidkit report --control C --period {PERIOD} -o OUT.docx`, "
+         "aidkit installed from a wheel (bench/out/venv), the files already received (a first, untimed run "
+         f"archives them), median of {args.runs}."),
         "",
         "| what | seconds |",
         "|---|---|",
-        f"| `aidkit report`, whole process: median (runs) | **{statistics.median(times):.2f}** "
-        f"({', '.join(f'{t:.2f}' for t in times)}) |",
+        (f"| `aidkit report`, whole process: median (runs) | **{statistics.median(times):.2f}** "
+         f"({', '.join(f'{t:.2f}' for t in times)}) |"),
         f"| of which, in one process: consolidation (read, check, write the workbook) | {merged:.2f} |",
         f"| of which, in one process: the Word report (figures, two charts, document) | {word:.2f} |",
         "",
-        f"The report has {pages} pages, most of them the list of dossiers awaiting approval. matplotlib is "
-        "imported only by this command; its import and the two charts are part of the Word report's time.",
+        (f"The report has {pages} pages, most of them the list of dossiers awaiting approval. matplotlib is "
+         "imported only by this command; its import and the two charts are part of the Word report's time."),
     ])
     print(text)
     if not args.no_write:
@@ -116,11 +116,11 @@ def _pages(docx: Path) -> str:
         return "?"
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", tmp, str(docx)], capture_output=True, timeout=300)
+                        "--outdir", tmp, str(docx)], capture_output=True, timeout=300, check=False)
         pdf = Path(tmp) / f"{docx.stem}.pdf"
         if not pdf.exists():
             return "?"
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False).stdout
         return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
 
 

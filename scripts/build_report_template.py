@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
+TABLE_TEXT = "Table Text"  # toolkit.report.TABLE_TEXT
 
 
 def _font(style_or_run, size: float | None = None) -> None:
@@ -131,6 +132,16 @@ def build(out: Path) -> Path:
     fmt.line_spacing = 1.15
     for name in ("Table Grid",):
         _font(doc.styles[name], 12)
+    from docx.enum.style import WD_STYLE_TYPE
+
+    cell = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)  # the text of the report's tables
+    cell.base_style = normal
+    _font(cell, 10)
+    fmt = cell.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.first_line_indent = Cm(0)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
 
     # The letterhead: two columns, no borders.
     head = doc.add_table(rows=1, cols=2)

@@ -8,10 +8,10 @@ import re
 from datetime import date
 
 from click.testing import CliRunner
-from docx import Document
-
 from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster
+from docx import Document
 from smtp_server import plain_server
+
 from toolkit.cli import cli
 from toolkit.ledger import Ledger
 
@@ -42,7 +42,7 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
         assert newer.exit_code == 0 and len(server.messages) == 3
     data = json.loads(first.output)
     workbook = control.parent / "ket-qua" / "tong-hop_2026-H1.xlsx"
-    assert list(data["outputs"].values())[0] == str(workbook)
+    assert next(iter(data["outputs"].values())) == str(workbook)
     m = got.message
     assert m["Subject"] == SUBJECT and m["X-Aidkit-Kind"] == "report"
     assert got.rcpt_tos == [LEAD, MEMBER_EMAIL["86"], MEMBER_EMAIL["91"], MEMBER_EMAIL["92"]]

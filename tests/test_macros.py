@@ -25,7 +25,7 @@ from toolkit.sample import sample_workbook
 from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "consolidate", "submission_status",
-                "send_reminders_now")
+                "send_reminders_now", "review_report")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -293,6 +293,16 @@ def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
         excel = run(RemoteExcel.from_file(control), macros.send_reminders_now)
         assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]
     alert_of(excel, "reminders-done", sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
+
+
+def test_review_report_drafts_the_word_report_of_the_period_just_ended(cluster, status_bar):
+    from docx import Document
+
+    excel = run(RemoteExcel.from_file(cluster), macros.review_report)
+    out = cluster.parent / "ket-qua" / "bao-cao_2026-H1.docx"
+    alert_of(excel, "report-done", period="2026-H1", file=out)
+    assert "BÁO CÁO" in [p.text for p in Document(str(out)).paragraphs]
+    assert status_bar[0] == " / ".join(bilingual("busy-report")) and status_bar[-1] is False
 
 
 def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cluster import make_cluster
 from docx import Document
 from docx.shared import Pt
 
-from cluster import make_cluster
 from toolkit import schema
 from toolkit.cli import cli
-from toolkit.report import place_and_date, report, subject
 from toolkit.periods import Period
+from toolkit.report import place_and_date, report, subject
 from toolkit.sample import sample_workbook
 
 PERIOD = "2026-H1"

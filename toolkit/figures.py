@@ -23,9 +23,10 @@ import calendar
 import math
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from . import schema
 from .consolidate import INDEX, ConsolidationResult, Entry, file_status, sum_usd

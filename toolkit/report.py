@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import textwrap
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources import files
@@ -49,6 +50,7 @@ MEMBER_HEADERS = ("Tỉnh, thành phố", "Tình trạng", "Đề xuất đang v
                   "Số ngày phê duyệt (trung vị)", "Trong ngưỡng {threshold} ngày")
 ACTION_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ", "Ghi chú")
 DASH = "—"
+TABLE_TEXT = "Table Text"  # the template's paragraph style for table cells (10 pt, no indent, no spacing)
 
 
 class ReportError(ValueError):
@@ -80,8 +82,8 @@ class ReportResult:
         return "\n".join([
             f"Báo cáo / report: {self.output}",
             f"Tệp tổng hợp / consolidated workbook: {self.workbook}",
-            f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
-            f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD"])
+            (f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
+             f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD")])
 
 
 # --- wording ------------------------------------------------------------------------------------
@@ -163,11 +165,13 @@ def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLik
     """Write the Word report of `figures` to `out` (atomically), dated `day`."""
     from docxtpl import DocxTemplate
 
+    from docx.opc.exceptions import PackageNotFoundError
+
     source = template_path(control)
     try:
         tpl = DocxTemplate(str(source))
         tpl.init_docx()
-    except Exception as exc:
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         raise ReportError(f"Mẫu báo cáo {source.name} không mở được bằng Word ({type(exc).__name__}).",
                           f"The report template {source.name} is not a usable Word file ({type(exc).__name__}).") from None
     settings = context_settings(control)
@@ -212,28 +216,29 @@ class _Writer:
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float], numeric: set[int],
               last_bold: bool = False):
+        """A grid table in the template's `TABLE_TEXT` style, its header row repeated on each page."""
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(headers))
         table.style = "Table Grid"
         table.autofit = False
-        for i, w in enumerate(widths):
-            table.columns[i].width = self.cm(w)
-        for r, values in enumerate([headers, *rows]):
-            cells = table.rows[r].cells
-            if r == 0:
-                _repeat_header(table.rows[0])
-            for c, (cell, value) in enumerate(zip(cells, values)):
-                cell.width = self.cm(widths[c])
+        widths = [self.cm(w) for w in widths]
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        align = self.align
+        style = self.doc.styles[TABLE_TEXT].style_id  # by id: python-docx looks a name up on every call
+        for r, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
+            bold = r == 0 or (last_bold and r == len(rows))
+            for c, (cell, value, width) in enumerate(zip(row.cells, values, widths)):
+                cell.width = width
                 p = cell.paragraphs[0]
-                fmt = p.paragraph_format
-                fmt.first_line_indent = self.cm(0)
-                fmt.space_after = self.pt(0)
-                fmt.line_spacing = 1.0
-                p.alignment = (self.align.CENTER if r == 0 else self.align.RIGHT if c in numeric else
-                               self.align.LEFT)
+                p._p.style = style
+                if r == 0:
+                    p.alignment = align.CENTER
+                elif c in numeric:
+                    p.alignment = align.RIGHT
                 run = p.add_run(value)
-                run.font.size = self.pt(10)
-                if r == 0 or (last_bold and r == len(rows)):
+                if bold:
                     run.bold = True
+        _repeat_header(table.rows[0])
         self.para("", indent=False)
         return table
 
