@@ -13,6 +13,7 @@ Run: .venv/bin/python bench/bench_report.py [--runs 5] [--no-write]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     python = installed_python()
     control = cluster()
+    load = os.getloadavg()[0]
     out = OUT / "bao-cao.docx"
     argv = [str(python.parent / "aidkit"), "report", "--control", str(control), "--period", PERIOD, "-o", str(out),
             "--now", NOW]
@@ -98,7 +100,9 @@ def main() -> None:
         f"| of which, in one process: consolidation (read, check, write the workbook) | {merged:.2f} |",
         f"| of which, in one process: the Word report (figures, two charts, document) | {word:.2f} |",
         "",
-        (f"The report has {pages} pages, most of them the list of dossiers awaiting approval. matplotlib is "
+        (f"Load average at the start: {load:.1f} on {os.cpu_count()} cores (other work shares this machine, so "
+         "runs vary). "
+         f"The report has {pages} pages, most of them the list of dossiers awaiting approval. matplotlib is "
          "imported only by this command; its import and the two charts are part of the Word report's time."),
     ])
     print(text)
