@@ -218,7 +218,7 @@ def _actions(out: PeriodFigures, province: str, register: Iterable[tuple], perio
     stale_before = _months_before(period.end, stale_months)
     for row in register:
         status, expiry, end, decided = (row[_R[k]] for k in ("trang_thai", "het_han_gdk", "ngay_ket_thuc", "ngay_qd"))
-        item = (province, str(row[_R["ma_khoan"]] or ""), str(row[_R["ten_vi"]] or ""), str(row[_R["nha_tai_tro"]] or ""))
+        item = (province, *(str(row[_R[k]] or "") for k in ("ma_khoan", "ten_vi", "nha_tai_tro")))
         if status in RUNNING and type(expiry) is date:
             if type(end) is date and expiry < end:
                 out.expiring.append(ActionItem(*item, f"Giấy đăng ký hết hạn {expiry:%d/%m/%Y}, trước khi dự án "

@@ -22,16 +22,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .atomic import atomic_path
 from .clock import parse_now, vn_date
 from .control import Control
-from .figures import Figures, PeriodFigures, period_figures
+from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
 from .periods import BadPeriod, Period
 from .status import NotScheduled, load_control
 
 TEMPLATE = "bao-cao.docx"
 TOP = 5  # donors, countries and sectors named in the text
+STALE_MONTHS = schema.Settings.stale_approval_months  # approved this long before the period's end, nothing paid
 SUBJECT = "công tác vận động và quản lý viện trợ phi chính phủ nước ngoài"
 DRAFT = ("(Phần này do aidkit dự thảo từ số liệu để người viết báo cáo rà soát, bổ sung và sửa "
          "trước khi trình ký.)")
@@ -163,17 +165,17 @@ def template_path(control: Control) -> Path:
 
 def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLike, day: date) -> Path:
     """Write the Word report of `figures` to `out` (atomically), dated `day`."""
-    from docxtpl import DocxTemplate
-
     from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
 
     source = template_path(control)
     try:
         tpl = DocxTemplate(str(source))
         tpl.init_docx()
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
-        raise ReportError(f"Mẫu báo cáo {source.name} không mở được bằng Word ({type(exc).__name__}).",
-                          f"The report template {source.name} is not a usable Word file ({type(exc).__name__}).") from None
+        kind = type(exc).__name__
+        raise ReportError(f"Mẫu báo cáo {source.name} không mở được bằng Word ({kind}).",
+                          f"The report template {source.name} is not a usable Word file ({kind}).") from None
     settings = context_settings(control)
     context = {**settings, "noi_ngay": place_and_date(settings["dia_danh"], day),
                "trich_yeu": subject(figures.period, figures.cluster or "[Tên cụm]"),
@@ -316,10 +318,11 @@ def _body(tpl, f: PeriodFigures, day: date):
     w.heading("4. Những việc cần theo dõi, xử lý")
     lists = (
         ("a) Dự án đang thực hiện có giấy đăng ký của tổ chức phi chính phủ nước ngoài hết hạn trước khi dự án "
-         "kết thúc hoặc trong vòng 90 ngày sau kỳ báo cáo (Nghị định 58/2022/NĐ-CP: giấy đăng ký hoạt động có "
-         "thời hạn tối đa 3 năm, giấy đăng ký lập văn phòng đại diện tối đa 5 năm)", f.expiring),
-        ("b) Khoản viện trợ được phê duyệt trên 6 tháng trước cuối kỳ nhưng vẫn ở tình trạng \"Đã phê duyệt\", "
-         "chưa giải ngân (nguy cơ bị thu hồi)", f.stale),
+         f"kết thúc hoặc trong vòng {CERTIFICATE_MARGIN_DAYS} ngày sau kỳ báo cáo (Nghị định 58/2022/NĐ-CP: "
+         "giấy đăng ký hoạt động có thời hạn tối đa 3 năm, giấy đăng ký lập văn phòng đại diện tối đa 5 năm)",
+         f.expiring),
+        (f"b) Khoản viện trợ được phê duyệt trên {STALE_MONTHS} tháng trước cuối kỳ nhưng vẫn ở tình trạng "
+         "\"Đã phê duyệt\", chưa giải ngân (nguy cơ bị thu hồi)", f.stale),
         ("c) Hồ sơ đang chờ phê duyệt", f.pending),
     )
     for title, items in lists:
@@ -357,7 +360,8 @@ def _shortcomings(f: PeriodFigures) -> list[str]:
     if f.pending:
         lines.append(f"Còn {len(f.pending)} hồ sơ chờ phê duyệt.")
     if f.stale:
-        lines.append(f"{len(f.stale)} khoản đã phê duyệt trên 6 tháng chưa giải ngân, có nguy cơ bị thu hồi.")
+        lines.append(f"{len(f.stale)} khoản đã phê duyệt trên {STALE_MONTHS} tháng chưa giải ngân, "
+                     "có nguy cơ bị thu hồi.")
     if f.expiring:
         lines.append(f"{len(f.expiring)} dự án có giấy đăng ký của tổ chức phi chính phủ nước ngoài sắp hết hạn.")
     return lines or ["[Số liệu chưa cho thấy tồn tại nổi bật; người viết bổ sung.]"]
@@ -369,7 +373,8 @@ def _tasks(f: PeriodFigures) -> list[str]:
     if late:
         lines.append(f"Đôn đốc {_names(late)} gửi báo cáo đúng hạn, đủ và đúng mẫu.")
     if f.slow:
-        lines.append(f"Phối hợp với các cơ quan liên quan rút ngắn thời gian phê duyệt tại {_names([m.name for m in f.slow])}, "
+        lines.append("Phối hợp với các cơ quan liên quan rút ngắn thời gian phê duyệt tại "
+                     f"{_names([m.name for m in f.slow])}, "
                      f"bảo đảm trong ngưỡng {f.threshold} ngày kể từ khi nhận đủ hồ sơ.")
     if f.pending:
         lines.append(f"Hoàn thành thẩm định, trình phê duyệt {len(f.pending)} hồ sơ đang chờ.")

@@ -403,7 +403,8 @@ CONTROL_SETTINGS = (
     Column("noi_nhan", "Nơi nhận", "Recipients", TEXT, hint_vi="Cách nhau bởi dấu ;",
            hint_en="Separated by ;"),
     Column("mau_bao_cao", "Mẫu báo cáo", "Report template", TEXT,
-           hint_vi="Tệp .docx thay cho mẫu có sẵn (không bắt buộc)", hint_en="A .docx replacing the built-in one (optional)"),
+           hint_vi="Tệp .docx thay cho mẫu có sẵn (không bắt buộc)",
+           hint_en="A .docx replacing the built-in one (optional)"),
 )
 SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}
