@@ -41,10 +41,8 @@ CLUSTER_HELP = (
      "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
     ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
      "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
-    ("Soạn dự thảo báo cáo sơ kết/tổng kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký, "
-     "nơi nhận lấy từ trang Cấu hình.",
-     "Drafts the Word review report of the period just ended into the output folder; letterhead, signer and "
-     "recipients come from the Settings sheet."),
+    ("Soạn dự thảo báo cáo sơ kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký: Cấu hình.",
+     "Drafts the Word review report of the period just ended into the output folder; letterhead: Settings."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
