@@ -102,8 +102,7 @@ def main() -> None:
         "",
         (f"Load average at the start: {load:.1f} on {os.cpu_count()} cores (other work shares this machine, so "
          "runs vary). "
-         f"The report has {pages} pages, most of them the list of dossiers awaiting approval. matplotlib is "
-         "imported only by this command; its import and the two charts are part of the Word report's time."),
+         f"The report has {pages} pages, most of them the list of dossiers awaiting approval."),
     ])
     print(text)
     if not args.no_write:

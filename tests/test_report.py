@@ -259,3 +259,23 @@ def test_libreoffice_renders_the_report(written, tmp_path, soffice_convert):
                                  check=True, text=True).stdout
     assert second_page.lstrip().startswith("2") and not first_page.lstrip().startswith("1")
     assert Path(pdf).stat().st_size > 10_000
+
+
+def test_the_button_reports_the_latest_period_ended(tmp_path):
+    from toolkit.control import read_control
+    from toolkit.report import latest_period
+
+    control = read_control(make_cluster(tmp_path, provinces=("92",), periods=("2026-H1", "2026-H2", "2026")))
+    assert latest_period(control, date(2026, 12, 2)) == Period(2026, 1)  # H2 has not ended yet
+    assert latest_period(control, date(2027, 1, 10)) == Period(2026)  # the year's review after H2's
+    assert latest_period(control, date(2026, 3, 1)) == Period(2026, 1)  # nothing ended: the one begun
+
+
+def test_word_and_pictures_are_imported_only_by_the_report():
+    import sys
+
+    code = ("import sys, toolkit.cli, toolkit.consolidate, toolkit.reporting, toolkit.macros, toolkit.status; "
+            "print(sorted(m for m in ('matplotlib', 'docx', 'docxtpl') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent).stdout
+    assert shown.strip() == "[]"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from typing import Any
 
 from . import schema
 from .atomic import atomic_path
+from .charts import approved_charts
 from .clock import parse_now, vn_date
 from .control import Control
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
@@ -306,7 +306,7 @@ def _body(tpl, f: PeriodFigures, day: date):
     if f.sectors:
         w.para(f"Viện trợ được phê duyệt trong kỳ tập trung vào các lĩnh vực: {_ranked(f.sectors)}.")
         w.para(f"Các nhà tài trợ lớn nhất: {_ranked(f.donors)}. Theo quốc gia: {_ranked(f.countries)}.")
-        province_png, sector_png = charts(f)
+        province_png, sector_png = approved_charts(f)
         for n, (png, caption) in enumerate(((province_png, "Giá trị viện trợ phê duyệt trong kỳ theo tỉnh (USD)"),
                                             (sector_png, "Giá trị viện trợ phê duyệt trong kỳ theo lĩnh vực (USD)")),
                                            start=1):
@@ -389,60 +389,19 @@ def _tasks(f: PeriodFigures) -> list[str]:
     return lines
 
 
-# --- charts -------------------------------------------------------------------------------------
-
-def charts(f: PeriodFigures) -> tuple[bytes, bytes]:
-    """Two PNG bar charts of the aid approved in the period: by province and by sector."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    def bars(labels: list[str], values: list[float], colour: str) -> bytes:
-        labels = [textwrap.fill(label, 34) for label in labels]
-        height = 1.0 + 0.26 * sum(label.count("\n") + 1.6 for label in labels)
-        with matplotlib.rc_context({"font.family": "serif",
-                                    "font.serif": ["Times New Roman", "DejaVu Serif"],
-                                    "font.size": 10, "svg.hashsalt": "aidkit"}):
-            fig, ax = pyplot.subplots(figsize=(6.3, height), dpi=150)
-            try:
-                y = range(len(labels))
-                ax.barh(list(y), values, color=colour)
-                ax.set_yticks(list(y), labels)
-                ax.invert_yaxis()
-                ax.xaxis.set_major_locator(MaxNLocator(3))
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, "vi", 0)))
-                ax.spines[["top", "right"]].set_visible(False)
-                ax.set_xlabel("USD")
-                top = max(values) if values and max(values) > 0 else 1
-                for i, v in enumerate(values):
-                    ax.text(v + top * 0.01, i, format_number(v, "vi", 0), va="center", fontsize=9)
-                ax.set_xlim(0, top * 1.3)
-                fig.tight_layout()
-                out = io.BytesIO()
-                fig.savefig(out, format="png", metadata={"Software": None})
-            finally:
-                pyplot.close(fig)
-        return out.getvalue()
-
-    members = [m for m in f.members if m.submitted]
-    by_province = bars([m.name or m.code for m in members], [m.usd_approved for m in members], "#1F4E78")
-    by_sector = bars([s for s, _, _ in f.sectors], [usd for _, _, usd in f.sectors], "#C55A11")
-    return by_province, by_sector
-
-
 # --- the command ----------------------------------------------------------------------------------
 
 def latest_period(control: Control, today: date) -> Period:
-    """The scheduled period a review is written for on `today`: the latest that has ended, else the latest begun."""
+    """The scheduled period a review is written for on `today`: the latest that has ended, else the first to end
+    of those begun (else of all)."""
     periods = sorted({d.period for d in control.schedule}, key=lambda p: (p.end, p.half is None))
     ended = [p for p in periods if p.end < today]
     begun = [p for p in periods if p.start <= today]
-    chosen = (ended or begun or periods or [None])[-1]
-    if chosen is None:
-        raise NotScheduled("")
-    return chosen
+    if ended:
+        return ended[-1]
+    if begun or periods:
+        return (begun or periods)[0]  # the one that ends first
+    raise NotScheduled("")
 
 
 def report(control: str | os.PathLike | Control, period: str | None = None, out: str | os.PathLike | None = None,
