@@ -223,6 +223,22 @@ def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
     assert result.exit_code == 2 and "mau-cua-cum.docx" in result.output and "Traceback" not in result.output
 
 
+def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",), noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
+    out = report(control, PERIOD, now="2026-07-05").output
+    sign = [p.text for c in Document(str(out)).tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert "- Ban Thi đua & Khen thưởng;" in sign and "- <Văn phòng>;" in sign
+    from importlib.resources import files
+
+    broken = tmp_path / "hong.docx"
+    doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
+    doc.add_paragraph("{{ nguoi_ky ")
+    doc.save(broken)
+    control = make_cluster(tmp_path / "b", provinces=("92",), mau_bao_cao=str(broken))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD])
+    assert result.exit_code == 2 and "hong.docx" in result.output and "Traceback" not in result.output
+
+
 def test_dates_and_subjects():
     assert place_and_date("Cà Mau", date(2026, 7, 5)) == "Cà Mau, ngày 05 tháng 7 năm 2026"
     assert place_and_date("Cần Thơ", date(2027, 2, 14)) == "Cần Thơ, ngày 14 tháng 02 năm 2027"

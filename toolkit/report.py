@@ -167,6 +167,7 @@ def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLik
     """Write the Word report of `figures` to `out` (atomically), dated `day`."""
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
 
     source = template_path(control)
     try:
@@ -180,7 +181,11 @@ def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLik
     context = {**settings, "noi_ngay": place_and_date(settings["dia_danh"], day),
                "trich_yeu": subject(figures.period, figures.cluster or "[Tên cụm]"),
                "noi_dung": _body(tpl, figures, day), "ky_bao_cao": str(figures.period)}
-    tpl.render(context, autoescape=True)  # workbook text is untrusted: & and < stay text
+    try:
+        tpl.render(context, autoescape=True)  # workbook text is untrusted: & and < stay text
+    except TemplateError as exc:  # a tag mistyped in Word
+        raise ReportError(f"Mẫu báo cáo {source.name} có thẻ sai: {exc}.",
+                          f"The report template {source.name} has a broken tag: {exc}.") from None
     out = Path(out)
     with atomic_path(out) as tmp:
         tpl.save(str(tmp))
