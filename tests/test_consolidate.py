@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -221,6 +222,15 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     assert row["Trong ngưỡng ngày phê duyệt (%)"] == pytest.approx(sum(d <= 20 for d in days) / len(days))
     missing = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "96" and r[H["ky_bao_cao"]] == PERIOD)
     assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
+    counted = [f["file"] for f in result.to_dict()["files"] if f["role"] == "counted" and f["period"] == PERIOD]
+    pooled = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days
+                    for name in counted for r in _approved(cluster["rows"][name]) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
+                    and r["ngay_qd"] >= r["ngay_nhan_hs"])
+    ws = book[schema.OVERVIEW.vi]
+    header = [c.value for c in ws[6]]
+    total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
+                 if row[0] == PERIOD and row[1] == "Tổng cộng / Total")
+    assert total[header.index("Số ngày phê duyệt (trung vị)")] == statistics.median(pooled)  # the cluster median
 
 
 # --- the merger ------------------------------------------------------------------------------
