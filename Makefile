@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_consolidate.py
 	$(BIN)/python bench/bench_catalogue.py
+	$(BIN)/python bench/bench_report.py
 
 ## Rebuild workbooks/*.xlsm from the schema and macros/.
 workbooks: $(STAMP)

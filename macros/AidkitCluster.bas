@@ -24,3 +24,7 @@ End Sub
 Sub XuatDanhMucTaiTro()
     RunPython "import toolkit.macros as m; m.cluster_catalogue()"
 End Sub
+
+Sub BaoCaoSoKet()
+    RunPython "import toolkit.macros as m; m.review_report()"
+End Sub

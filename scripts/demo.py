@@ -4,8 +4,8 @@ Generates the standard workbooks, e-mails realistic provincial files into a mail
 this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent again, one
 sent twice, one missing, a mail without its attachment, a sender who is not a member),
 collects them with `aidkit collect`, checks them, merges them, mails receipts, reminders
-and the report through an SMTP server it also starts on 127.0.0.1, and publishes the open
-funding needs (web page and bulletin). Every message that arrives there is saved as an .eml
+and the report through an SMTP server it also starts on 127.0.0.1, drafts the cluster's Word
+review report and publishes the open funding needs (web page and bulletin). Every message that arrives there is saved as an .eml
 file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
 """
 
@@ -33,6 +33,7 @@ from toolkit.collect import collect
 from toolkit.consolidate import consolidate
 from toolkit.receipts import acknowledge
 from toolkit.reminders import remind
+from toolkit.report import report
 from toolkit.reporting import send_report
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
 from toolkit.status import status
@@ -42,6 +43,13 @@ from toolkit.validate import validate
 PERIOD = "2026-H1"  # due 15/07/2026 in the sample schedule
 VN = timezone(timedelta(hours=7))
 MAILBOX_USER, MAILBOX_PASSWORD = "nopbaocao.cum5@example.vn", "demo-imap-password"
+#: The Cấu hình values of the Word report's letterhead and signature (Cà Mau leads the cluster).
+LETTERHEAD = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
+              "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
+              "ky_hieu_bao_cao": "BC-CTĐ5", "nguoi_ky": "Nguyễn Minh Nam",
+              "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
+              "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Ban Thi đua - Khen thưởng;"
+                          "Các tỉnh, thành phố thành viên Cụm 5"}
 
 
 class Mailbox:
@@ -123,7 +131,7 @@ def main(out: Path) -> None:
         with mailbox_server() as imap_port:
             control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,), smtp={
                 "may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "may_chu_imap": "127.0.0.1",
-                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER})
+                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER, **LETTERHEAD})
             inbox = cluster / "nop"
             # The same donor's project registered by two provinces, with titles typed a little differently.
             water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
@@ -168,14 +176,15 @@ def main(out: Path) -> None:
 
         reports = []
         for path in sorted(inbox.glob("*.xlsx")):
-            report = validate(path)
-            reports.append(report.to_dict())
-            annotate(path, report, checked / f"{path.stem}.kiem-tra.xlsx")
+            checks = validate(path)
+            reports.append(checks.to_dict())
+            annotate(path, checks, checked / f"{path.stem}.kiem-tra.xlsx")
         (checked / "validate.json").write_text(json.dumps(reports, ensure_ascii=False, indent=2), encoding="utf-8")
 
         merged = consolidate(None, control=control, period=PERIOD)
         published = catalogue(None, control=control, period=PERIOD)
-        report = send_report(control, PERIOD, "2026-07-16 08:00")
+        review = report(control, PERIOD, now="2026-07-16 08:00")
+        mailed = send_report(control, PERIOD, "2026-07-16 08:00")
         for run in collected:
             print(run.to_text(), end="\n\n")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
@@ -194,7 +203,8 @@ def main(out: Path) -> None:
     print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletin: {published.bulletin}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
-          f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(report.deliveries)}")
+          f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}")
+    print(f"Báo cáo sơ kết (Word) / review report:    {review.output}")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
     formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")

@@ -19,7 +19,7 @@ def invoke(*args):
 def test_each_submission_gets_one_receipt(tmp_path):
     with plain_server() as server:
         control = make_cluster(tmp_path, server, provinces=("86", "92"))
-        drop(control, "ct.xlsx", "92", date(2026, 7, 10))
+        ct = drop(control, "ct.xlsx", "92", date(2026, 7, 10))
         drop(control, "vl.xlsx", "86", date(2026, 7, 16), defects=("missing-value",))
         first = invoke("acknowledge", "--control", control, "--now", "2026-07-16T07:00", "--format", "json")
         second = invoke("acknowledge", "--control", control, "--now", "2026-07-16T08:00")
@@ -34,10 +34,21 @@ def test_each_submission_gets_one_receipt(tmp_path):
     assert valid.message["Subject"] == "Đã nhận báo cáo kỳ 2026-H1 – Cần Thơ: Hợp lệ / Received: 2026-H1 report – Valid"
     assert valid.rcpt_tos[1:] == [MEMBER_EMAIL["92"]] and valid.rcpt_tos[0].endswith("@lhhcantho.org.vn")
     assert attachments(valid.message) == []
+    preparer = _preparer(ct)
+    for body in (valid.message.get_body(("plain",)).get_content(), valid.message.get_body(("html",)).get_content()):
+        assert f"Kính gửi: {preparer} – Cần Thơ" in body and "người lập báo cáo" not in body
     assert invalid.message["Subject"] == ("Đã nhận báo cáo kỳ 2026-H1 – Vĩnh Long: Không hợp lệ / "
                                           "Received: 2026-H1 report – Invalid")
     [(name, data_)] = attachments(invalid.message)
     assert name == "vl.kiem-tra.xlsx" and data_.startswith(b"PK")
+
+
+def _preparer(path) -> str:
+    """Người lập of a workbook's Info sheet, read with openpyxl."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, read_only=True)["Thông tin"]
+    return next(row[1] for row in ws.iter_rows(values_only=True) if row[0] == "Người lập")
 
 
 def test_an_unreadable_file_is_reported_to_the_cluster_lead(tmp_path):

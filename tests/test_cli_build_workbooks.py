@@ -14,7 +14,8 @@ def test_build_workbooks_writes_both_xlsm(tmp_path):
                                           for name in ("aidkit-tinh.xlsm", "aidkit-cum.xlsm")]
     assert sorted(p.name for p in (tmp_path / "wb").iterdir()) == ["aidkit-cum.xlsm", "aidkit-tinh.xlsm"]
     assert [caption for _, caption, _ in read_buttons(tmp_path / "wb" / "aidkit-cum.xlsm")] == [
-        "Tổng hợp", "Tình trạng nộp", "Gửi nhắc nhở", "Nhận bài nộp", "Xuất danh mục kêu gọi tài trợ"]
+        "Tổng hợp", "Tình trạng nộp", "Gửi nhắc nhở", "Nhận bài nộp", "Xuất danh mục kêu gọi tài trợ",
+        "Báo cáo sơ kết"]
 
 
 def test_without_pyopenvba_it_says_what_to_install_and_exits_2(tmp_path, monkeypatch):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date
 
 from click.testing import CliRunner
-
 from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster
+from docx import Document
 from smtp_server import plain_server
+
 from toolkit.cli import cli
 from toolkit.ledger import Ledger
 
@@ -40,15 +42,24 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
         assert newer.exit_code == 0 and len(server.messages) == 3
     data = json.loads(first.output)
     workbook = control.parent / "ket-qua" / "tong-hop_2026-H1.xlsx"
-    assert list(data["outputs"].values()) == [str(workbook)]
+    assert next(iter(data["outputs"].values())) == str(workbook)
     m = got.message
     assert m["Subject"] == SUBJECT and m["X-Aidkit-Kind"] == "report"
     assert got.rcpt_tos == [LEAD, MEMBER_EMAIL["86"], MEMBER_EMAIL["91"], MEMBER_EMAIL["92"]]
-    [(name, content)] = attachments(m)
-    assert name == "tong-hop_2026-H1.xlsx" and content.startswith(b"PK")
+    (workbook_name, content), (report_name, review) = attachments(m)
+    assert workbook_name == "tong-hop_2026-H1.xlsx" and content.startswith(b"PK")
+    assert report_name == "bao-cao_2026-H1.docx"
+    assert data["outputs"]["Báo cáo sơ kết / review report"] == str(control.parent / "ket-qua" / report_name)
+    text_of_report = "\n".join(p.text for p in Document(io.BytesIO(review)).paragraphs)
+    assert ("Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6 tháng đầu năm 2026"
+            in text_of_report)
     html = m.get_body(("html",)).get_content()
-    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)]
+    cells = [c for r in rows for c in r]
     assert "Không hợp lệ / Invalid" in cells and "Chưa nộp / Missing" in cells and "Hợp lệ / Valid" in cells
+    missing = next(r for r in rows if "Chưa nộp / Missing" in r)
+    assert missing[3:] == ["—"] * 7  # a province with no file shows a dash, not 0
     assert "Tổng cộng" in cells and "Total" in cells
     text = m.get_body(("plain",)).get_content()
     assert "Số liệu của Vĩnh Long còn lỗi." in text

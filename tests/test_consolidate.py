@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -187,9 +188,9 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
         assert e["usd_approved"] == pytest.approx(approved)
         assert e["usd_disbursed"] == pytest.approx(disbursed)
         row = by_code[(code, PERIOD, code)]
-        assert row[N.column("de_nghi_tai_tro_usd").vi] == pytest.approx(requested)
-        assert row["Đã phê duyệt (USD)"] == pytest.approx(approved)
-        assert row["Số dòng dự án"] == len(rows["register"])
+        assert row["Đề nghị tài trợ, mọi đề xuất (USD)"] == pytest.approx(requested)
+        assert row["Đã phê duyệt, mọi ngày quyết định (USD)"] == pytest.approx(approved)
+        assert row["Số khoản viện trợ (mọi dòng)"] == len(rows["register"])
     merged = table(book, schema.REGISTER_SHEET.vi)
     for code in ("82", "86", "91", "92"):
         usd = sum(r[R.column("gia_tri_usd").vi] or 0 for r in merged
@@ -202,13 +203,34 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
     assert total["missing"] == 1 and total["late"] == 1 and total["invalid"] == 1 and total["valid"] == 2
 
 
-def test_approval_lead_time_median(run, cluster):
-    result, _, _ = run
-    rows = cluster["rows"]["82/bao-cao.xlsx"]["register"]
-    days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in rows if r.get("ngay_qd") and r.get("ngay_nhan_hs"))
+def test_overview_shows_the_figures_of_the_period(run, cluster):
+    """Approved in the period and the median lead time, recomputed here from the input rows."""
+    result, _, book = run
+    rows = cluster["rows"]["82/bao-cao.xlsx"]
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    approved = [r for r in _approved(rows) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end]
+    days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in approved
+                  if r.get("ngay_nhan_hs") and r["ngay_qd"] >= r["ngay_nhan_hs"])
     mid = len(days) // 2
     median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
-    assert entry(result, "82")["approval_days_median"] == median
+    open_needs = [r for r in rows["needs"] if r["trang_thai"] in schema.NEEDS_STATUSES[:3]]
+    row = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "82" and r[H["ky_bao_cao"]] == PERIOD)
+    assert row["Phê duyệt trong kỳ (số khoản)"] == len(approved)
+    assert row["Phê duyệt trong kỳ (USD)"] == pytest.approx(sum(r["gia_tri_usd"] for r in approved))
+    assert row["Số ngày phê duyệt (trung vị)"] == median
+    assert row["Đề xuất đang vận động (số)"] == len(open_needs)
+    assert row["Trong ngưỡng ngày phê duyệt (%)"] == pytest.approx(sum(d <= 20 for d in days) / len(days))
+    missing = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "96" and r[H["ky_bao_cao"]] == PERIOD)
+    assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
+    counted = [f["file"] for f in result.to_dict()["files"] if f["role"] == "counted" and f["period"] == PERIOD]
+    pooled = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days
+                    for name in counted for r in _approved(cluster["rows"][name]) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
+                    and r["ngay_qd"] >= r["ngay_nhan_hs"])
+    ws = book[schema.OVERVIEW.vi]
+    header = [c.value for c in ws[6]]
+    total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
+                 if row[0] == PERIOD and row[1] == "Tổng cộng / Total")
+    assert total[header.index("Số ngày phê duyệt (trung vị)")] == statistics.median(pooled)  # the cluster median
 
 
 # --- the merger ------------------------------------------------------------------------------
@@ -322,7 +344,9 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         assert ws.freeze_panes == f"C{HEADER_ROW + 2}"
         header = [c.value for c in ws[HEADER_ROW + 1]]
         assert header == [c.vi for c in columns] + [c.vi for c in schema.PROVENANCE_COLUMNS]
-        assert "Funding needs" in ws["A2"].value or "Projects" in ws["A2"].value
+        assert ws["A1"].value.endswith(("/ Funding needs", "/ Projects"))
+        vi, en = ws["A2"].value.split(" / ", 1)  # what the sheet holds, not its name again
+        assert vi.startswith("Mọi dòng") and en.startswith("Every") and not en.startswith(("Funding", "Projects"))
         assert ws.cell(HEADER_ROW + 1, 2).comment.text.startswith(columns[1].en)
         data = ws[HEADER_ROW + 2]
         for column, cell in zip(columns, data):
@@ -349,14 +373,19 @@ def test_text_that_looks_like_a_formula_stays_text(run):
 
 def test_duplicates_across_provinces(run):
     _, _, book = run
-    pairs = table(book, schema.DUPLICATES.vi)
-    by_title = [p for p in pairs if p["Lý do"].startswith("Cùng nhà tài trợ")]
-    pair = next(p for p in by_title if {p["Mã tỉnh (gốc) (A)"], p["Mã tỉnh (gốc) (B)"]} == {"82", "86"})
-    assert {pair["Tên chương trình/dự án (A)"], pair["Tên chương trình/dự án (B)"]} == set(NEAR_TITLE)
-    assert 92 <= pair["Điểm tương đồng"] <= 100
-    by_decision = next(p for p in pairs if "quyết định" in p["Lý do"])
-    assert {by_decision["Mã tỉnh (gốc) (A)"], by_decision["Mã tỉnh (gốc) (B)"]} == {"82", "91"}
-    assert by_decision["Ngày quyết định (A)"] == datetime(2026, 3, 3)
+    rows = table(book, schema.DUPLICATES.vi)
+    pairs = {}
+    for r in rows:  # each pair is two rows, A above B
+        pairs.setdefault(r["Cặp"], []).append(r)
+    assert all([r["Bên"] for r in pair] == ["A", "B"] for pair in pairs.values())
+    assert [r["Cặp"] for r in rows] == sorted(r["Cặp"] for r in rows)
+    by_title = [p for p in pairs.values() if p[0]["Lý do"].startswith("Cùng nhà tài trợ")]
+    a, b = next(p for p in by_title if {r["Mã tỉnh (gốc)"] for r in p} == {"82", "86"})
+    assert {a["Tên chương trình/dự án"], b["Tên chương trình/dự án"]} == set(NEAR_TITLE)
+    assert 92 <= a["Điểm tương đồng"] <= 100
+    a, b = next(p for p in pairs.values() if "quyết định" in p[0]["Lý do"])
+    assert {a["Mã tỉnh (gốc)"], b["Mã tỉnh (gốc)"]} == {"82", "91"}
+    assert a["Ngày quyết định"] == datetime(2026, 3, 3)
 
 
 def test_by_sector_and_by_donor(run, cluster):
@@ -381,7 +410,8 @@ def test_charts_on_the_overview(run):
     with zipfile.ZipFile(out) as z:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
-    assert any("USD by province" in c for c in charts) and any("USD by sector" in c for c in charts)
+    assert any("USD by province" in c for c in charts)
+    assert any("Approved aid (USD, any decision date) by sector" in c for c in charts)  # which amount it shows
 
 
 def test_json_summary(run):
@@ -427,6 +457,67 @@ def test_changes_since_a_previous_consolidation(tmp_path):
     # Unchanged inputs: nothing to report.
     third = consolidate(inbox, tmp_path / "lan-3.xlsx", previous=tmp_path / "lan-2.xlsx")
     assert third.changes == []
+    note = load_workbook(tmp_path / "lan-3.xlsx")[schema.CHANGES.vi]["A2"].value
+    assert "không có thay đổi" in note and "no changes" in note
+    overview_sheets = load_workbook(tmp_path / "lan-1.xlsx")[schema.OVERVIEW.vi]["A3"].value
+    assert schema.CHANGES.vi not in overview_sheets and schema.NEEDS_SHEET.vi in overview_sheets  # only those there
+
+
+# --- read and printed by its users -----------------------------------------------------------
+
+def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_one_page_wide(run):
+    _, _, book = run
+    for ws in book.worksheets:
+        note = ws["A2"].value
+        assert " / " in note and not note.startswith(ws.title), ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        if ws.tables:
+            (tbl,) = ws.tables.values()
+            header = tbl.ref.split(":")[0][1:]
+            assert ws.print_title_rows == f"${header}:${header}", ws.title  # the header row on every page
+    assert "biểu đồ ở dưới cùng" in book[schema.OVERVIEW.vi]["A2"].value
+    assert "charts at the bottom" in book[schema.OVERVIEW.vi]["A2"].value
+
+
+def test_priority_is_a_number_and_sectors_wrap(run):
+    _, _, book = run
+    rows = table(book, schema.NEEDS_SHEET.vi)
+    assert {type(r[N.column("uu_tien").vi]) for r in rows} == {int}
+    ws = book[schema.BY_SECTOR.vi]
+    sectors = {x.vi for x in schema.sectors()}
+    longest = max((c for c in ws["A"] if c.value in sectors), key=lambda c: len(c.value))
+    assert longest.alignment.wrap_text and ws.column_dimensions["A"].width >= 60
+
+
+def test_blank_template_prints_one_page_wide(tmp_path):
+    from toolkit.template import template
+
+    book = load_workbook(template(tmp_path / "mau.xlsx", "92", PERIOD))
+    for name in (schema.NEEDS_SHEET.vi, schema.REGISTER_SHEET.vi, schema.INFO.vi, schema.INSTRUCTIONS.vi):
+        ws = book[name]
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, name  # 1 is the default
+    assert book[schema.NEEDS_SHEET.vi].print_title_rows == "$1:$1"
+
+
+@pytest.mark.office
+def test_printed_page_counts(tmp_path, run, soffice_convert):
+    """A blank template printed on 22 pages and the consolidated workbook on 109 before issue 12."""
+    import subprocess
+
+    from toolkit.template import template
+
+    def pages(pdf) -> int:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+    assert pages(soffice_convert(template(tmp_path / "mau.xlsx", "92", PERIOD))) <= 6
+    _, out, _ = run
+    copy = tmp_path / out.name
+    shutil.copy(out, copy)
+    assert pages(soffice_convert(copy)) <= 30
 
 
 def test_previous_must_be_a_consolidated_workbook(tmp_path):

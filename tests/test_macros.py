@@ -25,7 +25,8 @@ from toolkit.sample import sample_workbook
 from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
-                "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue")
+                "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue",
+                "review_report")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -350,6 +351,16 @@ def test_cluster_catalogue_publishes_every_province_into_the_output_folder(clust
     left_out = len(expected.left_out) + len(expected.refused) + len(expected.unattributed)
     assert alert_of(excel, "catalogue-done", needs=len(expected.needs), provinces=3, page=folder / "index.html",
                     bulletin=folder / "ban-tin.pdf", left_out=left_out)["mode"] == ("critical" if left_out else "info")
+
+
+def test_review_report_drafts_the_word_report_of_the_period_just_ended(cluster, status_bar):
+    from docx import Document
+
+    excel = run(RemoteExcel.from_file(cluster), macros.review_report)
+    out = cluster.parent / "ket-qua" / "bao-cao_2026-H1.docx"
+    alert_of(excel, "report-done", period="2026-H1", file=out)
+    assert "BÁO CÁO" in [p.text for p in Document(str(out)).paragraphs]
+    assert status_bar[0] == " / ".join(bilingual("busy-report")) and status_bar[-1] is False
 
 
 def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):

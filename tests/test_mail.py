@@ -150,7 +150,7 @@ def test_report_overview_table_with_totals():
     message = mail.report_message(
         CLUSTER, "2026-H1", DUE, [("province", "Tỉnh", "Province"), ("usd", "Giá trị (USD)", "Amount (USD)")],
         [{"province": "Cần Thơ", "usd": 1234567.5}, {"province": "Cà Mau", "usd": 1000}],
-        {"usd": 1235567.5}, ["truongcum5@example.vn"], ["lhh.camau@example.vn"], ("tong-hop.xlsx", b"PK"))
+        {"usd": 1235567.5}, ["truongcum5@example.vn"], ["lhh.camau@example.vn"], [("tong-hop.xlsx", b"PK")])
     assert message.subject.startswith("Báo cáo tổng hợp viện trợ PCPNN kỳ 2026-H1")
     assert "1.234.568" in message.html and "Tổng cộng" in message.html and "Total" in message.html
     assert "1.235.568" in message.html

@@ -26,7 +26,8 @@ EXPECTED = {
                    (CONTROL_SHEET, "Tình trạng nộp", "TinhTrangNop", "submission_status"),
                    (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now"),
                    (CONTROL_SHEET, "Nhận bài nộp", "NhanBaiNop", "collect_submissions"),
-                   (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue")],
+                   (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue"),
+                   (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report")],
 }
 SUB = re.compile(r"(?ms)^\s*(?:Public\s+)?Sub\s+(\w+)\(\)(.*?)^\s*End Sub")
 RUN_PYTHON = re.compile(r'^RunPython "import toolkit\.macros as m; m\.(\w+)\(\)"$')

@@ -127,7 +127,8 @@ def build_workbooks(out_dir):
 
     Writes aidkit-tinh.xlsm (the standard template with the buttons Kiểm tra dữ liệu, Xóa đánh dấu,
     Xuất file nộp, Xuất danh mục kêu gọi tài trợ) and aidkit-cum.xlsm (Tổng hợp, Tình trạng nộp, Gửi
-    nhắc nhở, Xuất danh mục kêu gọi tài trợ) from the schema and macros/*.bas. Needs pyOpenVBA: pip install "aidkit[build]".
+    nhắc nhở, Nhận bài nộp, Xuất danh mục kêu gọi tài trợ, Báo cáo sơ kết) from the schema and macros/*.bas.
+    Needs pyOpenVBA: pip install -e ".[build]" in a clone.
 
     Example: aidkit build-workbooks --out workbooks/
     """
@@ -379,19 +380,45 @@ def collect(control, now, dry_run, fmt):
 @click.option("--force", is_flag=True, help="Gửi lại dù báo cáo này đã gửi / send again even if already sent.")
 @_format_option
 def send_report(control, period, now, dry_run, force, fmt):
-    """Gửi báo cáo tổng hợp / mail the consolidated workbook and its overview.
+    """Gửi báo cáo tổng hợp / mail the consolidated workbook, the review report and their overview.
 
-    To the cluster lead and every member province. The same report (same submissions) is
+    To the cluster lead and every member province; the Word review report (aidkit report) is
+    written and attached next to the consolidated workbook. The same report (same submissions) is
     sent once unless --force is given.
 
     Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
     """
     from .consolidate import ConsolidationError
+    from .report import ReportError
     from .reporting import send_report as mail_report
 
-    result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force), ConsolidationError)
+    result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force), ConsolidationError,
+                        ReportError)
     _render(result, fmt)
     sys.exit(1 if result.failed else 0)
+
+
+@cli.command()
+@_control_option
+@click.option("--period", "-k", required=True, help="Kỳ báo cáo / period: 2026-H1, 2026-H2 or 2026.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
+              help="Tệp .docx / the .docx to write (default: bao-cao_{period}.docx in the output folder).")
+@_now_option
+@_format_option
+def report(control, period, out, now, fmt):
+    """Báo cáo sơ kết, tổng kết / draft the cluster's Word review report for a period.
+
+    Receives new files, consolidates the period and writes the report in the layout of Decree
+    30/2020/NĐ-CP (letterhead and signature from Cấu hình, figures per member, charts, lists
+    that need action, draft sections II and III to edit).
+
+    Example: aidkit report --control dieu-hanh.xlsm --period 2026-H1 -o bao-cao.docx
+    """
+    from .consolidate import ConsolidationError
+    from .report import ReportError
+    from .report import report as write_review
+
+    _render(_explained(lambda: write_review(control, period, out, now), ConsolidationError, ReportError), fmt)
 
 
 @cli.command()

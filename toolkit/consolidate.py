@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -161,7 +160,7 @@ def _rows(data, errors_by_row) -> list[tuple]:
     """The table's records as tuples in schema column order, values as they will be written."""
     from .values import text_of
 
-    plan = [(c.key, _OUTPUT.get(c.type)) for c in data.table.columns]
+    plan = [(c.key, _BY_KEY.get(c.key) or _OUTPUT.get(c.type)) for c in data.table.columns]
     sheet = data.sheet
     out = []
     for record in data.records:
@@ -198,6 +197,11 @@ def _country_name(code: str) -> str:
     return name
 
 
+def _priority(value: Any) -> Any:
+    """Mức ưu tiên "1"–"3" as the number it is (the template keeps it as text for its dropdown)."""
+    return int(value) if value in schema.PRIORITIES else value
+
+
 _SECTORS = {s.code: s.vi for s in schema.sectors()}
 _COUNTRIES: dict[str, str] = {}
 _OUTPUT: dict[str, Callable[[Any], Any]] = {
@@ -206,6 +210,7 @@ _OUTPUT: dict[str, Callable[[Any], Any]] = {
     schema.SECTOR: _sector_label,
     schema.COUNTRY: _country_name,
 }
+_BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
 
 
 # --- the overview ---------------------------------------------------------------------------
@@ -230,7 +235,6 @@ class Entry:
     usd_approved: float = 0.0
     usd_disbursed: float = 0.0
     usd_disbursed_to_date: float = 0.0
-    approval_days_median: float | None = None
 
     @property
     def code(self) -> str | None:
@@ -278,7 +282,6 @@ class Entry:
             "usd_approved": round(self.usd_approved, 2),
             "usd_disbursed": round(self.usd_disbursed, 2),
             "usd_disbursed_to_date": round(self.usd_disbursed_to_date, 2),
-            "approval_days_median": self.approval_days_median,
             "errors": self.errors,
             "warnings": self.warnings,
             "superseded_files": [s.name for s in self.superseded],
@@ -310,6 +313,7 @@ class ConsolidationResult:
     previous: Path | None = None
     resubmissions: list[Resubmission] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # files in the folders that are no workbook
+    approval_days: int = schema.Settings.approval_days  # the lead-time threshold of the checks
 
     @property
     def counted(self) -> list[SourceFile]:
@@ -513,7 +517,8 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
         result = ConsolidationResult(given[0] if len(given) == 1 else Path(os.path.commonpath(given)), out,
                                      str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
                                      files, entries, previous=Path(previous) if previous else None,
-                                     skipped=[s for s in sources.skipped if not s.refused])
+                                     skipped=[s for s in sources.skipped if not s.refused],
+                                     approval_days=settings.approval_days)
         duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
         result.resubmissions = _resubmissions(entries)
         if old is not None:
@@ -711,30 +716,16 @@ def _fill(e: Entry, ctrl) -> None:
     needs, register = f.rows.get("needs", ()), f.rows.get("register", ())
     n, r = INDEX["needs"], INDEX["register"]
     e.needs, e.register = len(needs), len(register)
-    e.usd_requested = _sum(row[n["de_nghi_tai_tro_usd"]] for row in needs)
+    e.usd_requested = sum_usd(row[n["de_nghi_tai_tro_usd"]] for row in needs)
     status, usd = r["trang_thai"], r["gia_tri_usd"]
-    e.usd_approved = _sum(row[usd] for row in register if row[status] in schema.APPROVED_STATUSES)
-    e.usd_disbursed = _sum(row[r["giai_ngan_ky_usd"]] for row in register)
-    e.usd_disbursed_to_date = _sum(row[r["giai_ngan_luy_ke_usd"]] for row in register)
-    days = lead_times(register)
-    e.approval_days_median = float(statistics.median(days)) if days else None
+    e.usd_approved = sum_usd(row[usd] for row in register if row[status] in schema.APPROVED_STATUSES)
+    e.usd_disbursed = sum_usd(row[r["giai_ngan_ky_usd"]] for row in register)
+    e.usd_disbursed_to_date = sum_usd(row[r["giai_ngan_luy_ke_usd"]] for row in register)
 
 
-def _sum(values: Iterable[Any]) -> float:
+def sum_usd(values: Iterable[Any]) -> float:
     """The sum of the numbers among `values` (text kept as found is left out), to the cent."""
     return round(math.fsum(v for v in values if type(v) is float or type(v) is int), 2)
-
-
-def lead_times(register: Iterable[tuple]) -> list[int]:
-    """Days from complete dossier to approval decision, for rows with both dates in order."""
-    r = INDEX["register"]
-    dossier, decided = r["ngay_nhan_hs"], r["ngay_qd"]
-    out = []
-    for row in register:
-        a, b = row[dossier], row[decided]
-        if type(a) is date and type(b) is date and b >= a:
-            out.append((b - a).days)
-    return out
 
 
 # --- resubmissions, duplicates, changes ------------------------------------------------------------

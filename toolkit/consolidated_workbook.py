@@ -27,11 +27,15 @@ from .duplicates import fold as donor_key  # cached: donors repeat
 from .changes import CHANGED, KIND_LABEL, Change
 from .consolidate import (INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile,
                           register_rows)
+from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
+from .periods import BadPeriod
 from .schema import PROVENANCE_BY_KEY as PROV
+from .template import print_setup
 from .text import fold
 
-HEADER_ROW = 2  # 0-based: title, English note, then the table header
+HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
+OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
 UNKNOWN_SECTOR = "(chưa rõ / unknown)"
@@ -48,12 +52,25 @@ OVERVIEW_COLUMNS = (
     _C("han_nop", schema.SCHEDULE_COLUMNS[1].vi, schema.SCHEDULE_COLUMNS[1].en, schema.DATE, width=11),
     _C("nhan_luc", "Nhận lúc", "Received at", "datetime", width=16),
     PROV["tep_nguon"],
-    _C("so_dong_nhu_cau", "Số dòng nhu cầu", "NEEDS rows", "count", width=10),
-    _C("so_dong_du_an", "Số dòng dự án", "REGISTER rows", "count", width=10),
-    _N("de_nghi_tai_tro_usd"),
-    _C("da_phe_duyet_usd", "Đã phê duyệt (USD)", "Approved (USD)", schema.DECIMAL, width=16),
+    _C("so_dong_nhu_cau", "Số đề xuất (mọi dòng)", "Proposals: every row of the needs list", "count", width=10),
+    _C("de_xuat_mo", "Đề xuất đang vận động (số)",
+       "Open proposals (count): needs rows still Mới đề xuất, Đang vận động or Đã có nhà tài trợ", "count", width=11),
+    _C("de_nghi_mo_usd", "Đề nghị tài trợ đang vận động (USD)", "Requested by the open proposals (USD)",
+       schema.DECIMAL, width=16),
+    _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
+       "status (USD)", schema.DECIMAL, width=16),
+    _C("so_dong_du_an", "Số khoản viện trợ (mọi dòng)", "Aid items: every row of the register", "count", width=10),
+    _C("phe_duyet_ky", "Phê duyệt trong kỳ (số khoản)",
+       "Approved in the period (count): approved status and decision date within the period", "count", width=11),
+    _C("phe_duyet_ky_usd", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)", schema.DECIMAL, width=16),
+    _C("da_phe_duyet_usd", "Đã phê duyệt, mọi ngày quyết định (USD)",
+       "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=16),
     _R("giai_ngan_ky_usd"), _R("giai_ngan_luy_ke_usd"),
-    _C("trung_vi_ngay_phe_duyet", "Trung vị ngày phê duyệt", "Median approval lead time (days)", "days", width=12),
+    _C("trung_vi_ngay_phe_duyet", "Số ngày phê duyệt (trung vị)",
+       "Approval lead time, median (days): complete dossier to decision, aid approved in the period", "days",
+       width=12),
+    _C("trong_nguong", "Trong ngưỡng ngày phê duyệt (%)",
+       "Share of the aid approved in the period decided within the approval threshold", "percent", width=11),
     _C("so_loi", "Số lỗi", "Errors", "count", width=8),
     _C("so_canh_bao", "Số cảnh báo", "Warnings", "count", width=9),
     _C("so_tep_thay_the", "Số tệp bị thay thế", "Superseded files", "count", width=9),
@@ -82,12 +99,12 @@ FINDING_COLUMNS = (
       enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22)))),
 )
 DUPLICATE_COLUMNS = (
-    _C("nhom", "Nhóm", "Group", "count", width=7), _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
+    _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
+    _C("ben", "Bên", "Side (A above B)", schema.TEXT, width=5),
+    _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
     _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10), schema.INFO_BY_KEY["ky_bao_cao"],
-    *(_C(f"{c.key}_{side}", f"{c.vi} ({side})", f"{c.en} ({side})", c.type, width=c.width)
-      for side in ("A", "B")
-      for c in (PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"),
-                _R("so_qd"), _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"])),
+    PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"), _R("so_qd"),
+    _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"],
 )
 CHANGE_COLUMNS = (
     _C("loai", "Loại thay đổi", "Kind of change", schema.TEXT, width=12),
@@ -115,27 +132,44 @@ FILE_COLUMNS = (
     _C("noi_dung", FINDING_HEADERS[6][0], FINDING_HEADERS[6][1], schema.TEXT, width=60),
     _C("message", FINDING_HEADERS[7][0], FINDING_HEADERS[7][1], schema.TEXT, width=60),
 )
-NOTES_EN = {
-    schema.OVERVIEW.key: ("Overview: one row per member province and period — submission status, when and which "
-                          "file was received, row counts, USD, median approval lead time, errors and warnings; "
-                          "cluster totals, refused and superseded files below; charts on the right."),
-    schema.NEEDS_SHEET.key: ("Funding needs: every row of every counted file under the standard headers, then "
-                             "where it came from (province as submitted and as re-attributed after the 2025 "
-                             "merger, period, file, sheet, row, SHA-256, file status, errors on the row). "
-                             "Each header's note gives its English name."),
-    schema.REGISTER_SHEET.key: ("Projects register: every row of every counted file under the standard headers, "
-                                "then where it came from (province as submitted and as re-attributed after the "
-                                "2025 merger, period, file, sheet, row, SHA-256, file status, errors on the row). "
-                                "Each header's note gives its English name."),
-    schema.BY_SECTOR.key: "By sector: sector × province (current), USD and counts, one block per period.",
-    schema.BY_DONOR.key: "By donor: projects, USD, provinces and country of each donor organisation.",
-    schema.FINDINGS.key: "Findings: every finding of every file (including superseded and refused files).",
-    schema.DUPLICATES.key: ("Possible duplicates across provinces: same donor and near-identical title, or the "
-                            "same decision number and date; each pair with a title similarity score (0–100)."),
-    schema.CHANGES.key: "Changes since the previous consolidation: rows new, removed or changed, by ID.",
-    schema.RESUBMISSIONS.key: "Resubmissions: how each province's latest file differs from its earlier ones, by ID.",
-    schema.FILES.key: "Files received: every file found, its role (counted, superseded, refused, other period).",
+#: Row 2 of each sheet: what it holds, Vietnamese then English.
+NOTES = {
+    schema.OVERVIEW.key: ("Mỗi dòng là một tỉnh thành viên trong một kỳ: tình trạng nộp, tệp và thời điểm nhận, số "
+                          "dòng, số liệu USD, số ngày phê duyệt, lỗi và cảnh báo; tổng cụm, tệp bị từ chối hoặc bị "
+                          "thay thế ở dưới bảng; biểu đồ ở dưới cùng.",
+                          "One row per member province and period: submission status, file and time received, row "
+                          "counts, USD, approval lead time, errors and warnings; cluster totals, refused and "
+                          "superseded files below the table; charts at the bottom."),
+    schema.NEEDS_SHEET.key: ("Mọi dòng nhu cầu tài trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc (tỉnh "
+                             "khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, lỗi).",
+                             "Every funding-needs row of every counted file under the standard headers, then where "
+                             "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+                             "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.REGISTER_SHEET.key: ("Mọi dòng khoản viện trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc "
+                                "(tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, "
+                                "lỗi).",
+                                "Every aid-register row of every counted file under the standard headers, then where "
+                                "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+                                "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.BY_SECTOR.key: ("Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
+                           "Sector × province (current): USD and counts, one block per period."),
+    schema.BY_DONOR.key: ("Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
+                          "Each donor organisation: projects, USD, provinces and country."),
+    schema.FINDINGS.key: ("Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
+                          "Every finding of every file (including superseded and refused files)."),
+    schema.DUPLICATES.key: ("Các cặp có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số và "
+                            "ngày quyết định); mỗi cặp hai dòng A, B liền nhau, có điểm tương đồng tên (0–100).",
+                            "Possible duplicates across provinces (same donor and near-identical title, or the same "
+                            "decision number and date); each pair as two rows, A above B, with a title similarity "
+                            "score (0–100)."),
+    schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã.",
+                         "Changes since the previous consolidation: rows new, removed or changed, by ID."),
+    schema.RESUBMISSIONS.key: ("Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
+                               "How each province's latest file differs from its earlier ones, by ID."),
+    schema.FILES.key: ("Mọi tệp tìm thấy và vai trò của nó (được tính, bị thay thế, bị từ chối, khác kỳ).",
+                       "Every file found and its role (counted, superseded, refused, other period)."),
 }
+NO_CHANGES = ("Kết quả: không có thay đổi.", "Result: no changes.")
 TITLES_VI = {
     schema.OVERVIEW.key: "Tổng quan theo tỉnh và kỳ báo cáo",
     schema.NEEDS_SHEET.key: "Danh mục kêu gọi tài trợ — mọi dòng của mọi tệp được tính",
@@ -207,6 +241,7 @@ class ConsolidatedWriter:
             "header": add({**base, "bold": True, "text_wrap": True, "valign": "vcenter", "font_color": "#FFFFFF",
                            "bg_color": "#1F4E78", "border": 1}),
             "label": add({**base, "bold": True}),
+            "wrap": add({**base, "text_wrap": True, "valign": "top"}),
             "total": add({**base, "bold": True, "top": 1, "num_format": schema.USD_FORMAT}),
             "total_count": add({**base, "bold": True, "top": 1, "num_format": COUNT_FORMAT}),
             "total_label": add({**base, "bold": True, "top": 1}),
@@ -217,6 +252,9 @@ class ConsolidatedWriter:
             "datetime": add({**base, "num_format": DATETIME_FORMAT}),
             "integer": add({**base, "num_format": schema.INTEGER_FORMAT}),
             "count": add({**base, "num_format": COUNT_FORMAT}),
+            "percent": add({**base, "num_format": "0%"}),
+            "total_days": add({**base, "bold": True, "top": 1, "num_format": "0.0"}),
+            "total_percent": add({**base, "bold": True, "top": 1, "num_format": "0%"}),
             "days": add({**base, "num_format": "0.0"}),
             "score": add({**base, "num_format": "0.0"}),
             "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
@@ -226,9 +264,7 @@ class ConsolidatedWriter:
         }
         self.pivot_positions: dict[str, tuple[int, int, int]] = {}  # period → sector rows and total column
         self.overview_ws = book.add_worksheet(schema.OVERVIEW.vi)
-        self.overview_ws.set_landscape()  # the page a cluster lead prints and signs
-        self.overview_ws.set_paper(9)  # A4
-        self.overview_ws.fit_to_pages(1, 0)
+        print_setup(self.overview_ws, (OVERVIEW_TOP, OVERVIEW_TOP))  # the page a cluster lead prints and signs
         self.data_ws = {t.key: self.sheet(t.sheet) for t in schema.TABLES}
         self.data_columns = {t.key: (*t.columns, *schema.PROVENANCE_COLUMNS) for t in schema.TABLES}
         self.data_formats = {k: [self.fmt(c) for c in cols] for k, cols in self.data_columns.items()}
@@ -284,12 +320,17 @@ class ConsolidatedWriter:
             except Exception:
                 pass
 
-    def sheet(self, spec: schema.Sheet) -> BulkWorksheet:
-        """A sheet with its Vietnamese title, its English note and room for a table header."""
+    def sheet(self, spec: schema.Sheet, result: tuple[str, str] | None = None) -> BulkWorksheet:
+        """A sheet with its title, what it holds (Vietnamese / English; then `result`) and room for a table
+        header, printed one page wide with the header repeated."""
         ws = self.book.add_worksheet(spec.vi, worksheet_class=BulkWorksheet)
-        ws.write_string(0, 0, TITLES_VI[spec.key], self.f["title"])
-        ws.write_string(1, 0, f"{spec.en} — {NOTES_EN[spec.key]}", self.f["note"])
+        ws.write_string(0, 0, f"{TITLES_VI[spec.key]} / {spec.en}", self.f["title"])
+        vi, en = NOTES[spec.key]
+        if result:
+            vi, en = f"{vi} {result[0]}", f"{en} {result[1]}"
+        ws.write_string(1, 0, f"{vi} / {en}", self.f["note"])
         ws.set_row(HEADER_ROW, 42)
+        print_setup(ws, (HEADER_ROW, HEADER_ROW))
         return ws
 
     def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None,
@@ -315,7 +356,8 @@ class ConsolidatedWriter:
         if kind == schema.DECIMAL:
             return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"]
         return {schema.INTEGER: self.f["integer"], schema.DATE: self.f["date"], "datetime": self.f["datetime"],
-                "count": self.f["count"], "days": self.f["days"], "score": self.f["score"]}.get(kind)
+                "count": self.f["count"], "days": self.f["days"], "score": self.f["score"],
+                "percent": self.f["percent"]}.get(kind)
 
     # --- sheets ----------------------------------------------------------------------------
 
@@ -360,22 +402,22 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(0, 0, f"{TITLES_VI[schema.OVERVIEW.key]}" + (f" — {r.cluster}" if r.cluster else ""),
                         f["title"])
-        ws.write_string(1, 0, f"{schema.OVERVIEW.en} — {NOTES_EN[schema.OVERVIEW.key]}", f["note"])
-        sheets = " · ".join(f"{s.vi} = {s.en}" for s in (
-            schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
-            schema.DUPLICATES, schema.CHANGES, schema.RESUBMISSIONS, schema.FILES))
-        ws.write_string(2, 0, f"Sheets: {sheets}", f["note"])
+        ws.write_string(1, 0, " / ".join(NOTES[schema.OVERVIEW.key]), f["note"])
+        present = (schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
+                   schema.DUPLICATES, *((schema.CHANGES,) if r.changes is not None else ()),
+                   *((schema.RESUBMISSIONS,) if r.resubmissions else ()), schema.FILES)
+        ws.write_string(2, 0, "Các trang / sheets: " + " · ".join(f"{s.vi} = {s.en}" for s in present), f["note"])
         counted = len(r.counted)
         ws.write_string(3, 0, f"Nguồn / source: {r.source} · Kỳ / period: {r.period or 'tất cả / all'} · "
                               f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
                               f"chối / refused", f["note"])
-        top = 5
+        top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
         for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats)):
             ws.set_column(i, i, c.width, fm)
         for i, e in enumerate(r.entries, start=top + 1):
-            for col, value in enumerate(_overview_row(e)):
+            for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
                 _write(ws, i, col, value, formats[col])
         last = top + max(len(r.entries), 1)
         ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
@@ -399,19 +441,24 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(row, 0, "Tổng cụm / Cluster totals", f["label"])
         row += 1
-        sums = ("needs", "register", "usd_requested", "usd_approved", "usd_disbursed", "usd_disbursed_to_date")
-        cols = ("so_dong_nhu_cau", "so_dong_du_an", "de_nghi_tai_tro_usd", "da_phe_duyet_usd", "giai_ngan_ky_usd",
-                "giai_ngan_luy_ke_usd")
+        sums = {"so_dong_nhu_cau": "needs", "so_dong_du_an": "register", "de_nghi_tai_tro_usd": "usd_requested",
+                "da_phe_duyet_usd": "usd_approved", "giai_ngan_luy_ke_usd": "usd_disbursed_to_date",
+                "so_loi": "errors", "so_canh_bao": "warnings"}
         for t in self.result.totals():
             ws.write_string(row, 0, t["period"], f["total_label"])
             ws.write_string(row, 1, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
             counts = " · ".join(f"{schema.SUBMISSION_STATUSES[k]}: {t[k]}" for k in schema.SUBMISSION_STATUSES)
             ws.write_string(row, OV["trang_thai_nop"], counts, f["total_label"])
-            for key, col in zip(sums, cols):
-                fmt = f["total_count"] if key in ("needs", "register") else f["total"]
-                ws.write_number(row, OV[col], t[key], fmt)
-            ws.write_number(row, OV["so_loi"], t["errors"], f["total_count"])
-            ws.write_number(row, OV["so_canh_bao"], t["warnings"], f["total_count"])
+            values = {col: t[key] for col, key in sums.items()}
+            try:
+                values.update(_figure_values(period_figures(self.result, t["period"]).total))
+            except BadPeriod:  # a file's own period text that is not a period: no figures for it
+                pass
+            for col, value in values.items():
+                kind = OVERVIEW_COLUMNS[OV[col]].type
+                if value is not None:
+                    ws.write_number(row, OV[col], value, f[{"count": "total_count", "days": "total_days",
+                                                             "percent": "total_percent"}.get(kind, "total")])
             row += 1
         return row
 
@@ -452,11 +499,11 @@ class ConsolidatedWriter:
         first, last = rows[0], rows[-1]
         name = schema.OVERVIEW.vi
         chart = self.book.add_chart({"type": "column"})
-        for key in ("de_nghi_tai_tro_usd", "da_phe_duyet_usd", "giai_ngan_ky_usd"):
+        for key in ("de_nghi_mo_usd", "phe_duyet_ky_usd", "giai_ngan_ky_usd"):
             chart.add_series({"name": [name, top, OV[key]],
                               "categories": [name, first, OV["tinh_goc"], last, OV["tinh_goc"]],
                               "values": [name, first, OV[key], last, OV[key]]})
-        chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})"})
+        chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})", "name_font": {"size": 11}})
         chart.set_y_axis({"num_format": "#,##0"})
         chart.set_size({"width": 760, "height": 360})
         ws.insert_chart(*at, chart)
@@ -468,18 +515,23 @@ class ConsolidatedWriter:
             bar.add_series({"name": PIVOT_BLOCKS[0][1],
                             "categories": [sheet, first_row, 0, last_row, 0],
                             "values": [sheet, first_row, total_col, last_row, total_col]})
-            bar.set_title({"name": f"USD theo lĩnh vực / USD by sector ({latest})"})
+            bar.set_title({"name": f"Giá trị viện trợ đã phê duyệt (USD, mọi ngày quyết định) theo lĩnh vực / "
+                                   f"Approved aid (USD, any decision date) by sector ({latest})",
+                           "name_font": {"size": 11}})
             bar.set_x_axis({"num_format": "#,##0"})
+            bar.set_y_axis({"num_font": {"size": 8}, "reverse": True})
             bar.set_legend({"none": True})
-            bar.set_size({"width": 760, "height": 420})
+            bar.set_plotarea({"layout": {"x": 0.45, "y": 0.12, "width": 0.5, "height": 0.8}})
+            bar.set_size({"width": 960, "height": 480})
             ws.insert_chart(at[0] + 19, at[1], bar)
 
     def by_sector(self) -> None:
         ws = self.book.add_worksheet(schema.BY_SECTOR.vi)
         f = self.f
-        ws.write_string(0, 0, TITLES_VI[schema.BY_SECTOR.key], f["title"])
-        ws.write_string(1, 0, f"{schema.BY_SECTOR.en} — {NOTES_EN[schema.BY_SECTOR.key]}", f["note"])
-        ws.set_column(0, 0, 44)
+        ws.write_string(0, 0, f"{TITLES_VI[schema.BY_SECTOR.key]} / {schema.BY_SECTOR.en}", f["title"])
+        ws.write_string(1, 0, " / ".join(NOTES[schema.BY_SECTOR.key]), f["note"])
+        print_setup(ws)
+        ws.set_column(0, 0, 60)
         row = 3
         for period, provinces, sectors, blocks in sector_pivots(self.result):
             ws.set_column(1, len(provinces) + 1, 14)
@@ -496,7 +548,7 @@ class ConsolidatedWriter:
                 fmt = f["usd"] if kind == "usd" else f["count"]
                 values = blocks[key]
                 for sector in sectors:
-                    ws.write_string(row, 0, sector)
+                    ws.write_string(row, 0, sector, f["wrap"])
                     for i, (code, _) in enumerate(provinces, start=1):
                         ws.write_number(row, i, round(values.get((sector, code), 0), 2), fmt)
                     ws.write_number(row, total_col, round(sum(values.get((sector, c), 0) for c, _ in provinces), 2),
@@ -551,12 +603,13 @@ class ConsolidatedWriter:
             sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
                         *(row[k] for k in keys), f.name, row[-2])
         reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
-        data = ((p.group, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[p.a], *sides[p.b])
-                for p in self.result.duplicates)
+        data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
+                for n, p in enumerate(self.result.duplicates, start=1) for side, i in (("A", p.a), ("B", p.b)))
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
-        ws = self.sheet(spec)
+        changes = list(changes)
+        ws = self.sheet(spec, None if changes else NO_CHANGES)
 
         def rows():
             for prefix, c in changes:
@@ -619,22 +672,30 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def _overview_row(e: Entry) -> list[Any]:
+def _overview_row(e: Entry, figures: Figures) -> list[Any]:
     f = e.file
     values: dict[str, Any] = {
         "ky_bao_cao": e.period, "ma_tinh_hien_hanh": e.code, "tinh_hien_hanh": e.current.short if e.current else None,
         "ma_tinh_goc": e.original_code, "tinh_goc": e.original.short if e.original else None,
-        "trang_thai_nop": schema.SUBMISSION_STATUSES[e.status], "han_nop": e.due,
+        "trang_thai_nop": figures.word, "han_nop": e.due,
         "nhan_luc": f.received if f else None, "tep_nguon": f.name if f else None,
         "ghi_chu_tong_hop": e.note_text("vi") or None,
     }
     if f is not None:
         values.update({
             "so_dong_nhu_cau": e.needs, "so_dong_du_an": e.register, "de_nghi_tai_tro_usd": e.usd_requested,
-            "da_phe_duyet_usd": e.usd_approved, "giai_ngan_ky_usd": e.usd_disbursed,
-            "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date, "trung_vi_ngay_phe_duyet": e.approval_days_median,
-            "so_loi": e.errors, "so_canh_bao": e.warnings, "so_tep_thay_the": len(e.superseded)})
+            "da_phe_duyet_usd": e.usd_approved, "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date,
+            "so_loi": e.errors, "so_canh_bao": e.warnings, "so_tep_thay_the": len(e.superseded),
+            **_figure_values(figures)})
     return [values.get(c.key) for c in OVERVIEW_COLUMNS]
+
+
+def _figure_values(figures: Figures) -> dict[str, Any]:
+    """The overview cells that show `figures` (the same figures as the report and the e-mail)."""
+    return {"de_xuat_mo": figures.open_needs, "de_nghi_mo_usd": figures.usd_open_needs,
+            "phe_duyet_ky": figures.approved, "phe_duyet_ky_usd": figures.usd_approved,
+            "giai_ngan_ky_usd": figures.usd_disbursed, "trung_vi_ngay_phe_duyet": figures.median_days,
+            "trong_nguong": figures.within_share}
 
 
 # --- pivots -------------------------------------------------------------------------------------

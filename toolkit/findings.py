@@ -133,6 +133,7 @@ class Report:
     province: str | None = None
     period: str | None = None
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, column key) → header as found
+    preparer: str | None = None  # Người lập of the Info sheet
 
     @property
     def errors(self) -> list[Finding]:

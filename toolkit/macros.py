@@ -189,6 +189,16 @@ def cluster_catalogue(book=None) -> None:
         _tell_catalogue(book, catalogue(None, None, control=_saved(book), workers=1))
 
 
+def review_report(book=None) -> None:
+    """Báo cáo sơ kết: draft the Word review report of the latest period ended, in the output folder."""
+    from .report import report
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-report")):
+        result = report(_saved(book), workers=1)
+        _tell(book, bilingual("report-done", period=result.figures.period, file=result.output))
+
+
 # --- shared -----------------------------------------------------------------------------------
 
 def _tell_catalogue(book, result) -> None:

@@ -187,11 +187,13 @@ def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) ->
 def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, province_name: str, due: date | None,
                             findings: list[Finding] = (), to: list[str], cc: list[str] = (),
                             refusal: tuple[str, str] | None = None,
-                            attachment: tuple[str, bytes] | None = None) -> OutgoingMessage:
+                            attachment: tuple[str, bytes] | None = None, preparer: str | None = None
+                            ) -> OutgoingMessage:
     """The receipt for one submission.
 
     :param state: valid | late | invalid (None when the file could not be read)
     :param refusal: (Vietnamese, English) reason when the file could not be read
+    :param preparer: the Info sheet's Người lập, who the receipt greets (else "người lập báo cáo")
     """
     from . import schema
 
@@ -200,7 +202,8 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
     context = {"cluster": cluster, "submission": submission, "state": state,
                "word": schema.SUBMISSION_STATUSES.get(state or "", ""),
                "word_en": schema.SUBMISSION_STATUSES_EN.get(state or "", ""),
-               "province_name": province_name, "due": due, "errors": errors, "errors_more": errors_more,
+               "province_name": province_name, "preparer": preparer or "", "due": due, "errors": errors,
+               "errors_more": errors_more,
                "warnings": warnings, "warnings_more": warnings_more, "refusal": refusal,
                "attached": attachment[0] if attachment else None}
     return compose("acknowledgement", context, to, cc, [attachment] if attachment else [],
@@ -209,18 +212,19 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
 
 def report_message(cluster: Cluster, period: str, due: date | None, columns: list[tuple[str, str, str]],
                    rows: list[dict[str, Any]], totals: dict[str, Any], to: list[str], cc: list[str] = (),
-                   attachment: tuple[str, bytes] | None = None, notes: list[tuple[str, str]] = ()
+                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = ()
                    ) -> OutgoingMessage:
-    """The consolidated report: an overview table (per province, then totals) and the workbook.
+    """The consolidated report: an overview table (per province, then totals), the workbook and the review.
 
     :param columns: (key, Vietnamese header, English header) of each table column, in order
     :param rows: one dict per province, keyed like `columns`
     :param totals: the totals row, keyed like `columns` (missing keys are left blank)
+    :param attachments: (file name, content) of each attached file, named in the text
     :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
     """
     context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows,
-               "totals": totals, "notes": list(notes), "attached": attachment[0] if attachment else None}
-    return compose("report", context, to, cc, [attachment] if attachment else [], period=period)
+               "totals": totals, "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
+    return compose("report", context, to, cc, list(attachments), period=period)
 
 
 def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = ()

@@ -72,7 +72,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 continue
             member = member_for(control, s)
             due = due_for(control, s)
-            findings, attachment, refusal, state = [], None, None, None
+            findings, attachment, refusal, state, preparer = [], None, None, None, None
             if s.status == "refused":
                 refused = Refusal(s.name, s.detail or "file-damaged")
                 refusal = (refused.message_vi, refused.message_en)
@@ -82,7 +82,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 state = submission_status(s.status, s.received_at, due)
                 try:
                     report = review(ledger, s, control)
-                    findings = report.findings
+                    findings, preparer = report.findings, report.preparer
                     if s.status == "invalid":
                         copy = annotated_copy(ledger, s, control, report)
                         attachment = (attachment_name(s), copy.read_bytes())
@@ -101,7 +101,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 continue
             message = acknowledgement_message(
                 cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
-                to=to, cc=cc, refusal=refusal, attachment=attachment)
+                to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer)
             result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
                                                      day=moment.date(), slot=s.sha256, submission_id=s.id))
     return result

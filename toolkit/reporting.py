@@ -1,4 +1,5 @@
-"""The consolidated report by mail: the workbook and an overview, to the cluster lead and the members.
+"""The consolidated report by mail: the workbook, the Word review report and an overview, to the cluster
+lead and the members.
 
 Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới trưởng cụm và các tỉnh thành viên.
 
@@ -22,41 +23,50 @@ from typing import Any, Callable
 from . import schema
 from .control import Control
 from .delivery import JobResult, mail_job, postman_for
+from .figures import Figures, period_figures
+from .numbers import format_number
 from .mail import recipients, report_message
 from .periods import BadPeriod, Period
 from .status import NotScheduled, load_control
 
 KIND = "report"
 
-COLUMNS = [  # (key, Vietnamese header, English header)
+COLUMNS = [  # (key, Vietnamese header, English header): the figures of toolkit.figures
     ("code", "Mã", "Code"),
     ("name", "Tỉnh", "Province"),
     ("status", "Tình trạng", "Status"),
-    ("needs", "Đề xuất", "Proposals"),
-    ("register", "Khoản viện trợ", "Aid items"),
-    ("usd_requested", "Đề nghị tài trợ (USD)", "Requested (USD)"),
-    ("usd_approved", "Đã phê duyệt (USD)", "Approved (USD)"),
-    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed (USD)"),
+    ("open_needs", "Đề xuất đang vận động", "Open proposals"),
+    ("usd_open_needs", "Đề nghị tài trợ đang vận động (USD)", "Requested by open proposals (USD)"),
+    ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
+    ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
+    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
+    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
     ("errors", "Lỗi", "Errors"),
 ]
-TOTALLED = ("needs", "register", "usd_requested", "usd_approved", "usd_disbursed", "errors")
+MISSING = "—"  # a member with no file: nothing to count, which is not 0
+
+
+def _cells(f: Figures) -> dict[str, Any]:
+    """The figure columns of one member or of the cluster: whole USD, the median as "10,5"."""
+    median = f.median_days
+    return {"open_needs": f.open_needs, "usd_open_needs": f.usd_open_needs, "approved": f.approved,
+            "usd_approved": f.usd_approved, "usd_disbursed": f.usd_disbursed,
+            "median_days": MISSING if median is None else format_number(round(median, 1), "vi"), "errors": f.errors}
 
 
 def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The per-province rows and the totals row of a ConsolidationResult, for one period."""
+    """The per-member rows and the cluster row of a ConsolidationResult for one period (toolkit.figures)."""
+    figures = period_figures(consolidation, period)
     rows = []
-    for e in consolidation.entries:
-        if e.period != period:
-            continue
-        rows.append({"code": e.code or "", "name": e.current.short if e.current else "",
-                     "status": f"{schema.SUBMISSION_STATUSES[e.status]} / {schema.SUBMISSION_STATUSES_EN[e.status]}",
-                     "needs": e.needs, "register": e.register, "usd_requested": e.usd_requested,
-                     "usd_approved": e.usd_approved, "usd_disbursed": e.usd_disbursed, "errors": e.errors})
-    totals = next((t for t in consolidation.totals() if t["period"] == period), {})
+    for m in figures.members:
+        row = {"code": m.code, "name": m.name, "status": f"{m.word} / {m.word_en}"}
+        row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in COLUMNS[3:]})
+        rows.append(row)
     total_row: dict[str, Any] = {"code": None, "name": ""}  # the first cell reads "Tổng cộng" / "Total"
-    total_row.update({k: totals.get(k, 0) for k in TOTALLED})
-    if totals:
-        total_row["status"] = f"{totals['valid'] + totals['late']}/{totals['provinces']} hợp lệ / valid"
+    total_row.update(_cells(figures.total))
+    submitted = figures.count("valid", "late", "invalid")
+    total_row["status"] = (f"{figures.count('valid', 'late')}/{len(figures.members)} hợp lệ / valid, "
+                           f"{submitted} đã nộp / submitted")
     return rows, total_row
 
 
@@ -70,7 +80,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
                 dry_run: bool = False, force: bool = False, password: str | None = None, retries: int = 3,
                 backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep,
                 workers: int | None = None) -> JobResult:
-    """Consolidate a period's submissions and mail the workbook with its overview.
+    """Consolidate a period's submissions and mail the workbook and the Word review report with an overview.
 
     :param period: the period, e.g. ``2026-H1``.
     :param dry_run: write the message as .eml to <output folder>/outbox; send and record nothing.
@@ -78,8 +88,11 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :raises NotScheduled: for text that is not a period.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     :raises mailer.MailError: for a failure of the settings, TLS or login.
+    :raises report.ReportError: when the Word template of the review report cannot be used.
     """
     from .consolidate import consolidate
+    from .report import write_report
+
     control = load_control(control)
     try:
         parsed = Period.parse(period)
@@ -92,11 +105,14 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
         result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
+        review = write_report(period_figures(consolidation, name), control,
+                              control.outbox / f"bao-cao_{name}.docx", moment.date())
+        result.outputs["Báo cáo sơ kết / review report"] = str(review)
         notes = []
         if consolidation.refused:
             n = len(consolidation.refused)
             notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
-        invalid = [r["name"] or r["code"] for r in rows if r["errors"]]
+        invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
             notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.", f"The data of {', '.join(invalid)} still has errors."))
         members = [m.email for m in control.members_on(parsed.end)]
@@ -109,9 +125,9 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         if not to:
             result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
             return result
-        attachment = (consolidation.output.name, consolidation.output.read_bytes())
+        attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
         message = report_message(cluster, name, deadline.due if deadline else None, COLUMNS, rows, totals, to, cc,
-                                 attachment, notes)
+                                 attachments, notes)
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),

@@ -415,6 +415,23 @@ CONTROL_SETTINGS = (
            hint_en="IMAP login; the password is in the keyring or AIDKIT_IMAP_PASSWORD"),
     Column("hop_thu_nhan", "Hộp thư nhận", "Receiving mailbox", TEXT, hint_vi="Mặc định INBOX",
            hint_en="Default INBOX"),
+    # aidkit report: the letterhead and signature of the Word report (a missing one shows as […])
+    Column("co_quan_cap_tren", "Cơ quan cấp trên", "Parent body", TEXT,
+           hint_vi="Cơ quan chủ quản (không bắt buộc)", hint_en="Parent body (optional)"),
+    Column("co_quan_ban_hanh", "Cơ quan ban hành", "Issuing body", TEXT,
+           hint_vi="Ví dụ: Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", hint_en="The body issuing the report"),
+    Column("dia_danh", "Địa danh", "Place name", TEXT, hint_vi="Ví dụ: Cà Mau", hint_en="e.g. Cà Mau"),
+    Column("ky_hieu_bao_cao", "Ký hiệu báo cáo", "Report symbol", TEXT, hint_vi="Ví dụ: BC-CTĐ5",
+           hint_en="e.g. BC-CTĐ5"),
+    Column("nguoi_ky", "Người ký", "Signer", TEXT, hint_vi="Họ và tên người ký", hint_en="Signer's full name"),
+    Column("chuc_vu_nguoi_ky", "Chức vụ người ký", "Signer's title", TEXT,
+           hint_vi="Các dòng cách nhau bởi dấu ;, ví dụ: TM. Cụm thi đua số 5;Cụm trưởng",
+           hint_en="Lines separated by ;, e.g. TM. Cụm thi đua số 5;Cụm trưởng"),
+    Column("noi_nhan", "Nơi nhận", "Recipients", TEXT, hint_vi="Cách nhau bởi dấu ;",
+           hint_en="Separated by ;"),
+    Column("mau_bao_cao", "Mẫu báo cáo", "Report template", TEXT,
+           hint_vi="Tệp .docx thay cho mẫu có sẵn (không bắt buộc)",
+           hint_en="A .docx replacing the built-in one (optional)"),
 )
 SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}

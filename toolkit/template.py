@@ -117,6 +117,7 @@ def _formats(book) -> dict[str, object]:
 
 def _instructions(book, f) -> None:
     ws = book.add_worksheet(schema.INSTRUCTIONS.vi)
+    print_setup(ws)
     ws.set_column(0, 0, 100, f["wrap"])
     ws.set_column(1, 1, 100, f["wrap"])
     for row, (vi, en) in enumerate(INSTRUCTIONS):
@@ -130,6 +131,7 @@ def _instructions(book, f) -> None:
 
 def _info(book, f, values: dict[str, object]) -> None:
     ws = book.add_worksheet(schema.INFO.vi)
+    print_setup(ws)
     ws.set_column(0, 0, 24, f["label"])
     ws.set_column(1, 1, 46, f["text"])
     ws.set_column(2, 2, 44, f["muted"])
@@ -177,6 +179,7 @@ def _table(book, f, table: schema.Table, lists: dict[str, str], records, title=(
         ws.merge_range(row, 0, row, 8, line, f["label"] if row else f["title"])
     top = len(title) + 1 if title else 0  # a blank row between the title block and the header
     ws.freeze_panes(top + 1, 0)
+    print_setup(ws, (top, top))
     ws.set_row(top, 42)
     last = DATA_ROWS + top
     for col, column in enumerate(table.columns):
@@ -217,6 +220,15 @@ def _totals(ws, f, table: schema.Table, records, top: int) -> None:
             total = sum(float(r[column.key]) for r in records if isinstance(r.get(column.key), (int, float)))
             first, end = xl_rowcol_to_cell(top + 1, col), xl_rowcol_to_cell(row - 1, col)
             ws.write_formula(row, col, f"=SUM({first}:{end})", f[column.number_format], total)
+
+
+def print_setup(ws, repeat: tuple[int, int] | None = None) -> None:
+    """A4 landscape, one page wide (as many pages tall as needed), `repeat` rows on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
 
 
 def write_value(ws, row: int, col: int, value, fmt=None) -> None:

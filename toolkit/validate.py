@@ -29,7 +29,12 @@ def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
         findings.extend(check(wb, ctx))
     return Report(str(wb.path), sorted(findings, key=_order_key(wb)),
                   province=ctx.province.code if ctx.province else _code_as_written(wb),
-                  period=str(ctx.period) if ctx.period else None, headers=wb.headers)
+                  period=str(ctx.period) if ctx.period else None, headers=wb.headers, preparer=_preparer(wb))
+
+
+def _preparer(wb: Workbook) -> str | None:
+    value = wb.info_value("nguoi_lap")
+    return str(value).strip() or None if value is not None else None
 
 
 def context_for(wb: Workbook, settings: schema.Settings, earlier_proposals=frozenset()) -> Context:

@@ -33,6 +33,7 @@ CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B10", "Gửi nhắc nhở", "GuiNhacNho"),
     Button(CONTROL_SHEET, "B13", "Nhận bài nộp", "NhanBaiNop"),
     Button(CONTROL_SHEET, "B16", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
+    Button(CONTROL_SHEET, "B19", "Báo cáo sơ kết", "BaoCaoSoKet"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -49,6 +50,8 @@ CLUSTER_HELP = (
      "\"Thư mục kết quả\"/danh-muc.",
      "Publishes the cluster's open funding needs: the web page index.html and the bulletin ban-tin.pdf in the "
      "output folder's danh-muc folder."),
+    ("Soạn dự thảo báo cáo sơ kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký: Cấu hình.",
+     "Drafts the Word review report of the period just ended into the output folder; letterhead: Settings."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",

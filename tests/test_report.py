@@ -1,0 +1,297 @@
+"""aidkit report: the Word review report, read back with python-docx; figures recomputed from the input rows."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cluster import make_cluster
+from docx import Document
+from docx.shared import Pt
+
+from toolkit import schema
+from toolkit.cli import cli
+from toolkit.periods import Period
+from toolkit.report import place_and_date, report, subject
+from toolkit.sample import sample_workbook
+
+PERIOD = "2026-H1"
+START, END = date(2026, 1, 1), date(2026, 6, 30)
+SETTINGS = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
+            "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
+            "ky_hieu_bao_cao": "BC-CTĐ5", "nguoi_ky": "Nguyễn Văn An",
+            "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
+            "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Các tỉnh thành viên Cụm 5"}
+#: Rows that must land on the lists that need action (82's file).
+EXPIRING = {"ma_khoan": "82-V2026-901", "trang_thai": "Đang thực hiện", "het_han_gdk": date(2026, 8, 20),
+            "ngay_nhan_hs": date(2026, 2, 2), "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1),
+            "ngay_ket_thuc": date(2026, 9, 30), "so_qd": "901/QĐ-UBND"}
+STALE = {"ma_khoan": "82-V2026-902", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2025, 10, 1),
+         "ngay_qd": date(2025, 10, 20), "ngay_bat_dau": date(2025, 11, 1), "ngay_ket_thuc": date(2026, 11, 1),
+         "so_qd": "902/QĐ-UBND", "giai_ngan_ky_usd": None, "giai_ngan_luy_ke_usd": None}
+ARRIVALS = {"82": (date(2026, 7, 5), ()), "86": (date(2026, 7, 10), ("missing-value",)),
+            "92": (date(2026, 7, 20), ())}  # 91 and 96 never send; 92 is late (due 15/07)
+STATE = {"82": "Hợp lệ", "86": "Không hợp lệ", "92": "Nộp muộn", "91": "Chưa nộp", "96": "Chưa nộp"}
+NAMES = {"82": "Đồng Tháp", "86": "Vĩnh Long", "91": "An Giang", "92": "Cần Thơ", "96": "Cà Mau"}
+
+
+def _vn(value: float) -> str:
+    """Whole USD grouped the Vietnamese way, computed here rather than by the code under test."""
+    return f"{round(value):,}".replace(",", ".")
+
+
+def _days(value: float) -> str:
+    return (str(int(value)) if value == int(value) else f"{value:.1f}").replace(".", ",")
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    control = make_cluster(folder, **SETTINGS)
+    samples = {}
+    for code, (day, defects) in ARRIVALS.items():
+        also = (EXPIRING, STALE) if code == "82" else ()
+        sample = sample_workbook(folder / "nop" / f"{code}.xlsx", code, PERIOD, seed=11, defects=defects, also=also)
+        stamp = datetime.combine(day, time(9)).timestamp()
+        os.utime(sample.path, (stamp, stamp))
+        samples[code] = sample.rows
+    result = report(control, PERIOD, now="2026-07-21")
+    return control, samples, result, Document(str(result.output))
+
+
+def _approved(rows):
+    return [r for r in rows["register"] if r["trang_thai"] in schema.APPROVED_STATUSES
+            and r.get("ngay_qd") and START <= r["ngay_qd"] <= END]
+
+
+def _table(doc, first_header: str):
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == first_header)
+
+
+def test_default_output_is_in_the_output_folder(written):
+    control, _, result, _ = written
+    assert result.output == control.parent / "ket-qua" / "bao-cao_2026-H1.docx"
+    assert result.workbook == control.parent / "ket-qua" / "tong-hop_2026-H1.xlsx"
+
+
+def test_page_a4_margins_and_page_numbers_from_page_two(written):
+    *_, doc = written
+    s = doc.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)  # A4 portrait
+    assert 20 <= round(s.top_margin.mm) <= 25 and 20 <= round(s.bottom_margin.mm) <= 25
+    assert 30 <= round(s.left_margin.mm) <= 35 and 15 <= round(s.right_margin.mm) <= 20
+    assert s.different_first_page_header_footer  # page 1 has its own (empty) header
+    assert "".join(p.text for p in s.first_page_header.paragraphs) == ""
+    header = s.header.paragraphs[0]
+    assert header.alignment == 1 and "PAGE" in header._p.xml  # centred page-number field
+
+
+def test_times_new_roman_throughout(written):
+    *_, doc = written
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    fonts = {r.font.name for p in doc.paragraphs for r in p.runs}
+    fonts |= {r.font.name for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs
+              for r in p.runs}
+    assert fonts <= {None, "Times New Roman"}  # None: the Normal style's
+
+
+def test_body_text_is_justified_indented_and_spaced(written):
+    *_, doc = written
+    normal = doc.styles["Normal"]
+    assert Pt(13) <= normal.font.size <= Pt(14)
+    fmt = normal.paragraph_format
+    assert fmt.alignment == 3 and 1.0 <= fmt.first_line_indent.cm <= 1.27 and fmt.space_after >= Pt(6)
+
+
+def test_letterhead_title_and_subject(written):
+    *_, doc = written
+    left, right = doc.tables[0].rows[0].cells
+    lines = [p for p in left.paragraphs if p.text]
+    assert [p.text for p in lines] == ["ỦY BAN NHÂN DÂN TỈNH CÀ MAU", "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ TỈNH CÀ MAU",
+                                       "Số: …/BC-CTĐ5"]
+    assert not lines[0].runs[0].bold and lines[1].runs[0].bold
+    lines = [p for p in right.paragraphs if p.text]
+    assert [p.text for p in lines] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                                       "Cà Mau, ngày 21 tháng 7 năm 2026"]
+    assert lines[0].runs[0].bold and Pt(12) <= lines[0].runs[0].font.size <= Pt(13)
+    assert lines[1].runs[0].bold and Pt(13) <= lines[1].runs[0].font.size <= Pt(14)
+    assert lines[2].runs[0].italic
+    texts = [p.text for p in doc.paragraphs]
+    title = texts.index("BÁO CÁO")
+    assert doc.paragraphs[title].runs[0].bold
+    assert texts[title + 1] == ("Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6 tháng đầu "
+                                "năm 2026 của Cụm thi đua số 5 — Đồng bằng sông Cửu Long")
+    assert doc.paragraphs[title + 1].runs[0].bold
+
+
+def test_one_row_per_member_with_figures_from_the_input_rows(written):
+    _, samples, _, doc = written
+    table = _table(doc, "Tỉnh, thành phố")
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert [r[0] for r in body[:-1]] == [NAMES[c] for c in ("82", "86", "91", "92", "96")]
+    for row in body[:-1]:
+        code = next(c for c, n in NAMES.items() if n == row[0])
+        assert row[1] == STATE[code]
+        if code not in samples:
+            assert row[2:] == ["—"] * 7
+            continue
+        rows = samples[code]
+        approved = _approved(rows)
+        open_needs = [r for r in rows["needs"] if r["trang_thai"] in ("Mới đề xuất", "Đang vận động",
+                                                                      "Đã có nhà tài trợ")]
+        days = [(r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in approved if r.get("ngay_nhan_hs")]
+        assert row[2] == str(len(open_needs))
+        assert row[3] == _vn(sum(r["de_nghi_tai_tro_usd"] for r in open_needs))
+        assert row[4] == str(len(approved))
+        assert row[5] == _vn(sum(r["gia_tri_usd"] for r in approved))
+        assert row[6] == _vn(sum(r.get("giai_ngan_ky_usd") or 0 for r in rows["register"]))
+        assert row[7] == _days(statistics.median(days))
+        share = sum(d <= 20 for d in days) / len(days) * 100
+        assert row[8] == f"{round(share, 1):g}".replace(".", ",") + "%"
+    total = body[-1]
+    every = [r for rows in samples.values() for r in _approved(rows)]
+    assert total[0] == "Toàn cụm" and total[1] == "3/5 đã nộp"
+    assert total[5] == _vn(sum(r["gia_tri_usd"] for r in every))
+    pooled = [(r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in every if r.get("ngay_nhan_hs")]
+    assert total[7] == _days(statistics.median(pooled))  # the cluster-wide median, not a median of medians
+
+
+def test_submissions_and_the_lists_that_need_action(written):
+    _, samples, _, doc = written
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "1 thành viên nộp muộn (Cần Thơ)" in text and "2 thành viên chưa nộp (An Giang, Cà Mau)" in text
+    actions = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"]
+    listed = [[c.text for c in row.cells] for t in actions for row in t.rows[1:]]
+    ids = [r[2] for r in listed]
+    assert EXPIRING["ma_khoan"] in ids and STALE["ma_khoan"] in ids
+    pending = sum(r["trang_thai"] == "Chờ phê duyệt" for rows in samples.values() for r in rows["register"])
+    assert f"c) Hồ sơ đang chờ phê duyệt: {pending} khoản." in text
+    assert "II. TỒN TẠI, HẠN CHẾ" in text and "III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026" in text
+    assert text.count("aidkit dự thảo") == 2  # both drafted sections say they are a draft
+
+
+def test_charts_are_pictures(written):
+    *_, doc = written
+    pictures = [r for r in doc.part.package.parts if r.content_type == "image/png"]
+    assert len(pictures) == 2 and all(p.blob.startswith(b"\x89PNG") for p in pictures)
+
+
+def test_signature_and_recipients(written):
+    *_, doc = written
+    left, right = doc.tables[-1].rows[0].cells
+    lines = [p for p in left.paragraphs if p.text]
+    assert lines[0].text == "Nơi nhận:" and lines[0].runs[0].bold and lines[0].runs[0].italic
+    assert lines[0].runs[0].font.size == Pt(12)
+    assert [p.text for p in lines[1:]] == ["- Liên hiệp các tổ chức hữu nghị Việt Nam;",
+                                           "- Các tỉnh thành viên Cụm 5;", "- Lưu: VT."]
+    assert all(p.runs[0].font.size == Pt(11) for p in lines[1:])
+    signed = [p for p in right.paragraphs if p.text]
+    assert [p.text for p in signed] == ["TM. CỤM THI ĐUA SỐ 5", "CỤM TRƯỞNG", "Nguyễn Văn An"]
+    assert all(p.runs[0].bold for p in signed)
+
+
+def test_missing_settings_leave_visible_placeholders(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",))
+    out = report(control, PERIOD, tmp_path / "bao-cao.docx", now="2026-07-05").output
+    doc = Document(str(out))
+    head = [p.text for c in doc.tables[0].rows[0].cells for p in c.paragraphs if p.text]
+    assert head[:3] == ["[Cơ quan cấp trên]", "[Cơ quan ban hành]", "Số: …/[Ký hiệu báo cáo]"]
+    assert head[-1] == "[Địa danh], ngày 05 tháng 7 năm 2026"
+    sign = [p.text for c in doc.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert "- [Nơi nhận];" in sign and "[QUYỀN HẠN, CHỨC VỤ NGƯỜI KÝ]" not in sign
+    assert "[Quyền hạn, chức vụ người ký]" in sign and "[Họ và tên người ký]" in sign
+
+
+def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
+    from importlib.resources import files
+
+    custom = tmp_path / "mau-cua-cum.docx"
+    doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
+    doc.add_paragraph("Mẫu riêng của cụm: {{ nguoi_ky }}")
+    doc.save(custom)
+    control = make_cluster(tmp_path, provinces=("92",), mau_bao_cao="mau-cua-cum.docx", nguoi_ky="Lê Thị Hạnh")
+    out = report(control, PERIOD, now="2026-07-05").output
+    assert "Mẫu riêng của cụm: Lê Thị Hạnh" in [p.text for p in Document(str(out)).paragraphs]
+    (tmp_path / "mau-cua-cum.docx").unlink()
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD])
+    assert result.exit_code == 2 and "mau-cua-cum.docx" in result.output and "Traceback" not in result.output
+
+
+def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",), noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
+    out = report(control, PERIOD, now="2026-07-05").output
+    sign = [p.text for c in Document(str(out)).tables[-1].rows[0].cells for p in c.paragraphs if p.text]
+    assert "- Ban Thi đua & Khen thưởng;" in sign and "- <Văn phòng>;" in sign
+    from importlib.resources import files
+
+    broken = tmp_path / "hong.docx"
+    doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
+    doc.add_paragraph("{{ nguoi_ky ")
+    doc.save(broken)
+    control = make_cluster(tmp_path / "b", provinces=("92",), mau_bao_cao=str(broken))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD])
+    assert result.exit_code == 2 and "hong.docx" in result.output and "Traceback" not in result.output
+
+
+def test_dates_and_subjects():
+    assert place_and_date("Cà Mau", date(2026, 7, 5)) == "Cà Mau, ngày 05 tháng 7 năm 2026"
+    assert place_and_date("Cần Thơ", date(2027, 2, 14)) == "Cần Thơ, ngày 14 tháng 02 năm 2027"
+    assert subject(Period(2026, 2), "Cụm 5").startswith("Sơ kết") and "6 tháng cuối năm 2026" in subject(
+        Period(2026, 2), "Cụm 5")
+    assert subject(Period(2026), "Cụm 5") == ("Tổng kết công tác vận động và quản lý viện trợ phi chính phủ nước "
+                                              "ngoài năm 2026 của Cụm 5")
+
+
+def test_cli_writes_where_asked_and_refuses_a_bad_period(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",))
+    out = tmp_path / "ra" / "bc.docx"
+    ok = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "-o", str(out),
+                                  "--now", "2026-07-20"])
+    assert ok.exit_code == 0, ok.output
+    assert str(out) in ok.output and out.read_bytes().startswith(b"PK")
+    bad = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", "H1-2026"])
+    assert bad.exit_code == 2 and "H1-2026" in bad.output
+
+
+@pytest.mark.office
+def test_libreoffice_renders_the_report(written, tmp_path, soffice_convert):
+    *_, result, _ = written
+    source = tmp_path / result.output.name
+    shutil.copy(result.output, source)
+    pdf = soffice_convert(source, "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text
+    assert "Đồng Tháp" in text and "Nơi nhận:" in text and "Nguyễn Văn An" in text
+    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                                check=True, text=True).stdout
+    second_page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True,
+                                 check=True, text=True).stdout
+    assert second_page.lstrip().startswith("2") and not first_page.lstrip().startswith("1")
+    assert Path(pdf).stat().st_size > 10_000
+
+
+def test_the_button_reports_the_latest_period_ended(tmp_path):
+    from toolkit.control import read_control
+    from toolkit.report import latest_period
+
+    control = read_control(make_cluster(tmp_path, provinces=("92",), periods=("2026-H1", "2026-H2", "2026")))
+    assert latest_period(control, date(2026, 12, 2)) == Period(2026, 1)  # H2 has not ended yet
+    assert latest_period(control, date(2027, 1, 10)) == Period(2026)  # the year's review after H2's
+    assert latest_period(control, date(2026, 3, 1)) == Period(2026, 1)  # nothing ended: the one begun
+
+
+def test_word_and_pictures_are_imported_only_by_the_report():
+    import sys
+
+    code = ("import sys, toolkit.cli, toolkit.consolidate, toolkit.reporting, toolkit.macros, toolkit.status; "
+            "print(sorted(m for m in ('matplotlib', 'docx', 'docxtpl') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent).stdout
+    assert shown.strip() == "[]"
