@@ -73,6 +73,8 @@ def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Ch
 
 def inbox_sources(control: Control, ledger: Ledger) -> Sources:
     """The files of the submissions folder: workbooks to read, and the others with the reason."""
+    if not control.inbox.exists() and not control.inbox.is_symlink():
+        return Sources()  # nothing received yet: `collect` makes the folder with the first file
     own = (ledger.archive_dir, control.outbox, control.path, Path(ledger.path))
     return expand_sources([control.inbox], exclude=own)
 
