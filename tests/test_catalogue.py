@@ -100,6 +100,14 @@ def test_an_open_need_with_an_error_is_left_out_and_reported_and_a_damaged_file_
     assert "hong.xlsx" in text and "damaged" in text and f"dòng / row {row}" in text
 
 
+def test_a_fifo_in_the_folder_is_listed_and_never_read(tmp_path):
+    nop = tmp_path / "nop"
+    sample = sample_workbook(nop / "92.xlsx", "92", "2026-H1", needs=10, seed=4)
+    os.mkfifo(nop / "96.xlsx")  # reading it would block for ever
+    result = catalogue([nop], tmp_path / "out")
+    assert len(result.needs) == len(open_rows(sample)) and [f.name for f in result.refused] == ["96.xlsx"]
+
+
 def test_a_file_of_an_unknown_province_is_reported_not_published(tmp_path):
     from openpyxl import load_workbook
 

@@ -25,8 +25,9 @@ from .consolidate import (
     open_control,
     parse_period,
     process_file,
+    skipped_file,
 )
-from .folders import workbook_files
+from .folders import expand_sources
 from .ledger import ARCHIVE_NAME
 from .periods import Period
 from .workers import Progress, Runner
@@ -152,11 +153,15 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     skip = [folder]
     if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
         skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
-    found = source_files(sources, tuple(skip))
+    found = expand_sources(sources, exclude=skip)
+    for s in found.skipped:
+        if s.reason == "file-not-found":
+            raise CatalogueError(f"Không tìm thấy {s.path}.", f"{s.path} was not found.")
     settings = ctrl.settings() if ctrl else schema.Settings()
-    tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found]
+    tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found.files]
     with Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
+    files += [skipped_file(s) for s in found.skipped if s.refused]  # a FIFO, a link out of the folder, too large
     latest = latest_files(files, wanted)
     needs, left_out = open_needs(latest)
     order = {s.code: i for i, s in enumerate(schema.sectors())}
@@ -170,22 +175,6 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     for path, data in ((result.page, page), (result.bulletin, pdf)):
         write_bytes(path, data).chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
     return result
-
-
-def source_files(sources: Iterable[str | os.PathLike], exclude: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
-    """Each workbook named or found under a named folder, with the name it is reported by.
-
-    :raises CatalogueError: when a source does not exist.
-    """
-    out: list[tuple[Path, str]] = []
-    for source in map(Path, sources):
-        if source.is_dir():
-            out += [(p, p.relative_to(source).as_posix()) for p in workbook_files(source, exclude)]
-        elif source.is_file():
-            out.append((source, source.name))
-        else:
-            raise CatalogueError(f"Không tìm thấy {source}.", f"{source} was not found.")
-    return out
 
 
 def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> list[SourceFile]:

@@ -511,7 +511,7 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
         if ctrl is not None:
             _ledger_times(ctrl, [f for f in files if f.path.resolve() not in times])
-        files += [_skipped_file(s) for s in sources.skipped if s.refused]
+        files += [skipped_file(s) for s in sources.skipped if s.refused]
         _credit_earlier_proposals(files)
         entries = _classify(files, wanted, ctrl)
         result = ConsolidationResult(given[0] if len(given) == 1 else Path(os.path.commonpath(given)), out,
@@ -572,7 +572,7 @@ def _ledger_times(ctrl, files: list[SourceFile]) -> None:
                 f.received = known.received_at
 
 
-def _skipped_file(s: Skipped) -> SourceFile:
+def skipped_file(s: Skipped) -> SourceFile:
     """A file that was not read (a FIFO, a link out of the folder, too large) as a refused source file."""
     try:
         seen = datetime.fromtimestamp(os.lstat(s.path).st_mtime).replace(microsecond=0)
