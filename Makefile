@@ -21,8 +21,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py demo-output
 
-## The whole test suite, LibreOffice conversions included.
+## The linter (ruff, configured in pyproject.toml), then the whole test suite, LibreOffice conversions included.
 test: $(STAMP) office
+	$(BIN)/ruff check toolkit tests scripts bench
 	$(BIN)/pytest -q
 
 ## LibreOffice headless, Chromium and poppler for the tests (installed with apt when missing).

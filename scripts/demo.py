@@ -5,8 +5,8 @@ this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent ag
 sent twice, one missing, a mail without its attachment, a sender who is not a member),
 collects them with `aidkit collect`, checks them, merges them, mails receipts, reminders
 and the report through an SMTP server it also starts on 127.0.0.1, drafts the cluster's Word
-review report and publishes the open funding needs (web page and bulletin). Every message that arrives there is saved as an .eml
-file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
+review report and publishes the open funding needs (web page and bulletin). Every message that
+arrives there is saved as an .eml file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import base64
 import unicodedata
 
 import pytest
-from imap_server import letter
 
+from imap_server import letter
 from toolkit.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_DEPTH,

@@ -163,7 +163,8 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
     (own / "ban-tin.typ").write_text(typ.replace("#let contact = [", "#let contact = [Số 1 Lý Thường Kiệt, Cà Mau \\"),
                                      "utf-8")
-    logo = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c00"/></svg>'
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+            '<rect width="10" height="10" fill="#c00"/></svg>')
     (own / "logo.svg").write_text(logo, "utf-8")
     result = catalogue([tmp_path / "nop"], tmp_path / "out", templates=own)
     html = result.page.read_text(encoding="utf-8")
@@ -226,10 +227,12 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
     needs = []
     for code in codes:
         for r in sample_records(code, "2026-H1", 100, 0, random.Random(code))["needs"]:
-            needs.append(Need(r["ma_de_xuat"], r["ten_vi"], r["ten_en"], code, "Tỉnh", r["dia_ban"], sector[r["linh_vuc"]],
+            needs.append(Need(r["ma_de_xuat"], r["ten_vi"], r["ten_en"], code, "Tỉnh", r["dia_ban"],
+                              sector[r["linh_vuc"]],
                               FORM_SLUGS[r["hinh_thuc"]], r["thoi_gian_thang"], r["tong_kinh_phi_usd"],
                               r["de_nghi_tai_tro_usd"], r["von_doi_ung_usd"], r["so_nguoi_huong_loi"], r["doi_tuong"],
-                              r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"], "Mới đề xuất"))
+                              r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"],
+                              "Mới đề xuất"))
     html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), {"name": "", "email": "", "sender": ""})
     assert len(needs) == 3400 and len(html.encode("utf-8")) < 2_000_000
 

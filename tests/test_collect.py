@@ -13,10 +13,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from cluster import DUE, LEAD, MEMBER_CC, MEMBER_EMAIL, make_cluster, parse
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import make_ca, plain_server
-
 from toolkit.clock import local_moment
 from toolkit.collect import ASIDE_FOLDER, collect
 from toolkit.consolidate import consolidate
@@ -96,7 +96,8 @@ def test_each_accepted_file_gets_a_receipt_at_the_smtp_server(tmp_path, servers)
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8))
-    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo", [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
+    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo",
+                       [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
                 at(11, 8))
     run(control, "2026-07-12")
     receipts = acknowledge(control, "2026-07-12T07:05", backoff=0, sleep=lambda _: None)
@@ -231,7 +232,8 @@ def test_a_new_uidvalidity_takes_nothing_twice(tmp_path, vietnam_time):
             first = run(control, "2026-07-11")
         with imap_server(tmp_path / "b") as imap:  # a new store: new UIDVALIDITY, same messages
             control = cluster_for(tmp_path / "cum", smtp, imap)
-            imap.append(b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n", at(10, 7))
+            imap.append(b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n",
+                        at(10, 7))
             for raw, when in mails:
                 imap.append(raw, when)
             second = run(control, "2026-07-11T10:00")
@@ -324,7 +326,8 @@ def test_a_wrong_password_is_explained_and_never_shown(tmp_path, servers, caplog
     assert USER in err.value.vi and "wrong-Pa55word" not in str(err.value)
     assert "wrong-Pa55word" not in caplog.text
     [alert] = smtp.messages  # the lead is told, without the password either
-    assert b"wrong-Pa55word" not in alert.raw and "từ chối đăng nhập" in alert.message.get_body(("plain",)).get_content()
+    assert b"wrong-Pa55word" not in alert.raw
+    assert "từ chối đăng nhập" in alert.message.get_body(("plain",)).get_content()
     assert b"wrong-Pa55word" not in (control.parent / "aidkit-ledger.sqlite").read_bytes()
 
 

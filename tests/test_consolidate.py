@@ -25,8 +25,8 @@ from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
 from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
 from toolkit.consolidate import ConsolidationError, consolidate
 from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
-from toolkit.folders import workbook_files
 from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
+from toolkit.folders import workbook_files
 from toolkit.sample import sample_control, sample_records, sample_workbook
 from toolkit.template import fill_template
 
@@ -90,7 +90,7 @@ def cluster(tmp_path_factory):
     add("86.xlsx", "86", PERIOD, r86, at(12))
 
     r91 = sample_records("91", PERIOD, 4, 6, 91)
-    for record, text in zip(r91["register"], FORMULAS):
+    for record, text in zip(r91["register"], FORMULAS, strict=False):
         record["ghi_chu"] = text
     r91["needs"][0]["doi_tuong"] = FORMULAS[0]
     _approved(r91)[0].update(so_qd=DECISION[0].replace("QĐ", "QD"), ngay_qd=DECISION[1],
@@ -134,7 +134,7 @@ def table(book, sheet: str) -> list[dict]:
     ws = book[sheet]
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     header = rows[0]
-    return [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
 
 
 def overview(book) -> list[dict]:
@@ -142,7 +142,7 @@ def overview(book) -> list[dict]:
     (ref,) = [t.ref for t in ws.tables.values()]
     cells = ws[ref]
     header = [c.value for c in cells[0]]
-    return [dict(zip(header, (c.value for c in row))) for row in cells[1:]]
+    return [dict(zip(header, (c.value for c in row), strict=True)) for row in cells[1:]]
 
 
 def entry(result, code, period=PERIOD, original=None):
@@ -224,7 +224,8 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
     counted = [f["file"] for f in result.to_dict()["files"] if f["role"] == "counted" and f["period"] == PERIOD]
     pooled = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days
-                    for name in counted for r in _approved(cluster["rows"][name]) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
+                    for name in counted for r in _approved(cluster["rows"][name])
+                    if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
                     and r["ngay_qd"] >= r["ngay_nhan_hs"])
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
@@ -349,7 +350,7 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         assert vi.startswith("Mọi dòng") and en.startswith("Every") and not en.startswith(("Funding", "Projects"))
         assert ws.cell(HEADER_ROW + 1, 2).comment.text.startswith(columns[1].en)
         data = ws[HEADER_ROW + 2]
-        for column, cell in zip(columns, data):
+        for column, cell in zip(columns, data, strict=False):
             if column.number_format and cell.value is not None:
                 assert cell.number_format == column.number_format, column.key
 

@@ -4,7 +4,6 @@ import shutil
 from datetime import datetime
 
 from cluster import make_cluster
-
 from toolkit.inbox import receive
 from toolkit.ledger import Ledger
 from toolkit.sample import sample_workbook

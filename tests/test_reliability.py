@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import records, write_book
 from click.testing import CliRunner
-from cluster import LEAD, PERIOD, at, drop, make_cluster
 from openpyxl import load_workbook
-from smtp_server import RecordingHandler, free_port, plain_server
 
+from builders import records, write_book
+from cluster import LEAD, PERIOD, at, drop, make_cluster
+from smtp_server import RecordingHandler, free_port, plain_server
 from toolkit import schema
 from toolkit.annotate import annotate
 from toolkit.atomic import atomic_path, write_bytes

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cluster import make_cluster
 from docx import Document
 from docx.shared import Pt
 
+from cluster import make_cluster
 from toolkit import schema
 from toolkit.cli import cli
 from toolkit.periods import Period

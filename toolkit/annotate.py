@@ -110,7 +110,7 @@ def write_findings_sheet(book, report: Report) -> None:
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
-    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS):
+    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS, strict=False):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

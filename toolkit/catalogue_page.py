@@ -83,7 +83,7 @@ def page_data(result, contact: dict[str, str]) -> dict:
         "strings": list(strings),
         "provinces": sorted(provinces.items()),
         "sectors": [[s.code, s.vi, s.en] for s in schema.sectors()],
-        "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN)],
+        "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN, strict=True)],
         "needs": needs,
         "shown": [[format_number(getattr(n, f), "vi") for f in NUMBERS] for n in result.needs],
     }

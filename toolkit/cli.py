@@ -13,7 +13,6 @@ import click
 
 from .findings import Refusal
 
-
 FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương trình khác) / output: text or json."
 
 

@@ -25,11 +25,11 @@ from . import schema
 from .changes import Change
 from .findings import ERROR, WARNING, Finding, Refusal
 from .folders import Skipped, expand_sources, read_regular
-from .workers import Progress, Runner
 from .ledger import ARCHIVE_NAME, ledger_path
 from .periods import BadPeriod, Period
 from .provinces import MERGER_DATE, current_province, province
 from .schema import Province
+from .workers import Progress, Runner
 
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
 ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",
@@ -482,7 +482,8 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
     for path in given:
         if not path.exists() and not path.is_symlink():
-            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.", f"Folder or file {path} was not found.")
+            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
+                                     f"Folder or file {path} was not found.")
     if out is None:
         if ctrl is None:
             raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")

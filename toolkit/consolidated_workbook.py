@@ -23,10 +23,9 @@ from typing import Any
 from . import schema
 from .atomic import atomic_path
 from .bulk_sheet import BulkWorksheet
-from .duplicates import fold as donor_key  # cached: donors repeat
 from .changes import CHANGED, KIND_LABEL, Change
-from .consolidate import (INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile,
-                          register_rows)
+from .consolidate import INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile, register_rows
+from .duplicates import fold as donor_key  # cached: donors repeat
 from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .periods import BadPeriod
@@ -96,7 +95,7 @@ FINDING_COLUMNS = (
     PROV["tep_nguon"], _C("vai_tro_tep", "Vai trò tệp", "File role", schema.TEXT, width=12),
     PROV["ma_tinh_goc"], PROV["ma_tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"],
     *(_C(f"f{i}", vi, en, schema.TEXT, width=w) for i, ((vi, en), w) in
-      enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22)))),
+      enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))),
 )
 DUPLICATE_COLUMNS = (
     _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
@@ -337,14 +336,14 @@ class ConsolidatedWriter:
               notes: bool = False, freeze_cols: int = 0, blocks=None) -> int:
         """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row."""
         formats = [self.fmt(c) for c in columns]
-        for i, (c, f) in enumerate(zip(columns, formats)):
+        for i, (c, f) in enumerate(zip(columns, formats, strict=True)):
             ws.set_column(i, i, c.width, f)
         if blocks is None:
             blocks = [ws.render(rows, formats, _unique(columns))]
         last = ws.place(HEADER_ROW + 1, blocks) - 1
         ws.add_bulk_table(HEADER_ROW, last, [
             {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
-            for c, f in zip(columns, formats)], {"name": name, "style": "TableStyleLight9"})
+            for c, f in zip(columns, formats, strict=True)], {"name": name, "style": "TableStyleLight9"})
         if notes:
             for i, c in enumerate(columns):
                 ws.write_comment(HEADER_ROW, i, f"{c.en}\n({c.key})", {"author": "aidkit", "x_scale": 1.6})
@@ -414,7 +413,7 @@ class ConsolidatedWriter:
         top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
-        for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats)):
+        for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats, strict=True)):
             ws.set_column(i, i, c.width, fm)
         for i, e in enumerate(r.entries, start=top + 1):
             for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
@@ -423,7 +422,7 @@ class ConsolidatedWriter:
         ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
             "name": "TongQuan", "style": "TableStyleLight9",
             "columns": [{"header": c.vi, "header_format": f["header"], **({"format": fm} if fm else {})}
-                        for c, fm in zip(OVERVIEW_COLUMNS, formats)]})
+                        for c, fm in zip(OVERVIEW_COLUMNS, formats, strict=True)]})
         for i, c in enumerate(OVERVIEW_COLUMNS):
             ws.write_comment(top, i, f"{c.en}", {"author": "aidkit"})
         status = OV["trang_thai_nop"]
@@ -815,7 +814,7 @@ def _not_consolidated(path: Path) -> ConsolidationError:
 def _previous_rows(table: schema.Table, rows: list[list[Any]]) -> list[dict[str, Any]] | None:
     id_header = table.column(table.id_key).vi
     by_header = {c.vi: c.key for c in (*table.columns, *schema.PROVENANCE_COLUMNS)}
-    for h, header in enumerate(rows[:12]):
+    for h, header in enumerate(rows[:12]):  # noqa: B007 - h, the header row, is read after the loop
         texts = [str(v).strip() if v not in (None, "") else "" for v in header]
         if id_header in texts and PROV["ma_tinh_hien_hanh"].vi in texts:
             break

@@ -13,8 +13,8 @@ from . import schema
 from .atomic import atomic_path
 from .findings import Refusal
 from .periods import BadPeriod, Period
-from .reader import open_book, sniff
 from .rates import Override, Rates
+from .reader import open_book, sniff
 from .text import clean, column_letter, fold
 from .values import BadValue, parse_date, parse_integer, parse_number, text_of
 

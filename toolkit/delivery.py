@@ -32,11 +32,10 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

@@ -155,7 +155,7 @@ def _title_links(province: list[str], members: list[int], keys: list[str], near:
     from rapidfuzz import fuzz
 
     by_title: dict[str, list[int]] = defaultdict(list)
-    for i, key in zip(members, keys):
+    for i, key in zip(members, keys, strict=True):
         if key:
             by_title[key].append(i)
     titles = sorted(by_title)

@@ -38,7 +38,8 @@ PASSWORD_ENV = "AIDKIT_IMAP_PASSWORD"
 SECURITY_MODES = ("SSL", "STARTTLS", "NONE")
 DEFAULT_PORTS = {"SSL": 993, "STARTTLS": 143, "NONE": 143}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_INTERNALDATE = re.compile(rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"')
+_INTERNALDATE = re.compile(rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) '
+                           rb'(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"')
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 

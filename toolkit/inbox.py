@@ -30,8 +30,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .control import Control
-from .folders import Skipped, Sources, expand_sources, read_regular
 from .findings import Refusal, Report
+from .folders import Skipped, Sources, expand_sources, read_regular
 from .ledger import Ledger, Submission, sha256_of
 
 log = logging.getLogger(__name__)

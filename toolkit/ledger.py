@@ -470,7 +470,8 @@ class Ledger:
         """Note that the mailbox could not be read; return when this outage began (now, or an earlier run)."""
         with self.transaction() as conn:
             conn.execute("INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
-                         " ON CONFLICT (mailbox) DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
+                         " ON CONFLICT (mailbox)"
+                         " DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
                          (mailbox, now.isoformat(timespec="seconds")))
             row = conn.execute("SELECT failing_since FROM mailbox_checks WHERE mailbox = ?", (mailbox,)).fetchone()
         return datetime.fromisoformat(row[0])

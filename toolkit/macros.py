@@ -89,7 +89,8 @@ def export_submission(book=None) -> None:
 
 
 def province_catalogue(book=None) -> None:
-    """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs → ``danh-muc/`` beside it."""
+    """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs →
+    ``danh-muc/`` beside it."""
     from .catalogue import catalogue
 
     book = book or xw.Book.caller()
@@ -181,7 +182,8 @@ def collect_submissions(book=None) -> None:
 
 
 def cluster_catalogue(book=None) -> None:
-    """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its output folder."""
+    """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its
+    output folder."""
     from .catalogue import catalogue
 
     book = book or xw.Book.caller()

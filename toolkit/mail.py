@@ -162,7 +162,8 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
-KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn", "overdue reminder"),
+KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn",
+                                                                                  "overdue reminder"),
               "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
               "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report"),
               "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),

@@ -53,7 +53,8 @@ def _table() -> dict[str, list[Rate]]:
     out: dict[str, list[Rate]] = {}
     for r in schema.read_rows("usd_rates.csv"):
         out.setdefault(r["currency"], []).append(
-            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"], r["source_en"]))
+            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"],
+                 r["source_en"]))
     return {code: sorted(rows, key=lambda r: r.since) for code, rows in out.items()}
 
 

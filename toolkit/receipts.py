@@ -97,7 +97,8 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 if not to:
                     to, _ = recipients(cluster.lead_email)
             if not to:
-                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.", f"{s.file}: nobody to send a receipt to."))
+                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
+                                     f"{s.file}: nobody to send a receipt to."))
                 continue
             message = acknowledgement_message(
                 cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,

@@ -134,7 +134,8 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                             copy = annotated_copy(ledger, p.submission, control, report)
                             attachment = (attachment_name(p.submission), copy.read_bytes())
                         except Refusal as refusal:  # the archived copy went missing or unreadable
-                            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu ({refusal.message_vi})",
+                            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu "
+                                                 f"({refusal.message_vi})",
                                                  f"{p.name}: no annotated copy attached ({refusal.message_en})"))
                     kept, dropped = recipients(p.email, p.cc)
                     if dropped:

@@ -228,13 +228,13 @@ class _Writer:
         table.style = "Table Grid"
         table.autofit = False
         widths = [self.cm(w) for w in widths]
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         align = self.align
         style = self.doc.styles[TABLE_TEXT].style_id  # by id: python-docx looks a name up on every call
-        for r, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
+        for r, (row, values) in enumerate(zip(table.rows, [headers, *rows], strict=True)):
             bold = r == 0 or (last_bold and r == len(rows))
-            for c, (cell, value, width) in enumerate(zip(row.cells, values, widths)):
+            for c, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
                 cell.width = width
                 p = cell.paragraphs[0]
                 p._p.style = style

@@ -20,12 +20,11 @@ import time
 from datetime import date, datetime
 from typing import Any, Callable
 
-from . import schema
 from .control import Control
 from .delivery import JobResult, mail_job, postman_for
 from .figures import Figures, period_figures
-from .numbers import format_number
 from .mail import recipients, report_message
+from .numbers import format_number
 from .periods import BadPeriod, Period
 from .status import NotScheduled, load_control
 
@@ -114,7 +113,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
-            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.", f"The data of {', '.join(invalid)} still has errors."))
+            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.",
+                          f"The data of {', '.join(invalid)} still has errors."))
         members = [m.email for m in control.members_on(parsed.end)]
         lead, _ = recipients(cluster.lead_email)
         copies, dropped = recipients(members)

@@ -71,7 +71,8 @@ class ScheduleResult:
         else:
             lines += ["Dòng crontab / crontab line:", self.command]
         if self.installed:
-            lines.append("Đã cài đặt / installed." if self.changed else "Đã có sẵn, không đổi / already installed, unchanged.")
+            lines.append("Đã cài đặt / installed." if self.changed
+                         else "Đã có sẵn, không đổi / already installed, unchanged.")
         else:
             lines.append("Chưa cài: chạy lại với --install / not installed: run again with --install.")
         return "\n".join(lines)

@@ -122,7 +122,8 @@ APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng",
 
 #: English equivalents accepted for each Vietnamese vocabulary word.
 VOCABULARY_EN = dict(
-    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN)
+    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN,
+        strict=True)
 )
 
 
@@ -323,7 +324,8 @@ class Sector:
 @cache
 def sectors() -> tuple[Sector, ...]:
     """National priority sectors with their default OECD DAC CRS purpose code."""
-    return tuple(Sector(r["code"], r["label_vi"], r["label_en"], r["dac_crs_default"]) for r in read_rows("sectors.csv"))
+    return tuple(Sector(r["code"], r["label_vi"], r["label_en"],
+                        r["dac_crs_default"]) for r in read_rows("sectors.csv"))
 
 
 @dataclass(frozen=True)
@@ -405,7 +407,8 @@ CONTROL_SETTINGS = (
     Column("tep_ca", "Tệp CA", "CA file", TEXT, hint_vi="Chứng chỉ CA bổ sung cho máy chủ nội bộ (không bắt buộc)",
            hint_en="Extra CA certificate for an internal server (optional)"),
     Column("may_chu_imap", "Máy chủ IMAP", "IMAP server", TEXT,
-           hint_vi="Hộp thư nhận bài nộp (aidkit collect)", hint_en="The mailbox submissions arrive in (aidkit collect)"),
+           hint_vi="Hộp thư nhận bài nộp (aidkit collect)",
+           hint_en="The mailbox submissions arrive in (aidkit collect)"),
     Column("cong_imap", "Cổng IMAP", "IMAP port", INTEGER, hint_vi="993 cho SSL, 143 cho STARTTLS",
            hint_en="993 for SSL, 143 for STARTTLS"),
     Column("bao_mat_imap", "Bảo mật IMAP", "IMAP security", TEXT, hint_vi="SSL, STARTTLS hoặc Không",

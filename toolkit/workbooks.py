@@ -55,11 +55,13 @@ CLUSTER_HELP = (
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
-     "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: the buttons read the saved file."),
+     "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: "
+     "the buttons read the saved file."),
     ("Các thành viên và lịch nộp có sẵn là ví dụ (Cụm 5, địa chỉ @example.vn): hãy thay bằng của cụm mình.",
      "The members and schedule shipped here are examples (Cluster 5, @example.vn addresses): replace them with yours."),
     ("Nút bấm cần Python và aidkit trên máy; trang xlwings.conf chỉ tới Python (xem docs/excel.md).",
-     "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python (see docs/excel.md)."),
+     "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python "
+     "(see docs/excel.md)."),
 )
 #: Where the Windows bundle's install script puts aidkit's Python (xlwings expands the variable),
 #: so that no one edits a path by hand.
@@ -150,7 +152,7 @@ def _control_sheet(book) -> None:
     ws.set_row(0, 24)
     ws.write_string(0, 1, "ĐIỀU HÀNH CỤM — aidkit", title)
     ws.write_string(1, 1, "Cluster control — aidkit", muted)
-    for button, (vi, en) in zip(CLUSTER_BUTTONS, CLUSTER_HELP):
+    for button, (vi, en) in zip(CLUSTER_BUTTONS, CLUSTER_HELP, strict=True):
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)

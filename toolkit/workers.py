@@ -85,10 +85,9 @@ class Runner:
                 delivered += 1
 
         if self.pool is not None:
+            import sys
             from concurrent.futures import as_completed
             from concurrent.futures.process import BrokenProcessPool
-
-            import sys
 
             for stream in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered output
                 if stream is not None:
