@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from toolkit import schema
-from toolkit.catalogue import OPEN_STATUSES, catalogue
+from toolkit.catalogue import catalogue
+from toolkit.catalogue_result import OPEN_STATUSES
 from toolkit.sample import sample_workbook
 
 

@@ -23,8 +23,9 @@ from openpyxl import load_workbook
 from toolkit import schema
 from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
 from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
-from toolkit.consolidate import ConsolidationError, consolidate
+from toolkit.consolidate import consolidate
 from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
+from toolkit.consolidation_result import ConsolidationError
 from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
 from toolkit.folders import workbook_files
 from toolkit.sample import sample_control, sample_records, sample_workbook

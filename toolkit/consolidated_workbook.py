@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +23,19 @@ from . import schema
 from .atomic import atomic_path
 from .bulk_sheet import BulkWorksheet
 from .changes import CHANGED, KIND_LABEL, Change
-from .consolidate import INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile, register_rows
-from .duplicates import fold as donor_key  # cached: donors repeat
+from .consolidation_result import (
+    INDEX,
+    ROLE_LABEL,
+    ROW_ERRORS,
+    SOURCE_ROW,
+    ConsolidationError,
+    ConsolidationResult,
+    Entry,
+    SourceFile,
+    donor_rows,
+    register_rows,
+    sector_pivots,
+)
 from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .periods import BadPeriod
@@ -37,7 +47,6 @@ HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
 OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
-UNKNOWN_SECTOR = "(chưa rõ / unknown)"
 TITLE = "Tổng hợp báo cáo viện trợ PCPNN / Consolidated foreign-NGO aid report"
 
 _N = schema.NEEDS.column
@@ -189,8 +198,9 @@ def write_consolidated(result: ConsolidationResult, out: str | os.PathLike) -> P
     """Write the consolidated workbook for `result` to `out` (atomically)."""
     out = Path(out)
     with atomic_path(out) as tmp:
-        writer = ConsolidatedWriter(tmp, lambda f: f.status)
-        writer.finish(result)
+        writer = ConsolidatedWriter(tmp)
+        writer.write(result)
+        writer.finish(result.duplicates)
     return out
 
 
@@ -213,21 +223,18 @@ def fast_deflate():
 
 
 class ConsolidatedWriter:
-    """Writes the consolidated workbook: `add_file` renders a file's NEEDS and REGISTER rows (with
-    their provenance), `finish` renders the files that count not added yet, places them in order,
-    writes every other sheet and closes the file. `discard` abandons it after a failure.
-
-    :param status_of: the file status (a key of schema.SUBMISSION_STATUSES) shown on its rows.
+    """Writes the consolidated workbook of a result: `write` every sheet but the duplicate pairs (still
+    being searched for elsewhere, perhaps), then `finish` with the pairs, which closes the file.
+    `discard` abandons it after a failure.
     """
 
-    def __init__(self, path: str | os.PathLike, status_of: Callable[[SourceFile], str]):
+    def __init__(self, path: str | os.PathLike):
         import xlsxwriter
 
         from .outputs import mark_xlsxwriter
         from .template import BUILD_DATE
 
         self.path = Path(path)
-        self.status_of = status_of
         self.book = book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
@@ -272,28 +279,22 @@ class ConsolidatedWriter:
         self.result: ConsolidationResult | None = None
         self.closed = False
 
-    def add_file(self, f: SourceFile) -> None:
-        """Render the rows of one read file now (they are placed by `finish` if the file counts)."""
-        if f.refused:
-            return
+    def _render(self, f: SourceFile) -> None:
+        """Render the NEEDS and REGISTER rows of a counted file, with their provenance."""
         before = (f.original.code if f.original else f.code, f.original.short if f.original else None,
                   f.current.code if f.current else None, f.current.short if f.current else None,
                   f.period, f.name)
-        after = (f.sha256, schema.SUBMISSION_STATUSES.get(self.status_of(f)))
+        after = (f.sha256, schema.SUBMISSION_STATUSES.get(f.status))
         for key, data in f.rows.items():
             if not data:
                 continue
             head = (*before, f.sheets.get(key))
             self.blocks[(f.name, key)] = self.data_ws[key].render(
-                ((*row[:-2], *head, row[-2], *after, row[-1]) for row in data), self.data_formats[key],
-                self.data_unique[key])
+                ((*row[:SOURCE_ROW], *head, row[SOURCE_ROW], *after, row[ROW_ERRORS]) for row in data),
+                self.data_formats[key], self.data_unique[key])
 
-    def finish(self, result: ConsolidationResult, duplicates=None) -> Path:
-        """Write everything else and close the workbook.
-
-        :param duplicates: something whose .result() gives the duplicate pairs, when they are still
-            being computed elsewhere (default: `result.duplicates`); waited for last.
-        """
+    def write(self, result: ConsolidationResult) -> None:
+        """Every sheet of `result` but the duplicate pairs."""
         from .template import BUILD_DATE
 
         self.result = result
@@ -301,10 +302,13 @@ class ConsolidatedWriter:
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
             "created": BUILD_DATE,
             "comments": f"aidkit consolidate; {len(result.files)} files; period {result.period or 'all'}"})
-        for f in result.counted:  # rendered here unless added before
-            if any(f.rows.values()) and not any((f.name, key) in self.blocks for key in f.rows):
-                self.add_file(f)
-        self.write(duplicates)
+        for f in result.counted:
+            self._render(f)
+        self._sheets()
+
+    def finish(self, duplicates: list) -> Path:
+        """Write the duplicate pairs (duplicates.DuplicatePair over `register_rows(result)`) and close."""
+        self.duplicates(self.duplicates_ws, duplicates)
         with fast_deflate():
             self.book.close()
         self.closed = True
@@ -360,14 +364,14 @@ class ConsolidatedWriter:
 
     # --- sheets ----------------------------------------------------------------------------
 
-    def write(self, duplicates) -> None:
-        """Every sheet but the data rows already rendered; `duplicates` is waited for last."""
+    def _sheets(self) -> None:
+        """Every sheet around the rendered data rows; the duplicates sheet is made, filled by `finish`."""
         for table in schema.TABLES:
             self.data_sheet(table)
         self.by_sector()
         self.by_donor()
         self.findings()
-        duplicates_ws = self.sheet(schema.DUPLICATES)
+        self.duplicates_ws = self.sheet(schema.DUPLICATES)
         if self.result.changes is not None:
             self.changes(schema.CHANGES, "ThayDoi", CHANGE_COLUMNS,
                          (((), c) for c in self.result.changes))
@@ -377,9 +381,6 @@ class ConsolidatedWriter:
                           for c in r.changes))
         self.files()
         self.overview(self.overview_ws)
-        if duplicates is not None:
-            self.result.duplicates = duplicates.result()
-        self.duplicates(duplicates_ws)
 
     def data_sheet(self, table: schema.Table) -> None:
         ws = self.data_ws[table.key]
@@ -589,21 +590,21 @@ class ConsolidatedWriter:
         ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
             "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
 
-    def duplicates(self, ws) -> None:
+    def duplicates(self, ws, pairs: list) -> None:
         from .duplicates import REASON_LABEL
 
         rows = register_rows(self.result)
         r = INDEX["register"]
         keys = [r[k] for k in ("ma_khoan", "ten_vi", "nha_tai_tro", "so_qd", "ngay_qd", "gia_tri_usd")]
-        used = {p.a for p in self.result.duplicates} | {p.b for p in self.result.duplicates}
+        used = {p.a for p in pairs} | {p.b for p in pairs}
         sides = {}
         for i in used:
             f, row = rows[i]
             sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
-                        *(row[k] for k in keys), f.name, row[-2])
-        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
+                        *(row[k] for k in keys), f.name, row[SOURCE_ROW])
+        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in pairs}}
         data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
-                for n, p in enumerate(self.result.duplicates, start=1) for side, i in (("A", p.a), ("B", p.b)))
+                for n, p in enumerate(pairs, start=1) for side, i in (("A", p.a), ("B", p.b)))
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
@@ -695,83 +696,6 @@ def _figure_values(figures: Figures) -> dict[str, Any]:
             "phe_duyet_ky": figures.approved, "phe_duyet_ky_usd": figures.usd_approved,
             "giai_ngan_ky_usd": figures.usd_disbursed, "trung_vi_ngay_phe_duyet": figures.median_days,
             "trong_nguong": figures.within_share}
-
-
-# --- pivots -------------------------------------------------------------------------------------
-
-def _province_key(f: SourceFile) -> tuple[str, str]:
-    if f.current is not None:
-        return f.current.code, f"{f.current.code} {f.current.short}"
-    return f"?{f.code or ''}", f"? {f.code or f.name}"
-
-
-def sector_pivots(result: ConsolidationResult):
-    """Per period: (period, [(province key, label)], [sector labels], {block: {(sector, province): value}})."""
-    known = [s.vi for s in schema.sectors()]
-    known_set = set(known)
-    n, r = INDEX["needs"], INDEX["register"]
-    by_period: dict[str, list[SourceFile]] = defaultdict(list)
-    for f in result.counted:
-        by_period[f.period or "?"].append(f)
-    out = []
-    for period in sorted(by_period):
-        files = by_period[period]
-        provinces = sorted({_province_key(f) for f in files})
-        blocks: dict[str, dict] = {key: defaultdict(float) for key, *_ in PIVOT_BLOCKS}
-        seen = set()
-        for f in files:
-            code = _province_key(f)[0]
-            for row in f.rows.get("register", ()):
-                sector = row[r["linh_vuc"]] if row[r["linh_vuc"]] in known_set else UNKNOWN_SECTOR
-                seen.add(sector)
-                blocks["register_count"][(sector, code)] += 1
-                usd = row[r["gia_tri_usd"]]
-                if row[r["trang_thai"]] in schema.APPROVED_STATUSES and type(usd) is float:
-                    blocks["approved_usd"][(sector, code)] += usd
-            for row in f.rows.get("needs", ()):
-                sector = row[n["linh_vuc"]] if row[n["linh_vuc"]] in known_set else UNKNOWN_SECTOR
-                seen.add(sector)
-                blocks["needs_count"][(sector, code)] += 1
-                usd = row[n["de_nghi_tai_tro_usd"]]
-                if type(usd) is float:
-                    blocks["requested_usd"][(sector, code)] += usd
-        sectors = known + ([UNKNOWN_SECTOR] if UNKNOWN_SECTOR in seen else [])
-        out.append((period, provinces, sectors, blocks))
-    return out
-
-
-def donor_rows(result: ConsolidationResult) -> list[tuple]:
-    """One row per (period, donor): projects, USD, approved USD, provinces, country."""
-    r = INDEX["register"]
-    groups: dict[tuple[str, str], dict] = {}
-    for f, row in result.rows("register"):
-        donor = row[r["nha_tai_tro"]]
-        if not isinstance(donor, str) or not donor:
-            continue
-        key = (f.period or "", donor_key(donor))
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = {"names": Counter(), "countries": Counter(), "n": 0, "usd": 0.0, "approved": 0.0,
-                               "provinces": set()}
-        g["names"][donor] += 1
-        if row[r["quoc_gia"]]:
-            g["countries"][row[r["quoc_gia"]]] += 1
-        g["n"] += 1
-        usd = row[r["gia_tri_usd"]]
-        if type(usd) is float:
-            g["usd"] += usd
-            if row[r["trang_thai"]] in schema.APPROVED_STATUSES:
-                g["approved"] += usd
-        g["provinces"].add(_province_key(f)[1])
-    out = []
-    for (period, _), g in groups.items():
-        name = max(g["names"].items(), key=lambda kv: kv[1])[0]  # most used; a tie goes to the first seen
-        countries = sorted(g["countries"].items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append((period or None, name, "; ".join(str(c) for c, _ in countries) or None, g["n"],
-                    round(g["usd"], 2), round(g["approved"], 2), len(g["provinces"]),
-                    "; ".join(sorted(g["provinces"]))))
-    out.sort(key=lambda t: (t[0] or "", -t[4], t[1]))
-    return out
 
 
 # --- reading a previous consolidation -----------------------------------------------------------

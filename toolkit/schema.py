@@ -6,17 +6,16 @@ nothing else in the code repeats a header or a vocabulary.
 
 from __future__ import annotations
 
-import csv
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
+
+from .data import read_rows
 
 if TYPE_CHECKING:
     from .rates import Rates
 
 TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
-DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -285,7 +284,7 @@ TABLE_BY_KEY = {t.key: t for t in TABLES}
 # --- settings with defaults -----------------------------------------------------
 
 def _default_rates() -> Rates:
-    from .rates import Rates  # toolkit.rates reads its tables through this module
+    from .rates import Rates  # the rate tables are read when the first Settings is made
 
     return Rates()
 
@@ -306,12 +305,6 @@ class Settings:
 
 
 # --- reference data -------------------------------------------------------------
-
-def read_rows(name: str) -> list[dict[str, str]]:
-    """The rows of a CSV file of toolkit/data as dicts."""
-    with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
 
 @dataclass(frozen=True)
 class Sector:
