@@ -368,7 +368,7 @@ def test_a_locked_ledger_gets_a_sentence_naming_it(tmp_path):
     try:
         with pytest.raises(Refusal) as caught, Ledger(path, timeout=0.3) as ledger:
             ledger.claim("reminder_after", PERIOD, "92", d(16))
-        assert caught.value.reason == "ledger-locked" and str(path) in caught.value.message_en
+        assert caught.value.reason == "ledger-locked" and str(path) in caught.value.en
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .consolidation_result import ConsolidationError, SourceFile
+from .consolidation_result import SourceFile
+from .errors import AidkitError
 
 OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động
 #: Aid form → the slug of the page's `hinh_thuc` query parameter.
@@ -18,7 +19,7 @@ FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự 
 PAGE_NAME, BULLETIN_NAME = "index.html", "ban-tin.pdf"
 
 
-class CatalogueError(ConsolidationError):
+class CatalogueError(AidkitError):
     """The catalogue cannot be built: no source, a bad period, an unusable control workbook."""
 
 
@@ -90,5 +91,5 @@ class CatalogueResult:
                          "province or period could not be determined, not published")
         for f in self.refused:
             r = f.as_refusal()
-            lines += [f"  ✘ {f.name}", f"    {r.message_vi}", f"    {r.message_en}"]
+            lines += [f"  ✘ {f.name}", f"    {r.vi}", f"    {r.en}"]
         return "\n".join(lines)

@@ -308,7 +308,7 @@ def open_control(path):
     try:
         return read_or_explain(path)
     except Refusal as refusal:
-        raise ConsolidationError(refusal.message_vi, refusal.message_en) from None
+        raise ConsolidationError(refusal.vi, refusal.en) from None
 
 
 def attribute(f: SourceFile) -> None:

@@ -469,7 +469,7 @@ class ConsolidatedWriter:
         others = [x for x in self.result.files if x.role == "other-period"]
         for title, files, describe in (
                 ("Tệp bị từ chối (không đọc được) / Refused files (could not be read)", refused,
-                 lambda x: (x.as_refusal().message_vi, x.as_refusal().message_en)),
+                 lambda x: (x.as_refusal().vi, x.as_refusal().en)),
                 ("Tệp bị thay thế bởi tệp nộp sau / Superseded by a later file", superseded,
                  lambda x: (f"Thay bởi {x.superseded_by.name}", f"Superseded by {x.superseded_by.name}")),
                 ("Tệp của kỳ khác (không tính) / Files of another period (not counted)", others,
@@ -579,7 +579,7 @@ class ConsolidatedWriter:
                 if x.refused:
                     r = x.as_refusal()
                     yield (*who, SEVERITY_VI["error"], r.reason, None, None, None, r.detail or None,
-                           r.message_vi, r.message_en, None)
+                           r.vi, r.en, None)
                 for finding in x.findings:
                     yield (*who, *finding.to_row())
 
@@ -635,7 +635,7 @@ class ConsolidatedWriter:
                        x.current.short if x.current else None, x.period, ROLE_LABEL.get(x.role, x.role),
                        schema.SUBMISSION_STATUSES.get(x.status), x.superseded_by.name if x.superseded_by else None,
                        x.errors, x.warnings, x.count("needs"), x.count("register"),
-                       r.message_vi if r else None, r.message_en if r else None)
+                       r.vi if r else None, r.en if r else None)
 
         self.table(ws, "TepNhan", FILE_COLUMNS, rows(), freeze_cols=1)
 
@@ -713,7 +713,7 @@ def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
         sniff(path)
         book = open_book(path)
     except Refusal as refusal:
-        raise ConsolidationError(refusal.message_vi, refusal.message_en) from None
+        raise ConsolidationError(refusal.vi, refusal.en) from None
     names = {fold(n): n for n in book.sheet_names}
     out: dict[str, list[dict[str, Any]]] = {}
     for table in schema.TABLES:

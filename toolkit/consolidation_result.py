@@ -295,10 +295,10 @@ class ConsolidationResult:
                          f"{t['register']:>6} {t['usd_requested']:>14,.0f} {t['usd_approved']:>14,.0f}")
         for f in self.refused:
             r = f.as_refusal()
-            lines += ["", f"✘ {f.name}", f"  {r.message_vi}", f"  {r.message_en}"]
+            lines += ["", f"✘ {f.name}", f"  {r.vi}", f"  {r.en}"]
         for s in self.skipped:
             r = s.as_refusal()
-            lines += ["", f"· {s.name}", f"  {r.message_vi}", f"  {r.message_en}"]
+            lines += ["", f"· {s.name}", f"  {r.vi}", f"  {r.en}"]
         lines.append("")
         lines.append(f"Trùng lặp có thể / possible duplicates: {len(self.duplicates)}")
         for r in self.resubmissions:

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import schema
 from .atomic import atomic_path
+from .errors import AidkitError
 from .findings import Refusal
 from .periods import BadPeriod, Period
 from .rates import Override, Rates
@@ -19,12 +20,8 @@ from .text import clean, column_letter, fold
 from .values import BadValue, parse_date, parse_integer, parse_number, text_of
 
 
-class ControlError(ValueError):
+class ControlError(AidkitError, ValueError):
     """The control workbook is readable but something in it is unusable."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
 
 
 @dataclass(frozen=True)

@@ -311,5 +311,5 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
         for unread in skipped:
             if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
                 refusal = unread.as_refusal()
-                result.notes.append((refusal.message_vi, refusal.message_en))
+                result.notes.append((refusal.vi, refusal.en))
         yield control, ledger, result, Cluster.from_control(control)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import messages
+from .errors import AidkitError
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -100,8 +101,8 @@ def display(value: Any) -> Any:
 
 
 @dataclass(eq=False)
-class Refusal(Exception):
-    """A file that could not be read as a workbook at all."""
+class Refusal(AidkitError):
+    """A file that could not be read as a workbook at all (or an output that must not be written)."""
 
     path: str
     reason: str  # a rule code of messages.py, e.g. "file-password-protected"
@@ -109,19 +110,19 @@ class Refusal(Exception):
     detail_en: str = ""  # the detail in English, when it is a sentence (else `detail` serves both)
 
     @property
-    def message_vi(self) -> str:
+    def vi(self) -> str:
         return messages.render(self.reason, "vi", {"file": self.path, "detail": self.detail})
 
     @property
-    def message_en(self) -> str:
+    def en(self) -> str:
         return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail_en or self.detail})
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.path, "refused": True, "reason": self.reason,
-                "message_vi": self.message_vi, "message_en": self.message_en}
+                "message_vi": self.vi, "message_en": self.en}
 
     def __str__(self) -> str:
-        return f"{self.message_vi} / {self.message_en}"
+        return f"{self.vi} / {self.en}"
 
 
 @dataclass

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from .errors import AidkitError
 from .mailer import KEYRING_SERVICE, make_ssl_context, stored_password
 from .text import fold
 
@@ -44,12 +45,8 @@ _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 
 
-class ImapError(Exception):
-    """Base class: the mailbox cannot be read. ``str(err)`` is "<tiếng Việt> / <English>"."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
+class ImapError(AidkitError):
+    """Base class: the mailbox cannot be read."""
 
 
 class MailboxUnreachable(ImapError):

@@ -107,7 +107,7 @@ def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipp
         if submission is not None:
             new.append(submission)
     for s in unread:
-        log.info("not read: %s", s.as_refusal().message_en)
+        log.info("not read: %s", s.as_refusal().en)
     if skipped is not None:
         skipped.extend(unread)
     return new

@@ -46,6 +46,7 @@ from typing import Any
 
 from .atomic import process_gone, write_bytes
 from .clock import local_moment
+from .errors import AidkitError
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
 ARCHIVE_NAME = "aidkit-archive"
@@ -176,14 +177,14 @@ MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "
                  "too-large", "automatic")
 
 
-class LedgerTooNew(RuntimeError):
+class LedgerTooNew(AidkitError, RuntimeError):
     """The ledger file was written by a newer version of aidkit."""
 
     def __init__(self, path: str, found: int, known: int):
-        self.vi = (f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
-                   "hãy cập nhật aidkit.")
-        self.en = f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); please upgrade aidkit."
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
+                         "hãy cập nhật aidkit.",
+                         f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); "
+                         "please upgrade aidkit.")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import xlwings as xw
 
 from . import excel, schema
-from .findings import Refusal
+from .errors import AidkitError
 from .messages import bilingual
 from .validate import check_workbook
 
@@ -31,12 +31,11 @@ STATUS_HEADER = ["Kỳ / Period", "Hạn nộp / Due", "Mã / Code", "Tỉnh / P
                  "Tệp / File", "Nhận lúc / Received", "Lỗi / Errors", "Cảnh báo / Warnings", "Số lần nộp / Versions"]
 
 
-class Declined(Exception):
+class Declined(AidkitError):
     """The action stops here; the user is told why."""
 
     def __init__(self, texts: tuple[str, str]):
-        self.vi, self.en = texts
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(*texts)
 
 
 # --- the provincial workbook ------------------------------------------------------------
@@ -216,14 +215,11 @@ def _reporting(book, busy: tuple[str, str] | None = None):
         if busy:
             book.app.status_bar = " / ".join(busy)
         yield
-    except Refusal as refusal:
-        _tell(book, (refusal.message_vi, refusal.message_en), error=True)
+    except AidkitError as exc:
+        _tell(book, (exc.vi, exc.en), error=True)
     except Exception as exc:  # the user gets a sentence, never a traceback
-        texts = (getattr(exc, "vi", None), getattr(exc, "en", None))
-        if not all(texts):
-            log.exception("aidkit button failed")
-            texts = bilingual("unexpected-error", detail=f"{type(exc).__name__}: {exc}")
-        _tell(book, texts, error=True)
+        log.exception("aidkit button failed")
+        _tell(book, bilingual("unexpected-error", detail=f"{type(exc).__name__}: {exc}"), error=True)
     finally:
         if busy:
             book.app.status_bar = False

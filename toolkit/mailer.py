@@ -70,6 +70,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Union
 
+from .errors import AidkitError
+
 __all__ = [
     "SECURITY_MODES",
     "PASSWORD_ENV",
@@ -109,13 +111,8 @@ _POLICY = email.policy.SMTP.clone(cte_type="7bit")
 # ---------------------------------------------------------------------------
 # Errors
 # ---------------------------------------------------------------------------
-class MailError(Exception):
-    """Base class.  ``str(err)`` is "<tiếng Việt> / <English>"."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi = vi
-        self.en = en
-        super().__init__(f"{vi} / {en}")
+class MailError(AidkitError):
+    """Base class of the SMTP errors."""
 
 
 class InvalidSettings(MailError, ValueError):

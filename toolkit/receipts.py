@@ -75,7 +75,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
             findings, attachment, refusal, state, preparer = [], None, None, None, None
             if s.status == "refused":
                 refused = Refusal(s.name, s.detail or "file-damaged")
-                refusal = (refused.message_vi, refused.message_en)
+                refusal = (refused.vi, refused.en)
                 to, _ = recipients(cluster.lead_email)
                 cc: list[str] = []
             else:
@@ -87,7 +87,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                         copy = annotated_copy(ledger, s, control, report)
                         attachment = (attachment_name(s), copy.read_bytes())
                 except Refusal as gone:
-                    result.notes.append((f"{s.file}: {gone.message_vi}", f"{s.file}: {gone.message_en}"))
+                    result.notes.append((f"{s.file}: {gone.vi}", f"{s.file}: {gone.en}"))
                 senders, dropped = recipients(s.sender)
                 focal, _ = recipients(member.email if member else None)
                 if dropped:

@@ -135,8 +135,8 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                             attachment = (attachment_name(p.submission), copy.read_bytes())
                         except Refusal as refusal:  # the archived copy went missing or unreadable
                             result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu "
-                                                 f"({refusal.message_vi})",
-                                                 f"{p.name}: no annotated copy attached ({refusal.message_en})"))
+                                                 f"({refusal.vi})",
+                                                 f"{p.name}: no annotated copy attached ({refusal.en})"))
                     kept, dropped = recipients(p.email, p.cc)
                     if dropped:
                         result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",

@@ -10,7 +10,7 @@ SEVERITY_MARK = {"error": "✘", "warning": "!", "info": "·"}
 def report_text(report: Report | Refusal, show_info: bool = True) -> str:
     """A readable bilingual block for one file."""
     if isinstance(report, Refusal):
-        return f"✘ {report.path}\n  {report.message_vi}\n  {report.message_en}"
+        return f"✘ {report.path}\n  {report.vi}\n  {report.en}"
     head = "✔ Hợp lệ / Valid" if report.valid else "✘ Không hợp lệ / Invalid"
     where = ", ".join(x for x in (report.province, report.period) if x)
     lines = [f"{head}: {report.path}" + (f" ({where})" if where else ""),

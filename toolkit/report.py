@@ -26,6 +26,7 @@ from .atomic import atomic_path
 from .charts import approved_charts
 from .clock import parse_now, vn_date
 from .control import Control
+from .errors import AidkitError
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
 from .periods import BadPeriod, Period
@@ -55,12 +56,8 @@ DASH = "—"
 TABLE_TEXT = "Table Text"  # the template's paragraph style for table cells (10 pt, no indent, no spacing)
 
 
-class ReportError(ValueError):
+class ReportError(AidkitError, ValueError):
     """The report cannot be written: its template is missing or unusable."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
 
 
 @dataclass

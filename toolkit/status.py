@@ -21,6 +21,7 @@ from typing import Any
 from . import schema
 from .clock import parse_now, vn_date, vn_moment
 from .control import Control, Deadline, read_or_explain
+from .errors import AidkitError
 from .ledger import Ledger, Submission
 from .periods import BadPeriod, Period
 
@@ -28,13 +29,12 @@ STATES = ("missing", "invalid", "valid", "late")
 OUTSTANDING = ("missing", "invalid")
 
 
-class NotScheduled(ValueError):
+class NotScheduled(AidkitError, ValueError):
     """The period asked for is not a row of the control workbook's Lịch nộp sheet."""
 
     def __init__(self, period: str):
-        self.vi = f"Kỳ \"{period}\" không có trong trang Lịch nộp của tệp điều hành."
-        self.en = f"Period \"{period}\" is not in the control workbook's Schedule sheet."
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(f"Kỳ \"{period}\" không có trong trang Lịch nộp của tệp điều hành.",
+                         f"Period \"{period}\" is not in the control workbook's Schedule sheet.")
 
 
 def load_control(control: str | os.PathLike | Control) -> Control:
@@ -167,7 +167,7 @@ class StatusResult:
             blocks.append("Tệp mới nhận / newly received: " + ", ".join(s.file for s in self.received))
         for s in self.skipped:
             r = s.as_refusal()
-            blocks.append(f"· {r.message_vi}\n  {r.message_en}")
+            blocks.append(f"· {r.vi}\n  {r.en}")
         if self.unknown:
             blocks.append(unknown_text(self.unknown))
         if not self.periods:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .errors import AidkitError
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
@@ -34,6 +35,10 @@ INSTRUCTIONS = (
      "7. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
 )
 
+
+
+class UnknownProvince(AidkitError, ValueError):
+    """The province code does not exist for the period asked for."""
 
 def template(out: str | os.PathLike, province: str | None = None, period: str | None = None, *,
              organisation: str | None = None, preparer: str | None = None, email: str | None = None,
@@ -67,8 +72,8 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
         if province:
             found = find_province(province, parsed.end)
             if found is None:
-                raise ValueError(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed} / "
-                                 f"province code {province} does not exist for period {parsed}")
+                raise UnknownProvince(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed}",
+                                      f"province code {province} does not exist for period {parsed}")
             values.update(ma_tinh=found.code, ten_tinh=found.short,
                           don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
     elif province:

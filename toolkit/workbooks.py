@@ -15,7 +15,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import schema
+from .errors import AidkitError
 from .macros import EXPORT_FOLDER_KEY
+from .messages import bilingual
 from .xlsm import Button
 
 PROVINCE_FILE, CLUSTER_FILE = "aidkit-tinh.xlsm", "aidkit-cum.xlsm"
@@ -82,8 +84,11 @@ XLWINGS_SETTINGS = (
 )
 
 
-class BuildToolsMissing(ImportError):
+class BuildToolsMissing(AidkitError, ImportError):
     """pyOpenVBA, which writes the VBA project and the buttons, is not installed (pip install "aidkit[build]")."""
+
+    def __init__(self):
+        super().__init__(*bilingual("build-tools-missing"))
 
 
 def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
@@ -94,7 +99,7 @@ def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
     try:
         import pyopenvba  # noqa: F401
     except ImportError:
-        raise BuildToolsMissing("pyopenvba") from None
+        raise BuildToolsMissing() from None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
