@@ -12,6 +12,7 @@ SOURCES := $(shell git ls-files toolkit templates macros 2>/dev/null || find too
 $(STAMP): pyproject.toml $(SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	rm -rf build  # setuptools' staging folder: a module renamed or removed must not linger in the wheel
 	$(BIN)/python -m pip install -q '.[test,bench,build]'
 	touch $(STAMP)
 

@@ -27,15 +27,15 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from toolkit.acknowledge import acknowledge
 from toolkit.annotate import annotate
 from toolkit.catalogue import catalogue
 from toolkit.collect import collect
 from toolkit.consolidate import consolidate
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind
+from toolkit.remind import remind
 from toolkit.report import report
-from toolkit.reporting import send_report
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
+from toolkit.send_report import send_report
 from toolkit.status import status
 from toolkit.template import template
 from toolkit.validate import validate

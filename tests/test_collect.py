@@ -17,13 +17,13 @@ import pytest
 from cluster import DUE, LEAD, MEMBER_CC, MEMBER_EMAIL, make_cluster, parse
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import make_ca, plain_server
+from toolkit.acknowledge import acknowledge
 from toolkit.clock import local_moment
 from toolkit.collect import ASIDE_FOLDER, collect
 from toolkit.consolidate import consolidate
 from toolkit.imap import ImapLoginFailed, ImapTlsFailed, MailboxUnreachable
 from toolkit.ledger import Ledger
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind
+from toolkit.remind import remind
 from toolkit.sample import sample_workbook
 from toolkit.status import status
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.build_workbooks import BuildToolsMissing
 from toolkit.catalogue_result import CatalogueError
 from toolkit.clock import BadNow
 from toolkit.consolidation_result import ConsolidationError
@@ -16,10 +17,9 @@ from toolkit.ledger import LedgerTooNew
 from toolkit.macros import Declined
 from toolkit.mailer import MailError, PasswordMissing
 from toolkit.report import ReportError
-from toolkit.scheduling import BadTime, SchedulingError
+from toolkit.schedule import BadTime, SchedulingError
 from toolkit.status import NotScheduled
 from toolkit.template import UnknownProvince
-from toolkit.workbooks import BuildToolsMissing
 
 SOURCE = {p: p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py")}
 

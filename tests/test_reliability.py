@@ -35,8 +35,8 @@ from toolkit.findings import Refusal, Report, finding
 from toolkit.ledger import Ledger
 from toolkit.mailer import OutgoingMessage, SmtpSettings
 from toolkit.periods import Period
-from toolkit.reminders import remind
-from toolkit.scheduling import schedule
+from toolkit.remind import remind
+from toolkit.schedule import schedule
 from toolkit.status import status
 from toolkit.validate import validate
 

@@ -26,10 +26,10 @@ from openpyxl import load_workbook
 
 from cluster import LEAD, MEMBER_CC, MEMBER_EMAIL, PERIOD, at, attachments, drop, make_cluster
 from smtp_server import PASSWORD, USERNAME, make_ca, plain_server, starttls_server
+from toolkit.acknowledge import acknowledge
 from toolkit.ledger import Ledger
 from toolkit.mailer import PasswordMissing, TlsVerificationFailed
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind, reminder_kinds
+from toolkit.remind import remind, reminder_kinds
 from toolkit.status import status
 
 

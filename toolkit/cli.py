@@ -130,7 +130,7 @@ def build_workbooks(out_dir):
 
     Example: aidkit build-workbooks --out workbooks/
     """
-    from .workbooks import build_workbooks as build
+    from .build_workbooks import build_workbooks as build
 
     paths = _explained(lambda: build(out_dir))
     for path in paths:
@@ -294,7 +294,7 @@ def remind(control, now, dry_run, fmt):
 
     Example: aidkit remind --control dieu-hanh.xlsm --dry-run
     """
-    from .reminders import remind as remind_provinces
+    from .remind import remind as remind_provinces
 
     result = _explained(lambda: remind_provinces(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -314,7 +314,7 @@ def acknowledge(control, now, dry_run, fmt):
 
     Example: aidkit acknowledge --control dieu-hanh.xlsm
     """
-    from .receipts import acknowledge as send_receipts
+    from .acknowledge import acknowledge as send_receipts
 
     result = _explained(lambda: send_receipts(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -362,7 +362,7 @@ def send_report(control, period, now, dry_run, force, fmt):
 
     Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
     """
-    from .reporting import send_report as mail_report
+    from .send_report import send_report as mail_report
 
     result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force))
     _render(result, fmt)
@@ -402,7 +402,7 @@ def schedule(control, install, at, system, fmt):
 
     Example: aidkit schedule --control dieu-hanh.xlsm --install
     """
-    from .scheduling import schedule as daily_job
+    from .schedule import schedule as daily_job
 
     result = _explained(lambda: daily_job(control, install=install, at=at,
                                           system=None if system == "auto" else system))
