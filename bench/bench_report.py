@@ -49,11 +49,11 @@ def cluster() -> Path:
 def split(control: Path) -> tuple[float, float]:
     """(consolidation seconds, Word report seconds) of one run in this process."""
     from toolkit.consolidate import consolidate
+    from toolkit.control import load_control
     from toolkit.figures import period_figures
     from toolkit.inbox import received_times
     from toolkit.ledger import Ledger
     from toolkit.report import write_report
-    from toolkit.status import load_control
 
     loaded = load_control(control)
     start = time.perf_counter()

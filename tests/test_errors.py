@@ -9,7 +9,7 @@ from toolkit.build_workbooks import BuildToolsMissing
 from toolkit.catalogue_result import CatalogueError
 from toolkit.clock import BadNow
 from toolkit.consolidation_result import ConsolidationError
-from toolkit.control import ControlError
+from toolkit.control import ControlError, NotScheduled
 from toolkit.errors import AidkitError
 from toolkit.findings import Refusal
 from toolkit.imap import ImapError, ImapLoginFailed
@@ -18,7 +18,6 @@ from toolkit.macros import Declined
 from toolkit.mailer import MailError, PasswordMissing
 from toolkit.report import ReportError
 from toolkit.schedule import BadTime, SchedulingError
-from toolkit.status import NotScheduled
 from toolkit.template import UnknownProvince
 
 SOURCE = {p: p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py")}

@@ -24,7 +24,7 @@ from .findings import Refusal
 from .ledger import Submission
 from .mail import acknowledgement_message, recipients
 from .periods import BadPeriod, Period
-from .status import submission_status
+from .schema import submission_status
 
 KIND = "acknowledgement"
 

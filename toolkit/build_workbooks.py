@@ -16,10 +16,11 @@ from pathlib import Path
 
 from . import schema
 from .errors import AidkitError
-from .macros import EXPORT_FOLDER_KEY
 from .messages import bilingual
 from .xlsm import Button
 
+#: The xlwings.conf row of the provincial workbook naming its export folder (read by toolkit.macros).
+EXPORT_FOLDER_KEY = "Aidkit Export Folder"
 PROVINCE_FILE, CLUSTER_FILE = "aidkit-tinh.xlsm", "aidkit-cum.xlsm"
 CONTROL_SHEET = "Điều khiển"
 PROVINCE_MODULE, CLUSTER_MODULE = "AidkitProvince", "AidkitCluster"

@@ -40,7 +40,7 @@ from .figures import Figures, entry_figures, period_figures
 from .findings import FINDING_HEADERS, SEVERITY_VI
 from .periods import BadPeriod
 from .schema import PROVENANCE_BY_KEY as PROV
-from .template import print_setup
+from .sheets import BUILD_DATE, print_setup, write_value
 from .text import fold
 
 HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
@@ -232,8 +232,6 @@ class ConsolidatedWriter:
         import xlsxwriter
 
         from .outputs import mark_xlsxwriter
-        from .template import BUILD_DATE
-
         self.path = Path(path)
         self.book = book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
@@ -295,8 +293,6 @@ class ConsolidatedWriter:
 
     def write(self, result: ConsolidationResult) -> None:
         """Every sheet of `result` but the duplicate pairs."""
-        from .template import BUILD_DATE
-
         self.result = result
         self.book.set_properties({
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
@@ -655,8 +651,6 @@ def _letter(col: int) -> str:
 
 
 def _write(ws, row: int, col: int, value: Any, fmt) -> None:
-    from .template import write_value
-
     write_value(ws, row, col, value, fmt)
 
 

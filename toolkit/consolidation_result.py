@@ -21,8 +21,7 @@ from .errors import AidkitError
 from .findings import ERROR, WARNING, Finding, Refusal
 from .folders import Skipped
 from .periods import BadPeriod, Period
-from .schema import Province
-from .status import submission_status
+from .schema import Province, submission_status
 
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
 ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",

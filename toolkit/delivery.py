@@ -298,10 +298,10 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
     Yields (control, ledger, result, cluster).
     """
     from .clock import parse_now
+    from .control import load_control
     from .inbox import receive
     from .ledger import Ledger
     from .mail import Cluster
-    from .status import load_control
 
     control = load_control(control)
     result = result_type(command, parse_now(now), dry_run)

@@ -18,6 +18,7 @@ from pathlib import Path
 import xlwings as xw
 
 from . import excel, schema
+from .build_workbooks import EXPORT_FOLDER_KEY
 from .errors import AidkitError
 from .messages import bilingual
 from .validate import check_workbook
@@ -25,7 +26,6 @@ from .validate import check_workbook
 log = logging.getLogger(__name__)
 TITLE = "aidkit"
 #: xlwings.conf row naming the folder export_submission writes to (default: the workbook's folder).
-EXPORT_FOLDER_KEY = "Aidkit Export Folder"
 STATUS_SHEET = "Tình trạng nộp"
 STATUS_HEADER = ["Kỳ / Period", "Hạn nộp / Due", "Mã / Code", "Tỉnh / Province", "Tình trạng / Status",
                  "Tệp / File", "Nhận lúc / Received", "Lỗi / Errors", "Cảnh báo / Warnings", "Số lần nộp / Versions"]
@@ -103,7 +103,7 @@ def province_catalogue(book=None) -> None:
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
     from .consolidate import consolidate as consolidate_folder
-    from .send_report import COLUMNS, overview
+    from .send_report import overview
 
     book = book or xw.Book.caller()
     busy = bilingual("busy-consolidate")
@@ -117,10 +117,10 @@ def consolidate(book=None) -> None:
         rows = []
         for period in sorted({e.period for e in result.entries if e.period}):
             provinces, total = overview(result, period)
-            rows += [[period] + [p[key] for key, _, _ in COLUMNS] for p in provinces]
-            rows.append([period, "Tổng / Total"] + [total.get(key, "") for key, _, _ in COLUMNS[1:]])
+            rows += [[period] + [p[key] for key, _, _ in schema.OVERVIEW_FIGURES] for p in provinces]
+            rows.append([period, "Tổng / Total"] + [total.get(key, "") for key, _, _ in schema.OVERVIEW_FIGURES[1:]])
         caption = f"{result.cluster or ''} · {datetime.now():%d/%m/%Y %H:%M} · {result.output}"
-        header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in COLUMNS]
+        header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in schema.OVERVIEW_FIGURES]
         excel.write_table(book, schema.OVERVIEW.vi, caption, header, rows)
         _tell(book, bilingual("consolidate-done", counted=len(result.counted), refused=len(result.refused),
                               file=result.output, sheet=schema.OVERVIEW.vi))

@@ -35,11 +35,11 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from .control import Control, Deadline
+from .control import Control, Deadline, deadline_for, load_control
 from .delivery import Delivery, JobResult, mail_job, postman_for
 from .findings import Refusal
 from .mail import escalation_message, recipients, reminder_message
-from .status import deadline_for, load_control, period_status
+from .status import period_status
 
 log = logging.getLogger(__name__)
 

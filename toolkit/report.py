@@ -25,12 +25,11 @@ from . import schema
 from .atomic import atomic_path
 from .charts import approved_charts
 from .clock import parse_now, vn_date
-from .control import Control
+from .control import Control, NotScheduled, load_control
 from .errors import AidkitError
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
 from .periods import BadPeriod, Period
-from .status import NotScheduled, load_control
 
 TEMPLATE = "bao-cao.docx"
 TOP = 5  # donors, countries and sectors named in the text

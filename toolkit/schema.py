@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from .data import read_rows
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from .rates import Rates
 
 TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
@@ -433,6 +435,24 @@ SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ",
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}
 
 
+def submission_status(verdict: str | None, received_at: datetime | None, due: date | None) -> str:
+    """THE rule for a submission's status, used by status, consolidate, receipts, reminders and reports.
+
+    :param verdict: the checks' verdict of the latest readable file ("valid", "invalid"; None: nothing yet).
+    :param received_at: when it was received, as the ledger records it (the file's own time only
+        where no ledger knows it).
+    :param due: the period's due date (None: not scheduled, never late).
+    :return: a key of schema.SUBMISSION_STATUSES: missing, invalid, valid or late.
+    """
+    if verdict is None:
+        return "missing"
+    if verdict != "valid":
+        return "invalid"
+    if due is not None and received_at is not None and received_at.date() > due:
+        return "late"
+    return "valid"
+
+
 # --- the consolidated workbook (aidkit consolidate) -----------------------------------
 
 OVERVIEW = Sheet("overview", "Tổng quan", "Overview")
@@ -459,3 +479,19 @@ PROVENANCE_COLUMNS = (
     Column("loi_tren_dong", "Lỗi trên dòng", "Errors on this row", INTEGER, width=8),
 )
 PROVENANCE_BY_KEY = {c.key: c for c in PROVENANCE_COLUMNS}
+
+
+#: The period overview of the report e-mail and of the control workbook's Tổng quan sheet:
+#: (key, Vietnamese header, English header), the figures of toolkit.figures.
+OVERVIEW_FIGURES = [
+    ("code", "Mã", "Code"),
+    ("name", "Tỉnh", "Province"),
+    ("status", "Tình trạng", "Status"),
+    ("open_needs", "Đề xuất đang vận động", "Open proposals"),
+    ("usd_open_needs", "Đề nghị tài trợ đang vận động (USD)", "Requested by open proposals (USD)"),
+    ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
+    ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
+    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
+    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
+    ("errors", "Lỗi", "Errors"),
+]

@@ -5,7 +5,7 @@ Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới tr
 
 The consolidation is `toolkit.consolidate.consolidate` over the submissions
 folder with the control workbook, so each file's received-at is the ledger's
-and its status comes from `status.submission_status` ("Nộp muộn" means the
+and its status comes from `schema.submission_status` ("Nộp muộn" means the
 same thing in the report as in `aidkit status`). The message goes to the cluster
 lead with every member province active at the period's end in copy. The
 same report — the same set of counted files — is mailed once; a new
@@ -20,28 +20,16 @@ import time
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .control import Control
+from .control import Control, NotScheduled, load_control
 from .delivery import JobResult, mail_job, postman_for
 from .figures import Figures, period_figures
 from .mail import recipients, report_message
 from .numbers import format_number
 from .periods import BadPeriod, Period
-from .status import NotScheduled, load_control
+from .schema import OVERVIEW_FIGURES
 
 KIND = "report"
 
-COLUMNS = [  # (key, Vietnamese header, English header): the figures of toolkit.figures
-    ("code", "Mã", "Code"),
-    ("name", "Tỉnh", "Province"),
-    ("status", "Tình trạng", "Status"),
-    ("open_needs", "Đề xuất đang vận động", "Open proposals"),
-    ("usd_open_needs", "Đề nghị tài trợ đang vận động (USD)", "Requested by open proposals (USD)"),
-    ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
-    ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
-    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
-    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
-    ("errors", "Lỗi", "Errors"),
-]
 MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
@@ -59,7 +47,7 @@ def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str
     rows = []
     for m in figures.members:
         row = {"code": m.code, "name": m.name, "status": f"{m.word} / {m.word_en}"}
-        row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in COLUMNS[3:]})
+        row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in OVERVIEW_FIGURES[3:]})
         rows.append(row)
     total_row: dict[str, Any] = {"code": None, "name": ""}  # the first cell reads "Tổng cộng" / "Total"
     total_row.update(_cells(figures.total))
@@ -126,8 +114,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
-        message = report_message(cluster, name, deadline.due if deadline else None, COLUMNS, rows, totals, to, cc,
-                                 attachments, notes)
+        message = report_message(cluster, name, deadline.due if deadline else None, OVERVIEW_FIGURES, rows, totals,
+                                 to, cc, attachments, notes)
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),

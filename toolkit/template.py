@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from . import schema
@@ -13,9 +12,9 @@ from .errors import AidkitError
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
+from .sheets import BUILD_DATE, print_setup, write_value
 
 DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
-BUILD_DATE = datetime(2026, 1, 1)  # fixed document dates keep generated files reproducible
 
 INSTRUCTIONS = (
     ("MẪU BÁO CÁO VIỆN TRỢ PCPNN — HƯỚNG DẪN", "FOREIGN-NGO AID WORKBOOK — INSTRUCTIONS"),
@@ -225,31 +224,6 @@ def _totals(ws, f, table: schema.Table, records, top: int) -> None:
             total = sum(float(r[column.key]) for r in records if isinstance(r.get(column.key), (int, float)))
             first, end = xl_rowcol_to_cell(top + 1, col), xl_rowcol_to_cell(row - 1, col)
             ws.write_formula(row, col, f"=SUM({first}:{end})", f[column.number_format], total)
-
-
-def print_setup(ws, repeat: tuple[int, int] | None = None) -> None:
-    """A4 landscape, one page wide (as many pages tall as needed), `repeat` rows on every page."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    if repeat is not None:
-        ws.repeat_rows(*repeat)
-
-
-def write_value(ws, row: int, col: int, value, fmt=None) -> None:
-    """Write a Python value with its natural Excel type; text is never a formula."""
-    if value is None or value == "":
-        return
-    if isinstance(value, datetime):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, date):
-        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float, Decimal)):
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
 
 
 def _list_for(table, column, lists) -> str | None:
