@@ -60,7 +60,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_copy, attachment_name, review
+    from .inbox import annotated_attachment, review
 
     with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
         moment = result.now
@@ -84,8 +84,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                     report = review(ledger, s, control)
                     findings, preparer = report.findings, report.preparer
                     if s.status == "invalid":
-                        copy = annotated_copy(ledger, s, control, report)
-                        attachment = (attachment_name(s), copy.read_bytes())
+                        attachment = annotated_attachment(ledger, s, control, report)
                 except Refusal as gone:
                     result.notes.append((f"{s.file}: {gone.vi}", f"{s.file}: {gone.en}"))
                 senders, dropped = recipients(s.sender)

@@ -113,8 +113,10 @@ def _annotated_path(target: str, source: str, several: bool) -> Path:
     target_path = Path(target)
     if not several and not target_path.is_dir():
         return target_path
+    from .annotate import annotated_name
+
     name = Path(source)
-    return target_path / name.parent / f"{name.stem}.kiem-tra{name.suffix}"
+    return target_path / name.parent / annotated_name(name)
 
 
 @cli.command("build-workbooks")

@@ -178,35 +178,12 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     """
     from .atomic import atomic_path
     from .consolidated_workbook import ConsolidatedWriter, read_previous
-    from .outputs import check_output, written_by_aidkit
 
     wanted = parse_period(period)
     ctrl = open_control(control) if control else None
-    if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
-        if ctrl is None:
-            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
-                                     "A submissions folder or a control workbook (--control) is needed.")
-        source = ctrl.inbox
-    given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
-    for path in given:
-        if not path.exists() and not path.is_symlink():
-            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
-                                     f"Folder or file {path} was not found.")
-    if out is None:
-        if ctrl is None:
-            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
-        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
-    out = Path(out)
+    given, out = _source_and_output(source, out, ctrl, wanted)
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
-
-    skip = [Path(p) for p in (previous, control) if p]
-    if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
-        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
-    inputs = [*(Path(p) for p in (previous, control) if p), *(p for p in given if not p.is_dir())]
-    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
-        inputs.append(out)  # a province's file in the folder being merged
-    check_output(out, "consolidated", (".xlsx",), inputs=inputs)
-    sources = expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, control) if p])
     old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
@@ -236,6 +213,42 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
             writer.discard()
             raise
     return result
+
+
+def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[Path], Path]:
+    """The files and folders to read and the workbook to write, the control workbook's by default."""
+    if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
+        if ctrl is None:
+            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
+                                     "A submissions folder or a control workbook (--control) is needed.")
+        source = ctrl.inbox
+    given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
+    for path in given:
+        if not path.exists() and not path.is_symlink():
+            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
+                                     f"Folder or file {path} was not found.")
+    if out is None:
+        if ctrl is None:
+            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
+        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
+    return given, Path(out)
+
+
+def _sources(given: list[Path], out: Path, ctrl, own: list[Path]):
+    """The workbooks to read under `given`, once `out` is known not to replace an input.
+
+    :param own: the previous consolidation and the control workbook: inputs, never submissions.
+    """
+    from .outputs import check_output, written_by_aidkit
+
+    skip = list(own)
+    if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
+        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
+    inputs = [*own, *(p for p in given if not p.is_dir())]
+    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
+        inputs.append(out)  # a province's file in the folder being merged
+    check_output(out, "consolidated", (".xlsx",), inputs=inputs)
+    return expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
 
 
 def _credit_earlier_proposals(files: list[SourceFile]) -> None:
