@@ -27,15 +27,15 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from toolkit.acknowledge import acknowledge
 from toolkit.annotate import annotate
 from toolkit.catalogue import catalogue
-from toolkit.collect import collect
 from toolkit.consolidate import consolidate
-from toolkit.remind import remind
+from toolkit.mail.acknowledge import acknowledge
+from toolkit.mail.collect import collect
+from toolkit.mail.remind import remind
+from toolkit.mail.send_report import send_report
 from toolkit.report import report
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
-from toolkit.send_report import send_report
 from toolkit.status import status
 from toolkit.template import template
 from toolkit.validate import validate

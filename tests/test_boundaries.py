@@ -12,8 +12,8 @@ BOUNDARIES = {
     "xlwings": {"macros.py", "excel.py", "xlsm.py"},  # the Excel adapters
     "click": {"cli.py"},
     "rich": {"cli.py"},
-    "smtplib": {"mailer.py"},
-    "yagmail": {"mailer.py"},
+    "smtplib": {"mail/smtp.py"},
+    "yagmail": {"mail/smtp.py"},
 }
 ONE_MODULE_EACH = ("imaplib", "imap_tools")  # IMAP: whichever library, in a single module
 

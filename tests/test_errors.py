@@ -12,10 +12,10 @@ from toolkit.consolidation_result import ConsolidationError
 from toolkit.control import ControlError, NotScheduled
 from toolkit.errors import AidkitError
 from toolkit.findings import Refusal
-from toolkit.imap import ImapError, ImapLoginFailed
 from toolkit.ledger import LedgerTooNew
 from toolkit.macros import Declined
-from toolkit.mailer import MailError, PasswordMissing
+from toolkit.mail.imap import ImapError, ImapLoginFailed
+from toolkit.mail.smtp import MailError, PasswordMissing
 from toolkit.report import ReportError
 from toolkit.schedule import BadTime, SchedulingError
 from toolkit.template import UnknownProvince

@@ -1,4 +1,4 @@
-"""toolkit.mail: templates → messages (pure rendering; nothing is sent here)."""
+"""toolkit.mail.compose: templates → messages (pure rendering; nothing is sent here)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import date, datetime
 import jinja2
 import pytest
 
-from toolkit import mail
 from toolkit.findings import ERROR, WARNING, finding
 from toolkit.ledger import Submission
-from toolkit.mailer import SmtpSettings, build_message
+from toolkit.mail import compose as mail
+from toolkit.mail.smtp import SmtpSettings, build_message
 from toolkit.status import PeriodStatus, ProvinceStatus
 
 CLUSTER = mail.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn")
@@ -181,7 +181,7 @@ def _round_trip(subject: str) -> str:
     import email
     import email.policy
 
-    from toolkit.mailer import OutgoingMessage
+    from toolkit.mail.smtp import OutgoingMessage
 
     raw = build_message(OutgoingMessage(to=["a@example.vn"], subject=subject, text="x"), SETTINGS).as_bytes()
     assert raw.isascii() and all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))

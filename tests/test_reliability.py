@@ -30,12 +30,12 @@ from toolkit.atomic import atomic_path, write_bytes
 from toolkit.cli import cli
 from toolkit.consolidate import consolidate
 from toolkit.control import Deadline, Member, write_control
-from toolkit.delivery import Postman
 from toolkit.findings import Refusal, Report, finding
 from toolkit.ledger import Ledger
-from toolkit.mailer import OutgoingMessage, SmtpSettings
+from toolkit.mail.delivery import Postman
+from toolkit.mail.remind import remind
+from toolkit.mail.smtp import OutgoingMessage, SmtpSettings
 from toolkit.periods import Period
-from toolkit.remind import remind
 from toolkit.schedule import schedule
 from toolkit.status import status
 from toolkit.validate import validate

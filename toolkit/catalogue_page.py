@@ -97,7 +97,7 @@ def render_page(result, contact: dict[str, str], templates: str | os.PathLike | 
     import jinja2
     from markupsafe import Markup
 
-    from .mail import environment
+    from .mail.compose import environment
 
     loader = jinja2.FunctionLoader(lambda name: template_bytes(name, templates).decode("utf-8"))
     env = environment().overlay(loader=loader)

@@ -296,7 +296,7 @@ def remind(control, now, dry_run, fmt):
 
     Example: aidkit remind --control dieu-hanh.xlsm --dry-run
     """
-    from .remind import remind as remind_provinces
+    from .mail.remind import remind as remind_provinces
 
     result = _explained(lambda: remind_provinces(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -316,7 +316,7 @@ def acknowledge(control, now, dry_run, fmt):
 
     Example: aidkit acknowledge --control dieu-hanh.xlsm
     """
-    from .acknowledge import acknowledge as send_receipts
+    from .mail.acknowledge import acknowledge as send_receipts
 
     result = _explained(lambda: send_receipts(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -341,7 +341,7 @@ def collect(control, now, dry_run, fmt):
 
     Example: aidkit collect --control dieu-hanh.xlsm --dry-run
     """
-    from .collect import collect as take_mail
+    from .mail.collect import collect as take_mail
 
     result = _explained(lambda: take_mail(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -364,7 +364,7 @@ def send_report(control, period, now, dry_run, force, fmt):
 
     Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
     """
-    from .send_report import send_report as mail_report
+    from .mail.send_report import send_report as mail_report
 
     result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force))
     _render(result, fmt)

@@ -103,7 +103,7 @@ def province_catalogue(book=None) -> None:
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
     from .consolidate import consolidate as consolidate_folder
-    from .send_report import overview
+    from .mail.send_report import overview
 
     book = book or xw.Book.caller()
     busy = bilingual("busy-consolidate")
@@ -149,7 +149,7 @@ def submission_status(book=None) -> None:
 def send_reminders_now(book=None) -> None:
     """Gửi nhắc nhở: send today's reminders now; says plainly when mail is not configured."""
     from .control import read_or_explain
-    from .remind import remind
+    from .mail.remind import remind
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-remind")):
@@ -165,8 +165,8 @@ def send_reminders_now(book=None) -> None:
 
 def collect_submissions(book=None) -> None:
     """Nhận bài nộp: take the provinces' workbooks from the mailbox of Cấu hình, as `aidkit collect` does."""
-    from .collect import collect
     from .control import read_or_explain
+    from .mail.collect import collect
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-collect")):

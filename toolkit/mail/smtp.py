@@ -70,7 +70,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Union
 
-from .errors import AidkitError
+from ..errors import AidkitError
 
 __all__ = [
     "SECURITY_MODES",
@@ -520,7 +520,7 @@ def write_eml(message: OutgoingMessage, settings: SmtpSettings,
         )
     if not name.lower().endswith(".eml"):
         name += ".eml"
-    from .atomic import write_bytes
+    from ..atomic import write_bytes
 
     data = build_message(message, settings).as_bytes()
     target = Path(folder) / name
@@ -590,7 +590,7 @@ def _reply_text(exc: smtplib.SMTPResponseException) -> str:
 
 
 def _yagmail_client(settings: SmtpSettings, password: str | None):
-    import yagmail  # noqa: PLC0415  (keeps `import toolkit.mailer` cheap)
+    import yagmail  # noqa: PLC0415  (keeps `import toolkit.mail.smtp` cheap)
 
     kwargs: dict = {"host": settings.host, "port": settings.port,
                     "timeout": float(settings.timeout),

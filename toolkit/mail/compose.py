@@ -1,4 +1,4 @@
-"""Rendering mail: jinja2 templates → mailer.OutgoingMessage. Pure: no network, no files written.
+"""Rendering mail: jinja2 templates → smtp.OutgoingMessage. Pure: no network, no files written.
 
 Soạn thư từ mẫu jinja2 (tiếng Việt trước, tiếng Anh sau).
 
@@ -7,7 +7,7 @@ package ``toolkit.templates``): ``<kind>.subject.j2``, ``<kind>.html.j2`` and
 ``<kind>.txt.j2``. HTML templates are autoescaped, because workbook text
 (province names, file names, finding values) is untrusted; subjects are
 collapsed to one line and stripped of control characters, and
-``mailer.build_message`` refuses any header that would still carry a line
+``smtp.build_message`` refuses any header that would still carry a line
 break. Undefined template variables are errors, not blanks.
 """
 
@@ -19,11 +19,11 @@ from datetime import date
 from functools import cache
 from typing import Any, Iterable
 
-from .clock import vn_date, vn_moment
-from .findings import ERROR, WARNING, Finding
-from .mailer import OutgoingMessage
-from .numbers import format_number
-from .values import is_email
+from ..clock import vn_date, vn_moment
+from ..findings import ERROR, WARNING, Finding
+from ..numbers import format_number
+from ..values import is_email
+from .smtp import OutgoingMessage
 
 KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
          "collect_alert")
@@ -96,7 +96,7 @@ def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str
     """Usable addresses in order, without duplicates (case-insensitive), and the unusable ones.
 
     Workbook addresses are untrusted: anything that is not a plain ``name@domain.tld`` is set aside
-    (and reported by the caller) rather than handed to the mailer.
+    (and reported by the caller) rather than handed to the SMTP module.
     """
     kept: list[str] = []
     dropped: list[str] = []
@@ -196,7 +196,7 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
     :param refusal: (Vietnamese, English) reason when the file could not be read
     :param preparer: the Info sheet's Người lập, who the receipt greets (else "người lập báo cáo")
     """
-    from . import schema
+    from .. import schema
 
     errors, errors_more = finding_items(findings, ERROR)
     warnings, warnings_more = finding_items(findings, WARNING, limit=10)

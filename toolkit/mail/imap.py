@@ -13,7 +13,7 @@ Messages are found by UID above the last one taken (``UID SEARCH UID n:*``, opti
 ``SINCE``), and their ``INTERNALDATE`` (when the server received them) and ``RFC822.SIZE`` are
 fetched first, so that a message over the size cap is never downloaded.
 
-TLS always verifies the server's certificate and host name (``mailer.make_ssl_context``: the
+TLS always verifies the server's certificate and host name (``smtp.make_ssl_context``: the
 system store plus ``Tệp CA``); a server that does not offer STARTTLS when it is asked for is an
 error, never a silent downgrade. The password is passed to LOGIN only and removed from every
 text that could reach an error or a log.
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .errors import AidkitError
-from .mailer import KEYRING_SERVICE, make_ssl_context, stored_password
-from .text import fold
+from ..errors import AidkitError
+from ..text import fold
+from .smtp import KEYRING_SERVICE, make_ssl_context, stored_password
 
 log = logging.getLogger(__name__)
 

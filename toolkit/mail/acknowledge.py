@@ -18,13 +18,13 @@ import time
 from datetime import date, datetime
 from typing import Callable
 
-from .control import Control, Member
+from ..control import Control, Member
+from ..findings import Refusal
+from ..ledger import Submission
+from ..periods import BadPeriod, Period
+from ..schema import submission_status
+from .compose import acknowledgement_message, recipients
 from .delivery import JobResult, mail_job, postman_for
-from .findings import Refusal
-from .ledger import Submission
-from .mail import acknowledgement_message, recipients
-from .periods import BadPeriod, Period
-from .schema import submission_status
 
 KIND = "acknowledgement"
 
@@ -58,9 +58,9 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :param now: the moment to act for (default now); `--now` in simulations.
     :param dry_run: write the receipts as .eml files to <output folder>/outbox; send and record nothing.
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_attachment, review
+    from ..inbox import annotated_attachment, review
 
     with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
         moment = result.now

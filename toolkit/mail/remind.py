@@ -35,11 +35,11 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from .control import Control, Deadline, deadline_for, load_control
+from ..control import Control, Deadline, deadline_for, load_control
+from ..findings import Refusal
+from ..status import period_status
+from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, JobResult, mail_job, postman_for
-from .findings import Refusal
-from .mail import escalation_message, recipients, reminder_message
-from .status import period_status
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
     :param period: only this period (default: every period of the schedule).
     :param password: the SMTP password (default: keyring or AIDKIT_SMTP_PASSWORD).
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
     control = load_control(control)
     deadlines = [deadline_for(control, period)] if period else sorted(control.schedule, key=lambda d: d.due)
@@ -137,7 +137,7 @@ def _escalate(ledger, postman, cluster, status, deadline, cut_off, day: date, to
 def _remind_one(ledger, control, postman, cluster, kind: str, name: str, deadline, p, day: date, today: date,
                 result: JobResult) -> None:
     """One province's reminder, with the annotated copy of its invalid file attached."""
-    from .inbox import annotated_attachment, review
+    from ..inbox import annotated_attachment, review
 
     findings, attachment = [], None
     if p.state == "invalid" and p.submission is not None:

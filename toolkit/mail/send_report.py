@@ -20,13 +20,13 @@ import time
 from datetime import date, datetime
 from typing import Any, Callable
 
-from .control import Control, NotScheduled, load_control
+from ..control import Control, NotScheduled, load_control
+from ..figures import Figures, period_figures
+from ..numbers import format_number
+from ..periods import BadPeriod, Period
+from ..schema import OVERVIEW_FIGURES
+from .compose import recipients, report_message
 from .delivery import JobResult, mail_job, postman_for
-from .figures import Figures, period_figures
-from .mail import recipients, report_message
-from .numbers import format_number
-from .periods import BadPeriod, Period
-from .schema import OVERVIEW_FIGURES
 
 KIND = "report"
 
@@ -74,11 +74,11 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :param force: send even if this same report was sent before.
     :raises NotScheduled: for text that is not a period.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
-    :raises mailer.MailError: for a failure of the settings, TLS or login.
+    :raises smtp.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
-    from .consolidate import consolidate
-    from .report import write_report
+    from ..consolidate import consolidate
+    from ..report import write_report
 
     control = load_control(control)
     try:

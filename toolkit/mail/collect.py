@@ -3,7 +3,7 @@
 Nhận bài nộp từ hộp thư của cụm: lưu tệp Excel các tỉnh gửi vào Thư mục nhận, ghi sổ, trả lời thư lỗi.
 
 Each message above the last UID taken (per UIDVALIDITY) is read once, without changing it on the
-server (toolkit.imap), and recorded in the ledger's ``mailbox_messages`` with what became of it:
+server (toolkit.mail.imap), and recorded in the ledger's ``mailbox_messages`` with what became of it:
 
 * **from a member** (its ``Email`` or one of its ``Email CC``): every attached workbook that
   ``validate`` reads and whose content (SHA-256) is new is saved into ``Thư mục nhận`` under a
@@ -39,13 +39,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes
+from ..atomic import write_bytes
+from ..clock import local_moment, vn_moment
+from ..control import Control, Member
+from ..errors import AidkitError
+from ..findings import Refusal
+from ..inbox import Checked, archive_and_check, check_copy, record_checked
+from ..ledger import Ledger, MailRecord, sha256_of
 from .attachments import Attachment, read_letter, safe_name
-from .clock import local_moment, vn_moment
-from .control import Control, Member
+from .compose import Cluster, collect_alert_message, collect_reply_message
 from .delivery import JobResult, ca_file, mail_job, postman_for
-from .errors import AidkitError
-from .findings import Refusal
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -55,9 +58,6 @@ from .imap import (
     parse_security,
     resolve_password,
 )
-from .inbox import Checked, archive_and_check, check_copy, record_checked
-from .ledger import Ledger, MailRecord, sha256_of
-from .mail import Cluster, collect_alert_message, collect_reply_message
 
 log = logging.getLogger(__name__)
 
