@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
 from toolkit.catalogue import catalogue
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.mail.acknowledge import acknowledge
 from toolkit.mail.collect import collect
 from toolkit.mail.remind import remind

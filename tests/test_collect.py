@@ -18,7 +18,7 @@ from cluster import DUE, LEAD, MEMBER_CC, MEMBER_EMAIL, make_cluster, parse
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import make_ca, plain_server
 from toolkit.clock import local_moment
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.ledger import Ledger
 from toolkit.mail.acknowledge import acknowledge
 from toolkit.mail.collect import ASIDE_FOLDER, collect

@@ -21,12 +21,12 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit import schema
-from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
-from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
-from toolkit.consolidate import consolidate
-from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
-from toolkit.consolidation_result import ConsolidationError
-from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
+from toolkit.consolidation.bulk_sheet import BulkOrderError, BulkWorksheet
+from toolkit.consolidation.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
+from toolkit.consolidation.consolidate import consolidate
+from toolkit.consolidation.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
+from toolkit.consolidation.result import ConsolidationError
+from toolkit.consolidation.workbook import HEADER_ROW, read_previous, write_consolidated
 from toolkit.folders import workbook_files
 from toolkit.sample import sample_control, sample_records, sample_workbook
 from toolkit.template import fill_template

@@ -8,7 +8,7 @@ import pytest
 from toolkit.build_workbooks import BuildToolsMissing
 from toolkit.catalogue_result import CatalogueError
 from toolkit.clock import BadNow
-from toolkit.consolidation_result import ConsolidationError
+from toolkit.consolidation.result import ConsolidationError
 from toolkit.control import ControlError, NotScheduled
 from toolkit.errors import AidkitError
 from toolkit.findings import Refusal

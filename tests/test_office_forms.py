@@ -9,7 +9,7 @@ from builders import ROOT, load_script, records, write_book
 from test_checks import approved, book, cell, set0
 from toolkit import schema
 from toolkit.checks.rows import DECISION_NUMBER
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.rates import Override, Rates, ecb_rate
 from toolkit.sample import sample_workbook
 from toolkit.schema import Settings

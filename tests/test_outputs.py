@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from toolkit.cli import cli
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.sample import sample_workbook
 
 

@@ -28,7 +28,7 @@ from toolkit import schema
 from toolkit.annotate import annotate
 from toolkit.atomic import atomic_path, write_bytes
 from toolkit.cli import cli
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.control import Deadline, Member, write_control
 from toolkit.findings import Refusal, Report, finding
 from toolkit.ledger import Ledger

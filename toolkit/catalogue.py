@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import schema
 from .catalogue_result import FORM_SLUGS, OPEN_STATUSES, CatalogueError, CatalogueResult, Need
-from .consolidate import attribute, open_control, parse_period, process_file, skipped_file
-from .consolidation_result import ConsolidationError, SourceFile
+from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
+from .consolidation.result import ConsolidationError, SourceFile
 from .folders import expand_sources
 from .ledger import ARCHIVE_NAME
 from .periods import Period

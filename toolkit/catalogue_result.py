@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .consolidation_result import SourceFile
+from .consolidation.result import SourceFile
 from .errors import AidkitError
 
 OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động

@@ -165,7 +165,7 @@ def consolidate(sources, out, period, control, previous, fmt):
     """
     import contextlib
 
-    from .consolidate import consolidate as run
+    from .consolidation.consolidate import consolidate as run
 
     bar = _progress_bar() if fmt == "text" and sys.stderr.isatty() else contextlib.nullcontext()
     try:

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import schema
-from .consolidation_result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
+from .consolidation.result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
 from .periods import BadPeriod, Period
 
 OPEN_NEEDS = schema.NEEDS_STATUSES[:3]  # Mới đề xuất, Đang vận động, Đã có nhà tài trợ

@@ -102,7 +102,7 @@ def province_catalogue(book=None) -> None:
 
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
-    from .consolidate import consolidate as consolidate_folder
+    from .consolidation.consolidate import consolidate as consolidate_folder
     from .mail.send_report import overview
 
     book = book or xw.Book.caller()

@@ -416,7 +416,7 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     :raises ReportError: when the Word template cannot be used.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     """
-    from .consolidate import consolidate
+    from .consolidation.consolidate import consolidate
     from .inbox import receive
     from .ledger import Ledger
 

@@ -105,7 +105,7 @@ class Runner:
 
     def duplicates(self, rows: list):
         """The duplicate search, shared among the workers; returns something whose .result() gives the pairs."""
-        from .duplicates import merge_parts, search_part
+        from .consolidation.duplicates import merge_parts, search_part
 
         parts = self.workers if self.pool is not None else 1
         shares = [self.submit(search_part, rows, part, parts) for part in range(parts)]

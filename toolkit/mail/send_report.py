@@ -3,7 +3,7 @@ lead and the members.
 
 Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới trưởng cụm và các tỉnh thành viên.
 
-The consolidation is `toolkit.consolidate.consolidate` over the submissions
+The consolidation is `toolkit.consolidation.consolidate.consolidate` over the submissions
 folder with the control workbook, so each file's received-at is the ledger's
 and its status comes from `schema.submission_status` ("Nộp muộn" means the
 same thing in the report as in `aidkit status`). The message goes to the cluster
@@ -77,7 +77,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :raises smtp.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
-    from ..consolidate import consolidate
+    from ..consolidation.consolidate import consolidate
     from ..report import write_report
 
     control = load_control(control)

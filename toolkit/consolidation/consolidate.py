@@ -19,9 +19,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from .. import schema
+from ..findings import ERROR, Refusal
+from ..folders import Skipped, expand_sources, read_regular
+from ..ledger import ARCHIVE_NAME, ledger_path
+from ..periods import BadPeriod, Period
+from ..provinces import MERGER_DATE, current_province, province
+from ..schema import Province
+from ..workers import Progress, Runner
 from .changes import Change
-from .consolidation_result import (
+from .result import (
     COUNTED,
     INDEX,
     OTHER_PERIOD,
@@ -36,13 +43,6 @@ from .consolidation_result import (
     file_status,
     sum_usd,
 )
-from .findings import ERROR, Refusal
-from .folders import Skipped, expand_sources, read_regular
-from .ledger import ARCHIVE_NAME, ledger_path
-from .periods import BadPeriod, Period
-from .provinces import MERGER_DATE, current_province, province
-from .schema import Province
-from .workers import Progress, Runner
 
 # --- one file ---------------------------------------------------------------------------
 
@@ -51,8 +51,8 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
 
     :param received: when it was received; None: its modification time.
     """
-    from .reader import read_workbook
-    from .validate import check_workbook
+    from ..reader import read_workbook
+    from ..validate import check_workbook
 
     try:
         data = read_regular(path)
@@ -96,7 +96,7 @@ def _row_of(cell: str) -> int | None:
 
 def _rows(data, errors_by_row) -> list[tuple]:
     """The table's records as tuples in schema column order, values as they will be written."""
-    from .values import text_of
+    from ..values import text_of
 
     plan = [(c.key, _BY_KEY.get(c.key) or _OUTPUT.get(c.type)) for c in data.table.columns]
     sheet = data.sheet
@@ -127,7 +127,7 @@ def _sector_label(code: str) -> str:
 
 
 def _country_name(code: str) -> str:
-    from .vocabulary import country_name_vi
+    from ..vocabulary import country_name_vi
 
     name = _COUNTRIES.get(code)
     if name is None:
@@ -176,8 +176,8 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     :raises ConsolidationError: when the run cannot start (bad folder, period, control or previous workbook).
     :raises findings.Refusal: for an output that would replace an input or a file aidkit did not write.
     """
-    from .atomic import atomic_path
-    from .consolidated_workbook import ConsolidatedWriter, read_previous
+    from ..atomic import atomic_path
+    from .workbook import ConsolidatedWriter, read_previous
 
     wanted = parse_period(period)
     ctrl = open_control(control) if control else None
@@ -239,7 +239,7 @@ def _sources(given: list[Path], out: Path, ctrl, own: list[Path]):
 
     :param own: the previous consolidation and the control workbook: inputs, never submissions.
     """
-    from .outputs import check_output, written_by_aidkit
+    from ..outputs import check_output, written_by_aidkit
 
     skip = list(own)
     if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
@@ -253,7 +253,7 @@ def _sources(given: list[Path], out: Path, ctrl, own: list[Path]):
 
 def _credit_earlier_proposals(files: list[SourceFile]) -> None:
     """A register row may name a proposal of the province's earlier submission, when that file is here too."""
-    from .checks.cross import answered_elsewhere
+    from ..checks.cross import answered_elsewhere
 
     column = INDEX["needs"]["ma_de_xuat"]
     ids: dict[str, list[tuple[datetime, str, set[str]]]] = defaultdict(list)
@@ -279,7 +279,7 @@ def _under(path: Path, folder: Path) -> bool:
 
 def _ledger_times(ctrl, files: list[SourceFile]) -> None:
     """Give each file the received time the ledger recorded for its content (status uses the same)."""
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
     where = ledger_path(ctrl.path)
     if not where.exists():
@@ -316,7 +316,7 @@ def parse_period(text: str | None) -> Period | None:
 
 def open_control(path):
     """The control workbook, read; :raises ConsolidationError: when it is unusable."""
-    from .control import read_or_explain
+    from ..control import read_or_explain
 
     try:
         return read_or_explain(path)

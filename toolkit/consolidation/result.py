@@ -14,14 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from .. import schema
+from ..errors import AidkitError
+from ..findings import ERROR, WARNING, Finding, Refusal
+from ..folders import Skipped
+from ..periods import BadPeriod, Period
+from ..schema import Province, submission_status
 from .changes import Change
 from .duplicates import fold as donor_key  # cached: donors repeat
-from .errors import AidkitError
-from .findings import ERROR, WARNING, Finding, Refusal
-from .folders import Skipped
-from .periods import BadPeriod, Period
-from .schema import Province, submission_status
 
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
 ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",

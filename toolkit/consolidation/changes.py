@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from . import schema
+from .. import schema
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed"}

@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from .text import fold as _fold
+from ..text import fold as _fold
 
 fold = lru_cache(maxsize=65536)(_fold)
 

@@ -19,11 +19,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .atomic import atomic_path
+from .. import schema
+from ..atomic import atomic_path
+from ..figures import Figures, entry_figures, period_figures
+from ..findings import FINDING_HEADERS, SEVERITY_VI
+from ..periods import BadPeriod
+from ..schema import PROVENANCE_BY_KEY as PROV
+from ..sheets import BUILD_DATE, print_setup, write_value
+from ..text import fold
 from .bulk_sheet import BulkWorksheet
 from .changes import CHANGED, KIND_LABEL, Change
-from .consolidation_result import (
+from .result import (
     INDEX,
     ROLE_LABEL,
     ROW_ERRORS,
@@ -36,12 +42,6 @@ from .consolidation_result import (
     register_rows,
     sector_pivots,
 )
-from .figures import Figures, entry_figures, period_figures
-from .findings import FINDING_HEADERS, SEVERITY_VI
-from .periods import BadPeriod
-from .schema import PROVENANCE_BY_KEY as PROV
-from .sheets import BUILD_DATE, print_setup, write_value
-from .text import fold
 
 HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
 OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
@@ -231,7 +231,7 @@ class ConsolidatedWriter:
     def __init__(self, path: str | os.PathLike):
         import xlsxwriter
 
-        from .outputs import mark_xlsxwriter
+        from ..outputs import mark_xlsxwriter
         self.path = Path(path)
         self.book = book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
@@ -699,8 +699,8 @@ def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
 
     :raises ConsolidationError: if the file cannot be read or is not a consolidated workbook.
     """
-    from .findings import Refusal
-    from .reader import open_book, sniff
+    from ..findings import Refusal
+    from ..reader import open_book, sniff
 
     path = Path(path)
     try:
