@@ -100,9 +100,7 @@ def validate(files, fmt, annotate_to, approval_days):
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
-        from .render import report_text
-
-        click.echo("\n\n".join(report_text(r) for r in results))
+        click.echo("\n\n".join(r.to_text() for r in results))
     if any(isinstance(r, Refusal) for r in results) or not results:
         sys.exit(2)
     sys.exit(0 if all(r.valid for r in results) else 1)

@@ -55,7 +55,7 @@ BUSY_TIMEOUT_MS = 30_000
 #: Message kinds whose slot is the calendar day: at most one per province per day.
 #: A submission's status as checked. The status words of STANDARD.md come from it and the due date:
 #: valid and received after the due date is "Nộp muộn"; a refused file counts for no province.
-SUBMISSION_STATUSES = ("valid", "invalid", "refused")
+VERDICTS = ("valid", "invalid", "refused")
 #: Message outcomes. Only "failed" (transient, gave up after retries) may be claimed again.
 OUTCOMES = ("sending", "sent", "partial", "failed", "refused")
 
@@ -388,8 +388,8 @@ class Ledger:
 
         :return: (the submission, True if this call recorded it, False if it was already known)
         """
-        if status not in SUBMISSION_STATUSES:
-            raise ValueError(f"status must be one of {SUBMISSION_STATUSES}")
+        if status not in VERDICTS:
+            raise ValueError(f"status must be one of {VERDICTS}")
         try:
             stored = str(Path(archived).resolve().relative_to(self.base))
         except ValueError:
