@@ -25,7 +25,7 @@ from smtp_server import (
     ssl_server,
     starttls_server,
 )
-from toolkit.mail import smtp as mailer
+from toolkit.mail import smtp
 from toolkit.mail.smtp import (
     AuthenticationFailed,
     HeaderInjection,
@@ -293,7 +293,7 @@ def test_string_attachment_is_refused(tmp_path):
     f.write_text("x")
     settings = SmtpSettings("127.0.0.1", 25, "NONE", from_addr=SENDER)
     with pytest.raises(InvalidMessage):
-        mailer.build_message(report(attachments=[str(f)]), settings)
+        smtp.build_message(report(attachments=[str(f)]), settings)
 
 
 @pytest.mark.parametrize("bad, exc", [

@@ -283,12 +283,13 @@ class ConsolidatedWriter:
                   f.current.code if f.current else None, f.current.short if f.current else None,
                   f.period, f.name)
         after = (f.sha256, schema.SUBMISSION_STATUSES.get(f.status))
+        source, errors = SOURCE_ROW, ROW_ERRORS  # locals: read once per row of the whole cluster
         for key, data in f.rows.items():
             if not data:
                 continue
             head = (*before, f.sheets.get(key))
             self.blocks[(f.name, key)] = self.data_ws[key].render(
-                ((*row[:SOURCE_ROW], *head, row[SOURCE_ROW], *after, row[ROW_ERRORS]) for row in data),
+                ((*row[:source], *head, row[source], *after, row[errors]) for row in data),
                 self.data_formats[key], self.data_unique[key])
 
     def write(self, result: ConsolidationResult) -> None:

@@ -82,8 +82,8 @@ def single_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render(kind: str, context: dict[str, Any]) -> Rendered:
-    """Render the three templates of a kind."""
+def fill_templates(kind: str, context: dict[str, Any]) -> Rendered:
+    """The subject, text and HTML of message kind `kind`, from its three jinja2 templates."""
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}; known: {', '.join(KINDS)}")
     env = environment()
@@ -119,7 +119,7 @@ def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str
 def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (),
             attachments: list[tuple[str, bytes]] = (), *, period: str = "", province: str = "") -> OutgoingMessage:
     """Render a kind and wrap it as a message (with Auto-Submitted and X-Aidkit-* headers)."""
-    rendered = render(kind, context)
+    rendered = fill_templates(kind, context)
     headers = {"Auto-Submitted": "auto-generated", "X-Aidkit-Kind": kind}
     if period:
         headers["X-Aidkit-Period"] = single_line(period)
