@@ -12,6 +12,7 @@ SOURCES := $(shell git ls-files toolkit templates macros 2>/dev/null || find too
 $(STAMP): pyproject.toml $(SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	rm -rf build  # setuptools' staging folder: a module renamed or removed must not linger in the wheel
 	$(BIN)/python -m pip install -q '.[test,bench,build]'
 	touch $(STAMP)
 
@@ -21,8 +22,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py demo-output
 
-## The whole test suite, LibreOffice conversions included.
+## The linter (ruff, configured in pyproject.toml), then the whole test suite, LibreOffice conversions included.
 test: $(STAMP) office
+	$(BIN)/ruff check toolkit tests scripts bench
 	$(BIN)/pytest -q
 
 ## LibreOffice headless, Chromium and poppler for the tests (installed with apt when missing).

@@ -28,8 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from browser import open_page
 from common import OUT, installed_python, machine, median_seconds, write_section
+
+from browser import open_page
 
 INPUTS = OUT / "catalogue" / "inputs"
 PERIOD = "2026-H1"

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from smtp_server import RecordingHandler, free_port, plain_server
-
-from toolkit.provinces import provinces_on
-from toolkit.sample import sample_control
+# tests/ is put on the path just above, so these imports must follow it
+from smtp_server import RecordingHandler, free_port, plain_server  # noqa: E402
+from toolkit.provinces import provinces_on  # noqa: E402
+from toolkit.sample import sample_control  # noqa: E402
 
 
 class Stall(RecordingHandler):

@@ -48,18 +48,14 @@ def cluster() -> Path:
 
 def split(control: Path) -> tuple[float, float]:
     """(consolidation seconds, Word report seconds) of one run in this process."""
-    from toolkit.consolidate import consolidate
+    from toolkit.consolidation.consolidate import consolidate
+    from toolkit.control import load_control
     from toolkit.figures import period_figures
-    from toolkit.inbox import received_times
-    from toolkit.ledger import Ledger
     from toolkit.report import write_report
-    from toolkit.status import load_control
 
     loaded = load_control(control)
     start = time.perf_counter()
-    with Ledger.for_control(control) as ledger:
-        result = consolidate(loaded.inbox, None, period=PERIOD, control=control,
-                             received=received_times(loaded, ledger))
+    result = consolidate(loaded.inbox, None, period=PERIOD, control=control)  # received times: the ledger's
     middle = time.perf_counter()
     write_report(period_figures(result, PERIOD), loaded, OUT / "report-split.docx", date(2026, 7, 20))
     return middle - start, time.perf_counter() - middle

@@ -75,7 +75,7 @@ def _line(cell_or_doc, text: str, size: float, *, bold=False, italic=False, alig
 
 def _widths(table, *cm: float) -> None:
     table.autofit = False
-    for column, width in zip(table.columns, cm):
+    for column, width in zip(table.columns, cm, strict=True):
         column.width = Cm(width)
         for cell in column.cells:
             cell.width = Cm(width)

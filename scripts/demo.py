@@ -5,8 +5,8 @@ this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent ag
 sent twice, one missing, a mail without its attachment, a sender who is not a member),
 collects them with `aidkit collect`, checks them, merges them, mails receipts, reminders
 and the report through an SMTP server it also starts on 127.0.0.1, drafts the cluster's Word
-review report and publishes the open funding needs (web page and bulletin). Every message that arrives there is saved as an .eml
-file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
+review report and publishes the open funding needs (web page and bulletin). Every message that
+arrives there is saved as an .eml file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
 from toolkit.catalogue import catalogue
-from toolkit.collect import collect
-from toolkit.consolidate import consolidate
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind
+from toolkit.consolidation.consolidate import consolidate
+from toolkit.mail.acknowledge import acknowledge
+from toolkit.mail.collect import collect
+from toolkit.mail.remind import remind
+from toolkit.mail.send_report import send_report
 from toolkit.report import report
-from toolkit.reporting import send_report
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
 from toolkit.status import status
 from toolkit.template import template

@@ -77,7 +77,8 @@ def catalogue_pictures() -> None:
             sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026)
         page = catalogue(None, control=control).page
         for picture, query in CATALOGUE_PICTURES.items():
-            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chromium",
+            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={tmp}/chromium",
                             "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars", "--window-size=1280,1500",
                             f"--screenshot={IMG / picture}", f"{page.as_uri()}?{query}"],
                            check=True, capture_output=True)
@@ -98,7 +99,8 @@ def main() -> None:
             page = page_of(sources[book], sheet)
             stem = tmp / picture.removesuffix(".png")
             subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                            "-scale-to-x", str(width), "-scale-to-y", "-1", "-W", str(kept), str(pdfs[book]), str(stem)],
+                            "-scale-to-x", str(width), "-scale-to-y", "-1", "-W", str(kept),
+                            str(pdfs[book]), str(stem)],
                            check=True)
             shutil.copyfile(f"{stem}.png", IMG / picture)
             print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")

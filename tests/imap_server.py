@@ -116,7 +116,7 @@ def imap_server(folder: Path, ca=None) -> Iterator[RunningImap]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"pymap did not start: {process.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(f"pymap did not start: {process.stderr.read().decode()[-2000:]}") from None
                 time.sleep(0.05)
         yield RunningImap(HOST, port, cafile)
     finally:
@@ -129,7 +129,8 @@ def imap_server(folder: Path, ca=None) -> Iterator[RunningImap]:
         process.stderr.close()
 
 
-def letter(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (), *, text: str = "Kính gửi văn phòng cụm.",
+def letter(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (), *,
+           text: str = "Kính gửi văn phòng cụm.",
            when: datetime | None = None, headers: dict[str, str] | None = None) -> bytes:
     """A province's e-mail as its mail program would write it (Vietnamese names in RFC 2231)."""
     msg = EmailMessage()

@@ -133,7 +133,7 @@ class RemoteExcel:
         self._write(a, a["values"])
 
     def _alert(self, a):
-        self.alerts.append(dict(zip(("prompt", "title", "buttons", "mode"), a["args"])))
+        self.alerts.append(dict(zip(("prompt", "title", "buttons", "mode"), a["args"], strict=False)))
 
     def _write(self, a, block):
         values = self.sheets[a["sheet_position"]].values

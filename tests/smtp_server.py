@@ -28,6 +28,7 @@ Every accepted message is recorded in ``server.handler.messages`` as a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -258,3 +259,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+class Stalling(RecordingHandler):
+    """Accepts everything but takes its time over DATA (long enough to be killed in the middle)."""
+
+    def __init__(self, stall: float):
+        super().__init__()
+        self.stall, self.data_started = stall, False
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_started = True
+        await asyncio.sleep(self.stall)
+        return await super().handle_DATA(server, session, envelope)

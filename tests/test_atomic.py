@@ -27,6 +27,6 @@ def test_a_file_open_in_excel_gets_a_clear_sentence(tmp_path, monkeypatch):
     with pytest.raises(Refusal) as caught:
         write_bytes(target, b"new")
     assert caught.value.reason == "output-locked"
-    assert "tong-hop.xlsx" in caught.value.message_vi and "Close it" in caught.value.message_en
+    assert "tong-hop.xlsx" in caught.value.vi and "Close it" in caught.value.en
     monkeypatch.setattr(atomic.os, "replace", os.replace)
     assert target.read_bytes() == b"old" and len(list(tmp_path.iterdir())) == 1

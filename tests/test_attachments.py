@@ -1,4 +1,4 @@
-"""toolkit.attachments: safe names, and reading an untrusted e-mail within bounds."""
+"""toolkit.mail.attachments: safe names, and reading an untrusted e-mail within bounds."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import base64
 import unicodedata
 
 import pytest
-from imap_server import letter
 
-from toolkit.attachments import (
+from imap_server import letter
+from toolkit.mail.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_DEPTH,
     MAX_STEM_BYTES,

@@ -12,8 +12,8 @@ BOUNDARIES = {
     "xlwings": {"macros.py", "excel.py", "xlsm.py"},  # the Excel adapters
     "click": {"cli.py"},
     "rich": {"cli.py"},
-    "smtplib": {"mailer.py"},
-    "yagmail": {"mailer.py"},
+    "smtplib": {"mail/smtp.py"},
+    "yagmail": {"mail/smtp.py"},
 }
 ONE_MODULE_EACH = ("imaplib", "imap_tools")  # IMAP: whichever library, in a single module
 
@@ -46,3 +46,40 @@ def test_the_walk_sees_lazy_imports(tmp_path):
     sample = tmp_path / "m.py"
     sample.write_text("def f():\n    import xlwings as xw\n    from click import echo\n", encoding="utf-8")
     assert imports_of(sample) == {"xlwings", "click"}
+
+
+def toolkit_imports(path: Path) -> set[str]:
+    """The toolkit modules a module imports (relative imports, lazy ones included), as dotted names."""
+    name = "toolkit." + ".".join(path.relative_to(TOOLKIT).with_suffix("").parts)
+    package = name.removesuffix(".__init__") if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[:len(package.split(".")) - node.level + 1]
+            target = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in PACKAGE_MODULES else target)
+    return found & PACKAGE_MODULES
+
+
+PACKAGE_MODULES = {"toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts).removesuffix(".__init__")
+                   for p in TOOLKIT.rglob("*.py")}
+
+
+def test_no_import_cycle_lazy_imports_included():
+    graph = {("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(".__init__"):
+             toolkit_imports(p) for p in TOOLKIT.rglob("*.py")}
+    for start in graph:  # a walk from each module must never come back to it
+        seen, stack = set(), list(graph[start] - {start})
+        while stack:
+            module = stack.pop()
+            assert module != start, f"{start} imports itself back through {sorted(seen)}"
+            if module not in seen:
+                seen.add(module)
+                stack.extend(graph.get(module, ()))
+
+
+def test_the_cycle_walk_sees_lazy_and_package_relative_imports():
+    lazy = toolkit_imports(TOOLKIT / "consolidation" / "consolidate.py")  # both imported inside functions
+    assert {"toolkit.consolidation.workbook", "toolkit.control"} <= lazy
+    assert "toolkit.mail.smtp" in toolkit_imports(TOOLKIT / "mail" / "delivery.py")  # from . import smtp

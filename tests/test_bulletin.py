@@ -1,4 +1,5 @@
-"""ban-tin.pdf read back with pypdf: a cover, every open need by province and sector, intact diacritics, fonts embedded."""
+"""ban-tin.pdf read back with pypdf: a cover, every open need by province and sector, intact diacritics,
+fonts embedded."""
 
 import re
 import unicodedata
@@ -7,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from toolkit import schema
-from toolkit.catalogue import OPEN_STATUSES, catalogue
+from toolkit.catalogue import catalogue
+from toolkit.catalogue_result import OPEN_STATUSES
 from toolkit.sample import sample_workbook
 
 
@@ -54,7 +56,8 @@ def test_the_cover_names_the_publisher_and_the_period_and_the_needs_come_grouped
     assert body.index("86 · Vĩnh Long") < body.index("92 · Cần Thơ")
     for code in ("86", "92"):  # within a province, sector by sector in the order of sectors.csv
         mine = [n for n in result.needs if n.province_code == code]
-        assert [n.sector for n in mine] == sorted((n.sector for n in mine), key=[s.code for s in schema.sectors()].index)
+        assert [n.sector for n in mine] == sorted((n.sector for n in mine),
+                                                  key=[s.code for s in schema.sectors()].index)
 
 
 def test_the_fonts_are_embedded(built):

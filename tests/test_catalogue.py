@@ -10,8 +10,9 @@ from importlib.resources import files
 import pytest
 
 from toolkit import schema
-from toolkit.catalogue import OPEN_STATUSES, CatalogueError, Need, catalogue
+from toolkit.catalogue import catalogue
 from toolkit.catalogue_page import render_page
+from toolkit.catalogue_result import OPEN_STATUSES, CatalogueError, Need
 from toolkit.control import read_control
 from toolkit.sample import sample_records, sample_workbook
 
@@ -163,7 +164,8 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
     (own / "ban-tin.typ").write_text(typ.replace("#let contact = [", "#let contact = [Số 1 Lý Thường Kiệt, Cà Mau \\"),
                                      "utf-8")
-    logo = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c00"/></svg>'
+    logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+            '<rect width="10" height="10" fill="#c00"/></svg>')
     (own / "logo.svg").write_text(logo, "utf-8")
     result = catalogue([tmp_path / "nop"], tmp_path / "out", templates=own)
     html = result.page.read_text(encoding="utf-8")
@@ -208,7 +210,7 @@ def test_a_broken_template_is_named_and_nothing_is_half_written(tmp_path):
 
 
 def test_workbook_text_cannot_break_out_of_the_page_script():
-    from toolkit.catalogue import CatalogueResult
+    from toolkit.catalogue_result import CatalogueResult
 
     evil = Need("92-N2026-001", "</script><script>alert(1)</script>", "<!-- x", "92", "Cần Thơ", "a & b", "YT",
                 "du-an", 12, 100.0, 90.0, 10.0, 5, "", "", "", "", "a@b.vn", "Mới đề xuất")
@@ -218,7 +220,7 @@ def test_workbook_text_cannot_break_out_of_the_page_script():
 
 
 def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
-    from toolkit.catalogue import FORM_SLUGS, CatalogueResult
+    from toolkit.catalogue_result import FORM_SLUGS, CatalogueResult
 
     codes = sorted({row.new.code for row in schema.merger()})
     assert len(codes) == 34
@@ -226,10 +228,12 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
     needs = []
     for code in codes:
         for r in sample_records(code, "2026-H1", 100, 0, random.Random(code))["needs"]:
-            needs.append(Need(r["ma_de_xuat"], r["ten_vi"], r["ten_en"], code, "Tỉnh", r["dia_ban"], sector[r["linh_vuc"]],
+            needs.append(Need(r["ma_de_xuat"], r["ten_vi"], r["ten_en"], code, "Tỉnh", r["dia_ban"],
+                              sector[r["linh_vuc"]],
                               FORM_SLUGS[r["hinh_thuc"]], r["thoi_gian_thang"], r["tong_kinh_phi_usd"],
                               r["de_nghi_tai_tro_usd"], r["von_doi_ung_usd"], r["so_nguoi_huong_loi"], r["doi_tuong"],
-                              r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"], "Mới đề xuất"))
+                              r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"],
+                              "Mới đề xuất"))
     html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), {"name": "", "email": "", "sender": ""})
     assert len(needs) == 3400 and len(html.encode("utf-8")) < 2_000_000
 

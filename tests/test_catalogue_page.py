@@ -9,8 +9,8 @@ import unicodedata
 from urllib.parse import urlencode
 
 import pytest
-from browser import open_page
 
+from browser import open_page
 from toolkit.catalogue import catalogue
 from toolkit.numbers import format_number
 from toolkit.sample import sample_workbook

@@ -6,10 +6,10 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
+
 from cluster import MEMBER_EMAIL, make_cluster
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import free_port, make_ca, plain_server
-
 from toolkit.cli import cli
 from toolkit.sample import sample_workbook
 
@@ -30,7 +30,8 @@ def test_collect_prints_what_became_of_each_message(tmp_path):
     data = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", needs=3, register=3).path.read_bytes()
     with plain_server() as smtp, imap_server(tmp_path / "imap") as imap:
         control = make_cluster(tmp_path / "cum", smtp, **mailbox(imap))
-        imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("Cần Thơ.xlsx", data)]), datetime(2026, 7, 10, 8, tzinfo=VN))
+        imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("Cần Thơ.xlsx", data)]),
+                    datetime(2026, 7, 10, 8, tzinfo=VN))
         imap.append(letter("ai.do@gmail.com", "?", [("x.xlsx", data)]), datetime(2026, 7, 10, 9, tzinfo=VN))
         imap.append(letter(MEMBER_EMAIL["96"], "Quên tệp"), datetime(2026, 7, 10, 10, tzinfo=VN))
         text = invoke("collect", "--control", control, "--now", "2026-07-11", "--dry-run")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cluster import make_cluster
 from toolkit.cli import cli
-from toolkit.scheduling import SchedulingError, schedule
+from toolkit.schedule import SchedulingError, schedule
 
 FAKE_CRONTAB = """#!/bin/sh
 # crontab -l / crontab - against a file, like the real one against the user's table

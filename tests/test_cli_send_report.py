@@ -8,10 +8,10 @@ import re
 from datetime import date
 
 from click.testing import CliRunner
-from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster
 from docx import Document
-from smtp_server import plain_server
 
+from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster
+from smtp_server import plain_server
 from toolkit.cli import cli
 from toolkit.ledger import Ledger
 

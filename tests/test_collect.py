@@ -1,4 +1,4 @@
-"""toolkit.collect against a real IMAP server (pymap on 127.0.0.1) and a real SMTP server (aiosmtpd).
+"""toolkit.mail.collect against a real IMAP server (pymap on 127.0.0.1) and a real SMTP server (aiosmtpd).
 
 Province e-mails are put into the mailbox with APPEND and the INTERNALDATE they arrived at; the
 cluster's control workbook points at both servers.
@@ -13,17 +13,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
 from cluster import DUE, LEAD, MEMBER_CC, MEMBER_EMAIL, make_cluster, parse
 from imap_server import PASSWORD, USER, imap_server, letter
 from smtp_server import make_ca, plain_server
-
 from toolkit.clock import local_moment
-from toolkit.collect import ASIDE_FOLDER, collect
-from toolkit.consolidate import consolidate
-from toolkit.imap import ImapLoginFailed, ImapTlsFailed, MailboxUnreachable
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.ledger import Ledger
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind
+from toolkit.mail.acknowledge import acknowledge
+from toolkit.mail.collect import ASIDE_FOLDER, collect
+from toolkit.mail.imap import ImapLoginFailed, ImapTlsFailed, MailboxUnreachable
+from toolkit.mail.remind import remind
 from toolkit.sample import sample_workbook
 from toolkit.status import status
 
@@ -96,7 +96,8 @@ def test_each_accepted_file_gets_a_receipt_at_the_smtp_server(tmp_path, servers)
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8))
-    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo", [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
+    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo",
+                       [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
                 at(11, 8))
     run(control, "2026-07-12")
     receipts = acknowledge(control, "2026-07-12T07:05", backoff=0, sleep=lambda _: None)
@@ -231,7 +232,8 @@ def test_a_new_uidvalidity_takes_nothing_twice(tmp_path, vietnam_time):
             first = run(control, "2026-07-11")
         with imap_server(tmp_path / "b") as imap:  # a new store: new UIDVALIDITY, same messages
             control = cluster_for(tmp_path / "cum", smtp, imap)
-            imap.append(b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n", at(10, 7))
+            imap.append(b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n",
+                        at(10, 7))
             for raw, when in mails:
                 imap.append(raw, when)
             second = run(control, "2026-07-11T10:00")
@@ -270,13 +272,13 @@ def test_a_dry_run_saves_records_and_sends_nothing(tmp_path, servers):
 
 
 def test_too_large_a_message_is_not_downloaded_and_gets_a_reply(tmp_path, servers, monkeypatch):
-    import toolkit.collect
+    import toolkit.mail.collect
 
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     data = workbook(tmp_path, "92")
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo rất lớn", [("ct.xlsx", data)]), at(10, 8))
-    monkeypatch.setattr(toolkit.collect, "MAX_MESSAGE_BYTES", len(data) // 2)  # the cap, judged by RFC822.SIZE
+    monkeypatch.setattr(toolkit.mail.collect, "MAX_MESSAGE_BYTES", len(data) // 2)  # the cap, judged by RFC822.SIZE
     result = run(control, "2026-07-11")
     [mail] = result.taken
     assert mail.outcome == "too-large" and mail.files == () and result.received == []
@@ -324,7 +326,8 @@ def test_a_wrong_password_is_explained_and_never_shown(tmp_path, servers, caplog
     assert USER in err.value.vi and "wrong-Pa55word" not in str(err.value)
     assert "wrong-Pa55word" not in caplog.text
     [alert] = smtp.messages  # the lead is told, without the password either
-    assert b"wrong-Pa55word" not in alert.raw and "từ chối đăng nhập" in alert.message.get_body(("plain",)).get_content()
+    assert b"wrong-Pa55word" not in alert.raw
+    assert "từ chối đăng nhập" in alert.message.get_body(("plain",)).get_content()
     assert b"wrong-Pa55word" not in (control.parent / "aidkit-ledger.sqlite").read_bytes()
 
 
@@ -365,7 +368,7 @@ def test_an_unreachable_mailbox_is_one_clear_error_and_the_lead_is_told_once_per
 def test_a_mailbox_folder_with_a_vietnamese_name(tmp_path, servers):
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap, hop_thu_nhan="Báo cáo tỉnh")
-    from toolkit.imap import mailbox_name
+    from toolkit.mail.imap import mailbox_name
 
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8),
                 mailbox=mailbox_name("Báo cáo tỉnh"))

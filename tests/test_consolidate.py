@@ -21,12 +21,11 @@ import pytest
 from openpyxl import load_workbook
 
 from toolkit import schema
-from toolkit.bulk_sheet import BulkOrderError, BulkWorksheet
-from toolkit.changes import ADDED, CHANGED, REMOVED, diff_rows, summary
-from toolkit.consolidate import ConsolidationError, consolidate
-from toolkit.consolidated_workbook import HEADER_ROW, read_previous, write_consolidated
+from toolkit.consolidation.changes import summary
+from toolkit.consolidation.consolidate import consolidate
+from toolkit.consolidation.result import ConsolidationError
+from toolkit.consolidation.workbook import HEADER_ROW, read_previous, write_consolidated
 from toolkit.folders import workbook_files
-from toolkit.duplicates import SAME_DECISION, SAME_DONOR_TITLE, Candidate, find_duplicates, title_key
 from toolkit.sample import sample_control, sample_records, sample_workbook
 from toolkit.template import fill_template
 
@@ -90,7 +89,7 @@ def cluster(tmp_path_factory):
     add("86.xlsx", "86", PERIOD, r86, at(12))
 
     r91 = sample_records("91", PERIOD, 4, 6, 91)
-    for record, text in zip(r91["register"], FORMULAS):
+    for record, text in zip(r91["register"], FORMULAS, strict=False):
         record["ghi_chu"] = text
     r91["needs"][0]["doi_tuong"] = FORMULAS[0]
     _approved(r91)[0].update(so_qd=DECISION[0].replace("QĐ", "QD"), ngay_qd=DECISION[1],
@@ -134,7 +133,7 @@ def table(book, sheet: str) -> list[dict]:
     ws = book[sheet]
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     header = rows[0]
-    return [dict(zip(header, r)) for r in rows[1:] if any(v is not None for v in r)]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(v is not None for v in r)]
 
 
 def overview(book) -> list[dict]:
@@ -142,7 +141,7 @@ def overview(book) -> list[dict]:
     (ref,) = [t.ref for t in ws.tables.values()]
     cells = ws[ref]
     header = [c.value for c in cells[0]]
-    return [dict(zip(header, (c.value for c in row))) for row in cells[1:]]
+    return [dict(zip(header, (c.value for c in row), strict=True)) for row in cells[1:]]
 
 
 def entry(result, code, period=PERIOD, original=None):
@@ -224,7 +223,8 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
     counted = [f["file"] for f in result.to_dict()["files"] if f["role"] == "counted" and f["period"] == PERIOD]
     pooled = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days
-                    for name in counted for r in _approved(cluster["rows"][name]) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
+                    for name in counted for r in _approved(cluster["rows"][name])
+                    if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
                     and r["ngay_qd"] >= r["ngay_nhan_hs"])
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
@@ -349,7 +349,7 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         assert vi.startswith("Mọi dòng") and en.startswith("Every") and not en.startswith(("Funding", "Projects"))
         assert ws.cell(HEADER_ROW + 1, 2).comment.text.startswith(columns[1].en)
         data = ws[HEADER_ROW + 2]
-        for column, cell in zip(columns, data):
+        for column, cell in zip(columns, data, strict=False):
             if column.number_format and cell.value is not None:
                 assert cell.number_format == column.number_format, column.key
 
@@ -625,91 +625,6 @@ def test_consolidated_workbooks_open_in_libreoffice(run, cluster, soffice_conver
     again = tmp_path / "lan-2" / "tong-hop.xlsx"
     consolidate(cluster["inbox"], again, control=cluster["control"], received=cluster["received"], previous=out)
     assert schema.CHANGES.vi in load_workbook(soffice_convert(again, "xlsx")).sheetnames
-
-
-# --- the pieces --------------------------------------------------------------------------------
-
-def test_diff_rows_by_id_and_occurrence():
-    old = [{"ma_khoan": "82-V2026-001", "gia_tri_usd": 10.0}, {"ma_khoan": "82-V2026-002", "gia_tri_usd": 5},
-           {"ma_khoan": None, "ten_vi": "x", "_scope": "a"}]
-    new = [{"ma_khoan": "82-V2026-001", "gia_tri_usd": 10}, {"ma_khoan": "82-V2026-003", "gia_tri_usd": 5},
-           {"ma_khoan": None, "ten_vi": "y", "_scope": "a"}, {"ma_khoan": "82-v2026-003", "gia_tri_usd": 1}]
-    changes = diff_rows(R, old, new)
-    assert [(c.kind, c.ident) for c in changes] == [(ADDED, "82-V2026-003"), (CHANGED, ""),
-                                                     (ADDED, "82-v2026-003"), (REMOVED, "82-V2026-002")]
-    assert [(f.key, f.old, f.new) for f in changes[1].fields] == [("ten_vi", "x", "y")]
-
-
-def test_diff_treats_dates_and_numbers_alike_however_stored():
-    old = [{"ma_khoan": "1", "ngay_qd": datetime(2026, 1, 2), "stt": 3.0, "ghi_chu": ""}]
-    new = [{"ma_khoan": "1", "ngay_qd": date(2026, 1, 2), "stt": 3, "ghi_chu": None}]
-    assert diff_rows(R, old, new) == []
-
-
-def test_duplicates_are_blocked_and_pair_each_row_once():
-    rows = [Candidate(str(p), PERIOD, "Oxfam", "Nước sạch cho trường học") for p in (10, 20, 30, 30)]
-    rows.append(Candidate("40", PERIOD, "OXFAM.", "Nuoc sach cho truong hoc!"))
-    rows.append(Candidate("50", PERIOD, "Plan", "Nước sạch cho trường học"))  # another donor
-    rows.append(Candidate("60", "2025", "Oxfam", "Nước sạch cho trường học"))  # another period
-    pairs = find_duplicates(rows)
-    assert len(pairs) == 4  # five matching rows: k − 1 pairs, never k²
-    assert {p.b for p in pairs} == {1, 2, 3, 4} and all(rows[p.a].province != rows[p.b].province for p in pairs)
-    assert {p.reasons for p in pairs} == {(SAME_DONOR_TITLE,)} and {p.score for p in pairs} == {100.0}
-
-
-def test_near_identical_titles_and_decisions():
-    rows = [Candidate("82", PERIOD, "SNV", "Hỗ trợ sinh kế nuôi tôm bền vững xã Tân Phú", "12/QĐ-UBND",
-                      date(2026, 1, 5)),
-            Candidate("86", PERIOD, "snv", "Hỗ trợ sinh kế nuôi tôm bền vững tại xã Tân Phú"),
-            Candidate("91", PERIOD, "Care", "Cứu trợ khẩn cấp", "12/QD-UBND", date(2026, 1, 5)),
-            Candidate("92", PERIOD, "Care", "Something else entirely", "12/QĐ-UBND", date(2026, 2, 5))]
-    pairs = {(p.a, p.b): p for p in find_duplicates(rows)}
-    assert set(pairs) == {(0, 1), (0, 2)}
-    assert pairs[(0, 1)].reasons == (SAME_DONOR_TITLE,) and 92 <= pairs[(0, 1)].score < 100
-    assert pairs[(0, 2)].reasons == (SAME_DECISION,)
-    assert title_key("Nước  sạch, Đồng Tháp") == "nuoc sach dong thap"
-
-
-def test_bulk_sheet_writes_by_type_and_grows_its_table(tmp_path):
-    import xlsxwriter
-
-    path = tmp_path / "b.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet("S", worksheet_class=BulkWorksheet)
-    usd = book.add_format({"num_format": schema.USD_FORMAT})
-    day = book.add_format({"num_format": schema.DATE_FORMAT})
-    ws.write_string(0, 0, "title")
-    later = ws.render([("z", 3.0, None, None)], [None, usd, day, None])
-    first = ws.render([("=1+1", 1.5, date(2026, 1, 2), True), ("@x", 2, None, "a&b<c>#")], [None, usd, day, None])
-    assert ws.place(2, [first, later]) == 5
-    ws.add_bulk_table(1, 4, [{"header": h} for h in "ABCD"], {"name": "T_1"})
-    with pytest.raises(BulkOrderError):
-        ws.place(3, [later])
-    book.close()
-    sheet = load_workbook(path)["S"]
-    assert [list(r) for r in sheet.iter_rows(min_row=3, values_only=True)] == [
-        ["=1+1", 1.5, datetime(2026, 1, 2), True], ["@x", 2, None, "a&b<c>#"], ["z", 3, None, None]]
-    assert sheet["A3"].data_type == "s" and sheet["B3"].number_format == schema.USD_FORMAT
-    assert sheet.tables["T_1"].ref == "A2:D5"
-
-
-def test_bulk_sheet_inline_text_round_trips(tmp_path):
-    """Columns of nearly unique text are written inline: escaped, and still plain text when read back."""
-    import xlsxwriter
-    from python_calamine import CalamineWorkbook
-
-    path = tmp_path / "i.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    ws = book.add_worksheet("S", worksheet_class=BulkWorksheet)
-    tricky = ["92-V2026-001", "Đồng Tháp #1 & <b>", " cách đầu", "tab\there", "ctl\x01x", "=SUM(A1)", "😀",
-              "two\nlines", "a\x00b"]
-    ws.place(0, [ws.render([(t, t) for t in tricky], inline=[0])])
-    book.close()
-    sheet = load_workbook(path)["S"]
-    assert [c.value for c in sheet["A"]] == [c.value for c in sheet["B"]]
-    assert [c.data_type for c in sheet["A"]] == ["s"] * len(tricky)
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python()
-    assert [r[0] for r in rows] == tricky
 
 
 def test_archive_and_output_inside_the_submissions_folder_are_not_read(tmp_path):

@@ -66,6 +66,6 @@ def test_every_relative_link_of_the_docs_resolves(doc):
 
 def test_readme_tables_have_no_blank_line_inside():
     lines = README.splitlines()
-    for before, blank, after in zip(lines, lines[1:], lines[2:]):
+    for before, blank, after in zip(lines, lines[1:], lines[2:], strict=False):
         assert not (before.startswith("|") and blank.strip() == "" and after.startswith("| `")), \
             f"a table is split by a blank line before: {after[:60]}"

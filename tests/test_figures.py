@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import schema
-from toolkit.consolidate import ConsolidationResult, Entry, SourceFile
+from toolkit.consolidation.result import ConsolidationResult, Entry, SourceFile
 from toolkit.figures import approved_in, lead_days, period_figures
 from toolkit.periods import Period
 

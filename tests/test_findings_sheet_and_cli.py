@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from builders import records, write_book
 
+from builders import records, write_book
 from toolkit import schema
 from toolkit.annotate import annotate
 from toolkit.findings import FINDING_HEADERS

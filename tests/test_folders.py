@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.findings import Refusal
 from toolkit.sample import sample_workbook
 

@@ -4,11 +4,10 @@ import shutil
 from datetime import datetime
 
 from cluster import make_cluster
-
+from toolkit.control import load_control
 from toolkit.inbox import receive
 from toolkit.ledger import Ledger
 from toolkit.sample import sample_workbook
-from toolkit.status import load_control
 
 
 def test_a_submissions_folder_not_made_yet_means_nothing_received_and_no_complaint(tmp_path):

@@ -237,7 +237,7 @@ def test_export_of_a_never_saved_workbook_asks_for_a_folder(tmp_path, status_bar
 
 
 def test_province_catalogue_publishes_the_saved_workbooks_open_needs_beside_it(tmp_path, status_bar):
-    from toolkit.catalogue import OPEN_STATUSES
+    from toolkit.catalogue_result import OPEN_STATUSES
 
     sample = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", needs=12, register=2, seed=3)
     excel = run(RemoteExcel.from_file(sample.path), macros.province_catalogue)

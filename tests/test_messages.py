@@ -6,8 +6,9 @@ from pathlib import Path
 from toolkit.messages import MESSAGES, render
 
 SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py"))
-RAISED = set(re.findall(r'(?:finding|BadValue)\(\s*"([a-z0-9-]+)"', SOURCE)) | set(
-    re.findall(r'(?:Refusal|Skipped)\(.*?"([a-z0-9-]+)"', SOURCE)) | set(re.findall(r"(?:render|bilingual)\(['\"]([a-z0-9-]+)['\"]", SOURCE))
+RAISED = (set(re.findall(r'(?:finding|BadValue)\(\s*"([a-z0-9-]+)"', SOURCE))
+          | set(re.findall(r'(?:Refusal|Skipped)\(.*?"([a-z0-9-]+)"', SOURCE))
+          | set(re.findall(r"(?:render|bilingual)\(['\"]([a-z0-9-]+)['\"]", SOURCE)))
 
 
 def test_every_raised_rule_has_both_languages():

@@ -4,12 +4,12 @@ from datetime import date
 
 import openpyxl
 import pytest
+
 from builders import ROOT, load_script, records, write_book
 from test_checks import approved, book, cell, set0
-
 from toolkit import schema
 from toolkit.checks.rows import DECISION_NUMBER
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.rates import Override, Rates, ecb_rate
 from toolkit.sample import sample_workbook
 from toolkit.schema import Settings
@@ -321,7 +321,6 @@ def test_the_daily_job_counts_the_provinces_archived_proposals(tmp_path):
     from datetime import datetime
 
     from cluster import make_cluster
-
     from toolkit.control import read_control
     from toolkit.inbox import receive, review
     from toolkit.ledger import Ledger

@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from toolkit.cli import cli
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.sample import sample_workbook
 
 
@@ -44,7 +44,8 @@ def test_an_output_never_replaces_a_file_aidkit_did_not_write(tmp_path):
     theirs = tmp_path / "bao-cao-cua-toi.xlsx"
     sample_workbook(theirs, "86", needs=1, register=1)
     mine = theirs.read_bytes()
-    refused(invoke("consolidate", nop, "-o", theirs), "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
+    refused(invoke("consolidate", nop, "-o", theirs), "không phải bảng tính do aidkit tạo",
+            "not a workbook aidkit wrote")
     assert theirs.read_bytes() == mine
 
 

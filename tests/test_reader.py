@@ -110,7 +110,8 @@ def test_tcvn3_capital_font_keeps_its_capitals(tmp_path):
 
 def test_vietnamese_numbers_and_dates_typed_as_text(tmp_path):
     data = records()
-    data["needs"][0].update(tong_kinh_phi_usd="1.234.567,5", de_nghi_tai_tro_usd="1.000.000", von_doi_ung_usd="234.567,5",
+    data["needs"][0].update(tong_kinh_phi_usd="1.234.567,5", de_nghi_tai_tro_usd="1.000.000",
+                            von_doi_ung_usd="234.567,5",
                             so_nguoi_huong_loi="1.200")
     reg = data["register"][0]
     reg.update(tien_te="VND", gia_tri_nguyen_te="25,4 tỷ", gia_tri_usd="1.000.760", von_doi_ung_vnd="300 triệu",

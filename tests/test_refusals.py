@@ -69,13 +69,13 @@ def test_password_protected():
 def test_huge_file(tmp_path, good, monkeypatch):
     monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1024)
     found = refusal(good)
-    assert found.reason == "file-too-large" and "MB" in found.message_en
+    assert found.reason == "file-too-large" and "MB" in found.en
 
 
 def test_sheet_with_too_many_cells(good, monkeypatch):
     monkeypatch.setattr(reader, "MAX_SHEET_CELLS", 100)
     found = refusal(good)
-    assert found.reason == "file-too-large" and "Nhu cầu tài trợ" in found.message_en
+    assert found.reason == "file-too-large" and "Nhu cầu tài trợ" in found.en
 
 
 def test_zip_bomb(tmp_path, monkeypatch):

@@ -6,7 +6,6 @@ replaced in test_outputs.py; here the rest, each against real parts (SMTP server
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -18,25 +17,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import records, write_book
 from click.testing import CliRunner
-from cluster import LEAD, PERIOD, at, drop, make_cluster
 from openpyxl import load_workbook
-from smtp_server import RecordingHandler, free_port, plain_server
 
+from builders import records, write_book
+from cluster import LEAD, PERIOD, at, drop, make_cluster
+from smtp_server import Stalling, plain_server
 from toolkit import schema
 from toolkit.annotate import annotate
 from toolkit.atomic import atomic_path, write_bytes
 from toolkit.cli import cli
-from toolkit.consolidate import consolidate
+from toolkit.consolidation.consolidate import consolidate
 from toolkit.control import Deadline, Member, write_control
-from toolkit.delivery import Postman
 from toolkit.findings import Refusal, Report, finding
 from toolkit.ledger import Ledger
-from toolkit.mailer import OutgoingMessage, SmtpSettings
+from toolkit.mail.remind import remind
 from toolkit.periods import Period
-from toolkit.reminders import remind
-from toolkit.scheduling import schedule
+from toolkit.schedule import schedule
 from toolkit.status import status
 from toolkit.validate import validate
 
@@ -212,19 +209,6 @@ def test_a_missed_reminder_day_is_sent_once_on_the_next_run(tmp_path):
 
 # --- 7. a killed send is "unknown", shown, and sent again ---------------------------------------------
 
-class Stalling(RecordingHandler):
-    """Accepts everything but takes its time over DATA (long enough to be killed in the middle)."""
-
-    def __init__(self, stall: float):
-        super().__init__()
-        self.stall, self.data_started = stall, False
-
-    async def handle_DATA(self, server, session, envelope):
-        self.data_started = True
-        await asyncio.sleep(self.stall)
-        return await super().handle_DATA(server, session, envelope)
-
-
 def test_a_remind_killed_mid_message_is_unknown_then_sent_again(tmp_path):
     handler = Stalling(stall=30)
     with plain_server(handler) as server:
@@ -276,45 +260,7 @@ def test_a_relay_without_auth_sends_without_a_password(tmp_path, monkeypatch):
         assert server.messages[0].mail_from == "vanphong@cum5.example.vn"
 
 
-# --- 9. bounded fault time -------------------------------------------------------------------------------
-
-def message(n: int) -> OutgoingMessage:
-    return OutgoingMessage(to=[f"p{n}@example.vn"], subject=f"Nhắc {n}", text="…")
-
-
-def test_a_server_that_is_down_costs_one_message_of_retries_not_one_per_province(tmp_path):
-    waits: list[float] = []
-    settings = SmtpSettings("127.0.0.1", free_port(), "NONE", from_addr=LEAD)
-    with Ledger(tmp_path / "l.sqlite") as ledger:
-        postman = Postman(ledger, settings, retries=3, backoff=2.0, sleep=waits.append)
-        results = [postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
-                   for n in range(34)]
-        assert waits == [2.0, 4.0, 8.0]  # the first message's retries only
-        assert [r.outcome for r in results] == ["failed"] * 34
-        assert [r.attempts for r in results[1:]] == [0] * 33 and "next run" in results[1].error
-        assert {m.outcome for m in ledger.messages()} == {"failed"}  # recorded; the next run may claim them
-        assert ledger.claim("reminder_after", PERIOD, "05", d(16)) is not None
-
-
-def test_a_stalling_server_costs_the_timeouts_of_one_message_only(tmp_path):
-    handler = Stalling(stall=5)
-    with plain_server(handler) as server, Ledger(tmp_path / "l.sqlite") as ledger:
-        settings = SmtpSettings(server.host, server.port, "NONE", from_addr=LEAD, timeout=0.5)
-        postman = Postman(ledger, settings, retries=1, backoff=0, sleep=lambda s: None)
-        results = [postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
-                   for n in range(10)]
-    # two timeouts of the first message, then nothing tried (bench/RESULTS.md has the times)
-    assert [r.attempts for r in results] == [2] + [0] * 9
-    assert [r.outcome for r in results] == ["failed"] * 10 and handler.messages == []
-
-
-def test_a_run_stops_sending_when_its_time_is_up(tmp_path):
-    with plain_server() as server, Ledger(tmp_path / "l.sqlite") as ledger:
-        settings = SmtpSettings(server.host, server.port, "NONE", from_addr=LEAD)
-        postman = Postman(ledger, settings, budget=0)
-        result = postman.deliver(message(1), kind="reminder_after", period=PERIOD, province="01", day=d(16))
-        assert result.outcome == "failed" and "time is up" in result.error and server.messages == []
-
+# --- 9. bounded fault time: in test_delivery.py ----------------------------------------------------------
 
 # --- 10. problems a user can fix get a precise sentence ----------------------------------------------------
 
@@ -368,7 +314,7 @@ def test_a_locked_ledger_gets_a_sentence_naming_it(tmp_path):
     try:
         with pytest.raises(Refusal) as caught, Ledger(path, timeout=0.3) as ledger:
             ledger.claim("reminder_after", PERIOD, "92", d(16))
-        assert caught.value.reason == "ledger-locked" and str(path) in caught.value.message_en
+        assert caught.value.reason == "ledger-locked" and str(path) in caught.value.en
     finally:
         holder.execute("ROLLBACK")
         holder.close()

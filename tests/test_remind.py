@@ -27,9 +27,9 @@ from openpyxl import load_workbook
 from cluster import LEAD, MEMBER_CC, MEMBER_EMAIL, PERIOD, at, attachments, drop, make_cluster
 from smtp_server import PASSWORD, USERNAME, make_ca, plain_server, starttls_server
 from toolkit.ledger import Ledger
-from toolkit.mailer import PasswordMissing, TlsVerificationFailed
-from toolkit.receipts import acknowledge
-from toolkit.reminders import remind, reminder_kinds
+from toolkit.mail.acknowledge import acknowledge
+from toolkit.mail.remind import remind, reminder_kinds
+from toolkit.mail.smtp import PasswordMissing, TlsVerificationFailed
 from toolkit.status import status
 
 
@@ -366,7 +366,7 @@ def test_a_missing_password_stops_before_anything_is_claimed(tmp_path, ca, monke
 
 
 def test_a_wrong_password_never_reaches_the_ledger_or_the_logs(tmp_path, ca, monkeypatch, caplog):
-    from toolkit.mailer import AuthenticationFailed
+    from toolkit.mail.smtp import AuthenticationFailed
 
     caplog.set_level(logging.DEBUG)
     wrong = "Wr0ng-but-secret-42"

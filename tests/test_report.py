@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cluster import make_cluster
 from docx import Document
 from docx.shared import Pt
 
+from cluster import make_cluster
 from toolkit import schema
 from toolkit.cli import cli
 from toolkit.periods import Period
@@ -290,7 +290,8 @@ def test_the_button_reports_the_latest_period_ended(tmp_path):
 def test_word_and_pictures_are_imported_only_by_the_report():
     import sys
 
-    code = ("import sys, toolkit.cli, toolkit.consolidate, toolkit.reporting, toolkit.macros, toolkit.status; "
+    code = ("import sys, toolkit.cli, toolkit.consolidation.consolidate, toolkit.mail.send_report, toolkit.macros, "
+            "toolkit.status; "
             "print(sorted(m for m in ('matplotlib', 'docx', 'docxtpl') if m in sys.modules))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).parent).stdout

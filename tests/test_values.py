@@ -3,8 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.values import (BadValue, is_email, is_placeholder, is_vietnamese_phone, parse_date, parse_integer,
-                            parse_number)
+from toolkit.values import (
+    BadValue,
+    is_email,
+    is_placeholder,
+    is_vietnamese_phone,
+    parse_date,
+    parse_integer,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -16,6 +16,12 @@ NOTE_AUTHOR = "aidkit"
 NOTE_WIDTH = 480  # points: about 80 characters a line, readable without resizing
 
 
+
+def annotated_name(name: str | Path, tag: str = "") -> str:
+    """The name of a file's annotated copy: ``92.xlsx`` → ``92.kiem-tra.xlsx`` (a tag: ``92.<tag>.kiem-tra.xlsx``)."""
+    name = Path(name)
+    return f"{name.stem}{'.' + tag if tag else ''}.kiem-tra{name.suffix}"
+
 def note_height(note: str) -> int:
     """Points a note needs to show all its lines at NOTE_WIDTH."""
     lines = sum(1 + len(line) // 80 for line in note.split("\n"))
@@ -110,7 +116,7 @@ def write_findings_sheet(book, report: Report) -> None:
             link.font = Font(color="0563C1", underline="single")
         if f.severity == ERROR:
             ws.cell(ws.max_row, 1).font = Font(bold=True, color="9C0006")
-    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS):
+    for letter, width in zip("ABCDEFGHI", FINDING_WIDTHS, strict=False):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions

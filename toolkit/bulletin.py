@@ -52,7 +52,8 @@ def _need(n) -> dict:
             "form_vi": form_vi, "form_en": form_en, "months": format_number(n.months, "vi"),
             "total": format_number(n.total_usd, "vi"), "requested": format_number(n.requested_usd, "vi"),
             "requested_en": format_number(n.requested_usd, "en"), "counterpart": format_number(n.counterpart_usd, "vi"),
-            "beneficiaries": format_number(n.beneficiaries, "vi"), "groups": n.beneficiary_groups, "objectives": n.objectives,
+            "beneficiaries": format_number(n.beneficiaries,
+                                           "vi"), "groups": n.beneficiary_groups, "objectives": n.objectives,
             "agency": n.agency, "contact": n.contact, "email": n.email}
 
 

@@ -12,108 +12,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from . import schema
-from .consolidate import (
-    ConsolidationError,
-    SourceFile,
-    attribute,
-    open_control,
-    parse_period,
-    process_file,
-    skipped_file,
-)
+from .catalogue_result import FORM_SLUGS, OPEN_STATUSES, CatalogueError, CatalogueResult, Need
+from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
+from .consolidation.result import ConsolidationError, SourceFile
 from .folders import expand_sources
 from .ledger import ARCHIVE_NAME
 from .periods import Period
 from .workers import Progress, Runner
 
-OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động
-#: Aid form → the slug of the page's `hinh_thuc` query parameter.
-FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}
-PAGE_NAME, BULLETIN_NAME = "index.html", "ban-tin.pdf"
 _INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
 _SECTOR_CODE = {s.vi: s.code for s in schema.sectors()}
-
-
-class CatalogueError(ConsolidationError):
-    """The catalogue cannot be built: no source, a bad period, an unusable control workbook."""
-
-
-@dataclass(frozen=True)
-class Need:
-    """One open funding need as donors read it."""
-
-    id: str
-    title_vi: str
-    title_en: str
-    province_code: str
-    province: str
-    location: str
-    sector: str  # code of sectors.csv
-    form: str  # slug of FORM_SLUGS
-    months: int | None
-    total_usd: float | None
-    requested_usd: float | None
-    counterpart_usd: float | None
-    beneficiaries: int | None
-    beneficiary_groups: str
-    objectives: str
-    agency: str
-    contact: str
-    email: str
-    status: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class CatalogueResult:
-    """What was published, and what was not."""
-
-    folder: Path
-    title: str
-    period: str | None
-    needs: list[Need]
-    files: list[SourceFile]  # the latest file of each province, the ones listed
-    left_out: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of open needs with errors
-    refused: list[SourceFile] = field(default_factory=list)
-    unattributed: list[SourceFile] = field(default_factory=list)  # readable, but whose province or period is unknown
-
-    @property
-    def page(self) -> Path:
-        return self.folder / PAGE_NAME
-
-    @property
-    def bulletin(self) -> Path:
-        return self.folder / BULLETIN_NAME
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"page": str(self.page), "bulletin": str(self.bulletin), "title": self.title, "period": self.period,
-                "needs": len(self.needs), "provinces": sorted({n.province_code for n in self.needs}),
-                "files": [f.name for f in self.files],
-                "left_out": [{"file": name, "row": row} for name, row in self.left_out],
-                "refused": [f.as_refusal().to_dict() for f in self.refused],
-                "unattributed": [f.name for f in self.unattributed]}
-
-    def to_text(self) -> str:
-        lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
-                  f"{len(self.files)} tỉnh / provinces"),
-                 f"  Trang web / web page: {self.page}", f"  Bản tin / bulletin:   {self.bulletin}"]
-        for name, row in self.left_out:
-            lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")
-        for f in self.unattributed:
-            lines.append(f"  ! {f.name}: không xác định được tỉnh hoặc kỳ báo cáo nên không đăng / "
-                         "province or period could not be determined, not published")
-        for f in self.refused:
-            r = f.as_refusal()
-            lines += [f"  ✘ {f.name}", f"    {r.message_vi}", f"    {r.message_en}"]
-        return "\n".join(lines)
 
 
 def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None, *,

@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import schema
+from .catalogue_result import FORM_SLUGS, CatalogueError
 from .numbers import format_number
 
 PAGE_TEMPLATE = "danh-muc.html.j2"
@@ -36,8 +37,6 @@ def template_bytes(name: str, templates: str | os.PathLike | None = None) -> byt
 
 def template_error(name: str, templates: str | os.PathLike | None, exc: Exception):
     """The CatalogueError saying which template is wrong and what its engine said."""
-    from .catalogue import CatalogueError
-
     where = Path(templates) / name if templates is not None and (Path(templates) / name).is_file() else name
     detail = " ".join(str(exc).split())[:500]
     return CatalogueError(f"Mẫu {where} có lỗi, chưa xuất được danh mục: {detail}",
@@ -83,15 +82,13 @@ def page_data(result, contact: dict[str, str]) -> dict:
         "strings": list(strings),
         "provinces": sorted(provinces.items()),
         "sectors": [[s.code, s.vi, s.en] for s in schema.sectors()],
-        "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN)],
+        "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN, strict=True)],
         "needs": needs,
         "shown": [[format_number(getattr(n, f), "vi") for f in NUMBERS] for n in result.needs],
     }
 
 
 def _forms():
-    from .catalogue import FORM_SLUGS
-
     return [(vi, FORM_SLUGS[vi]) for vi in schema.AID_FORMS]
 
 
@@ -100,7 +97,7 @@ def render_page(result, contact: dict[str, str], templates: str | os.PathLike | 
     import jinja2
     from markupsafe import Markup
 
-    from .mail import environment
+    from .mail.compose import environment
 
     loader = jinja2.FunctionLoader(lambda name: template_bytes(name, templates).decode("utf-8"))
     env = environment().overlay(loader=loader)

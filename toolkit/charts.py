@@ -75,7 +75,7 @@ def bars(labels: list[str], values: list[float], colour: str) -> bytes:
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     y = 20
-    for label, value, row in zip(wrapped, values, rows):
+    for label, value, row in zip(wrapped, values, rows, strict=True):
         middle = y + row // 2
         draw.multiline_text((x0 - 16, middle), label, font=text, fill="black", anchor="rm", align="right", spacing=4)
         end = x0 + (right - x0) * value / axis_max

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from .errors import AidkitError
 from .findings import Refusal
-
 
 FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương trình khác) / output: text or json."
 
@@ -55,10 +55,8 @@ def template(province, period, preparer, email, out):
     except BadPeriod:
         _fail(f"Kỳ báo cáo \"{period}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
               f"Period \"{period}\" is not of the form 2026-H1, 2026-H2 or 2026.")
-    except ValueError as exc:
-        _fail(*str(exc).split(" / ", 1))
-    except Refusal as refusal:
-        _fail(refusal.message_vi, refusal.message_en)
+    except AidkitError as exc:
+        _fail(exc.vi, exc.en)
     click.echo(f"Đã tạo / written: {path}")
 
 
@@ -102,9 +100,7 @@ def validate(files, fmt, annotate_to, approval_days):
     if fmt == "json":
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
-        from .render import report_text
-
-        click.echo("\n\n".join(report_text(r) for r in results))
+        click.echo("\n\n".join(r.to_text() for r in results))
     if any(isinstance(r, Refusal) for r in results) or not results:
         sys.exit(2)
     sys.exit(0 if all(r.valid for r in results) else 1)
@@ -115,8 +111,10 @@ def _annotated_path(target: str, source: str, several: bool) -> Path:
     target_path = Path(target)
     if not several and not target_path.is_dir():
         return target_path
+    from .annotate import annotated_name
+
     name = Path(source)
-    return target_path / name.parent / f"{name.stem}.kiem-tra{name.suffix}"
+    return target_path / name.parent / annotated_name(name)
 
 
 @cli.command("build-workbooks")
@@ -132,14 +130,9 @@ def build_workbooks(out_dir):
 
     Example: aidkit build-workbooks --out workbooks/
     """
-    from .messages import render
-    from .workbooks import BuildToolsMissing
-    from .workbooks import build_workbooks as build
+    from .build_workbooks import build_workbooks as build
 
-    try:
-        paths = build(out_dir)
-    except BuildToolsMissing:
-        _fail(render("build-tools-missing", "vi", {}), render("build-tools-missing", "en", {}))
+    paths = _explained(lambda: build(out_dir))
     for path in paths:
         click.echo(f"Đã tạo / written: {path}")
 
@@ -170,17 +163,14 @@ def consolidate(sources, out, period, control, previous, fmt):
     """
     import contextlib
 
-    from .consolidate import ConsolidationError
-    from .consolidate import consolidate as run
+    from .consolidation.consolidate import consolidate as run
 
     bar = _progress_bar() if fmt == "text" and sys.stderr.isatty() else contextlib.nullcontext()
     try:
         with bar as progress:
             result = run(list(sources), out, period=period, control=control, previous=previous, progress=progress)
-    except ConsolidationError as exc:
+    except AidkitError as exc:  # also an output that would replace an input, a locked or unwritable output
         _fail(exc.vi, exc.en)
-    except Refusal as refusal:  # an output that would replace an input, a locked or unwritable output
-        _fail(refusal.message_vi, refusal.message_en)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -210,12 +200,8 @@ def catalogue(sources, out, period, control, templates, fmt):
     Example: aidkit catalogue nop/ -o danh-muc/ --control dieu-hanh.xlsm
     """
     from .catalogue import catalogue as publish
-    from .consolidate import ConsolidationError
 
-    try:
-        result = publish(sources, out, period=period, control=control, templates=templates)
-    except ConsolidationError as exc:
-        _fail(exc.vi, exc.en)
+    result = _explained(lambda: publish(sources, out, period=period, control=control, templates=templates))
     _render(result, fmt)
     sys.exit(1 if result.left_out or result.refused or result.unattributed else 0)
 
@@ -263,22 +249,11 @@ def _dry_run_option(f):
                              "write the messages as .eml files to <output folder>/outbox; send nothing.")(f)
 
 
-def _explained(call, *more):
-    """Run a library call; errors a user can fix become a bilingual message and exit code 2.
-
-    `more`: further exception types carrying `vi` and `en` texts.
-    """
-    from .clock import BadNow
-    from .ledger import LedgerTooNew
-    from .mailer import MailError
-    from .scheduling import SchedulingError
-    from .status import NotScheduled
-
+def _explained(call):
+    """Run a library call; errors a user can fix become a bilingual message and exit code 2."""
     try:
         return call()
-    except Refusal as refusal:
-        _fail(refusal.message_vi, refusal.message_en)
-    except (BadNow, NotScheduled, MailError, LedgerTooNew, SchedulingError, *more) as exc:
+    except AidkitError as exc:
         _fail(exc.vi, exc.en)
 
 
@@ -319,7 +294,7 @@ def remind(control, now, dry_run, fmt):
 
     Example: aidkit remind --control dieu-hanh.xlsm --dry-run
     """
-    from .reminders import remind as remind_provinces
+    from .mail.remind import remind as remind_provinces
 
     result = _explained(lambda: remind_provinces(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -339,7 +314,7 @@ def acknowledge(control, now, dry_run, fmt):
 
     Example: aidkit acknowledge --control dieu-hanh.xlsm
     """
-    from .receipts import acknowledge as send_receipts
+    from .mail.acknowledge import acknowledge as send_receipts
 
     result = _explained(lambda: send_receipts(control, now, dry_run=dry_run))
     _render(result, fmt)
@@ -364,10 +339,9 @@ def collect(control, now, dry_run, fmt):
 
     Example: aidkit collect --control dieu-hanh.xlsm --dry-run
     """
-    from .collect import collect as take_mail
-    from .imap import ImapError
+    from .mail.collect import collect as take_mail
 
-    result = _explained(lambda: take_mail(control, now, dry_run=dry_run), ImapError)
+    result = _explained(lambda: take_mail(control, now, dry_run=dry_run))
     _render(result, fmt)
     sys.exit(1 if result.failed else 0)
 
@@ -388,12 +362,9 @@ def send_report(control, period, now, dry_run, force, fmt):
 
     Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
     """
-    from .consolidate import ConsolidationError
-    from .report import ReportError
-    from .reporting import send_report as mail_report
+    from .mail.send_report import send_report as mail_report
 
-    result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force), ConsolidationError,
-                        ReportError)
+    result = _explained(lambda: mail_report(control, period, now, dry_run=dry_run, force=force))
     _render(result, fmt)
     sys.exit(1 if result.failed else 0)
 
@@ -414,11 +385,9 @@ def report(control, period, out, now, fmt):
 
     Example: aidkit report --control dieu-hanh.xlsm --period 2026-H1 -o bao-cao.docx
     """
-    from .consolidate import ConsolidationError
-    from .report import ReportError
     from .report import report as write_review
 
-    _render(_explained(lambda: write_review(control, period, out, now), ConsolidationError, ReportError), fmt)
+    _render(_explained(lambda: write_review(control, period, out, now)), fmt)
 
 
 @cli.command()
@@ -433,13 +402,10 @@ def schedule(control, install, at, system, fmt):
 
     Example: aidkit schedule --control dieu-hanh.xlsm --install
     """
-    from .scheduling import schedule as daily_job
+    from .schedule import schedule as daily_job
 
-    try:
-        result = _explained(lambda: daily_job(control, install=install, at=at,
-                                              system=None if system == "auto" else system))
-    except ValueError as exc:
-        _fail(*str(exc).split(" / ", 1))
+    result = _explained(lambda: daily_job(control, install=install, at=at,
+                                          system=None if system == "auto" else system))
     _render(result, fmt)
 
 
@@ -485,8 +451,8 @@ def main(argv=None):
         sys.exit(2)
     except click.exceptions.Abort:
         sys.exit(2)
-    except Refusal as refusal:
-        click.echo(f"{refusal.message_vi}\n{refusal.message_en}", err=True)
+    except AidkitError as exc:
+        click.echo(f"{exc.vi}\n{exc.en}", err=True)
         sys.exit(2)
     except Exception as exc:
         if "--debug" in args:

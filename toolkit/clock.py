@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from .errors import AidkitError
+
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
 
 
-class BadNow(ValueError):
+class BadNow(AidkitError, ValueError):
     """The --now text is neither an ISO date/time nor dd/mm/yyyy."""
 
     def __init__(self, text: str):
-        self.vi = f"Ngày \"{text}\" không hợp lệ; dùng dạng 2026-07-15, 2026-07-15T08:00 hoặc 15/07/2026."
-        self.en = f"Date \"{text}\" is not valid; use 2026-07-15, 2026-07-15T08:00 or 15/07/2026."
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(f"Ngày \"{text}\" không hợp lệ; dùng dạng 2026-07-15, 2026-07-15T08:00 hoặc 15/07/2026.",
+                         f"Date \"{text}\" is not valid; use 2026-07-15, 2026-07-15T08:00 or 15/07/2026.")
 
 
 def parse_now(text: str | date | datetime | None) -> datetime:

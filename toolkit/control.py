@@ -11,20 +11,18 @@ from typing import Any
 
 from . import schema
 from .atomic import atomic_path
+from .errors import AidkitError
 from .findings import Refusal
 from .periods import BadPeriod, Period
-from .reader import open_book, sniff
 from .rates import Override, Rates
+from .reader import open_book, sniff
+from .sheets import BUILD_DATE
 from .text import clean, column_letter, fold
 from .values import BadValue, parse_date, parse_integer, parse_number, text_of
 
 
-class ControlError(ValueError):
+class ControlError(AidkitError, ValueError):
     """The control workbook is readable but something in it is unusable."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
 
 
 @dataclass(frozen=True)
@@ -255,8 +253,6 @@ def write_control(out: str | os.PathLike, cluster: str, members: list[Member], s
 def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
                  settings: dict[str, Any], first_sheet=None, rates: tuple[Override, ...] = ()) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
-    from .template import BUILD_DATE
-
     book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
     bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
     day = book.add_format({"num_format": schema.DATE_FORMAT})
@@ -304,3 +300,26 @@ def read_or_explain(path) -> Control:
         return read_control(path)
     except ControlError as exc:
         raise Refusal(str(path), "control-unusable", exc.vi, exc.en) from None
+
+
+class NotScheduled(AidkitError, ValueError):
+    """The period asked for is not a row of the control workbook's Lịch nộp sheet."""
+
+    def __init__(self, period: str):
+        super().__init__(f"Kỳ \"{period}\" không có trong trang Lịch nộp của tệp điều hành.",
+                         f"Period \"{period}\" is not in the control workbook's Schedule sheet.")
+
+
+def load_control(control: str | os.PathLike | Control) -> Control:
+    """A Control from a path (read, or a Refusal that explains why not) or as given."""
+    return control if isinstance(control, Control) else read_or_explain(control)
+
+
+def deadline_for(control: Control, period: str) -> Deadline:
+    try:
+        found = control.deadline(Period.parse(period))
+    except BadPeriod:
+        found = None
+    if found is None:
+        raise NotScheduled(period)
+    return found

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import schema
-from .consolidate import INDEX, ConsolidationResult, Entry, file_status, sum_usd
+from .consolidation.result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
 from .periods import BadPeriod, Period
 
 OPEN_NEEDS = schema.NEEDS_STATUSES[:3]  # Mới đề xuất, Đang vận động, Đã có nhà tài trợ
@@ -191,7 +191,7 @@ def period_figures(result: ConsolidationResult, period: str, threshold: int | No
                                           "donors": defaultdict(lambda: [0, 0.0]),
                                           "countries": defaultdict(lambda: [0, 0.0])}
     keys = {"sectors": _R["linh_vuc"], "donors": _R["nha_tai_tro"], "countries": _R["quoc_gia"]}
-    for e, m in zip(entries, members):
+    for e, m in zip(entries, members, strict=True):
         if e.file is None:
             continue
         register = e.file.rows.get("register", ())

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import messages
+from .errors import AidkitError
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 #: Severity words people read; not "Thông tin" for info: that is the Info sheet's name.
 SEVERITY_VI = {ERROR: "Lỗi", WARNING: "Cảnh báo", INFO: "Lưu ý"}
+SEVERITY_MARK = {ERROR: "✘", WARNING: "!", INFO: "·"}
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ def display(value: Any) -> Any:
 
 
 @dataclass(eq=False)
-class Refusal(Exception):
-    """A file that could not be read as a workbook at all."""
+class Refusal(AidkitError):
+    """A file that could not be read as a workbook at all (or an output that must not be written)."""
 
     path: str
     reason: str  # a rule code of messages.py, e.g. "file-password-protected"
@@ -109,19 +111,23 @@ class Refusal(Exception):
     detail_en: str = ""  # the detail in English, when it is a sentence (else `detail` serves both)
 
     @property
-    def message_vi(self) -> str:
+    def vi(self) -> str:
         return messages.render(self.reason, "vi", {"file": self.path, "detail": self.detail})
 
     @property
-    def message_en(self) -> str:
+    def en(self) -> str:
         return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail_en or self.detail})
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.path, "refused": True, "reason": self.reason,
-                "message_vi": self.message_vi, "message_en": self.message_en}
+                "message_vi": self.vi, "message_en": self.en}
 
     def __str__(self) -> str:
-        return f"{self.message_vi} / {self.message_en}"
+        return f"{self.vi} / {self.en}"
+
+    def to_text(self) -> str:
+        """A readable bilingual block for a terminal, as Report.to_text."""
+        return f"✘ {self.path}\n  {self.vi}\n  {self.en}"
 
 
 @dataclass
@@ -150,6 +156,23 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.path, "valid": self.valid, "province": self.province, "period": self.period,
                 "findings": [f.to_dict() for f in self.findings]}
+
+    def to_text(self, show_info: bool = True) -> str:
+        """A readable bilingual block for a terminal or a log, Vietnamese first."""
+        head = "✔ Hợp lệ / Valid" if self.valid else "✘ Không hợp lệ / Invalid"
+        where = ", ".join(x for x in (self.province, self.period) if x)
+        lines = [f"{head}: {self.path}" + (f" ({where})" if where else ""),
+                 f"  {len(self.errors)} lỗi / errors, {len(self.warnings)} cảnh báo / warnings"]
+        for f in self.findings:
+            if f.severity == INFO and not show_info:
+                continue
+            place = f"{f.sheet}!{f.cell}" if f.cell else f.sheet or "—"
+            lines.append(f"  {SEVERITY_MARK[f.severity]} {SEVERITY_VI[f.severity]:<9} {place:<24} [{f.rule}]")
+            lines.append(f"      {f.message_vi}")
+            lines.append(f"      {f.message_en}")
+            if f.suggestion:
+                lines.append(f"      → Gợi ý / Suggestion: {f.suggestion}")
+        return "\n".join(lines)
 
     def flatten(self) -> list[tuple[str, str, str]]:
         """(rule, sheet, cell) triples, handy for comparisons."""

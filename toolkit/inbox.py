@@ -30,8 +30,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .control import Control
-from .folders import Skipped, Sources, expand_sources, read_regular
 from .findings import Refusal, Report
+from .folders import Skipped, Sources, expand_sources, read_regular
 from .ledger import Ledger, Submission, sha256_of
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipp
         if submission is not None:
             new.append(submission)
     for s in unread:
-        log.info("not read: %s", s.as_refusal().message_en)
+        log.info("not read: %s", s.as_refusal().en)
     if skipped is not None:
         skipped.extend(unread)
     return new
@@ -171,16 +171,23 @@ def annotated_copy(ledger: Ledger, submission: Submission, control: Control, rep
     ``<output folder>/kiem-tra/<name>.<sha8>.kiem-tra.xlsx``: the same file (same bytes) is attached
     to every message about this submission.
     """
-    from .annotate import annotate
+    from .annotate import annotate, annotated_name
 
-    name = Path(submission.name)
-    target = control.outbox / "kiem-tra" / f"{name.stem}.{submission.sha256[:8]}.kiem-tra{name.suffix.lower()}"
+    target = control.outbox / "kiem-tra" / annotated_name(_lower_suffix(submission), submission.sha256[:8])
     if not target.exists():
         annotate(ledger.archived_path(submission), report or review(ledger, submission, control), target)
     return target
 
 
-def attachment_name(submission: Submission) -> str:
-    """How the annotated workbook is named in a message: like `aidkit validate --annotate` names it."""
+def annotated_attachment(ledger: Ledger, submission: Submission, control: Control, report: Report) -> tuple[str, bytes]:
+    """(name, bytes) of the annotated workbook attached to a message about an invalid submission; its name
+    is the one `aidkit validate --annotate` gives."""
+    from .annotate import annotated_name
+
+    copy = annotated_copy(ledger, submission, control, report)
+    return annotated_name(_lower_suffix(submission)), copy.read_bytes()
+
+
+def _lower_suffix(submission: Submission) -> Path:
     name = Path(submission.name)
-    return f"{name.stem}.kiem-tra{name.suffix.lower()}"
+    return name.with_suffix(name.suffix.lower())

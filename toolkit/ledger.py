@@ -46,6 +46,7 @@ from typing import Any
 
 from .atomic import process_gone, write_bytes
 from .clock import local_moment
+from .errors import AidkitError
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
 ARCHIVE_NAME = "aidkit-archive"
@@ -54,7 +55,7 @@ BUSY_TIMEOUT_MS = 30_000
 #: Message kinds whose slot is the calendar day: at most one per province per day.
 #: A submission's status as checked. The status words of STANDARD.md come from it and the due date:
 #: valid and received after the due date is "Nộp muộn"; a refused file counts for no province.
-SUBMISSION_STATUSES = ("valid", "invalid", "refused")
+VERDICTS = ("valid", "invalid", "refused")
 #: Message outcomes. Only "failed" (transient, gave up after retries) may be claimed again.
 OUTCOMES = ("sending", "sent", "partial", "failed", "refused")
 
@@ -176,14 +177,14 @@ MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "
                  "too-large", "automatic")
 
 
-class LedgerTooNew(RuntimeError):
+class LedgerTooNew(AidkitError, RuntimeError):
     """The ledger file was written by a newer version of aidkit."""
 
     def __init__(self, path: str, found: int, known: int):
-        self.vi = (f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
-                   "hãy cập nhật aidkit.")
-        self.en = f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); please upgrade aidkit."
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
+                         "hãy cập nhật aidkit.",
+                         f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); "
+                         "please upgrade aidkit.")
 
 
 @dataclass(frozen=True)
@@ -387,8 +388,8 @@ class Ledger:
 
         :return: (the submission, True if this call recorded it, False if it was already known)
         """
-        if status not in SUBMISSION_STATUSES:
-            raise ValueError(f"status must be one of {SUBMISSION_STATUSES}")
+        if status not in VERDICTS:
+            raise ValueError(f"status must be one of {VERDICTS}")
         try:
             stored = str(Path(archived).resolve().relative_to(self.base))
         except ValueError:
@@ -470,7 +471,8 @@ class Ledger:
         """Note that the mailbox could not be read; return when this outage began (now, or an earlier run)."""
         with self.transaction() as conn:
             conn.execute("INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
-                         " ON CONFLICT (mailbox) DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
+                         " ON CONFLICT (mailbox)"
+                         " DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
                          (mailbox, now.isoformat(timespec="seconds")))
             row = conn.execute("SELECT failing_since FROM mailbox_checks WHERE mailbox = ?", (mailbox,)).fetchone()
         return datetime.fromisoformat(row[0])

@@ -18,25 +18,24 @@ from pathlib import Path
 import xlwings as xw
 
 from . import excel, schema
-from .findings import Refusal
+from .build_workbooks import EXPORT_FOLDER_KEY
+from .errors import AidkitError
 from .messages import bilingual
 from .validate import check_workbook
 
 log = logging.getLogger(__name__)
 TITLE = "aidkit"
 #: xlwings.conf row naming the folder export_submission writes to (default: the workbook's folder).
-EXPORT_FOLDER_KEY = "Aidkit Export Folder"
 STATUS_SHEET = "Tình trạng nộp"
 STATUS_HEADER = ["Kỳ / Period", "Hạn nộp / Due", "Mã / Code", "Tỉnh / Province", "Tình trạng / Status",
                  "Tệp / File", "Nhận lúc / Received", "Lỗi / Errors", "Cảnh báo / Warnings", "Số lần nộp / Versions"]
 
 
-class Declined(Exception):
+class Declined(AidkitError):
     """The action stops here; the user is told why."""
 
     def __init__(self, texts: tuple[str, str]):
-        self.vi, self.en = texts
-        super().__init__(f"{self.vi} / {self.en}")
+        super().__init__(*texts)
 
 
 # --- the provincial workbook ------------------------------------------------------------
@@ -89,7 +88,8 @@ def export_submission(book=None) -> None:
 
 
 def province_catalogue(book=None) -> None:
-    """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs → ``danh-muc/`` beside it."""
+    """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs →
+    ``danh-muc/`` beside it."""
     from .catalogue import catalogue
 
     book = book or xw.Book.caller()
@@ -102,8 +102,8 @@ def province_catalogue(book=None) -> None:
 
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
-    from .consolidate import consolidate as consolidate_folder
-    from .reporting import COLUMNS, overview
+    from .consolidation.consolidate import consolidate as consolidate_folder
+    from .mail.send_report import overview
 
     book = book or xw.Book.caller()
     busy = bilingual("busy-consolidate")
@@ -117,10 +117,10 @@ def consolidate(book=None) -> None:
         rows = []
         for period in sorted({e.period for e in result.entries if e.period}):
             provinces, total = overview(result, period)
-            rows += [[period] + [p[key] for key, _, _ in COLUMNS] for p in provinces]
-            rows.append([period, "Tổng / Total"] + [total.get(key, "") for key, _, _ in COLUMNS[1:]])
+            rows += [[period] + [p[key] for key, _, _ in schema.OVERVIEW_FIGURES] for p in provinces]
+            rows.append([period, "Tổng / Total"] + [total.get(key, "") for key, _, _ in schema.OVERVIEW_FIGURES[1:]])
         caption = f"{result.cluster or ''} · {datetime.now():%d/%m/%Y %H:%M} · {result.output}"
-        header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in COLUMNS]
+        header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in schema.OVERVIEW_FIGURES]
         excel.write_table(book, schema.OVERVIEW.vi, caption, header, rows)
         _tell(book, bilingual("consolidate-done", counted=len(result.counted), refused=len(result.refused),
                               file=result.output, sheet=schema.OVERVIEW.vi))
@@ -149,7 +149,7 @@ def submission_status(book=None) -> None:
 def send_reminders_now(book=None) -> None:
     """Gửi nhắc nhở: send today's reminders now; says plainly when mail is not configured."""
     from .control import read_or_explain
-    from .reminders import remind
+    from .mail.remind import remind
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-remind")):
@@ -165,8 +165,8 @@ def send_reminders_now(book=None) -> None:
 
 def collect_submissions(book=None) -> None:
     """Nhận bài nộp: take the provinces' workbooks from the mailbox of Cấu hình, as `aidkit collect` does."""
-    from .collect import collect
     from .control import read_or_explain
+    from .mail.collect import collect
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-collect")):
@@ -181,7 +181,8 @@ def collect_submissions(book=None) -> None:
 
 
 def cluster_catalogue(book=None) -> None:
-    """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its output folder."""
+    """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its
+    output folder."""
     from .catalogue import catalogue
 
     book = book or xw.Book.caller()
@@ -214,14 +215,11 @@ def _reporting(book, busy: tuple[str, str] | None = None):
         if busy:
             book.app.status_bar = " / ".join(busy)
         yield
-    except Refusal as refusal:
-        _tell(book, (refusal.message_vi, refusal.message_en), error=True)
+    except AidkitError as exc:
+        _tell(book, (exc.vi, exc.en), error=True)
     except Exception as exc:  # the user gets a sentence, never a traceback
-        texts = (getattr(exc, "vi", None), getattr(exc, "en", None))
-        if not all(texts):
-            log.exception("aidkit button failed")
-            texts = bilingual("unexpected-error", detail=f"{type(exc).__name__}: {exc}")
-        _tell(book, texts, error=True)
+        log.exception("aidkit button failed")
+        _tell(book, bilingual("unexpected-error", detail=f"{type(exc).__name__}: {exc}"), error=True)
     finally:
         if busy:
             book.app.status_bar = False

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from . import schema
+from .data import DATA_DIR, read_rows
 
 ECB_VI, ECB_EN = "bình quân tháng {month} của tỷ giá tham chiếu ECB", "ECB reference rate, mean of {month}"
 CLUSTER_VI, CLUSTER_EN = "bảng Tỷ giá của cụm", "the cluster's Tỷ giá sheet"
@@ -44,16 +44,17 @@ class Override:
 
 @cache
 def _ecb() -> dict:
-    with open(os.path.join(schema.DATA_DIR, "ecb_rates.json"), encoding="utf-8") as f:
+    with open(os.path.join(DATA_DIR, "ecb_rates.json"), encoding="utf-8") as f:
         return json.load(f)
 
 
 @cache
 def _table() -> dict[str, list[Rate]]:
     out: dict[str, list[Rate]] = {}
-    for r in schema.read_rows("usd_rates.csv"):
+    for r in read_rows("usd_rates.csv"):
         out.setdefault(r["currency"], []).append(
-            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"], r["source_en"]))
+            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"],
+                 r["source_en"]))
     return {code: sorted(rows, key=lambda r: r.since) for code, rows in out.items()}
 
 

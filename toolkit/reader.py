@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from . import legacy, schema
 from .findings import ERROR, INFO, WARNING, Finding, Refusal, finding
-from .hidden_cells import ERROR_VALUE, hidden_cells
 from .folders import MAX_FILE_BYTES
+from .hidden_cells import ERROR_VALUE, hidden_cells
 from .periods import BadPeriod, Period
 from .text import cell_ref, clean, column_letter, fold
 from .values import BadValue, currency_word, is_placeholder, parse_date, parse_integer, parse_number, text_of

@@ -25,11 +25,11 @@ from . import schema
 from .atomic import atomic_path
 from .charts import approved_charts
 from .clock import parse_now, vn_date
-from .control import Control
+from .control import Control, NotScheduled, load_control
+from .errors import AidkitError
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
 from .periods import BadPeriod, Period
-from .status import NotScheduled, load_control
 
 TEMPLATE = "bao-cao.docx"
 TOP = 5  # donors, countries and sectors named in the text
@@ -55,12 +55,8 @@ DASH = "—"
 TABLE_TEXT = "Table Text"  # the template's paragraph style for table cells (10 pt, no indent, no spacing)
 
 
-class ReportError(ValueError):
+class ReportError(AidkitError, ValueError):
     """The report cannot be written: its template is missing or unusable."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
 
 
 @dataclass
@@ -228,13 +224,13 @@ class _Writer:
         table.style = "Table Grid"
         table.autofit = False
         widths = [self.cm(w) for w in widths]
-        for column, width in zip(table.columns, widths):
+        for column, width in zip(table.columns, widths, strict=True):
             column.width = width
         align = self.align
         style = self.doc.styles[TABLE_TEXT].style_id  # by id: python-docx looks a name up on every call
-        for r, (row, values) in enumerate(zip(table.rows, [headers, *rows])):
+        for r, (row, values) in enumerate(zip(table.rows, [headers, *rows], strict=True)):
             bold = r == 0 or (last_bold and r == len(rows))
-            for c, (cell, value, width) in enumerate(zip(row.cells, values, widths)):
+            for c, (cell, value, width) in enumerate(zip(row.cells, values, widths, strict=True)):
                 cell.width = width
                 p = cell.paragraphs[0]
                 p._p.style = style
@@ -420,7 +416,7 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     :raises ReportError: when the Word template cannot be used.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     """
-    from .consolidate import consolidate
+    from .consolidation.consolidate import consolidate
     from .inbox import receive
     from .ledger import Ledger
 

@@ -36,7 +36,8 @@ DONORS = (
     ("Medisch Comité Nederland-Vietnam", "Hà Lan"), ("Friedrich Ebert Stiftung", "Đức"),
     ("Rosa Luxemburg Stiftung", "Đức"), ("Church World Service", "Hoa Kỳ"), ("Aide et Action", "Pháp"),
     ("Enfants du Mékong", "Pháp"), ("Kinderhilfe Vietnam", "Áo"), ("Blue Dragon Children's Foundation", "Úc"),
-    ("Netherlands Leprosy Relief", "Hà Lan"), ("Handicap International", "Pháp"), ("Clear Path International", "Hoa Kỳ"),
+    ("Netherlands Leprosy Relief", "Hà Lan"), ("Handicap International", "Pháp"), ("Clear Path International",
+                                                                                   "Hoa Kỳ"),
     # as offices also write them: official and common English names
     ("Korea International Cooperation Agency", "Republic of Korea"), ("Kopernik", "Korea"),
     ("VinaCapital Foundation", "USA"), ("Global Fund for Children", "United States of America"),
@@ -252,6 +253,16 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
 
 
 # --- planted defects ----------------------------------------------------------------
+#: Defects planted by writing one bad value into one cell: table, column, value.
+_ONE_CELL = {
+    "missing-value": (schema.NEEDS, "dia_ban", None),
+    "ambiguous-number": (schema.NEEDS, "tong_kinh_phi_usd", "47,272"),
+    "invalid-date": (schema.REGISTER, "ngay_bat_dau", "31/02/2026"),
+    "invalid-choice": (schema.REGISTER, "trang_thai", "Đang triển khai"),
+    "invalid-email": (schema.NEEDS, "email_lien_he", "lienhe@@gmail"),
+    "placeholder-value": (schema.REGISTER, "gia_tri_usd", "n/a"),
+}
+
 
 def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
     needs, register = sample.rows["needs"], sample.rows["register"]
@@ -263,12 +274,11 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
 
     i = rng.randrange(len(needs)) if needs else 0
     j = rng.randrange(len(register)) if register else 0
-    if defect == "missing-value":
-        needs[i]["dia_ban"] = None
-        mark(schema.NEEDS, i, "dia_ban")
-    elif defect == "ambiguous-number":
-        needs[i]["tong_kinh_phi_usd"] = "47,272"
-        mark(schema.NEEDS, i, "tong_kinh_phi_usd")
+    if defect in _ONE_CELL:
+        table, key, value = _ONE_CELL[defect]
+        index = i if table is schema.NEEDS else j
+        sample.rows[table.key][index][key] = value
+        mark(table, index, key)
     elif defect == "duplicate-id":
         k = (i + 1) % len(needs)
         for row in register:  # keep the register's links valid: only the duplicate is planted
@@ -280,12 +290,6 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
         wrong = "01" if sample.province != "01" else "79"
         register[j]["ma_khoan"] = wrong + register[j]["ma_khoan"][2:]
         mark(schema.REGISTER, j, "ma_khoan")
-    elif defect == "invalid-date":
-        register[j]["ngay_bat_dau"] = "31/02/2026"
-        mark(schema.REGISTER, j, "ngay_bat_dau")
-    elif defect == "invalid-choice":
-        register[j]["trang_thai"] = "Đang triển khai"
-        mark(schema.REGISTER, j, "trang_thai")
     elif defect == "approval-before-dossier":
         row = approved[0]
         row["ngay_qd"] = row["ngay_nhan_hs"] - timedelta(days=3)
@@ -294,15 +298,9 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
         needs[i]["de_nghi_tai_tro_usd"] = needs[i]["tong_kinh_phi_usd"] * 2
         needs[i]["von_doi_ung_usd"] = 0
         mark(schema.NEEDS, i, "de_nghi_tai_tro_usd")
-    elif defect == "invalid-email":
-        needs[i]["email_lien_he"] = "lienhe@@gmail"
-        mark(schema.NEEDS, i, "email_lien_he")
     elif defect == "linked-proposal-missing":
         register[j]["ma_de_xuat"] = f"{sample.province}-N1999-999"
         mark(schema.REGISTER, j, "ma_de_xuat")
-    elif defect == "placeholder-value":
-        register[j]["gia_tri_usd"] = "n/a"
-        mark(schema.REGISTER, j, "gia_tri_usd")
     elif defect == "legacy-tcvn3":
         from .legacy import from_unicode
 

@@ -6,17 +6,18 @@ nothing else in the code repeats a header or a vocabulary.
 
 from __future__ import annotations
 
-import csv
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .data import read_rows
+
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from .rates import Rates
 
 TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
-DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -122,7 +123,8 @@ APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng",
 
 #: English equivalents accepted for each Vietnamese vocabulary word.
 VOCABULARY_EN = dict(
-    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN)
+    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN,
+        strict=True)
 )
 
 
@@ -284,7 +286,7 @@ TABLE_BY_KEY = {t.key: t for t in TABLES}
 # --- settings with defaults -----------------------------------------------------
 
 def _default_rates() -> Rates:
-    from .rates import Rates  # toolkit.rates reads its tables through this module
+    from .rates import Rates  # the rate tables are read when the first Settings is made
 
     return Rates()
 
@@ -306,12 +308,6 @@ class Settings:
 
 # --- reference data -------------------------------------------------------------
 
-def read_rows(name: str) -> list[dict[str, str]]:
-    """The rows of a CSV file of toolkit/data as dicts."""
-    with open(os.path.join(DATA_DIR, name), encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @dataclass(frozen=True)
 class Sector:
     code: str
@@ -323,7 +319,8 @@ class Sector:
 @cache
 def sectors() -> tuple[Sector, ...]:
     """National priority sectors with their default OECD DAC CRS purpose code."""
-    return tuple(Sector(r["code"], r["label_vi"], r["label_en"], r["dac_crs_default"]) for r in read_rows("sectors.csv"))
+    return tuple(Sector(r["code"], r["label_vi"], r["label_en"],
+                        r["dac_crs_default"]) for r in read_rows("sectors.csv"))
 
 
 @dataclass(frozen=True)
@@ -405,7 +402,8 @@ CONTROL_SETTINGS = (
     Column("tep_ca", "Tệp CA", "CA file", TEXT, hint_vi="Chứng chỉ CA bổ sung cho máy chủ nội bộ (không bắt buộc)",
            hint_en="Extra CA certificate for an internal server (optional)"),
     Column("may_chu_imap", "Máy chủ IMAP", "IMAP server", TEXT,
-           hint_vi="Hộp thư nhận bài nộp (aidkit collect)", hint_en="The mailbox submissions arrive in (aidkit collect)"),
+           hint_vi="Hộp thư nhận bài nộp (aidkit collect)",
+           hint_en="The mailbox submissions arrive in (aidkit collect)"),
     Column("cong_imap", "Cổng IMAP", "IMAP port", INTEGER, hint_vi="993 cho SSL, 143 cho STARTTLS",
            hint_en="993 for SSL, 143 for STARTTLS"),
     Column("bao_mat_imap", "Bảo mật IMAP", "IMAP security", TEXT, hint_vi="SSL, STARTTLS hoặc Không",
@@ -437,6 +435,24 @@ SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ",
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}
 
 
+def submission_status(verdict: str | None, received_at: datetime | None, due: date | None) -> str:
+    """THE rule for a submission's status, used by status, consolidate, receipts, reminders and reports.
+
+    :param verdict: the checks' verdict of the latest readable file ("valid", "invalid"; None: nothing yet).
+    :param received_at: when it was received, as the ledger records it (the file's own time only
+        where no ledger knows it).
+    :param due: the period's due date (None: not scheduled, never late).
+    :return: a key of schema.SUBMISSION_STATUSES: missing, invalid, valid or late.
+    """
+    if verdict is None:
+        return "missing"
+    if verdict != "valid":
+        return "invalid"
+    if due is not None and received_at is not None and received_at.date() > due:
+        return "late"
+    return "valid"
+
+
 # --- the consolidated workbook (aidkit consolidate) -----------------------------------
 
 OVERVIEW = Sheet("overview", "Tổng quan", "Overview")
@@ -463,3 +479,19 @@ PROVENANCE_COLUMNS = (
     Column("loi_tren_dong", "Lỗi trên dòng", "Errors on this row", INTEGER, width=8),
 )
 PROVENANCE_BY_KEY = {c.key: c for c in PROVENANCE_COLUMNS}
+
+
+#: The period overview of the report e-mail and of the control workbook's Tổng quan sheet:
+#: (key, Vietnamese header, English header), the figures of toolkit.figures.
+OVERVIEW_FIGURES = [
+    ("code", "Mã", "Code"),
+    ("name", "Tỉnh", "Province"),
+    ("status", "Tình trạng", "Status"),
+    ("open_needs", "Đề xuất đang vận động", "Open proposals"),
+    ("usd_open_needs", "Đề nghị tài trợ đang vận động (USD)", "Requested by open proposals (USD)"),
+    ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
+    ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
+    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
+    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
+    ("errors", "Lỗi", "Errors"),
+]

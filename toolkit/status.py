@@ -20,36 +20,12 @@ from typing import Any
 
 from . import schema
 from .clock import parse_now, vn_date, vn_moment
-from .control import Control, Deadline, read_or_explain
+from .control import Control, Deadline, deadline_for, load_control
 from .ledger import Ledger, Submission
-from .periods import BadPeriod, Period
+from .schema import submission_status
 
 STATES = ("missing", "invalid", "valid", "late")
 OUTSTANDING = ("missing", "invalid")
-
-
-class NotScheduled(ValueError):
-    """The period asked for is not a row of the control workbook's Lịch nộp sheet."""
-
-    def __init__(self, period: str):
-        self.vi = f"Kỳ \"{period}\" không có trong trang Lịch nộp của tệp điều hành."
-        self.en = f"Period \"{period}\" is not in the control workbook's Schedule sheet."
-        super().__init__(f"{self.vi} / {self.en}")
-
-
-def load_control(control: str | os.PathLike | Control) -> Control:
-    """A Control from a path (read, or a Refusal that explains why not) or as given."""
-    return control if isinstance(control, Control) else read_or_explain(control)
-
-
-def deadline_for(control: Control, period: str) -> Deadline:
-    try:
-        found = control.deadline(Period.parse(period))
-    except BadPeriod:
-        found = None
-    if found is None:
-        raise NotScheduled(period)
-    return found
 
 
 @dataclass(frozen=True)
@@ -167,31 +143,13 @@ class StatusResult:
             blocks.append("Tệp mới nhận / newly received: " + ", ".join(s.file for s in self.received))
         for s in self.skipped:
             r = s.as_refusal()
-            blocks.append(f"· {r.message_vi}\n  {r.message_en}")
+            blocks.append(f"· {r.vi}\n  {r.en}")
         if self.unknown:
             blocks.append(unknown_text(self.unknown))
         if not self.periods:
             blocks.append("Lịch nộp chưa có kỳ nào / the schedule has no period.")
         blocks.extend(p.to_text() for p in self.periods)
         return "\n\n".join(blocks)
-
-
-def submission_status(verdict: str | None, received_at: datetime | None, due: date | None) -> str:
-    """THE rule for a submission's status, used by status, consolidate, receipts, reminders and reports.
-
-    :param verdict: the checks' verdict of the latest readable file ("valid", "invalid"; None: nothing yet).
-    :param received_at: when it was received, as the ledger records it (the file's own time only
-        where no ledger knows it).
-    :param due: the period's due date (None: not scheduled, never late).
-    :return: a key of schema.SUBMISSION_STATUSES: missing, invalid, valid or late.
-    """
-    if verdict is None:
-        return "missing"
-    if verdict != "valid":
-        return "invalid"
-    if due is not None and received_at is not None and received_at.date() > due:
-        return "late"
-    return "valid"
 
 
 def period_status(control: Control, ledger: Ledger, deadline: Deadline, now: datetime) -> PeriodStatus:

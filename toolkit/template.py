@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .errors import AidkitError
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
+from .sheets import BUILD_DATE, print_setup, write_value
 
 DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
-BUILD_DATE = datetime(2026, 1, 1)  # fixed document dates keep generated files reproducible
 
 INSTRUCTIONS = (
     ("MẪU BÁO CÁO VIỆN TRỢ PCPNN — HƯỚNG DẪN", "FOREIGN-NGO AID WORKBOOK — INSTRUCTIONS"),
@@ -34,6 +34,10 @@ INSTRUCTIONS = (
      "7. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
 )
 
+
+
+class UnknownProvince(AidkitError, ValueError):
+    """The province code does not exist for the period asked for."""
 
 def template(out: str | os.PathLike, province: str | None = None, period: str | None = None, *,
              organisation: str | None = None, preparer: str | None = None, email: str | None = None,
@@ -67,8 +71,8 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
         if province:
             found = find_province(province, parsed.end)
             if found is None:
-                raise ValueError(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed} / "
-                                 f"province code {province} does not exist for period {parsed}")
+                raise UnknownProvince(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed}",
+                                      f"province code {province} does not exist for period {parsed}")
             values.update(ma_tinh=found.code, ten_tinh=found.short,
                           don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
     elif province:
@@ -220,31 +224,6 @@ def _totals(ws, f, table: schema.Table, records, top: int) -> None:
             total = sum(float(r[column.key]) for r in records if isinstance(r.get(column.key), (int, float)))
             first, end = xl_rowcol_to_cell(top + 1, col), xl_rowcol_to_cell(row - 1, col)
             ws.write_formula(row, col, f"=SUM({first}:{end})", f[column.number_format], total)
-
-
-def print_setup(ws, repeat: tuple[int, int] | None = None) -> None:
-    """A4 landscape, one page wide (as many pages tall as needed), `repeat` rows on every page."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    if repeat is not None:
-        ws.repeat_rows(*repeat)
-
-
-def write_value(ws, row: int, col: int, value, fmt=None) -> None:
-    """Write a Python value with its natural Excel type; text is never a formula."""
-    if value is None or value == "":
-        return
-    if isinstance(value, datetime):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, date):
-        ws.write_datetime(row, col, datetime.combine(value, datetime.min.time()), fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, (int, float, Decimal)):
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
 
 
 def _list_for(table, column, lists) -> str | None:

@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from . import schema
+from .data import DATA_DIR, read_rows
 from .findings import WARNING, Finding, finding
 from .text import clean, fold, fold_words
 from .values import BadValue
@@ -62,7 +63,7 @@ def sector_label(code: str) -> str:
 @cache
 def _iso() -> dict:
     """ISO 3166 country names and ISO 4217 codes, generated from pycountry (scripts/refresh_iso.py)."""
-    with open(os.path.join(schema.DATA_DIR, "iso.json"), encoding="utf-8") as f:
+    with open(os.path.join(DATA_DIR, "iso.json"), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -79,7 +80,7 @@ def country_index() -> dict[str, str]:
     for alpha2, name, aliases in schema.country_names_vi():
         for n in (name, *aliases):
             index[fold(n)] = alpha2
-    for row in schema.read_rows("countries_en.csv"):  # everyday English names and more variants in use
+    for row in read_rows("countries_en.csv"):  # everyday English names and more variants in use
         for n in row["names"].split(";"):
             index[fold(n)] = row["alpha2"]
     for key in list(index):

@@ -85,10 +85,9 @@ class Runner:
                 delivered += 1
 
         if self.pool is not None:
+            import sys
             from concurrent.futures import as_completed
             from concurrent.futures.process import BrokenProcessPool
-
-            import sys
 
             for stream in (sys.stdout, sys.stderr):  # a forked worker must not repeat buffered output
                 if stream is not None:
@@ -106,7 +105,7 @@ class Runner:
 
     def duplicates(self, rows: list):
         """The duplicate search, shared among the workers; returns something whose .result() gives the pairs."""
-        from .duplicates import merge_parts, search_part
+        from .consolidation.duplicates import merge_parts, search_part
 
         parts = self.workers if self.pool is not None else 1
         shares = [self.submit(search_part, rows, part, parts) for part in range(parts)]

@@ -11,8 +11,8 @@ from ..findings import ERROR, INFO, WARNING, finding
 
 #: Decree 30/2020/NĐ-CP: number/[year/]type-issuer, e.g. `1234/QĐ-UBND`, `15/2025/QĐ-UBND` (normative
 #: documents carry the year), `07/QĐ-SKHĐT-KHTC`; "Số:" before it as on the document itself.
-DECISION_NUMBER = re.compile(r"^(?:số\s*:?\s*)?\d+\s*/\s*(?:(?:19|20)\d\d\s*/\s*)?(?:QĐ|QD)(?:\s*-\s*[0-9A-ZĐa-zđ.&]+)+$",
-                             re.IGNORECASE)
+DECISION_NUMBER = re.compile(r"^(?:số\s*:?\s*)?\d+\s*/\s*(?:(?:19|20)\d\d\s*/\s*)?"
+                             r"(?:QĐ|QD)(?:\s*-\s*[0-9A-ZĐa-zđ.&]+)+$", re.IGNORECASE)
 #: Statuses of a project whose certificate no longer matters: it has ended or was revoked.
 CLOSED_STATUSES = ("Đã kết thúc", "Bị thu hồi")
 

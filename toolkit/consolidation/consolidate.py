@@ -12,109 +12,47 @@ Nothing here knows about Excel-the-application, the command line or e-mail.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from .. import schema
+from ..findings import ERROR, Refusal
+from ..folders import Skipped, expand_sources, read_regular
+from ..ledger import ARCHIVE_NAME, ledger_path
+from ..periods import BadPeriod, Period
+from ..provinces import MERGER_DATE, current_province, province
+from ..schema import Province
+from ..workers import Progress, Runner
 from .changes import Change
-from .findings import ERROR, WARNING, Finding, Refusal
-from .folders import Skipped, expand_sources, read_regular
-from .workers import Progress, Runner
-from .ledger import ARCHIVE_NAME, ledger_path
-from .periods import BadPeriod, Period
-from .provinces import MERGER_DATE, current_province, province
-from .schema import Province
-
-COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
-ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",
-              REFUSED: "Bị từ chối / Refused", OTHER_PERIOD: "Khác kỳ / Other period"}
-NOTES = {
-    "merged": ("Sáp nhập 2025: {old} → {new}", "2025 merger: {old} → {new}"),
-    "not-member": ("Không thuộc danh sách thành viên cụm", "Not a member of the cluster"),
-    "unattributed": ("Không xác định được tỉnh hoặc kỳ báo cáo", "Province or period could not be determined"),
-    "superseded": ("{n} tệp nộp trước bị thay thế", "{n} earlier file(s) superseded"),
-    "no-due-date": ("Lịch nộp chưa có hạn cho kỳ này", "The schedule has no due date for this period"),
-}
-INDEX = {t.key: {c.key: i for i, c in enumerate(t.columns)} for t in schema.TABLES}
-SOURCE_ROW = -2  # a row tuple ends with the source row number, then the number of errors on that row
-
-
-class ConsolidationError(Exception):
-    """The consolidation cannot run: a missing folder, a bad period, an unusable control or previous workbook."""
-
-    def __init__(self, vi: str, en: str):
-        super().__init__(f"{vi} / {en}")
-        self.vi, self.en = vi, en
-
+from .result import (
+    COUNTED,
+    INDEX,
+    OTHER_PERIOD,
+    REFUSED,
+    SOURCE_ROW,
+    SUPERSEDED,
+    ConsolidationError,
+    ConsolidationResult,
+    Entry,
+    Resubmission,
+    SourceFile,
+    file_status,
+    sum_usd,
+)
 
 # --- one file ---------------------------------------------------------------------------
-
-@dataclass
-class SourceFile:
-    """One file found under the source folder: what reading and checking it gave."""
-
-    path: Path
-    name: str  # relative to the source folder, with forward slashes
-    sha256: str
-    size: int
-    received: datetime
-    refusal: tuple[str, str] | None = None  # (reason, detail) when the file could not be read
-    findings: list[Finding] = field(default_factory=list)
-    code: str | None = None  # province code as written in Thông tin
-    period: str | None = None
-    sheets: dict[str, str] = field(default_factory=dict)  # table key → sheet name as found
-    rows: dict[str, list[tuple]] = field(default_factory=dict)  # table key → values…, source row, row errors
-    # decided later, when all files are known
-    role: str = ""
-    original: Province | None = None
-    current: Province | None = None
-    superseded_by: SourceFile | None = None
-    status: str = ""
-
-    @property
-    def refused(self) -> bool:
-        return self.refusal is not None
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR) + (1 if self.refused else 0)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def parsed_period(self) -> Period | None:
-        try:
-            return Period.parse(self.period) if self.period else None
-        except BadPeriod:
-            return None
-
-    def as_refusal(self) -> Refusal:
-        reason, detail = self.refusal or ("", "")
-        return Refusal(self.name, reason, detail)
-
-    def count(self, table: str) -> int:
-        return len(self.rows.get(table, ()))
-
 
 def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
     """Read and check one file; never raises (a file that cannot be read is a refusal).
 
     :param received: when it was received; None: its modification time.
     """
-    from .reader import read_workbook
-    from .validate import check_workbook
+    from ..reader import read_workbook
+    from ..validate import check_workbook
 
     try:
         data = read_regular(path)
@@ -158,7 +96,7 @@ def _row_of(cell: str) -> int | None:
 
 def _rows(data, errors_by_row) -> list[tuple]:
     """The table's records as tuples in schema column order, values as they will be written."""
-    from .values import text_of
+    from ..values import text_of
 
     plan = [(c.key, _BY_KEY.get(c.key) or _OUTPUT.get(c.type)) for c in data.table.columns]
     sheet = data.sheet
@@ -189,7 +127,7 @@ def _sector_label(code: str) -> str:
 
 
 def _country_name(code: str) -> str:
-    from .vocabulary import country_name_vi
+    from ..vocabulary import country_name_vi
 
     name = _COUNTRIES.get(code)
     if name is None:
@@ -211,236 +149,6 @@ _OUTPUT: dict[str, Callable[[Any], Any]] = {
     schema.COUNTRY: _country_name,
 }
 _BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
-
-
-# --- the overview ---------------------------------------------------------------------------
-
-@dataclass
-class Entry:
-    """One row of the overview: a province (as it was for that period) and a period."""
-
-    period: str | None
-    original: Province | None
-    current: Province | None
-    code_written: str | None = None
-    status: str = "missing"
-    file: SourceFile | None = None
-    superseded: list[SourceFile] = field(default_factory=list)
-    member: bool | None = None  # None: no control workbook given
-    due: date | None = None
-    notes: list[tuple[str, dict]] = field(default_factory=list)
-    needs: int = 0
-    register: int = 0
-    usd_requested: float = 0.0
-    usd_approved: float = 0.0
-    usd_disbursed: float = 0.0
-    usd_disbursed_to_date: float = 0.0
-
-    @property
-    def code(self) -> str | None:
-        return self.current.code if self.current else self.code_written
-
-    @property
-    def original_code(self) -> str | None:
-        return self.original.code if self.original else self.code_written
-
-    @property
-    def errors(self) -> int:
-        return self.file.errors if self.file else 0
-
-    @property
-    def warnings(self) -> int:
-        return self.file.warnings if self.file else 0
-
-    def note_text(self, language: str = "vi") -> str:
-        i = 0 if language == "vi" else 1
-        return "; ".join(NOTES[code][i].format(**params) for code, params in self.notes)
-
-    def sort_key(self):
-        return (self.period or "", self.code or "~", self.original_code or "~",
-                self.file.name if self.file else "")
-
-    def to_dict(self) -> dict[str, Any]:
-        f = self.file
-        return {
-            "period": self.period,
-            "province_code": self.code,
-            "province_name": self.current.short if self.current else None,
-            "original_code": self.original_code,
-            "original_name": self.original.short if self.original else None,
-            "member": self.member,
-            "status": self.status,
-            "status_vi": schema.SUBMISSION_STATUSES[self.status],
-            "status_en": schema.SUBMISSION_STATUSES_EN[self.status],
-            "due_date": self.due.isoformat() if self.due else None,
-            "received_at": f.received.isoformat(timespec="seconds") if f else None,
-            "file": f.name if f else None,
-            "sha256": f.sha256 if f else None,
-            "needs": self.needs,
-            "register": self.register,
-            "usd_requested": round(self.usd_requested, 2),
-            "usd_approved": round(self.usd_approved, 2),
-            "usd_disbursed": round(self.usd_disbursed, 2),
-            "usd_disbursed_to_date": round(self.usd_disbursed_to_date, 2),
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "superseded_files": [s.name for s in self.superseded],
-            "notes": [code for code, _ in self.notes],
-        }
-
-
-@dataclass
-class Resubmission:
-    """An earlier file of a province and period, and how the latest one differs from it."""
-
-    earlier: SourceFile
-    latest: SourceFile
-    changes: list[Change]
-
-
-@dataclass
-class ConsolidationResult:
-    """Everything the consolidated workbook shows, as data."""
-
-    source: Path
-    output: Path
-    period: str | None
-    cluster: str | None
-    files: list[SourceFile]
-    entries: list[Entry]
-    duplicates: list = field(default_factory=list)  # duplicates.DuplicatePair over `register_rows()`
-    changes: list[Change] | None = None  # against --previous
-    previous: Path | None = None
-    resubmissions: list[Resubmission] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)  # files in the folders that are no workbook
-    approval_days: int = schema.Settings.approval_days  # the lead-time threshold of the checks
-
-    @property
-    def counted(self) -> list[SourceFile]:
-        """The files whose rows are merged, in output order."""
-        return [e.file for e in self.entries if e.file is not None]
-
-    def rows(self, table: str) -> Iterable[tuple[SourceFile, tuple]]:
-        """(file, row) for every merged row of a table, in output order."""
-        for f in self.counted:
-            for row in f.rows.get(table, ()):
-                yield f, row
-
-    @property
-    def refused(self) -> list[SourceFile]:
-        return [f for f in self.files if f.refused]
-
-    @property
-    def clean(self) -> bool:
-        """No refused file and no counted file with errors."""
-        return not self.refused and all(f.valid for f in self.counted)
-
-    def totals(self) -> list[dict[str, Any]]:
-        """Cluster totals per period."""
-        out = []
-        periods = sorted({e.period for e in self.entries if e.period})
-        for p in periods:
-            entries = [e for e in self.entries if e.period == p]
-            statuses = {k: sum(1 for e in entries if e.status == k) for k in schema.SUBMISSION_STATUSES}
-            out.append({
-                "period": p,
-                "provinces": len(entries),
-                **statuses,
-                "needs": sum(e.needs for e in entries),
-                "register": sum(e.register for e in entries),
-                "usd_requested": round(sum(e.usd_requested for e in entries), 2),
-                "usd_approved": round(sum(e.usd_approved for e in entries), 2),
-                "usd_disbursed": round(sum(e.usd_disbursed for e in entries), 2),
-                "usd_disbursed_to_date": round(sum(e.usd_disbursed_to_date for e in entries), 2),
-                "errors": sum(e.errors for e in entries),
-                "warnings": sum(e.warnings for e in entries),
-            })
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        from .changes import summary
-
-        return {
-            "output": str(self.output),
-            "source": str(self.source),
-            "period": self.period,
-            "cluster": self.cluster,
-            "clean": self.clean,
-            "provinces": [e.to_dict() for e in self.entries],
-            "totals": self.totals(),
-            "files": [_file_dict(f) for f in self.files],
-            "refused": [f.as_refusal().to_dict() | {"sha256": f.sha256} for f in self.refused],
-            "skipped": [s.as_refusal().to_dict() for s in self.skipped],
-            "duplicates": len(self.duplicates),
-            "resubmissions": [{"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)}
-                              for r in self.resubmissions],
-            "changes": None if self.changes is None else {"previous": str(self.previous), **summary(self.changes)},
-        }
-
-    def to_text(self) -> str:
-        """A short bilingual summary for a terminal, Vietnamese first."""
-        from .changes import summary
-
-        counted = len(self.counted)
-        superseded = sum(1 for f in self.files if f.role == SUPERSEDED)
-        lines = [f"Tổng hợp / Consolidated: {self.output}",
-                 f"  {len(self.files)} tệp / files: {counted} được tính / counted, {superseded} bị thay thế / "
-                 f"superseded, {len(self.refused)} bị từ chối / refused"]
-        if self.entries:
-            lines.append("")
-            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'NEEDS':>6} "
-                         f"{'REG.':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
-        for e in self.entries:
-            who = f"{e.code or '??'} {e.current.short if e.current else ''}"
-            if e.original and e.current and e.original != e.current:
-                who += f" ← {e.original.code} {e.original.short}"
-            status = f"{schema.SUBMISSION_STATUSES[e.status]} / {schema.SUBMISSION_STATUSES_EN[e.status]}"
-            if e.file is None:
-                lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {'—':>6}")
-                continue
-            lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {e.needs:>6} {e.register:>6} "
-                         f"{e.usd_requested:>14,.0f} {e.usd_approved:>14,.0f} {e.errors:>5} {e.warnings:>5}")
-        for t in self.totals():
-            valid = f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid"
-            lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<34} {valid:<22} {t['needs']:>6} "
-                         f"{t['register']:>6} {t['usd_requested']:>14,.0f} {t['usd_approved']:>14,.0f}")
-        for f in self.refused:
-            r = f.as_refusal()
-            lines += ["", f"✘ {f.name}", f"  {r.message_vi}", f"  {r.message_en}"]
-        for s in self.skipped:
-            r = s.as_refusal()
-            lines += ["", f"· {s.name}", f"  {r.message_vi}", f"  {r.message_en}"]
-        lines.append("")
-        lines.append(f"Trùng lặp có thể / possible duplicates: {len(self.duplicates)}")
-        for r in self.resubmissions:
-            s = summary(r.changes)
-            lines.append(f"Nộp lại / resubmitted: {r.latest.name} thay / replaces {r.earlier.name}: "
-                         f"+{s['added']} −{s['removed']} ~{s['changed']}")
-        if self.changes is not None:
-            s = summary(self.changes)
-            lines.append(f"Thay đổi so với lần trước / changes since the previous consolidation: "
-                         f"+{s['added']} mới/new, −{s['removed']} xóa/removed, ~{s['changed']} sửa/changed")
-        return "\n".join(lines)
-
-
-def _file_dict(f: SourceFile) -> dict[str, Any]:
-    return {
-        "file": f.name,
-        "sha256": f.sha256,
-        "size": f.size,
-        "received_at": f.received.isoformat(timespec="seconds"),
-        "role": f.role,
-        "original_code": f.original.code if f.original else f.code,
-        "province_code": f.current.code if f.current else None,
-        "period": f.period,
-        "status": f.status or None,
-        "superseded_by": f.superseded_by.name if f.superseded_by else None,
-        "errors": f.errors,
-        "warnings": f.warnings,
-        "needs": f.count("needs"),
-        "register": f.count("register"),
-        "refusal": f.refusal[0] if f.refusal else None,
-    }
 
 
 # --- the whole run ------------------------------------------------------------------------------
@@ -468,44 +176,17 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     :raises ConsolidationError: when the run cannot start (bad folder, period, control or previous workbook).
     :raises findings.Refusal: for an output that would replace an input or a file aidkit did not write.
     """
-    from .atomic import atomic_path
-    from .consolidated_workbook import ConsolidatedWriter, read_previous
-    from .outputs import check_output, written_by_aidkit
+    from ..atomic import atomic_path
+    from .workbook import ConsolidatedWriter, read_previous
 
     wanted = parse_period(period)
     ctrl = open_control(control) if control else None
-    if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
-        if ctrl is None:
-            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
-                                     "A submissions folder or a control workbook (--control) is needed.")
-        source = ctrl.inbox
-    given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
-    for path in given:
-        if not path.exists() and not path.is_symlink():
-            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.", f"Folder or file {path} was not found.")
-    if out is None:
-        if ctrl is None:
-            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
-        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
-    out = Path(out)
+    given, out = _source_and_output(source, out, ctrl, wanted)
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
-
-    skip = [Path(p) for p in (previous, control) if p]
-    if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
-        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
-    inputs = [*(Path(p) for p in (previous, control) if p), *(p for p in given if not p.is_dir())]
-    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
-        inputs.append(out)  # a province's file in the folder being merged
-    check_output(out, "consolidated", (".xlsx",), inputs=inputs)
-    sources = expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, control) if p])
     old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
-
-    def due(f: SourceFile) -> date | None:
-        parsed = f.parsed_period
-        deadline = ctrl.deadline(parsed) if ctrl is not None and parsed is not None else None
-        return deadline.due if deadline else None
 
     with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
@@ -523,18 +204,56 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
         result.resubmissions = _resubmissions(entries)
         if old is not None:
             result.changes = _changes_since(old, result)
-        writer = ConsolidatedWriter(tmp, lambda f: file_status(f, due(f)))
+        writer = ConsolidatedWriter(tmp)
         try:
-            writer.finish(result, duplicates)
+            writer.write(result)
+            result.duplicates = duplicates.result()  # searched in the workers while this process wrote
+            writer.finish(result.duplicates)
         except BaseException:
             writer.discard()
             raise
     return result
 
 
+def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[Path], Path]:
+    """The files and folders to read and the workbook to write, the control workbook's by default."""
+    if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
+        if ctrl is None:
+            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
+                                     "A submissions folder or a control workbook (--control) is needed.")
+        source = ctrl.inbox
+    given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
+    for path in given:
+        if not path.exists() and not path.is_symlink():
+            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
+                                     f"Folder or file {path} was not found.")
+    if out is None:
+        if ctrl is None:
+            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
+        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
+    return given, Path(out)
+
+
+def _sources(given: list[Path], out: Path, ctrl, own: list[Path]):
+    """The workbooks to read under `given`, once `out` is known not to replace an input.
+
+    :param own: the previous consolidation and the control workbook: inputs, never submissions.
+    """
+    from ..outputs import check_output, written_by_aidkit
+
+    skip = list(own)
+    if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
+        skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
+    inputs = [*own, *(p for p in given if not p.is_dir())]
+    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
+        inputs.append(out)  # a province's file in the folder being merged
+    check_output(out, "consolidated", (".xlsx",), inputs=inputs)
+    return expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+
+
 def _credit_earlier_proposals(files: list[SourceFile]) -> None:
     """A register row may name a proposal of the province's earlier submission, when that file is here too."""
-    from .checks.cross import answered_elsewhere
+    from ..checks.cross import answered_elsewhere
 
     column = INDEX["needs"]["ma_de_xuat"]
     ids: dict[str, list[tuple[datetime, str, set[str]]]] = defaultdict(list)
@@ -560,7 +279,7 @@ def _under(path: Path, folder: Path) -> bool:
 
 def _ledger_times(ctrl, files: list[SourceFile]) -> None:
     """Give each file the received time the ledger recorded for its content (status uses the same)."""
-    from .ledger import Ledger
+    from ..ledger import Ledger
 
     where = ledger_path(ctrl.path)
     if not where.exists():
@@ -597,12 +316,12 @@ def parse_period(text: str | None) -> Period | None:
 
 def open_control(path):
     """The control workbook, read; :raises ConsolidationError: when it is unusable."""
-    from .control import read_or_explain
+    from ..control import read_or_explain
 
     try:
         return read_or_explain(path)
     except Refusal as refusal:
-        raise ConsolidationError(refusal.message_vi, refusal.message_en) from None
+        raise ConsolidationError(refusal.vi, refusal.en) from None
 
 
 def attribute(f: SourceFile) -> None:
@@ -611,13 +330,6 @@ def attribute(f: SourceFile) -> None:
     if not f.refused and parsed is not None and f.code:
         f.original = province(f.code, parsed.end)
         f.current = current_province(f.code, parsed.end) if f.original else None
-
-
-def file_status(f: SourceFile, due: date | None) -> str:
-    """Không hợp lệ (errors), Nộp muộn (valid, received after the due date) or Hợp lệ, as a status key."""
-    from .status import submission_status
-
-    return submission_status("valid" if f.valid else "invalid", f.received, due)
 
 
 def _classify(files: list[SourceFile], wanted: Period | None, ctrl) -> list[Entry]:
@@ -723,11 +435,6 @@ def _fill(e: Entry, ctrl) -> None:
     e.usd_disbursed_to_date = sum_usd(row[r["giai_ngan_luy_ke_usd"]] for row in register)
 
 
-def sum_usd(values: Iterable[Any]) -> float:
-    """The sum of the numbers among `values` (text kept as found is left out), to the cent."""
-    return round(math.fsum(v for v in values if type(v) is float or type(v) is int), 2)
-
-
 # --- resubmissions, duplicates, changes ------------------------------------------------------------
 
 def as_mapping(table: schema.Table, f: SourceFile, row: tuple) -> dict[str, Any]:
@@ -752,11 +459,6 @@ def _resubmissions(entries: list[Entry]) -> list[Resubmission]:
                 changes += diff_rows(table, old, new)
             out.append(Resubmission(earlier, e.file, changes))
     return out
-
-
-def register_rows(result: ConsolidationResult) -> list[tuple[SourceFile, tuple]]:
-    """The merged REGISTER rows, in output order (what duplicate pairs index)."""
-    return list(result.rows("register"))
 
 
 def candidates(result: ConsolidationResult) -> list:

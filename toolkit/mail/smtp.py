@@ -70,6 +70,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Union
 
+from ..errors import AidkitError
+
 __all__ = [
     "SECURITY_MODES",
     "PASSWORD_ENV",
@@ -109,13 +111,8 @@ _POLICY = email.policy.SMTP.clone(cte_type="7bit")
 # ---------------------------------------------------------------------------
 # Errors
 # ---------------------------------------------------------------------------
-class MailError(Exception):
-    """Base class.  ``str(err)`` is "<tiếng Việt> / <English>"."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi = vi
-        self.en = en
-        super().__init__(f"{vi} / {en}")
+class MailError(AidkitError):
+    """Base class of the SMTP errors."""
 
 
 class InvalidSettings(MailError, ValueError):
@@ -523,7 +520,7 @@ def write_eml(message: OutgoingMessage, settings: SmtpSettings,
         )
     if not name.lower().endswith(".eml"):
         name += ".eml"
-    from .atomic import write_bytes
+    from ..atomic import write_bytes
 
     data = build_message(message, settings).as_bytes()
     target = Path(folder) / name
@@ -593,7 +590,7 @@ def _reply_text(exc: smtplib.SMTPResponseException) -> str:
 
 
 def _yagmail_client(settings: SmtpSettings, password: str | None):
-    import yagmail  # noqa: PLC0415  (keeps `import toolkit.mailer` cheap)
+    import yagmail  # noqa: PLC0415  (keeps `import toolkit.mail.smtp` cheap)
 
     kwargs: dict = {"host": settings.host, "port": settings.port,
                     "timeout": float(settings.timeout),
@@ -624,92 +621,107 @@ def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: s
     """One connection: connect, TLS, login, MAIL/RCPT/DATA, quit.
     Returns the refused recipients; raises _Transient/_Permanent/MailError."""
     client = _yagmail_client(settings, password)
-    where = f"{settings.host}:{settings.port}"
     try:
-        try:
-            client.login()
-        except ssl.SSLCertVerificationError as exc:
-            raise TlsVerificationFailed(
-                f"Không xác minh được chứng chỉ của máy chủ {where}: "
-                f"{exc.verify_message or exc}. Nếu là máy chủ nội bộ, hãy khai báo tệp CA (cafile)",
-                f"cannot verify the certificate of {where}: {exc.verify_message or exc}. "
-                "For an internal server, configure its CA file (cafile)",
-            ) from exc
-        except ssl.SSLError as exc:
-            raise TlsUnavailable(
-                f"Bắt tay TLS với {where} thất bại ({settings.security}): {exc}",
-                f"TLS handshake with {where} failed ({settings.security}): {exc}",
-            ) from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            if "STARTTLS" in str(exc).upper():
-                raise TlsUnavailable(
-                    f"Máy chủ {where} không hỗ trợ STARTTLS; không gửi thư khi chưa mã hoá",
-                    f"{where} does not offer STARTTLS; refusing to continue unencrypted",
-                ) from None
-            raise AuthenticationFailed(
-                f"Máy chủ {where} không cho phép đăng nhập (AUTH) trên kết nối này",
-                f"{where} offers no login (AUTH) on this connection",
-            ) from None
-        except smtplib.SMTPAuthenticationError as exc:
-            reply = redact(_reply_text(exc))
-            if 400 <= exc.smtp_code < 500:
-                raise _Transient(f"login: {reply}") from None
-            raise AuthenticationFailed(
-                f"Máy chủ {where} từ chối đăng nhập tài khoản {settings.user!r} "
-                f"(sai tên đăng nhập hoặc mật khẩu?): {reply}",
-                f"{where} rejected the login for {settings.user!r} "
-                f"(wrong user name or password?): {reply}",
-            ) from None
-        except smtplib.SMTPResponseException as exc:  # greeting / EHLO
-            reply = redact(_reply_text(exc))
-            if 400 <= exc.smtp_code < 500:
-                raise _Transient(f"connect: {reply}") from None
-            raise _Permanent(f"connect: {reply}", exc.smtp_code) from None
-        except smtplib.SMTPServerDisconnected as exc:
-            raise _Transient(f"connect {where}: {redact(exc) or 'disconnected'}") from None
-        except smtplib.SMTPException as exc:  # e.g. no suitable AUTH mechanism
-            if settings.user and password:
-                raise AuthenticationFailed(
-                    f"Không đăng nhập được vào {where}: {redact(exc)}",
-                    f"cannot log in to {where}: {redact(exc)}",
-                ) from None
-            raise _Transient(f"connect: {redact(exc)}") from None
-        except OSError as exc:  # refused, reset, timeout, DNS
-            raise _Transient(f"connect {where}: {redact(exc) or type(exc).__name__}") from None
-        except UnicodeError:
-            # smtplib encodes AUTH data as ASCII; the exception text would
-            # quote a character of the password, so it is not shown.
-            raise AuthenticationFailed(
-                "Tên đăng nhập hoặc mật khẩu SMTP có ký tự không phải ASCII (ví dụ chữ có dấu); "
-                "smtplib không gửi được các ký tự này",
-                "the SMTP user name or password contains non-ASCII characters "
-                "(e.g. Vietnamese diacritics), which smtplib cannot send",
-            ) from None
-
-        if settings.user and not password:
-            try:
-                client.smtp.ehlo_or_helo_if_needed()
-            except (smtplib.SMTPException, OSError) as exc:
-                raise _Transient(f"EHLO: {redact(exc) or type(exc).__name__}") from None
-            if client.smtp.has_extn("auth"):
-                raise password_missing(settings)
-        try:
-            return client.smtp.sendmail(envelope_from, recipients, data) or {}
-        except smtplib.SMTPRecipientsRefused as exc:
-            return dict(exc.recipients)
-        except smtplib.SMTPResponseException as exc:  # sender refused, data error
-            reply = redact(_reply_text(exc))
-            stage = "MAIL FROM" if isinstance(exc, smtplib.SMTPSenderRefused) else "DATA"
-            if 400 <= exc.smtp_code < 500:
-                raise _Transient(f"{stage}: {reply}") from None
-            raise _Permanent(f"{stage}: {reply}", exc.smtp_code) from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise _Transient(f"send: {redact(exc) or type(exc).__name__}") from None
+        _connect(client, settings, password, redact)
+        return _transmit(client, envelope_from, recipients, data, redact)
     finally:
         try:
             client.close()
         except Exception:  # a half-open TLS socket may fail on QUIT
             pass
+
+
+def _connect(client, settings: SmtpSettings, password: str | None, redact: _Redactor) -> None:
+    """Connect, secure and log in (without a password: make sure no login is asked for)."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        client.login()
+    except ssl.SSLCertVerificationError as exc:
+        raise TlsVerificationFailed(
+            f"Không xác minh được chứng chỉ của máy chủ {where}: "
+            f"{exc.verify_message or exc}. Nếu là máy chủ nội bộ, hãy khai báo tệp CA (cafile)",
+            f"cannot verify the certificate of {where}: {exc.verify_message or exc}. "
+            "For an internal server, configure its CA file (cafile)",
+        ) from exc
+    except ssl.SSLError as exc:
+        raise TlsUnavailable(
+            f"Bắt tay TLS với {where} thất bại ({settings.security}): {exc}",
+            f"TLS handshake with {where} failed ({settings.security}): {exc}",
+        ) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        if "STARTTLS" in str(exc).upper():
+            raise TlsUnavailable(
+                f"Máy chủ {where} không hỗ trợ STARTTLS; không gửi thư khi chưa mã hoá",
+                f"{where} does not offer STARTTLS; refusing to continue unencrypted",
+            ) from None
+        raise AuthenticationFailed(
+            f"Máy chủ {where} không cho phép đăng nhập (AUTH) trên kết nối này",
+            f"{where} offers no login (AUTH) on this connection",
+        ) from None
+    except smtplib.SMTPAuthenticationError as exc:
+        reply = redact(_reply_text(exc))
+        if 400 <= exc.smtp_code < 500:
+            raise _Transient(f"login: {reply}") from None
+        raise AuthenticationFailed(
+            f"Máy chủ {where} từ chối đăng nhập tài khoản {settings.user!r} "
+            f"(sai tên đăng nhập hoặc mật khẩu?): {reply}",
+            f"{where} rejected the login for {settings.user!r} "
+            f"(wrong user name or password?): {reply}",
+        ) from None
+    except smtplib.SMTPResponseException as exc:  # greeting / EHLO
+        reply = redact(_reply_text(exc))
+        if 400 <= exc.smtp_code < 500:
+            raise _Transient(f"connect: {reply}") from None
+        raise _Permanent(f"connect: {reply}", exc.smtp_code) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        raise _Transient(f"connect {where}: {redact(exc) or 'disconnected'}") from None
+    except smtplib.SMTPException as exc:  # e.g. no suitable AUTH mechanism
+        if settings.user and password:
+            raise AuthenticationFailed(
+                f"Không đăng nhập được vào {where}: {redact(exc)}",
+                f"cannot log in to {where}: {redact(exc)}",
+            ) from None
+        raise _Transient(f"connect: {redact(exc)}") from None
+    except OSError as exc:  # refused, reset, timeout, DNS
+        raise _Transient(f"connect {where}: {redact(exc) or type(exc).__name__}") from None
+    except UnicodeError:
+        # smtplib encodes AUTH data as ASCII; the exception text would
+        # quote a character of the password, so it is not shown.
+        raise AuthenticationFailed(
+            "Tên đăng nhập hoặc mật khẩu SMTP có ký tự không phải ASCII (ví dụ chữ có dấu); "
+            "smtplib không gửi được các ký tự này",
+            "the SMTP user name or password contains non-ASCII characters "
+            "(e.g. Vietnamese diacritics), which smtplib cannot send",
+        ) from None
+    if settings.user and not password:
+        _check_no_login_asked(client, settings, redact)
+
+
+def _check_no_login_asked(client, settings: SmtpSettings, redact: _Redactor) -> None:
+    """Without a password, a server that asks for AUTH gets PasswordMissing, not a refused message."""
+    try:
+        client.smtp.ehlo_or_helo_if_needed()
+    except (smtplib.SMTPException, OSError) as exc:
+        raise _Transient(f"EHLO: {redact(exc) or type(exc).__name__}") from None
+    if client.smtp.has_extn("auth"):
+        raise password_missing(settings)
+
+
+def _transmit(client, envelope_from: str, recipients: list[str], data: bytes, redact: _Redactor
+              ) -> dict[str, tuple[int, bytes]]:
+    """MAIL FROM, RCPT TO and DATA on a connected client; returns the refused recipients."""
+    try:
+        return client.smtp.sendmail(envelope_from, recipients, data) or {}
+    except smtplib.SMTPRecipientsRefused as exc:
+        return dict(exc.recipients)
+    except smtplib.SMTPResponseException as exc:  # sender refused, data error
+        reply = redact(_reply_text(exc))
+        stage = "MAIL FROM" if isinstance(exc, smtplib.SMTPSenderRefused) else "DATA"
+        if 400 <= exc.smtp_code < 500:
+            raise _Transient(f"{stage}: {reply}") from None
+        raise _Permanent(f"{stage}: {reply}", exc.smtp_code) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise _Transient(f"send: {redact(exc) or type(exc).__name__}") from None
 
 
 def needs_login(settings: SmtpSettings) -> bool:
@@ -783,19 +795,7 @@ def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage,
             refused.update({rcpt: (exc.code, exc.text) for rcpt in pending})
             pending = []
         else:
-            for rcpt in pending:
-                if rcpt not in rejected:
-                    accepted.append(rcpt)
-                    continue
-                code, reply = rejected[rcpt]
-                if isinstance(reply, bytes):
-                    reply = reply.decode("utf-8", "replace")
-                reply = redact(reply)
-                if 400 <= code < 500:
-                    deferred[rcpt] = (code, reply)
-                    error = f"RCPT {rcpt}: {code} {reply}"
-                else:
-                    refused[rcpt] = (code, reply)
+            error = _sort_replies(pending, rejected, redact, accepted, deferred, refused) or error
             pending = list(deferred)
         if not pending:
             break
@@ -810,6 +810,34 @@ def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage,
                     message_id, attempts, delay, error)
         sleep(delay)
 
+    return _result(message_id, attempts, accepted, refused, error, redact)
+
+
+def _sort_replies(pending: list[str], rejected: dict[str, tuple[int, bytes]], redact: _Redactor,
+                  accepted: list[str], deferred: dict[str, tuple[int, str]],
+                  refused: dict[str, tuple[int, str]]) -> str:
+    """Sort one attempt's recipients into accepted, deferred (4xx) and refused (5xx);
+    returns the last deferral's text ("" when none)."""
+    error = ""
+    for rcpt in pending:
+        if rcpt not in rejected:
+            accepted.append(rcpt)
+            continue
+        code, reply = rejected[rcpt]
+        if isinstance(reply, bytes):
+            reply = reply.decode("utf-8", "replace")
+        reply = redact(reply)
+        if 400 <= code < 500:
+            deferred[rcpt] = (code, reply)
+            error = f"RCPT {rcpt}: {code} {reply}"
+        else:
+            refused[rcpt] = (code, reply)
+    return error
+
+
+def _result(message_id: str, attempts: int, accepted: list[str], refused: dict[str, tuple[int, str]],
+            error: str, redact: _Redactor) -> SendResult:
+    """The SendResult of a finished send, logged."""
     outcome = "sent" if accepted else "failed"
     if not refused:
         error = ""

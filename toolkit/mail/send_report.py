@@ -3,9 +3,9 @@ lead and the members.
 
 Gửi báo cáo tổng hợp: tệp tổng hợp và bảng tóm tắt, tới trưởng cụm và các tỉnh thành viên.
 
-The consolidation is `toolkit.consolidate.consolidate` over the submissions
+The consolidation is `toolkit.consolidation.consolidate.consolidate` over the submissions
 folder with the control workbook, so each file's received-at is the ledger's
-and its status comes from `status.submission_status` ("Nộp muộn" means the
+and its status comes from `schema.submission_status` ("Nộp muộn" means the
 same thing in the report as in `aidkit status`). The message goes to the cluster
 lead with every member province active at the period's end in copy. The
 same report — the same set of counted files — is mailed once; a new
@@ -20,29 +20,16 @@ import time
 from datetime import date, datetime
 from typing import Any, Callable
 
-from . import schema
-from .control import Control
+from ..control import Control, NotScheduled, load_control
+from ..figures import Figures, period_figures
+from ..numbers import format_number
+from ..periods import BadPeriod, Period
+from ..schema import OVERVIEW_FIGURES
+from .compose import recipients, report_message
 from .delivery import JobResult, mail_job, postman_for
-from .figures import Figures, period_figures
-from .numbers import format_number
-from .mail import recipients, report_message
-from .periods import BadPeriod, Period
-from .status import NotScheduled, load_control
 
 KIND = "report"
 
-COLUMNS = [  # (key, Vietnamese header, English header): the figures of toolkit.figures
-    ("code", "Mã", "Code"),
-    ("name", "Tỉnh", "Province"),
-    ("status", "Tình trạng", "Status"),
-    ("open_needs", "Đề xuất đang vận động", "Open proposals"),
-    ("usd_open_needs", "Đề nghị tài trợ đang vận động (USD)", "Requested by open proposals (USD)"),
-    ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
-    ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
-    ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
-    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
-    ("errors", "Lỗi", "Errors"),
-]
 MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
@@ -60,7 +47,7 @@ def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str
     rows = []
     for m in figures.members:
         row = {"code": m.code, "name": m.name, "status": f"{m.word} / {m.word_en}"}
-        row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in COLUMNS[3:]})
+        row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in OVERVIEW_FIGURES[3:]})
         rows.append(row)
     total_row: dict[str, Any] = {"code": None, "name": ""}  # the first cell reads "Tổng cộng" / "Total"
     total_row.update(_cells(figures.total))
@@ -87,11 +74,11 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :param force: send even if this same report was sent before.
     :raises NotScheduled: for text that is not a period.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
-    :raises mailer.MailError: for a failure of the settings, TLS or login.
+    :raises smtp.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
-    from .consolidate import consolidate
-    from .report import write_report
+    from ..consolidation.consolidate import consolidate
+    from ..report import write_report
 
     control = load_control(control)
     try:
@@ -114,7 +101,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
-            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.", f"The data of {', '.join(invalid)} still has errors."))
+            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.",
+                          f"The data of {', '.join(invalid)} still has errors."))
         members = [m.email for m in control.members_on(parsed.end)]
         lead, _ = recipients(cluster.lead_email)
         copies, dropped = recipients(members)
@@ -126,8 +114,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
-        message = report_message(cluster, name, deadline.due if deadline else None, COLUMNS, rows, totals, to, cc,
-                                 attachments, notes)
+        message = report_message(cluster, name, deadline.due if deadline else None, OVERVIEW_FIGURES, rows, totals,
+                                 to, cc, attachments, notes)
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),

@@ -87,7 +87,8 @@ class BulkWorksheet(Worksheet):
 
     # --- public ------------------------------------------------------------------------
 
-    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None,
+    # The per-cell type dispatch is the measured hot loop (bench/bench_consolidate.py): kept inline on purpose.
+    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None,  # noqa: C901
                inline: Iterable[int] = ()) -> Block:
         """Render rows of typed values now; `place` them later.
 
@@ -123,7 +124,7 @@ class BulkWorksheet(Worksheet):
                                  f'{head} t="inlineStr"><is><t>'))
             parts = []
             append = parts.append
-            for (cache, as_string, as_number, as_bool, as_inline), value in zip(cols, values):
+            for (cache, as_string, as_number, as_bool, as_inline), value in zip(cols, values, strict=False):
                 if value is None:
                     continue
                 kind = type(value)

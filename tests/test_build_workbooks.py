@@ -9,9 +9,9 @@ import pytest
 import xlwings
 
 from toolkit import macros, schema
+from toolkit.build_workbooks import CLUSTER_FILE, CONTROL_SHEET, PROVINCE_FILE, build_workbooks, vba_source
 from toolkit.control import read_control
 from toolkit.validate import validate
-from toolkit.workbooks import CLUSTER_FILE, CONTROL_SHEET, PROVINCE_FILE, build_workbooks, vba_source
 from toolkit.xlsm import read_buttons, read_vba_modules, xlwings_vba_version
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from . import schema
+from .. import schema
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed"}
@@ -95,10 +95,10 @@ def diff_rows(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterab
     """
     old, new = list(old), list(new)
     compared = list(columns) if columns is not None else [c.key for c in table.columns]
-    old_by_key = dict(zip(row_keys(table, old), old))
+    old_by_key = dict(zip(row_keys(table, old), old, strict=True))
     changes: list[Change] = []
     matched = set()
-    for key, row in zip(row_keys(table, new), new):
+    for key, row in zip(row_keys(table, new), new, strict=True):
         ident = _ident(table, row)
         before = old_by_key.get(key)
         if before is None:

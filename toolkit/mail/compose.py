@@ -1,4 +1,4 @@
-"""Rendering mail: jinja2 templates → mailer.OutgoingMessage. Pure: no network, no files written.
+"""Rendering mail: jinja2 templates → smtp.OutgoingMessage. Pure: no network, no files written.
 
 Soạn thư từ mẫu jinja2 (tiếng Việt trước, tiếng Anh sau).
 
@@ -7,7 +7,7 @@ package ``toolkit.templates``): ``<kind>.subject.j2``, ``<kind>.html.j2`` and
 ``<kind>.txt.j2``. HTML templates are autoescaped, because workbook text
 (province names, file names, finding values) is untrusted; subjects are
 collapsed to one line and stripped of control characters, and
-``mailer.build_message`` refuses any header that would still carry a line
+``smtp.build_message`` refuses any header that would still carry a line
 break. Undefined template variables are errors, not blanks.
 """
 
@@ -19,11 +19,11 @@ from datetime import date
 from functools import cache
 from typing import Any, Iterable
 
-from .clock import vn_date, vn_moment
-from .findings import ERROR, WARNING, Finding
-from .mailer import OutgoingMessage
-from .numbers import format_number
-from .values import is_email
+from ..clock import vn_date, vn_moment
+from ..findings import ERROR, WARNING, Finding
+from ..numbers import format_number
+from ..values import is_email
+from .smtp import OutgoingMessage
 
 KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
          "collect_alert")
@@ -82,8 +82,8 @@ def single_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def render(kind: str, context: dict[str, Any]) -> Rendered:
-    """Render the three templates of a kind."""
+def fill_templates(kind: str, context: dict[str, Any]) -> Rendered:
+    """The subject, text and HTML of message kind `kind`, from its three jinja2 templates."""
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}; known: {', '.join(KINDS)}")
     env = environment()
@@ -96,7 +96,7 @@ def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str
     """Usable addresses in order, without duplicates (case-insensitive), and the unusable ones.
 
     Workbook addresses are untrusted: anything that is not a plain ``name@domain.tld`` is set aside
-    (and reported by the caller) rather than handed to the mailer.
+    (and reported by the caller) rather than handed to the SMTP module.
     """
     kept: list[str] = []
     dropped: list[str] = []
@@ -119,7 +119,7 @@ def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str
 def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (),
             attachments: list[tuple[str, bytes]] = (), *, period: str = "", province: str = "") -> OutgoingMessage:
     """Render a kind and wrap it as a message (with Auto-Submitted and X-Aidkit-* headers)."""
-    rendered = render(kind, context)
+    rendered = fill_templates(kind, context)
     headers = {"Auto-Submitted": "auto-generated", "X-Aidkit-Kind": kind}
     if period:
         headers["X-Aidkit-Period"] = single_line(period)
@@ -162,7 +162,8 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
                    period=period, province=province.code)
 
 
-KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn", "overdue reminder"),
+KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn",
+                                                                                  "overdue reminder"),
               "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
               "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report"),
               "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),
@@ -195,7 +196,7 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
     :param refusal: (Vietnamese, English) reason when the file could not be read
     :param preparer: the Info sheet's Người lập, who the receipt greets (else "người lập báo cáo")
     """
-    from . import schema
+    from .. import schema
 
     errors, errors_more = finding_items(findings, ERROR)
     warnings, warnings_more = finding_items(findings, WARNING, limit=10)

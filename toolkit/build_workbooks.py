@@ -15,9 +15,12 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import schema
-from .macros import EXPORT_FOLDER_KEY
+from .errors import AidkitError
+from .messages import bilingual
 from .xlsm import Button
 
+#: The xlwings.conf row of the provincial workbook naming its export folder (read by toolkit.macros).
+EXPORT_FOLDER_KEY = "Aidkit Export Folder"
 PROVINCE_FILE, CLUSTER_FILE = "aidkit-tinh.xlsm", "aidkit-cum.xlsm"
 CONTROL_SHEET = "Điều khiển"
 PROVINCE_MODULE, CLUSTER_MODULE = "AidkitProvince", "AidkitCluster"
@@ -55,11 +58,13 @@ CLUSTER_HELP = (
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
-     "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: the buttons read the saved file."),
+     "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: "
+     "the buttons read the saved file."),
     ("Các thành viên và lịch nộp có sẵn là ví dụ (Cụm 5, địa chỉ @example.vn): hãy thay bằng của cụm mình.",
      "The members and schedule shipped here are examples (Cluster 5, @example.vn addresses): replace them with yours."),
     ("Nút bấm cần Python và aidkit trên máy; trang xlwings.conf chỉ tới Python (xem docs/excel.md).",
-     "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python (see docs/excel.md)."),
+     "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python "
+     "(see docs/excel.md)."),
 )
 #: Where the Windows bundle's install script puts aidkit's Python (xlwings expands the variable),
 #: so that no one edits a path by hand.
@@ -80,8 +85,11 @@ XLWINGS_SETTINGS = (
 )
 
 
-class BuildToolsMissing(ImportError):
+class BuildToolsMissing(AidkitError, ImportError):
     """pyOpenVBA, which writes the VBA project and the buttons, is not installed (pip install "aidkit[build]")."""
+
+    def __init__(self):
+        super().__init__(*bilingual("build-tools-missing"))
 
 
 def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
@@ -92,7 +100,7 @@ def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
     try:
         import pyopenvba  # noqa: F401
     except ImportError:
-        raise BuildToolsMissing("pyopenvba") from None
+        raise BuildToolsMissing() from None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
@@ -150,7 +158,7 @@ def _control_sheet(book) -> None:
     ws.set_row(0, 24)
     ws.write_string(0, 1, "ĐIỀU HÀNH CỤM — aidkit", title)
     ws.write_string(1, 1, "Cluster control — aidkit", muted)
-    for button, (vi, en) in zip(CLUSTER_BUTTONS, CLUSTER_HELP):
+    for button, (vi, en) in zip(CLUSTER_BUTTONS, CLUSTER_HELP, strict=True):
         row = int(button.cell[1:]) - 1
         ws.write_string(row, 2, vi)
         ws.write_string(row + 1, 2, en, muted)

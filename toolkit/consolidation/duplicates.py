@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from .text import fold as _fold
+from ..text import fold as _fold
 
 fold = lru_cache(maxsize=65536)(_fold)
 
@@ -155,7 +155,7 @@ def _title_links(province: list[str], members: list[int], keys: list[str], near:
     from rapidfuzz import fuzz
 
     by_title: dict[str, list[int]] = defaultdict(list)
-    for i, key in zip(members, keys):
+    for i, key in zip(members, keys, strict=True):
         if key:
             by_title[key].append(i)
     titles = sorted(by_title)

@@ -1,4 +1,4 @@
-"""toolkit.mail: templates → messages (pure rendering; nothing is sent here)."""
+"""toolkit.mail.compose: templates → messages (pure rendering; nothing is sent here)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from datetime import date, datetime
 import jinja2
 import pytest
 
-from toolkit import mail
 from toolkit.findings import ERROR, WARNING, finding
 from toolkit.ledger import Submission
-from toolkit.mailer import SmtpSettings, build_message
+from toolkit.mail import compose
+from toolkit.mail.smtp import SmtpSettings, build_message
 from toolkit.status import PeriodStatus, ProvinceStatus
 
-CLUSTER = mail.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn")
+CLUSTER = compose.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn")
 SCRIPT = "<script>alert('x')</script>"
 SETTINGS = SmtpSettings("smtp.example.vn", 25, "NONE", from_addr="vanphong@example.vn")
 DUE = date(2026, 7, 15)
@@ -48,9 +48,9 @@ def visible(markup: str) -> str:
 
 
 def test_every_kind_has_its_three_templates_in_the_package():
-    env = mail.environment()
+    env = compose.environment()
     names = set(env.list_templates())
-    for kind in mail.KINDS:
+    for kind in compose.KINDS:
         assert {f"{kind}.subject.j2", f"{kind}.html.j2", f"{kind}.txt.j2"} <= names
     assert env.autoescape("reminder_before.html.j2") is True
     assert env.autoescape("reminder_before.txt.j2") is False
@@ -58,7 +58,7 @@ def test_every_kind_has_its_three_templates_in_the_package():
 
 
 def test_reminder_lists_errors_vietnamese_first_then_english():
-    message = mail.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 12), province(),
+    message = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 12), province(),
                                     FINDINGS, ("bao-cao.kiem-tra.xlsx", b"PK"))
     assert message.subject == ("Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / "
                                "2026-H1 report has errors – due 15/07/2026")
@@ -78,12 +78,12 @@ def test_reminder_lists_errors_vietnamese_first_then_english():
 
 
 def test_missing_province_reminder_on_the_due_date_and_after():
-    today = mail.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, DUE, province("missing"))
+    today = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, DUE, province("missing"))
     assert today.subject == ("Nhắc nộp báo cáo kỳ 2026-H1 – Vĩnh Long – hạn nộp hôm nay / "
                              "Reminder: 2026-H1 report due 15/07/2026")
     assert "Hôm nay, 15/07/2026, là hạn nộp" in today.text and today.attachments == []
     assert today.cc == ["vanphong.vinhlong@example.vn"]
-    late = mail.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 18), province("missing"))
+    late = compose.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 18), province("missing"))
     assert late.subject == ("Quá hạn nộp báo cáo kỳ 2026-H1 – Vĩnh Long (quá hạn 3 ngày) / "
                             "Overdue: 2026-H1 report (3 day(s) late)")
     assert "quá hạn nộp 3 ngày" in late.text and "3 day(s) overdue" in late.text
@@ -94,11 +94,11 @@ def test_workbook_text_is_escaped_in_html():
                     submission=submission(file=f"{SCRIPT}.xlsx"))
     bad = [finding("invalid-choice", ERROR, sheet="Dự án PCPNN", cell="Y2", value=SCRIPT, choices=SCRIPT)]
     messages = [
-        mail.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 16), evil, bad),
-        mail.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), [evil])),
-        mail.acknowledgement_message(CLUSTER, submission(file=f"{SCRIPT}.xlsx"), state="invalid",
+        compose.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 16), evil, bad),
+        compose.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), [evil])),
+        compose.acknowledgement_message(CLUSTER, submission(file=f"{SCRIPT}.xlsx"), state="invalid",
                                      province_name=SCRIPT, due=DUE, findings=bad, to=["a@example.vn"]),
-        mail.report_message(CLUSTER, "2026-H1", DUE, [("name", "Tỉnh", "Province")], [{"name": SCRIPT}], {},
+        compose.report_message(CLUSTER, "2026-H1", DUE, [("name", "Tỉnh", "Province")], [{"name": SCRIPT}], {},
                             ["a@example.vn"], notes=[(SCRIPT, SCRIPT)]),
     ]
     for message in messages:
@@ -109,22 +109,22 @@ def test_workbook_text_is_escaped_in_html():
 
 def test_subjects_are_single_line_whatever_the_workbook_says():
     injected = province("missing", name="Vĩnh Long\r\nBcc: evil@attacker.example\u2028X: 1")
-    message = mail.reminder_message("reminder_before", mail.Cluster("Cụm 5\n"), "2026-H1", DUE,
+    message = compose.reminder_message("reminder_before", compose.Cluster("Cụm 5\n"), "2026-H1", DUE,
                                     date(2026, 7, 8), injected)
     assert "\n" not in message.subject and "\r" not in message.subject and "\u2028" not in message.subject
     assert "Vĩnh Long Bcc: evil@attacker.example X: 1" in message.subject
-    built = build_message(message, SETTINGS)  # the mailer accepts it: nothing left to inject
+    built = build_message(message, SETTINGS)  # the SMTP module accepts it: nothing left to inject
     assert built["Bcc"] is None and built["X"] is None
 
 
 def test_single_line():
-    assert mail.single_line("  Báo cáo\r\n kỳ\t2026-H1\u2029\x07 \n") == "Báo cáo kỳ 2026-H1"
+    assert compose.single_line("  Báo cáo\r\n kỳ\t2026-H1\u2029\x07 \n") == "Báo cáo kỳ 2026-H1"
 
 
 def test_escalation_digest_lists_outstanding_provinces_only():
     statuses = [province("missing", name="An Giang"), province("invalid", name="Cà Mau"),
                 ProvinceStatus("92", "Cần Thơ", "", "lhh.cantho@example.vn", (), "valid")]
-    message = mail.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), statuses))
+    message = compose.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), statuses))
     assert message.to == ["truongcum5@example.vn"] and message.cc == []
     assert message.subject.startswith("Kỳ 2026-H1: 2 tỉnh chưa nộp hoặc chưa hợp lệ sau 7 ngày quá hạn")
     assert "An Giang: Chưa nộp" in message.text and "Cà Mau: Không hợp lệ" in message.text
@@ -133,13 +133,13 @@ def test_escalation_digest_lists_outstanding_provinces_only():
 
 
 def test_acknowledgement_of_a_valid_late_file_and_of_an_unreadable_one():
-    late = mail.acknowledgement_message(CLUSTER, submission(status="valid", errors=0, warnings=1), state="late",
+    late = compose.acknowledgement_message(CLUSTER, submission(status="valid", errors=0, warnings=1), state="late",
                                         province_name="Vĩnh Long", due=DUE, findings=FINDINGS[2:],
                                         to=["nguoi.lap@lhhvinhlong.org.vn"], cc=["lhh.vinhlong@example.vn"])
     assert late.subject == "Đã nhận báo cáo kỳ 2026-H1 – Vĩnh Long: Nộp muộn / Received: 2026-H1 report – Late"
     assert "nhận sau hạn nộp" in late.text and "arrived after the due date" in late.text
     assert "Cảnh báo (nên xem lại" in late.text
-    refused = mail.acknowledgement_message(CLUSTER, submission(status="refused", province=None, period=None),
+    refused = compose.acknowledgement_message(CLUSTER, submission(status="refused", province=None, period=None),
                                            state=None, province_name="", due=None, to=["truongcum5@example.vn"],
                                            refusal=("Tệp hỏng.", "File damaged."))
     assert refused.subject == "Không đọc được tệp bao-cao.xlsx / File bao-cao.xlsx could not be read"
@@ -147,7 +147,7 @@ def test_acknowledgement_of_a_valid_late_file_and_of_an_unreadable_one():
 
 
 def test_report_overview_table_with_totals():
-    message = mail.report_message(
+    message = compose.report_message(
         CLUSTER, "2026-H1", DUE, [("province", "Tỉnh", "Province"), ("usd", "Giá trị (USD)", "Amount (USD)")],
         [{"province": "Cần Thơ", "usd": 1234567.5}, {"province": "Cà Mau", "usd": 1000}],
         {"usd": 1235567.5}, ["truongcum5@example.vn"], ["lhh.camau@example.vn"], [("tong-hop.xlsx", b"PK")])
@@ -158,7 +158,7 @@ def test_report_overview_table_with_totals():
 
 
 def test_recipients_keep_valid_addresses_once():
-    kept, dropped = mail.recipients("A@example.vn", ["a@example.vn", "b@example.vn; c@example.vn", ""],
+    kept, dropped = compose.recipients("A@example.vn", ["a@example.vn", "b@example.vn; c@example.vn", ""],
                                     None, "x@y.vn\r\nBcc: evil@attacker.example")
     assert kept == ["A@example.vn"]
     assert dropped == ["b@example.vn; c@example.vn", "x@y.vn\r\nBcc: evil@attacker.example"]
@@ -166,22 +166,22 @@ def test_recipients_keep_valid_addresses_once():
 
 def test_undefined_template_variables_are_errors():
     with pytest.raises(jinja2.UndefinedError):
-        mail.render("escalation", {"cluster": CLUSTER})
+        compose.fill_templates("escalation", {"cluster": CLUSTER})
     with pytest.raises(ValueError):
-        mail.render("newsletter", {})
+        compose.fill_templates("newsletter", {})
 
 
 def test_number_filter():
-    assert mail.number(1234567.5) == "1.234.568"
-    assert mail.number(1234.5, 2) == "1.234,50"
-    assert mail.number(None) == "" and mail.number("n/a") == "n/a"
+    assert compose.number(1234567.5) == "1.234.568"
+    assert compose.number(1234.5, 2) == "1.234,50"
+    assert compose.number(None) == "" and compose.number("n/a") == "n/a"
 
 
 def _round_trip(subject: str) -> str:
     import email
     import email.policy
 
-    from toolkit.mailer import OutgoingMessage
+    from toolkit.mail.smtp import OutgoingMessage
 
     raw = build_message(OutgoingMessage(to=["a@example.vn"], subject=subject, text="x"), SETTINGS).as_bytes()
     assert raw.isascii() and all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
@@ -197,7 +197,7 @@ def test_vietnamese_subjects_arrive_intact_for_every_province_and_kind():
         for state in ("missing", "invalid"):
             for kind, today in (("reminder_before", date(2026, 7, 8)), ("reminder_before", DUE),
                                 ("reminder_after", date(2026, 7, 22))):
-                message = mail.reminder_message(kind, CLUSTER, "2026-H1", DUE, today, province(state, name=name))
+                message = compose.reminder_message(kind, CLUSTER, "2026-H1", DUE, today, province(state, name=name))
                 assert _round_trip(message.subject) == message.subject
     assert _round_trip("Báo cáo kỳ 2026-H1 của Cà Mau chưa hợp lệ – hạn 15/07/2026 / 2026-H1 report has "
                        "errors – due 15/07/2026").startswith("Báo cáo kỳ 2026-H1 của Cà Mau chưa hợp lệ")

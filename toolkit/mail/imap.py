@@ -13,7 +13,7 @@ Messages are found by UID above the last one taken (``UID SEARCH UID n:*``, opti
 ``SINCE``), and their ``INTERNALDATE`` (when the server received them) and ``RFC822.SIZE`` are
 fetched first, so that a message over the size cap is never downloaded.
 
-TLS always verifies the server's certificate and host name (``mailer.make_ssl_context``: the
+TLS always verifies the server's certificate and host name (``smtp.make_ssl_context``: the
 system store plus ``Tệp CA``); a server that does not offer STARTTLS when it is asked for is an
 error, never a silent downgrade. The password is passed to LOGIN only and removed from every
 text that could reach an error or a log.
@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .mailer import KEYRING_SERVICE, make_ssl_context, stored_password
-from .text import fold
+from ..errors import AidkitError
+from ..text import fold
+from .smtp import KEYRING_SERVICE, make_ssl_context, stored_password
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +39,14 @@ PASSWORD_ENV = "AIDKIT_IMAP_PASSWORD"
 SECURITY_MODES = ("SSL", "STARTTLS", "NONE")
 DEFAULT_PORTS = {"SSL": 993, "STARTTLS": 143, "NONE": 143}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_INTERNALDATE = re.compile(rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"')
+_INTERNALDATE = re.compile(rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) '
+                           rb'(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"')
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 
 
-class ImapError(Exception):
-    """Base class: the mailbox cannot be read. ``str(err)`` is "<tiếng Việt> / <English>"."""
-
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
+class ImapError(AidkitError):
+    """Base class: the mailbox cannot be read."""
 
 
 class MailboxUnreachable(ImapError):

@@ -18,13 +18,13 @@ import time
 from datetime import date, datetime
 from typing import Callable
 
-from .control import Control, Member
+from ..control import Control, Member
+from ..findings import Refusal
+from ..ledger import Submission
+from ..periods import BadPeriod, Period
+from ..schema import submission_status
+from .compose import acknowledgement_message, recipients
 from .delivery import JobResult, mail_job, postman_for
-from .findings import Refusal
-from .ledger import Submission
-from .mail import acknowledgement_message, recipients
-from .periods import BadPeriod, Period
-from .status import submission_status
 
 KIND = "acknowledgement"
 
@@ -58,9 +58,9 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :param now: the moment to act for (default now); `--now` in simulations.
     :param dry_run: write the receipts as .eml files to <output folder>/outbox; send and record nothing.
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_copy, attachment_name, review
+    from ..inbox import annotated_attachment, review
 
     with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
         moment = result.now
@@ -75,7 +75,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
             findings, attachment, refusal, state, preparer = [], None, None, None, None
             if s.status == "refused":
                 refused = Refusal(s.name, s.detail or "file-damaged")
-                refusal = (refused.message_vi, refused.message_en)
+                refusal = (refused.vi, refused.en)
                 to, _ = recipients(cluster.lead_email)
                 cc: list[str] = []
             else:
@@ -84,10 +84,9 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                     report = review(ledger, s, control)
                     findings, preparer = report.findings, report.preparer
                     if s.status == "invalid":
-                        copy = annotated_copy(ledger, s, control, report)
-                        attachment = (attachment_name(s), copy.read_bytes())
+                        attachment = annotated_attachment(ledger, s, control, report)
                 except Refusal as gone:
-                    result.notes.append((f"{s.file}: {gone.message_vi}", f"{s.file}: {gone.message_en}"))
+                    result.notes.append((f"{s.file}: {gone.vi}", f"{s.file}: {gone.en}"))
                 senders, dropped = recipients(s.sender)
                 focal, _ = recipients(member.email if member else None)
                 if dropped:
@@ -97,7 +96,8 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 if not to:
                     to, _ = recipients(cluster.lead_email)
             if not to:
-                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.", f"{s.file}: nobody to send a receipt to."))
+                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
+                                     f"{s.file}: nobody to send a receipt to."))
                 continue
             message = acknowledgement_message(
                 cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,

@@ -31,18 +31,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import AidkitError
+
 MARKER = "# aidkit:"
 LOG_NAME = "aidkit-job.log"
 WINDOWS_SCRIPT = "aidkit-hang-ngay.cmd"
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-class SchedulingError(RuntimeError):
+class SchedulingError(AidkitError, RuntimeError):
     """The job could not be installed (no crontab or schtasks, or it failed)."""
 
-    def __init__(self, vi: str, en: str):
-        self.vi, self.en = vi, en
-        super().__init__(f"{vi} / {en}")
+
+class BadTime(AidkitError, ValueError):
+    """The time of day is not HH:MM."""
 
 
 @dataclass
@@ -71,7 +73,8 @@ class ScheduleResult:
         else:
             lines += ["Dòng crontab / crontab line:", self.command]
         if self.installed:
-            lines.append("Đã cài đặt / installed." if self.changed else "Đã có sẵn, không đổi / already installed, unchanged.")
+            lines.append("Đã cài đặt / installed." if self.changed
+                         else "Đã có sẵn, không đổi / already installed, unchanged.")
         else:
             lines.append("Chưa cài: chạy lại với --install / not installed: run again with --install.")
         return "\n".join(lines)
@@ -128,11 +131,11 @@ def schedule(control: str | os.PathLike, *, install: bool = False, at: str = "07
     :param system: "windows" or "unix" (default: this computer's).
     :param aidkit: the command that starts aidkit (default: aidkit_command()).
     :param run: subprocess.run, or a stand-in for tests.
-    :raises ValueError: for a time that is not HH:MM.
+    :raises BadTime: for a time that is not HH:MM.
     :raises SchedulingError: if installing fails.
     """
     if not _TIME.match(at or ""):
-        raise ValueError(f"Giờ chạy \"{at}\" phải có dạng HH:MM / the time \"{at}\" must be HH:MM")
+        raise BadTime(f"Giờ chạy \"{at}\" phải có dạng HH:MM", f"the time \"{at}\" must be HH:MM")
     hour, minute = (int(x) for x in _TIME.match(at).groups())
     at = f"{hour:02d}:{minute:02d}"
     control = Path(control).resolve()

@@ -10,7 +10,7 @@ Rules every job (remind, acknowledge, send-report) gets from here:
   outcome leaves the slot "sending": once that run is gone the message is
   shown as "unknown" (``aidkit status``, the lead's digest) and the next run
   sends it again. A duplicate is better than a lost message.
-* Transient failures are retried with backoff by ``mailer.send``; if they
+* Transient failures are retried with backoff by ``smtp.send``; if they
   outlive the retries the slot is recorded "failed" and the next run may
   claim it again. A recipient refused with a 5xx does not stop the others
   ("partial"); a message refused outright (bad address in a workbook, all
@@ -32,21 +32,20 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from . import mailer
-from .control import Control
-from .ledger import Ledger
-from .mailer import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
-from .values import is_email
+from ..control import Control
+from ..ledger import Ledger
+from ..values import is_email
+from . import smtp
+from .smtp import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +58,15 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
 
     The sender address is the sending account when it is an address, else the cluster lead's.
     A relative CA file is relative to the control workbook. In a dry run a missing server is tolerated.
-    :raises mailer.InvalidSettings: when a setting cannot be used.
+    :raises smtp.InvalidSettings: when a setting cannot be used.
     """
     values = control.values
     security = values.get("bao_mat") or "STARTTLS"
-    mode = mailer.parse_security(security)
+    mode = smtp.parse_security(security)
     host = str(values.get("may_chu_smtp") or "").strip()
     if not host:
         if not for_dry_run:
-            raise mailer.InvalidSettings("Trang Cấu hình chưa có \"Máy chủ SMTP\".",
+            raise smtp.InvalidSettings("Trang Cấu hình chưa có \"Máy chủ SMTP\".",
                                          "The Settings sheet has no \"SMTP server\".")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
@@ -135,14 +134,14 @@ class Postman:
     """Sends messages for one run, through the ledger.
 
     :param outbox: a folder for .eml files: a dry run (nothing sent, nothing recorded).
-    :param password: the SMTP password; default resolved with mailer.resolve_password on first real send.
-    :param send: the sending function (mailer.send); tests may wrap it.
+    :param password: the SMTP password; default resolved with smtp.resolve_password on first real send.
+    :param send: the sending function (smtp.send); tests may wrap it.
     :param budget: seconds this run may spend sending (RUN_SECONDS).
     """
 
     def __init__(self, ledger: Ledger, settings: SmtpSettings, *, outbox: Path | None = None,
                  password: str | None = None, retries: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep, send: Callable = mailer.send,
+                 sleep: Callable[[float], None] = time.sleep, send: Callable = smtp.send,
                  budget: float = RUN_SECONDS):
         self.ledger = ledger
         self.settings = settings
@@ -160,15 +159,15 @@ class Postman:
     def _secret(self) -> str | None:
         """The password, or None: then the message goes without login (a relay without AUTH).
 
-        :raises mailer.PasswordMissing: before anything is claimed, when there is no password and the
+        :raises smtp.PasswordMissing: before anything is claimed, when there is no password and the
             server asks for a login.
         """
         if not self._resolved:
-            self._password = mailer.resolve_password(self.settings)
+            self._password = smtp.resolve_password(self.settings)
             self._resolved = True
-            if self.settings.user and not self._password and mailer.needs_login(self.settings):
+            if self.settings.user and not self._password and smtp.needs_login(self.settings):
                 self._resolved = False
-                raise mailer.password_missing(self.settings)
+                raise smtp.password_missing(self.settings)
         return self._password
 
     def _redact(self, text: str) -> str:
@@ -189,7 +188,7 @@ class Postman:
                 return result
             name = "_".join(re.sub(r"[^\w.-]+", "-", x) for x in (day.isoformat(), kind, period, province or "cum",
                                                                    slot_key[:12] if slot is not None else ""))
-            result.eml = str(mailer.write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
+            result.eml = str(smtp.write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
             result.outcome = "dry-run"
             return result
         password = self._secret()
@@ -269,7 +268,7 @@ class JobResult:
                 "notes": [{"vi": vi, "en": en} for vi, en in self.notes], "outputs": self.outputs}
 
     def to_text(self) -> str:
-        from .clock import vn_moment
+        from ..clock import vn_moment
 
         head = f"aidkit {self.command} · {vn_moment(self.now)}"
         if self.dry_run:
@@ -298,11 +297,11 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
 
     Yields (control, ledger, result, cluster).
     """
-    from .clock import parse_now
-    from .inbox import receive
-    from .ledger import Ledger
-    from .mail import Cluster
-    from .status import load_control
+    from ..clock import parse_now
+    from ..control import load_control
+    from ..inbox import receive
+    from ..ledger import Ledger
+    from .compose import Cluster
 
     control = load_control(control)
     result = result_type(command, parse_now(now), dry_run)
@@ -312,5 +311,5 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
         for unread in skipped:
             if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
                 refusal = unread.as_refusal()
-                result.notes.append((refusal.message_vi, refusal.message_en))
+                result.notes.append((refusal.vi, refusal.en))
         yield control, ledger, result, Cluster.from_control(control)

@@ -1,4 +1,4 @@
-"""toolkit.mailer against a real aiosmtpd server (see smtp_server.py).
+"""toolkit.mail.smtp against a real aiosmtpd server (see smtp_server.py).
 
 yagmail is never mocked: every send goes through yagmail.SMTP and a real
 socket to 127.0.0.1.  Only ``sleep`` is injected so retries are instant.
@@ -25,8 +25,8 @@ from smtp_server import (
     ssl_server,
     starttls_server,
 )
-from toolkit import mailer
-from toolkit.mailer import (
+from toolkit.mail import smtp
+from toolkit.mail.smtp import (
     AuthenticationFailed,
     HeaderInjection,
     InvalidAddress,
@@ -293,7 +293,7 @@ def test_string_attachment_is_refused(tmp_path):
     f.write_text("x")
     settings = SmtpSettings("127.0.0.1", 25, "NONE", from_addr=SENDER)
     with pytest.raises(InvalidMessage):
-        mailer.build_message(report(attachments=[str(f)]), settings)
+        smtp.build_message(report(attachments=[str(f)]), settings)
 
 
 @pytest.mark.parametrize("bad, exc", [

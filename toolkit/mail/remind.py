@@ -35,11 +35,11 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from .control import Control, Deadline
+from ..control import Control, Deadline, deadline_for, load_control
+from ..findings import Refusal
+from ..status import period_status
+from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, JobResult, mail_job, postman_for
-from .findings import Refusal
-from .mail import escalation_message, recipients, reminder_message
-from .status import deadline_for, load_control, period_status
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,8 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
     :param period: only this period (default: every period of the schedule).
     :param password: the SMTP password (default: keyring or AIDKIT_SMTP_PASSWORD).
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises mailer.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from .inbox import annotated_copy, attachment_name, review
-
     control = load_control(control)
     deadlines = [deadline_for(control, period)] if period else sorted(control.schedule, key=lambda d: d.due)
     with mail_job("remind", control, now, dry_run) as (control, ledger, result, cluster):
@@ -105,20 +103,8 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                 if day < today and not _missed(ledger, kind, name, day, status):
                     continue  # a day that did go out (or was not needed): nothing to catch up
                 if kind == "escalation":
-                    if not status.outstanding:
-                        result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
-                                             f"{name}: every province is valid; no escalation needed."))
-                    elif not recipients(cluster.lead_email)[0]:
-                        result.notes.append(("Trang Cấu hình chưa có \"Email trưởng cụm\" hợp lệ; "
-                                             "không gửi được thư tổng hợp.",
-                                             "The Settings sheet has no valid \"Cluster lead email\"; "
-                                             "the digest cannot be sent."))
-                    else:
-                        cut_off = [m for m in unknown if m.period == name]
-                        aside = [m for m in ledger.mail("not-member")
-                                 if deadline.period.start <= m.received_at.date() <= today]
-                        result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
-                                                                 kind=kind, period=name, province="", day=day))
+                    cut_off = [m for m in unknown if m.period == name]
+                    _escalate(ledger, postman, cluster, status, deadline, cut_off, day, today, result)
                     continue
                 for p in status.outstanding:
                     if ledger.is_claimed(kind, name, p.code, day.isoformat()):
@@ -126,28 +112,52 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                             result.deliveries.append(Delivery(kind, name, p.code, day, [p.email], list(p.cc), "",
                                                               "skipped"))
                         continue
-                    findings, attachment = [], None
-                    if p.state == "invalid" and p.submission is not None:
-                        try:
-                            report = review(ledger, p.submission, control)
-                            findings = report.findings
-                            copy = annotated_copy(ledger, p.submission, control, report)
-                            attachment = (attachment_name(p.submission), copy.read_bytes())
-                        except Refusal as refusal:  # the archived copy went missing or unreadable
-                            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu ({refusal.message_vi})",
-                                                 f"{p.name}: no annotated copy attached ({refusal.message_en})"))
-                    kept, dropped = recipients(p.email, p.cc)
-                    if dropped:
-                        result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
-                                             f"{p.name}: skipped invalid address(es) {', '.join(dropped)}"))
-                    if not kept:
-                        result.notes.append((f"{p.name}: không có địa chỉ email hợp lệ trong trang Thành viên.",
-                                             f"{p.name}: no valid email address on the Members sheet."))
-                        continue
-                    message = reminder_message(kind, cluster, name, deadline.due, today, p, findings, attachment)
-                    result.deliveries.append(postman.deliver(message, kind=kind, period=name, province=p.code,
-                                                             day=day))
+                    _remind_one(ledger, control, postman, cluster, kind, name, deadline, p, day, today, result)
     return result
+
+
+def _escalate(ledger, postman, cluster, status, deadline, cut_off, day: date, today: date, result: JobResult) -> None:
+    """The cluster lead's digest of the provinces still outstanding (or a note why none is sent)."""
+    name = status.period
+    if not status.outstanding:
+        result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
+                             f"{name}: every province is valid; no escalation needed."))
+    elif not recipients(cluster.lead_email)[0]:
+        result.notes.append(("Trang Cấu hình chưa có \"Email trưởng cụm\" hợp lệ; "
+                             "không gửi được thư tổng hợp.",
+                             "The Settings sheet has no valid \"Cluster lead email\"; "
+                             "the digest cannot be sent."))
+    else:
+        aside = [m for m in ledger.mail("not-member")
+                 if deadline.period.start <= m.received_at.date() <= today]
+        result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
+                                                 kind="escalation", period=name, province="", day=day))
+
+
+def _remind_one(ledger, control, postman, cluster, kind: str, name: str, deadline, p, day: date, today: date,
+                result: JobResult) -> None:
+    """One province's reminder, with the annotated copy of its invalid file attached."""
+    from ..inbox import annotated_attachment, review
+
+    findings, attachment = [], None
+    if p.state == "invalid" and p.submission is not None:
+        try:
+            report = review(ledger, p.submission, control)
+            findings = report.findings
+            attachment = annotated_attachment(ledger, p.submission, control, report)
+        except Refusal as refusal:  # the archived copy went missing or unreadable
+            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu ({refusal.vi})",
+                                 f"{p.name}: no annotated copy attached ({refusal.en})"))
+    kept, dropped = recipients(p.email, p.cc)
+    if dropped:
+        result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
+                             f"{p.name}: skipped invalid address(es) {', '.join(dropped)}"))
+    if not kept:
+        result.notes.append((f"{p.name}: không có địa chỉ email hợp lệ trong trang Thành viên.",
+                             f"{p.name}: no valid email address on the Members sheet."))
+        return
+    message = reminder_message(kind, cluster, name, deadline.due, today, p, findings, attachment)
+    result.deliveries.append(postman.deliver(message, kind=kind, period=name, province=p.code, day=day))
 
 
 def _missed(ledger, kind: str, period: str, day: date, status) -> bool:

@@ -13,32 +13,40 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .atomic import atomic_path
+from .. import schema
+from ..atomic import atomic_path
+from ..figures import Figures, entry_figures, period_figures
+from ..findings import FINDING_HEADERS, SEVERITY_VI
+from ..periods import BadPeriod
+from ..schema import PROVENANCE_BY_KEY as PROV
+from ..sheets import BUILD_DATE, print_setup, write_value
+from ..text import fold
 from .bulk_sheet import BulkWorksheet
-from .duplicates import fold as donor_key  # cached: donors repeat
 from .changes import CHANGED, KIND_LABEL, Change
-from .consolidate import (INDEX, ROLE_LABEL, ConsolidationError, ConsolidationResult, Entry, SourceFile,
-                          register_rows)
-from .figures import Figures, entry_figures, period_figures
-from .findings import FINDING_HEADERS, SEVERITY_VI
-from .periods import BadPeriod
-from .schema import PROVENANCE_BY_KEY as PROV
-from .template import print_setup
-from .text import fold
+from .result import (
+    INDEX,
+    ROLE_LABEL,
+    ROW_ERRORS,
+    SOURCE_ROW,
+    ConsolidationError,
+    ConsolidationResult,
+    Entry,
+    SourceFile,
+    donor_rows,
+    register_rows,
+    sector_pivots,
+)
 
 HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
 OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
-UNKNOWN_SECTOR = "(chưa rõ / unknown)"
 TITLE = "Tổng hợp báo cáo viện trợ PCPNN / Consolidated foreign-NGO aid report"
 
 _N = schema.NEEDS.column
@@ -96,7 +104,7 @@ FINDING_COLUMNS = (
     PROV["tep_nguon"], _C("vai_tro_tep", "Vai trò tệp", "File role", schema.TEXT, width=12),
     PROV["ma_tinh_goc"], PROV["ma_tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"],
     *(_C(f"f{i}", vi, en, schema.TEXT, width=w) for i, ((vi, en), w) in
-      enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22)))),
+      enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))),
 )
 DUPLICATE_COLUMNS = (
     _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
@@ -190,8 +198,9 @@ def write_consolidated(result: ConsolidationResult, out: str | os.PathLike) -> P
     """Write the consolidated workbook for `result` to `out` (atomically)."""
     out = Path(out)
     with atomic_path(out) as tmp:
-        writer = ConsolidatedWriter(tmp, lambda f: f.status)
-        writer.finish(result)
+        writer = ConsolidatedWriter(tmp)
+        writer.write(result)
+        writer.finish(result.duplicates)
     return out
 
 
@@ -214,21 +223,16 @@ def fast_deflate():
 
 
 class ConsolidatedWriter:
-    """Writes the consolidated workbook: `add_file` renders a file's NEEDS and REGISTER rows (with
-    their provenance), `finish` renders the files that count not added yet, places them in order,
-    writes every other sheet and closes the file. `discard` abandons it after a failure.
-
-    :param status_of: the file status (a key of schema.SUBMISSION_STATUSES) shown on its rows.
+    """Writes the consolidated workbook of a result: `write` every sheet but the duplicate pairs (still
+    being searched for elsewhere, perhaps), then `finish` with the pairs, which closes the file.
+    `discard` abandons it after a failure.
     """
 
-    def __init__(self, path: str | os.PathLike, status_of: Callable[[SourceFile], str]):
+    def __init__(self, path: str | os.PathLike):
         import xlsxwriter
 
-        from .outputs import mark_xlsxwriter
-        from .template import BUILD_DATE
-
+        from ..outputs import mark_xlsxwriter
         self.path = Path(path)
-        self.status_of = status_of
         self.book = book = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
@@ -273,39 +277,35 @@ class ConsolidatedWriter:
         self.result: ConsolidationResult | None = None
         self.closed = False
 
-    def add_file(self, f: SourceFile) -> None:
-        """Render the rows of one read file now (they are placed by `finish` if the file counts)."""
-        if f.refused:
-            return
+    def _render(self, f: SourceFile) -> None:
+        """Render the NEEDS and REGISTER rows of a counted file, with their provenance."""
         before = (f.original.code if f.original else f.code, f.original.short if f.original else None,
                   f.current.code if f.current else None, f.current.short if f.current else None,
                   f.period, f.name)
-        after = (f.sha256, schema.SUBMISSION_STATUSES.get(self.status_of(f)))
+        after = (f.sha256, schema.SUBMISSION_STATUSES.get(f.status))
+        source, errors = SOURCE_ROW, ROW_ERRORS  # locals: read once per row of the whole cluster
         for key, data in f.rows.items():
             if not data:
                 continue
             head = (*before, f.sheets.get(key))
             self.blocks[(f.name, key)] = self.data_ws[key].render(
-                ((*row[:-2], *head, row[-2], *after, row[-1]) for row in data), self.data_formats[key],
-                self.data_unique[key])
+                ((*row[:source], *head, row[source], *after, row[errors]) for row in data),
+                self.data_formats[key], self.data_unique[key])
 
-    def finish(self, result: ConsolidationResult, duplicates=None) -> Path:
-        """Write everything else and close the workbook.
-
-        :param duplicates: something whose .result() gives the duplicate pairs, when they are still
-            being computed elsewhere (default: `result.duplicates`); waited for last.
-        """
-        from .template import BUILD_DATE
-
+    def write(self, result: ConsolidationResult) -> None:
+        """Every sheet of `result` but the duplicate pairs."""
         self.result = result
         self.book.set_properties({
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
             "created": BUILD_DATE,
             "comments": f"aidkit consolidate; {len(result.files)} files; period {result.period or 'all'}"})
-        for f in result.counted:  # rendered here unless added before
-            if any(f.rows.values()) and not any((f.name, key) in self.blocks for key in f.rows):
-                self.add_file(f)
-        self.write(duplicates)
+        for f in result.counted:
+            self._render(f)
+        self._sheets()
+
+    def finish(self, duplicates: list) -> Path:
+        """Write the duplicate pairs (duplicates.DuplicatePair over `register_rows(result)`) and close."""
+        self.duplicates(self.duplicates_ws, duplicates)
         with fast_deflate():
             self.book.close()
         self.closed = True
@@ -337,14 +337,14 @@ class ConsolidatedWriter:
               notes: bool = False, freeze_cols: int = 0, blocks=None) -> int:
         """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row."""
         formats = [self.fmt(c) for c in columns]
-        for i, (c, f) in enumerate(zip(columns, formats)):
+        for i, (c, f) in enumerate(zip(columns, formats, strict=True)):
             ws.set_column(i, i, c.width, f)
         if blocks is None:
             blocks = [ws.render(rows, formats, _unique(columns))]
         last = ws.place(HEADER_ROW + 1, blocks) - 1
         ws.add_bulk_table(HEADER_ROW, last, [
             {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
-            for c, f in zip(columns, formats)], {"name": name, "style": "TableStyleLight9"})
+            for c, f in zip(columns, formats, strict=True)], {"name": name, "style": "TableStyleLight9"})
         if notes:
             for i, c in enumerate(columns):
                 ws.write_comment(HEADER_ROW, i, f"{c.en}\n({c.key})", {"author": "aidkit", "x_scale": 1.6})
@@ -361,14 +361,14 @@ class ConsolidatedWriter:
 
     # --- sheets ----------------------------------------------------------------------------
 
-    def write(self, duplicates) -> None:
-        """Every sheet but the data rows already rendered; `duplicates` is waited for last."""
+    def _sheets(self) -> None:
+        """Every sheet around the rendered data rows; the duplicates sheet is made, filled by `finish`."""
         for table in schema.TABLES:
             self.data_sheet(table)
         self.by_sector()
         self.by_donor()
         self.findings()
-        duplicates_ws = self.sheet(schema.DUPLICATES)
+        self.duplicates_ws = self.sheet(schema.DUPLICATES)
         if self.result.changes is not None:
             self.changes(schema.CHANGES, "ThayDoi", CHANGE_COLUMNS,
                          (((), c) for c in self.result.changes))
@@ -378,9 +378,6 @@ class ConsolidatedWriter:
                           for c in r.changes))
         self.files()
         self.overview(self.overview_ws)
-        if duplicates is not None:
-            self.result.duplicates = duplicates.result()
-        self.duplicates(duplicates_ws)
 
     def data_sheet(self, table: schema.Table) -> None:
         ws = self.data_ws[table.key]
@@ -414,7 +411,7 @@ class ConsolidatedWriter:
         top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
-        for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats)):
+        for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats, strict=True)):
             ws.set_column(i, i, c.width, fm)
         for i, e in enumerate(r.entries, start=top + 1):
             for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
@@ -423,7 +420,7 @@ class ConsolidatedWriter:
         ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
             "name": "TongQuan", "style": "TableStyleLight9",
             "columns": [{"header": c.vi, "header_format": f["header"], **({"format": fm} if fm else {})}
-                        for c, fm in zip(OVERVIEW_COLUMNS, formats)]})
+                        for c, fm in zip(OVERVIEW_COLUMNS, formats, strict=True)]})
         for i, c in enumerate(OVERVIEW_COLUMNS):
             ws.write_comment(top, i, f"{c.en}", {"author": "aidkit"})
         status = OV["trang_thai_nop"]
@@ -469,7 +466,7 @@ class ConsolidatedWriter:
         others = [x for x in self.result.files if x.role == "other-period"]
         for title, files, describe in (
                 ("Tệp bị từ chối (không đọc được) / Refused files (could not be read)", refused,
-                 lambda x: (x.as_refusal().message_vi, x.as_refusal().message_en)),
+                 lambda x: (x.as_refusal().vi, x.as_refusal().en)),
                 ("Tệp bị thay thế bởi tệp nộp sau / Superseded by a later file", superseded,
                  lambda x: (f"Thay bởi {x.superseded_by.name}", f"Superseded by {x.superseded_by.name}")),
                 ("Tệp của kỳ khác (không tính) / Files of another period (not counted)", others,
@@ -579,7 +576,7 @@ class ConsolidatedWriter:
                 if x.refused:
                     r = x.as_refusal()
                     yield (*who, SEVERITY_VI["error"], r.reason, None, None, None, r.detail or None,
-                           r.message_vi, r.message_en, None)
+                           r.vi, r.en, None)
                 for finding in x.findings:
                     yield (*who, *finding.to_row())
 
@@ -590,21 +587,21 @@ class ConsolidatedWriter:
         ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
             "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
 
-    def duplicates(self, ws) -> None:
+    def duplicates(self, ws, pairs: list) -> None:
         from .duplicates import REASON_LABEL
 
         rows = register_rows(self.result)
         r = INDEX["register"]
         keys = [r[k] for k in ("ma_khoan", "ten_vi", "nha_tai_tro", "so_qd", "ngay_qd", "gia_tri_usd")]
-        used = {p.a for p in self.result.duplicates} | {p.b for p in self.result.duplicates}
+        used = {p.a for p in pairs} | {p.b for p in pairs}
         sides = {}
         for i in used:
             f, row = rows[i]
             sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
-                        *(row[k] for k in keys), f.name, row[-2])
-        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in self.result.duplicates}}
+                        *(row[k] for k in keys), f.name, row[SOURCE_ROW])
+        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in pairs}}
         data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
-                for n, p in enumerate(self.result.duplicates, start=1) for side, i in (("A", p.a), ("B", p.b)))
+                for n, p in enumerate(pairs, start=1) for side, i in (("A", p.a), ("B", p.b)))
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
@@ -635,7 +632,7 @@ class ConsolidatedWriter:
                        x.current.short if x.current else None, x.period, ROLE_LABEL.get(x.role, x.role),
                        schema.SUBMISSION_STATUSES.get(x.status), x.superseded_by.name if x.superseded_by else None,
                        x.errors, x.warnings, x.count("needs"), x.count("register"),
-                       r.message_vi if r else None, r.message_en if r else None)
+                       r.vi if r else None, r.en if r else None)
 
         self.table(ws, "TepNhan", FILE_COLUMNS, rows(), freeze_cols=1)
 
@@ -655,8 +652,6 @@ def _letter(col: int) -> str:
 
 
 def _write(ws, row: int, col: int, value: Any, fmt) -> None:
-    from .template import write_value
-
     write_value(ws, row, col, value, fmt)
 
 
@@ -698,83 +693,6 @@ def _figure_values(figures: Figures) -> dict[str, Any]:
             "trong_nguong": figures.within_share}
 
 
-# --- pivots -------------------------------------------------------------------------------------
-
-def _province_key(f: SourceFile) -> tuple[str, str]:
-    if f.current is not None:
-        return f.current.code, f"{f.current.code} {f.current.short}"
-    return f"?{f.code or ''}", f"? {f.code or f.name}"
-
-
-def sector_pivots(result: ConsolidationResult):
-    """Per period: (period, [(province key, label)], [sector labels], {block: {(sector, province): value}})."""
-    known = [s.vi for s in schema.sectors()]
-    known_set = set(known)
-    n, r = INDEX["needs"], INDEX["register"]
-    by_period: dict[str, list[SourceFile]] = defaultdict(list)
-    for f in result.counted:
-        by_period[f.period or "?"].append(f)
-    out = []
-    for period in sorted(by_period):
-        files = by_period[period]
-        provinces = sorted({_province_key(f) for f in files})
-        blocks: dict[str, dict] = {key: defaultdict(float) for key, *_ in PIVOT_BLOCKS}
-        seen = set()
-        for f in files:
-            code = _province_key(f)[0]
-            for row in f.rows.get("register", ()):
-                sector = row[r["linh_vuc"]] if row[r["linh_vuc"]] in known_set else UNKNOWN_SECTOR
-                seen.add(sector)
-                blocks["register_count"][(sector, code)] += 1
-                usd = row[r["gia_tri_usd"]]
-                if row[r["trang_thai"]] in schema.APPROVED_STATUSES and type(usd) is float:
-                    blocks["approved_usd"][(sector, code)] += usd
-            for row in f.rows.get("needs", ()):
-                sector = row[n["linh_vuc"]] if row[n["linh_vuc"]] in known_set else UNKNOWN_SECTOR
-                seen.add(sector)
-                blocks["needs_count"][(sector, code)] += 1
-                usd = row[n["de_nghi_tai_tro_usd"]]
-                if type(usd) is float:
-                    blocks["requested_usd"][(sector, code)] += usd
-        sectors = known + ([UNKNOWN_SECTOR] if UNKNOWN_SECTOR in seen else [])
-        out.append((period, provinces, sectors, blocks))
-    return out
-
-
-def donor_rows(result: ConsolidationResult) -> list[tuple]:
-    """One row per (period, donor): projects, USD, approved USD, provinces, country."""
-    r = INDEX["register"]
-    groups: dict[tuple[str, str], dict] = {}
-    for f, row in result.rows("register"):
-        donor = row[r["nha_tai_tro"]]
-        if not isinstance(donor, str) or not donor:
-            continue
-        key = (f.period or "", donor_key(donor))
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = {"names": Counter(), "countries": Counter(), "n": 0, "usd": 0.0, "approved": 0.0,
-                               "provinces": set()}
-        g["names"][donor] += 1
-        if row[r["quoc_gia"]]:
-            g["countries"][row[r["quoc_gia"]]] += 1
-        g["n"] += 1
-        usd = row[r["gia_tri_usd"]]
-        if type(usd) is float:
-            g["usd"] += usd
-            if row[r["trang_thai"]] in schema.APPROVED_STATUSES:
-                g["approved"] += usd
-        g["provinces"].add(_province_key(f)[1])
-    out = []
-    for (period, _), g in groups.items():
-        name = max(g["names"].items(), key=lambda kv: kv[1])[0]  # most used; a tie goes to the first seen
-        countries = sorted(g["countries"].items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append((period or None, name, "; ".join(str(c) for c, _ in countries) or None, g["n"],
-                    round(g["usd"], 2), round(g["approved"], 2), len(g["provinces"]),
-                    "; ".join(sorted(g["provinces"]))))
-    out.sort(key=lambda t: (t[0] or "", -t[4], t[1]))
-    return out
-
-
 # --- reading a previous consolidation -----------------------------------------------------------
 
 def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
@@ -782,15 +700,15 @@ def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
 
     :raises ConsolidationError: if the file cannot be read or is not a consolidated workbook.
     """
-    from .findings import Refusal
-    from .reader import open_book, sniff
+    from ..findings import Refusal
+    from ..reader import open_book, sniff
 
     path = Path(path)
     try:
         sniff(path)
         book = open_book(path)
     except Refusal as refusal:
-        raise ConsolidationError(refusal.message_vi, refusal.message_en) from None
+        raise ConsolidationError(refusal.vi, refusal.en) from None
     names = {fold(n): n for n in book.sheet_names}
     out: dict[str, list[dict[str, Any]]] = {}
     for table in schema.TABLES:
@@ -815,7 +733,7 @@ def _not_consolidated(path: Path) -> ConsolidationError:
 def _previous_rows(table: schema.Table, rows: list[list[Any]]) -> list[dict[str, Any]] | None:
     id_header = table.column(table.id_key).vi
     by_header = {c.vi: c.key for c in (*table.columns, *schema.PROVENANCE_COLUMNS)}
-    for h, header in enumerate(rows[:12]):
+    for h, header in enumerate(rows[:12]):  # noqa: B007 - h, the header row, is read after the loop
         texts = [str(v).strip() if v not in (None, "") else "" for v in header]
         if id_header in texts and PROV["ma_tinh_hien_hanh"].vi in texts:
             break

@@ -3,7 +3,7 @@
 Nhận bài nộp từ hộp thư của cụm: lưu tệp Excel các tỉnh gửi vào Thư mục nhận, ghi sổ, trả lời thư lỗi.
 
 Each message above the last UID taken (per UIDVALIDITY) is read once, without changing it on the
-server (toolkit.imap), and recorded in the ledger's ``mailbox_messages`` with what became of it:
+server (toolkit.mail.imap), and recorded in the ledger's ``mailbox_messages`` with what became of it:
 
 * **from a member** (its ``Email`` or one of its ``Email CC``): every attached workbook that
   ``validate`` reads and whose content (SHA-256) is new is saved into ``Thư mục nhận`` under a
@@ -39,12 +39,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_bytes
+from ..atomic import write_bytes
+from ..clock import local_moment, vn_moment
+from ..control import Control, Member
+from ..errors import AidkitError
+from ..findings import Refusal
+from ..inbox import Checked, archive_and_check, check_copy, record_checked
+from ..ledger import Ledger, MailRecord, sha256_of
 from .attachments import Attachment, read_letter, safe_name
-from .clock import local_moment, vn_moment
-from .control import Control, Member
+from .compose import Cluster, collect_alert_message, collect_reply_message
 from .delivery import JobResult, ca_file, mail_job, postman_for
-from .findings import Refusal
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -54,10 +58,6 @@ from .imap import (
     parse_security,
     resolve_password,
 )
-from .inbox import Checked, archive_and_check, check_copy, record_checked
-from .ledger import Ledger, MailRecord, sha256_of
-from .mail import Cluster, collect_alert_message, collect_reply_message
-from .mailer import MailError
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSet
         message = collect_alert_message(cluster, result.mailbox, began, error.vi, error.en)
         result.deliveries.append(postman.deliver(message, kind=ALERT_KIND, period="", province="",
                                                  day=result.now.date(), slot=began.isoformat()))
-    except MailError as exc:  # no mail either: the job log is all there is
+    except AidkitError as exc:  # no mail either: the job log is all there is
         log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
 
@@ -333,7 +333,7 @@ def _reply(control: Control, ledger: Ledger, cluster: Cluster, result: CollectRe
             message = collect_reply_message(cluster, m, member.name if member else m.province, _reasons(m))
             result.deliveries.append(postman.deliver(message, kind=REPLY_KIND, period="", province=m.province,
                                                      day=result.now.date(), slot=m.sha256))
-    except MailError as exc:  # every reply would fail the same way: the next run tries again
+    except AidkitError as exc:  # every reply would fail the same way: the next run tries again
         result.notes.append((f"Chưa gửi được thư trả lời: {exc.vi}", f"Replies not sent: {exc.en}"))
 
 
@@ -344,5 +344,5 @@ def _reasons(m: MailRecord) -> list[tuple[str, str]]:
         if f.get("reason"):
             file, reason = safe_name(f["name"]), f["reason"]
             refusal = Refusal(file, reason)
-            out.append((refusal.message_vi, refusal.message_en))
+            out.append((refusal.vi, refusal.en))
     return out
