@@ -171,7 +171,7 @@ def _control_sheet(book) -> None:
 def _xlwings_conf(book) -> None:
     ws = book.add_worksheet(schema.XLWINGS_CONF.vi)
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 36)
+    ws.set_column(1, 1, 50)  # the whole default interpreter path shows
     ws.set_column(2, 2, 150)
     ws.set_tab_color("#808080")
     for row, (key, value, hint) in enumerate(XLWINGS_SETTINGS):
