@@ -17,6 +17,11 @@ from .findings import Refusal
 FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương trình khác) / output: text or json."
 
 
+def _format_option(f):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help=FORMAT_HELP)(f)
+
+
 def _fail(vi: str, en: str, code: int = 2):
     click.echo(f"{vi}\n{en}", err=True)
     sys.exit(code)
@@ -62,8 +67,7 @@ def template(province, period, preparer, email, out):
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@_format_option
 @click.option("--annotate", "annotate_to", type=click.Path(),
               help="Ghi bản sao có đánh dấu lỗi (một tệp nếu kiểm tra một tệp, một thư mục nếu nhiều tệp) / "
                    "write an annotated copy (a file for one input, a folder for several).")
@@ -146,8 +150,7 @@ def build_workbooks(out_dir):
               help="Tệp điều hành của cụm / cluster control workbook: members, due dates (gives Nộp muộn).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False),
               help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@_format_option
 def consolidate(sources, out, period, control, previous, fmt):
     """Tổng hợp báo cáo các tỉnh / merge every province's workbook into one.
 
@@ -187,7 +190,7 @@ def consolidate(sources, out, period, control, previous, fmt):
               help="Tệp điều hành của cụm / cluster control workbook: the cluster's name, contact and folders.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False),
               help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_format_option
 def catalogue(sources, out, period, control, templates, fmt):
     """Xuất danh mục kêu gọi tài trợ / publish the open funding needs as a web page and a bulletin.
 
@@ -236,11 +239,6 @@ def _control_option(f):
 def _now_option(f):
     return click.option("--now", metavar="DATE",
                         help="Coi như hôm nay là DATE / act as if today were DATE (2026-07-15, 15/07/2026).")(f)
-
-
-def _format_option(f):
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True, help=FORMAT_HELP)(f)
 
 
 def _dry_run_option(f):
