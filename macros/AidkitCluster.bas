@@ -28,3 +28,7 @@ End Sub
 Sub BaoCaoSoKet()
     RunPython "import toolkit.macros as m; m.review_report()"
 End Sub
+
+Sub MoKyBaoCao()
+    RunPython "import toolkit.macros as m; m.open_reporting_period()"
+End Sub

@@ -20,3 +20,7 @@ End Sub
 Sub XuatDanhMucTaiTro()
     RunPython "import toolkit.macros as m; m.province_catalogue()"
 End Sub
+
+Sub TaoMauKySau()
+    RunPython "import toolkit.macros as m; m.next_period()"
+End Sub

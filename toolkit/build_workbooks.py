@@ -29,6 +29,7 @@ PROVINCE_BUTTONS = (
     Button(schema.INFO.vi, "E6", "Xóa đánh dấu", "XoaDanhDau"),
     Button(schema.INFO.vi, "E9", "Xuất file nộp", "XuatFileNop"),
     Button(schema.INFO.vi, "E12", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
+    Button(schema.INFO.vi, "E15", "Tạo mẫu kỳ sau", "TaoMauKySau"),
 )
 CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B4", "Tổng hợp", "TongHop"),
@@ -37,6 +38,7 @@ CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B13", "Nhận bài nộp", "NhanBaiNop"),
     Button(CONTROL_SHEET, "B16", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
     Button(CONTROL_SHEET, "B19", "Báo cáo sơ kết", "BaoCaoSoKet"),
+    Button(CONTROL_SHEET, "B22", "Mở kỳ báo cáo", "MoKyBaoCao"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -55,6 +57,10 @@ CLUSTER_HELP = (
      "output folder's danh-muc folder."),
     ("Soạn dự thảo báo cáo sơ kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký: Cấu hình.",
      "Drafts the Word review report of the period just ended into the output folder; letterhead: Settings."),
+    ("Mở kỳ báo cáo sắp tới: gửi mỗi tỉnh thư đề nghị báo cáo, kèm mẫu đã điền sẵn từ bài nộp hợp lệ gần nhất "
+     "(mỗi tỉnh một lần mỗi kỳ).",
+     "Opens the coming period: mails each province the call for reports with its workbook prefilled from its "
+     "latest accepted submission (once per province and period)."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",

@@ -47,16 +47,24 @@ def cli(ctx, debug):
 @click.option("--email", help="Email của người lập / preparer's email.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="Tệp mẫu sẽ ghi (.xlsx) / the .xlsx file to write.")
-def template(province, period, preparer, email, out):
+@click.option("--from", "previous", type=click.Path(exists=True, dir_okay=False),
+              help="Bài nộp kỳ trước: điền sẵn dự án chưa kết thúc, đề xuất còn kêu gọi / a submission of an "
+                   "earlier period: its running projects and open needs are carried.")
+def template(province, period, preparer, email, out, previous):
     """Tạo mẫu báo cáo chuẩn / write the standard workbook for a province.
 
+    With --from, the next period's workbook starts with what is still open in the last submission
+    (see docs/next-period.md).
+
     Example: aidkit template --province 92 --period 2026-H1 -o 92_2026-H1.xlsx
+
+    Example: aidkit template --from 92_2026-H1.xlsx --period 2026-H2 -o 92_2026-H2.xlsx
     """
     from . import template as template_module
     from .periods import BadPeriod
 
     try:
-        path = template_module.template(out, province, period, preparer=preparer, email=email)
+        path = template_module.template(out, province, period, preparer=preparer, email=email, previous=previous)
     except BadPeriod:
         _fail(f"Kỳ báo cáo \"{period}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
               f"Period \"{period}\" is not of the form 2026-H1, 2026-H2 or 2026.")

@@ -98,6 +98,23 @@ def province_catalogue(book=None) -> None:
         _tell_catalogue(book, catalogue([path], path.parent / "danh-muc", workers=1))
 
 
+def next_period(book=None) -> None:
+    """Tạo mẫu kỳ sau: the next period's workbook, prefilled from this saved one, beside it."""
+    from .carry import following
+    from .template import template
+    from .validate import validate as check_file
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-next-period")):
+        path = _saved(book, bilingual("next-period-unsaved"))
+        report = check_file(path)
+        if not report.period:
+            raise Declined(bilingual("export-needs-info"))
+        period = following(report.period)
+        out = template(path.parent / f"{report.province}_{period}.xlsx", period=period, previous=path)
+        _tell(book, bilingual("next-period-done", file=out, period=period))
+
+
 # --- the cluster control workbook ---------------------------------------------------------
 
 def consolidate(book=None) -> None:

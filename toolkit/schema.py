@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
     from .rates import Rates
 
-TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
+TEMPLATE_VERSION = "1.2"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
+# 1.2 (issue #20): a workbook may start prefilled from the last submission (carried rows, see CARRIED_STATUSES)
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -120,6 +121,15 @@ REGISTER_STATUSES = (
 REGISTER_STATUSES_EN = ("Awaiting approval", "Approved", "In progress", "Suspended", "Completed", "Revoked")
 APPROVED = "Đã phê duyệt"
 APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc")
+#: Rows that carry into the next period's workbook (issue #20): a project not finished or revoked,
+#: a need still open (not funded, not withdrawn).
+CARRIED_STATUSES = {"register": REGISTER_STATUSES[:4], "needs": NEEDS_STATUSES[:2]}
+#: The fields a province is expected to update on each carried row, every period.
+UPDATED_EACH_PERIOD = {
+    "register": ("trang_thai", "giai_ngan_ky_usd", "giai_ngan_luy_ke_usd", "ngay_nhan_hs", "so_qd", "ngay_qd",
+                 "ngay_bat_dau", "ngay_ket_thuc", "het_han_gdk"),
+    "needs": ("trang_thai", "nha_tai_tro_du_kien"),
+}
 
 #: English equivalents accepted for each Vietnamese vocabulary word.
 VOCABULARY_EN = dict(

@@ -8,11 +8,15 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .carry import CARRIED_FROM
 from .errors import AidkitError
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
 from .sheets import BUILD_DATE, print_setup, write_value
+
+CARRIED_FILL = "#DDEBF7"  # a carried row (pale blue)
+UPDATE_FILL = "#E2EFDA"  # on a carried row, a field the province updates each period (pale green)
 
 DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
 
@@ -41,20 +45,35 @@ class UnknownProvince(AidkitError, ValueError):
 
 def template(out: str | os.PathLike, province: str | None = None, period: str | None = None, *,
              organisation: str | None = None, preparer: str | None = None, email: str | None = None,
-             phone: str | None = None, prepared_on: date | None = None) -> Path:
+             phone: str | None = None, prepared_on: date | None = None,
+             previous: str | os.PathLike | None = None) -> Path:
     """Write the standard workbook for a province and period to `out` (atomically).
 
+    :param previous: a submission of an earlier period: the workbook starts with what is still open in it
+        (toolkit.carry; `prepared_on` then defaults to today, so that the carried rows need no Info first).
     :raises ValueError: for a period or province code that does not exist.
-    :raises findings.Refusal: for an output that would replace a file that is not an aidkit template, or is not .xlsx.
+    :raises findings.Refusal: for an output that would replace a file that is not an aidkit template, or is
+        not .xlsx, and for a `previous` that cannot be read.
+    :raises carry.CannotCarry: for a `previous` with errors, of another province, or not of an earlier period.
     """
     import xlsxwriter
 
     from .outputs import check_output, mark_xlsxwriter
 
-    out = check_output(out, "template", (".xlsx",))
+    out = check_output(out, "template", (".xlsx",), inputs=[previous] if previous else ())
+    rows = None
+    if previous is not None:
+        from .carry import CannotCarry, carry
+
+        if not period:
+            raise CannotCarry("carry-needs-period", file=Path(previous).name)
+        carried = carry(previous, period, province)
+        province, rows = carried.province, carried.rows
+        preparer, email = preparer or carried.info.get("nguoi_lap"), email or carried.info.get("email")
+        prepared_on = prepared_on or date.today()
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
-        fill_template(book, province, period, organisation=organisation, preparer=preparer, email=email,
+        fill_template(book, province, period, rows=rows, organisation=organisation, preparer=preparer, email=email,
                       phone=phone, prepared_on=prepared_on)
         mark_xlsxwriter(book, "template")
         book.close()
@@ -93,7 +112,8 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
     book.set_properties({"title": "Báo cáo viện trợ PCPNN / Foreign-NGO aid workbook",
                          "created": BUILD_DATE, "comments": f"aidkit template {schema.TEMPLATE_VERSION}"})
     f = _formats(book)
-    _instructions(book, f)
+    carried = {r[CARRIED_FROM] for records in (rows or {}).values() for r in records if r.get(CARRIED_FROM)}
+    _instructions(book, f, sorted(carried))
     _info(book, f, info_values(province, period, **info))
     lists = _lists(book, f)
     for table in schema.TABLES:
@@ -116,19 +136,41 @@ def _formats(book) -> dict[str, object]:
         schema.DATE_FORMAT: book.add_format({**base, "num_format": schema.DATE_FORMAT}),
         schema.INTEGER_FORMAT: book.add_format({**base, "num_format": schema.INTEGER_FORMAT}),
         "plain": book.add_format(base),
+        **{(fill, key): book.add_format({**base, "bg_color": fill, "border": 4, "border_color": "#9BC2E6",
+                                         **({"num_format": key} if key not in ("text", "plain") else
+                                            {"num_format": "@"} if key == "text" else {})})
+           for fill in (CARRIED_FILL, UPDATE_FILL)
+           for key in ("text", "plain", schema.USD_FORMAT, schema.VND_FORMAT, schema.DATE_FORMAT,
+                       schema.INTEGER_FORMAT)},
     }
 
 
-def _instructions(book, f) -> None:
+def carried_note(periods) -> tuple[str, str]:
+    """The instruction about carried rows (Hướng dẫn sheet, and the note on each table's ID header)."""
+    since = ", ".join(periods)
+    fields = {t.key: ", ".join(t.column(k).vi for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
+    fields_en = {t.key: ", ".join(t.column(k).en for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
+    return (f"8. Dòng tô xanh nhạt được chuyển sang từ kỳ {since} (dự án chưa kết thúc, đề xuất còn đang kêu gọi): "
+            f"giữ nguyên mã, cập nhật các ô tô xanh lá ({fields['register']}; nhu cầu: {fields['needs']}). "
+            "Giải ngân lũy kế là số đầu kỳ; nhập giải ngân trong kỳ. Dự án đã kết thúc vẫn ghi, với tình trạng "
+            "\"Đã kết thúc\"; thêm dòng mới bên dưới.",
+            f"8. Pale blue rows are carried from {since} (projects not finished, needs still open): keep their IDs, "
+            f"update the pale green cells ({fields_en['register']}; needs: {fields_en['needs']}). Disbursed to "
+            "date is the opening figure; enter this period's disbursement. A project that finished stays, with "
+            "the status \"Đã kết thúc\"; add new rows below.")
+
+
+def _instructions(book, f, carried=()) -> None:
     ws = book.add_worksheet(schema.INSTRUCTIONS.vi)
     print_setup(ws)
     ws.set_column(0, 0, 100, f["wrap"])
     ws.set_column(1, 1, 100, f["wrap"])
-    for row, (vi, en) in enumerate(INSTRUCTIONS):
+    lines = INSTRUCTIONS + ((carried_note(carried),) if carried else ())
+    for row, (vi, en) in enumerate(lines):
         ws.write_string(row, 0, vi, f["title"] if row == 0 else f["wrap"])
         ws.write_string(row, 1, en, f["title"] if row == 0 else f["muted"])
-    ws.write_string(len(INSTRUCTIONS) + 1, 0, "Lĩnh vực (mã – tên) / Sectors (code – name):", f["label"])
-    for i, s in enumerate(schema.sectors(), start=len(INSTRUCTIONS) + 2):
+    ws.write_string(len(lines) + 1, 0, "Lĩnh vực (mã – tên) / Sectors (code – name):", f["label"])
+    for i, s in enumerate(schema.sectors(), start=len(lines) + 2):
         ws.write_string(i, 0, f"{s.code} – {s.vi}", f["wrap"])
         ws.write_string(i, 1, f"{s.code} – {s.en} (DAC {s.dac})", f["muted"])
 
@@ -206,9 +248,24 @@ def _table(book, f, table: schema.Table, lists: dict[str, str], records, title=(
                 "maximum": datetime(2100, 12, 31), "error_title": "Ngày không hợp lệ",
                 "error_message": "Nhập ngày dạng dd/mm/yyyy. / Enter a date as dd/mm/yyyy."})
     ws.autofilter(top, 0, top, len(table.columns) - 1)
+    updated = schema.UPDATED_EACH_PERIOD[table.key]
+    carried = sorted({r[CARRIED_FROM] for r in records if r.get(CARRIED_FROM)})
     for row, record in enumerate(records, start=top + 1):
+        since = record.get(CARRIED_FROM)
         for col, column in enumerate(table.columns):
-            write_value(ws, row, col, record.get(column.key), f.get(column.number_format) or f["text"])
+            fmt = column.number_format or "text"
+            if since:
+                fmt = (UPDATE_FILL if column.key in updated else CARRIED_FILL, fmt)
+            write_value(ws, row, col, record.get(column.key), f[fmt])
+            if since and record.get(column.key) is None:  # the carried row's fill shows on its empty cells
+                ws.write_blank(row, col, None, f[fmt])
+        if since:
+            ws.write_comment(row, table.columns.index(table.column(table.id_key)),
+                             f"Chuyển từ kỳ {since} / carried from {since}", {"author": "aidkit"})
+    if carried:
+        vi, en = carried_note(carried)
+        ws.write_comment(top, table.columns.index(table.column(table.id_key)), f"{vi[3:]}\n\n{en[3:]}",
+                         {"author": "aidkit", "x_scale": 4, "y_scale": 4})
     if totals and records:
         _totals(ws, f, table, records, top)
 
