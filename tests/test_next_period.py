@@ -44,7 +44,8 @@ def by_id(path, table):
 
 def test_the_sample_has_every_kind_of_row():
     rows = records(needs=15, register=40, seed=7)
-    assert {"Đang thực hiện", "Đã kết thúc", "Bị thu hồi", "Chờ phê duyệt"} <= {r["trang_thai"] for r in rows["register"]}
+    statuses = {r["trang_thai"] for r in rows["register"]}
+    assert {"Đang thực hiện", "Đã kết thúc", "Bị thu hồi", "Chờ phê duyệt"} <= statuses
 
 
 def test_exactly_the_open_rows_carry_with_every_field_equal(carried):
