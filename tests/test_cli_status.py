@@ -94,7 +94,7 @@ def test_an_unusable_control_workbook_exits_2(tmp_path):
 
 
 def test_every_ledger_and_mail_command_has_help_with_an_example():
-    for command in ("status", "remind", "acknowledge", "send-report", "schedule"):
+    for command in ("status", "remind", "acknowledge", "send-report", "schedule", "open-period"):
         result = invoke(command, "--help")
         assert result.exit_code == 0, command
         assert "Example: aidkit " + command in result.output

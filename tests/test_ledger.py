@@ -81,12 +81,14 @@ def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
             " outcome) VALUES ('acknowledgement', ?, '92', ?, ?, ?, ?, ?, '<a@b>', 'sent')",
             (PERIOD, DAY.isoformat(), submission.sha256, submission.id, f"{DAY}T08:00:00", f"{DAY}T08:00:01"))
     with Ledger(path) as ledger:
-        assert ledger.version == len(MIGRATIONS) == 3
+        assert ledger.version == len(MIGRATIONS) == 4
         [message] = ledger.messages()
         assert (message.kind, message.outcome, message.submission_id) == ("acknowledgement", "sent", submission.id)
         assert ledger.claim("acknowledgement", PERIOD, "92", DAY, slot=submission.sha256) is None
         assert ledger.claim("collect_reply", "", "92", DAY, slot="f" * 64) is not None
         assert ledger.claim("collect_alert", "", "", DAY, slot="2026-07-15T07:00:00") is not None
+        assert ledger.claim("call_for_reports", "2026-H2", "92", DAY, slot="2026-H2") is not None
+        assert ledger.claim("call_for_reports", "2026-H2", "92", DAY, slot="2026-H2") is None  # once per period
         assert ledger.check() == "ok"
 
 

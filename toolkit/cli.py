@@ -352,6 +352,28 @@ def collect(control, now, dry_run, fmt):
     sys.exit(1 if result.failed else 0)
 
 
+@cli.command("open-period")
+@_control_option
+@click.option("--period", "-k", required=True, help="Kỳ báo cáo mở / the period to open, e.g. 2026-H2.")
+@_now_option
+@_dry_run_option
+@_format_option
+def open_period(control, period, now, dry_run, fmt):
+    """Mở kỳ báo cáo / mail each member the call for reports with its prefilled workbook.
+
+    Each member's workbook is filled in from its latest accepted submission (a blank one when it
+    has none) and attached to one e-mail: the due date, what changed in the standard, where to
+    send the file. Once per member and period, however often it runs. Exit codes as for remind.
+
+    Example: aidkit open-period --control dieu-hanh.xlsm --period 2026-H2 --dry-run
+    """
+    from .mail.open_period import open_period as call_for_reports
+
+    result = _explained(lambda: call_for_reports(control, period, now, dry_run=dry_run))
+    _render(result, fmt)
+    sys.exit(1 if result.failed else 0)
+
+
 @cli.command("send-report")
 @_control_option
 @click.option("--period", "-k", required=True, help="Kỳ báo cáo / period, e.g. 2026-H1.")

@@ -46,6 +46,7 @@ class Deadline:
     before: tuple[int, ...] = (7, 3, 1)
     after: tuple[int, ...] = (1, 3, 7)
     escalate: tuple[int, ...] = (7,)
+    opens: date | None = None  # Ngày mở kỳ: the daily job sends the call for reports (aidkit open-period)
 
 
 @dataclass
@@ -233,7 +234,7 @@ def _deadline(r, book: str) -> Deadline:
     if due is None:
         raise ControlError(f"Kỳ {period} chưa có hạn nộp.", f"Period {period} has no due date.")
     return Deadline(period, due, _days(r, "nhac_truoc", book), _days(r, "nhac_sau", book),
-                    _days(r, "bao_truong_cum", book))
+                    _days(r, "bao_truong_cum", book), _date(r.get("ngay_mo_ky"), "Ngày mở kỳ", r["_row"]))
 
 
 # --- writing ------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
           [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end) for m in members])
     table(schema.SCHEDULE_SHEET, schema.SCHEDULE_COLUMNS,
           [(str(d.period), d.due, ";".join(map(str, d.before)), ";".join(map(str, d.after)),
-            ";".join(map(str, d.escalate))) for d in schedule])
+            ";".join(map(str, d.escalate)), d.opens) for d in schedule])
     ws = book.add_worksheet(schema.SETTINGS_SHEET.vi)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 40, text)

@@ -167,6 +167,37 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (  # 3: who claimed a message (host:pid), so that a claim whose process died is known as such
         "ALTER TABLE messages ADD COLUMN claimant TEXT NOT NULL DEFAULT ''",
     ),
+    (  # 4: the call for reports of aidkit open-period (once per member and period: its slot is the period)
+        """
+        CREATE TABLE messages_v4 (
+            id            INTEGER PRIMARY KEY,
+            kind          TEXT NOT NULL CHECK (kind IN ('reminder_before', 'reminder_after', 'escalation',
+                                                        'acknowledgement', 'report', 'collect_reply',
+                                                        'collect_alert', 'call_for_reports')),
+            period        TEXT NOT NULL,
+            province      TEXT NOT NULL DEFAULT '',
+            day           TEXT NOT NULL,
+            slot          TEXT NOT NULL,
+            submission_id INTEGER REFERENCES submissions (id),
+            recipients    TEXT NOT NULL DEFAULT '[]',
+            subject       TEXT NOT NULL DEFAULT '',
+            claimed_at    TEXT NOT NULL,
+            sent_at       TEXT,
+            message_id    TEXT,
+            outcome       TEXT NOT NULL CHECK (outcome IN ('sending', 'sent', 'partial', 'failed', 'refused')),
+            error         TEXT NOT NULL DEFAULT '',
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            claimant      TEXT NOT NULL DEFAULT '',
+            UNIQUE (kind, period, province, slot),
+            CHECK (kind NOT IN ('reminder_before', 'reminder_after', 'escalation') OR slot = day),
+            CHECK (kind != 'call_for_reports' OR slot = period)
+        )
+        """,
+        "INSERT INTO messages_v4 SELECT * FROM messages",
+        "DROP TABLE messages",
+        "ALTER TABLE messages_v4 RENAME TO messages",
+        "CREATE INDEX messages_by_day ON messages (day, kind)",
+    ),
 )
 #: A "sending" claim older than this is taken as cut off even when its process cannot be checked
 #: (another computer on a shared folder): longer than any run may take (delivery.RUN_SECONDS).

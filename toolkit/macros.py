@@ -217,6 +217,27 @@ def review_report(book=None) -> None:
         _tell(book, bilingual("report-done", period=result.figures.period, file=result.output))
 
 
+def open_reporting_period(book=None) -> None:
+    """Mở kỳ báo cáo: the call for reports of the next period of Lịch nộp not yet due, to every member."""
+    from .control import read_or_explain
+    from .mail.open_period import open_period
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-open-period")):
+        control = read_or_explain(_saved(book))
+        if not control.values.get("may_chu_smtp"):
+            raise Declined(bilingual("mail-not-configured"))
+        today = datetime.now().date()
+        coming = sorted((d for d in control.schedule if d.due >= today), key=lambda d: d.due)
+        if not coming:
+            raise Declined(bilingual("open-period-none"))
+        result = open_period(control, str(coming[0].period))
+        _tell(book, bilingual("open-period-done", period=coming[0].period, sent=result.count("sent", "partial"),
+                              skipped=result.count("skipped"), failed=result.count("failed", "refused"),
+                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
+                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+
+
 # --- shared -----------------------------------------------------------------------------------
 
 def _tell_catalogue(book, result) -> None:

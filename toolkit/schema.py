@@ -124,6 +124,17 @@ APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng",
 #: Rows that carry into the next period's workbook (issue #20): a project not finished or revoked,
 #: a need still open (not funded, not withdrawn).
 CARRIED_STATUSES = {"register": REGISTER_STATUSES[:4], "needs": NEEDS_STATUSES[:2]}
+#: What each template version changed, for the call for reports (aidkit open-period): (version, vi, en).
+STANDARD_CHANGES = (
+    ("1.1", "Giá trị USD được đối chiếu theo tỷ giá của ngày quyết định; danh sách loại tiền là mọi loại tiền có "
+            "tỷ giá tham chiếu.",
+     "The USD amount is checked at the rate of the decision date; the currency list is every currency with a "
+     "reference rate."),
+    ("1.2", "Mẫu kỳ mới được điền sẵn từ bài nộp trước: dự án chưa kết thúc và đề xuất còn kêu gọi (dòng tô xanh), "
+            "tỉnh cập nhật các ô tô xanh lá.",
+     "The new period's workbook comes prefilled from the last submission: projects not finished and needs still "
+     "open (blue rows); the province updates the pale green cells."),
+)
 #: The fields a province is expected to update on each carried row, every period.
 UPDATED_EACH_PERIOD = {
     "register": ("trang_thai", "giai_ngan_ky_usd", "giai_ngan_luy_ke_usd", "ngay_nhan_hs", "so_qd", "ngay_qd",
@@ -388,6 +399,9 @@ SCHEDULE_COLUMNS = (
     Column("nhac_truoc", "Nhắc trước (ngày)", "Remind before (days)", TEXT, width=16),
     Column("nhac_sau", "Nhắc sau (ngày)", "Remind after (days)", TEXT, width=16),
     Column("bao_truong_cum", "Báo trưởng cụm sau (ngày)", "Escalate after (days)", TEXT, width=20),
+    Column("ngay_mo_ky", "Ngày mở kỳ", "Opening date", DATE, width=12,
+           hint_vi="Ngày tác vụ hằng ngày gửi thư đề nghị báo cáo kèm mẫu điền sẵn (không bắt buộc)",
+           hint_en="The day the daily job mails the call for reports with the prefilled workbooks (optional)"),
 )
 RATE_COLUMNS = (
     Column("tien_te", "Loại tiền", "Currency", CURRENCY, required=True, width=10,

@@ -26,7 +26,7 @@ from ..values import is_email
 from .smtp import OutgoingMessage
 
 KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
-         "collect_alert")
+         "collect_alert", "call_for_reports")
 FINDINGS_LISTED = 25  # a message lists at most this many findings of each severity; the attachment has all
 
 
@@ -167,7 +167,8 @@ KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_af
               "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
               "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report"),
               "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),
-              "collect_alert": ("thư báo không đọc được hộp thư", "mailbox alert")}
+              "collect_alert": ("thư báo không đọc được hộp thư", "mailbox alert"),
+              "call_for_reports": ("thư đề nghị báo cáo", "call for reports")}
 
 
 def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) -> OutgoingMessage:

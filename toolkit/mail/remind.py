@@ -10,7 +10,9 @@ For each period of ``Lịch nộp``, with ``d`` days between today and the due d
   ``reminder_after`` (overdue) to the same;
 * ``d`` days after, with ``d`` in "Báo trưởng cụm sau (ngày)" → one
   ``escalation`` digest to the cluster lead listing who is still missing or
-  invalid (nothing when nobody is).
+  invalid (nothing when nobody is);
+* from "Ngày mở kỳ" until the due date → the ``call_for_reports`` of
+  ``aidkit open-period`` to every member not yet called for that period.
 
 A day the job did not run (the computer was off) is caught up once: each
 run sends, for each kind, the latest scheduled day of the last
@@ -40,6 +42,7 @@ from ..findings import Refusal
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, JobResult, mail_job, postman_for
+from .open_period import call_members, opening_due
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +116,9 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                                                               "skipped"))
                         continue
                     _remind_one(ledger, control, postman, cluster, kind, name, deadline, p, day, today, result)
+        for deadline in deadlines:  # a period whose Ngày mở kỳ has come: the call for reports (once per member)
+            if opening_due(deadline, today):
+                call_members(control, ledger, postman, cluster, deadline, result, show_skipped=False)
     return result
 
 
