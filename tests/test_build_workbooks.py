@@ -21,13 +21,15 @@ EXPECTED = {
     PROVINCE_FILE: [(schema.INFO.vi, "Kiểm tra dữ liệu", "KiemTraDuLieu", "validate"),
                     (schema.INFO.vi, "Xóa đánh dấu", "XoaDanhDau", "clear_marks"),
                     (schema.INFO.vi, "Xuất file nộp", "XuatFileNop", "export_submission"),
-                    (schema.INFO.vi, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "province_catalogue")],
+                    (schema.INFO.vi, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "province_catalogue"),
+                    (schema.INFO.vi, "Tạo mẫu kỳ sau", "TaoMauKySau", "next_period")],
     CLUSTER_FILE: [(CONTROL_SHEET, "Tổng hợp", "TongHop", "consolidate"),
                    (CONTROL_SHEET, "Tình trạng nộp", "TinhTrangNop", "submission_status"),
                    (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now"),
                    (CONTROL_SHEET, "Nhận bài nộp", "NhanBaiNop", "collect_submissions"),
                    (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue"),
-                   (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report")],
+                   (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report"),
+                   (CONTROL_SHEET, "Mở kỳ báo cáo", "MoKyBaoCao", "open_reporting_period")],
 }
 SUB = re.compile(r"(?ms)^\s*(?:Public\s+)?Sub\s+(\w+)\(\)(.*?)^\s*End Sub")
 RUN_PYTHON = re.compile(r'^RunPython "import toolkit\.macros as m; m\.(\w+)\(\)"$')

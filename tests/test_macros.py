@@ -26,7 +26,7 @@ from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
                 "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue",
-                "review_report")
+                "review_report", "next_period", "open_reporting_period")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -255,6 +255,23 @@ def test_province_catalogue_needs_a_saved_workbook(tmp_path, status_bar):
     alert_of(run(RemoteExcel.from_file(sample.path, "Book1"), macros.province_catalogue), "catalogue-unsaved")
 
 
+def test_next_period_writes_the_prefilled_workbook_beside_the_saved_one(tmp_path, status_bar):
+    sample = sample_workbook(tmp_path / "92_2026-H1.xlsx", "92", "2026-H1", needs=8, register=10, seed=3)
+    excel = run(RemoteExcel.from_file(sample.path), macros.next_period)
+    out = tmp_path / "92_2026-H2.xlsx"
+    carried = read_workbook(out)
+    running = [r["ma_khoan"] for r in sample.rows["register"] if r["trang_thai"] in schema.CARRIED_STATUSES["register"]]
+    assert [r.get("ma_khoan") for r in carried.tables["register"].records] == running
+    assert carried.info_value("ky_bao_cao") == "2026-H2" and validate(out).valid
+    alert_of(excel, "next-period-done", file=out, period="2026-H2")
+    assert status_bar[0] == " / ".join(bilingual("busy-next-period"))
+
+
+def test_next_period_needs_a_saved_workbook(tmp_path, status_bar):
+    sample = sample_workbook(tmp_path / "92.xlsx", needs=2, register=2)
+    alert_of(run(RemoteExcel.from_file(sample.path, "Book1"), macros.next_period), "next-period-unsaved")
+
+
 # --- the cluster control workbook -----------------------------------------------------------------------
 
 @pytest.fixture
@@ -314,6 +331,25 @@ def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
         excel = run(RemoteExcel.from_file(control), macros.send_reminders_now)
         assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]
     alert_of(excel, "reminders-done", sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
+
+
+def test_open_period_calls_every_member_for_the_coming_period(tmp_path, status_bar):
+    from smtp_server import plain_server
+
+    today = date.today()
+    period = Period.parse(f"{today.year}-H{1 if today.month <= 6 else 2}")
+    members = [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
+               Member("96", "Cà Mau", "Lê Văn Nam", "lhh.camau@example.vn")]
+    (tmp_path / "nop").mkdir()
+    with plain_server() as server:
+        control = write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, [Deadline(period, period.end)], {
+            "ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": server.host,
+            "cong": server.port, "bao_mat": "Không", "email_truong_cum": "truongcum5@example.vn"})
+        excel = run(RemoteExcel.from_file(control), macros.open_reporting_period)
+        again = run(RemoteExcel.from_file(control), macros.open_reporting_period)
+        assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]
+    alert_of(excel, "open-period-done", period=period, sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
+    alert_of(again, "open-period-done", period=period, sent=0, skipped=2, failed=0, notes_vi="", notes_en="")
 
 
 def test_collect_says_plainly_that_the_mailbox_is_not_configured(cluster, status_bar):
