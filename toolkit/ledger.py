@@ -448,6 +448,22 @@ class Ledger:
                 out[s.province] = s
         return out
 
+    def latest_accepted(self, province: str, before: str) -> Submission | None:
+        """A province's latest valid submission of a period ending before `before` starts (latest period,
+        then latest received): what its next period starts from (aidkit open-period, the merge's continuity)."""
+        from .periods import BadPeriod, Period
+
+        start = Period.parse(before).start
+        best, best_key = None, None
+        for s in self.submissions(province=province):
+            try:
+                when = Period.parse(s.period or "")
+            except BadPeriod:
+                continue
+            if s.status == "valid" and when.end < start and (best_key is None or (when, s.received_at) >= best_key):
+                best, best_key = s, (when, s.received_at)
+        return best
+
     def counts(self, period: str, until: datetime | None = None) -> dict[str, int]:
         """Province → how many versions it has sent for a period."""
         out: dict[str, int] = {}

@@ -2,7 +2,8 @@
 
 One function, `diff_rows`, serves both the resubmission diff (a superseded file
 against the latest one from the same province and period) and the `Thay đổi`
-sheet (the previous consolidated workbook against this one).
+sheet (the previous consolidated workbook against this one); `continuity`
+follows the rows still open in an earlier period into the next one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from typing import Any
 from .. import schema
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed"}
+#: Continuity across periods (issue #20): a row still open in the earlier period, in the later one.
+UPDATED, UNCHANGED, GONE = "carried-updated", "carried-unchanged", "carried-gone"
+KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed",
+              UPDATED: "Chuyển tiếp, đã cập nhật / Carried, updated",
+              UNCHANGED: "Chuyển tiếp, để nguyên cả kỳ — nên hỏi lại / Carried, left as it was for a whole "
+                         "period — worth a question",
+              GONE: "Chuyển tiếp, biến mất khi chưa kết thúc / Carried, disappeared without being finished"}
+#: Not compared across periods: the row number, and the period's own disbursement (a new figure every period).
+NOT_CARRIED = ("stt", "giai_ngan_ky_usd")
 
 
 @dataclass(frozen=True)
@@ -115,14 +124,43 @@ def diff_rows(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterab
     return changes
 
 
+def continuity(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]
+               ) -> list[Change]:
+    """The rows of an earlier period that were still open (schema.CARRIED_STATUSES), in a later one, by ID.
+
+    Each is updated (some field changed), unchanged (every field as it was: a project whose disbursement
+    did not move for a whole period is worth a question) or gone (no row of its ID, though it was not
+    finished); the later rows whose ID is new are added. Rows finished or revoked earlier are not followed.
+    :returns: updated and unchanged rows and added ones in the order of `new`, then gone ones in the order of `old`.
+    """
+    compared = [c.key for c in table.columns if c.key not in NOT_CARRIED]
+    earlier = {str(comparable(r.get(table.id_key))).upper(): r for r in old if comparable(r.get(table.id_key))}
+    followed = {k for k, r in earlier.items() if r.get("trang_thai") in schema.CARRIED_STATUSES[table.key]}
+    changes, seen = [], set()
+    for row in new:
+        key = str(comparable(row.get(table.id_key))).upper()
+        before = earlier.get(key)
+        if before is None:
+            changes.append(Change(ADDED, table.key, _ident(table, row), None, row))
+        elif key in followed:
+            seen.add(key)
+            fields = tuple(FieldChange(k, before.get(k), row.get(k)) for k in compared
+                           if comparable(before.get(k)) != comparable(row.get(k)))
+            changes.append(Change(UPDATED if fields else UNCHANGED, table.key, _ident(table, row), before, row,
+                                  fields))
+    changes += [Change(GONE, table.key, _ident(table, earlier[k]), earlier[k], None) for k in earlier
+                if k in followed and k not in seen]
+    return changes
+
+
 def _ident(table: schema.Table, row: Mapping[str, Any]) -> str:
     value = row.get(table.id_key)
     return "" if value is None else str(value).strip()
 
 
 def summary(changes: Iterable[Change]) -> dict[str, int]:
-    """How many rows were added, removed and changed."""
-    counts = {ADDED: 0, REMOVED: 0, CHANGED: 0}
+    """How many rows were added, removed and changed (and, across periods, carried rows updated, unchanged, gone)."""
+    counts = dict.fromkeys(KIND_LABEL, 0)
     for change in changes:
         counts[change.kind] += 1
     return counts

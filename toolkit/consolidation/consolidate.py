@@ -202,6 +202,8 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
                                      approval_days=settings.approval_days)
         duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
         result.resubmissions = _resubmissions(entries)
+        if old is None and ctrl is not None and wanted is not None:
+            old = _ledger_previous(ctrl, wanted, settings)
         if old is not None:
             result.changes = _changes_since(old, result)
         writer = ConsolidatedWriter(tmp)
@@ -481,10 +483,64 @@ def _text(value) -> str | None:
 
 
 def _changes_since(old: dict[str, list[dict]], result: ConsolidationResult) -> list[Change]:
-    from .changes import diff_rows
+    """The Thay đổi sheet: a province whose rows here are of a later period than its old ones is followed
+    row by row (changes.continuity); any other is compared as versions of the same rows (changes.diff_rows)."""
+    from .changes import continuity, diff_rows
 
     changes = []
     for table in schema.TABLES:
         new = [as_mapping(table, f, row) for f, row in result.rows(table.key)]
-        changes += diff_rows(table, old.get(table.key, []), new)
+        before = old.get(table.key, [])
+        later = _later_provinces(before, new)
+        changes += diff_rows(table, [r for r in before if _province_of(r) not in later],
+                             [r for r in new if _province_of(r) not in later])
+        for code in sorted(later):
+            changes += continuity(table, [r for r in before if _province_of(r) == code],
+                                  [r for r in new if _province_of(r) == code])
     return changes
+
+
+def _province_of(row: dict) -> str:
+    code = row.get("ma_tinh_hien_hanh")
+    if isinstance(code, float) and code.is_integer():
+        code = int(code)
+    return str(code).strip().zfill(2) if code not in (None, "") else ""
+
+
+def _later_provinces(old: list[dict], new: list[dict]) -> set[str]:
+    """Provinces every new row of which is of a period after every old row of theirs."""
+    def periods(rows) -> dict[str, list[Period]]:
+        out: dict[str, list[Period]] = defaultdict(list)
+        for r in rows:
+            try:
+                out[_province_of(r)].append(Period.parse(str(r.get("ky_bao_cao") or "")))
+            except BadPeriod:
+                continue
+        return out
+
+    before, after = periods(old), periods(new)
+    return {code for code, found in after.items()
+            if code in before and max(p.end for p in before[code]) < min(p.start for p in found)}
+
+
+def _ledger_previous(ctrl, wanted: Period, settings: schema.Settings) -> dict[str, list[dict]] | None:
+    """The rows of each member's latest accepted submission of an earlier period, as the ledger knows them
+    (None when it knows none): the merge's continuity without --previous."""
+    from ..ledger import Ledger
+
+    where = ledger_path(ctrl.path)
+    if not where.exists():
+        return None
+    old: dict[str, list[dict]] = {t.key: [] for t in schema.TABLES}
+    found = False
+    with Ledger(where) as ledger:
+        for code in sorted({m.code for m in ctrl.members}):
+            s = ledger.latest_accepted(code, str(wanted))
+            f = process_file(ledger.archived_path(s), s.name, s.received_at, settings) if s else None
+            if f is None or f.refused:
+                continue
+            attribute(f)
+            found = True
+            for table in schema.TABLES:
+                old[table.key] += [as_mapping(table, f, row) for row in f.rows.get(table.key, ())]
+    return old if found else None

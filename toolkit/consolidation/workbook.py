@@ -28,7 +28,7 @@ from ..schema import PROVENANCE_BY_KEY as PROV
 from ..sheets import BUILD_DATE, print_setup, write_value
 from ..text import fold
 from .bulk_sheet import BulkWorksheet
-from .changes import CHANGED, KIND_LABEL, Change
+from .changes import KIND_LABEL, Change
 from .result import (
     INDEX,
     ROLE_LABEL,
@@ -115,7 +115,7 @@ DUPLICATE_COLUMNS = (
     _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"],
 )
 CHANGE_COLUMNS = (
-    _C("loai", "Loại thay đổi", "Kind of change", schema.TEXT, width=12),
+    _C("loai", "Loại thay đổi", "Kind of change", schema.TEXT, width=28),
     _C("bang", "Bảng", "Table", schema.TEXT, width=16),
     _C("ma_dong", "Mã (ID)", "Row ID", schema.TEXT, width=16),
     PROV["ma_tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"],
@@ -170,8 +170,12 @@ NOTES = {
                             "Possible duplicates across provinces (same donor and near-identical title, or the same "
                             "decision number and date); each pair as two rows, A above B, with a title similarity "
                             "score (0–100)."),
-    schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã.",
-                         "Changes since the previous consolidation: rows new, removed or changed, by ID."),
+    schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã. Với kỳ trước "
+                         "(--previous hoặc sổ theo dõi): mỗi dòng chuyển tiếp đã cập nhật, để nguyên cả kỳ (nên hỏi "
+                         "lại) hay biến mất khi chưa kết thúc.",
+                         "Changes since the previous consolidation: rows new, removed or changed, by ID. Against an "
+                         "earlier period (--previous or the ledger): each carried row updated, left as it was for a "
+                         "whole period (worth a question) or gone without being finished."),
     schema.RESUBMISSIONS.key: ("Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
                                "How each province's latest file differs from its earlier ones, by ID."),
     schema.FILES.key: ("Mọi tệp tìm thấy và vai trò của nó (được tính, bị thay thế, bị từ chối, khác kỳ).",
@@ -614,7 +618,7 @@ class ConsolidatedWriter:
                 row = c.row
                 head = (*prefix, KIND_LABEL[c.kind], table.sheet.vi, c.ident or None, row.get("ma_tinh_hien_hanh"),
                         row.get("ky_bao_cao"), _shown(row.get("ten_vi")))
-                if c.kind != CHANGED:
+                if not c.fields:
                     yield (*head, None, None, None)
                 for fc in c.fields:
                     yield (*head, table.column(fc.key).vi, _shown(fc.old), _shown(fc.new))

@@ -20,8 +20,7 @@ from typing import Callable
 
 from .. import schema
 from ..control import Control, Deadline, Member, deadline_for
-from ..ledger import Ledger, Submission
-from ..periods import BadPeriod, Period
+from ..ledger import Ledger
 from ..values import is_email
 from .compose import Cluster, compose, recipients
 from .delivery import Delivery, JobResult, Postman, mail_job, postman_for
@@ -73,19 +72,6 @@ def call_members(control: Control, ledger: Ledger, postman: Postman, cluster: Cl
                                                  slot=name))
 
 
-def latest_accepted(ledger: Ledger, code: str, period: Period) -> Submission | None:
-    """The member's latest valid submission of a period before `period` (latest period, then latest received)."""
-    best, best_key = None, None
-    for s in ledger.submissions(province=code):
-        try:
-            when = Period.parse(s.period or "")
-        except BadPeriod:
-            continue
-        if s.status == "valid" and when.end < period.start and (best_key is None or (when, s.received_at) >= best_key):
-            best, best_key = s, (when, s.received_at)
-    return best
-
-
 def changes_since(version: str | None) -> list[dict[str, str]]:
     """The standard's changes after a template version (None: those of the current version)."""
     from ..checks.info import _older as older
@@ -106,7 +92,7 @@ def _call(control: Control, ledger: Ledger, cluster: Cluster, deadline: Deadline
     name = str(deadline.period)
     out = control.outbox / FOLDER / name / f"{member.code}_{name}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
-    previous = latest_accepted(ledger, member.code, deadline.period)
+    previous = ledger.latest_accepted(member.code, name)
     context = {"cluster": cluster, "member": member, "period": name, "due": deadline.due, "previous": None,
                "mailbox": _mailbox(control), "carried_register": 0, "carried_needs": 0}
     version = None
