@@ -159,8 +159,9 @@ def _ident(table: schema.Table, row: Mapping[str, Any]) -> str:
 
 
 def summary(changes: Iterable[Change]) -> dict[str, int]:
-    """How many rows were added, removed and changed (and, across periods, carried rows updated, unchanged, gone)."""
-    counts = dict.fromkeys(KIND_LABEL, 0)
+    """How many rows were added, removed and changed (and, across periods, carried rows updated, unchanged,
+    gone: those keys only when there are such rows)."""
+    counts = {ADDED: 0, REMOVED: 0, CHANGED: 0}
     for change in changes:
-        counts[change.kind] += 1
+        counts[change.kind] = counts.get(change.kind, 0) + 1
     return counts

@@ -308,10 +308,11 @@ class ConsolidationResult:
             s = summary(self.changes)
             lines.append(f"Thay đổi so với lần trước / changes since the previous consolidation: "
                          f"+{s['added']} mới/new, −{s['removed']} xóa/removed, ~{s['changed']} sửa/changed")
-            if s["carried-updated"] + s["carried-unchanged"] + s["carried-gone"]:
-                lines.append(f"Dòng chuyển tiếp từ kỳ trước / carried rows: {s['carried-updated']} đã cập nhật/"
-                             f"updated, {s['carried-unchanged']} để nguyên/left as they were (nên hỏi lại/worth a "
-                             f"question), {s['carried-gone']} biến mất/gone without being finished")
+            carried = [s.get(k, 0) for k in ("carried-updated", "carried-unchanged", "carried-gone")]
+            if any(carried):
+                lines.append(f"Dòng chuyển tiếp từ kỳ trước / carried rows: {carried[0]} đã cập nhật/updated, "
+                             f"{carried[1]} để nguyên/left as they were (nên hỏi lại/worth a question), "
+                             f"{carried[2]} biến mất/gone without being finished")
         return "\n".join(lines)
 
 
