@@ -5,8 +5,10 @@ this script starts on 127.0.0.1 (pymap, IMAP; one invalid, one fixed and sent ag
 sent twice, one missing, a mail without its attachment, a sender who is not a member),
 collects them with `aidkit collect`, checks them, merges them, mails receipts, reminders
 and the report through an SMTP server it also starts on 127.0.0.1, drafts the cluster's Word
-review report and publishes the open funding needs (web page and bulletin). Every message that
-arrives there is saved as an .eml file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
+review report and publishes the open funding needs (web page and bulletin), then opens 2026-H2: each
+member's call for reports with its workbook prefilled from its own latest accepted file (`open-period`,
+a dry run, the real run, and a second run that sends nothing). Every message that arrives there is
+saved as an .eml file. The lead's computer is taken to be in Vietnam (TZ=Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from toolkit.catalogue import catalogue
 from toolkit.consolidation.consolidate import consolidate
 from toolkit.mail.acknowledge import acknowledge
 from toolkit.mail.collect import collect
+from toolkit.mail.open_period import open_period
 from toolkit.mail.remind import remind
 from toolkit.mail.send_report import send_report
 from toolkit.report import report
@@ -41,6 +44,7 @@ from toolkit.template import template
 from toolkit.validate import validate
 
 PERIOD = "2026-H1"  # due 15/07/2026 in the sample schedule
+NEXT = "2026-H2"  # opened on 15/12/2026 with open-period (due 15/01/2027)
 VN = timezone(timedelta(hours=7))
 MAILBOX_USER, MAILBOX_PASSWORD = "nopbaocao.cum5@example.vn", "demo-imap-password"
 #: The Cấu hình values of the Word report's letterhead and signature (Cà Mau leads the cluster).
@@ -129,7 +133,7 @@ def main(out: Path) -> None:
     os.environ["AIDKIT_IMAP_PASSWORD"] = MAILBOX_PASSWORD  # as the lead sets it (or keeps it in the keyring)
     try:
         with mailbox_server() as imap_port:
-            control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD,), smtp={
+            control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD, NEXT), smtp={
                 "may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "may_chu_imap": "127.0.0.1",
                 "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER, **LETTERHEAD})
             inbox = cluster / "nop"
@@ -185,6 +189,8 @@ def main(out: Path) -> None:
         published = catalogue(None, control=control, period=PERIOD)
         review = report(control, PERIOD, now="2026-07-16 08:00")
         mailed = send_report(control, PERIOD, "2026-07-16 08:00")
+        opened = [open_period(control, NEXT, "2026-12-15 08:00", dry_run=True),
+                  open_period(control, NEXT, "2026-12-15 08:00"), open_period(control, NEXT, "2026-12-16 08:00")]
         for run in collected:
             print(run.to_text(), end="\n\n")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
@@ -205,6 +211,14 @@ def main(out: Path) -> None:
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}")
     print(f"Báo cáo sơ kết (Word) / review report:    {review.output}")
+    dry, real, again = opened
+    print(f"Mở kỳ {NEXT} / period opened: chạy thử / dry run {dry.count('dry-run')} .eml, "
+          f"gửi / sent {real.count('sent')}, lần chạy thứ hai / second run: gửi / sent {again.count('sent')}, "
+          f"bỏ qua / skipped {again.count('skipped')}; mẫu điền sẵn / prefilled: "
+          f"{control.parent / 'ket-qua' / 'mo-ky' / NEXT}")
+    saved, cautious = typing_saved(control, control.parent / "ket-qua" / "mo-ky" / NEXT)
+    print(f"  Ô tỉnh không phải gõ lại / cells a province no longer types in {NEXT}: {saved:.0%} "
+          f"({cautious:.0%} nếu gõ lại mọi ô cần cập nhật / if every field to update is retyped)")
     print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
     formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
@@ -212,6 +226,38 @@ def main(out: Path) -> None:
     print(f"Mẫu công văn của tỉnh 82 / province 82's official form: {formal.count('needs')} đề xuất / proposals, "
           f"{formal.count('register')} khoản / aid items đọc được / read; "
           + "; ".join(f"{f.sheet} {f.cell}: {f.rule}" for f in seen))
+
+
+def typing_saved(control: Path, prefilled: Path) -> tuple[float, float]:
+    """The share of a 2026-H2 workbook's cells that come prefilled, over the cluster's members.
+
+    The 2026-H2 workbook is taken to report again every row carried from the member's accepted 2026-H1
+    file, plus as many new rows as 2026-H1 had rows that did not carry (finished, revoked, funded or
+    withdrawn: a steady state), each with 2026-H1's mean number of filled cells per row; Info counts
+    the preparer and e-mail (the other Info fields are prefilled in every template). The second figure
+    counts every filled field a province is asked to update (schema.UPDATED_EACH_PERIOD) as retyped.
+    """
+    from toolkit import schema
+    from toolkit.ledger import Ledger
+    from toolkit.reader import read_workbook
+
+    carried = to_update = new = 0.0
+    with Ledger.for_control(control) as ledger:
+        for path in sorted(prefilled.glob("*.xlsx")):
+            code = path.name.split("_")[0]
+            accepted = ledger.latest_accepted(code, NEXT)
+            before = read_workbook(ledger.archived_path(accepted)).tables if accepted else {}
+            after = read_workbook(path).tables
+            for table in schema.TABLES:
+                rows = after[table.key].records
+                carried += sum(len(r.cells) for r in rows)
+                to_update += sum(k in schema.UPDATED_EACH_PERIOD[table.key] for r in rows for k in r.cells)
+                old = before[table.key].records if table.key in before else []
+                if old:
+                    new += (len(old) - len(rows)) * sum(len(r.cells) for r in old) / len(old)
+            carried += 2 if accepted else 0  # Người lập, Email
+    total = carried + new
+    return carried / total, (carried - to_update) / total
 
 
 if __name__ == "__main__":
