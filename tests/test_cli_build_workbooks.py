@@ -15,7 +15,7 @@ def test_build_workbooks_writes_both_xlsm(tmp_path):
     assert sorted(p.name for p in (tmp_path / "wb").iterdir()) == ["aidkit-cum.xlsm", "aidkit-tinh.xlsm"]
     assert [caption for _, caption, _ in read_buttons(tmp_path / "wb" / "aidkit-cum.xlsm")] == [
         "Tổng hợp", "Tình trạng nộp", "Gửi nhắc nhở", "Nhận bài nộp", "Xuất danh mục kêu gọi tài trợ",
-        "Báo cáo sơ kết"]
+        "Báo cáo sơ kết", "Mở kỳ báo cáo"]
 
 
 def test_without_pyopenvba_it_says_what_to_install_and_exits_2(tmp_path, monkeypatch):

@@ -316,18 +316,23 @@ def test_reminders_say_plainly_that_mail_is_not_configured(cluster, status_bar):
     assert alert_of(excel, "mail-not-configured")["mode"] == "critical"
 
 
-def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
-    from smtp_server import plain_server
-
+def due_today(tmp_path, server):
+    """A control workbook of two members whose current period is due today, mailing through `server`."""
     today = date.today()
     period = Period.parse(f"{today.year}-H{1 if today.month <= 6 else 2}")
     members = [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
                Member("96", "Cà Mau", "Lê Văn Nam", "lhh.camau@example.vn")]
     (tmp_path / "nop").mkdir()
+    return period, write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, [Deadline(period, today)], {
+        "ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": server.host,
+        "cong": server.port, "bao_mat": "Không", "email_truong_cum": "truongcum5@example.vn"})
+
+
+def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
+    from smtp_server import plain_server
+
     with plain_server() as server:
-        control = write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, [Deadline(period, today)], {
-            "ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": server.host,
-            "cong": server.port, "bao_mat": "Không", "email_truong_cum": "truongcum5@example.vn"})
+        _, control = due_today(tmp_path, server)
         excel = run(RemoteExcel.from_file(control), macros.send_reminders_now)
         assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]
     alert_of(excel, "reminders-done", sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
@@ -336,15 +341,8 @@ def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
 def test_open_period_calls_every_member_for_the_coming_period(tmp_path, status_bar):
     from smtp_server import plain_server
 
-    today = date.today()
-    period = Period.parse(f"{today.year}-H{1 if today.month <= 6 else 2}")
-    members = [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
-               Member("96", "Cà Mau", "Lê Văn Nam", "lhh.camau@example.vn")]
-    (tmp_path / "nop").mkdir()
     with plain_server() as server:
-        control = write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, [Deadline(period, period.end)], {
-            "ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": server.host,
-            "cong": server.port, "bao_mat": "Không", "email_truong_cum": "truongcum5@example.vn"})
+        period, control = due_today(tmp_path, server)
         excel = run(RemoteExcel.from_file(control), macros.open_reporting_period)
         again = run(RemoteExcel.from_file(control), macros.open_reporting_period)
         assert sorted(m.rcpt_tos[0] for m in server.messages) == ["lhh.camau@example.vn", "lhh.cantho@example.vn"]

@@ -33,9 +33,6 @@ CARRIED_FROM = "_carried_from"
 class CannotCarry(AidkitError):
     """The previous workbook cannot start the next period (invalid, another province, not earlier)."""
 
-    def __init__(self, rule: str, **context: Any):
-        super().__init__(*bilingual(rule, **context))
-
 
 @dataclass
 class Carried:
@@ -71,14 +68,15 @@ def carry(previous: str | os.PathLike, period: str, province: str | None = None)
     report = check_workbook(wb)
     name = path.name
     if report.errors or not (report.province and report.period):
-        raise CannotCarry("carry-invalid", file=name, errors=max(1, len(report.errors)))
+        raise CannotCarry(*bilingual("carry-invalid", file=name, errors=max(1, len(report.errors))))
     before, after = Period.parse(report.period), Period.parse(period)
     code = current_province(report.province, before.end)
     code = code.code if code else report.province
     if province is not None and str(province).strip().zfill(2) != code:
-        raise CannotCarry("carry-other-province", file=name, found=code, asked=str(province).strip())
+        raise CannotCarry(*bilingual("carry-other-province", file=name, found=code,
+                                     asked=str(province).strip()))
     if before.end >= after.start:
-        raise CannotCarry("carry-not-earlier", file=name, found=str(before), asked=str(after))
+        raise CannotCarry(*bilingual("carry-not-earlier", file=name, found=str(before), asked=str(after)))
     result = Carried(path, code, str(before))
     result.info = {k: v for k in ("nguoi_lap", "email") if (v := wb.info_value(k)) not in (None, "")}
     for table in schema.TABLES:

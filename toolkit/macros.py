@@ -176,8 +176,7 @@ def send_reminders_now(book=None) -> None:
         result = remind(control)
         _tell(book, bilingual("reminders-done", sent=result.count("sent", "partial"),
                               skipped=result.count("skipped"), failed=result.count("failed", "refused"),
-                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
-                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+                              **_notes(result)))
 
 
 def collect_submissions(book=None) -> None:
@@ -193,8 +192,7 @@ def collect_submissions(book=None) -> None:
         result = collect(control)
         _tell(book, bilingual("collect-done", messages=len(result.taken), submitted=len(result.received),
                               aside=len(result.aside), replies=result.count("sent", "partial"),
-                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
-                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+                              **_notes(result)))
 
 
 def cluster_catalogue(book=None) -> None:
@@ -234,11 +232,16 @@ def open_reporting_period(book=None) -> None:
         result = open_period(control, str(coming[0].period))
         _tell(book, bilingual("open-period-done", period=coming[0].period, sent=result.count("sent", "partial"),
                               skipped=result.count("skipped"), failed=result.count("failed", "refused"),
-                              notes_vi="".join(f"\n• {vi}" for vi, _ in result.notes),
-                              notes_en="".join(f"\n• {en}" for _, en in result.notes)))
+                              **_notes(result)))
 
 
 # --- shared -----------------------------------------------------------------------------------
+
+def _notes(result) -> dict[str, str]:
+    """A mail job's notes as the message box's bullet lines, in each language."""
+    return {"notes_vi": "".join(f"\n• {vi}" for vi, _ in result.notes),
+            "notes_en": "".join(f"\n• {en}" for _, en in result.notes)}
+
 
 def _tell_catalogue(book, result) -> None:
     left_out = len(result.left_out) + len(result.refused) + len(result.unattributed)

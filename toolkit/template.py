@@ -10,6 +10,7 @@ from . import schema
 from .atomic import atomic_path
 from .carry import CARRIED_FROM
 from .errors import AidkitError
+from .messages import bilingual
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
@@ -66,7 +67,7 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
         from .carry import CannotCarry, carry
 
         if not period:
-            raise CannotCarry("carry-needs-period", file=Path(previous).name)
+            raise CannotCarry(*bilingual("carry-needs-period", file=Path(previous).name))
         carried = carry(previous, period, province)
         province, rows = carried.province, carried.rows
         preparer, email = preparer or carried.info.get("nguoi_lap"), email or carried.info.get("email")
