@@ -124,13 +124,13 @@ def test_an_older_version_with_english_headers_becomes_the_current_version(tmp_p
     assert "template-version-old" not in {f.rule for f in validate(out).findings}
 
 
-@pytest.mark.parametrize("case", ["invalid", "other-province", "same-period", "later-period"])
+@pytest.mark.parametrize("case", ["invalid", "other-province", "same-period", "later-period", "no-period"])
 def test_refused_with_one_sentence_naming_the_file(tmp_path, case):
     previous = h1_submission(tmp_path / "92_2026-H1.xlsx",
                              **({"email": "mai@@tran"} if case == "invalid" else {}))
     out = tmp_path / "out.xlsx"
     args = {"invalid": ["-k", "2026-H2"], "other-province": ["-k", "2026-H2", "-p", "86"],
-            "same-period": ["-k", "2026-H1"], "later-period": ["-k", "2025-H2"]}[case]
+            "same-period": ["-k", "2026-H1"], "later-period": ["-k", "2025-H2"], "no-period": []}[case]
     result = CliRunner().invoke(cli, ["template", "--from", str(previous), "-o", str(out), *args])
     assert result.exit_code == 2 and not out.exists()
     lines = [line for line in result.output.splitlines() if line.strip()]
