@@ -11,7 +11,9 @@ import pytest
 
 from toolkit import schema
 from toolkit.catalogue import catalogue
+from toolkit.catalogue_intro import introduction
 from toolkit.catalogue_page import render_page
+from toolkit.glossary import plain
 from toolkit.catalogue_result import OPEN_STATUSES, CatalogueError, Need
 from toolkit.control import read_control
 from toolkit.sample import sample_records, sample_workbook
@@ -28,7 +30,8 @@ def open_rows(sample):
 
 
 def test_only_open_needs_are_listed_with_every_field(tmp_path):
-    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4)
+    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4,
+                             english=True)
     result = catalogue([tmp_path / "nop"], tmp_path / "out")
     rows = open_rows(sample)
     closed = {r["ma_de_xuat"] for r in sample.rows["needs"]} - {r["ma_de_xuat"] for r in rows}
@@ -43,10 +46,15 @@ def test_only_open_needs_are_listed_with_every_field(tmp_path):
         months=row["thoi_gian_thang"], total_usd=row["tong_kinh_phi_usd"], requested_usd=row["de_nghi_tai_tro_usd"],
         counterpart_usd=row["von_doi_ung_usd"], beneficiaries=row["so_nguoi_huong_loi"],
         beneficiary_groups=row["doi_tuong"], objectives=row["muc_tieu"], agency=row["don_vi_de_xuat"],
-        contact=row["nguoi_lien_he"], email=row["email_lien_he"], status=row["trang_thai"])
+        contact=row["nguoi_lien_he"], email=row["email_lien_he"], status=row["trang_thai"],
+        objectives_en=row["muc_tieu_en"], groups_en=row["doi_tuong_en"], agency_en=row["don_vi_de_xuat_en"],
+        location_en=f"{plain(row['dia_ban'].split(',')[0].removeprefix('Xã '))} Commune, Can Tho",
+        contact_en=plain(row["nguoi_lien_he"]), province_en="Can Tho")
+    assert need.objectives_en.startswith("Better lives") and need.location_en.endswith(" Commune, Can Tho")
     html = result.page.read_text(encoding="utf-8")
     assert all(i in html for i in (n.id for n in result.needs)) and not any(i in html for i in closed)
-    assert result.page.stat().st_mode & 0o777 == 0o644 and result.bulletin.stat().st_mode & 0o777 == 0o644
+    for path in (result.page, result.bulletin, result.bulletin_en, result.workbook):
+        assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_each_province_counts_with_its_latest_file_and_latest_period(tmp_path):
@@ -162,7 +170,7 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     (own / "danh-muc.html.j2").write_text(page.replace("Liên hiệp các tổ chức hữu nghị</span>",
                                                        "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau</span>"), "utf-8")
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
-    (own / "ban-tin.typ").write_text(typ.replace("#let contact = [", "#let contact = [Số 1 Lý Thường Kiệt, Cà Mau \\"),
+    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", "#let extra-contact = [Số 1 Lý Thường Kiệt, Cà Mau]"),
                                      "utf-8")
     logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
             '<rect width="10" height="10" fill="#c00"/></svg>')
@@ -214,7 +222,7 @@ def test_workbook_text_cannot_break_out_of_the_page_script():
 
     evil = Need("92-N2026-001", "</script><script>alert(1)</script>", "<!-- x", "92", "Cần Thơ", "a & b", "YT",
                 "du-an", 12, 100.0, 90.0, 10.0, 5, "", "", "", "", "a@b.vn", "Mới đề xuất")
-    html = render_page(CatalogueResult(None, "T", None, [evil], []), {"name": "", "email": "", "sender": ""})
+    html = render_page(CatalogueResult(None, "T", None, [evil], []), introduction(None, [], None))
     data = html.split('<script type="application/json" id="aidkit-data">')[1].split("</script>")[0]
     assert "<" not in data and json.loads(data)["needs"][0][1] == evil.title_vi
 
@@ -234,7 +242,7 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
                               r["de_nghi_tai_tro_usd"], r["von_doi_ung_usd"], r["so_nguoi_huong_loi"], r["doi_tuong"],
                               r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"],
                               "Mới đề xuất"))
-    html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), {"name": "", "email": "", "sender": ""})
+    html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), introduction(None, [], None))
     assert len(needs) == 3400 and len(html.encode("utf-8")) < 2_000_000
 
 
