@@ -249,3 +249,42 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
 def test_the_shipped_templates_are_in_the_wheel():
     for name in ("danh-muc.html.j2", "danh-muc.js", "danh-muc.css", "ban-tin.typ", "logo.svg"):
         assert files("toolkit.templates").joinpath(name).is_file(), name
+
+
+def test_the_workbook_beside_the_page_has_every_need_in_each_language_with_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit.outputs import written_by_aidkit
+
+    for code in ("92", "96"):
+        sample_workbook(tmp_path / "nop" / f"{code}.xlsx", code, "2026-H1", needs=10, register=0, seed=8,
+                        english=code == "92")
+    result = catalogue([tmp_path / "nop"], tmp_path / "out")
+    book = load_workbook(result.workbook)
+    assert book.sheetnames == ["Danh mục", "Catalogue"] and written_by_aidkit(result.workbook) == "catalogue"
+    vi, en = ([[c.value for c in row] for row in book[name].iter_rows(min_row=3)] for name in book.sheetnames)
+    assert vi[0][:3] == ["Mã đề xuất", "Tên chương trình, dự án", "Tỉnh"] and en[0][8] == "Requested (USD)"
+    assert [r[0] for r in vi[1:]] == [n.id for n in result.needs] == [r[0] for r in en[1:]]
+    for n, v, e in zip(result.needs, vi[1:], en[1:], strict=True):
+        assert v[8] == e[8] == n.requested_usd and isinstance(e[8], (int, float))  # a number, shown the reader's way
+        assert v[12] == n.objectives and e[12] == (n.objectives_en or n.objectives)
+        assert e[2] == ("Can Tho" if n.province_code == "92" else "Ca Mau") and e[3] == n.location_en
+    assert book["Catalogue"]["A1"].value == "Projects seeking funding – Ca Mau Province, Can Tho City · first half of 2026"
+
+
+def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(tmp_path):
+    from toolkit.sample import sample_control
+
+    sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=4, register=0, seed=8)
+    plain_control = sample_control(tmp_path / "a" / "dieu-hanh.xlsx", provinces=("82", "92"))
+    html = catalogue([tmp_path / "nop"], tmp_path / "out-a", control=plain_control).page.read_text("utf-8")
+    assert "Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap and Can Tho" in html
+    assert "gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố Đồng Tháp và Cần Thơ" in html
+    assert "Decree 313/2025/ND-CP of 8 December 2025" in html and "Nghị định 313/2025/NĐ-CP" in html
+    assert "or the cluster office (truongcum5@example.vn)" in html and "0292 3821 456" in html
+    own = sample_control(tmp_path / "b" / "dieu-hanh.xlsx", provinces=("92",),
+                         smtp={"gioi_thieu": "Cụm chúng tôi làm việc với 40 tổ chức.",
+                               "gioi_thieu_en": "We work with 40 organisations."})
+    html = catalogue([tmp_path / "nop"], tmp_path / "out-b", control=own).page.read_text("utf-8")
+    assert "We work with 40 organisations." in html and "Cụm chúng tôi làm việc với 40 tổ chức." in html
+    assert "brings together" not in html and "Decree 313/2025/ND-CP" in html
