@@ -99,7 +99,8 @@ def open_page(path: Path, query: str = "", then: str | None = None, budget_ms: i
             html = target.read_text(encoding="utf-8")
             target = Path(tmp, target.name)
             post = "parent.postMessage(document.documentElement.outerHTML, '*');" if size else ""
-            target.write_text(html.replace("</body>", f"<script>{then or ''}{post}</script>\n</body>"), encoding="utf-8")
+            script = f"<script>{then or ''}{post}</script>\n</body>"
+            target.write_text(html.replace("</body>", script), encoding="utf-8")
         log = Path(tmp, "net.json")
         url = target.as_uri() + (f"?{query}" if query else "")
         if size:

@@ -13,9 +13,9 @@ from toolkit import schema
 from toolkit.catalogue import catalogue
 from toolkit.catalogue_intro import introduction
 from toolkit.catalogue_page import render_page
-from toolkit.glossary import plain
 from toolkit.catalogue_result import OPEN_STATUSES, CatalogueError, Need
 from toolkit.control import read_control
+from toolkit.glossary import plain
 from toolkit.sample import sample_records, sample_workbook
 
 
@@ -170,7 +170,8 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     (own / "danh-muc.html.j2").write_text(page.replace("Liên hiệp các tổ chức hữu nghị</span>",
                                                        "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau</span>"), "utf-8")
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
-    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", "#let extra-contact = [Số 1 Lý Thường Kiệt, Cà Mau]"),
+    address = "#let extra-contact = [Số 1 Lý Thường Kiệt, Cà Mau]"
+    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", address),
                                      "utf-8")
     logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
             '<rect width="10" height="10" fill="#c00"/></svg>')
@@ -269,7 +270,8 @@ def test_the_workbook_beside_the_page_has_every_need_in_each_language_with_numbe
         assert v[8] == e[8] == n.requested_usd and isinstance(e[8], (int, float))  # a number, shown the reader's way
         assert v[12] == n.objectives and e[12] == (n.objectives_en or n.objectives)
         assert e[2] == ("Can Tho" if n.province_code == "92" else "Ca Mau") and e[3] == n.location_en
-    assert book["Catalogue"]["A1"].value == "Projects seeking funding – Ca Mau Province, Can Tho City · first half of 2026"
+    assert book["Catalogue"]["A1"].value == ("Projects seeking funding – Ca Mau Province, Can Tho City"
+                                             " · first half of 2026")
 
 
 def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(tmp_path):
@@ -278,7 +280,8 @@ def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(
     sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=4, register=0, seed=8)
     plain_control = sample_control(tmp_path / "a" / "dieu-hanh.xlsx", provinces=("82", "92"))
     html = catalogue([tmp_path / "nop"], tmp_path / "out-a", control=plain_control).page.read_text("utf-8")
-    assert "Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap and Can Tho" in html
+    assert ("Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap"
+            " and Can Tho") in html
     assert "gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố Đồng Tháp và Cần Thơ" in html
     assert "Decree 313/2025/ND-CP of 8 December 2025" in html and "Nghị định 313/2025/NĐ-CP" in html
     assert "or the cluster office (truongcum5@example.vn)" in html and "0292 3821 456" in html

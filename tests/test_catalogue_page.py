@@ -12,8 +12,8 @@ import pytest
 
 from browser import open_page, unmarked_vietnamese
 from toolkit.catalogue import catalogue
-from toolkit.numbers import format_number
 from toolkit.glossary import date_words
+from toolkit.numbers import format_number
 from toolkit.sample import sample_control, sample_workbook
 from toolkit.schema import sectors
 
@@ -208,7 +208,8 @@ def test_in_english_a_value_only_in_vietnamese_is_marked_and_said_so(built, buil
     _, dom = open_page(built.page, "lang=en")
     article = dom[dom.index(f'data-id="{need.id}"'):]
     article = article[:article.index("</article>")]
-    assert f'<span lang="vi">{html.escape(need.objectives, quote=False)}</span><span class="in-vi"> (in Vietnamese)' in article
+    vietnamese = html.escape(need.objectives, quote=False)
+    assert f'<span lang="vi">{vietnamese}</span><span class="in-vi"> (in Vietnamese)' in article
     assert need.location_en and need.agency_en and f"<dd>{html.escape(need.agency_en, quote=False)}</dd>" in article
     _, filled = open_page(built_en.page, "lang=en")
     assert 'class="in-vi"' not in filled
@@ -285,7 +286,8 @@ def test_the_english_download_has_english_headers_values_and_numbers(built_en):
 def test_the_wording_donors_read_and_no_tool_name(built_en):
     _, dom = open_page(built_en.page, "lang=en")
     for words in ("Projects seeking funding", "Non-project aid", "Type of aid", "Clear filters",
-                  "Decree 313/2025/ND-CP", "truongcum5@example.vn", "Cluster 5 Office", "12 Hoa Binh, Ninh Kieu, Can Tho"):
+                  "Decree 313/2025/ND-CP", "truongcum5@example.vn", "Cluster 5 Office",
+                  "12 Hoa Binh, Ninh Kieu, Can Tho"):
         assert words in dom, words
     assert "Funding needs seeking donors" not in dom and "Clear the filters" not in dom
     visible = re.sub(r"<script.*?</script>|<style>.*?</style>|<[^>]+>", " ", dom, flags=re.S)

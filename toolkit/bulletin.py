@@ -16,8 +16,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from . import schema
-from .catalogue_result import FORM_LABELS
 from .catalogue_page import logo, template_bytes, template_error
+from .catalogue_result import FORM_LABELS
 from .numbers import format_number
 
 BULLETIN_TEMPLATE = "ban-tin.typ"

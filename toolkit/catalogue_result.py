@@ -106,7 +106,8 @@ class CatalogueResult:
     def to_text(self) -> str:
         lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
                   f"{len(self.files)} tỉnh / provinces"),
-                 f"  Trang web / web page: {self.page}", f"  Bản tin / bulletin:   {self.bulletin}, {self.bulletin_en.name}",
+                 f"  Trang web / web page: {self.page}",
+                 f"  Bản tin / bulletin:   {self.bulletin}, {self.bulletin_en.name}",
                  f"  Bảng tính / workbook: {self.workbook}"]
         for name, row in self.left_out:
             lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")

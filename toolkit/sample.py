@@ -15,10 +15,10 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .glossary import agency_en, groups_en, plain
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
-from .glossary import agency_en, groups_en, plain
 from .text import fold
 
 #: Cluster 5 (Mekong Delta) after the 2025 merger.
