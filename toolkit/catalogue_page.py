@@ -58,7 +58,7 @@ def logo_uri(templates: str | os.PathLike | None = None) -> str:
 
 
 def page_data(result, intro: dict) -> dict:
-    """What the page's script needs: the vocabularies, the introduction, and each need as a list in FIELDS order.
+    """What the page's script needs: the vocabularies, the period in words, and each need as a list in FIELDS order.
 
     Values of SHARED fields, which repeat from need to need, are indices into `strings`; the
     numbers come as they are (for the filters and the download) and as `format_number` writes
