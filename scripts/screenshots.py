@@ -5,7 +5,8 @@ in a copy: Excel does not print them), then cut to PNG by pdftoppm. The "after
 Kiểm tra dữ liệu" pictures use `aidkit validate --annotate`, which marks cells the same
 way as the button. Needs soffice and pdftoppm (apt-get install poppler-utils).
 
-The catalogue page (aidkit catalogue) of a sample cluster is shot by headless Chromium.
+The catalogue page (aidkit catalogue) of the demo, and of sample workbooks with the English columns
+filled, is shot by headless Chromium at 1280 and 390 px (PIL cuts the narrow ones out of their frame).
 
 Run: .venv/bin/python scripts/screenshots.py [catalogue]   (catalogue: only the page's pictures)
 """
@@ -95,17 +96,24 @@ def shoot(page: Path, query: str, size: tuple[int, int], out: Path, tmp: Path) -
 
 
 def catalogue_pictures() -> None:
-    """The catalogue page of a sample Cluster 5 at 1280 and 390 px, in Vietnamese and in English: as the demo
-    has it (the English columns empty) and with the English columns filled."""
+    """The catalogue page at 1280 and 390 px, in Vietnamese and in English: the one `make demo` publishes
+    (the English columns empty), and Cluster 5's sample workbooks with the English columns filled."""
+    import contextlib
+    import io
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import demo
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        with contextlib.redirect_stdout(io.StringIO()):
+            demo.main(tmp / "demo")
+        pages = {False: tmp / "demo" / "2-cum-5" / "ket-qua" / "danh-muc" / "index.html"}
         control = sample_control(tmp / "dieu-hanh.xlsx", ("2026-H1",))
-        pages = {}
-        for english in (False, True):
-            for code in CLUSTER5:
-                sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026,
-                                english=english)
-            pages[english] = catalogue(None, tmp / f"danh-muc-{english}", control=control).page
+        for code in CLUSTER5:
+            sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026,
+                            english=True)
+        pages[True] = catalogue(None, tmp / "danh-muc", control=control).page
         for picture, (query, width, height) in CATALOGUE_PICTURES.items():
             shoot(pages["-tieng-anh" in picture], query, (width, height), IMG / picture, tmp)
             print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")
