@@ -169,11 +169,8 @@ class _Languages(HTMLParser):
 
 def unmarked_vietnamese(dom: str) -> list[str]:
     """The texts of the DOM with Vietnamese diacritics (or đ) that are not inside an element marked ``lang="vi"``."""
-    import unicodedata
-
-    def vietnamese(text: str) -> bool:
-        return "đ" in text.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
+    from toolkit.glossary import is_vietnamese
 
     reader = _Languages()
     reader.feed(dom)
-    return [text for lang, text in reader.texts if lang != "vi" and vietnamese(text)]
+    return [text for lang, text in reader.texts if lang != "vi" and is_vietnamese(text)]

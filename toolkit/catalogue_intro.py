@@ -23,7 +23,7 @@ def _names(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + (" và " if lang == "vi" else " and ") + names[-1]
 
 
-def introduction(ctrl, provinces: list[str], period: str | None, today: date | None = None) -> dict:
+def introduction(ctrl, provinces: list[str], period: str | None) -> dict:
     """The donor introduction and contacts: {"vi": {...}, "en": {...}} of the same keys.
 
     :param ctrl: the control workbook (None: the defaults, without a cluster office to write to).
@@ -31,7 +31,7 @@ def introduction(ctrl, provinces: list[str], period: str | None, today: date | N
     :param period: the catalogue's period(s), ``2026-H1`` or ``2025-H2, 2026-H1``.
     """
     values = ctrl.values if ctrl is not None else {}
-    today = today or date.today()
+    today = date.today()
     if ctrl is not None:
         provinces = [m.name for m in ctrl.members_on(today)] or provinces
     name_vi = ctrl.cluster if ctrl is not None and ctrl.cluster else ""
