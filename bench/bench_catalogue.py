@@ -89,17 +89,18 @@ def split() -> dict[str, float]:
     """Where one build's time goes, in this process."""
     from toolkit.bulletin import render_bulletin
     from toolkit.catalogue import catalogue
+    from toolkit.catalogue_intro import introduction
     from toolkit.catalogue_page import render_page
 
     start = time.perf_counter()
     result = catalogue([INPUTS], OUT / "catalogue" / "split")
     total = time.perf_counter() - start
-    contact = {"name": "", "email": "", "sender": ""}
+    intro = introduction(None, [], result.period)
     t = time.perf_counter()
-    render_page(result, contact)
+    render_page(result, intro)
     page = time.perf_counter() - t
     t = time.perf_counter()
-    render_bulletin(result, contact)
+    render_bulletin(result, intro)
     bulletin = time.perf_counter() - t
     return {"total": total, "page": page, "bulletin": bulletin, "needs": len(result.needs),
             "pages": len(re.findall(rb"/Type\s*/Page\b", result.bulletin.read_bytes())),

@@ -206,7 +206,8 @@ def main(out: Path) -> None:
     print(f"Kết quả kiểm tra / validation (+ JSON):     {checked}")
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
     print(f"Danh mục kêu gọi tài trợ / catalogue:       {published.page}")
-    print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletin: {published.bulletin}")
+    print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletins: {published.bulletin}, "
+          f"{published.bulletin_en.name}; Excel: {published.workbook.name}")
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}")

@@ -5,7 +5,8 @@ in a copy: Excel does not print them), then cut to PNG by pdftoppm. The "after
 Kiểm tra dữ liệu" pictures use `aidkit validate --annotate`, which marks cells the same
 way as the button. Needs soffice and pdftoppm (apt-get install poppler-utils).
 
-The catalogue page (aidkit catalogue) of a sample cluster is shot by headless Chromium.
+The catalogue page (aidkit catalogue) of the demo, and of sample workbooks with the English columns
+filled, is shot by headless Chromium at 1280 and 390 px (PIL cuts the narrow ones out of their frame).
 
 Run: .venv/bin/python scripts/screenshots.py [catalogue]   (catalogue: only the page's pictures)
 """
@@ -64,24 +65,57 @@ def page_of(path: Path, sheet: str) -> int:
     return CalamineWorkbook.from_path(str(path)).sheet_names.index(sheet) + 1
 
 
-#: picture name → the page's URL query
-CATALOGUE_PICTURES = {"danh-muc-trang-web.png": "", "danh-muc-tieng-anh-y-te.png": "lang=en&linh_vuc=YT"}
+#: picture name → (the page's URL query, viewport width, height); "-tieng-anh" pictures are of the workbooks
+#: whose English columns (template 1.2) are filled
+CATALOGUE_PICTURES = {
+    "danh-muc-trang-web.png": ("", 1280, 1400), "danh-muc-tieng-anh-y-te.png": ("lang=en&linh_vuc=YT", 1280, 1400),
+    "danh-muc-1280-en.png": ("lang=en", 1280, 1400),
+    "danh-muc-390-vi.png": ("", 390, 844), "danh-muc-390-en.png": ("lang=en", 390, 844),
+    "danh-muc-tieng-anh-1280-vi.png": ("", 1280, 1400), "danh-muc-tieng-anh-1280-en.png": ("lang=en", 1280, 1400),
+    "danh-muc-tieng-anh-390-vi.png": ("", 390, 844), "danh-muc-tieng-anh-390-en.png": ("lang=en", 390, 844),
+}
+
+
+def shoot(page: Path, query: str, size: tuple[int, int], out: Path, tmp: Path) -> None:
+    """A screenshot of the page at a viewport of `size`; a narrow one through a frame (headless windows are
+    at least 500 px wide), cut to the frame."""
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import framed
+
+    url = f"{page.as_uri()}?{query}"
+    if size[0] < 500:
+        url = framed(tmp, url, size).as_uri()
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chromium",
+                    "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+                    f"--window-size={max(size[0], 500)},{size[1] + 40}", f"--screenshot={out}", url],
+                   check=True, capture_output=True)
+    with Image.open(out) as shot:
+        shot.crop((0, 0, *size)).save(out)
 
 
 def catalogue_pictures() -> None:
-    """The catalogue page of a sample Cluster 5, in Vietnamese, and in English showing health projects."""
+    """The catalogue page at 1280 and 390 px, in Vietnamese and in English: the one `make demo` publishes
+    (the English columns empty), and Cluster 5's sample workbooks with the English columns filled."""
+    import contextlib
+    import io
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import demo
+
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        with contextlib.redirect_stdout(io.StringIO()):
+            demo.main(tmp / "demo")
+        pages = {False: tmp / "demo" / "2-cum-5" / "ket-qua" / "danh-muc" / "index.html"}
         control = sample_control(tmp / "dieu-hanh.xlsx", ("2026-H1",))
         for code in CLUSTER5:
-            sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026)
-        page = catalogue(None, control=control).page
-        for picture, query in CATALOGUE_PICTURES.items():
-            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                            f"--user-data-dir={tmp}/chromium",
-                            "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars", "--window-size=1280,1500",
-                            f"--screenshot={IMG / picture}", f"{page.as_uri()}?{query}"],
-                           check=True, capture_output=True)
+            sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026,
+                            english=True)
+        pages[True] = catalogue(None, tmp / "danh-muc", control=control).page
+        for picture, (query, width, height) in CATALOGUE_PICTURES.items():
+            shoot(pages["-tieng-anh" in picture], query, (width, height), IMG / picture, tmp)
             print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")
 
 

@@ -11,9 +11,11 @@ import pytest
 
 from toolkit import schema
 from toolkit.catalogue import catalogue
+from toolkit.catalogue_intro import introduction
 from toolkit.catalogue_page import render_page
 from toolkit.catalogue_result import OPEN_STATUSES, CatalogueError, Need
 from toolkit.control import read_control
+from toolkit.glossary import plain
 from toolkit.sample import sample_records, sample_workbook
 
 
@@ -28,7 +30,8 @@ def open_rows(sample):
 
 
 def test_only_open_needs_are_listed_with_every_field(tmp_path):
-    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4)
+    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4,
+                             english=True)
     result = catalogue([tmp_path / "nop"], tmp_path / "out")
     rows = open_rows(sample)
     closed = {r["ma_de_xuat"] for r in sample.rows["needs"]} - {r["ma_de_xuat"] for r in rows}
@@ -43,10 +46,15 @@ def test_only_open_needs_are_listed_with_every_field(tmp_path):
         months=row["thoi_gian_thang"], total_usd=row["tong_kinh_phi_usd"], requested_usd=row["de_nghi_tai_tro_usd"],
         counterpart_usd=row["von_doi_ung_usd"], beneficiaries=row["so_nguoi_huong_loi"],
         beneficiary_groups=row["doi_tuong"], objectives=row["muc_tieu"], agency=row["don_vi_de_xuat"],
-        contact=row["nguoi_lien_he"], email=row["email_lien_he"], status=row["trang_thai"])
+        contact=row["nguoi_lien_he"], email=row["email_lien_he"], status=row["trang_thai"],
+        objectives_en=row["muc_tieu_en"], groups_en=row["doi_tuong_en"], agency_en=row["don_vi_de_xuat_en"],
+        location_en=f"{plain(row['dia_ban'].split(',')[0].removeprefix('Xã '))} Commune, Can Tho",
+        contact_en=plain(row["nguoi_lien_he"]), province_en="Can Tho")
+    assert need.objectives_en.startswith("Better lives") and need.location_en.endswith(" Commune, Can Tho")
     html = result.page.read_text(encoding="utf-8")
     assert all(i in html for i in (n.id for n in result.needs)) and not any(i in html for i in closed)
-    assert result.page.stat().st_mode & 0o777 == 0o644 and result.bulletin.stat().st_mode & 0o777 == 0o644
+    for path in (result.page, result.bulletin, result.bulletin_en, result.workbook):
+        assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_each_province_counts_with_its_latest_file_and_latest_period(tmp_path):
@@ -162,7 +170,8 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     (own / "danh-muc.html.j2").write_text(page.replace("Liên hiệp các tổ chức hữu nghị</span>",
                                                        "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau</span>"), "utf-8")
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
-    (own / "ban-tin.typ").write_text(typ.replace("#let contact = [", "#let contact = [Số 1 Lý Thường Kiệt, Cà Mau \\"),
+    address = "#let extra-contact = [Số 1 Lý Thường Kiệt, Cà Mau]"
+    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", address),
                                      "utf-8")
     logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
             '<rect width="10" height="10" fill="#c00"/></svg>')
@@ -214,7 +223,7 @@ def test_workbook_text_cannot_break_out_of_the_page_script():
 
     evil = Need("92-N2026-001", "</script><script>alert(1)</script>", "<!-- x", "92", "Cần Thơ", "a & b", "YT",
                 "du-an", 12, 100.0, 90.0, 10.0, 5, "", "", "", "", "a@b.vn", "Mới đề xuất")
-    html = render_page(CatalogueResult(None, "T", None, [evil], []), {"name": "", "email": "", "sender": ""})
+    html = render_page(CatalogueResult(None, "T", None, [evil], []), introduction(None, [], None))
     data = html.split('<script type="application/json" id="aidkit-data">')[1].split("</script>")[0]
     assert "<" not in data and json.loads(data)["needs"][0][1] == evil.title_vi
 
@@ -234,10 +243,51 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
                               r["de_nghi_tai_tro_usd"], r["von_doi_ung_usd"], r["so_nguoi_huong_loi"], r["doi_tuong"],
                               r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"],
                               "Mới đề xuất"))
-    html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), {"name": "", "email": "", "sender": ""})
+    html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), introduction(None, [], None))
     assert len(needs) == 3400 and len(html.encode("utf-8")) < 2_000_000
 
 
 def test_the_shipped_templates_are_in_the_wheel():
     for name in ("danh-muc.html.j2", "danh-muc.js", "danh-muc.css", "ban-tin.typ", "logo.svg"):
         assert files("toolkit.templates").joinpath(name).is_file(), name
+
+
+def test_the_workbook_beside_the_page_has_every_need_in_each_language_with_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit.outputs import written_by_aidkit
+
+    for code in ("92", "96"):
+        sample_workbook(tmp_path / "nop" / f"{code}.xlsx", code, "2026-H1", needs=10, register=0, seed=8,
+                        english=code == "92")
+    result = catalogue([tmp_path / "nop"], tmp_path / "out")
+    book = load_workbook(result.workbook)
+    assert book.sheetnames == ["Danh mục", "Catalogue"] and written_by_aidkit(result.workbook) == "catalogue"
+    vi, en = ([[c.value for c in row] for row in book[name].iter_rows(min_row=3)] for name in book.sheetnames)
+    assert vi[0][:3] == ["Mã đề xuất", "Tên chương trình, dự án", "Tỉnh"] and en[0][8] == "Requested (USD)"
+    assert [r[0] for r in vi[1:]] == [n.id for n in result.needs] == [r[0] for r in en[1:]]
+    for n, v, e in zip(result.needs, vi[1:], en[1:], strict=True):
+        assert v[8] == e[8] == n.requested_usd and isinstance(e[8], (int, float))  # a number, shown the reader's way
+        assert v[12] == n.objectives and e[12] == (n.objectives_en or n.objectives)
+        assert e[2] == ("Can Tho" if n.province_code == "92" else "Ca Mau") and e[3] == n.location_en
+    assert book["Catalogue"]["A1"].value == ("Projects seeking funding – Ca Mau Province, Can Tho City"
+                                             " · first half of 2026")
+
+
+def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(tmp_path):
+    from toolkit.sample import sample_control
+
+    sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=4, register=0, seed=8)
+    plain_control = sample_control(tmp_path / "a" / "dieu-hanh.xlsx", provinces=("82", "92"))
+    html = catalogue([tmp_path / "nop"], tmp_path / "out-a", control=plain_control).page.read_text("utf-8")
+    assert ("Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap"
+            " and Can Tho") in html
+    assert "gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố Đồng Tháp và Cần Thơ" in html
+    assert "Decree 313/2025/ND-CP of 8 December 2025" in html and "Nghị định 313/2025/NĐ-CP" in html
+    assert "or the cluster office (truongcum5@example.vn)" in html and "0292 3821 456" in html
+    own = sample_control(tmp_path / "b" / "dieu-hanh.xlsx", provinces=("92",),
+                         smtp={"gioi_thieu": "Cụm chúng tôi làm việc với 40 tổ chức.",
+                               "gioi_thieu_en": "We work with 40 organisations."})
+    html = catalogue([tmp_path / "nop"], tmp_path / "out-b", control=own).page.read_text("utf-8")
+    assert "We work with 40 organisations." in html and "Cụm chúng tôi làm việc với 40 tổ chức." in html
+    assert "brings together" not in html and "Decree 313/2025/ND-CP" in html

@@ -3,7 +3,8 @@
 typst's Python wheel carries the whole compiler and its own fonts (Libertinus Serif covers
 Vietnamese), so the bulletin builds on a provincial Windows PC after ``pip install`` alone and
 looks the same everywhere: system fonts are ignored and the fonts used are embedded.
-The layout is ``templates/ban-tin.typ``; it reads the needs as JSON from ``sys.inputs``.
+The layout is ``templates/ban-tin.typ``; it reads the needs as JSON from ``sys.inputs``. There is one
+edition per language (``ban-tin.pdf``, ``ban-tin-en.pdf``), each in its own number and date style.
 """
 
 from __future__ import annotations
@@ -12,57 +13,88 @@ import json
 import os
 import tempfile
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 from . import schema
 from .catalogue_page import logo, template_bytes, template_error
+from .catalogue_result import FORM_LABELS
 from .numbers import format_number
 
 BULLETIN_TEMPLATE = "ban-tin.typ"
 _SECTORS = {s.code: s for s in schema.sectors()}
-_FORMS = {"chuong-trinh": (schema.AID_FORMS[0], schema.AID_FORMS_EN[0]),
-          "du-an": (schema.AID_FORMS[1], schema.AID_FORMS_EN[1]),
-          "phi-du-an": (schema.AID_FORMS[2], schema.AID_FORMS_EN[2])}
+#: a need's text fields in Vietnamese → their English counterpart on Need
+_ENGLISH = {"title_vi": "title_en", "location": "location_en", "beneficiary_groups": "groups_en",
+            "objectives": "objectives_en", "agency": "agency_en", "contact": "contact_en", "province": "province_en"}
 
 
-def bulletin_data(result, contact: dict[str, str]) -> dict:
-    """The bulletin's content: the cover, then the needs grouped by province and by sector."""
+def bulletin_data(result, intro: dict, lang: str = "vi") -> dict:
+    """The bulletin's content in `lang`: the cover, the summary by province and sector, then the needs
+    grouped by province and by sector. Numbers and dates are written as `lang` writes them."""
     groups: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for n in result.needs:
-        groups[(n.province_code, n.province)][n.sector].append(n)
+        groups[(n.province_code, _text(n, "province", lang)[0])][n.sector].append(n)
     order = {s.code: i for i, s in enumerate(schema.sectors())}
-    provinces = []
+    provinces, summary = [], []
     for (code, name), by_sector in sorted(groups.items()):
-        sectors = [{"vi": _SECTORS[s].vi, "en": _SECTORS[s].en, "needs": [_need(n) for n in by_sector[s]]}
-                   for s in sorted(by_sector, key=order.get)]
-        requested = sum(n.requested_usd or 0 for s in by_sector.values() for n in s)
-        provinces.append({"code": code, "name": name, "count": sum(len(s["needs"]) for s in sectors),
-                          "requested_vi": format_number(requested, "vi"), "sectors": sectors})
-    total = sum(n.requested_usd or 0 for n in result.needs)
-    return {"title": result.title, "period": result.period or "", "built": date.today().strftime("%d/%m/%Y"),
-            "contact": contact, "count": len(result.needs), "requested_vi": format_number(total, "vi"),
-            "requested_en": format_number(total, "en"), "provinces": provinces}
+        sectors = []
+        for s in sorted(by_sector, key=order.get):
+            label = getattr(_SECTORS[s], lang)
+            sectors.append({"name": label, "needs": [_need(n, lang) for n in by_sector[s]]})
+            summary.append({"province": f"{code} · {name}", "sector": label, "count": len(by_sector[s]),
+                            "requested": format_number(_requested(by_sector[s]), lang)})
+        mine = [n for s in by_sector.values() for n in s]
+        provinces.append({"code": code, "name": name, "count": len(mine),
+                          "requested": format_number(_requested(mine), lang), "sectors": sectors})
+    title = result.title if lang == "vi" else result.title_en
+    return {"lang": lang, "title": title or result.title, "title_vi": "" if title else "vi",
+            "period": intro[lang]["period"], "built": intro[lang]["built"], "intro": intro[lang],
+            "contact": _contact(intro["contact"], lang), "count": len(result.needs),
+            "requested": format_number(_requested(result.needs), lang), "summary": summary, "provinces": provinces}
 
 
-def _need(n) -> dict:
-    form_vi, form_en = _FORMS[n.form]
-
-    return {"id": n.id, "title_vi": n.title_vi, "title_en": n.title_en, "location": n.location,
-            "form_vi": form_vi, "form_en": form_en, "months": format_number(n.months, "vi"),
-            "total": format_number(n.total_usd, "vi"), "requested": format_number(n.requested_usd, "vi"),
-            "requested_en": format_number(n.requested_usd, "en"), "counterpart": format_number(n.counterpart_usd, "vi"),
-            "beneficiaries": format_number(n.beneficiaries,
-                                           "vi"), "groups": n.beneficiary_groups, "objectives": n.objectives,
-            "agency": n.agency, "contact": n.contact, "email": n.email}
+def _requested(needs) -> float:
+    return sum(n.requested_usd or 0 for n in needs)
 
 
-def render_bulletin(result, contact: dict[str, str], templates: str | os.PathLike | None = None) -> bytes:
-    """The bulletin as PDF bytes."""
+def _text(n, field: str, lang: str) -> tuple[str, str]:
+    """(value, "vi" when the English edition has only the Vietnamese)."""
+    vi = getattr(n, field)
+    if lang == "vi" or not vi:
+        return vi, ""
+    en = getattr(n, _ENGLISH[field])
+    return (en, "") if en else (vi, "vi")
+
+
+def _contact(contact: dict, lang: str) -> list[dict]:
+    lines = []
+    for key in ("name", "sender", "address"):
+        vi, en = contact[f"{key}_vi"], contact[f"{key}_en"]
+        if vi:
+            lines.append({"text": en if lang == "en" and en else vi, "vi": lang == "en" and not en})
+    for label, key in ((("Điện thoại", "Phone"), "phone"), (("Email", "Email"), "email")):
+        if contact[key]:
+            lines.append({"text": f"{label[lang == 'en']}: {contact[key]}", "vi": False})
+    return lines
+
+
+def _need(n, lang: str) -> dict:
+    form = FORM_LABELS[n.form][lang == "en"]
+    out = {"id": n.id, "form": form, "months": format_number(n.months, lang),
+           "total": format_number(n.total_usd, lang), "requested": format_number(n.requested_usd, lang),
+           "counterpart": format_number(n.counterpart_usd, lang), "beneficiaries": format_number(n.beneficiaries, lang),
+           "email": n.email, "alt": (n.title_en if lang == "vi" else n.title_vi) if n.title_en != n.title_vi else ""}
+    for field, name in (("title_vi", "title"), ("location", "location"), ("beneficiary_groups", "groups"),
+                        ("objectives", "objectives"), ("agency", "agency"), ("contact", "contact")):
+        out[name], out[name + "_vi"] = _text(n, field, lang)
+    return out
+
+
+def render_bulletin(result, intro: dict, templates: str | os.PathLike | None = None, lang: str = "vi") -> bytes:
+    """The bulletin in `lang` (``vi``: ban-tin.pdf, ``en``: ban-tin-en.pdf) as PDF bytes."""
     import typst
 
     logo_name, logo_data = logo(templates)
-    data = json.dumps(bulletin_data(result, contact) | {"logo": logo_name}, ensure_ascii=False)
+    data = json.dumps(bulletin_data(result, intro, lang) | {"logo": logo_name}, ensure_ascii=False)
     with tempfile.TemporaryDirectory() as tmp:  # typst reads the template and the logo from its root
         root = Path(tmp)
         (root / BULLETIN_TEMPLATE).write_bytes(template_bytes(BULLETIN_TEMPLATE, templates))
@@ -72,4 +104,3 @@ def render_bulletin(result, contact: dict[str, str], templates: str | os.PathLik
                                  sys_inputs={"data": data})
         except typst.TypstError as exc:  # its message names the line of the template that is wrong
             raise template_error(BULLETIN_TEMPLATE, templates, exc) from None
-

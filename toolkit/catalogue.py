@@ -2,7 +2,8 @@
 
 `catalogue()` reads every submission (files or folders), keeps each province's latest file,
 takes its open needs (`Mới đề xuất`, `Đang vận động`) and writes ``DIR/index.html``
-(`catalogue_page`) and ``DIR/ban-tin.pdf`` (`bulletin`). A need row with an error is left out
+(`catalogue_page`), the bulletin ``DIR/ban-tin.pdf`` and its English edition ``DIR/ban-tin-en.pdf``
+(`bulletin`), and ``DIR/danh-muc.xlsx`` (`catalogue_workbook`). A need row with an error is left out
 (donors must not read a wrong amount) and counted in the result.
 
 Nothing here knows about Excel-the-application, the command line or e-mail.
@@ -20,6 +21,7 @@ from .catalogue_result import FORM_SLUGS, OPEN_STATUSES, CatalogueError, Catalog
 from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
 from .consolidation.result import ConsolidationError, SourceFile
 from .folders import expand_sources
+from .glossary import agency_en, groups_en, place_en, plain, proper_name
 from .ledger import ARCHIVE_NAME
 from .periods import Period
 from .workers import Progress, Runner
@@ -32,7 +34,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
               period: str | None = None, control: str | os.PathLike | None = None,
               templates: str | os.PathLike | None = None, workers: int | None = None,
               progress: Progress | None = None) -> CatalogueResult:
-    """Write the catalogue of open funding needs into the folder `out`: index.html and ban-tin.pdf.
+    """Write the catalogue of open funding needs into the folder `out`: index.html, the bulletins, the workbook.
 
     :param sources: workbooks and folders (searched recursively); default: the control workbook's inbox.
     :param out: the folder to write (default: ``danh-muc`` in the control workbook's output folder).
@@ -43,7 +45,9 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     """
     from .atomic import write_bytes
     from .bulletin import render_bulletin
+    from .catalogue_intro import introduction
     from .catalogue_page import render_page
+    from .catalogue_workbook import catalogue_workbook
 
     try:
         wanted = parse_period(period)
@@ -80,11 +84,14 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     needs.sort(key=lambda n: (n.province_code, order[n.sector], n.id))
     result = CatalogueResult(folder, _title(ctrl, latest), str(wanted) if wanted else _periods(latest), needs,
                              latest, left_out, [f for f in files if f.refused],
-                             [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)])
-    contact = _contact(ctrl, latest)
-    page = render_page(result, contact, templates).encode("utf-8")
-    pdf = render_bulletin(result, contact, templates)  # both made before either is written
-    for path, data in ((result.page, page), (result.bulletin, pdf)):
+                             [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)],
+                             _title_en(ctrl, latest))
+    intro = introduction(ctrl, list(dict.fromkeys(f.current.short for f in latest)), result.period)
+    page = render_page(result, intro, templates).encode("utf-8")
+    pdfs = [render_bulletin(result, intro, templates, lang) for lang in ("vi", "en")]  # all made before any is written
+    xlsx = catalogue_workbook(result, intro)
+    for path, data in ((result.page, page), (result.bulletin, pdfs[0]), (result.bulletin_en, pdfs[1]),
+                       (result.workbook, xlsx)):
         write_bytes(path, data).chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
     return result
 
@@ -144,7 +151,11 @@ def _need(f: SourceFile, row: tuple) -> Need:
         requested_usd=number("de_nghi_tai_tro_usd"), counterpart_usd=number("von_doi_ung_usd"),
         beneficiaries=number("so_nguoi_huong_loi"), beneficiary_groups=text("doi_tuong"),
         objectives=text("muc_tieu"), agency=text("don_vi_de_xuat"), contact=text("nguoi_lien_he"),
-        email=text("email_lien_he"), status=text("trang_thai"))
+        email=text("email_lien_he"), status=text("trang_thai"), objectives_en=text("muc_tieu_en"),
+        groups_en=text("doi_tuong_en") or groups_en(text("doi_tuong")) or "",
+        agency_en=text("don_vi_de_xuat_en") or agency_en(text("don_vi_de_xuat")) or "",
+        location_en=place_en(text("dia_ban")) or "", contact_en=proper_name(text("nguoi_lien_he")) or "",
+        province_en=plain(f.current.short))
 
 
 def _title(ctrl, files: list[SourceFile]) -> str:
@@ -154,14 +165,13 @@ def _title(ctrl, files: list[SourceFile]) -> str:
     return ", ".join(names) if len(names) <= 4 else f"{len(names)} tỉnh, thành phố"
 
 
+def _title_en(ctrl, files: list[SourceFile]) -> str:
+    if ctrl is not None:
+        return str(ctrl.values.get("ten_cum_en") or "")
+    names = sorted({place_en(f.current.name) or plain(f.current.name) for f in files})
+    return ", ".join(names) if len(names) <= 4 else f"{len(names)} provinces and cities"
+
+
 def _periods(files: list[SourceFile]) -> str | None:
     periods = sorted({str(f.parsed_period) for f in files})
     return ", ".join(periods) if periods else None
-
-
-def _contact(ctrl, files: list[SourceFile]) -> dict[str, str]:
-    """Who donors write to: the cluster lead (control workbook), else nobody named beyond each need's contact."""
-    if ctrl is None:
-        return {"name": "", "email": "", "sender": ""}
-    return {"name": ctrl.cluster or "", "email": ctrl.lead_email or "",
-            "sender": str(ctrl.values.get("ten_nguoi_gui") or "")}

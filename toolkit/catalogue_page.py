@@ -9,12 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
 from . import schema
-from .catalogue_result import FORM_SLUGS, CatalogueError
+from .catalogue_result import BULLETIN_NAMES, FORM_LABELS, WORKBOOK_NAME, CatalogueError
 from .numbers import format_number
 
 PAGE_TEMPLATE = "danh-muc.html.j2"
@@ -23,8 +22,9 @@ LOGOS = {"logo.svg": "image/svg+xml", "logo.png": "image/png", "logo.jpg": "imag
 #: The order of a need's values in the page's data (the script reads them by these names).
 FIELDS = ("id", "title_vi", "title_en", "province_code", "location", "sector", "form", "months",
           "total_usd", "requested_usd", "counterpart_usd", "beneficiaries", "beneficiary_groups", "objectives",
-          "agency", "contact", "email")
-SHARED = ("location", "beneficiary_groups", "agency", "contact", "email")
+          "agency", "contact", "email", "objectives_en", "groups_en", "agency_en", "location_en", "contact_en")
+SHARED = ("location", "beneficiary_groups", "agency", "contact", "email", "groups_en", "agency_en", "location_en",
+          "contact_en")
 NUMBERS = ("months", "total_usd", "requested_usd", "counterpart_usd", "beneficiaries")
 
 
@@ -57,14 +57,14 @@ def logo_uri(templates: str | os.PathLike | None = None) -> str:
     return f"data:{LOGOS[name]};base64," + base64.b64encode(data).decode("ascii")
 
 
-def page_data(result, contact: dict[str, str]) -> dict:
-    """What the page's script needs: the vocabularies, and each need as a list in FIELDS order.
+def page_data(result, intro: dict) -> dict:
+    """What the page's script needs: the vocabularies, the period in words, and each need as a list in FIELDS order.
 
     Values of SHARED fields, which repeat from need to need, are indices into `strings`; the
     numbers come as they are (for the filters and the download) and as `format_number` writes
     them in Vietnamese (for reading; the page swaps the separators for English).
     """
-    provinces = {n.province_code: n.province for n in result.needs}
+    provinces = {n.province_code: (n.province, n.province_en) for n in result.needs}
     strings: dict[str, int] = {}
 
     def value(need, name):
@@ -74,25 +74,20 @@ def page_data(result, contact: dict[str, str]) -> dict:
     needs = [[value(n, f) for f in FIELDS] for n in result.needs]
     return {
         "title": result.title,
-        "period": result.period or "",
-        "built": date.today().strftime("%d/%m/%Y"),
-        "contact": contact,
+        "title_en": result.title_en,
         "fields": FIELDS,
         "shared": SHARED,
         "strings": list(strings),
-        "provinces": sorted(provinces.items()),
+        "provinces": [[code, vi, en] for code, (vi, en) in sorted(provinces.items())],
         "sectors": [[s.code, s.vi, s.en] for s in schema.sectors()],
-        "forms": [[slug, vi, en] for (vi, slug), en in zip(_forms(), schema.AID_FORMS_EN, strict=True)],
+        "forms": [[slug, vi, en] for slug, (vi, en) in FORM_LABELS.items()],
         "needs": needs,
         "shown": [[format_number(getattr(n, f), "vi") for f in NUMBERS] for n in result.needs],
+        "period": {lang: intro[lang]["period"] for lang in ("vi", "en")},
     }
 
 
-def _forms():
-    return [(vi, FORM_SLUGS[vi]) for vi in schema.AID_FORMS]
-
-
-def render_page(result, contact: dict[str, str], templates: str | os.PathLike | None = None) -> str:
+def render_page(result, intro: dict, templates: str | os.PathLike | None = None) -> str:
     """The page's HTML."""
     import jinja2
     from markupsafe import Markup
@@ -101,14 +96,14 @@ def render_page(result, contact: dict[str, str], templates: str | os.PathLike | 
 
     loader = jinja2.FunctionLoader(lambda name: template_bytes(name, templates).decode("utf-8"))
     env = environment().overlay(loader=loader)
-    data = json.dumps(page_data(result, contact), ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps(page_data(result, intro), ensure_ascii=False, separators=(",", ":"))
     # inside <script>: no "</script>" or "<!--" can be formed by workbook text
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     try:
         return env.get_template(PAGE_TEMPLATE).render(
-            result=result, contact=contact, data=Markup(data), logo=logo_uri(templates), needs=len(result.needs),
+            result=result, intro=intro, contact=intro["contact"], data=Markup(data), logo=logo_uri(templates),
+            needs=len(result.needs), bulletins=BULLETIN_NAMES, workbook=WORKBOOK_NAME,
             style=Markup(template_bytes("danh-muc.css", templates).decode("utf-8")),
             script=Markup(template_bytes("danh-muc.js", templates).decode("utf-8")))
     except jinja2.TemplateError as exc:
         raise template_error(PAGE_TEMPLATE, templates, exc) from None
-

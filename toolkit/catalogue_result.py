@@ -16,7 +16,12 @@ from .errors import AidkitError
 OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động
 #: Aid form → the slug of the page's `hinh_thuc` query parameter.
 FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}
-PAGE_NAME, BULLETIN_NAME = "index.html", "ban-tin.pdf"
+#: Slug → (Vietnamese, English) as donors read the aid form.
+FORM_LABELS = {"chuong-trinh": ("Chương trình", "Programme"), "du-an": ("Dự án", "Project"),
+               "phi-du-an": ("Phi dự án", "Non-project aid")}
+PAGE_NAME, WORKBOOK_NAME = "index.html", "danh-muc.xlsx"
+#: The bulletin of each language.
+BULLETIN_NAMES = {"vi": "ban-tin.pdf", "en": "ban-tin-en.pdf"}
 
 
 class CatalogueError(AidkitError):
@@ -46,6 +51,13 @@ class Need:
     contact: str
     email: str
     status: str
+    # in English: the workbook's English columns, else the glossary's; "" where neither has it
+    objectives_en: str = ""
+    groups_en: str = ""
+    agency_en: str = ""
+    location_en: str = ""
+    contact_en: str = ""
+    province_en: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -63,6 +75,7 @@ class CatalogueResult:
     left_out: list[tuple[str, int]] = field(default_factory=list)  # (file, row) of open needs with errors
     refused: list[SourceFile] = field(default_factory=list)
     unattributed: list[SourceFile] = field(default_factory=list)  # readable, but whose province or period is unknown
+    title_en: str = ""  # the cluster's English name; "" when the control workbook gives none
 
     @property
     def page(self) -> Path:
@@ -70,10 +83,20 @@ class CatalogueResult:
 
     @property
     def bulletin(self) -> Path:
-        return self.folder / BULLETIN_NAME
+        return self.folder / BULLETIN_NAMES["vi"]
+
+    @property
+    def bulletin_en(self) -> Path:
+        return self.folder / BULLETIN_NAMES["en"]
+
+    @property
+    def workbook(self) -> Path:
+        return self.folder / WORKBOOK_NAME
 
     def to_dict(self) -> dict[str, Any]:
-        return {"page": str(self.page), "bulletin": str(self.bulletin), "title": self.title, "period": self.period,
+        return {"page": str(self.page), "bulletin": str(self.bulletin),
+                "bulletin_en": str(self.bulletin_en), "workbook": str(self.workbook),
+                "title": self.title, "title_en": self.title_en, "period": self.period,
                 "needs": len(self.needs), "provinces": sorted({n.province_code for n in self.needs}),
                 "files": [f.name for f in self.files],
                 "left_out": [{"file": name, "row": row} for name, row in self.left_out],
@@ -83,7 +106,9 @@ class CatalogueResult:
     def to_text(self) -> str:
         lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
                   f"{len(self.files)} tỉnh / provinces"),
-                 f"  Trang web / web page: {self.page}", f"  Bản tin / bulletin:   {self.bulletin}"]
+                 f"  Trang web / web page: {self.page}",
+                 f"  Bản tin / bulletin:   {self.bulletin}, {self.bulletin_en.name}",
+                 f"  Bảng tính / workbook: {self.workbook}"]
         for name, row in self.left_out:
             lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")
         for f in self.unattributed:

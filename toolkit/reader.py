@@ -416,7 +416,7 @@ def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]
     if english:
         wb.findings.append(finding("headers-english", INFO, sheet=sheet, cell=english[0], count=len(english)))
     for c in table.columns:
-        if c.key not in columns:
+        if c.key not in columns and c.key not in schema.ADDED_IN_1_2:  # optional, and new: a 1.1 file is fine
             wb.findings.append(finding("missing-column", ERROR if c.required else WARNING, sheet=sheet,
                                        column=c.key, expected=c.vi, expected_en=c.en))
     return columns

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import schema
 from .atomic import atomic_path
+from .glossary import agency_en, groups_en, plain
 from .periods import Period
 from .provinces import province as find_province
 from .rates import Rates
@@ -110,12 +111,13 @@ class Sample:
 def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
                     needs: int | None = None, register: int | None = None, seed: int = 1,
                     defects: tuple[str, ...] = (), also: tuple[dict, ...] = (), title_block: bool = False,
-                    totals_row: bool = False) -> Sample:
+                    totals_row: bool = False, english: bool = False) -> Sample:
     """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS).
 
     :param also: extra register rows, each a generated row with these fields replaced.
     :param title_block: an official form's title rows above each table's header, as offices send them.
     :param totals_row: a `Tổng cộng` row of sums under each table.
+    :param english: fill the needs' optional English columns (template 1.2) as a careful office would.
     """
     rng = random.Random(f"{province}/{period}/{seed}")
     parsed = Period.parse(period)
@@ -126,6 +128,9 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
     for fields in also:
         i = len(rows["register"]) + 1
         rows["register"].append({**_aid(rng, found, parsed, i, []), **fields})
+    if english:
+        for row in rows["needs"]:
+            row.update(_english(row))
     sample = Sample(Path(out), found.code, str(parsed), rows)
     for defect in defects:
         _plant(sample, defect, rng)
@@ -182,7 +187,7 @@ def _email(person: str, found: schema.Province) -> str:
 def _title(rng, sector: str, found) -> tuple[str, str, str]:
     vi, en = rng.choice(PROJECTS[sector])
     commune = rng.choice(COMMUNES)
-    return f"{vi} tại xã {commune}", f"{en} in {fold(commune).title()} commune", f"Xã {commune}, {found.short}"
+    return f"{vi} tại xã {commune}", f"{en} in {plain(commune)} Commune", f"Xã {commune}, {found.short}"
 
 
 def _need(rng, found, period: Period, i: int) -> dict:
@@ -196,7 +201,7 @@ def _need(rng, found, period: Period, i: int) -> dict:
         "stt": i, "ma_de_xuat": f"{found.code}-N{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
         "hinh_thuc": form, "linh_vuc": next(s.vi for s in schema.sectors() if s.code == sector),
         "dia_ban": where, "don_vi_de_xuat": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
-        "muc_tieu": f"Cải thiện đời sống người dân: {vi.lower()}", "doi_tuong": "Hộ nghèo, trẻ em, phụ nữ",
+        "muc_tieu": f"Cải thiện đời sống người dân: {vi[0].lower()}{vi[1:]}", "doi_tuong": "Hộ nghèo, trẻ em, phụ nữ",
         "so_nguoi_huong_loi": rng.randint(50, 20_000),
         "thoi_gian_thang": rng.randint(3, 12) if form == schema.NON_PROJECT else rng.randint(6, 48),
         "tong_kinh_phi_usd": total, "de_nghi_tai_tro_usd": round(total - counterpart, 2),
@@ -206,6 +211,13 @@ def _need(rng, found, period: Period, i: int) -> dict:
         "nguoi_lien_he": person, "email_lien_he": _email(person, found),
         "dien_thoai": _phone(rng),
     }
+
+
+def _english(row: dict) -> dict:
+    """The English columns of a need row, written from its other values."""
+    title = row["ten_en"]
+    return {"muc_tieu_en": f"Better lives for local people: {title[0].lower()}{title[1:]}",
+            "doi_tuong_en": groups_en(row["doi_tuong"]), "don_vi_de_xuat_en": agency_en(row["don_vi_de_xuat"])}
 
 
 def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
@@ -329,5 +341,7 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
     settings = {"ten_cum": "Cụm thi đua số 5 — Đồng bằng sông Cửu Long", "thu_muc_nhan": "nop",
                 "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1", "cong": 2525, "bao_mat": "Không",
                 "tai_khoan_gui": "", "ten_nguoi_gui": "Văn phòng Cụm 5", "email_truong_cum": "truongcum5@example.vn",
-                "nguong_ngay_phe_duyet": 20, **(smtp or {})}
+                "nguong_ngay_phe_duyet": 20, "ten_cum_en": "Cluster 5 — Mekong Delta",
+                "ten_nguoi_gui_en": "Cluster 5 Office", "dia_chi_lien_he": "12 Hòa Bình, Ninh Kiều, Cần Thơ",
+                "dien_thoai_lien_he": "0292 3821 456", **(smtp or {})}
     return write_control(out, settings["ten_cum"], members, schedule, settings)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 TEMPLATE_VERSION = "1.2"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
 # 1.2 (issue #20): a workbook may start prefilled from the last submission (carried rows, see CARRIED_STATUSES)
+# 1.2 (issue #19): optional English columns in the needs list (objectives, beneficiary groups, agency)
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -228,8 +229,18 @@ NEEDS = Table(
         Column("dien_thoai", "Điện thoại", "Phone", PHONE, width=14,
                hint_vi="Số điện thoại Việt Nam, nhập dạng văn bản (giữ số 0 đầu)",
                hint_en="Vietnamese phone number, typed as text (keeps the leading 0)"),
+        # 1.2 (issue #19): what donors read in English; optional, a 1.1 file without them stays valid
+        Column("muc_tieu_en", "Mục tiêu (tiếng Anh)", "Objectives (English)", TEXT, width=40,
+               hint_vi="Không bắt buộc; nhà tài trợ đọc tiếng Anh", hint_en="Optional; donors read English"),
+        Column("doi_tuong_en", "Đối tượng hưởng lợi (tiếng Anh)", "Beneficiaries (English)", TEXT, width=24,
+               hint_vi="Không bắt buộc", hint_en="Optional"),
+        Column("don_vi_de_xuat_en", "Đơn vị đề xuất (tiếng Anh)", "Proposing agency (English)", TEXT, width=26,
+               hint_vi="Không bắt buộc; để trống thì dùng bảng thuật ngữ",
+               hint_en="Optional; when empty the glossary's name is used"),
     ),
 )
+#: Optional columns added by template 1.2: a file of an older template that lacks them is not told so.
+ADDED_IN_1_2 = frozenset({"muc_tieu_en", "doi_tuong_en", "don_vi_de_xuat_en"})
 
 
 # --- REGISTER -------------------------------------------------------------------
@@ -454,6 +465,20 @@ CONTROL_SETTINGS = (
     Column("mau_bao_cao", "Mẫu báo cáo", "Report template", TEXT,
            hint_vi="Tệp .docx thay cho mẫu có sẵn (không bắt buộc)",
            hint_en="A .docx replacing the built-in one (optional)"),
+    # aidkit catalogue (issue #19): what donors read in English and the introduction above the list
+    Column("ten_cum_en", "Tên cụm (tiếng Anh)", "Cluster name (English)", TEXT,
+           hint_vi="Ví dụ: Cluster 5 — Mekong Delta", hint_en="e.g. Cluster 5 — Mekong Delta"),
+    Column("ten_nguoi_gui_en", "Tên người gửi (tiếng Anh)", "Sender name (English)", TEXT,
+           hint_vi="Ví dụ: Cluster 5 Office", hint_en="e.g. Cluster 5 Office"),
+    Column("gioi_thieu", "Giới thiệu cụm", "About the cluster", TEXT,
+           hint_vi="Đoạn giới thiệu cụm cho nhà tài trợ (để trống: đoạn mặc định)",
+           hint_en="Who the cluster is, for donors, in Vietnamese (empty: the default paragraph)"),
+    Column("gioi_thieu_en", "Giới thiệu cụm (tiếng Anh)", "About the cluster (English)", TEXT,
+           hint_vi="Như trên, bằng tiếng Anh", hint_en="The same, in English"),
+    Column("dia_chi_lien_he", "Địa chỉ liên hệ", "Contact address", TEXT,
+           hint_vi="Địa chỉ văn phòng cụm nhà tài trợ liên hệ", hint_en="The cluster office's address for donors"),
+    Column("dien_thoai_lien_he", "Điện thoại liên hệ", "Contact phone", TEXT,
+           hint_vi="Số điện thoại văn phòng cụm", hint_en="The cluster office's phone"),
 )
 SUBMISSION_STATUSES = {"missing": "Chưa nộp", "invalid": "Không hợp lệ", "valid": "Hợp lệ", "late": "Nộp muộn"}
 SUBMISSION_STATUSES_EN = {"missing": "Missing", "invalid": "Invalid", "valid": "Valid", "late": "Late"}
