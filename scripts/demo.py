@@ -205,7 +205,7 @@ def main(out: Path) -> None:
     print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
           f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}")
     print(f"Báo cáo sơ kết (Word) / review report:    {review.output}")
-    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
+    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {merged.duplicate_groups()} nhóm / groups; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
     formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
     seen = [f for f in formal.findings if f.rule in ("header-not-first-row", "totals-row")]

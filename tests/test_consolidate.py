@@ -374,18 +374,18 @@ def test_text_that_looks_like_a_formula_stays_text(run):
 def test_duplicates_across_provinces(run):
     _, _, book = run
     rows = table(book, schema.DUPLICATES.vi)
-    pairs = {}
-    for r in rows:  # each pair is two rows, A above B
-        pairs.setdefault(r["Cặp"], []).append(r)
-    assert all([r["Bên"] for r in pair] == ["A", "B"] for pair in pairs.values())
-    assert [r["Cặp"] for r in rows] == sorted(r["Cặp"] for r in rows)
-    by_title = [p for p in pairs.values() if p[0]["Lý do"].startswith("Cùng nhà tài trợ")]
-    a, b = next(p for p in by_title if {r["Mã tỉnh (gốc)"] for r in p} == {"82", "86"})
-    assert {a["Tên chương trình/dự án"], b["Tên chương trình/dự án"]} == set(NEAR_TITLE)
-    assert 92 <= a["Điểm tương đồng"] <= 100
-    a, b = next(p for p in pairs.values() if "quyết định" in p[0]["Lý do"])
-    assert {a["Mã tỉnh (gốc)"], b["Mã tỉnh (gốc)"]} == {"82", "91"}
-    assert a["Ngày quyết định"] == datetime(2026, 3, 3)
+    groups = {}
+    for r in rows:  # one row per member of a group, each register row at most once
+        groups.setdefault(r["Nhóm"], []).append(r)
+    assert [r["Nhóm"] for r in rows] == sorted(r["Nhóm"] for r in rows)
+    assert all(len(g) == g[0]["Số dòng trong nhóm"] >= 2 for g in groups.values())
+    assert len({(r["Tệp nguồn"], r["Dòng nguồn"]) for r in rows}) == len(rows)
+    near = [r for g in groups.values() for r in g if r["Tên chương trình/dự án"] in NEAR_TITLE]
+    assert {r["Mã tỉnh (gốc)"] for r in near} == {"82", "86"} and len({r["Nhóm"] for r in near}) == 1
+    assert all(r["Lý do"].startswith("Cùng nhà tài trợ") and 92 <= r["Điểm tương đồng"] <= 100 for r in near)
+    decided = [r for r in rows if "quyết định" in r["Lý do"]]
+    assert {r["Mã tỉnh (gốc)"] for r in decided} == {"82", "91"} and len({r["Nhóm"] for r in decided}) == 1
+    assert all(r["Ngày quyết định"] == datetime(2026, 3, 3) for r in decided)
 
 
 def test_by_sector_and_by_donor(run, cluster):
@@ -426,7 +426,7 @@ def test_json_summary(run):
                 "status_vi", "status_en", "received_at", "file"):
         assert key in e
     assert {f["file"]: f["role"] for f in data["files"]}["92/ban-sao.xlsx"] == "superseded"
-    assert data["duplicates"] >= 2 and data["changes"] is None
+    assert data["duplicates"] >= 1 and data["duplicate_rows"] >= 3 and data["changes"] is None
 
 
 # --- --previous: Thay đổi -------------------------------------------------------------------

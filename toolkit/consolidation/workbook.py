@@ -107,8 +107,8 @@ FINDING_COLUMNS = (
       enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))),
 )
 DUPLICATE_COLUMNS = (
-    _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
-    _C("ben", "Bên", "Side (A above B)", schema.TEXT, width=5),
+    _C("nhom", "Nhóm", "Group", "count", width=7),
+    _C("so_dong_nhom", "Số dòng trong nhóm", "Rows in the group", "count", width=9),
     _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
     _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10), schema.INFO_BY_KEY["ky_bao_cao"],
     PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"), _R("so_qd"),
@@ -165,11 +165,12 @@ NOTES = {
                           "Each donor organisation: projects, USD, provinces and country."),
     schema.FINDINGS.key: ("Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
                           "Every finding of every file (including superseded and refused files)."),
-    schema.DUPLICATES.key: ("Các cặp có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số và "
-                            "ngày quyết định); mỗi cặp hai dòng A, B liền nhau, có điểm tương đồng tên (0–100).",
-                            "Possible duplicates across provinces (same donor and near-identical title, or the same "
-                            "decision number and date); each pair as two rows, A above B, with a title similarity "
-                            "score (0–100)."),
+    schema.DUPLICATES.key: ("Các nhóm dòng có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số "
+                            "và ngày quyết định); mỗi dòng một lần, với mã nhóm, lý do và điểm tương đồng tên cao "
+                            "nhất với một dòng khác của nhóm (0–100).",
+                            "Groups of rows that may be one aid item across provinces (same donor and near-identical "
+                            "title, or the same decision number and date); each row once, with its group, why it "
+                            "matches and its best title similarity to another row of the group (0–100)."),
     schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã.",
                          "Changes since the previous consolidation: rows new, removed or changed, by ID."),
     schema.RESUBMISSIONS.key: ("Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
@@ -223,7 +224,7 @@ def fast_deflate():
 
 
 class ConsolidatedWriter:
-    """Writes the consolidated workbook of a result: `write` every sheet but the duplicate pairs (still
+    """Writes the consolidated workbook of a result: `write` every sheet but the duplicates (still
     being searched for elsewhere, perhaps), then `finish` with the pairs, which closes the file.
     `discard` abandons it after a failure.
     """
@@ -293,7 +294,7 @@ class ConsolidatedWriter:
                 self.data_formats[key], self.data_unique[key])
 
     def write(self, result: ConsolidationResult) -> None:
-        """Every sheet of `result` but the duplicate pairs."""
+        """Every sheet of `result` but the duplicates."""
         self.result = result
         self.book.set_properties({
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
@@ -304,7 +305,7 @@ class ConsolidatedWriter:
         self._sheets()
 
     def finish(self, duplicates: list) -> Path:
-        """Write the duplicate pairs (duplicates.DuplicatePair over `register_rows(result)`) and close."""
+        """Write the groups of duplicates (duplicates.DuplicateMember over `register_rows(result)`) and close."""
         self.duplicates(self.duplicates_ws, duplicates)
         with fast_deflate():
             self.book.close()
@@ -587,22 +588,23 @@ class ConsolidatedWriter:
         ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
             "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
 
-    def duplicates(self, ws, pairs: list) -> None:
+    def duplicates(self, ws, members: list) -> None:
+        """One row per member of each group of possible duplicates (duplicates.DuplicateMember)."""
         from .duplicates import REASON_LABEL
 
         rows = register_rows(self.result)
         r = INDEX["register"]
         keys = [r[k] for k in ("ma_khoan", "ten_vi", "nha_tai_tro", "so_qd", "ngay_qd", "gia_tri_usd")]
-        used = {p.a for p in pairs} | {p.b for p in pairs}
-        sides = {}
-        for i in used:
-            f, row = rows[i]
-            sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
-                        *(row[k] for k in keys), f.name, row[SOURCE_ROW])
-        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in pairs}}
-        data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
-                for n, p in enumerate(pairs, start=1) for side, i in (("A", p.a), ("B", p.b)))
-        self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
+        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {m.reasons for m in members}}
+
+        def data():
+            for m in members:
+                f, row = rows[m.row]
+                yield (m.group, m.size, reasons[m.reasons], m.score, f.period,
+                       f.original.code if f.original else f.code, f.current.short if f.current else None,
+                       *(row[k] for k in keys), f.name, row[SOURCE_ROW])
+
+        self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data(), freeze_cols=2)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
         changes = list(changes)
