@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from toolkit import schema
 from toolkit.consolidation.changes import summary
@@ -229,7 +230,7 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
     total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
-                 if row[0] == PERIOD and row[1] == "Tổng cộng / Total")
+                 if row[0] == "Tổng cộng / Total" and row[1] == PERIOD)
     assert total[header.index("Số ngày phê duyệt (trung vị)")] == statistics.median(pooled)  # the cluster median
 
 
@@ -350,8 +351,9 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         assert ws.cell(HEADER_ROW + 1, 2).comment.text.startswith(columns[1].en)
         data = ws[HEADER_ROW + 2]
         for column, cell in zip(columns, data, strict=False):
-            if column.number_format and cell.value is not None:
-                assert cell.number_format == column.number_format, column.key
+            if column.number_format and cell.value is not None:  # USD in whole dollars, never ",00"
+                assert cell.number_format == ("#,##0" if column.key.endswith("_usd") else column.number_format), \
+                    column.key
 
 
 def test_text_that_looks_like_a_formula_stays_text(run):
@@ -411,7 +413,7 @@ def test_charts_on_the_overview(run):
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
     assert any("USD by province" in c for c in charts)
-    assert any("Approved aid (USD, any decision date) by sector" in c for c in charts)  # which amount it shows
+    assert any("Approved aid by sector (USD, any decision date)" in c for c in charts)  # which amount it shows
 
 
 def test_json_summary(run):
@@ -465,20 +467,62 @@ def test_changes_since_a_previous_consolidation(tmp_path):
 
 # --- read and printed by its users -----------------------------------------------------------
 
-def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_one_page_wide(run):
+def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_readably(run):
+    from toolkit.consolidation.printing import PAGE_PX, column_px
+
     _, _, book = run
     for ws in book.worksheets:
         note = ws["A2"].value
         assert " / " in note and not note.startswith(ws.title), ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
-        assert ws.page_setup.fitToHeight == 0, ws.title
+        for code in ("&A", "&P", "&N", "&D"):  # sheet name, page, pages, date on every page
+            assert code in "".join(p.text or "" for p in (ws.oddFooter.left, ws.oddFooter.center,
+                                                          ws.oddFooter.right)), (ws.title, code)
+        area = ws.print_area.split("!")[-1].replace("$", "")
+        last_col = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+        printed = sum(column_px(ws.column_dimensions[get_column_letter(i)].width) for i in range(1, last_col + 1))
+        if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
+            assert printed * 60 <= PAGE_PX * 100, ws.title  # one page wide at 60 % or more
+        else:  # wider: more pages wide at a readable scale, the key columns on each
+            assert 60 <= ws.page_setup.scale <= 100 and printed * ws.page_setup.scale > PAGE_PX * 100, ws.title
+            assert ws.print_title_cols, ws.title
         if ws.tables:
             (tbl,) = ws.tables.values()
             header = tbl.ref.split(":")[0][1:]
             assert ws.print_title_rows == f"${header}:${header}", ws.title  # the header row on every page
     assert "biểu đồ ở dưới cùng" in book[schema.OVERVIEW.vi]["A2"].value
     assert "charts at the bottom" in book[schema.OVERVIEW.vi]["A2"].value
+
+
+def test_the_overview_leads_with_status_and_money_and_shows_no_local_path(run, cluster):
+    _, _, book = run
+    ws = book[schema.OVERVIEW.vi]
+    header = [c.value for c in ws[6]]
+    assert header[:4] == [H["tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"].vi, "Trạng thái nộp",
+                          "Đề xuất đang vận động (số)"]
+    assert header[-3:] == [H["ma_tinh_hien_hanh"], H["ma_tinh_goc"], H["tinh_goc"]]
+    area = ws.print_area.split("!")[-1].replace("$", "")
+    assert column_index_from_string(area.split(":")[1].rstrip("0123456789")) == len(header) - 3  # codes off paper
+    assert ws["A4"].value.startswith(f"Thư mục / folder: {cluster['inbox'].name} · ")  # the name, not the path
+    assert str(cluster["root"]) not in ws["A4"].value
+    usd = header.index("Phê duyệt trong kỳ (USD)") + 1
+    days = header.index("Số ngày phê duyệt (trung vị)") + 1
+    filled = next(r for r in range(7, ws.max_row) if ws.cell(r, usd).value and ws.cell(r, days).value is not None)
+    assert ws.cell(filled, usd).number_format == "#,##0" and "ngày" in ws.cell(filled, days).number_format
+
+
+def test_bilingual_values_show_whole_and_priority_is_explained(run):
+    _, _, book = run
+    ws = book[schema.FILES.vi]
+    header = [c.value for c in ws[HEADER_ROW + 1]]
+    role = header.index("Vai trò tệp") + 1
+    longest = max(len(str(c.value)) for c in ws[get_column_letter(role)][HEADER_ROW + 1:] if c.value)
+    width = ws.column_dimensions[get_column_letter(role)].width
+    assert " / " in ws.cell(HEADER_ROW + 2, role).value and width >= longest
+    needs = book[schema.NEEDS_SHEET.vi]
+    col = [c.value for c in needs[HEADER_ROW + 1]].index(N.column("uu_tien").vi) + 1
+    assert "1 = cao nhất / highest" in needs.cell(HEADER_ROW + 1, col).comment.text
 
 
 def test_priority_is_a_number_and_sectors_wrap(run):
@@ -488,7 +532,7 @@ def test_priority_is_a_number_and_sectors_wrap(run):
     ws = book[schema.BY_SECTOR.vi]
     sectors = {x.vi for x in schema.sectors()}
     longest = max((c for c in ws["A"] if c.value in sectors), key=lambda c: len(c.value))
-    assert longest.alignment.wrap_text and ws.column_dimensions["A"].width >= 60
+    assert longest.alignment.wrap_text and ws.column_dimensions["A"].width >= 40
 
 
 def test_blank_template_prints_one_page_wide(tmp_path):
