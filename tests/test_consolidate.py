@@ -287,7 +287,7 @@ def test_refused_file_is_reported_bilingually_never_dropped(run):
     assert [(r["Mức độ"], r["Mã quy tắc"]) for r in findings] == [("Lỗi", "file-damaged")]
     assert "damaged" in findings[0]["Nội dung (tiếng Anh)"]
     texts = [c.value for row in book[schema.OVERVIEW.vi].iter_rows() for c in row if isinstance(c.value, str)]
-    assert "92/hong.xlsx" in texts and any("bị hỏng" in t for t in texts)
+    assert any(t.startswith("92/hong.xlsx · ") and "bị hỏng" in t and "damaged" in t for t in texts)
     assert not result.clean
 
 
@@ -467,6 +467,15 @@ def test_changes_since_a_previous_consolidation(tmp_path):
 
 # --- read and printed by its users -----------------------------------------------------------
 
+def _widths(ws) -> list[float]:
+    """Every column's width, from the sheet's <col> ranges (openpyxl keys a range by its first column)."""
+    out: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        for i in range(dim.min, dim.max + 1):
+            out[i] = dim.width
+    return [out.get(i, 8.43) for i in range(1, max(out) + 1)]
+
+
 def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_readably(run):
     from toolkit.consolidation.printing import PAGE_PX, column_px
 
@@ -480,12 +489,13 @@ def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_readably(ru
                                                           ws.oddFooter.right)), (ws.title, code)
         area = ws.print_area.split("!")[-1].replace("$", "")
         last_col = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
-        printed = sum(column_px(ws.column_dimensions[get_column_letter(i)].width) for i in range(1, last_col + 1))
+        printed = sum(column_px(w) for w in _widths(ws)[:last_col])
         if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
             assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
             assert printed * 60 <= PAGE_PX * 100, ws.title  # one page wide at 60 % or more
         else:  # wider: more pages wide at a readable scale, the key columns on each
-            assert 60 <= ws.page_setup.scale <= 100 and printed * ws.page_setup.scale > PAGE_PX * 100, ws.title
+            scale = ws.page_setup.scale or 100  # 100 is the default, not written
+            assert 60 <= scale <= 100 and printed * scale > PAGE_PX * 100, ws.title
             assert ws.print_title_cols, ws.title
         if ws.tables:
             (tbl,) = ws.tables.values()
@@ -503,7 +513,9 @@ def test_the_overview_leads_with_status_and_money_and_shows_no_local_path(run, c
                           "Đề xuất đang vận động (số)"]
     assert header[-3:] == [H["ma_tinh_hien_hanh"], H["ma_tinh_goc"], H["tinh_goc"]]
     area = ws.print_area.split("!")[-1].replace("$", "")
-    assert column_index_from_string(area.split(":")[1].rstrip("0123456789")) == len(header) - 3  # codes off paper
+    printed = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+    assert header[printed - 1] == "Số cảnh báo"  # status, money and counts on paper; files and codes on screen
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # on one page wide
     assert ws["A4"].value.startswith(f"Thư mục / folder: {cluster['inbox'].name} · ")  # the name, not the path
     assert str(cluster["root"]) not in ws["A4"].value
     usd = header.index("Phê duyệt trong kỳ (USD)") + 1
@@ -518,8 +530,12 @@ def test_bilingual_values_show_whole_and_priority_is_explained(run):
     header = [c.value for c in ws[HEADER_ROW + 1]]
     role = header.index("Vai trò tệp") + 1
     longest = max(len(str(c.value)) for c in ws[get_column_letter(role)][HEADER_ROW + 1:] if c.value)
-    width = ws.column_dimensions[get_column_letter(role)].width
-    assert " / " in ws.cell(HEADER_ROW + 2, role).value and width >= longest
+    assert " / " in ws.cell(HEADER_ROW + 2, role).value and _widths(ws)[role - 1] >= longest
+    reasons = table(book, schema.DUPLICATES.vi)
+    col = [c.value for c in book[schema.DUPLICATES.vi][HEADER_ROW + 1]].index("Lý do")
+    ws = book[schema.DUPLICATES.vi]
+    assert _widths(ws)[col] >= min(max(len(r["Lý do"]) for r in reasons), 60)
+    assert ws.cell(HEADER_ROW + 2, col + 1).alignment.wrap_text  # two reasons together wrap, never cut
     needs = book[schema.NEEDS_SHEET.vi]
     col = [c.value for c in needs[HEADER_ROW + 1]].index(N.column("uu_tien").vi) + 1
     assert "1 = cao nhất / highest" in needs.cell(HEADER_ROW + 1, col).comment.text

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 PAGE_PX = 1045  # A4 landscape (297 mm) less 0.4" margins each side, in screen pixels at 100 %
 MIN_SCALE = 60  # below this, text prints smaller than about 6 pt: go to more pages wide instead
-WIDEST = 45  # a text column grows to show its longest value, up to this many characters
+WIDEST = 45  # a column of submitted text grows to show its longest value, up to this many characters
+LABELS = 60  # a column of aidkit's own bilingual words ("Được tính / Counted") shows them whole
 FOOTER = "&L&8&A&C&8Trang / page &P/&N&R&8In ngày / printed &D"
 
 
@@ -33,11 +34,11 @@ def column_px(width: float) -> int:
     return int(width * 7 + 5)
 
 
-def text_width(column_width: float, longest: int, is_text: bool = True) -> float:
-    """A column's width: its own, or wide enough for its longest text value (up to WIDEST)."""
+def text_width(column_width: float, longest: int, is_text: bool = True, widest: int = WIDEST) -> float:
+    """A column's width: its own, or wide enough for its longest text value (up to `widest`)."""
     if not is_text or longest <= 0:
         return column_width
-    return max(column_width, min(WIDEST, math.ceil(longest * 1.05) + 1))
+    return max(column_width, min(widest, math.ceil(longest * 1.05) + 1))
 
 
 def print_pages(ws, widths: Sequence[float], last_row: int, header_row: int | None = None,
@@ -64,14 +65,17 @@ def print_pages(ws, widths: Sequence[float], last_row: int, header_row: int | No
     if total * MIN_SCALE <= PAGE_PX * 100:
         ws.fit_to_pages(1, 0)
         return Layout(min(100, PAGE_PX * 100 // total), 1, len(widths) - 1)
-    key = sum(px[keys[0]:keys[1] + 1])
+    first, last = keys
+    while last > first and sum(px[first:last + 1]) * MIN_SCALE > PAGE_PX * 30:  # keys: under 30 % of a page
+        last -= 1
+    key = sum(px[first:last + 1])
     pages = 2
     while PAGE_PX * 100 < MIN_SCALE * (key + (total - key) / pages) and pages < 50:
         pages += 1
     scale = max(MIN_SCALE, min(100, int(PAGE_PX * 97 / (key + (total - key) / pages))))  # 3 % spare: whole columns
     ws.set_print_scale(scale)
-    ws.repeat_columns(*keys)
-    room, last = PAGE_PX * 100 / scale, -1
-    while last + 1 < len(px) and sum(px[:last + 2]) <= room:
-        last += 1
-    return Layout(scale, pages, max(last, 0))
+    ws.repeat_columns(first, last)
+    room, edge = PAGE_PX * 100 / scale, 0
+    while edge + 1 < len(px) and sum(px[:edge + 2]) <= room:
+        edge += 1
+    return Layout(scale, pages, edge)

@@ -29,7 +29,7 @@ from ..sheets import BUILD_DATE, write_value
 from ..text import fold
 from .bulk_sheet import BulkWorksheet
 from .changes import CHANGED, KIND_LABEL, Change
-from .printing import Layout, print_pages, text_width
+from .printing import LABELS, WIDEST, Layout, print_pages, text_width
 from .result import (
     INDEX,
     ROLE_LABEL,
@@ -53,6 +53,8 @@ DAYS_FORMAT = 'General" ngày"'  # a median of whole days: 13 ngày, 13,5 ngày
 #: What a header's note adds to its English name, where a bare value needs explaining.
 HEADER_NOTES = {"uu_tien": "1 = cao nhất / highest, 2 = trung bình / medium, 3 = thấp / low"}
 TEXT_KINDS = (schema.TEXT, schema.ENUM, schema.EMAIL, schema.PHONE)
+WRAPPED = frozenset({"ly_do"})  # aidkit's words that may run past printing.LABELS: wrapped, never cut
+SUBMITTED = frozenset(c.key for t in schema.TABLES for c in t.columns)  # free text: cut at printing.WIDEST
 TITLE = "Tổng hợp báo cáo viện trợ PCPNN / Consolidated foreign-NGO aid report"
 
 _N = schema.NEEDS.column
@@ -92,8 +94,8 @@ OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off
     _C("ghi_chu_tong_hop", _R("ghi_chu").vi, _R("ghi_chu").en, schema.TEXT, width=40),
     PROV["ma_tinh_hien_hanh"], PROV["ma_tinh_goc"], PROV["tinh_goc"],
 )
-OVERVIEW_PRINTED = len(OVERVIEW_COLUMNS) - 3  # the codes and name as submitted stay on screen
 OV = {c.key: i for i, c in enumerate(OVERVIEW_COLUMNS)}
+OVERVIEW_PRINTED = OV["so_canh_bao"] + 1  # status, money, counts on one page; the files and codes on screen
 SECTOR_HEADER = _R("linh_vuc")
 SECTOR_WIDTH = 40  # the sector names wrap in it
 TOTAL_LABEL = ("Tổng cộng", "Total")
@@ -245,7 +247,9 @@ class ConsolidatedWriter:
         from ..outputs import mark_xlsxwriter
         self.path = Path(path)
         self.book = book = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            # Arial (Liberation Sans in LibreOffice, the same metrics): column widths print alike everywhere
+            "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
         mark_xlsxwriter(book, "consolidated")
         base = {"font_name": "Arial", "font_size": 10}
@@ -260,6 +264,7 @@ class ConsolidatedWriter:
             "total": add({**base, "bold": True, "top": 1, "num_format": USD_FORMAT}),
             "total_count": add({**base, "bold": True, "top": 1, "num_format": COUNT_FORMAT}),
             "total_label": add({**base, "bold": True, "top": 1}),
+            "total_wrap": add({**base, "bold": True, "top": 1, "text_wrap": True, "valign": "top"}),
             "text": add(base),
             "usd": add({**base, "num_format": USD_FORMAT}),
             "amount": add({**base, "num_format": schema.USD_FORMAT}),
@@ -378,7 +383,8 @@ class ConsolidatedWriter:
         formats = [self.fmt(c) for c in columns]
         if blocks is None:
             blocks = [ws.render(rows, formats, _unique(columns))]
-        widths = [text_width(c.width, ws.longest_text(i), c.type in TEXT_KINDS) for i, c in enumerate(columns)]
+        widths = [text_width(c.width, ws.longest_text(i), c.type in TEXT_KINDS,
+                             WIDEST if c.key in SUBMITTED else LABELS) for i, c in enumerate(columns)]
         for i, (w, f) in enumerate(zip(widths, formats, strict=True)):
             ws.set_column(i, i, w, f)
         last = ws.place(HEADER_ROW + 1, blocks) - 1
@@ -396,6 +402,8 @@ class ConsolidatedWriter:
 
     def fmt(self, column: schema.Column):
         kind = column.type
+        if column.key in WRAPPED:
+            return self.f["wrap"]
         if kind == schema.DECIMAL:  # USD whole; VND whole; an original currency as submitted
             return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"] if column.key.endswith("_usd") \
                 else self.f["amount"]
@@ -457,12 +465,14 @@ class ConsolidatedWriter:
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
         longest = [0] * len(OVERVIEW_COLUMNS)
+        longest[0] = len(" / ".join(TOTAL_LABEL))  # the totals' label below the table
         for i, e in enumerate(r.entries, start=top + 1):
             for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
                 _write(ws, i, col, value, formats[col])
                 if isinstance(value, str):
                     longest[col] = max(longest[col], len(value))
-        widths = [text_width(c.width, n, c.type in TEXT_KINDS) for c, n in zip(OVERVIEW_COLUMNS, longest, strict=True)]
+        widths = [text_width(c.width, n, c.type in TEXT_KINDS, LABELS) for c, n in zip(OVERVIEW_COLUMNS, longest,
+                                                                                       strict=True)]
         for i, (w, fm) in enumerate(zip(widths, formats, strict=True)):
             ws.set_column(i, i, w, fm)
         last = top + max(len(r.entries), 1)
@@ -481,7 +491,9 @@ class ConsolidatedWriter:
         row = last + 2
         row = self.overview_totals(ws, row)
         row = self.overview_files(ws, row + 1)
-        charted = self.charts(ws, top, at=(row + 1, 0))  # below the table, on the first printed page
+        charted = self.charts(ws, top, at=(row + 1, 0))  # below the table, on a printed page of their own
+        if charted:
+            ws.set_h_pagebreaks([row + 1])
         self.print_layout(ws, widths[:OVERVIEW_PRINTED], charted or row, top, (0, 1))
 
     def overview_totals(self, ws, row: int) -> int:
@@ -495,7 +507,7 @@ class ConsolidatedWriter:
             ws.write_string(row, 0, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
             ws.write_string(row, 1, t["period"], f["total_label"])
             counts = " · ".join(f"{schema.SUBMISSION_STATUSES[k]}: {t[k]}" for k in schema.SUBMISSION_STATUSES)
-            ws.write_string(row, OV["trang_thai_nop"], counts, f["total_label"])
+            ws.write_string(row, OV["trang_thai_nop"], counts, f["total_wrap"])
             values = {col: t[key] for col, key in sums.items()}
             try:
                 values.update(_figure_values(period_figures(self.result, t["period"]).total))
@@ -525,13 +537,10 @@ class ConsolidatedWriter:
                 continue
             ws.write_string(row, 0, title, f["label"])
             row += 1
-            for x in files:
+            for x in files:  # one line each, in the printed columns
                 vi, en = describe(x)
-                ws.write_string(row, 0, x.name)
-                ws.write_datetime(row, OV["nhan_luc"], x.received, f["datetime"])
-                ws.write_string(row, OV["tep_nguon"], vi)
-                ws.write_string(row + 1, OV["tep_nguon"], en, f["note"])
-                row += 2
+                ws.write_string(row, 0, f"{x.name} · {x.received:%d/%m/%Y %H:%M} · {vi} / {en}")
+                row += 1
             row += 1
         return row
 
@@ -676,7 +685,8 @@ class ConsolidatedWriter:
                 for fc in c.fields:
                     yield (*head, table.column(fc.key).vi, _shown(fc.old), _shown(fc.new))
 
-        self.table(ws, name, columns, rows(), freeze_cols=len(columns) - len(CHANGE_COLUMNS) + 3)
+        ident = len(columns) - len(CHANGE_COLUMNS) + 2  # the row's ID: repeated on each printed page
+        self.table(ws, name, columns, rows(), freeze_cols=ident + 1, keys=(ident, ident))
 
     def files(self) -> None:
         ws = self.sheet(schema.FILES)
