@@ -320,8 +320,10 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
     for code in provinces:
         found = find_province(code, date(2026, 1, 1))
         slug = fold(found.short)
-        members.append(Member(code, found.short, _person(rng), f"lhh.{slug}@example.vn",
-                              (f"vanphong.{slug}@example.vn",)))
+        person = _person(rng)  # Thị is a woman's middle name, Văn a man's; the others are left to the office
+        title = "Bà" if " Thị " in person else "Ông" if " Văn " in person else ""
+        members.append(Member(code, found.short, person, f"lhh.{slug}@example.vn",
+                              (f"vanphong.{slug}@example.vn",), title=title))
     schedule = []
     for text in periods:
         period = Period.parse(text)
@@ -329,5 +331,6 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
     settings = {"ten_cum": "Cụm thi đua số 5 — Đồng bằng sông Cửu Long", "thu_muc_nhan": "nop",
                 "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1", "cong": 2525, "bao_mat": "Không",
                 "tai_khoan_gui": "", "ten_nguoi_gui": "Văn phòng Cụm 5", "email_truong_cum": "truongcum5@example.vn",
-                "nguong_ngay_phe_duyet": 20, **(smtp or {})}
+                "nguong_ngay_phe_duyet": 20, "ten_cum_en": "Cluster 5 — Mekong Delta",
+                "ten_nguoi_gui_en": "Cluster 5 Office", **(smtp or {})}
     return write_control(out, settings["ten_cum"], members, schedule, settings)
