@@ -320,8 +320,8 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
     for code in provinces:
         found = find_province(code, date(2026, 1, 1))
         slug = fold(found.short)
-        person = _person(rng)  # Thị is a woman's middle name, Văn a man's; the others are left to the office
-        title = "Bà" if " Thị " in person else "Ông" if " Văn " in person else ""
+        person = _person(rng)
+        title = "Bà" if person.split()[1] in ("Thị", "Thu", "Ngọc") else "Ông"  # the middle name tells, roughly
         members.append(Member(code, found.short, person, f"lhh.{slug}@example.vn",
                               (f"vanphong.{slug}@example.vn",), title=title))
     schedule = []
