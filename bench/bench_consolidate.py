@@ -254,8 +254,8 @@ def render(summary, results, files: int, runs: int) -> str:
         "",
         "Where aidkit's time goes (2 cores): reading and checking the 34 files in two worker processes "
         "(the reader and checks of `aidkit validate`, about 0.27 s per file) is over half of it; then, in this "
-        "process, writing about 5 million cells (the merged rows with provenance, and the duplicate pairs: the "
-        "sample data's small title vocabulary makes tens of thousands of same-donor, same-title pairs) and "
+        "process, writing about 5 million cells (the merged rows with provenance, and the duplicate groups: the "
+        "sample data's small title vocabulary puts most register rows in a same-donor, same-title group) and "
         "zipping some 160 MB of sheet XML, while the workers search for duplicates. The machine is shared: "
         "runs of one build vary by 10–15 %; earlier builds measured 4.5–5.2× here.",
     ])
