@@ -152,6 +152,7 @@ def test_reminders_go_to_the_province_and_its_copies(july):
         assert a.rcpt == [MEMBER_EMAIL["91"], MEMBER_CC["91"]]
         assert str(a.message["To"]) == MEMBER_EMAIL["91"]
     [first] = arrived(july, "reminder_after", "91", d(16))
+    assert first.message["Date"].datetime.replace(tzinfo=None) == at(d(16))  # dated the day the run acts for
     assert first.message["Subject"] == ("Quá hạn nộp báo cáo kỳ 2026-H1 – An Giang (quá hạn 1 ngày) / "
                                         "Overdue: 2026-H1 report (1 day late)")
     [due_day] = arrived(july, "reminder_before", "91", d(15))
