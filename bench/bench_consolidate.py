@@ -13,17 +13,25 @@ sampled every 100 ms in one extra run of each (sampling costs CPU, so the timed 
 without it). Writes the Consolidation section of bench/RESULTS.md.
 
 Run: .venv/bin/python bench/bench_consolidate.py [--runs 3] [--no-write]
+
+`--duplicates LABEL` instead measures the `Trùng lặp` sheet once at 34 × 120 and 34 × 2,500 rows per
+province (one run each: rows of the sheet, its XML, the file's size, the time, the load average),
+keeps them under LABEL (e.g. `before`, `after`) in bench/out/duplicates.json and writes the
+Duplicates section of bench/RESULTS.md from every label kept. `--aidkit` names the command to time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -56,16 +64,16 @@ def provinces() -> list[str]:
     return sorted({r.new.code for r in merger()})
 
 
-def generate() -> list[Path]:
+def generate(inputs: Path = INPUTS, needs: int = NEEDS, register: int = REGISTER) -> list[Path]:
     """The 34 input workbooks (written once, kept between runs)."""
     from toolkit.sample import sample_workbook
 
-    INPUTS.mkdir(parents=True, exist_ok=True)
+    inputs.mkdir(parents=True, exist_ok=True)
     paths = []
     for code in provinces():
-        path = INPUTS / f"{code}_{PERIOD}.xlsx"
+        path = inputs / f"{code}_{PERIOD}.xlsx"
         if not path.exists():
-            sample_workbook(path, code, PERIOD, needs=NEEDS, register=REGISTER, seed=7)
+            sample_workbook(path, code, PERIOD, needs=needs, register=register, seed=7)
         paths.append(path)
     return paths
 
@@ -127,7 +135,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="aidkit consolidate vs a naive pandas pipeline")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument("--duplicates", metavar="LABEL", help="measure the Trùng lặp sheet, kept as LABEL")
+    parser.add_argument("--aidkit", help="the aidkit command to run (default: the bench's own install)")
     args = parser.parse_args()
+    if args.duplicates:
+        return duplicates(args.duplicates, args.aidkit, not args.no_write)
 
     files = generate()
     python = installed_python()
@@ -154,6 +166,59 @@ def main() -> None:
     print(text)
     if not args.no_write:
         write_section("consolidation", text)
+
+
+SIZES = ((120, 24, 96), (2_500, NEEDS, REGISTER))  # rows per province: (all, NEEDS, REGISTER)
+DUPLICATES_JSON = OUT / "duplicates.json"
+
+
+def sheet_rows(path: Path, name: str) -> tuple[int, int]:
+    """(data rows below the header, bytes of XML) of the sheet `name` of a workbook aidkit wrote."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        rid = re.search(rf'<sheet name="{re.escape(name)}" sheetId="\d+" r:id="(rId\d+)"', book).group(1)
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+        info = z.getinfo("xl/" + target.lstrip("/").removeprefix("xl/"))
+        xml = z.read(info).decode()
+    return xml.count("<row ") - 3, info.file_size  # title, note and header rows above the table
+
+
+def duplicates(label: str, aidkit: str | None, write: bool) -> None:
+    """One run per size: rows of the Trùng lặp sheet, its XML, the file's size and the time."""
+    command = aidkit or str(installed_python().parent / "aidkit")
+    kept = json.loads(DUPLICATES_JSON.read_text()) if DUPLICATES_JSON.exists() else {}
+    for total, needs, register in SIZES:
+        inputs = OUT / "consolidate" / (f"inputs-{total}" if total != NEEDS + REGISTER else "inputs")
+        generate(inputs, needs, register)
+        out = OUT / "consolidate" / f"duplicates-{label}-{total}.xlsx"
+        seconds, largest, _ = run([command, "consolidate", str(inputs), "-o", str(out), "--format", "json"])
+        rows, xml = sheet_rows(out, "Trùng lặp")
+        kept.setdefault(label, {})[str(total)] = {
+            "rows": rows, "xml_mb": xml / 1e6, "file_mb": out.stat().st_size / 1e6, "seconds": seconds,
+            "largest_mb": largest, "load": os.getloadavg()[0], "date": f"{date.today():%Y-%m-%d}"}
+        print(label, total, kept[label][str(total)], flush=True)
+        out.unlink()
+    DUPLICATES_JSON.write_text(json.dumps(kept, indent=1))
+    text = render_duplicates(kept)
+    print(text)
+    if write:
+        write_section("duplicates", text)
+
+
+def render_duplicates(kept: dict) -> str:
+    lines = ["## Duplicates (`Trùng lặp` sheet of `aidkit consolidate`)", "",
+             f"34 provinces × 120 rows (96 REGISTER + 24 NEEDS) and × 2,500 rows ({REGISTER:,} + {NEEDS:,}), "
+             f"period {PERIOD}, the sample data of toolkit/sample.py (`bench/bench_consolidate.py --duplicates "
+             f"LABEL`). One run each on {machine()}; the machine is shared, so the time is one "
+             "reading under the load shown (1-minute load average at the end of the run).", "",
+             "| build | rows per province | Trùng lặp rows | its XML (MB) | workbook (MB) | time (s) | "
+             "largest process (MB) | load |", "|---|---|---|---|---|---|---|---|"]
+    for label, sizes in kept.items():
+        for total, m in sizes.items():
+            lines.append(f"| {label} ({m['date']}) | {int(total):,} | {m['rows']:,} | {m['xml_mb']:.1f} | "
+                         f"{m['file_mb']:.1f} | {m['seconds']:.1f} | {m['largest_mb']:.0f} | {m['load']:.1f} |")
+    return "\n".join(lines)
 
 
 def render(summary, results, files: int, runs: int) -> str:
@@ -189,8 +254,8 @@ def render(summary, results, files: int, runs: int) -> str:
         "",
         "Where aidkit's time goes (2 cores): reading and checking the 34 files in two worker processes "
         "(the reader and checks of `aidkit validate`, about 0.27 s per file) is over half of it; then, in this "
-        "process, writing about 5 million cells (the merged rows with provenance, and the duplicate pairs: the "
-        "sample data's small title vocabulary makes tens of thousands of same-donor, same-title pairs) and "
+        "process, writing about 5 million cells (the merged rows with provenance, and the duplicate groups: the "
+        "sample data's small title vocabulary puts most register rows in a same-donor, same-title group) and "
         "zipping some 160 MB of sheet XML, while the workers search for duplicates. The machine is shared: "
         "runs of one build vary by 10–15 %; earlier builds measured 4.5–5.2× here.",
     ])

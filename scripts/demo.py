@@ -220,7 +220,7 @@ def main(out: Path) -> None:
     saved, cautious = typing_saved(control, control.parent / "ket-qua" / "mo-ky" / NEXT)
     print(f"  Ô tỉnh không phải gõ lại / cells a province no longer types in {NEXT}: {saved:.0%} "
           f"({cautious:.0%} nếu gõ lại mọi ô cần cập nhật / if every field to update is retyped)")
-    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {len(merged.duplicates)}; "
+    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {merged.duplicate_groups()} nhóm / groups; "
           f"nộp lại / resubmissions: {len(merged.resubmissions)}")
     formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
     seen = [f for f in formal.findings if f.rule in ("header-not-first-row", "totals-row")]

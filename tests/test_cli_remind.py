@@ -40,7 +40,7 @@ def test_dry_run_lists_the_eml_files_and_sends_nothing(tmp_path):
     assert all(str(outbox / n) in result.output for n in names)
     eml = parse((outbox / names[0]).read_bytes())
     assert eml["Subject"] == ("Quá hạn: báo cáo kỳ 2026-H1 của Vĩnh Long vẫn chưa hợp lệ (quá hạn 1 ngày) / "
-                              "Overdue: 2026-H1 report still has errors (1 day(s) late)")
+                              "Overdue: 2026-H1 report still has errors (1 day late)")
 
 
 def test_sends_once_a_day_and_reports_in_json(tmp_path):

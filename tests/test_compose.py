@@ -16,6 +16,8 @@ from toolkit.mail.smtp import SmtpSettings, build_message
 from toolkit.status import PeriodStatus, ProvinceStatus
 
 CLUSTER = compose.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn")
+CLUSTER_EN = compose.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn", "Cluster 5 — Mekong Delta",
+                             "Cluster 5 Office")
 SCRIPT = "<script>alert('x')</script>"
 SETTINGS = SmtpSettings("smtp.example.vn", 25, "NONE", from_addr="vanphong@example.vn")
 DUE = date(2026, 7, 15)
@@ -31,7 +33,7 @@ def submission(**kw) -> Submission:
 def province(state="invalid", name="Vĩnh Long", **kw) -> ProvinceStatus:
     s = kw.pop("submission", submission() if state == "invalid" else None)
     return ProvinceStatus("86", name, kw.pop("focal", "Trần Thị Mai"), "lhh.vinhlong@example.vn",
-                          ("vanphong.vinhlong@example.vn",), state, s, 1 if s else 0)
+                          ("vanphong.vinhlong@example.vn",), state, s, 1 if s else 0, kw.pop("title", ""))
 
 
 FINDINGS = [
@@ -61,7 +63,7 @@ def test_reminder_lists_errors_vietnamese_first_then_english():
     message = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 12), province(),
                                     FINDINGS, ("bao-cao.kiem-tra.xlsx", b"PK"))
     assert message.subject == ("Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / "
-                               "2026-H1 report has errors – due 15/07/2026")
+                               "2026-H1 report has errors – due 15 July 2026")
     assert message.to == ["lhh.vinhlong@example.vn"]
     assert message.cc == ["vanphong.vinhlong@example.vn", "nguoi.lap@lhhvinhlong.org.vn"]
     assert message.attachments == [("bao-cao.kiem-tra.xlsx", b"PK")]
@@ -70,8 +72,8 @@ def test_reminder_lists_errors_vietnamese_first_then_english():
     for body in (message.text, visible(message.html)):
         vi = body.index('Ô bắt buộc "Địa bàn" đang trống.')
         en = body.index('Required cell "Location" is empty.')
-        assert body.index("Kính gửi") < vi < body.index("To:") < en
-        assert "Còn 3 ngày" in body and "due in 3 day(s)" in body
+        assert body.index("Kính gửi") < vi < body.index("Dear ") < en
+        assert "Còn 3 ngày" in body and "due in 3 days, on 15 July 2026" in body
         assert "Nhu cầu tài trợ › G4" in body
         assert "bao-cao.kiem-tra.xlsx" in body
         assert "title-en-missing" not in body  # a reminder lists errors only
@@ -80,13 +82,15 @@ def test_reminder_lists_errors_vietnamese_first_then_english():
 def test_missing_province_reminder_on_the_due_date_and_after():
     today = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, DUE, province("missing"))
     assert today.subject == ("Nhắc nộp báo cáo kỳ 2026-H1 – Vĩnh Long – hạn nộp hôm nay / "
-                             "Reminder: 2026-H1 report due 15/07/2026")
-    assert "Hôm nay, 15/07/2026, là hạn nộp" in today.text and today.attachments == []
+                             "Reminder: 2026-H1 report due today")
+    assert "Hôm nay (15/07/2026) là hạn nộp" in today.text and today.attachments == []
+    assert "trước hạn" not in today.text and "gửi trong hôm nay" in today.text  # the due day is today
+    assert "before the due date" not in today.text and "send it today" in today.text
     assert today.cc == ["vanphong.vinhlong@example.vn"]
     late = compose.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 18), province("missing"))
     assert late.subject == ("Quá hạn nộp báo cáo kỳ 2026-H1 – Vĩnh Long (quá hạn 3 ngày) / "
-                            "Overdue: 2026-H1 report (3 day(s) late)")
-    assert "quá hạn nộp 3 ngày" in late.text and "3 day(s) overdue" in late.text
+                            "Overdue: 2026-H1 report (3 days late)")
+    assert "quá hạn nộp 3 ngày" in late.text and "3 days overdue" in late.text
 
 
 def test_workbook_text_is_escaped_in_html():
@@ -98,8 +102,8 @@ def test_workbook_text_is_escaped_in_html():
         compose.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), [evil])),
         compose.acknowledgement_message(CLUSTER, submission(file=f"{SCRIPT}.xlsx"), state="invalid",
                                      province_name=SCRIPT, due=DUE, findings=bad, to=["a@example.vn"]),
-        compose.report_message(CLUSTER, "2026-H1", DUE, [("name", "Tỉnh", "Province")], [{"name": SCRIPT}], {},
-                            ["a@example.vn"], notes=[(SCRIPT, SCRIPT)]),
+        compose.report_message(CLUSTER, "2026-H1", DUE, [{**ROW, "name": SCRIPT}], TOTALS, ["a@example.vn"],
+                               notes=[(SCRIPT, SCRIPT)]),
     ]
     for message in messages:
         assert "<script>" not in message.html
@@ -146,15 +150,74 @@ def test_acknowledgement_of_a_valid_late_file_and_of_an_unreadable_one():
     assert "Tệp hỏng." in refused.text and "File damaged." in refused.text
 
 
-def test_report_overview_table_with_totals():
-    message = compose.report_message(
-        CLUSTER, "2026-H1", DUE, [("province", "Tỉnh", "Province"), ("usd", "Giá trị (USD)", "Amount (USD)")],
-        [{"province": "Cần Thơ", "usd": 1234567.5}, {"province": "Cà Mau", "usd": 1000}],
-        {"usd": 1235567.5}, ["truongcum5@example.vn"], ["lhh.camau@example.vn"], [("tong-hop.xlsx", b"PK")])
+ROW = {"code": "92", "name": "Cần Thơ", "status_vi": "Hợp lệ", "status_en": "Valid", "state": "valid",
+       "open_needs": 12, "usd_open_needs": 3790440, "approved": 3, "usd_approved": 1234567.5, "usd_disbursed": 10,
+       "median_days": 10.5, "errors": 0}
+MISSING = {"code": "91", "name": "An Giang", "status_vi": "Chưa nộp", "status_en": "Missing", "state": "missing",
+           **{k: "—" for k in ("open_needs", "usd_open_needs", "approved", "usd_approved", "usd_disbursed",
+                               "median_days", "errors")}}
+TOTALS = {**ROW, "status_vi": "1/2 tỉnh hợp lệ, 1 tỉnh đã nộp", "status_en": "1 of 2 provinces valid, 1 submitted"}
+
+
+def _cells(markup: str) -> list[list[str]]:
+    return [[visible(c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", markup, re.S)]
+
+
+def test_report_is_one_line_per_province_in_each_language_and_number_style():
+    message = compose.report_message(CLUSTER_EN, "2026-H1", DUE, [ROW, MISSING], TOTALS, ["truongcum5@example.vn"],
+                                     ["lhh.camau@example.vn"], [("tong-hop.xlsx", b"PK")])
     assert message.subject.startswith("Báo cáo tổng hợp viện trợ PCPNN kỳ 2026-H1")
-    assert "1.234.568" in message.html and "Tổng cộng" in message.html and "Total" in message.html
-    assert "1.235.568" in message.html
+    vi, en = message.html.split('<div lang="en"')
+    for block in (vi, en):
+        rows = _cells(block)
+        assert all(len(r) <= 4 for r in rows)  # a phone's width: at most four columns
+        assert len(rows) == 4  # header, one line per province, the cluster
+    assert ["Cần Thơ", "Hợp lệ", "3.790.440", "1.234.568"] in _cells(vi)
+    assert ["An Giang", "Chưa nộp", "—", "—"] in _cells(vi)
+    assert ["Can Tho", "Valid", "3,790,440", "1,234,568"] in _cells(en)
+    assert "Hợp lệ / Valid" not in message.html and "Valid" not in vi and "Hợp lệ" not in en
+    assert "Cluster 5 — Mekong Delta" in en and "Cluster 5 — Mekong Delta" not in vi
+    assert "1/2 tỉnh hợp lệ" in vi and "1 of 2 provinces valid" in en and "10,5 ngày" in vi and "10.5 days" in en
+    text = message.text
+    assert "  - Cần Thơ: Hợp lệ · đang vận động 3.790.440 USD · phê duyệt trong kỳ 1.234.568 USD" in text
+    assert "  - An Giang: Chưa nộp\n" in text and "  - Can Tho: Valid · seeking funding 3,790,440 USD" in text
+    assert "Mã:" not in text and "; Tỉnh:" not in text  # lines a person reads, not a field dump
     assert message.attachments == [("tong-hop.xlsx", b"PK")]
+    for body in (message.text, message.html):
+        assert "aidkit" not in body  # the provinces do not know the tool's name
+
+
+def test_salutation_from_the_form_of_address_or_the_office():
+    ong = province("missing", focal="Nguyễn Văn Khoa", title="Ông")
+    message = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 8), ong)
+    assert "Kính gửi: Ông Nguyễn Văn Khoa, Liên hiệp các tổ chức hữu nghị tỉnh Vĩnh Long" in message.text
+    assert "Dear Mr Nguyễn Văn Khoa," in message.text
+    nobody = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 8),
+                                      province("missing", focal="Dương Quốc Nhung"))
+    assert "Kính gửi: Liên hiệp các tổ chức hữu nghị tỉnh Vĩnh Long\n" in nobody.text  # no Ông/Bà: the office
+    assert "Dương Quốc Nhung" not in nobody.text.split("\n")[0]
+    assert "Dear colleagues of the Union of Friendship Organizations of Vinh Long Province," in nobody.text
+    assert compose.salutation("Bà", "Trần Thị Mai", "92", "Cần Thơ", DUE) == (
+        "Bà Trần Thị Mai, Liên hiệp các tổ chức hữu nghị thành phố Cần Thơ", "Ms Trần Thị Mai")
+
+
+def test_receipt_says_nothing_of_an_official_form_above_the_header():
+    form = finding("header-not-first-row", WARNING, sheet="Nhu cầu tài trợ", cell="A5", header_row=5)
+    receipt = compose.acknowledgement_message(
+        CLUSTER, submission(status="valid", errors=0, warnings=2), state="valid", province_name="Vĩnh Long",
+        due=DUE, findings=[form, FINDINGS[2]], to=["a@example.vn"], preparer="Trần Thị Mai", focal="Trần Thị Mai",
+        title="Bà")
+    assert "A5" not in receipt.text and "dòng 5" not in receipt.text and "row 5" not in receipt.text
+    assert "0 lỗi, 1 cảnh báo" in receipt.text and "Checks: no errors, 1 warning." in receipt.text
+    assert "Kính gửi: Bà Trần Thị Mai," in receipt.text
+
+
+def test_messages_are_dated_when_the_run_says():
+    moment = datetime(2026, 7, 15, 7, 0)
+    cluster = compose.Cluster("Cụm 5", dated=moment)
+    message = compose.reminder_message("reminder_before", cluster, "2026-H1", DUE, DUE, province("missing"))
+    assert build_message(message, SETTINGS)["Date"].datetime.replace(tzinfo=None) == moment
 
 
 def test_recipients_keep_valid_addresses_once():

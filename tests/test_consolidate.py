@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from toolkit import schema
 from toolkit.consolidation.changes import summary
@@ -229,7 +230,7 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
     total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
-                 if row[0] == PERIOD and row[1] == "Tổng cộng / Total")
+                 if row[0] == "Tổng cộng / Total" and row[1] == PERIOD)
     assert total[header.index("Số ngày phê duyệt (trung vị)")] == statistics.median(pooled)  # the cluster median
 
 
@@ -286,7 +287,7 @@ def test_refused_file_is_reported_bilingually_never_dropped(run):
     assert [(r["Mức độ"], r["Mã quy tắc"]) for r in findings] == [("Lỗi", "file-damaged")]
     assert "damaged" in findings[0]["Nội dung (tiếng Anh)"]
     texts = [c.value for row in book[schema.OVERVIEW.vi].iter_rows() for c in row if isinstance(c.value, str)]
-    assert "92/hong.xlsx" in texts and any("bị hỏng" in t for t in texts)
+    assert any(t.startswith("92/hong.xlsx · ") and "bị hỏng" in t and "damaged" in t for t in texts)
     assert not result.clean
 
 
@@ -350,8 +351,9 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         assert ws.cell(HEADER_ROW + 1, 2).comment.text.startswith(columns[1].en)
         data = ws[HEADER_ROW + 2]
         for column, cell in zip(columns, data, strict=False):
-            if column.number_format and cell.value is not None:
-                assert cell.number_format == column.number_format, column.key
+            if column.number_format and cell.value is not None:  # USD in whole dollars, never ",00"
+                assert cell.number_format == ("#,##0" if column.key.endswith("_usd") else column.number_format), \
+                    column.key
 
 
 def test_text_that_looks_like_a_formula_stays_text(run):
@@ -374,18 +376,18 @@ def test_text_that_looks_like_a_formula_stays_text(run):
 def test_duplicates_across_provinces(run):
     _, _, book = run
     rows = table(book, schema.DUPLICATES.vi)
-    pairs = {}
-    for r in rows:  # each pair is two rows, A above B
-        pairs.setdefault(r["Cặp"], []).append(r)
-    assert all([r["Bên"] for r in pair] == ["A", "B"] for pair in pairs.values())
-    assert [r["Cặp"] for r in rows] == sorted(r["Cặp"] for r in rows)
-    by_title = [p for p in pairs.values() if p[0]["Lý do"].startswith("Cùng nhà tài trợ")]
-    a, b = next(p for p in by_title if {r["Mã tỉnh (gốc)"] for r in p} == {"82", "86"})
-    assert {a["Tên chương trình/dự án"], b["Tên chương trình/dự án"]} == set(NEAR_TITLE)
-    assert 92 <= a["Điểm tương đồng"] <= 100
-    a, b = next(p for p in pairs.values() if "quyết định" in p[0]["Lý do"])
-    assert {a["Mã tỉnh (gốc)"], b["Mã tỉnh (gốc)"]} == {"82", "91"}
-    assert a["Ngày quyết định"] == datetime(2026, 3, 3)
+    groups = {}
+    for r in rows:  # one row per member of a group, each register row at most once
+        groups.setdefault(r["Nhóm"], []).append(r)
+    assert [r["Nhóm"] for r in rows] == sorted(r["Nhóm"] for r in rows)
+    assert all(len(g) == g[0]["Số dòng trong nhóm"] >= 2 for g in groups.values())
+    assert len({(r["Tệp nguồn"], r["Dòng nguồn"]) for r in rows}) == len(rows)
+    near = [r for g in groups.values() for r in g if r["Tên chương trình/dự án"] in NEAR_TITLE]
+    assert {r["Mã tỉnh (gốc)"] for r in near} == {"82", "86"} and len({r["Nhóm"] for r in near}) == 1
+    assert all(r["Lý do"].startswith("Cùng nhà tài trợ") and 92 <= r["Điểm tương đồng"] <= 100 for r in near)
+    decided = [r for r in rows if "quyết định" in r["Lý do"]]
+    assert {r["Mã tỉnh (gốc)"] for r in decided} == {"82", "91"} and len({r["Nhóm"] for r in decided}) == 1
+    assert all(r["Ngày quyết định"] == datetime(2026, 3, 3) for r in decided)
 
 
 def test_by_sector_and_by_donor(run, cluster):
@@ -411,7 +413,7 @@ def test_charts_on_the_overview(run):
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 2
     assert any("USD by province" in c for c in charts)
-    assert any("Approved aid (USD, any decision date) by sector" in c for c in charts)  # which amount it shows
+    assert any("Approved aid by sector (USD, any decision date)" in c for c in charts)  # which amount it shows
 
 
 def test_json_summary(run):
@@ -426,7 +428,7 @@ def test_json_summary(run):
                 "status_vi", "status_en", "received_at", "file"):
         assert key in e
     assert {f["file"]: f["role"] for f in data["files"]}["92/ban-sao.xlsx"] == "superseded"
-    assert data["duplicates"] >= 2 and data["changes"] is None
+    assert data["duplicates"] >= 1 and data["duplicate_rows"] >= 3 and data["changes"] is None
 
 
 # --- --previous: Thay đổi -------------------------------------------------------------------
@@ -465,20 +467,78 @@ def test_changes_since_a_previous_consolidation(tmp_path):
 
 # --- read and printed by its users -----------------------------------------------------------
 
-def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_one_page_wide(run):
+def _widths(ws) -> list[float]:
+    """Every column's width, from the sheet's <col> ranges (openpyxl keys a range by its first column)."""
+    out: dict[int, float] = {}
+    for dim in ws.column_dimensions.values():
+        for i in range(dim.min, dim.max + 1):
+            out[i] = dim.width
+    return [out.get(i, 8.43) for i in range(1, max(out) + 1)]
+
+
+def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_readably(run):
+    from toolkit.consolidation.printing import PAGE_PX, column_px
+
     _, _, book = run
     for ws in book.worksheets:
         note = ws["A2"].value
         assert " / " in note and not note.startswith(ws.title), ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), ws.title
-        assert ws.page_setup.fitToHeight == 0, ws.title
+        for code in ("&A", "&P", "&N", "&D"):  # sheet name, page, pages, date on every page
+            assert code in "".join(p.text or "" for p in (ws.oddFooter.left, ws.oddFooter.center,
+                                                          ws.oddFooter.right)), (ws.title, code)
+        area = ws.print_area.split("!")[-1].replace("$", "")
+        last_col = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+        printed = sum(column_px(w) for w in _widths(ws)[:last_col])
+        if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
+            assert printed * 60 <= PAGE_PX * 100, ws.title  # one page wide at 60 % or more
+        else:  # wider: more pages wide at a readable scale, the key columns on each
+            scale = ws.page_setup.scale or 100  # 100 is the default, not written
+            assert 60 <= scale <= 100 and printed * scale > PAGE_PX * 100, ws.title
+            assert ws.print_title_cols, ws.title
         if ws.tables:
             (tbl,) = ws.tables.values()
             header = tbl.ref.split(":")[0][1:]
             assert ws.print_title_rows == f"${header}:${header}", ws.title  # the header row on every page
     assert "biểu đồ ở dưới cùng" in book[schema.OVERVIEW.vi]["A2"].value
     assert "charts at the bottom" in book[schema.OVERVIEW.vi]["A2"].value
+
+
+def test_the_overview_leads_with_status_and_money_and_shows_no_local_path(run, cluster):
+    _, _, book = run
+    ws = book[schema.OVERVIEW.vi]
+    header = [c.value for c in ws[6]]
+    assert header[:4] == [H["tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"].vi, "Trạng thái nộp",
+                          "Đề xuất đang vận động (số)"]
+    assert header[-3:] == [H["ma_tinh_hien_hanh"], H["ma_tinh_goc"], H["tinh_goc"]]
+    area = ws.print_area.split("!")[-1].replace("$", "")
+    printed = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
+    assert header[printed - 1] == "Số cảnh báo"  # status, money and counts on paper; files and codes on screen
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # on one page wide
+    assert ws["A4"].value.startswith(f"Thư mục / folder: {cluster['inbox'].name} · ")  # the name, not the path
+    assert str(cluster["root"]) not in ws["A4"].value
+    usd = header.index("Phê duyệt trong kỳ (USD)") + 1
+    days = header.index("Số ngày phê duyệt (trung vị)") + 1
+    filled = next(r for r in range(7, ws.max_row) if ws.cell(r, usd).value and ws.cell(r, days).value is not None)
+    assert ws.cell(filled, usd).number_format == "#,##0" and "ngày" in ws.cell(filled, days).number_format
+
+
+def test_bilingual_values_show_whole_and_priority_is_explained(run):
+    _, _, book = run
+    ws = book[schema.FILES.vi]
+    header = [c.value for c in ws[HEADER_ROW + 1]]
+    role = header.index("Vai trò tệp") + 1
+    longest = max(len(str(c.value)) for c in ws[get_column_letter(role)][HEADER_ROW + 1:] if c.value)
+    assert " / " in ws.cell(HEADER_ROW + 2, role).value and _widths(ws)[role - 1] >= longest
+    reasons = table(book, schema.DUPLICATES.vi)
+    col = [c.value for c in book[schema.DUPLICATES.vi][HEADER_ROW + 1]].index("Lý do")
+    ws = book[schema.DUPLICATES.vi]
+    assert _widths(ws)[col] >= min(max(len(r["Lý do"]) for r in reasons), 60)
+    assert ws.cell(HEADER_ROW + 2, col + 1).alignment.wrap_text  # two reasons together wrap, never cut
+    needs = book[schema.NEEDS_SHEET.vi]
+    col = [c.value for c in needs[HEADER_ROW + 1]].index(N.column("uu_tien").vi) + 1
+    assert "1 = cao nhất / highest" in needs.cell(HEADER_ROW + 1, col).comment.text
 
 
 def test_priority_is_a_number_and_sectors_wrap(run):
@@ -488,7 +548,7 @@ def test_priority_is_a_number_and_sectors_wrap(run):
     ws = book[schema.BY_SECTOR.vi]
     sectors = {x.vi for x in schema.sectors()}
     longest = max((c for c in ws["A"] if c.value in sectors), key=lambda c: len(c.value))
-    assert longest.alignment.wrap_text and ws.column_dimensions["A"].width >= 60
+    assert longest.alignment.wrap_text and ws.column_dimensions["A"].width >= 40
 
 
 def test_blank_template_prints_one_page_wide(tmp_path):

@@ -243,7 +243,7 @@ def test_the_lead_digest_lists_a_message_whose_sending_was_cut_off(tmp_path):
         digest = next(m for m in server.messages if LEAD in m.rcpt_tos)
         text = digest.message.get_body(("plain",)).get_content()
         assert "thư nhắc quá hạn 91 ngày 18/07/2026: chưa rõ" in text
-        assert "overdue reminder 91 of 18/07/2026: unknown" in text
+        assert "overdue reminder 91 of 18 July 2026: unknown" in text
 
 
 # --- 8. a relay without AUTH ---------------------------------------------------------------------------

@@ -152,14 +152,15 @@ def test_reminders_go_to_the_province_and_its_copies(july):
         assert a.rcpt == [MEMBER_EMAIL["91"], MEMBER_CC["91"]]
         assert str(a.message["To"]) == MEMBER_EMAIL["91"]
     [first] = arrived(july, "reminder_after", "91", d(16))
+    assert first.message["Date"].datetime.replace(tzinfo=None) == at(d(16))  # dated the day the run acts for
     assert first.message["Subject"] == ("Quá hạn nộp báo cáo kỳ 2026-H1 – An Giang (quá hạn 1 ngày) / "
-                                        "Overdue: 2026-H1 report (1 day(s) late)")
+                                        "Overdue: 2026-H1 report (1 day late)")
     [due_day] = arrived(july, "reminder_before", "91", d(15))
     assert due_day.message["Subject"] == ("Nhắc nộp báo cáo kỳ 2026-H1 – An Giang – hạn nộp hôm nay / "
-                                          "Reminder: 2026-H1 report due 15/07/2026")
+                                          "Reminder: 2026-H1 report due today")
     [week_before] = arrived(july, "reminder_before", "92", d(8))
     assert week_before.message["Subject"] == ("Nhắc nộp báo cáo kỳ 2026-H1 – Cần Thơ – hạn 15/07/2026 / "
-                                              "Reminder: 2026-H1 report due 15/07/2026")
+                                              "Reminder: 2026-H1 report due 15 July 2026")
     assert "Còn 7 ngày nữa" in week_before.message.get_body(("plain",)).get_content()
 
 
@@ -179,7 +180,7 @@ def test_an_invalid_province_gets_its_errors_and_its_annotated_workbook(july):
         assert 'Ô bắt buộc "Địa bàn" đang trống.' in text and 'Required cell "Location" is empty.' in text
     [invalid] = arrived(july, "reminder_before", "86", d(12))
     assert invalid.message["Subject"] == ("Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / "
-                                          "2026-H1 report has errors – due 15/07/2026")
+                                          "2026-H1 report has errors – due 15 July 2026")
     # ...and the attachment really is the annotated workbook of that file
     book = load_workbook(annotated)
     findings = book["Phát hiện"]
@@ -201,7 +202,7 @@ def test_the_escalation_digest_arrives_once_and_lists_who_is_outstanding(july):
     [digest] = arrived(july, "escalation")
     assert digest.day == d(22) and digest.rcpt == [LEAD]
     assert digest.message["Subject"] == ("Kỳ 2026-H1: 2 tỉnh chưa nộp hoặc chưa hợp lệ sau 7 ngày quá hạn / "
-                                         "2026-H1: 2 province(s) still missing or invalid")
+                                         "2026-H1: 2 provinces still missing or invalid")
     text = digest.message.get_body(("plain",)).get_content()
     assert "91 An Giang: Chưa nộp" in text and "96 Cà Mau: Không hợp lệ" in text
     for other in ("Vĩnh Long", "Cần Thơ", "Đồng Tháp"):
@@ -234,7 +235,7 @@ def test_the_ledger_records_every_message_once(july):
         assert a.message["Subject"] == rendered[a.message["Message-ID"]]
     [camau] = arrived(july, "reminder_before", "96", d(14))
     assert camau.message["Subject"] == ("Báo cáo kỳ 2026-H1 của Cà Mau chưa hợp lệ – hạn 15/07/2026 / "
-                                        "2026-H1 report has errors – due 15/07/2026")
+                                        "2026-H1 report has errors – due 15 July 2026")
     archived = list((july.control.parent / "aidkit-archive").rglob("*.xlsx"))
     assert len(archived) == 5  # both versions of Vĩnh Long's file are kept
 

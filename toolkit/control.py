@@ -34,6 +34,7 @@ class Member:
     cc: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+    title: str = ""  # Danh xưng: Ông or Bà, for the salutation
 
     def active_on(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -205,7 +206,7 @@ def _member(r) -> Member:
     cc = tuple(a.strip() for a in text_of(r.get("email_cc") or "").replace(",", ";").split(";") if a.strip())
     return Member(code.zfill(2), clean(text_of(r.get("ten_tinh") or "")), clean(text_of(r.get("nguoi_dau_moi") or "")),
                   clean(text_of(r["email"])), cc, _date(r.get("tu_ngay"), "Từ ngày", r["_row"]),
-                  _date(r.get("den_ngay"), "Đến ngày", r["_row"]))
+                  _date(r.get("den_ngay"), "Đến ngày", r["_row"]), clean(text_of(r.get("danh_xung") or "")))
 
 
 def _rate(r) -> Override:
@@ -278,7 +279,7 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
         ws.freeze_panes(1, 0)
 
     table(schema.MEMBERS_SHEET, schema.MEMBER_COLUMNS,
-          [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end) for m in members])
+          [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end, m.title) for m in members])
     table(schema.SCHEDULE_SHEET, schema.SCHEDULE_COLUMNS,
           [(str(d.period), d.due, ";".join(map(str, d.before)), ";".join(map(str, d.after)),
             ";".join(map(str, d.escalate)), d.opens) for d in schedule])

@@ -332,8 +332,10 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
     for code in provinces:
         found = find_province(code, date(2026, 1, 1))
         slug = fold(found.short)
-        members.append(Member(code, found.short, _person(rng), f"lhh.{slug}@example.vn",
-                              (f"vanphong.{slug}@example.vn",)))
+        person = _person(rng)
+        title = "Bà" if person.split()[1] in ("Thị", "Thu", "Ngọc") else "Ông"  # the middle name tells, roughly
+        members.append(Member(code, found.short, person, f"lhh.{slug}@example.vn",
+                              (f"vanphong.{slug}@example.vn",), title=title))
     schedule = []
     for text in periods:
         period = Period.parse(text)

@@ -403,6 +403,8 @@ MEMBER_COLUMNS = (
            hint_en="Several addresses separated by ;"),
     Column("tu_ngay", "Từ ngày", "From", DATE, width=12),
     Column("den_ngay", "Đến ngày", "Until", DATE, width=12),
+    Column("danh_xung", "Danh xưng", "Form of address", TEXT, width=10,  # mail: "Kính gửi: Ông …"
+           hint_vi="Ông hoặc Bà (để trống: thư gửi cơ quan)", hint_en="Ông (Mr) or Bà (Ms); empty: to the office"),
 )
 SCHEDULE_COLUMNS = (
     Column("ky_bao_cao", "Kỳ báo cáo", "Period", TEXT, required=True, width=12),
@@ -465,7 +467,7 @@ CONTROL_SETTINGS = (
     Column("mau_bao_cao", "Mẫu báo cáo", "Report template", TEXT,
            hint_vi="Tệp .docx thay cho mẫu có sẵn (không bắt buộc)",
            hint_en="A .docx replacing the built-in one (optional)"),
-    # aidkit catalogue (issue #19): what donors read in English and the introduction above the list
+    # mail and catalogue (issue #19): what English readers see, and the donor introduction
     Column("ten_cum_en", "Tên cụm (tiếng Anh)", "Cluster name (English)", TEXT,
            hint_vi="Ví dụ: Cluster 5 — Mekong Delta", hint_en="e.g. Cluster 5 — Mekong Delta"),
     Column("ten_nguoi_gui_en", "Tên người gửi (tiếng Anh)", "Sender name (English)", TEXT,

@@ -40,6 +40,7 @@ class ProvinceStatus:
     state: str  # missing | invalid | valid | late
     submission: Submission | None = None
     versions: int = 0
+    title: str = ""  # the focal person's Danh xưng (Ông, Bà)
 
     @property
     def word(self) -> str:
@@ -162,7 +163,8 @@ def period_status(control: Control, ledger: Ledger, deadline: Deadline, now: dat
     for m in members:
         s = latest.get(m.code)
         state = submission_status(s.status if s else None, s.received_at if s else None, deadline.due)
-        provinces.append(ProvinceStatus(m.code, m.name, m.focal, m.email, m.cc, state, s, versions.get(m.code, 0)))
+        provinces.append(ProvinceStatus(m.code, m.name, m.focal, m.email, m.cc, state, s, versions.get(m.code, 0),
+                                        m.title))
     codes = {m.code for m in members}
     others = [s for code, s in sorted(latest.items()) if code not in codes]
     return PeriodStatus(period, deadline.due, now.date(), provinces, others)

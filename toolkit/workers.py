@@ -104,7 +104,7 @@ class Runner:
         return results
 
     def duplicates(self, rows: list):
-        """The duplicate search, shared among the workers; returns something whose .result() gives the pairs."""
+        """The duplicate search, shared among the workers; returns something whose .result() gives the groups."""
         from .consolidation.duplicates import merge_parts, search_part
 
         parts = self.workers if self.pool is not None else 1

@@ -9,8 +9,10 @@ inside a donor block identical titles fall together by key, and near-identical o
 are found by comparing each distinct title with its `WINDOW` neighbours in sorted
 order (forwards and reversed), so the work grows as n·k, not n².
 
-k rows with the same title give k−1 pairs (each row paired once, with the first row of
-another province), never k² pairs; two near-identical titles give one pair.
+k rows with the same title give k−1 links (each row linked once, with the first row of
+another province), never k²; two near-identical titles give one link. The links are then
+joined into groups (`merge_parts`): each matching row comes once, with its group's ID, the
+group's size and why it matches, so the result grows with the rows, never with their square.
 """
 
 from __future__ import annotations
@@ -49,14 +51,14 @@ class Candidate(NamedTuple):
     decision_date: date | None = None
 
 
-class DuplicatePair(NamedTuple):
-    """Rows `a` and `b` (indexes into the candidates) may be the same aid item."""
+class DuplicateMember(NamedTuple):
+    """Row `row` (an index into the candidates) may be the same aid item as the other rows of its group."""
 
-    a: int
-    b: int
-    reasons: tuple[str, ...]
-    score: float  # title similarity, 0–100
-    group: int  # pairs of one group describe one cluster of matching rows
+    row: int
+    group: int  # 1, 2, …: the rows of one group may all be one aid item
+    size: int  # rows in the group
+    reasons: tuple[str, ...]  # why this row matches another of its group
+    score: float  # its best title similarity to another row of the group, 0–100
 
 
 @lru_cache(maxsize=65536)
@@ -81,8 +83,8 @@ def similarity(a: str | None, b: str | None) -> float:
     return round(fuzz.token_sort_ratio(title_key(a), title_key(b)), 1)
 
 
-def find_duplicates(rows: Sequence[Candidate], near: float = NEAR, window: int = WINDOW) -> list[DuplicatePair]:
-    """Possible duplicates across provinces among `rows`, as pairs with a similarity score."""
+def find_duplicates(rows: Sequence[Candidate], near: float = NEAR, window: int = WINDOW) -> list[DuplicateMember]:
+    """Possible duplicates across provinces among `rows`, as groups: one member per matching row."""
     return merge_parts([search_part(rows, 0, 1, near, window)])
 
 
@@ -124,24 +126,47 @@ def search_part(rows: Sequence[Candidate], part: int, parts: int, near: float = 
     return found
 
 
-def merge_parts(parts: Iterable[dict]) -> list[DuplicatePair]:
-    """The pairs of every share of the search, numbered into groups in a stable order."""
-    found: dict[tuple[int, int], tuple[tuple, float, frozenset]] = {}
+def merge_parts(parts: Iterable[dict]) -> list[DuplicateMember]:
+    """The links of every share of the search joined into groups, numbered in a stable order.
+
+    A row linked to two others (a near-identical title and a shared decision) makes one group of all
+    three; each row's reasons and score are the union and the best of its own links.
+    """
+    links: dict[tuple[int, int], tuple[tuple, float, frozenset]] = {}
     for share in parts:
         for pair, (cluster, score, reasons) in share.items():
-            known = found.get(pair)
-            if known is None:
-                found[pair] = (cluster, score, reasons)
-            else:  # the first group (and its score) wins; the reasons add up
-                first = min(known, (cluster, score, reasons), key=lambda entry: entry[0])
-                found[pair] = (first[0], first[1], known[2] | reasons)
-    renumber: dict[tuple, int] = {}
+            known = links.get(pair)
+            links[pair] = (cluster, score, reasons) if known is None else \
+                (min(known[0], cluster), max(known[1], score), known[2] | reasons)
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[int, tuple] = {}  # a member row → the smallest cluster key of its links
+    why: dict[int, set] = defaultdict(set)
+    best: dict[int, float] = defaultdict(float)
+    for (a, b), (cluster, score, reasons) in links.items():
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+        for i in (a, b):
+            first[i] = min(first.get(i, cluster), cluster)
+            why[i] |= reasons
+            best[i] = max(best[i], score)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in first:
+        groups[find(i)].append(i)
+    ordered = sorted(groups.values(), key=lambda members: (min(first[i] for i in members), min(members)))
     out = []
-    for cluster, a, b in sorted((v[0], a, b) for (a, b), v in found.items()):
-        _, score, reasons = found[(a, b)]
-        group = renumber.setdefault(cluster, len(renumber) + 1)
-        ordered = tuple(r for r in (SAME_DONOR_TITLE, SAME_DECISION) if r in reasons)
-        out.append(DuplicatePair(a, b, ordered, score, group))
+    for number, members in enumerate(ordered, start=1):
+        for i in sorted(members):
+            reasons = tuple(r for r in (SAME_DONOR_TITLE, SAME_DECISION) if r in why[i])
+            out.append(DuplicateMember(i, number, len(members), reasons, best[i]))
     return out
 
 

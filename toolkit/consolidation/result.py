@@ -196,7 +196,7 @@ class ConsolidationResult:
     cluster: str | None
     files: list[SourceFile]
     entries: list[Entry]
-    duplicates: list = field(default_factory=list)  # duplicates.DuplicatePair over `register_rows()`
+    duplicates: list = field(default_factory=list)  # duplicates.DuplicateMember over `register_rows()`
     changes: list[Change] | None = None  # against --previous
     previous: Path | None = None
     resubmissions: list[Resubmission] = field(default_factory=list)
@@ -222,6 +222,10 @@ class ConsolidationResult:
     def clean(self) -> bool:
         """No refused file and no counted file with errors."""
         return not self.refused and all(f.valid for f in self.counted)
+
+    def duplicate_groups(self) -> int:
+        """How many groups of possible duplicates there are."""
+        return len({m.group for m in self.duplicates})
 
     def totals(self) -> list[dict[str, Any]]:
         """Cluster totals per period."""
@@ -259,7 +263,8 @@ class ConsolidationResult:
             "files": [_file_dict(f) for f in self.files],
             "refused": [f.as_refusal().to_dict() | {"sha256": f.sha256} for f in self.refused],
             "skipped": [s.as_refusal().to_dict() for s in self.skipped],
-            "duplicates": len(self.duplicates),
+            "duplicates": self.duplicate_groups(),
+            "duplicate_rows": len(self.duplicates),
             "resubmissions": [{"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)}
                               for r in self.resubmissions],
             "changes": None if self.changes is None else {"previous": str(self.previous), **summary(self.changes)},
@@ -299,7 +304,8 @@ class ConsolidationResult:
             r = s.as_refusal()
             lines += ["", f"· {s.name}", f"  {r.vi}", f"  {r.en}"]
         lines.append("")
-        lines.append(f"Trùng lặp có thể / possible duplicates: {len(self.duplicates)}")
+        lines.append(f"Trùng lặp có thể / possible duplicates: {self.duplicate_groups()} nhóm / groups, "
+                     f"{len(self.duplicates)} dòng / rows")
         for r in self.resubmissions:
             s = summary(r.changes)
             lines.append(f"Nộp lại / resubmitted: {r.latest.name} thay / replaces {r.earlier.name}: "

@@ -25,10 +25,11 @@ from ..figures import Figures, entry_figures, period_figures
 from ..findings import FINDING_HEADERS, SEVERITY_VI
 from ..periods import BadPeriod
 from ..schema import PROVENANCE_BY_KEY as PROV
-from ..sheets import BUILD_DATE, print_setup, write_value
+from ..sheets import BUILD_DATE, write_value
 from ..text import fold
 from .bulk_sheet import BulkWorksheet
 from .changes import KIND_LABEL, Change
+from .printing import LABELS, WIDEST, Layout, print_pages, text_width
 from .result import (
     INDEX,
     ROLE_LABEL,
@@ -47,45 +48,56 @@ HEADER_ROW = 2  # 0-based: title, what the sheet holds, then the table header
 OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
+USD_FORMAT = "#,##0"  # whole USD: the merged figures are read in dollars, never cents
+DAYS_FORMAT = 'General" ngày"'  # a median of whole days: 13 ngày, 13,5 ngày
+#: What a header's note adds to its English name, where a bare value needs explaining.
+HEADER_NOTES = {"uu_tien": "1 = cao nhất / highest, 2 = trung bình / medium, 3 = thấp / low"}
+TEXT_KINDS = (schema.TEXT, schema.ENUM, schema.EMAIL, schema.PHONE)
+WRAPPED = frozenset({"ly_do"})  # aidkit's words that may run past printing.LABELS: wrapped, never cut
+SUBMITTED = frozenset(c.key for t in schema.TABLES for c in t.columns)  # free text: cut at printing.WIDEST
 TITLE = "Tổng hợp báo cáo viện trợ PCPNN / Consolidated foreign-NGO aid report"
 
 _N = schema.NEEDS.column
 _R = schema.REGISTER.column
 _C = schema.Column
 #: Columns of the overview (headers of the standard are taken from the schema, never retyped).
-OVERVIEW_COLUMNS = (
-    schema.INFO_BY_KEY["ky_bao_cao"], PROV["ma_tinh_hien_hanh"], PROV["tinh_hien_hanh"], PROV["ma_tinh_goc"],
-    PROV["tinh_goc"],
+OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off the printed page)
+    PROV["tinh_hien_hanh"],
+    _C("ky_bao_cao", schema.INFO_BY_KEY["ky_bao_cao"].vi, schema.INFO_BY_KEY["ky_bao_cao"].en, schema.TEXT,
+       width=9),
     _C("trang_thai_nop", "Trạng thái nộp", "Submission status", schema.TEXT, width=14),
-    _C("han_nop", schema.SCHEDULE_COLUMNS[1].vi, schema.SCHEDULE_COLUMNS[1].en, schema.DATE, width=11),
-    _C("nhan_luc", "Nhận lúc", "Received at", "datetime", width=16),
-    PROV["tep_nguon"],
-    _C("so_dong_nhu_cau", "Số đề xuất (mọi dòng)", "Proposals: every row of the needs list", "count", width=10),
     _C("de_xuat_mo", "Đề xuất đang vận động (số)",
        "Open proposals (count): needs rows still Mới đề xuất, Đang vận động or Đã có nhà tài trợ", "count", width=11),
     _C("de_nghi_mo_usd", "Đề nghị tài trợ đang vận động (USD)", "Requested by the open proposals (USD)",
-       schema.DECIMAL, width=16),
-    _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
-       "status (USD)", schema.DECIMAL, width=16),
-    _C("so_dong_du_an", "Số khoản viện trợ (mọi dòng)", "Aid items: every row of the register", "count", width=10),
+       schema.DECIMAL, width=14),
     _C("phe_duyet_ky", "Phê duyệt trong kỳ (số khoản)",
        "Approved in the period (count): approved status and decision date within the period", "count", width=11),
-    _C("phe_duyet_ky_usd", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)", schema.DECIMAL, width=16),
-    _C("da_phe_duyet_usd", "Đã phê duyệt, mọi ngày quyết định (USD)",
-       "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=16),
+    _C("phe_duyet_ky_usd", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)", schema.DECIMAL, width=14),
     _R("giai_ngan_ky_usd"), _R("giai_ngan_luy_ke_usd"),
+    _C("da_phe_duyet_usd", "Đã phê duyệt, mọi ngày quyết định (USD)",
+       "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=14),
+    _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
+       "status (USD)", schema.DECIMAL, width=14),
     _C("trung_vi_ngay_phe_duyet", "Số ngày phê duyệt (trung vị)",
        "Approval lead time, median (days): complete dossier to decision, aid approved in the period", "days",
-       width=12),
+       width=11),
     _C("trong_nguong", "Trong ngưỡng ngày phê duyệt (%)",
        "Share of the aid approved in the period decided within the approval threshold", "percent", width=11),
+    _C("so_dong_nhu_cau", "Số đề xuất (mọi dòng)", "Proposals: every row of the needs list", "count", width=10),
+    _C("so_dong_du_an", "Số khoản viện trợ (mọi dòng)", "Aid items: every row of the register", "count", width=10),
     _C("so_loi", "Số lỗi", "Errors", "count", width=8),
     _C("so_canh_bao", "Số cảnh báo", "Warnings", "count", width=9),
+    _C("han_nop", schema.SCHEDULE_COLUMNS[1].vi, schema.SCHEDULE_COLUMNS[1].en, schema.DATE, width=11),
+    _C("nhan_luc", "Nhận lúc", "Received at", "datetime", width=16),
+    PROV["tep_nguon"],
     _C("so_tep_thay_the", "Số tệp bị thay thế", "Superseded files", "count", width=9),
     _C("ghi_chu_tong_hop", _R("ghi_chu").vi, _R("ghi_chu").en, schema.TEXT, width=40),
+    PROV["ma_tinh_hien_hanh"], PROV["ma_tinh_goc"], PROV["tinh_goc"],
 )
 OV = {c.key: i for i, c in enumerate(OVERVIEW_COLUMNS)}
+OVERVIEW_PRINTED = OV["so_canh_bao"] + 1  # status, money, counts on one page; the files and codes on screen
 SECTOR_HEADER = _R("linh_vuc")
+SECTOR_WIDTH = 40  # the sector names wrap in it
 TOTAL_LABEL = ("Tổng cộng", "Total")
 PIVOT_BLOCKS = (  # (key, Vietnamese title, English title, number format)
     ("approved_usd", "Giá trị đã phê duyệt (USD), dự án PCPNN", "Approved aid (USD), projects register", "usd"),
@@ -107,8 +119,8 @@ FINDING_COLUMNS = (
       enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))),
 )
 DUPLICATE_COLUMNS = (
-    _C("nhom", "Nhóm", "Group", "count", width=7), _C("cap", "Cặp", "Pair", "count", width=6),
-    _C("ben", "Bên", "Side (A above B)", schema.TEXT, width=5),
+    _C("nhom", "Nhóm", "Group", "count", width=7),
+    _C("so_dong_nhom", "Số dòng trong nhóm", "Rows in the group", "count", width=9),
     _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
     _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10), schema.INFO_BY_KEY["ky_bao_cao"],
     PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"), _R("so_qd"),
@@ -165,11 +177,12 @@ NOTES = {
                           "Each donor organisation: projects, USD, provinces and country."),
     schema.FINDINGS.key: ("Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
                           "Every finding of every file (including superseded and refused files)."),
-    schema.DUPLICATES.key: ("Các cặp có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số và "
-                            "ngày quyết định); mỗi cặp hai dòng A, B liền nhau, có điểm tương đồng tên (0–100).",
-                            "Possible duplicates across provinces (same donor and near-identical title, or the same "
-                            "decision number and date); each pair as two rows, A above B, with a title similarity "
-                            "score (0–100)."),
+    schema.DUPLICATES.key: ("Các nhóm dòng có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số "
+                            "và ngày quyết định); mỗi dòng một lần, với mã nhóm, lý do và điểm tương đồng tên cao "
+                            "nhất với một dòng khác của nhóm (0–100).",
+                            "Groups of rows that may be one aid item across provinces (same donor and near-identical "
+                            "title, or the same decision number and date); each row once, with its group, why it "
+                            "matches and its best title similarity to another row of the group (0–100)."),
     schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã. Với kỳ trước "
                          "(--previous hoặc sổ theo dõi): mỗi dòng chuyển tiếp đã cập nhật, để nguyên cả kỳ (nên hỏi "
                          "lại) hay biến mất khi chưa kết thúc.",
@@ -227,7 +240,7 @@ def fast_deflate():
 
 
 class ConsolidatedWriter:
-    """Writes the consolidated workbook of a result: `write` every sheet but the duplicate pairs (still
+    """Writes the consolidated workbook of a result: `write` every sheet but the duplicates (still
     being searched for elsewhere, perhaps), then `finish` with the pairs, which closes the file.
     `discard` abandons it after a failure.
     """
@@ -238,7 +251,9 @@ class ConsolidatedWriter:
         from ..outputs import mark_xlsxwriter
         self.path = Path(path)
         self.book = book = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            # Arial (Liberation Sans in LibreOffice, the same metrics): column widths print alike everywhere
+            "default_format_properties": {"font_name": "Arial", "font_size": 10}})
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
         mark_xlsxwriter(book, "consolidated")
         base = {"font_name": "Arial", "font_size": 10}
@@ -250,20 +265,23 @@ class ConsolidatedWriter:
                            "bg_color": "#1F4E78", "border": 1}),
             "label": add({**base, "bold": True}),
             "wrap": add({**base, "text_wrap": True, "valign": "top"}),
-            "total": add({**base, "bold": True, "top": 1, "num_format": schema.USD_FORMAT}),
+            "total": add({**base, "bold": True, "top": 1, "num_format": USD_FORMAT}),
             "total_count": add({**base, "bold": True, "top": 1, "num_format": COUNT_FORMAT}),
             "total_label": add({**base, "bold": True, "top": 1}),
+            "total_wrap": add({**base, "bold": True, "top": 1, "text_wrap": True, "valign": "top"}),
             "text": add(base),
-            "usd": add({**base, "num_format": schema.USD_FORMAT}),
+            "usd": add({**base, "num_format": USD_FORMAT}),
+            "amount": add({**base, "num_format": schema.USD_FORMAT}),
             "vnd": add({**base, "num_format": schema.VND_FORMAT}),
             "date": add({**base, "num_format": schema.DATE_FORMAT}),
             "datetime": add({**base, "num_format": DATETIME_FORMAT}),
             "integer": add({**base, "num_format": schema.INTEGER_FORMAT}),
             "count": add({**base, "num_format": COUNT_FORMAT}),
             "percent": add({**base, "num_format": "0%"}),
-            "total_days": add({**base, "bold": True, "top": 1, "num_format": "0.0"}),
+            "total_days": add({**base, "bold": True, "top": 1, "num_format": DAYS_FORMAT}),
             "total_percent": add({**base, "bold": True, "top": 1, "num_format": "0%"}),
-            "days": add({**base, "num_format": "0.0"}),
+            "days": add({**base, "num_format": DAYS_FORMAT}),
+            "note_wrap": add({**base, "italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}),
             "score": add({**base, "num_format": "0.0"}),
             "bad": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
             "warn": add({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
@@ -272,7 +290,8 @@ class ConsolidatedWriter:
         }
         self.pivot_positions: dict[str, tuple[int, int, int]] = {}  # period → sector rows and total column
         self.overview_ws = book.add_worksheet(schema.OVERVIEW.vi)
-        print_setup(self.overview_ws, (OVERVIEW_TOP, OVERVIEW_TOP))  # the page a cluster lead prints and signs
+        self.layouts: dict[str, Layout] = {}  # sheet name → how it prints
+        self.notes: dict[str, dict[int, str]] = {}  # sheet name → its note rows
         self.data_ws = {t.key: self.sheet(t.sheet) for t in schema.TABLES}
         self.data_columns = {t.key: (*t.columns, *schema.PROVENANCE_COLUMNS) for t in schema.TABLES}
         self.data_formats = {k: [self.fmt(c) for c in cols] for k, cols in self.data_columns.items()}
@@ -297,7 +316,7 @@ class ConsolidatedWriter:
                 self.data_formats[key], self.data_unique[key])
 
     def write(self, result: ConsolidationResult) -> None:
-        """Every sheet of `result` but the duplicate pairs."""
+        """Every sheet of `result` but the duplicates."""
         self.result = result
         self.book.set_properties({
             "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
@@ -308,7 +327,7 @@ class ConsolidatedWriter:
         self._sheets()
 
     def finish(self, duplicates: list) -> Path:
-        """Write the duplicate pairs (duplicates.DuplicatePair over `register_rows(result)`) and close."""
+        """Write the groups of duplicates (duplicates.DuplicateMember over `register_rows(result)`) and close."""
         self.duplicates(self.duplicates_ws, duplicates)
         with fast_deflate():
             self.book.close()
@@ -326,39 +345,72 @@ class ConsolidatedWriter:
 
     def sheet(self, spec: schema.Sheet, result: tuple[str, str] | None = None) -> BulkWorksheet:
         """A sheet with its title, what it holds (Vietnamese / English; then `result`) and room for a table
-        header, printed one page wide with the header repeated."""
+        header; `table` lays it out for print."""
         ws = self.book.add_worksheet(spec.vi, worksheet_class=BulkWorksheet)
         ws.write_string(0, 0, f"{TITLES_VI[spec.key]} / {spec.en}", self.f["title"])
         vi, en = NOTES[spec.key]
         if result:
             vi, en = f"{vi} {result[0]}", f"{en} {result[1]}"
-        ws.write_string(1, 0, f"{vi} / {en}", self.f["note"])
+        self.note(ws, 1, f"{vi} / {en}")
         ws.set_row(HEADER_ROW, 42)
-        print_setup(ws, (HEADER_ROW, HEADER_ROW))
         return ws
 
+    def note(self, ws, row: int, text: str) -> None:
+        """A note line in column A (wrapped across the first printed page by `print_layout`)."""
+        ws.write_string(row, 0, text, self.f["note"])
+        self.notes.setdefault(ws.name, {})[row] = text
+
+    def print_layout(self, ws, widths: Sequence[float], last_row: int, header_row: int | None,
+                     keys: tuple[int, int]) -> Layout:
+        """Print settings for `ws` (printing.print_pages), and its note rows wrapped across the first page."""
+        r = self.result
+        header = " · ".join(x for x in (r.cluster, f"Kỳ / period {r.period}" if r.period else "") if x)
+        layout = self.layouts[ws.name] = print_pages(ws, widths, last_row, header_row, keys, header)
+        last = layout.first_page_last_col
+        room = sum(w * 7 + 5 for w in widths[:last + 1]) / 6.5  # characters of italic Arial 10 per line
+        for row, text in self.notes.get(ws.name, {}).items():
+            if last > 0:
+                ws.merge_range(row, 0, row, last, text, self.f["note_wrap"])
+            else:
+                ws.write_string(row, 0, text, self.f["note_wrap"])
+            ws.set_row(row, 13.5 * max(1, -(-len(text) // max(int(room), 1))) + 2)
+        return layout
+
     def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None,
-              notes: bool = False, freeze_cols: int = 0, blocks=None) -> int:
-        """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row."""
+              notes: bool = False, freeze_cols: int = 0, blocks=None, printed: int | None = None,
+              keys: tuple[int, int] | None = None) -> int:
+        """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row.
+
+        Columns are as wide as their longest text (up to printing.WIDEST); the first `printed` columns
+        print, with `keys` (default: the frozen ones) repeated on every page when they go wider than one.
+        """
         formats = [self.fmt(c) for c in columns]
-        for i, (c, f) in enumerate(zip(columns, formats, strict=True)):
-            ws.set_column(i, i, c.width, f)
         if blocks is None:
             blocks = [ws.render(rows, formats, _unique(columns))]
+        widths = [text_width(c.width, ws.longest_text(i), c.type in TEXT_KINDS,
+                             WIDEST if c.key in SUBMITTED else LABELS) for i, c in enumerate(columns)]
+        for i, (w, f) in enumerate(zip(widths, formats, strict=True)):
+            ws.set_column(i, i, w, f)
         last = ws.place(HEADER_ROW + 1, blocks) - 1
         ws.add_bulk_table(HEADER_ROW, last, [
             {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
             for c, f in zip(columns, formats, strict=True)], {"name": name, "style": "TableStyleLight9"})
         if notes:
             for i, c in enumerate(columns):
-                ws.write_comment(HEADER_ROW, i, f"{c.en}\n({c.key})", {"author": "aidkit", "x_scale": 1.6})
+                extra = f"\n{HEADER_NOTES[c.key]}" if c.key in HEADER_NOTES else ""
+                ws.write_comment(HEADER_ROW, i, f"{c.en}{extra}\n({c.key})", {"author": "aidkit", "x_scale": 1.6})
         ws.freeze_panes(HEADER_ROW + 1, freeze_cols)
-        return max(last, HEADER_ROW + 1)
+        last = max(last, HEADER_ROW + 1)
+        self.print_layout(ws, widths[:printed or len(columns)], last, HEADER_ROW, keys or (0, max(freeze_cols, 1) - 1))
+        return last
 
     def fmt(self, column: schema.Column):
         kind = column.type
-        if kind == schema.DECIMAL:
-            return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"]
+        if column.key in WRAPPED:
+            return self.f["wrap"]
+        if kind == schema.DECIMAL:  # USD whole; VND whole; an original currency as submitted
+            return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"] if column.key.endswith("_usd") \
+                else self.f["amount"]
         return {schema.INTEGER: self.f["integer"], schema.DATE: self.f["date"], "datetime": self.f["datetime"],
                 "count": self.f["count"], "days": self.f["days"], "score": self.f["score"],
                 "percent": self.f["percent"]}.get(kind)
@@ -388,7 +440,8 @@ class ConsolidatedWriter:
         columns = self.data_columns[table.key]
         blocks = [self.blocks[(f.name, table.key)] for f in self.result.counted if (f.name, table.key) in self.blocks]
         last = self.table(ws, "NhuCau" if table.key == "needs" else "DuAn", columns, None, notes=True,
-                          freeze_cols=2, blocks=blocks)
+                          freeze_cols=2, blocks=blocks, printed=len(table.columns),
+                          keys=(1, table.columns.index(table.column("ten_vi"))))
         first = HEADER_ROW + 1
         errors_col = _letter(len(columns) - 1)
         status_col = _letter(len(columns) - 2)
@@ -403,23 +456,29 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(0, 0, f"{TITLES_VI[schema.OVERVIEW.key]}" + (f" — {r.cluster}" if r.cluster else ""),
                         f["title"])
-        ws.write_string(1, 0, " / ".join(NOTES[schema.OVERVIEW.key]), f["note"])
+        self.note(ws, 1, " / ".join(NOTES[schema.OVERVIEW.key]))
         present = (schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
                    schema.DUPLICATES, *((schema.CHANGES,) if r.changes is not None else ()),
                    *((schema.RESUBMISSIONS,) if r.resubmissions else ()), schema.FILES)
-        ws.write_string(2, 0, "Các trang / sheets: " + " · ".join(f"{s.vi} = {s.en}" for s in present), f["note"])
+        self.note(ws, 2, "Các trang / sheets: " + " · ".join(f"{s.vi} = {s.en}" for s in present))
         counted = len(r.counted)
-        ws.write_string(3, 0, f"Nguồn / source: {r.source} · Kỳ / period: {r.period or 'tất cả / all'} · "
-                              f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
-                              f"chối / refused", f["note"])
+        self.note(ws, 3, f"Thư mục / folder: {Path(r.source).name} · Kỳ / period: {r.period or 'tất cả / all'} · "
+                         f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
+                         f"chối / refused")  # the folder's name only: the workbook is mailed to every member
         top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
-        for i, (c, fm) in enumerate(zip(OVERVIEW_COLUMNS, formats, strict=True)):
-            ws.set_column(i, i, c.width, fm)
+        longest = [0] * len(OVERVIEW_COLUMNS)
+        longest[0] = len(" / ".join(TOTAL_LABEL))  # the totals' label below the table
         for i, e in enumerate(r.entries, start=top + 1):
             for col, value in enumerate(_overview_row(e, entry_figures(e, r.approval_days))):
                 _write(ws, i, col, value, formats[col])
+                if isinstance(value, str):
+                    longest[col] = max(longest[col], len(value))
+        widths = [text_width(c.width, n, c.type in TEXT_KINDS, LABELS) for c, n in zip(OVERVIEW_COLUMNS, longest,
+                                                                                       strict=True)]
+        for i, (w, fm) in enumerate(zip(widths, formats, strict=True)):
+            ws.set_column(i, i, w, fm)
         last = top + max(len(r.entries), 1)
         ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
             "name": "TongQuan", "style": "TableStyleLight9",
@@ -432,11 +491,14 @@ class ConsolidatedWriter:
             ws.conditional_format(top + 1, status, last, status, {
                 "type": "cell", "criteria": "==", "value": f'"{schema.SUBMISSION_STATUSES[key]}"',
                 "format": f[style]})
-        ws.freeze_panes(top + 1, 3)
+        ws.freeze_panes(top + 1, 2)
         row = last + 2
         row = self.overview_totals(ws, row)
         row = self.overview_files(ws, row + 1)
-        self.charts(ws, top, at=(row + 1, 0))  # below the table, so the overview prints on one page width
+        charted = self.charts(ws, top, at=(row + 1, 0))  # below the table, on a printed page of their own
+        if charted:
+            ws.set_h_pagebreaks([row + 1])
+        self.print_layout(ws, widths[:OVERVIEW_PRINTED], charted or row, top, (0, 1))
 
     def overview_totals(self, ws, row: int) -> int:
         f = self.f
@@ -446,10 +508,10 @@ class ConsolidatedWriter:
                 "da_phe_duyet_usd": "usd_approved", "giai_ngan_luy_ke_usd": "usd_disbursed_to_date",
                 "so_loi": "errors", "so_canh_bao": "warnings"}
         for t in self.result.totals():
-            ws.write_string(row, 0, t["period"], f["total_label"])
-            ws.write_string(row, 1, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
+            ws.write_string(row, 0, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
+            ws.write_string(row, 1, t["period"], f["total_label"])
             counts = " · ".join(f"{schema.SUBMISSION_STATUSES[k]}: {t[k]}" for k in schema.SUBMISSION_STATUSES)
-            ws.write_string(row, OV["trang_thai_nop"], counts, f["total_label"])
+            ws.write_string(row, OV["trang_thai_nop"], counts, f["total_wrap"])
             values = {col: t[key] for col, key in sums.items()}
             try:
                 values.update(_figure_values(period_figures(self.result, t["period"]).total))
@@ -479,22 +541,20 @@ class ConsolidatedWriter:
                 continue
             ws.write_string(row, 0, title, f["label"])
             row += 1
-            for x in files:
+            for x in files:  # one line each, in the printed columns
                 vi, en = describe(x)
-                ws.write_string(row, 0, x.name)
-                ws.write_datetime(row, OV["nhan_luc"], x.received, f["datetime"])
-                ws.write_string(row, OV["tep_nguon"], vi)
-                ws.write_string(row + 1, OV["tep_nguon"], en, f["note"])
-                row += 2
+                ws.write_string(row, 0, f"{x.name} · {x.received:%d/%m/%Y %H:%M} · {vi} / {en}")
+                row += 1
             row += 1
         return row
 
-    def charts(self, ws, top: int, at: tuple[int, int]) -> None:
-        """Native charts of the latest period (data from the table under row `top`), anchored at `at`."""
+    def charts(self, ws, top: int, at: tuple[int, int]) -> int | None:
+        """Native charts of the latest period (data from the table under row `top`), anchored at `at`;
+        returns the last row they cover (None without charts)."""
         entries = self.result.entries
         periods = [e.period for e in entries if e.period]
         if not periods:
-            return
+            return None
         latest = max(periods)
         rows = [i for i, e in enumerate(entries, start=top + 1) if e.period == latest]
         first, last = rows[0], rows[-1]
@@ -516,26 +576,30 @@ class ConsolidatedWriter:
             bar.add_series({"name": PIVOT_BLOCKS[0][1],
                             "categories": [sheet, first_row, 0, last_row, 0],
                             "values": [sheet, first_row, total_col, last_row, total_col]})
-            bar.set_title({"name": f"Giá trị viện trợ đã phê duyệt (USD, mọi ngày quyết định) theo lĩnh vực / "
-                                   f"Approved aid (USD, any decision date) by sector ({latest})",
-                           "name_font": {"size": 11}})
+            bar.set_title({"name": f"Giá trị viện trợ đã phê duyệt theo lĩnh vực (USD, mọi ngày quyết định), "
+                                   f"{latest}\nApproved aid by sector (USD, any decision date)",
+                           "name_font": {"size": 11}, "overlay": False,
+                           "layout": {"x": 0.05, "y": 0.02}})  # two lines above the plot, never on it
             bar.set_x_axis({"num_format": "#,##0"})
             bar.set_y_axis({"num_font": {"size": 8}, "reverse": True})
             bar.set_legend({"none": True})
-            bar.set_plotarea({"layout": {"x": 0.45, "y": 0.12, "width": 0.5, "height": 0.8}})
+            bar.set_plotarea({"layout": {"x": 0.45, "y": 0.16, "width": 0.5, "height": 0.76}})
             bar.set_size({"width": 960, "height": 480})
             ws.insert_chart(at[0] + 19, at[1], bar)
+            return at[0] + 19 + 25  # 480 px of 20 px rows, and one to spare
+        return at[0] + 19
 
     def by_sector(self) -> None:
         ws = self.book.add_worksheet(schema.BY_SECTOR.vi)
         f = self.f
         ws.write_string(0, 0, f"{TITLES_VI[schema.BY_SECTOR.key]} / {schema.BY_SECTOR.en}", f["title"])
-        ws.write_string(1, 0, " / ".join(NOTES[schema.BY_SECTOR.key]), f["note"])
-        print_setup(ws)
-        ws.set_column(0, 0, 60)
+        self.note(ws, 1, " / ".join(NOTES[schema.BY_SECTOR.key]))
+        ws.set_column(0, 0, SECTOR_WIDTH)
         row = 3
+        columns = 1
         for period, provinces, sectors, blocks in sector_pivots(self.result):
             ws.set_column(1, len(provinces) + 1, 14)
+            columns = max(columns, len(provinces) + 2)
             for key, vi, en, kind in PIVOT_BLOCKS:
                 ws.write_string(row, 0, f"{period} — {vi} / {en}", f["label"])
                 row += 1
@@ -565,6 +629,7 @@ class ConsolidatedWriter:
                                 f["total_count"])
                 row += 3
         ws.freeze_panes(3, 1)
+        self.print_layout(ws, [SECTOR_WIDTH] + [14] * (columns - 1), row, None, (0, 0))
 
     def by_donor(self) -> None:
         ws = self.sheet(schema.BY_DONOR)
@@ -591,22 +656,23 @@ class ConsolidatedWriter:
         ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
             "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
 
-    def duplicates(self, ws, pairs: list) -> None:
+    def duplicates(self, ws, members: list) -> None:
+        """One row per member of each group of possible duplicates (duplicates.DuplicateMember)."""
         from .duplicates import REASON_LABEL
 
         rows = register_rows(self.result)
         r = INDEX["register"]
         keys = [r[k] for k in ("ma_khoan", "ten_vi", "nha_tai_tro", "so_qd", "ngay_qd", "gia_tri_usd")]
-        used = {p.a for p in pairs} | {p.b for p in pairs}
-        sides = {}
-        for i in used:
-            f, row = rows[i]
-            sides[i] = (f.original.code if f.original else f.code, f.current.short if f.current else None,
-                        *(row[k] for k in keys), f.name, row[SOURCE_ROW])
-        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {p.reasons for p in pairs}}
-        data = ((p.group, n, side, reasons[p.reasons], p.score, rows[p.a][0].period, *sides[i])
-                for n, p in enumerate(pairs, start=1) for side, i in (("A", p.a), ("B", p.b)))
-        self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data, freeze_cols=3)
+        reasons = {why: "; ".join(REASON_LABEL[x] for x in why) for why in {m.reasons for m in members}}
+
+        def data():
+            for m in members:
+                f, row = rows[m.row]
+                yield (m.group, m.size, reasons[m.reasons], m.score, f.period,
+                       f.original.code if f.original else f.code, f.current.short if f.current else None,
+                       *(row[k] for k in keys), f.name, row[SOURCE_ROW])
+
+        self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data(), freeze_cols=2)
 
     def changes(self, spec: schema.Sheet, name: str, columns, changes: Iterable[tuple[tuple, Change]]) -> None:
         changes = list(changes)
@@ -623,7 +689,8 @@ class ConsolidatedWriter:
                 for fc in c.fields:
                     yield (*head, table.column(fc.key).vi, _shown(fc.old), _shown(fc.new))
 
-        self.table(ws, name, columns, rows(), freeze_cols=len(columns) - len(CHANGE_COLUMNS) + 3)
+        ident = len(columns) - len(CHANGE_COLUMNS) + 2  # the row's ID: repeated on each printed page
+        self.table(ws, name, columns, rows(), freeze_cols=ident + 1, keys=(ident, ident))
 
     def files(self) -> None:
         ws = self.sheet(schema.FILES)

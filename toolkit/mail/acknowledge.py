@@ -101,7 +101,8 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
                 continue
             message = acknowledgement_message(
                 cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
-                to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer)
+                to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer,
+                focal=member.focal if member else "", title=member.title if member else "")
             result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
                                                      day=moment.date(), slot=s.sha256, submission_id=s.id))
     return result

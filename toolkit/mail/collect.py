@@ -330,7 +330,8 @@ def _reply(control: Control, ledger: Ledger, cluster: Cluster, result: CollectRe
         postman = postman_for(control, ledger, dry_run=result.dry_run, **options)
         for m in pending:
             member = next((x for x in control.members if x.code == m.province), None)
-            message = collect_reply_message(cluster, m, member.name if member else m.province, _reasons(m))
+            message = collect_reply_message(cluster, m, member.name if member else m.province, _reasons(m),
+                                            member.focal if member else "", member.title if member else "")
             result.deliveries.append(postman.deliver(message, kind=REPLY_KIND, period="", province=m.province,
                                                      day=result.now.date(), slot=m.sha256))
     except AidkitError as exc:  # every reply would fail the same way: the next run tries again

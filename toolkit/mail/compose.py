@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any, Iterable
 
 from ..clock import vn_date, vn_moment
 from ..findings import ERROR, WARNING, Finding
 from ..numbers import format_number
+from ..provinces import province as find_province
 from ..values import is_email
 from .smtp import OutgoingMessage
 
@@ -39,16 +40,23 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Who writes: the cluster's name, the sender's display name, the cluster lead's address."""
+    """Who writes: the cluster's name, the sender's display name, the cluster lead's address; the English
+    names (`Tên cụm (tiếng Anh)`, `Tên người gửi (tiếng Anh)`, else the Vietnamese ones); and the moment
+    the messages are dated (a run for a given `--now`; None: the moment they are sent)."""
 
     name: str
     sender_name: str = ""
     lead_email: str = ""
+    name_en: str = ""
+    sender_name_en: str = ""
+    dated: datetime | None = None
 
     @classmethod
-    def from_control(cls, control) -> Cluster:
+    def from_control(cls, control, dated: datetime | None = None) -> Cluster:
         values = control.values
-        return cls(control.cluster, str(values.get("ten_nguoi_gui") or ""), control.lead_email)
+        sender = str(values.get("ten_nguoi_gui") or "")
+        return cls(control.cluster, sender, control.lead_email, str(values.get("ten_cum_en") or control.cluster),
+                   str(values.get("ten_nguoi_gui_en") or sender), dated)
 
 
 @cache
@@ -68,12 +76,60 @@ def environment():
     env.filters["vn_date"] = vn_date
     env.filters["vn_moment"] = vn_moment
     env.filters["number"] = number
+    env.filters["number_en"] = number_en
+    env.filters["en_date"] = en_date
+    env.filters["en_moment"] = en_moment
+    env.filters["latin"] = latin
+    env.filters["count_en"] = count_en
     return env
 
 
 def number(value: Any, decimals: int = 0) -> str:
     """1234567.5 → 1.234.568 (Vietnamese grouping with dots)."""
     return format_number(value, "vi", decimals)
+
+
+def number_en(value: Any, decimals: int = 0) -> str:
+    """1234567.5 → 1,234,568 (English grouping with commas)."""
+    return format_number(value, "en", decimals)
+
+
+def en_date(day: date | None) -> str:
+    """15 July 2026."""
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
+def en_moment(moment: datetime | None) -> str:
+    """15 July 2026, 22:30."""
+    return "" if moment is None else f"{en_date(moment)}, {moment:%H:%M}"
+
+
+def latin(text: str) -> str:
+    """A Vietnamese place name as English writes it: no diacritics, spaces kept (Vĩnh Long → Vinh Long)."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def count_en(n: int, word: str) -> str:
+    """2, "error" → "2 errors"; 1 → "1 error"; 0 → "no errors"."""
+    return f"{'no' if n == 0 else n} {word}{'' if n == 1 else 's'}"
+
+
+def salutation(title: str, person: str, code: str, name: str, day: date | None) -> tuple[str, str]:
+    """Who a message is addressed to, (Vietnamese, English): "Ông Nguyễn Văn Khoa" / "Mr Nguyễn Văn Khoa"
+    when the members sheet gives the focal person's Danh xưng, else the office's full name."""
+    found = find_province(code, day or date.today()) if code else None
+    where = (found.name[0].lower() + found.name[1:]) if found else f"tỉnh {name}".strip()
+    office = f"Liên hiệp các tổ chức hữu nghị {where}"
+    word = unicodedata.normalize("NFC", title or "").strip().lower()
+    if person and word in ("ông", "bà"):
+        return f"{word.capitalize()} {person}, {office}", f"{'Mr' if word == 'ông' else 'Ms'} {person}"
+    kind = "City" if where.startswith("thành phố") else "Province"
+    short = latin(found.short if found else name)
+    return office, f"colleagues of the Union of Friendship Organizations of {short} {kind}"
+
+
+QUIET_RULES = frozenset({"header-not-first-row"})  # an office's own form above the header is fine: not in mail
 
 
 def single_line(text: str) -> str:
@@ -125,9 +181,11 @@ def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (
         headers["X-Aidkit-Period"] = single_line(period)
     if province:
         headers["X-Aidkit-Province"] = single_line(province)
+    cluster = context.get("cluster")
     return OutgoingMessage(to=list(to), cc=[a for a in cc if a.lower() not in {t.lower() for t in to}],
                            subject=rendered.subject, text=rendered.text, html=rendered.html,
-                           attachments=list(attachments), headers=headers)
+                           attachments=list(attachments), headers=headers,
+                           dated=cluster.dated if isinstance(cluster, Cluster) else None)
 
 
 def finding_items(findings: Iterable[Finding], severity: str = ERROR, limit: int = FINDINGS_LISTED
@@ -156,6 +214,7 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
     cc, _ = recipients(province.cc, s.sender if s is not None and province.state == "invalid" else None)
     context = {"cluster": cluster, "period": period, "due": due, "today": today,
                "days_left": (due - today).days, "days_late": (today - due).days, "province": province,
+               "greeting": salutation(province.title, province.focal, province.code, province.name, due),
                "submission": s, "errors": errors, "errors_more": more,
                "attached": attachment[0] if attachment else None}
     return compose(kind, context, to or cc[:1], cc if to else cc[1:], [attachment] if attachment else [],
@@ -189,19 +248,27 @@ def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) ->
 def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, province_name: str, due: date | None,
                             findings: list[Finding] = (), to: list[str], cc: list[str] = (),
                             refusal: tuple[str, str] | None = None,
-                            attachment: tuple[str, bytes] | None = None, preparer: str | None = None
-                            ) -> OutgoingMessage:
+                            attachment: tuple[str, bytes] | None = None, preparer: str | None = None,
+                            focal: str = "", title: str = "") -> OutgoingMessage:
     """The receipt for one submission.
 
     :param state: valid | late | invalid (None when the file could not be read)
     :param refusal: (Vietnamese, English) reason when the file could not be read
-    :param preparer: the Info sheet's Người lập, who the receipt greets (else "người lập báo cáo")
+    :param preparer: the Info sheet's Người lập, who the receipt greets by `title` when they are the
+        member's `focal` person (else the office is greeted)
     """
     from .. import schema
+    from ..text import fold
 
+    person = preparer or focal
+    known = title if person and fold(person) == fold(focal or "") else ""
+    quiet = sum(1 for f in findings if f.rule in QUIET_RULES and f.severity == WARNING)
+    findings = [f for f in findings if f.rule not in QUIET_RULES]
     errors, errors_more = finding_items(findings, ERROR)
     warnings, warnings_more = finding_items(findings, WARNING, limit=10)
     context = {"cluster": cluster, "submission": submission, "state": state,
+               "greeting": salutation(known, person, submission.province or "", province_name, due),
+               "warnings_count": max(0, (submission.warnings or 0) - quiet),
                "word": schema.SUBMISSION_STATUSES.get(state or "", ""),
                "word_en": schema.SUBMISSION_STATUSES_EN.get(state or "", ""),
                "province_name": province_name, "preparer": preparer or "", "due": due, "errors": errors,
@@ -212,31 +279,35 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
                    period=submission.period or "", province=submission.province or "")
 
 
-def report_message(cluster: Cluster, period: str, due: date | None, columns: list[tuple[str, str, str]],
-                   rows: list[dict[str, Any]], totals: dict[str, Any], to: list[str], cc: list[str] = (),
+def report_message(cluster: Cluster, period: str, due: date | None, rows: list[dict[str, Any]],
+                   totals: dict[str, Any], to: list[str], cc: list[str] = (),
                    attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = ()
                    ) -> OutgoingMessage:
-    """The consolidated report: an overview table (per province, then totals), the workbook and the review.
+    """The consolidated report: one line per province (four columns, for a phone), the cluster's figures,
+    the workbook and the review.
 
-    :param columns: (key, Vietnamese header, English header) of each table column, in order
-    :param rows: one dict per province, keyed like `columns`
-    :param totals: the totals row, keyed like `columns` (missing keys are left blank)
+    :param rows: one dict per province, keyed like `send_report.overview` (name, status_vi, status_en,
+        state, usd_open_needs, usd_approved; a figure is "—" when the province sent nothing)
+    :param totals: the cluster's figures, keyed the same way (status_vi, status_en: how many are valid)
     :param attachments: (file name, content) of each attached file, named in the text
     :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
     """
-    context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows,
-               "totals": totals, "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
+    context = {"cluster": cluster, "period": period, "due": due, "rows": rows, "totals": totals,
+               "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
     return compose("report", context, to, cc, list(attachments), period=period)
 
 
-def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = ()
-                          ) -> OutgoingMessage:
+def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = (),
+                          focal: str = "", title: str = "") -> OutgoingMessage:
     """The one reply to a member's e-mail that brought no usable workbook (threaded under it).
 
     :param mail: a ledger.MailRecord whose outcome is no-workbook, zip, encrypted, unreadable or too-large.
     :param reasons: (Vietnamese, English) of why each attached workbook could not be read.
+    :param focal: the member's focal person and `title` (Danh xưng), who the reply greets.
     """
-    context = {"cluster": cluster, "mail": mail, "province_name": province_name, "reasons": list(reasons)}
+    greeting = salutation(title, focal, mail.province or "", province_name, mail.received_at.date())
+    context = {"cluster": cluster, "mail": mail, "province_name": province_name, "reasons": list(reasons),
+               "greeting": greeting}
     message = compose("collect_reply", context, [mail.sender], province=mail.province)
     reference = single_line(mail.message_id)
     if reference.startswith("<") and reference.endswith(">") and len(reference) < 500:

@@ -312,4 +312,6 @@ def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobRes
             if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
                 refusal = unread.as_refusal()
                 result.notes.append((refusal.vi, refusal.en))
-        yield control, ledger, result, Cluster.from_control(control)
+        # a run for a given moment (--now, the demo) dates its messages then; a real run, when they are sent
+        dated = result.now if now not in (None, "") else None
+        yield control, ledger, result, Cluster.from_control(control, dated)

@@ -22,10 +22,9 @@ from typing import Any, Callable
 
 from ..control import Control, NotScheduled, load_control
 from ..figures import Figures, period_figures
-from ..numbers import format_number
 from ..periods import BadPeriod, Period
 from ..schema import OVERVIEW_FIGURES
-from .compose import recipients, report_message
+from .compose import latin, recipients, report_message
 from .delivery import JobResult, mail_job, postman_for
 
 KIND = "report"
@@ -34,26 +33,33 @@ MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
 def _cells(f: Figures) -> dict[str, Any]:
-    """The figure columns of one member or of the cluster: whole USD, the median as "10,5"."""
+    """The figure columns of one member or of the cluster: numbers (each language formats its own),
+    the median in days to one decimal."""
     median = f.median_days
     return {"open_needs": f.open_needs, "usd_open_needs": f.usd_open_needs, "approved": f.approved,
             "usd_approved": f.usd_approved, "usd_disbursed": f.usd_disbursed,
-            "median_days": MISSING if median is None else format_number(round(median, 1), "vi"), "errors": f.errors}
+            "median_days": MISSING if median is None else round(median, 1), "errors": f.errors}
 
 
 def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The per-member rows and the cluster row of a ConsolidationResult for one period (toolkit.figures)."""
+    """The per-member rows and the cluster row of a ConsolidationResult for one period (toolkit.figures).
+
+    `status` is bilingual (a sheet shows it); `status_vi`, `status_en` and `state` are for a message's
+    language blocks."""
     figures = period_figures(consolidation, period)
     rows = []
     for m in figures.members:
-        row = {"code": m.code, "name": m.name, "status": f"{m.word} / {m.word_en}"}
+        row = {"code": m.code, "name": m.name, "status": f"{m.word} / {m.word_en}", "status_vi": m.word,
+               "status_en": m.word_en, "state": m.state}
         row.update(_cells(m) if m.submitted else {key: MISSING for key, _, _ in OVERVIEW_FIGURES[3:]})
         rows.append(row)
     total_row: dict[str, Any] = {"code": None, "name": ""}  # the first cell reads "Tổng cộng" / "Total"
     total_row.update(_cells(figures.total))
+    valid, members = figures.count("valid", "late"), len(figures.members)
     submitted = figures.count("valid", "late", "invalid")
-    total_row["status"] = (f"{figures.count('valid', 'late')}/{len(figures.members)} hợp lệ / valid, "
-                           f"{submitted} đã nộp / submitted")
+    total_row.update(status_vi=f"{valid}/{members} tỉnh hợp lệ, {submitted} tỉnh đã nộp",
+                     status_en=f"{valid} of {members} provinces valid, {submitted} submitted")
+    total_row["status"] = f"{total_row['status_vi']} / {total_row['status_en']}"
     return rows, total_row
 
 
@@ -102,7 +108,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
             notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.",
-                          f"The data of {', '.join(invalid)} still has errors."))
+                          f"The data of {', '.join(map(latin, invalid))} still has errors."))
         members = [m.email for m in control.members_on(parsed.end)]
         lead, _ = recipients(cluster.lead_email)
         copies, dropped = recipients(members)
@@ -114,8 +120,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
-        message = report_message(cluster, name, deadline.due if deadline else None, OVERVIEW_FIGURES, rows, totals,
-                                 to, cc, attachments, notes)
+        message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc,
+                                 attachments, notes)
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),

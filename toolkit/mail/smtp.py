@@ -64,6 +64,7 @@ import ssl
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -306,6 +307,7 @@ class OutgoingMessage:
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    dated: datetime | None = None  # the Date header (local time); None: the moment it is built
 
 
 @dataclass(frozen=True)
@@ -460,7 +462,7 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
     if cc:
         msg["Cc"] = cc
     msg.set_raw("Subject", _encoded_subject(subject))
-    msg["Date"] = formatdate(localtime=True)
+    msg["Date"] = formatdate(message.dated.timestamp() if message.dated else None, localtime=True)
     msg["Message-ID"] = message_id or make_msgid(domain=sender.domain)
     for name, value in (message.headers or {}).items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
