@@ -44,8 +44,8 @@ def test_an_output_never_replaces_a_file_aidkit_did_not_write(tmp_path):
     theirs = tmp_path / "bao-cao-cua-toi.xlsx"
     sample_workbook(theirs, "86", needs=1, register=1)
     mine = theirs.read_bytes()
-    refused(invoke("consolidate", nop, "-o", theirs), "không phải bảng tính do aidkit tạo",
-            "not a workbook aidkit wrote")
+    refused(invoke("consolidate", nop, "-o", theirs), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
     assert theirs.read_bytes() == mine
 
 
@@ -58,8 +58,8 @@ def test_an_aidkit_output_of_the_same_kind_is_replaced(tmp_path):
     sample_workbook(nop / "92.xlsx", "92", needs=2, register=2)
     again = consolidate(nop, out)
     assert sorted(e.code for e in again.entries) == ["82", "92"]
-    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải bảng tính do aidkit tạo",
-            "not a workbook aidkit wrote")  # a template does not replace a consolidated workbook
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")  # a template does not replace a consolidated workbook
 
 
 def test_template_needs_the_xlsx_extension(tmp_path):
@@ -75,21 +75,21 @@ def test_annotate_never_replaces_another_input_or_a_user_file(tmp_path):
     sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
     before = (tmp_path / "92.xlsx").read_bytes()
     refused(invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
-            "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
+            "không phải tệp do aidkit tạo", "not a file aidkit wrote")
     assert (tmp_path / "92.xlsx").read_bytes() == before
 
 
-def test_a_consolidated_workbook_of_an_earlier_aidkit_is_still_recognised(tmp_path):
-    import zipfile
+def test_a_marked_workbook_without_a_record_is_a_persons(tmp_path):
+    """The kind mark says what a file is, not whose: an output of an earlier aidkit, or a copy put there, stays."""
+    import shutil
 
     nop = tmp_path / "nop"
     sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
     consolidate(nop, tmp_path / "new.xlsx")
-    with zipfile.ZipFile(tmp_path / "new.xlsx") as src, zipfile.ZipFile(tmp_path / "old.xlsx", "w") as dst:
-        for item in src.infolist():  # as aidkit wrote it before the mark existed
-            if item.filename != "docProps/custom.xml":
-                dst.writestr(item, src.read(item))
-    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
-    assert written_by_aidkit(nop / "82.xlsx") is None
-    consolidate(nop, tmp_path / "old.xlsx")  # replaced without a refusal
-    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(tmp_path / "new.xlsx", tmp_path / "elsewhere" / "old.xlsx")  # no record beside it
+    assert written_by_aidkit(tmp_path / "elsewhere" / "old.xlsx") == "consolidated"
+    before = (tmp_path / "elsewhere" / "old.xlsx").read_bytes()
+    refused(invoke("consolidate", nop, "-o", tmp_path / "elsewhere" / "old.xlsx"), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
+    assert (tmp_path / "elsewhere" / "old.xlsx").read_bytes() == before

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx import Document
 from docx.shared import Pt
 
-from cluster import make_cluster
+from cluster import drop, make_cluster
 from toolkit import schema
 from toolkit.cli import cli
 from toolkit.periods import Period
@@ -63,6 +63,13 @@ def written(tmp_path_factory):
         samples[code] = sample.rows
     result = report(control, PERIOD, now="2026-07-21")
     return control, samples, result, Document(str(result.output))
+
+
+def one_member(folder: Path, **settings) -> Path:
+    """A cluster of 92 alone, whose file has arrived (a report needs a submission to read)."""
+    control = make_cluster(folder, provinces=("92",), **settings)
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    return control
 
 
 def _approved(rows):
@@ -197,7 +204,7 @@ def test_signature_and_recipients(written):
 
 
 def test_missing_settings_leave_visible_placeholders(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",))
+    control = one_member(tmp_path)
     out = report(control, PERIOD, tmp_path / "bao-cao.docx", now="2026-07-05").output
     doc = Document(str(out))
     head = [p.text for c in doc.tables[0].rows[0].cells for p in c.paragraphs if p.text]
@@ -215,7 +222,7 @@ def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
     doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
     doc.add_paragraph("Mẫu riêng của cụm: {{ nguoi_ky }}")
     doc.save(custom)
-    control = make_cluster(tmp_path, provinces=("92",), mau_bao_cao="mau-cua-cum.docx", nguoi_ky="Lê Thị Hạnh")
+    control = one_member(tmp_path, mau_bao_cao="mau-cua-cum.docx", nguoi_ky="Lê Thị Hạnh")
     out = report(control, PERIOD, now="2026-07-05").output
     assert "Mẫu riêng của cụm: Lê Thị Hạnh" in [p.text for p in Document(str(out)).paragraphs]
     (tmp_path / "mau-cua-cum.docx").unlink()
@@ -224,7 +231,7 @@ def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
 
 
 def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",), noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
+    control = one_member(tmp_path, noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
     out = report(control, PERIOD, now="2026-07-05").output
     sign = [p.text for c in Document(str(out)).tables[-1].rows[0].cells for p in c.paragraphs if p.text]
     assert "- Ban Thi đua & Khen thưởng;" in sign and "- <Văn phòng>;" in sign
@@ -234,7 +241,7 @@ def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
     doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
     doc.add_paragraph("{{ nguoi_ky ")
     doc.save(broken)
-    control = make_cluster(tmp_path / "b", provinces=("92",), mau_bao_cao=str(broken))
+    control = one_member(tmp_path / "b", mau_bao_cao=str(broken))
     result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD])
     assert result.exit_code == 2 and "hong.docx" in result.output and "Traceback" not in result.output
 
@@ -249,7 +256,7 @@ def test_dates_and_subjects():
 
 
 def test_cli_writes_where_asked_and_refuses_a_bad_period(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",))
+    control = one_member(tmp_path)
     out = tmp_path / "ra" / "bc.docx"
     ok = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "-o", str(out),
                                   "--now", "2026-07-20"])

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .atomic import atomic_path
 from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, WRAPPED_COLUMNS, Refusal, Report
-from .outputs import check_output, mark_openpyxl
+from .outputs import check_output, mark_openpyxl, output_path
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
@@ -83,7 +82,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
     write_findings_sheet(book, report)
     mark_openpyxl(book, "annotated")
-    with atomic_path(out) as tmp:
+    with output_path(out, "annotated") as tmp:
         book.save(tmp)
     return out
 

@@ -16,14 +16,18 @@ from datetime import datetime
 from pathlib import Path
 
 from . import schema
-from .catalogue_result import FORM_SLUGS, OPEN_STATUSES, CatalogueError, CatalogueResult, Need
+from .catalogue_result import (BULLETIN_NAME, FORM_SLUGS, OPEN_STATUSES, PAGE_NAME, CatalogueError, CatalogueResult,
+                               Need)
 from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
 from .consolidation.result import ConsolidationError, SourceFile
 from .folders import expand_sources
+from .findings import Refusal
 from .ledger import ARCHIVE_NAME
+from .outputs import check_output, output_path
 from .periods import Period
 from .workers import Progress, Runner
 
+PAGE_KIND, BULLETIN_KIND = "catalogue-page", "bulletin"  # kinds of output (toolkit.outputs)
 _INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
 _SECTOR_CODE = {s.vi: s.code for s in schema.sectors()}
 
@@ -40,8 +44,9 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     :param control: the cluster control workbook: the cluster's name and contact, its folders.
     :param templates: a folder whose danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg replace the shipped ones.
     :raises CatalogueError: when the run cannot start.
+    :raises findings.Refusal: when `out` is a folder being read, or holds a person's index.html or ban-tin.pdf.
+    :raises folders.NoWorkbooks: when `sources` hold no workbook.
     """
-    from .atomic import write_bytes
     from .bulletin import render_bulletin
     from .catalogue_page import render_page
 
@@ -60,8 +65,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
             raise CatalogueError("Cần thư mục kết quả (-o).", "An output folder (-o) is needed.")
         out = ctrl.outbox / "danh-muc"
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+    _check_folder(folder, [*sources, *([ctrl.inbox] if ctrl else [])])
     skip = [folder]
     if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
         skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
@@ -69,6 +73,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     for s in found.skipped:
         if s.reason == "file-not-found":
             raise CatalogueError(f"Không tìm thấy {s.path}.", f"{s.path} was not found.")
+    found.require_workbooks(sources)
     settings = ctrl.settings() if ctrl else schema.Settings()
     tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found.files]
     with Runner(workers, len(tasks)) as runner:
@@ -84,9 +89,27 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     contact = _contact(ctrl, latest)
     page = render_page(result, contact, templates).encode("utf-8")
     pdf = render_bulletin(result, contact, templates)  # both made before either is written
-    for path, data in ((result.page, page), (result.bulletin, pdf)):
-        write_bytes(path, data).chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
+    for path, data, kind in ((result.page, page, PAGE_KIND), (result.bulletin, pdf, BULLETIN_KIND)):
+        check_output(path, kind, (path.suffix,))  # again: a person may have put a file there meanwhile
+        with output_path(path, kind) as tmp:
+            tmp.write_bytes(data)
+        path.chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
     return result
+
+
+def _check_folder(folder: Path, read: list) -> None:
+    """Refuse an output folder that is a file, is (or is inside) a folder being read, or holds a person's
+    index.html or ban-tin.pdf.
+
+    :raises CatalogueError: for a file; :raises findings.Refusal: for the others (output-in-inbox, output-not-ours).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+    for given in map(Path, read):
+        if given.is_dir() and (folder.resolve() == given.resolve() or given.resolve() in folder.resolve().parents):
+            raise Refusal(str(folder), "output-in-inbox")
+    for name, kind in ((PAGE_NAME, PAGE_KIND), (BULLETIN_NAME, BULLETIN_KIND)):
+        check_output(folder / name, kind, (Path(name).suffix,))
 
 
 def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> list[SourceFile]:

@@ -30,8 +30,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không ghi kết quả đè lên {file}: đó là một tệp đầu vào (tệp đang được tổng hợp hoặc kiểm tra). Hãy chọn tên tệp khác.",
         "Will not write the output over {file}: it is one of the inputs (a file being merged or checked). Choose another file name."),
     "output-not-ours": (
-        "Không ghi đè {file}: tệp này không phải bảng tính do aidkit tạo. Hãy chọn tên tệp khác.",
-        "Will not replace {file}: it is not a workbook aidkit wrote. Choose another file name."),
+        "Không ghi đè {file}: đây không phải tệp do aidkit tạo, hoặc đã có người sửa nó sau khi aidkit ghi. Hãy chọn tên tệp khác.",
+        "Will not replace {file}: it is not a file aidkit wrote, or someone has changed it since aidkit wrote it. Choose another file name."),
+    "output-not-a-folder": (
+        "Không ghi kết quả vào {file}: đó là một tệp, không phải thư mục. Hãy chọn một thư mục.",
+        "Will not write into {file}: it is a file, not a folder. Choose a folder."),
+    "output-in-inbox": (
+        "Không ghi kết quả vào {file}: đó là thư mục nộp báo cáo (hoặc nằm trong thư mục đang đọc). Hãy chọn thư mục khác.",
+        "Will not write the output into {file}: it is the submissions folder (or inside a folder being read). Choose another folder."),
+    "no-workbooks": (
+        "Không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .xlsb, .ods) trong {file}, nên không có gì để đọc và không ghi tệp kết quả nào.",
+        "There is no workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) in {file}, so there is nothing to read and no output was written."),
     "output-extension": (
         "Tên tệp kết quả {file} phải có đuôi {detail}.",
         "The output file {file} must end in {detail}."),

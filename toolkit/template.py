@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import schema
-from .atomic import atomic_path
 from .errors import AidkitError
 from .periods import Period
 from .provinces import province as find_province
@@ -45,14 +44,15 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
     """Write the standard workbook for a province and period to `out` (atomically).
 
     :raises ValueError: for a period or province code that does not exist.
-    :raises findings.Refusal: for an output that would replace a file that is not an aidkit template, or is not .xlsx.
+    :raises findings.Refusal: for an output that would replace a file that is not an unchanged aidkit template
+        (a filled one is the province's), or is not .xlsx.
     """
     import xlsxwriter
 
-    from .outputs import check_output, mark_xlsxwriter
+    from .outputs import check_output, mark_xlsxwriter, output_path
 
     out = check_output(out, "template", (".xlsx",))
-    with atomic_path(out) as tmp:
+    with output_path(out, "template") as tmp:
         book = xlsxwriter.Workbook(str(tmp))
         fill_template(book, province, period, organisation=organisation, preparer=preparer, email=email,
                       phone=phone, prepared_on=prepared_on)

@@ -213,8 +213,8 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
 
 def report_message(cluster: Cluster, period: str, due: date | None, columns: list[tuple[str, str, str]],
                    rows: list[dict[str, Any]], totals: dict[str, Any], to: list[str], cc: list[str] = (),
-                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = ()
-                   ) -> OutgoingMessage:
+                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = (),
+                   draft: bool = False) -> OutgoingMessage:
     """The consolidated report: an overview table (per province, then totals), the workbook and the review.
 
     :param columns: (key, Vietnamese header, English header) of each table column, in order
@@ -222,8 +222,9 @@ def report_message(cluster: Cluster, period: str, due: date | None, columns: lis
     :param totals: the totals row, keyed like `columns` (missing keys are left blank)
     :param attachments: (file name, content) of each attached file, named in the text
     :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
+    :param draft: the review report is the unedited draft: the subject says "Dự thảo" (the body says so in a note)
     """
-    context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows,
+    context = {"cluster": cluster, "period": period, "due": due, "columns": columns, "rows": rows, "draft": draft,
                "totals": totals, "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
     return compose("report", context, to, cc, list(attachments), period=period)
 
