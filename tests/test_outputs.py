@@ -93,3 +93,63 @@ def test_a_marked_workbook_without_a_record_is_a_persons(tmp_path):
     refused(invoke("consolidate", nop, "-o", tmp_path / "elsewhere" / "old.xlsx"), "không phải tệp do aidkit tạo",
             "not a file aidkit wrote")
     assert (tmp_path / "elsewhere" / "old.xlsx").read_bytes() == before
+
+
+def test_a_filled_template_is_the_provinces(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit import schema
+
+    out = tmp_path / "92_2026-H1.xlsx"
+    assert invoke("template", "-p", "92", "-k", "2026-H1", "-o", out).exit_code == 0
+    book = load_workbook(out)
+    ws = book[schema.NEEDS_SHEET.vi]
+    ws.cell(ws.max_row + 1, 1, "92-D2026-001")  # three weeks of entries begin with one
+    book.save(out)
+    assert written_by_aidkit(out) == "template"  # it still says what it is, but it is the province's now
+    filled = out.read_bytes()
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
+    assert out.read_bytes() == filled
+
+
+def test_the_report_is_a_docx_and_never_replaces_the_control_workbook(tmp_path):
+    from datetime import date
+
+    from cluster import drop, make_cluster
+
+    control = make_cluster(tmp_path, provinces=("92",))
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    before = control.read_bytes()
+    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", tmp_path / "r.pdf"),
+            "phải có đuôi .docx", "must end in .docx")
+    assert not (tmp_path / "r.pdf").exists()
+    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", control), "phải có đuôi .docx",
+            "must end in .docx")
+    assert control.read_bytes() == before
+    assert invoke("status", "--control", control).exit_code == 0  # the control workbook still works
+
+
+def test_the_catalogue_never_writes_into_the_submissions_folder_nor_over_a_persons_bulletin(tmp_path):
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=4, register=1)
+    for folder in (nop, nop / "danh-muc"):
+        refused(invoke("catalogue", nop, "-o", folder), "đó là thư mục nộp báo cáo", "it is the submissions folder")
+    assert sorted(p.name for p in nop.rglob("*")) == ["82.xlsx"]
+    out = tmp_path / "web"
+    out.mkdir()
+    (out / "ban-tin.pdf").write_bytes(b"%PDF-1.4 the province's own bulletin")
+    refused(invoke("catalogue", nop, "-o", out), "không phải tệp do aidkit tạo", "not a file aidkit wrote")
+    assert (out / "ban-tin.pdf").read_bytes() == b"%PDF-1.4 the province's own bulletin"
+    assert not (out / "index.html").exists()  # nothing written when one of the two is refused
+
+
+def test_validate_annotate_replaces_its_own_copy(tmp_path):
+    from openpyxl import load_workbook
+
+    sample_workbook(tmp_path / "82.xlsx", "82", needs=2, register=2, defects=("missing-value",))
+    copy = tmp_path / "82.kiem-tra.xlsx"
+    assert invoke("validate", tmp_path / "82.xlsx", "--annotate", copy).exit_code == 1
+    assert written_by_aidkit(copy) == "annotated"  # openpyxl's <vt:lpwstr xmlns:vt="…"> is read too
+    assert invoke("validate", tmp_path / "82.xlsx", "--annotate", copy).exit_code == 1
+    assert load_workbook(copy).sheetnames[0] == "Phát hiện"

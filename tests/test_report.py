@@ -303,3 +303,36 @@ def test_word_and_pictures_are_imported_only_by_the_report():
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).parent).stdout
     assert shown.strip() == "[]"
+
+
+def test_a_template_reaching_for_os_system_runs_nothing(tmp_path):
+    from importlib.resources import files
+
+    planted = tmp_path / "da-chay-lenh.txt"
+    hostile = tmp_path / "mau-tu-noi-khac.docx"
+    doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
+    doc.add_paragraph("{{ cycler.__init__.__globals__.os.system('touch %s') }}" % planted)
+    doc.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    doc.save(hostile)
+    control = one_member(tmp_path, mau_bao_cao=str(hostile))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "--now", "2026-07-20"])
+    assert not planted.exists()
+    assert result.exit_code == 2 and "mau-tu-noi-khac.docx" in result.output, result.output
+    assert "tìm cách chạy lệnh" in result.output and "tries to run code" in result.output
+    assert not (control.parent / "ket-qua" / "bao-cao_2026-H1.docx").exists()
+
+
+def test_control_characters_in_donor_names_and_settings_are_left_out_of_the_document(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",), nguoi_ky="Nguyễn\x01 Văn\x0b An",
+                           noi_nhan="Liên hiệp\x00 Việt Nam;Cụm\x1f 5")
+    approved = {"ma_khoan": "92-V2026-901", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2026, 2, 2),
+                "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1), "ngay_ket_thuc": date(2026, 9, 30),
+                "so_qd": "901/QĐ-UBND", "nha_tai_tro": "Quỹ\x00 Hy\x01 vọng\x1f"}
+    sample_workbook(tmp_path / "nop" / "92.xlsx", "92", PERIOD, seed=3, also=(approved,))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "--now", "2026-07-20"])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(control.parent / "ket-qua" / "bao-cao_2026-H1.docx"))
+    text = "\n".join([p.text for p in doc.paragraphs] +
+                     [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs])
+    assert "Quỹ Hy vọng" in text and "Nguyễn Văn An" in text and "- Liên hiệp Việt Nam;" in text
+    assert not any(ch in text for ch in "\x00\x01\x0b\x1f")

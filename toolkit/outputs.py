@@ -123,7 +123,7 @@ def check_output(out: str | os.PathLike, kind: str, suffixes: tuple[str, ...],
     """
     out = Path(out)
     if out.suffix.lower() not in suffixes:
-        raise Refusal(str(out), "output-extension", " hoặc / or ".join(suffixes))
+        raise Refusal(str(out), "output-extension", " hoặc ".join(suffixes), " or ".join(suffixes))
     target = out.resolve()
     for given in inputs:
         if Path(given).resolve() == target:
