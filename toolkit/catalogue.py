@@ -25,6 +25,7 @@ from .findings import Refusal
 from .ledger import ARCHIVE_NAME
 from .outputs import check_output, output_path
 from .periods import Period
+from .text import xml_safe
 from .workers import Progress, Runner
 
 PAGE_KIND, BULLETIN_KIND = "catalogue-page", "bulletin"  # kinds of output (toolkit.outputs)
@@ -151,9 +152,9 @@ def open_needs(files: Iterable[SourceFile]) -> tuple[list[Need], list[tuple[str,
 
 
 def _need(f: SourceFile, row: tuple) -> Need:
-    def text(key: str) -> str:
+    def text(key: str) -> str:  # published on the web page and in the bulletin
         value = row[_INDEX[key]]
-        return "" if value is None else str(value)
+        return "" if value is None else xml_safe(str(value))
 
     def number(key: str):
         value = row[_INDEX[key]]
