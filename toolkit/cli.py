@@ -88,7 +88,7 @@ def validate(files, fmt, annotate_to, approval_days):
 
     settings = Settings(approval_days=approval_days) if approval_days else None
     found = expand_sources(files, exclude=[annotate_to] if annotate_to else [])
-    if not found.files and not found.skipped:
+    if not found.files and not found.skipped or found.empty and all(Path(f).is_dir() for f in files):
         _explained(lambda: found.require_workbooks(files))  # an empty folder: one sentence, exit 2
     several = len(found.files) + len(found.skipped) > 1 or any(Path(f).is_dir() for f in files)
     results = [s.as_refusal() for s in found.skipped]

@@ -261,16 +261,23 @@ def _credit_earlier_proposals(files: list[SourceFile]) -> None:
     from ..checks.cross import answered_elsewhere
 
     column = INDEX["needs"]["ma_de_xuat"]
-    ids: dict[str, list[tuple[datetime, str, set[str]]]] = defaultdict(list)
+    ids: dict[str, list[tuple[tuple, set[str]]]] = defaultdict(list)
     for f in files:
         if not f.refused and f.code:
             own = {str(row[column]).strip().upper() for row in f.rows.get("needs", ()) if row[column]}
-            ids[f.code].append((f.received, f.name, own))
+            ids[f.code].append((_submission_order(f), own))
     for f in files:
         if f.refused or not f.code or not any(x.rule == "linked-proposal-missing" for x in f.findings):
             continue
-        earlier = set().union(*(own for received, name, own in ids[f.code] if (received, name) < (f.received, f.name)))
+        order = _submission_order(f)
+        earlier = set().union(*(own for other, own in ids[f.code] if other < order))
         f.findings = answered_elsewhere(f.findings, earlier)
+
+
+def _submission_order(f: SourceFile) -> tuple:
+    """Which of a province's submissions came first: the period decides, then (one period) the time received."""
+    period = f.parsed_period
+    return (period.end if period else date.min, period is not None and period.half is None, f.received, f.name)
 
 
 
