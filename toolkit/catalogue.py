@@ -16,12 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from . import schema
-from .catalogue_result import (BULLETIN_NAME, FORM_SLUGS, OPEN_STATUSES, PAGE_NAME, CatalogueError, CatalogueResult,
-                               Need)
+from .catalogue_result import BULLETIN_NAME, FORM_SLUGS, OPEN_STATUSES, PAGE_NAME, CatalogueError, CatalogueResult, Need
 from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
 from .consolidation.result import ConsolidationError, SourceFile
-from .folders import expand_sources
 from .findings import Refusal
+from .folders import expand_sources
 from .ledger import ARCHIVE_NAME
 from .outputs import check_output, output_path
 from .periods import Period

@@ -81,7 +81,8 @@ class ReportResult:
         t = self.figures.total
         kept = [] if self.kept is None else [
             f"Bản {self.kept.name} đã được sửa nên được giữ nguyên; dự thảo mới ghi bên cạnh: {self.output.name}.",
-            f"{self.kept.name} was edited, so it is kept as it is; the new draft is written beside it: {self.output.name}."]
+            f"{self.kept.name} was edited, so it is kept as it is; the new draft is written beside it: "
+            f"{self.output.name}."]
         return "\n".join([
             *kept,
             f"Báo cáo / report: {self.output}",
