@@ -153,3 +153,26 @@ def test_validate_annotate_replaces_its_own_copy(tmp_path):
     assert written_by_aidkit(copy) == "annotated"  # openpyxl's <vt:lpwstr xmlns:vt="…"> is read too
     assert invoke("validate", tmp_path / "82.xlsx", "--annotate", copy).exit_code == 1
     assert load_workbook(copy).sheetnames[0] == "Phát hiện"
+
+
+def test_the_exported_submission_copy_never_replaces_an_edited_one(tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from toolkit.export import write_submission
+    from toolkit.reader import read_workbook
+    from toolkit.validate import check_workbook
+
+    sample = sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
+    wb = read_workbook(sample.path)
+    report = check_workbook(wb)
+    day = date(2026, 7, 10)
+    first = write_submission(wb, report, tmp_path / "xuat", day)
+    assert write_submission(wb, report, tmp_path / "xuat", day) == first  # its own copy, unchanged: replaced
+    book = load_workbook(first)
+    book.active["A1"] = "sửa tay"
+    book.save(first)
+    edited = first.read_bytes()
+    second = write_submission(wb, report, tmp_path / "xuat", day)
+    assert second.name == "92_2026-H1_20260710_2.xlsx" and first.read_bytes() == edited
