@@ -102,6 +102,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "Mail is not configured yet, so no reminder was sent. Fill in \"SMTP server\", \"Port\", \"Security\" and \"Sender account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\") or the AIDKIT_SMTP_PASSWORD environment variable."),
     "report-done": ("Đã soạn dự thảo báo cáo kỳ {period}:\n{file}\nMở bằng Word, rà soát phần II, III rồi trình ký.",
                     "The draft review report for {period} is written:\n{file}\nOpen it in Word, review sections II and III, then sign."),
+    "report-kept": ("Bản {kept} đã được sửa nên được giữ nguyên; dự thảo mới ghi bên cạnh: {file}.",
+                    "{kept} was edited, so it is kept as it is; the new draft is written beside it: {file}."),
     "reminders-done": ("Nhắc nộp: {sent} thư đã gửi, {skipped} thư đã gửi trước đó, {failed} thư lỗi.{notes_vi}",
                        "Reminders: {sent} sent, {skipped} already sent earlier, {failed} failed.{notes_en}"),
     "busy-collect": ("aidkit: đang nhận bài nộp từ hộp thư…", "aidkit: collecting submissions from the mailbox…"),

@@ -77,12 +77,15 @@ class ReportResult:
                 "usd_disbursed": t.usd_disbursed, "median_days": t.median_days,
                 "received": [s.file for s in self.received], "kept": str(self.kept) if self.kept else None}
 
+    def kept_sentence(self) -> tuple[str, str]:
+        """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
+        from .messages import bilingual
+
+        return bilingual("report-kept", kept=self.kept.name, file=self.output.name)
+
     def to_text(self) -> str:
         t = self.figures.total
-        kept = [] if self.kept is None else [
-            f"Bản {self.kept.name} đã được sửa nên được giữ nguyên; dự thảo mới ghi bên cạnh: {self.output.name}.",
-            f"{self.kept.name} was edited, so it is kept as it is; the new draft is written beside it: "
-            f"{self.output.name}."]
+        kept = [] if self.kept is None else list(self.kept_sentence())
         return "\n".join([
             *kept,
             f"Báo cáo / report: {self.output}",
