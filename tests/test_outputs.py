@@ -176,3 +176,17 @@ def test_the_exported_submission_copy_never_replaces_an_edited_one(tmp_path):
     edited = first.read_bytes()
     second = write_submission(wb, report, tmp_path / "xuat", day)
     assert second.name == "92_2026-H1_20260710_2.xlsx" and first.read_bytes() == edited
+
+
+def test_the_catalogue_may_go_to_an_output_folder_kept_inside_the_submissions_folder(tmp_path):
+    from datetime import date
+
+    from cluster import drop, make_cluster
+
+    control = make_cluster(tmp_path, provinces=("92",), thu_muc_ket_qua="nop/ket-qua")
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    result = invoke("catalogue", "--control", control)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "nop" / "ket-qua" / "danh-muc" / "index.html").exists()
+    refused(invoke("catalogue", "--control", control, "-o", tmp_path / "nop" / "web"), "đó là thư mục nộp báo cáo",
+            "it is the submissions folder")

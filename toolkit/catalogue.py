@@ -65,7 +65,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
             raise CatalogueError("Cần thư mục kết quả (-o).", "An output folder (-o) is needed.")
         out = ctrl.outbox / "danh-muc"
     folder = Path(out)
-    _check_folder(folder, [*sources, *([ctrl.inbox] if ctrl else [])])
+    _check_folder(folder, [*sources, *([ctrl.inbox] if ctrl else [])], ctrl.outbox if ctrl else None)
     skip = [folder]
     if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
         skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
@@ -97,19 +97,25 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     return result
 
 
-def _check_folder(folder: Path, read: list) -> None:
+def _check_folder(folder: Path, read: list, outbox: Path | None) -> None:
     """Refuse an output folder that is a file, is (or is inside) a folder being read, or holds a person's
-    index.html or ban-tin.pdf.
+    index.html or ban-tin.pdf. The control workbook's output folder may sit in its submissions folder.
 
     :raises CatalogueError: for a file; :raises findings.Refusal: for the others (output-in-inbox, output-not-ours).
     """
     if folder.exists() and not folder.is_dir():
         raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
-    for given in map(Path, read):
-        if given.is_dir() and (folder.resolve() == given.resolve() or given.resolve() in folder.resolve().parents):
-            raise Refusal(str(folder), "output-in-inbox")
+    if outbox is None or not _within(folder, outbox):
+        for given in map(Path, read):
+            if given.is_dir() and _within(folder, given):
+                raise Refusal(str(folder), "output-in-inbox")
     for name, kind in ((PAGE_NAME, PAGE_KIND), (BULLETIN_NAME, BULLETIN_KIND)):
         check_output(folder / name, kind, (Path(name).suffix,))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> list[SourceFile]:
