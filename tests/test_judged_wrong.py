@@ -84,11 +84,11 @@ def test_report_refuses_a_period_not_in_the_schedule_as_status_does(tmp_path):
     control = make_cluster(tmp_path, provinces=("92",))
     drop(control, "92.xlsx", "92", datetime(2026, 7, 3).date())
     said = {}
-    for command in ("status", "report"):
+    for command in ("status", "report", "send-report"):
         result = invoke(command, "--control", control, "--period", "2025-H1")
         assert result.exit_code == 2, result.output
         said[command] = result.output
-    assert said["report"] == said["status"]
+    assert said["report"] == said["status"] == said["send-report"]
     assert "Kỳ \"2025-H1\" không có trong trang Lịch nộp" in said["report"]
     assert not (control.parent / "ket-qua" / "bao-cao_2025-H1.docx").exists()
     ok = invoke("report", "--control", control, "--period", "2026", "--now", "2026-07-20")  # its H1 is scheduled

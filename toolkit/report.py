@@ -24,11 +24,11 @@ from typing import Any
 from . import schema
 from .charts import approved_charts
 from .clock import parse_now, vn_date
-from .control import Control, NotScheduled, load_control
+from .control import Control, NotScheduled, load_control, scheduled_period
 from .errors import AidkitError
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
-from .periods import BadPeriod, Period
+from .periods import Period
 from .text import xml_safe
 
 TEMPLATE = "bao-cao.docx"
@@ -464,20 +464,6 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     target, kept = report_target(control, name, out)
     write_report(figures, control, target, moment.date())
     return ReportResult(target, consolidation.output, figures, received, kept)
-
-
-def scheduled_period(control: Control, period: str) -> Period:
-    """`period` if Lịch nộp schedules it (a year: if it schedules the year or one of its halves).
-
-    :raises NotScheduled: for text that is not a period, or a period the schedule does not have.
-    """
-    try:
-        parsed = Period.parse(period)
-    except BadPeriod:
-        raise NotScheduled(str(period)) from None
-    if not any(d.period == parsed or (parsed.half is None and d.period.year == parsed.year) for d in control.schedule):
-        raise NotScheduled(str(parsed))
-    return parsed
 
 
 def default_report(control: Control, period: str) -> Path:

@@ -22,10 +22,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from ..control import Control, NotScheduled, load_control
+from ..control import Control, load_control, scheduled_period
 from ..figures import Figures, period_figures
 from ..numbers import format_number
-from ..periods import BadPeriod, Period
 from ..schema import OVERVIEW_FIGURES
 from .compose import recipients, report_message
 from .delivery import JobResult, mail_job, postman_for
@@ -96,7 +95,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :param period: the period, e.g. ``2026-H1``.
     :param dry_run: write the message as .eml to <output folder>/outbox and no other file; send and record nothing.
     :param force: send even if this same report was sent before.
-    :raises NotScheduled: for text that is not a period.
+    :raises NotScheduled: for text that is not a period, or a period not in Lịch nộp.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     :raises smtp.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
@@ -104,10 +103,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     from ..consolidation.consolidate import consolidate
 
     control = load_control(control)
-    try:
-        parsed = Period.parse(period)
-    except BadPeriod:
-        raise NotScheduled(period) from None
+    parsed = scheduled_period(control, period)  # as status and report: a period Lịch nộp does not have is refused
     name = str(parsed)
     deadline = control.deadline(parsed)
     with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster), \
