@@ -97,6 +97,10 @@ def foreign(path: Path) -> None:
         path.write_text("<html><body><h1>Trang của tôi</h1></body></html>", encoding="utf-8")
 
 
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def refused(result, path: Path, before: bytes) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "Lỗi không mong muốn" not in result.output
@@ -122,8 +126,9 @@ def test_each_writer_refuses_what_a_person_keeps_and_replaces_its_own_output(tmp
     c = Cluster(tmp_path)
     for name, source in (("control", c.control), ("ledger", c.ledger), ("submission", c.nop / "82.xlsx")):
         target = placed(c, command, source, name)
-        before = target.read_bytes()
+        before, everything = target.read_bytes(), snapshot(tmp_path)
         refused(invoke(*args(c, target)), target, before)
+        assert snapshot(tmp_path) == everything, "a refused run wrote something"
 
     ours = tmp_path / "ours" / (folder_name or f"out{suffix}")
     ours.parent.mkdir()
@@ -132,11 +137,13 @@ def test_each_writer_refuses_what_a_person_keeps_and_replaces_its_own_output(tmp
     again = invoke(*args(c, ours))  # its own, unchanged output: replaced
     assert again.exit_code in (0, 1), again.output
     edit(ours)
-    before = ours.read_bytes()
+    before, everything = ours.read_bytes(), snapshot(tmp_path)
     refused(invoke(*args(c, ours)), ours, before)
+    assert snapshot(tmp_path) == everything, "a refused run wrote something"
 
     theirs = tmp_path / "theirs" / (folder_name or f"out{suffix}")
     theirs.parent.mkdir()
     foreign(theirs)
-    before = theirs.read_bytes()
+    before, everything = theirs.read_bytes(), snapshot(tmp_path)
     refused(invoke(*args(c, theirs)), theirs, before)
+    assert snapshot(tmp_path) == everything, "a refused run wrote something"

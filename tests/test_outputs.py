@@ -123,7 +123,7 @@ def test_the_report_is_a_docx_and_never_replaces_the_control_workbook(tmp_path):
     before = control.read_bytes()
     refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", tmp_path / "r.pdf"),
             "phải có đuôi .docx", "must end in .docx")
-    assert not (tmp_path / "r.pdf").exists()
+    assert not (tmp_path / "r.pdf").exists() and not (tmp_path / "ket-qua").exists()  # refused before any work
     refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", control), "phải có đuôi .docx",
             "must end in .docx")
     assert control.read_bytes() == before

@@ -457,11 +457,11 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     moment = parse_now(now)
     parsed = scheduled_period(control, period) if period else latest_period(control, moment.date())
     name = str(parsed)
+    target, kept = report_target(control, name, out)  # refused before anything is read or written
     with Ledger.for_control(control.path) as ledger:
         received = receive(control, ledger, moment)
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
     figures = period_figures(consolidation, name)
-    target, kept = report_target(control, name, out)
     write_report(figures, control, target, moment.date())
     return ReportResult(target, consolidation.output, figures, received, kept)
 
@@ -474,13 +474,13 @@ def default_report(control: Control, period: str) -> Path:
 def report_target(control: Control, period: str, out: str | os.PathLike | None) -> tuple[Path, Path | None]:
     """The .docx to write, and the lead's edited report it was written beside (None if it replaces nothing of hers).
 
-    `out` given: that file (refused by `write_report` if it is a person's); else the default report, or, once the
+    `out` given: that file (refused if it is a person's, or not a .docx); else the default report, or, once the
     lead has edited it, ``bao-cao_{period}_2.docx`` (then ``_3``…) beside it.
     """
-    from .outputs import beside
+    from .outputs import beside, check_output
 
     if out is not None:
-        return Path(out), None
+        return check_output(out, KIND, (".docx",)), None
     default = default_report(control, period)
     target = beside(default, KIND)
     return target, (default if target != default else None)
