@@ -346,7 +346,7 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
                                         value=clean(row[word])))
                 totals_seen = True
             continue
-        for col in [c for c in unlabelled if c < len(row) and row[c] not in ("", None)]:
+        for col in [c for c in unlabelled if c < len(row) and not _empty(row[c])]:
             findings.append(finding("data-without-header", WARNING, sheet=sheet, cell=cell_ref(header_index, col),
                                     value=text_of(row[col]), first=cell_ref(r, col)))
             unlabelled.discard(col)
@@ -354,7 +354,7 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
         width = len(row)
         for key, col, column, letter, clean_values in specs:
             raw = row[col] if col < width else ""
-            if raw != "" and raw is not None and not (raw.__class__ is str and raw.isspace()):
+            if raw != "" and raw is not None and not (raw.__class__ is str and raw.isspace()):  # inline: hot path
                 # empty cells (white space only, too) get no Cell: TableData.ref names them
                 cell = cells[key] = Cell(sheet, letter, r + 1, raw)
                 font = fonts.get((r, col)) if fonts else None
@@ -368,6 +368,11 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
                         clean_values[memo] = cell.value
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
+
+
+def _empty(value: Any) -> bool:
+    """Nothing in the cell, or only white space."""
+    return value is None or value == "" or (value.__class__ is str and value.isspace())
 
 
 def _blank(row: list[Any]) -> bool:
