@@ -32,7 +32,7 @@ from .delivery import JobResult, mail_job, postman_for
 KIND = "report"
 
 #: The line of the body that says the attached report is the unedited draft (the subject says it too).
-DRAFT_NOTE = ("Báo cáo sơ kết đính kèm là bản dự thảo do máy soạn từ số liệu, chưa được trưởng cụm sửa hay duyệt.",
+DRAFT_NOTE = ("Báo cáo sơ kết đính kèm là bản dự thảo soạn tự động từ số liệu, trưởng cụm chưa sửa hay duyệt.",
               "The attached review report is a draft made from the figures; the cluster lead has not edited or "
               "approved it yet.")
 MISSING = "—"  # a member with no file: nothing to count, which is not 0
