@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 
 from toolkit.cli import cli
 from toolkit.sample import sample_workbook
-from toolkit.text import xml_safe
 
 CONTROL = "\x00\x01\x0b\x1f"
 
@@ -32,6 +31,8 @@ def plant(path: Path, text: str, replacement: str) -> None:
 
 
 def test_the_helper_keeps_tabs_and_line_ends():
+    from toolkit.text import xml_safe
+
     assert xml_safe("Quỹ\x00 Hy\x01 vọng\x0b\x1f\tA\nB\r") == "Quỹ Hy vọng\tA\nB\r"
 
 
