@@ -40,6 +40,7 @@ bench: $(STAMP)
 
 ## Rebuild workbooks/*.xlsm from the schema and macros/.
 workbooks: $(STAMP)
+	rm -f workbooks/aidkit-tinh.xlsm workbooks/aidkit-cum.xlsm  # build artefacts under git: aidkit replaces only what it recorded
 	$(BIN)/aidkit build-workbooks
 
 ## The project's wheel, into dist/.

@@ -12,7 +12,8 @@ def test_build_workbooks_writes_both_xlsm(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"Đã tạo / written: {tmp_path / 'wb' / name}"
                                           for name in ("aidkit-tinh.xlsm", "aidkit-cum.xlsm")]
-    assert sorted(p.name for p in (tmp_path / "wb").iterdir()) == ["aidkit-cum.xlsm", "aidkit-tinh.xlsm"]
+    assert sorted(p.name for p in (tmp_path / "wb").iterdir()) == [".aidkit-outputs.json", "aidkit-cum.xlsm",
+                                                                   "aidkit-tinh.xlsm"]  # and what aidkit wrote
     assert [caption for _, caption, _ in read_buttons(tmp_path / "wb" / "aidkit-cum.xlsm")] == [
         "Tổng hợp", "Tình trạng nộp", "Gửi nhắc nhở", "Nhận bài nộp", "Xuất danh mục kêu gọi tài trợ",
         "Báo cáo sơ kết", "Mở kỳ báo cáo"]

@@ -44,7 +44,7 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
     workbook = control.parent / "ket-qua" / "tong-hop_2026-H1.xlsx"
     assert next(iter(data["outputs"].values())) == str(workbook)
     m = got.message
-    assert m["Subject"] == SUBJECT and m["X-Aidkit-Kind"] == "report"
+    assert m["Subject"] == "[Dự thảo / Draft] " + SUBJECT and m["X-Aidkit-Kind"] == "report"  # nobody edited it
     assert got.rcpt_tos == [LEAD, MEMBER_EMAIL["86"], MEMBER_EMAIL["91"], MEMBER_EMAIL["92"]]
     (workbook_name, content), (report_name, review) = attachments(m)
     assert workbook_name == "tong-hop_2026-H1.xlsx" and content.startswith(b"PK")

@@ -37,7 +37,8 @@ def test_annotate_several_files_into_a_folder(tmp_path):
     b = sample_workbook(tmp_path / "86.xlsx", "86", "2026-H1", seed=2, defects=("missing-value",)).path
     result = CliRunner().invoke(cli, ["validate", str(a), str(b), "--annotate", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["82.kiem-tra.xlsx", "86.kiem-tra.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".aidkit-outputs.json", "82.kiem-tra.xlsx",
+                                                                    "86.kiem-tra.xlsx"]  # and their record
 
 
 def test_approval_days_option(tmp_path):

@@ -585,7 +585,7 @@ def test_previous_must_be_a_consolidated_workbook(tmp_path):
     with pytest.raises(ConsolidationError) as info:
         read_previous(path)
     assert "aidkit consolidate" in info.value.en and "không phải" in info.value.vi
-    (tmp_path / "nop").mkdir()
+    sample_workbook(tmp_path / "nop" / "86.xlsx", "86", PERIOD, needs=2, register=2)
     with pytest.raises(ConsolidationError):
         consolidate(tmp_path / "nop", tmp_path / "x.xlsx", previous=path)
 
@@ -664,12 +664,14 @@ def test_bad_source_and_period(tmp_path):
     assert "2026-H1" in info.value.en
 
 
-def test_empty_folder_gives_an_empty_but_valid_workbook(tmp_path):
+def test_an_empty_folder_is_refused_and_writes_nothing(tmp_path):
+    from toolkit.folders import NoWorkbooks
+
     (tmp_path / "nop").mkdir()
-    result = consolidate(tmp_path / "nop", tmp_path / "x.xlsx")
-    assert result.entries == [] and result.clean
-    book = load_workbook(tmp_path / "x.xlsx")
-    assert book.sheetnames[:3] == [schema.OVERVIEW.vi, schema.NEEDS_SHEET.vi, schema.REGISTER_SHEET.vi]
+    with pytest.raises(NoWorkbooks) as info:
+        consolidate(tmp_path / "nop", tmp_path / "x.xlsx")
+    assert str(tmp_path / "nop") in info.value.vi and "no workbook" in info.value.en
+    assert not (tmp_path / "x.xlsx").exists()
 
 
 @pytest.mark.office

@@ -209,7 +209,7 @@ def test_export_writes_the_standard_workbook_named_by_province_period_and_day(tm
     excel = with_conf(RemoteExcel.from_file(sample.path, "Book1"), tmp_path / "nop")
     excel.sheet(schema.INFO.vi).fills["A1"] = USER_FILL
     run(excel, macros.export_submission)
-    [out] = list((tmp_path / "nop").iterdir())
+    [out] = [p for p in (tmp_path / "nop").iterdir() if p.name != ".aidkit-outputs.json"]  # and its record
     assert re.fullmatch(r"92_2026-H1_\d{8}\.xlsx", out.name)
     assert abs((date.today() - date(int(out.name[11:15]), int(out.name[15:17]), int(out.name[17:19]))).days) <= 1
     assert validate(out).valid and values_of(out) == values_of(sample.path)
@@ -395,6 +395,16 @@ def test_review_report_drafts_the_word_report_of_the_period_just_ended(cluster, 
     alert_of(excel, "report-done", period="2026-H1", file=out)
     assert "BÁO CÁO" in [p.text for p in Document(str(out)).paragraphs]
     assert status_bar[0] == " / ".join(bilingual("busy-report")) and status_bar[-1] is False
+    doc = Document(str(out))
+    doc.add_paragraph("Trưởng cụm đã sửa.")
+    doc.save(str(out))
+    edited = out.read_bytes()
+    excel = run(RemoteExcel.from_file(cluster), macros.review_report)  # the lead's report stays
+    beside = out.with_name("bao-cao_2026-H1_2.docx")
+    kept = bilingual("report-kept", kept=out.name, file=beside.name)
+    done = bilingual("report-done", period="2026-H1", file=beside)
+    assert excel.alerts[-1]["prompt"] == f"{kept[0]}\n{done[0]}\n\n{kept[1]}\n{done[1]}"
+    assert out.read_bytes() == edited and beside.exists()
 
 
 def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):

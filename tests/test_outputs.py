@@ -44,8 +44,8 @@ def test_an_output_never_replaces_a_file_aidkit_did_not_write(tmp_path):
     theirs = tmp_path / "bao-cao-cua-toi.xlsx"
     sample_workbook(theirs, "86", needs=1, register=1)
     mine = theirs.read_bytes()
-    refused(invoke("consolidate", nop, "-o", theirs), "không phải bảng tính do aidkit tạo",
-            "not a workbook aidkit wrote")
+    refused(invoke("consolidate", nop, "-o", theirs), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
     assert theirs.read_bytes() == mine
 
 
@@ -58,8 +58,8 @@ def test_an_aidkit_output_of_the_same_kind_is_replaced(tmp_path):
     sample_workbook(nop / "92.xlsx", "92", needs=2, register=2)
     again = consolidate(nop, out)
     assert sorted(e.code for e in again.entries) == ["82", "92"]
-    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải bảng tính do aidkit tạo",
-            "not a workbook aidkit wrote")  # a template does not replace a consolidated workbook
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")  # a template does not replace a consolidated workbook
 
 
 def test_template_needs_the_xlsx_extension(tmp_path):
@@ -75,21 +75,118 @@ def test_annotate_never_replaces_another_input_or_a_user_file(tmp_path):
     sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
     before = (tmp_path / "92.xlsx").read_bytes()
     refused(invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
-            "không phải bảng tính do aidkit tạo", "not a workbook aidkit wrote")
+            "không phải tệp do aidkit tạo", "not a file aidkit wrote")
     assert (tmp_path / "92.xlsx").read_bytes() == before
 
 
-def test_a_consolidated_workbook_of_an_earlier_aidkit_is_still_recognised(tmp_path):
-    import zipfile
+def test_a_marked_workbook_without_a_record_is_a_persons(tmp_path):
+    """The kind mark says what a file is, not whose: an output of an earlier aidkit, or a copy put there, stays."""
+    import shutil
 
     nop = tmp_path / "nop"
     sample_workbook(nop / "82.xlsx", "82", needs=2, register=2)
     consolidate(nop, tmp_path / "new.xlsx")
-    with zipfile.ZipFile(tmp_path / "new.xlsx") as src, zipfile.ZipFile(tmp_path / "old.xlsx", "w") as dst:
-        for item in src.infolist():  # as aidkit wrote it before the mark existed
-            if item.filename != "docProps/custom.xml":
-                dst.writestr(item, src.read(item))
-    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
-    assert written_by_aidkit(nop / "82.xlsx") is None
-    consolidate(nop, tmp_path / "old.xlsx")  # replaced without a refusal
-    assert written_by_aidkit(tmp_path / "old.xlsx") == "consolidated"
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(tmp_path / "new.xlsx", tmp_path / "elsewhere" / "old.xlsx")  # no record beside it
+    assert written_by_aidkit(tmp_path / "elsewhere" / "old.xlsx") == "consolidated"
+    before = (tmp_path / "elsewhere" / "old.xlsx").read_bytes()
+    refused(invoke("consolidate", nop, "-o", tmp_path / "elsewhere" / "old.xlsx"), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
+    assert (tmp_path / "elsewhere" / "old.xlsx").read_bytes() == before
+
+
+def test_a_filled_template_is_the_provinces(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit import schema
+
+    out = tmp_path / "92_2026-H1.xlsx"
+    assert invoke("template", "-p", "92", "-k", "2026-H1", "-o", out).exit_code == 0
+    book = load_workbook(out)
+    ws = book[schema.NEEDS_SHEET.vi]
+    ws.cell(ws.max_row + 1, 1, "92-D2026-001")  # three weeks of entries begin with one
+    book.save(out)
+    assert written_by_aidkit(out) == "template"  # it still says what it is, but it is the province's now
+    filled = out.read_bytes()
+    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
+            "not a file aidkit wrote")
+    assert out.read_bytes() == filled
+
+
+def test_the_report_is_a_docx_and_never_replaces_the_control_workbook(tmp_path):
+    from datetime import date
+
+    from cluster import drop, make_cluster
+
+    control = make_cluster(tmp_path, provinces=("92",))
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    before = control.read_bytes()
+    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", tmp_path / "r.pdf"),
+            "phải có đuôi .docx", "must end in .docx")
+    assert not (tmp_path / "r.pdf").exists() and not (tmp_path / "ket-qua").exists()  # refused before any work
+    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", control), "phải có đuôi .docx",
+            "must end in .docx")
+    assert control.read_bytes() == before
+    assert invoke("status", "--control", control).exit_code == 0  # the control workbook still works
+
+
+def test_the_catalogue_never_writes_into_the_submissions_folder_nor_over_a_persons_bulletin(tmp_path):
+    nop = tmp_path / "nop"
+    sample_workbook(nop / "82.xlsx", "82", needs=4, register=1)
+    for folder in (nop, nop / "danh-muc"):
+        refused(invoke("catalogue", nop, "-o", folder), "đó là thư mục nộp báo cáo", "it is the submissions folder")
+    assert sorted(p.name for p in nop.rglob("*")) == ["82.xlsx"]
+    out = tmp_path / "web"
+    out.mkdir()
+    (out / "ban-tin.pdf").write_bytes(b"%PDF-1.4 the province's own bulletin")
+    refused(invoke("catalogue", nop, "-o", out), "không phải tệp do aidkit tạo", "not a file aidkit wrote")
+    assert (out / "ban-tin.pdf").read_bytes() == b"%PDF-1.4 the province's own bulletin"
+    assert not (out / "index.html").exists()  # nothing written when one of the two is refused
+
+
+def test_validate_annotate_replaces_its_own_copy(tmp_path):
+    from openpyxl import load_workbook
+
+    sample_workbook(tmp_path / "82.xlsx", "82", needs=2, register=2, defects=("missing-value",))
+    copy = tmp_path / "82.kiem-tra.xlsx"
+    assert invoke("validate", tmp_path / "82.xlsx", "--annotate", copy).exit_code == 1
+    assert written_by_aidkit(copy) == "annotated"  # openpyxl's <vt:lpwstr xmlns:vt="…"> is read too
+    assert invoke("validate", tmp_path / "82.xlsx", "--annotate", copy).exit_code == 1
+    assert load_workbook(copy).sheetnames[0] == "Phát hiện"
+
+
+def test_the_exported_submission_copy_never_replaces_an_edited_one(tmp_path):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from toolkit.export import write_submission
+    from toolkit.reader import read_workbook
+    from toolkit.validate import check_workbook
+
+    sample = sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
+    wb = read_workbook(sample.path)
+    report = check_workbook(wb)
+    day = date(2026, 7, 10)
+    first = write_submission(wb, report, tmp_path / "xuat", day)
+    assert write_submission(wb, report, tmp_path / "xuat", day) == first  # its own copy, unchanged: replaced
+    book = load_workbook(first)
+    book.active["A1"] = "sửa tay"
+    book.save(first)
+    edited = first.read_bytes()
+    second = write_submission(wb, report, tmp_path / "xuat", day)
+    assert second.name == "92_2026-H1_20260710_2.xlsx" and first.read_bytes() == edited
+
+
+def test_the_catalogue_may_go_to_an_output_folder_kept_inside_the_submissions_folder(tmp_path):
+    from datetime import date
+
+    from cluster import drop, make_cluster
+
+    control = make_cluster(tmp_path, provinces=("92",), thu_muc_ket_qua="nop/ket-qua")
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    result = invoke("catalogue", "--control", control)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "nop" / "ket-qua" / "danh-muc" / "index.html").exists()
+    refused(invoke("catalogue", "--control", control, "-o", tmp_path / "nop" / "web"), "đó là thư mục nộp báo cáo",
+            "it is the submissions folder")

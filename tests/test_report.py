@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx import Document
 from docx.shared import Pt
 
-from cluster import make_cluster
+from cluster import drop, make_cluster
 from toolkit import schema
 from toolkit.cli import cli
 from toolkit.periods import Period
@@ -63,6 +63,13 @@ def written(tmp_path_factory):
         samples[code] = sample.rows
     result = report(control, PERIOD, now="2026-07-21")
     return control, samples, result, Document(str(result.output))
+
+
+def one_member(folder: Path, **settings) -> Path:
+    """A cluster of 92 alone, whose file has arrived (a report needs a submission to read)."""
+    control = make_cluster(folder, provinces=("92",), **settings)
+    drop(control, "92.xlsx", "92", date(2026, 7, 3))
+    return control
 
 
 def _approved(rows):
@@ -197,7 +204,7 @@ def test_signature_and_recipients(written):
 
 
 def test_missing_settings_leave_visible_placeholders(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",))
+    control = one_member(tmp_path)
     out = report(control, PERIOD, tmp_path / "bao-cao.docx", now="2026-07-05").output
     doc = Document(str(out))
     head = [p.text for c in doc.tables[0].rows[0].cells for p in c.paragraphs if p.text]
@@ -215,7 +222,7 @@ def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
     doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
     doc.add_paragraph("Mẫu riêng của cụm: {{ nguoi_ky }}")
     doc.save(custom)
-    control = make_cluster(tmp_path, provinces=("92",), mau_bao_cao="mau-cua-cum.docx", nguoi_ky="Lê Thị Hạnh")
+    control = one_member(tmp_path, mau_bao_cao="mau-cua-cum.docx", nguoi_ky="Lê Thị Hạnh")
     out = report(control, PERIOD, now="2026-07-05").output
     assert "Mẫu riêng của cụm: Lê Thị Hạnh" in [p.text for p in Document(str(out)).paragraphs]
     (tmp_path / "mau-cua-cum.docx").unlink()
@@ -224,7 +231,7 @@ def test_a_template_named_in_the_settings_replaces_the_built_in_one(tmp_path):
 
 
 def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",), noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
+    control = one_member(tmp_path, noi_nhan="Ban Thi đua & Khen thưởng;<Văn phòng>")
     out = report(control, PERIOD, now="2026-07-05").output
     sign = [p.text for c in Document(str(out)).tables[-1].rows[0].cells for p in c.paragraphs if p.text]
     assert "- Ban Thi đua & Khen thưởng;" in sign and "- <Văn phòng>;" in sign
@@ -234,7 +241,7 @@ def test_settings_text_stays_text_and_a_broken_tag_is_explained(tmp_path):
     doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
     doc.add_paragraph("{{ nguoi_ky ")
     doc.save(broken)
-    control = make_cluster(tmp_path / "b", provinces=("92",), mau_bao_cao=str(broken))
+    control = one_member(tmp_path / "b", mau_bao_cao=str(broken))
     result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD])
     assert result.exit_code == 2 and "hong.docx" in result.output and "Traceback" not in result.output
 
@@ -249,7 +256,7 @@ def test_dates_and_subjects():
 
 
 def test_cli_writes_where_asked_and_refuses_a_bad_period(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",))
+    control = one_member(tmp_path)
     out = tmp_path / "ra" / "bc.docx"
     ok = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "-o", str(out),
                                   "--now", "2026-07-20"])
@@ -296,3 +303,36 @@ def test_word_and_pictures_are_imported_only_by_the_report():
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).parent).stdout
     assert shown.strip() == "[]"
+
+
+def test_a_template_reaching_for_os_system_runs_nothing(tmp_path):
+    from importlib.resources import files
+
+    planted = tmp_path / "da-chay-lenh.txt"
+    hostile = tmp_path / "mau-tu-noi-khac.docx"
+    doc = Document(str(files("toolkit.templates").joinpath("bao-cao.docx")))
+    doc.add_paragraph("{{ cycler.__init__.__globals__.os.system('touch %s') }}" % planted)
+    doc.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    doc.save(hostile)
+    control = one_member(tmp_path, mau_bao_cao=str(hostile))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "--now", "2026-07-20"])
+    assert not planted.exists()
+    assert result.exit_code == 2 and "mau-tu-noi-khac.docx" in result.output, result.output
+    assert "tìm cách chạy lệnh" in result.output and "tries to run code" in result.output
+    assert not (control.parent / "ket-qua" / "bao-cao_2026-H1.docx").exists()
+
+
+def test_control_characters_in_donor_names_and_settings_are_left_out_of_the_document(tmp_path):
+    control = make_cluster(tmp_path, provinces=("92",), nguoi_ky="Nguyễn\x01 Văn\x0b An",
+                           noi_nhan="Liên hiệp\x00 Việt Nam;Cụm\x1f 5")
+    approved = {"ma_khoan": "92-V2026-901", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2026, 2, 2),
+                "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1), "ngay_ket_thuc": date(2026, 9, 30),
+                "so_qd": "901/QĐ-UBND", "nha_tai_tro": "Quỹ\x00 Hy\x01 vọng\x1f"}
+    sample_workbook(tmp_path / "nop" / "92.xlsx", "92", PERIOD, seed=3, also=(approved,))
+    result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "--now", "2026-07-20"])
+    assert result.exit_code == 0, result.output
+    doc = Document(str(control.parent / "ket-qua" / "bao-cao_2026-H1.docx"))
+    text = "\n".join([p.text for p in doc.paragraphs] +
+                     [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs])
+    assert "Quỹ Hy vọng" in text and "Nguyễn Văn An" in text and "- Liên hiệp Việt Nam;" in text
+    assert not any(ch in text for ch in "\x00\x01\x0b\x1f")

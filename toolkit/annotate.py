@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schema
-from .atomic import atomic_path
 from .findings import ERROR, FINDING_HEADERS, FINDING_WIDTHS, SEVERITY_RANK, WRAPPED_COLUMNS, Refusal, Report
-from .outputs import check_output, mark_openpyxl
+from .outputs import check_output, mark_openpyxl, output_path
+from .text import xml_safe
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 NOTE_AUTHOR = "aidkit"
@@ -53,7 +53,7 @@ def cell_marks(report: Report) -> dict[tuple[str, str], Mark]:
         for f in found:
             hint = f"\n→ {f.suggestion}" if f.suggestion else ""
             lines.append(f"[{f.rule}] {f.message_vi}\n{f.message_en}{hint}")
-        marks[where] = Mark(worst, "\n\n".join(lines))
+        marks[where] = Mark(worst, xml_safe("\n\n".join(lines)))
     return marks
 
 
@@ -83,7 +83,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
         cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
     write_findings_sheet(book, report)
     mark_openpyxl(book, "annotated")
-    with atomic_path(out) as tmp:
+    with output_path(out, "annotated") as tmp:
         book.save(tmp)
     return out
 
@@ -131,8 +131,9 @@ def sheet_ref(sheet: str, cell: str) -> str:
 
 
 def _append_text(ws, values) -> None:
-    """Append a row whose text stays text: a value beginning with "=" is never made a formula."""
-    ws.append(values)
+    """Append a row whose text stays text: a value beginning with "=" is never made a formula (nor holds a
+    character a worksheet cannot)."""
+    ws.append([xml_safe(v) if isinstance(v, str) else v for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str) and cell.data_type == "f":
             cell.data_type = "s"

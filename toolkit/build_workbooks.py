@@ -16,12 +16,14 @@ from pathlib import Path
 
 from . import schema
 from .errors import AidkitError
+from .findings import Refusal
 from .messages import bilingual
 from .xlsm import Button
 
 #: The xlwings.conf row of the provincial workbook naming its export folder (read by toolkit.macros).
 EXPORT_FOLDER_KEY = "Aidkit Export Folder"
 PROVINCE_FILE, CLUSTER_FILE = "aidkit-tinh.xlsm", "aidkit-cum.xlsm"
+KIND = "button-workbook"  # the kind of output (toolkit.outputs)
 CONTROL_SHEET = "Điều khiển"
 PROVINCE_MODULE, CLUSTER_MODULE = "AidkitProvince", "AidkitCluster"
 PROVINCE_BUTTONS = (
@@ -102,15 +104,23 @@ def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
     """Build the provincial template and the cluster control workbook into `out_dir`; returns their paths.
 
     :raises BuildToolsMissing: when pyOpenVBA is not installed.
+    :raises findings.Refusal: when `out_dir` is a file or holds a person's workbook of those names.
     """
     try:
         import pyopenvba  # noqa: F401
     except ImportError:
         raise BuildToolsMissing() from None
+    from .outputs import check_output, record_output
+
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise Refusal(str(out_dir), "output-not-a-folder")
+    for name in (PROVINCE_FILE, CLUSTER_FILE):  # a filled control workbook of that name is the cluster's
+        check_output(out_dir / name, KIND, (".xlsm",))
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [_build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
-            _build(out_dir / CLUSTER_FILE, _cluster_sheets, CLUSTER_MODULE, CLUSTER_BUTTONS)]
+    built = [_build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
+             _build(out_dir / CLUSTER_FILE, _cluster_sheets, CLUSTER_MODULE, CLUSTER_BUTTONS)]
+    return [record_output(path, KIND) for path in built]
 
 
 def vba_source(module: str) -> str:

@@ -17,15 +17,28 @@ from datetime import datetime
 from pathlib import Path
 
 from . import schema
-from .catalogue_result import FORM_SLUGS, OPEN_STATUSES, CatalogueError, CatalogueResult, Need
+from .catalogue_result import (
+    BULLETIN_NAMES,
+    FORM_SLUGS,
+    OPEN_STATUSES,
+    PAGE_NAME,
+    WORKBOOK_NAME,
+    CatalogueError,
+    CatalogueResult,
+    Need,
+)
 from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
 from .consolidation.result import ConsolidationError, SourceFile
+from .findings import Refusal
 from .folders import expand_sources
 from .glossary import agency_en, groups_en, place_en, plain, proper_name
 from .ledger import ARCHIVE_NAME
+from .outputs import check_output, output_path
 from .periods import Period
+from .text import xml_safe
 from .workers import Progress, Runner
 
+PAGE_KIND, BULLETIN_KIND, WORKBOOK_KIND = "catalogue-page", "bulletin", "catalogue"  # kinds of output (toolkit.outputs)
 _INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
 _SECTOR_CODE = {s.vi: s.code for s in schema.sectors()}
 
@@ -42,8 +55,9 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     :param control: the cluster control workbook: the cluster's name and contact, its folders.
     :param templates: a folder whose danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg replace the shipped ones.
     :raises CatalogueError: when the run cannot start.
+    :raises findings.Refusal: when `out` is a folder being read, or holds a person's index.html or ban-tin.pdf.
+    :raises folders.NoWorkbooks: when `sources` hold no workbook.
     """
-    from .atomic import write_bytes
     from .bulletin import render_bulletin
     from .catalogue_intro import introduction
     from .catalogue_page import render_page
@@ -64,8 +78,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
             raise CatalogueError("Cần thư mục kết quả (-o).", "An output folder (-o) is needed.")
         out = ctrl.outbox / "danh-muc"
     folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+    _check_folder(folder, [*sources, *([ctrl.inbox] if ctrl else [])], ctrl.outbox if ctrl else None)
     skip = [folder]
     if ctrl is not None:  # the control workbook, the archive and the output folder may sit in the inbox
         skip += [ctrl.path, ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME]
@@ -73,6 +86,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     for s in found.skipped:
         if s.reason == "file-not-found":
             raise CatalogueError(f"Không tìm thấy {s.path}.", f"{s.path} was not found.")
+    found.require_workbooks(sources)
     settings = ctrl.settings() if ctrl else schema.Settings()
     tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found.files]
     with Runner(workers, len(tasks)) as runner:
@@ -90,10 +104,36 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     page = render_page(result, intro, templates).encode("utf-8")
     pdfs = [render_bulletin(result, intro, templates, lang) for lang in ("vi", "en")]  # all made before any is written
     xlsx = catalogue_workbook(result, intro)
-    for path, data in ((result.page, page), (result.bulletin, pdfs[0]), (result.bulletin_en, pdfs[1]),
-                       (result.workbook, xlsx)):
-        write_bytes(path, data).chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
+    for path, data, kind in ((result.page, page, PAGE_KIND), (result.bulletin, pdfs[0], BULLETIN_KIND),
+                             (result.bulletin_en, pdfs[1], BULLETIN_KIND), (result.workbook, xlsx, WORKBOOK_KIND)):
+        check_output(path, kind, (path.suffix,))  # again: a person may have put a file there meanwhile
+        with output_path(path, kind) as tmp:
+            tmp.write_bytes(data)
+        path.chmod(0o644)  # published: readable by a web server, unlike a temporary 0600 file
     return result
+
+
+def _check_folder(folder: Path, read: list, outbox: Path | None) -> None:
+    """Refuse an output folder that is a file, is (or is inside) a folder being read, or holds a person's
+    index.html, bulletins or danh-muc.xlsx. The control workbook's output folder may sit in its submissions folder.
+
+    :raises CatalogueError: for a file; :raises findings.Refusal: for the others (output-in-inbox, output-not-ours).
+    """
+    if folder.exists() and not folder.is_dir():
+        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+    if outbox is None or not _within(folder, outbox):
+        for given in map(Path, read):
+            if given.is_dir() and _within(folder, given):
+                raise Refusal(str(folder), "output-in-inbox")
+    outputs = ((PAGE_NAME, PAGE_KIND), (BULLETIN_NAMES["vi"], BULLETIN_KIND), (BULLETIN_NAMES["en"], BULLETIN_KIND),
+               (WORKBOOK_NAME, WORKBOOK_KIND))
+    for name, kind in outputs:
+        check_output(folder / name, kind, (Path(name).suffix,))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> list[SourceFile]:
@@ -135,9 +175,9 @@ def open_needs(files: Iterable[SourceFile]) -> tuple[list[Need], list[tuple[str,
 
 
 def _need(f: SourceFile, row: tuple) -> Need:
-    def text(key: str) -> str:
+    def text(key: str) -> str:  # published on the web page and in the bulletin
         value = row[_INDEX[key]]
-        return "" if value is None else str(value)
+        return "" if value is None else xml_safe(str(value))
 
     def number(key: str):
         value = row[_INDEX[key]]

@@ -96,6 +96,8 @@ def validate(files, fmt, annotate_to, approval_days):
 
     settings = Settings(approval_days=approval_days) if approval_days else None
     found = expand_sources(files, exclude=[annotate_to] if annotate_to else [])
+    if not found.files and not found.skipped or found.empty and all(Path(f).is_dir() for f in files):
+        _explained(lambda: found.require_workbooks(files))  # an empty folder: one sentence, exit 2
     several = len(found.files) + len(found.skipped) > 1 or any(Path(f).is_dir() for f in files)
     results = [s.as_refusal() for s in found.skipped]
     for path, name in found.files:
@@ -384,9 +386,10 @@ def open_period(control, period, now, dry_run, fmt):
 def send_report(control, period, now, dry_run, force, fmt):
     """Gửi báo cáo tổng hợp / mail the consolidated workbook, the review report and their overview.
 
-    To the cluster lead and every member province; the Word review report (aidkit report) is
-    written and attached next to the consolidated workbook. The same report (same submissions) is
-    sent once unless --force is given.
+    To the cluster lead and every member province; the Word review report bao-cao_{period}.docx is
+    attached as the lead left it (drafted by aidkit report only when there is none; "Dự thảo" in the
+    subject while nobody has edited it) next to the consolidated workbook. The same report (same
+    submissions) is sent once unless --force is given.
 
     Example: aidkit send-report --control dieu-hanh.xlsm --period 2026-H1
     """
@@ -409,7 +412,8 @@ def report(control, period, out, now, fmt):
 
     Receives new files, consolidates the period and writes the report in the layout of Decree
     30/2020/NĐ-CP (letterhead and signature from Cấu hình, figures per member, charts, lists
-    that need action, draft sections II and III to edit).
+    that need action, draft sections II and III to edit). A report the lead has edited is kept:
+    the new draft goes beside it (bao-cao_{period}_2.docx).
 
     Example: aidkit report --control dieu-hanh.xlsm --period 2026-H1 -o bao-cao.docx
     """

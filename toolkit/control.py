@@ -325,3 +325,17 @@ def deadline_for(control: Control, period: str) -> Deadline:
     if found is None:
         raise NotScheduled(period)
     return found
+
+
+def scheduled_period(control: Control, period: str) -> Period:
+    """`period` if Lịch nộp schedules it (a year: if it schedules the year or one of its halves).
+
+    :raises NotScheduled: for text that is not a period, or a period the schedule does not have.
+    """
+    try:
+        parsed = Period.parse(period)
+    except BadPeriod:
+        raise NotScheduled(str(period)) from None
+    if not any(d.period == parsed or (parsed.half is None and d.period.year == parsed.year) for d in control.schedule):
+        raise NotScheduled(str(parsed))
+    return parsed

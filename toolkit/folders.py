@@ -13,12 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import AidkitError
 from .findings import Refusal
+from .messages import bilingual
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 MAX_FILE_BYTES = 100 * 1024**2  # the reader refuses anything larger (reader.MAX_FILE_BYTES)
 #: Skip reasons that mean "not a workbook at all" (listed, not refused); the others are refused workbooks.
 NOT_A_WORKBOOK = ("file-other-type",)
+
+
+class NoWorkbooks(AidkitError):
+    """A command given only empty folders (or no spreadsheet file) has nothing to read."""
+
+    def __init__(self, where: str):
+        super().__init__(*bilingual("no-workbooks", file=where))
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,19 @@ class Sources:
 
     files: list[tuple[Path, str]] = field(default_factory=list)  # (path, name relative to its folder)
     skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """No workbook at all was found (only files of other kinds, or nothing)."""
+        return not self.files and not any(s.refused for s in self.skipped)
+
+    def require_workbooks(self, given: Iterable[str | os.PathLike]) -> None:
+        """Refuse to go on when no workbook was found under `given` (nothing is then written).
+
+        :raises NoWorkbooks: when `empty`.
+        """
+        if self.empty:
+            raise NoWorkbooks(", ".join(str(p) for p in given))
 
     @property
     def paths(self) -> list[Path]:

@@ -212,7 +212,10 @@ def review_report(book=None) -> None:
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-report")):
         result = report(_saved(book), workers=1)
-        _tell(book, bilingual("report-done", period=result.figures.period, file=result.output))
+        done = bilingual("report-done", period=result.figures.period, file=result.output)
+        if result.kept is not None:  # the lead's edited report stays; say where the new draft went
+            done = tuple(f"{kept}\n{text}" for kept, text in zip(result.kept_sentence(), done, strict=True))
+        _tell(book, done)
 
 
 def open_reporting_period(book=None) -> None:

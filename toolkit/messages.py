@@ -30,8 +30,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không ghi kết quả đè lên {file}: đó là một tệp đầu vào (tệp đang được tổng hợp hoặc kiểm tra). Hãy chọn tên tệp khác.",
         "Will not write the output over {file}: it is one of the inputs (a file being merged or checked). Choose another file name."),
     "output-not-ours": (
-        "Không ghi đè {file}: tệp này không phải bảng tính do aidkit tạo. Hãy chọn tên tệp khác.",
-        "Will not replace {file}: it is not a workbook aidkit wrote. Choose another file name."),
+        "Không ghi đè {file}: đây không phải tệp do aidkit tạo, hoặc đã có người sửa nó sau khi aidkit ghi. Hãy chọn tên tệp khác.",
+        "Will not replace {file}: it is not a file aidkit wrote, or someone has changed it since aidkit wrote it. Choose another file name."),
+    "output-not-a-folder": (
+        "Không ghi kết quả vào {file}: đó là một tệp, không phải thư mục. Hãy chọn một thư mục.",
+        "Will not write into {file}: it is a file, not a folder. Choose a folder."),
+    "output-in-inbox": (
+        "Không ghi kết quả vào {file}: đó là thư mục nộp báo cáo (hoặc nằm trong thư mục đang đọc). Hãy chọn thư mục khác.",
+        "Will not write the output into {file}: it is the submissions folder (or inside a folder being read). Choose another folder."),
+    "no-workbooks": (
+        "Không có tệp bảng tính nào (.xlsx, .xlsm, .xls, .xlsb, .ods) trong {file}, nên không có gì để đọc và không ghi tệp kết quả nào.",
+        "There is no workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) in {file}, so there is nothing to read and no output was written."),
     "output-extension": (
         "Tên tệp kết quả {file} phải có đuôi {detail}.",
         "The output file {file} must end in {detail}."),
@@ -113,6 +122,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "Mail is not configured yet, so no reminder was sent. Fill in \"SMTP server\", \"Port\", \"Security\" and \"Sender account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\") or the AIDKIT_SMTP_PASSWORD environment variable."),
     "report-done": ("Đã soạn dự thảo báo cáo kỳ {period}:\n{file}\nMở bằng Word, rà soát phần II, III rồi trình ký.",
                     "The draft review report for {period} is written:\n{file}\nOpen it in Word, review sections II and III, then sign."),
+    "report-kept": ("Bản {kept} đã được sửa nên được giữ nguyên; dự thảo mới ghi bên cạnh: {file}.",
+                    "{kept} was edited, so it is kept as it is; the new draft is written beside it: {file}."),
     "reminders-done": ("Nhắc nộp: {sent} thư đã gửi, {skipped} thư đã gửi trước đó, {failed} thư lỗi.{notes_vi}",
                        "Reminders: {sent} sent, {skipped} already sent earlier, {failed} failed.{notes_en}"),
     "busy-collect": ("aidkit: đang nhận bài nộp từ hộp thư…", "aidkit: collecting submissions from the mailbox…"),

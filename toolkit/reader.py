@@ -337,7 +337,7 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
     unlabelled = _unlabelled(header, columns)
     for r in range(header_index + 1, len(rows)):
         row = rows[r]
-        if row.count("") + row.count(None) == len(row):
+        if row.count("") + row.count(None) == len(row) or _blank(row):
             continue
         word = _totals_row(row, id_col, first_cols)
         if word is not None:
@@ -346,7 +346,7 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
                                         value=clean(row[word])))
                 totals_seen = True
             continue
-        for col in [c for c in unlabelled if c < len(row) and row[c] not in ("", None)]:
+        for col in [c for c in unlabelled if c < len(row) and not _empty(row[c])]:
             findings.append(finding("data-without-header", WARNING, sheet=sheet, cell=cell_ref(header_index, col),
                                     value=text_of(row[col]), first=cell_ref(r, col)))
             unlabelled.discard(col)
@@ -354,7 +354,8 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
         width = len(row)
         for key, col, column, letter, clean_values in specs:
             raw = row[col] if col < width else ""
-            if raw != "" and raw is not None:  # empty cells get no Cell: TableData.ref names them
+            if raw != "" and raw is not None and not (raw.__class__ is str and raw.isspace()):  # inline: hot path
+                # empty cells (white space only, too) get no Cell: TableData.ref names them
                 cell = cells[key] = Cell(sheet, letter, r + 1, raw)
                 font = fonts.get((r, col)) if fonts else None
                 memo = (raw.__class__, raw)  # True == 1 == 1.0, but they do not read alike
@@ -367,6 +368,16 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
                         clean_values[memo] = cell.value
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
+
+
+def _empty(value: Any) -> bool:
+    """Nothing in the cell, or only white space."""
+    return value is None or value == "" or (value.__class__ is str and value.isspace())
+
+
+def _blank(row: list[Any]) -> bool:
+    """A row whose filled cells hold only white space (a lone space far below a table is no row)."""
+    return all(v.__class__ is str and v.isspace() for v in row if v != "" and v is not None)
 
 
 def _unlabelled(header: list[Any], columns: dict[str, int]) -> set[int]:

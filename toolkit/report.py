@@ -22,16 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .atomic import atomic_path
 from .charts import approved_charts
 from .clock import parse_now, vn_date
-from .control import Control, NotScheduled, load_control
+from .control import Control, NotScheduled, load_control, scheduled_period
 from .errors import AidkitError
 from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, period_figures
 from .numbers import format_number
-from .periods import BadPeriod, Period
+from .periods import Period
+from .text import xml_safe
 
 TEMPLATE = "bao-cao.docx"
+KIND = "report"  # the kind of output (toolkit.outputs)
 TOP = 5  # donors, countries and sectors named in the text
 STALE_MONTHS = schema.Settings.stale_approval_months  # approved this long before the period's end, nothing paid
 SUBJECT = "công tác vận động và quản lý viện trợ phi chính phủ nước ngoài"
@@ -67,17 +68,26 @@ class ReportResult:
     workbook: Path
     figures: PeriodFigures
     received: list = field(default_factory=list)
+    kept: Path | None = None  # the lead's edited report, left as it is (the new draft is `output`)
 
     def to_dict(self) -> dict[str, Any]:
         t = self.figures.total
         return {"output": str(self.output), "workbook": str(self.workbook), "period": str(self.figures.period),
                 "members": len(self.figures.members), "approved": t.approved, "usd_approved": t.usd_approved,
                 "usd_disbursed": t.usd_disbursed, "median_days": t.median_days,
-                "received": [s.file for s in self.received]}
+                "received": [s.file for s in self.received], "kept": str(self.kept) if self.kept else None}
+
+    def kept_sentence(self) -> tuple[str, str]:
+        """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
+        from .messages import bilingual
+
+        return bilingual("report-kept", kept=self.kept.name, file=self.output.name)
 
     def to_text(self) -> str:
         t = self.figures.total
+        kept = [] if self.kept is None else list(self.kept_sentence())
         return "\n".join([
+            *kept,
             f"Báo cáo / report: {self.output}",
             f"Tệp tổng hợp / consolidated workbook: {self.workbook}",
             (f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
@@ -128,7 +138,7 @@ def _names(names: list[str]) -> str:
 
 def context_settings(control: Control) -> dict[str, Any]:
     """The letterhead and signature values of Cấu hình, each with its placeholder when empty."""
-    values = {key: str(control.values.get(key) or "").strip() for key in PLACEHOLDERS}
+    values = {key: xml_safe(str(control.values.get(key) or "")).strip() for key in PLACEHOLDERS}
 
     def shown(key: str, upper: bool = False) -> str:
         return (values[key].upper() if upper else values[key]) if values[key] else PLACEHOLDERS[key]
@@ -160,12 +170,29 @@ def template_path(control: Control) -> Path:
 
 
 def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLike, day: date) -> Path:
-    """Write the Word report of `figures` to `out` (atomically), dated `day`."""
+    """Write the Word report of `figures` to `out` (atomically), dated `day`.
+
+    :raises findings.Refusal: when `out` is not a .docx, or is a file that is not aidkit's unchanged draft.
+    """
+    from .outputs import check_output, output_path
+
+    out = check_output(out, KIND, (".docx",))
+    source = template_path(control)
+    tpl = _open_template(source)
+    settings = context_settings(control)
+    context = {**settings, "noi_ngay": place_and_date(settings["dia_danh"], day),
+               "trich_yeu": xml_safe(subject(figures.period, figures.cluster or "[Tên cụm]")),
+               "noi_dung": _body(tpl, figures, day), "ky_bao_cao": str(figures.period)}
+    _render_sandboxed(tpl, context, source)
+    with output_path(out, KIND) as tmp:
+        tpl.save(str(tmp))
+    return out
+
+
+def _open_template(source: Path):
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
-    from jinja2 import TemplateError
 
-    source = template_path(control)
     try:
         tpl = DocxTemplate(str(source))
         tpl.init_docx()
@@ -173,19 +200,23 @@ def write_report(figures: PeriodFigures, control: Control, out: str | os.PathLik
         kind = type(exc).__name__
         raise ReportError(f"Mẫu báo cáo {source.name} không mở được bằng Word ({kind}).",
                           f"The report template {source.name} is not a usable Word file ({kind}).") from None
-    settings = context_settings(control)
-    context = {**settings, "noi_ngay": place_and_date(settings["dia_danh"], day),
-               "trich_yeu": subject(figures.period, figures.cluster or "[Tên cụm]"),
-               "noi_dung": _body(tpl, figures, day), "ky_bao_cao": str(figures.period)}
-    try:
-        tpl.render(context, autoescape=True)  # workbook text is untrusted: & and < stay text
+    return tpl
+
+
+def _render_sandboxed(tpl, context: dict[str, Any], source: Path) -> None:
+    """Fill the template's tags in jinja2's sandbox: a template passed between offices runs no code."""
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+    try:  # workbook text is untrusted: & and < stay text
+        tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
+    except SecurityError:
+        raise ReportError(f"Mẫu báo cáo {source.name} có thẻ tìm cách chạy lệnh trên máy; aidkit không dùng mẫu này.",
+                          f"The report template {source.name} has a tag that tries to run code on this computer; "
+                          "aidkit will not use it.") from None
     except TemplateError as exc:  # a tag mistyped in Word
         raise ReportError(f"Mẫu báo cáo {source.name} có thẻ sai: {exc}.",
                           f"The report template {source.name} has a broken tag: {exc}.") from None
-    out = Path(out)
-    with atomic_path(out) as tmp:
-        tpl.save(str(tmp))
-    return out
 
 
 class _Writer:
@@ -201,7 +232,7 @@ class _Writer:
              indent: bool = True, before: float | None = None):
         p = self.doc.add_paragraph()
         if text:
-            run = p.add_run(text)
+            run = p.add_run(xml_safe(text))
             run.bold, run.italic = bold or None, italic or None
         if center:
             p.alignment = self.align.CENTER
@@ -238,7 +269,7 @@ class _Writer:
                     p.alignment = align.CENTER
                 elif c in numeric:
                     p.alignment = align.RIGHT
-                run = p.add_run(value)
+                run = p.add_run(xml_safe(value))
                 if bold:
                     run.bold = True
         _repeat_header(table.rows[0])
@@ -410,10 +441,12 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     """Receive new files, consolidate the period and write its Word review report.
 
     :param period: ``2026-H1``, ``2026-H2`` or ``2026``; default the latest scheduled period ended by `now`.
-    :param out: the .docx to write (default ``bao-cao_{period}.docx`` in the output folder).
+    :param out: the .docx to write (default ``bao-cao_{period}.docx`` in the output folder, or beside it once
+        the lead has edited it: `report_target`).
     :param now: the report's date (default today); also the received-at of files first seen now.
-    :raises NotScheduled: for text that is not a period.
+    :raises NotScheduled: for text that is not a period, or a period not in Lịch nộp.
     :raises ReportError: when the Word template cannot be used.
+    :raises findings.Refusal: when `out` is a person's file (or not a .docx).
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     """
     from .consolidation.consolidate import consolidate
@@ -422,15 +455,32 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
 
     control = load_control(control)
     moment = parse_now(now)
-    try:
-        parsed = Period.parse(period) if period else latest_period(control, moment.date())
-    except BadPeriod:
-        raise NotScheduled(str(period)) from None
+    parsed = scheduled_period(control, period) if period else latest_period(control, moment.date())
     name = str(parsed)
+    target, kept = report_target(control, name, out)  # refused before anything is read or written
     with Ledger.for_control(control.path) as ledger:
         received = receive(control, ledger, moment)
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
     figures = period_figures(consolidation, name)
-    target = Path(out) if out else control.outbox / f"bao-cao_{name}.docx"
     write_report(figures, control, target, moment.date())
-    return ReportResult(target, consolidation.output, figures, received)
+    return ReportResult(target, consolidation.output, figures, received, kept)
+
+
+def default_report(control: Control, period: str) -> Path:
+    """Where the lead's report of a period lives: ``bao-cao_{period}.docx`` in the output folder."""
+    return control.outbox / f"bao-cao_{period}.docx"
+
+
+def report_target(control: Control, period: str, out: str | os.PathLike | None) -> tuple[Path, Path | None]:
+    """The .docx to write, and the lead's edited report it was written beside (None if it replaces nothing of hers).
+
+    `out` given: that file (refused if it is a person's, or not a .docx); else the default report, or, once the
+    lead has edited it, ``bao-cao_{period}_2.docx`` (then ``_3``…) beside it.
+    """
+    from .outputs import beside, check_output
+
+    if out is not None:
+        return check_output(out, KIND, (".docx",)), None
+    default = default_report(control, period)
+    target = beside(default, KIND)
+    return target, (default if target != default else None)

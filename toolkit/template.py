@@ -7,7 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import schema
-from .atomic import atomic_path
 from .carry import CARRIED_FROM
 from .errors import AidkitError
 from .messages import bilingual
@@ -53,13 +52,14 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
     :param previous: a submission of an earlier period: the workbook starts with what is still open in it
         (toolkit.carry; `prepared_on` then defaults to today, so that the carried rows need no Info first).
     :raises ValueError: for a period or province code that does not exist.
-    :raises findings.Refusal: for an output that would replace a file that is not an aidkit template, or is
-        not .xlsx, and for a `previous` that cannot be read.
+    :raises findings.Refusal: for an output that would replace a file that is not an unchanged aidkit template
+        (a filled one is the province's), or is not .xlsx,
+        and for a `previous` that cannot be read.
     :raises carry.CannotCarry: for a `previous` with errors, of another province, or not of an earlier period.
     """
     import xlsxwriter
 
-    from .outputs import check_output, mark_xlsxwriter
+    from .outputs import check_output, mark_xlsxwriter, output_path
 
     out = check_output(out, "template", (".xlsx",), inputs=[previous] if previous else ())
     rows = None
@@ -72,7 +72,7 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
         province, rows = carried.province, carried.rows
         preparer, email = preparer or carried.info.get("nguoi_lap"), email or carried.info.get("email")
         prepared_on = prepared_on or date.today()
-    with atomic_path(out) as tmp:
+    with output_path(out, "template") as tmp:
         book = xlsxwriter.Workbook(str(tmp))
         fill_template(book, province, period, rows=rows, organisation=organisation, preparer=preparer, email=email,
                       phone=phone, prepared_on=prepared_on)

@@ -9,6 +9,7 @@ from functools import lru_cache
 _SPACES = re.compile(r"\s+")
 _SPACES_INSIDE = re.compile(r"\s\s|[^\S ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
@@ -17,6 +18,12 @@ def clean(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     text = text.strip()
     return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (\\x00–\\x1f but tab and line ends, lone surrogates):
+    what goes into a .docx, .xlsx or web page."""
+    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
 
 
 def _bare(text: str) -> str:

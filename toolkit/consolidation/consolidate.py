@@ -174,9 +174,10 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     :param workers: processes reading files in parallel (default: automatic; 1 = in this process).
     :param progress: called as progress(done, total, file name) after each file.
     :raises ConsolidationError: when the run cannot start (bad folder, period, control or previous workbook).
-    :raises findings.Refusal: for an output that would replace an input or a file aidkit did not write.
+    :raises findings.Refusal: for an output that would replace an input or a person's file.
+    :raises folders.NoWorkbooks: when `source` holds no workbook.
     """
-    from ..atomic import atomic_path
+    from ..outputs import output_path
     from .workbook import ConsolidatedWriter, read_previous
 
     wanted = parse_period(period)
@@ -188,7 +189,7 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
 
-    with atomic_path(out) as tmp, Runner(workers, len(tasks)) as runner:
+    with output_path(out, "consolidated") as tmp, Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
         if ctrl is not None:
             _ledger_times(ctrl, [f for f in files if f.path.resolve() not in times])
@@ -232,7 +233,9 @@ def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[P
     if out is None:
         if ctrl is None:
             raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
-        out = ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx"
+        from ..outputs import beside
+
+        out = beside(ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx", "consolidated")  # an edited one stays
     return given, Path(out)
 
 
@@ -241,16 +244,18 @@ def _sources(given: list[Path], out: Path, ctrl, own: list[Path]):
 
     :param own: the previous consolidation and the control workbook: inputs, never submissions.
     """
-    from ..outputs import check_output, written_by_aidkit
+    from ..outputs import check_output, replaceable
 
     skip = list(own)
     if ctrl is not None:  # the archive, ledger and output folder may sit inside the submissions folder
         skip += [ctrl.outbox, ctrl.path.parent / ARCHIVE_NAME, ledger_path(ctrl.path)]
     inputs = [*own, *(p for p in given if not p.is_dir())]
-    if out.exists() and written_by_aidkit(out) != "consolidated" and any(_under(out, p) for p in given if p.is_dir()):
+    if not replaceable(out, "consolidated") and any(_under(out, p) for p in given if p.is_dir()):
         inputs.append(out)  # a province's file in the folder being merged
     check_output(out, "consolidated", (".xlsx",), inputs=inputs)
-    return expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+    found = expand_sources(given, exclude=[*skip, out])  # an earlier output in the folder is not read back
+    found.require_workbooks(given)  # an empty folder: one sentence, no empty workbook
+    return found
 
 
 def _credit_earlier_proposals(files: list[SourceFile]) -> None:
@@ -258,16 +263,23 @@ def _credit_earlier_proposals(files: list[SourceFile]) -> None:
     from ..checks.cross import answered_elsewhere
 
     column = INDEX["needs"]["ma_de_xuat"]
-    ids: dict[str, list[tuple[datetime, str, set[str]]]] = defaultdict(list)
+    ids: dict[str, list[tuple[tuple, set[str]]]] = defaultdict(list)
     for f in files:
         if not f.refused and f.code:
             own = {str(row[column]).strip().upper() for row in f.rows.get("needs", ()) if row[column]}
-            ids[f.code].append((f.received, f.name, own))
+            ids[f.code].append((_submission_order(f), own))
     for f in files:
         if f.refused or not f.code or not any(x.rule == "linked-proposal-missing" for x in f.findings):
             continue
-        earlier = set().union(*(own for received, name, own in ids[f.code] if (received, name) < (f.received, f.name)))
+        order = _submission_order(f)
+        earlier = set().union(*(own for other, own in ids[f.code] if other < order))
         f.findings = answered_elsewhere(f.findings, earlier)
+
+
+def _submission_order(f: SourceFile) -> tuple:
+    """Which of a province's submissions came first: the period decides, then (one period) the time received."""
+    period = f.parsed_period
+    return (period.end if period else date.min, period is not None and period.half is None, f.received, f.name)
 
 
 

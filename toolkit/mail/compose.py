@@ -281,8 +281,8 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
 
 def report_message(cluster: Cluster, period: str, due: date | None, rows: list[dict[str, Any]],
                    totals: dict[str, Any], to: list[str], cc: list[str] = (),
-                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = ()
-                   ) -> OutgoingMessage:
+                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = (),
+                   draft: bool = False) -> OutgoingMessage:
     """The consolidated report: one line per province (four columns, for a phone), the cluster's figures,
     the workbook and the review.
 
@@ -291,8 +291,9 @@ def report_message(cluster: Cluster, period: str, due: date | None, rows: list[d
     :param totals: the cluster's figures, keyed the same way (status_vi, status_en: how many are valid)
     :param attachments: (file name, content) of each attached file, named in the text
     :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
+    :param draft: the review report is the unedited draft: the subject says "Dự thảo" (the body says so in a note)
     """
-    context = {"cluster": cluster, "period": period, "due": due, "rows": rows, "totals": totals,
+    context = {"cluster": cluster, "period": period, "due": due, "rows": rows, "totals": totals, "draft": draft,
                "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
     return compose("report", context, to, cc, list(attachments), period=period)
 

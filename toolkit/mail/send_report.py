@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Callable
 
-from ..control import Control, NotScheduled, load_control
+from ..control import Control, load_control, scheduled_period
 from ..figures import Figures, period_figures
-from ..periods import BadPeriod, Period
 from ..schema import OVERVIEW_FIGURES
 from .compose import latin, recipients, report_message
 from .delivery import JobResult, mail_job, postman_for
 
 KIND = "report"
 
+#: The line of the body that says the attached report is the unedited draft (the subject says it too).
+DRAFT_NOTE = ("Báo cáo sơ kết đính kèm là bản dự thảo soạn tự động từ số liệu, trưởng cụm chưa sửa hay duyệt.",
+              "The attached review report is a draft made from the figures; the cluster lead has not edited or "
+              "approved it yet.")
 MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
@@ -69,6 +74,24 @@ def report_slot(consolidation, force: bool, now: datetime) -> str:
     return f"{digest}@{now.isoformat()}" if force else digest
 
 
+def review_report(control: Control, consolidation, period: str, moment: datetime,
+                  scratch: Path | None) -> tuple[Path, bool]:
+    """The Word review report to attach, and whether it is still aidkit's draft (nobody edited it since).
+
+    The report the lead left in the output folder (``bao-cao_{period}.docx``, edited or not) is attached
+    as it is, never written again; only when there is none is it drafted now (into `scratch` on a dry run).
+    """
+    from ..outputs import recorded_kind
+    from ..report import KIND, default_report, write_report
+
+    report = default_report(control, period)
+    if not report.is_file():
+        target = report if scratch is None else scratch / report.name
+        report = write_report(period_figures(consolidation, period), control, target, moment.date())
+        return report, True
+    return report, recorded_kind(report) == KIND
+
+
 def send_report(control: str | os.PathLike | Control, period: str, now: str | date | datetime | None = None, *,
                 dry_run: bool = False, force: bool = False, password: str | None = None, retries: int = 3,
                 backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep,
@@ -76,32 +99,31 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     """Consolidate a period's submissions and mail the workbook and the Word review report with an overview.
 
     :param period: the period, e.g. ``2026-H1``.
-    :param dry_run: write the message as .eml to <output folder>/outbox; send and record nothing.
+    :param dry_run: write the message as .eml to <output folder>/outbox and no other file; send and record nothing.
     :param force: send even if this same report was sent before.
-    :raises NotScheduled: for text that is not a period.
+    :raises NotScheduled: for text that is not a period, or a period not in Lịch nộp.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     :raises smtp.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
     from ..consolidation.consolidate import consolidate
-    from ..report import write_report
 
     control = load_control(control)
-    try:
-        parsed = Period.parse(period)
-    except BadPeriod:
-        raise NotScheduled(period) from None
+    parsed = scheduled_period(control, period)  # as status and report: a period Lịch nộp does not have is refused
     name = str(parsed)
     deadline = control.deadline(parsed)
-    with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster):
+    with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster), \
+            tempfile.TemporaryDirectory(prefix="aidkit-send-report-") as scratch:
         moment = result.now
-        consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
-        result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
+        out = Path(scratch, f"tong-hop_{name}.xlsx") if dry_run else None  # a dry run writes only .eml files
+        consolidation = consolidate(control.inbox, out, period=name, control=control.path, workers=workers)
+        if not dry_run:
+            result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
-        review = write_report(period_figures(consolidation, name), control,
-                              control.outbox / f"bao-cao_{name}.docx", moment.date())
-        result.outputs["Báo cáo sơ kết / review report"] = str(review)
-        notes = []
+        review, draft = review_report(control, consolidation, name, moment, Path(scratch) if dry_run else None)
+        if review.parent != Path(scratch):
+            result.outputs["Báo cáo sơ kết / review report"] = str(review)
+        notes = [DRAFT_NOTE] if draft else []
         if consolidation.refused:
             n = len(consolidation.refused)
             notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
@@ -121,7 +143,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
         message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc,
-                                 attachments, notes)
+                                 attachments, notes, draft=draft)
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),
