@@ -164,3 +164,24 @@ def test_the_detector_of_requests_does_see_a_page_that_fetches(built, tmp_path):
                      '<script>fetch("https://fonts.example.org/x.woff2")</script></body></html>', encoding="utf-8")
     page, _ = open_page(leaky)
     assert set(page.requests) == {"https://cdn.example.org/logo.png", "https://fonts.example.org/x.woff2"}
+
+
+def test_the_download_never_starts_a_cell_with_a_formula_character(tmp_path):
+    from builders import records, write_book
+
+    rows = records(needs=4, register=1)
+    starts = ["＝HYPERLINK(\"http://example.com\")", "－1+1", " +1", "＠SUM(A1)"]
+    for need, text in zip(rows["needs"], starts, strict=True):
+        need.update(muc_tieu=text, trang_thai="Đang vận động")
+    (tmp_path / "nop").mkdir()
+    write_book(tmp_path / "nop" / "92.xlsx", None, rows["needs"], rows["register"])
+    built = catalogue([tmp_path / "nop"], tmp_path / "danh-muc")
+    assert sorted(n.objectives.strip() for n in built.needs) == sorted(t.strip() for t in starts)
+    grab = ("URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
+            " document.body.dataset.csv = t; }); return 'blob:x'; };"
+            "HTMLAnchorElement.prototype.click = function () {}; document.getElementById('csv').click();")
+    _, dom = open_page(built.page, then=grab)
+    rows = list(csv.reader(io.StringIO(html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1)))))
+    column = rows[0].index("Mục tiêu")
+    cells = sorted(r[column] for r in rows[1:])
+    assert cells == sorted("'" + t.strip() for t in starts)  # the fullwidth ＝ and ＠ went through as formulas
