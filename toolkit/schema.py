@@ -1,4 +1,4 @@
-"""The provincial workbook standard (docs/STANDARD.md, version 1.1) as plain data.
+"""The provincial workbook standard (docs/STANDARD.md, version 1.2) as plain data.
 
 Every other module reads sheets, headers, vocabularies and formats from here;
 nothing else in the code repeats a header or a vocabulary.
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
     from .rates import Rates
 
-TEMPLATE_VERSION = "1.1"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
+TEMPLATE_VERSION = "1.2"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
+# 1.2 (issue #18): the people-to-people activities sheet (optional in files of an earlier version)
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -43,12 +44,13 @@ INSTRUCTIONS = Sheet("instructions", "Hướng dẫn", "Instructions")
 INFO = Sheet("info", "Thông tin", "Info")
 NEEDS_SHEET = Sheet("needs", "Nhu cầu tài trợ", "Funding needs")
 REGISTER_SHEET = Sheet("register", "Dự án PCPNN", "Projects")
+ACTIVITIES_SHEET = Sheet("activities", "Hoạt động đối ngoại", "Activities")  # 1.2: people-to-people work
 LISTS = Sheet("lists", "Danh mục", "Lists")
 FINDINGS = Sheet("findings", "Phát hiện", "Findings")
 #: Sheets of the Excel-button workbooks: xlwings' settings, and the hidden list of what validate marked.
 XLWINGS_CONF = Sheet("xlwings_conf", "xlwings.conf", "xlwings.conf")
 MARKS = Sheet("marks", "_aidkit", "_aidkit")
-STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET)
+STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET, ACTIVITIES_SHEET)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Column:
     maximum: float | None = None
     exclusive_minimum: bool = False
     max_length: int | None = None
-    id_kind: str | None = None  # "N" (proposal) or "V" (aid) identifiers
+    id_kind: str | None = None  # "N" (proposal), "V" (aid) or "H" (activity) identifiers
     required_once_approved: bool = False
     width: int = 18
     hint_vi: str = ""
@@ -120,11 +122,15 @@ REGISTER_STATUSES = (
 REGISTER_STATUSES_EN = ("Awaiting approval", "Approved", "In progress", "Suspended", "Completed", "Revoked")
 APPROVED = "Đã phê duyệt"
 APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc")
+ACTIVITY_TYPES = ("Đón đoàn vào", "Đoàn ra", "Hội nghị, hội thảo", "Giao lưu, kỷ niệm, sự kiện",
+                  "Thông tin, tuyên truyền", "Khác")
+ACTIVITY_TYPES_EN = ("Incoming delegation", "Outgoing delegation", "Conference, workshop",
+                     "Exchange, anniversary, event", "Information, communication", "Other")
 
 #: English equivalents accepted for each Vietnamese vocabulary word.
 VOCABULARY_EN = dict(
-    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN,
-        strict=True)
+    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES + ACTIVITY_TYPES,
+        AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN + ACTIVITY_TYPES_EN, strict=True)
 )
 
 
@@ -279,7 +285,48 @@ REGISTER = Table(
     ),
 )
 
-TABLES = (NEEDS, REGISTER)
+
+# --- ACTIVITIES (1.2) -------------------------------------------------------------
+
+#: Days an activity may lie outside the period before it is flagged (a delegation met on 2 July belongs to H1).
+ACTIVITY_MARGIN_DAYS = 31
+
+ACTIVITIES = Table(
+    key="activities",
+    name_vi="Hoạt động đối ngoại nhân dân",
+    name_en="People-to-people activities",
+    sheet=ACTIVITIES_SHEET,
+    id_key="ma_hoat_dong",
+    id_kind="H",
+    columns=(
+        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
+        Column("ma_hoat_dong", "Mã hoạt động", "Activity ID", TEXT, required=True, id_kind="H", width=16,
+               hint_vi="Dạng {Mã tỉnh}-H{Năm}-{số}, ví dụ 92-H2026-001; không trùng",
+               hint_en="{Province}-H{Year}-{nnn}, e.g. 92-H2026-001; unique"),
+        Column("ngay_bat_dau", "Ngày bắt đầu", "Start date", DATE, required=True, width=14,
+               hint_vi="dd/mm/yyyy, trong kỳ báo cáo", hint_en="dd/mm/yyyy, within the period"),
+        Column("ngay_ket_thuc", "Ngày kết thúc", "End date", DATE, width=14,
+               hint_vi="Không trước ngày bắt đầu; để trống nếu trong một ngày",
+               hint_en="Not before the start; empty for a one-day activity"),
+        Column("loai_hoat_dong", "Loại hoạt động", "Activity type", ENUM, required=True, vocabulary=ACTIVITY_TYPES,
+               width=24, hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("quoc_gia", "Quốc gia, vùng lãnh thổ", "Country or territory", COUNTRY, required=True, width=18,
+               hint_vi="Cùng danh sách nước như trang Dự án PCPNN", hint_en="The same country list as the Projects sheet"),
+        Column("doi_tac", "Đối tác", "Partner organisation", TEXT, width=28,
+               hint_vi="Tổ chức, đoàn đối tác nước ngoài", hint_en="The foreign partner organisation or delegation"),
+        Column("noi_dung", "Nội dung", "What happened", TEXT, required=True, max_length=500, width=44,
+               hint_vi="Nội dung chính, kết quả (tối đa 500 ký tự)", hint_en="What happened, results (500 characters)"),
+        Column("so_nguoi", "Số người tham gia", "Participants", INTEGER, minimum=0, exclusive_minimum=True, width=12,
+               hint_vi="Số nguyên > 0", hint_en="Whole number > 0"),
+        Column("don_vi_chu_tri", "Đơn vị chủ trì", "Lead organisation", TEXT, required=True, width=26,
+               hint_vi="Đơn vị tổ chức, chủ trì", hint_en="Who organised it"),
+        Column("ghi_chu", "Ghi chú", "Notes", TEXT, width=30, hint_vi="Không bắt buộc", hint_en="Optional"),
+    ),
+)
+#: Tables a file may lack when its template version is older than the one given (the sheet came later).
+OPTIONAL_BEFORE = {"activities": "1.2"}
+
+TABLES = (NEEDS, REGISTER, ACTIVITIES)
 TABLE_BY_KEY = {t.key: t for t in TABLES}
 
 

@@ -159,6 +159,12 @@ NOTES = {
                                 "Every aid-register row of every counted file under the standard headers, then where "
                                 "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
                                 "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.ACTIVITIES_SHEET.key: ("Mọi dòng hoạt động đối ngoại nhân dân của mọi tệp được tính, theo tiêu đề chuẩn, "
+                                  "rồi nguồn gốc (tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, "
+                                  "trạng thái tệp, lỗi).",
+                                  "Every people-to-people activity of every counted file under the standard headers, "
+                                  "then where it came from (province, period, file, sheet, row, SHA-256, file status, "
+                                  "errors)."),
     schema.BY_SECTOR.key: ("Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
                            "Sector × province (current): USD and counts, one block per period."),
     schema.BY_DONOR.key: ("Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
@@ -178,10 +184,13 @@ NOTES = {
                        "Every file found and its role (counted, superseded, refused, other period)."),
 }
 NO_CHANGES = ("Kết quả: không có thay đổi.", "Result: no changes.")
+#: The Excel Table name of each merged data sheet.
+TABLE_NAMES = {"needs": "NhuCau", "register": "DuAn", "activities": "HoatDong"}
 TITLES_VI = {
     schema.OVERVIEW.key: "Tổng quan theo tỉnh và kỳ báo cáo",
     schema.NEEDS_SHEET.key: "Danh mục kêu gọi tài trợ — mọi dòng của mọi tệp được tính",
     schema.REGISTER_SHEET.key: "Sổ theo dõi khoản viện trợ PCPNN — mọi dòng của mọi tệp được tính",
+    schema.ACTIVITIES_SHEET.key: "Hoạt động đối ngoại nhân dân — mọi dòng của mọi tệp được tính",
     schema.BY_SECTOR.key: "Theo lĩnh vực và tỉnh",
     schema.BY_DONOR.key: "Theo nhà tài trợ",
     schema.FINDINGS.key: "Phát hiện khi kiểm tra từng tệp",
@@ -383,7 +392,7 @@ class ConsolidatedWriter:
         ws = self.data_ws[table.key]
         columns = self.data_columns[table.key]
         blocks = [self.blocks[(f.name, table.key)] for f in self.result.counted if (f.name, table.key) in self.blocks]
-        last = self.table(ws, "NhuCau" if table.key == "needs" else "DuAn", columns, None, notes=True,
+        last = self.table(ws, TABLE_NAMES[table.key], columns, None, notes=True,
                           freeze_cols=2, blocks=blocks)
         first = HEADER_ROW + 1
         errors_col = _letter(len(columns) - 1)
