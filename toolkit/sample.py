@@ -172,7 +172,8 @@ PARTNERS = (
                                                            "Hàn Quốc"),
     ("Hội Hữu nghị Đức - Việt", "Đức"), ("Tổng Lãnh sự quán Úc tại TP. Hồ Chí Minh", "Úc"),
     ("Hội Hữu nghị Hà Lan - Việt Nam", "Hà Lan"), ("Tổng Lãnh sự quán Cu-ba tại TP. Hồ Chí Minh", "Cu-ba"),
-    ("Tổng Lãnh sự quán Trung Quốc tại TP. Hồ Chí Minh", "Trung Quốc"), ("Hội Hữu nghị Thái Lan - Việt Nam", "Thái Lan"),
+    ("Tổng Lãnh sự quán Trung Quốc tại TP. Hồ Chí Minh", "Trung Quốc"),
+    ("Hội Hữu nghị Thái Lan - Việt Nam", "Thái Lan"),
 )
 #: (activity type, what happened) as offices write it; {partner}, {country}, {year}, {n} are filled in.
 ACTIVITY_TEXTS = (
@@ -181,7 +182,8 @@ ACTIVITY_TEXTS = (
     ("Đoàn ra", "Đoàn công tác của tỉnh thăm, làm việc tại {country}, trao đổi hợp tác về {topic}"),
     ("Hội nghị, hội thảo", "Hội nghị xúc tiến vận động viện trợ phi chính phủ nước ngoài năm {year}"),
     ("Hội nghị, hội thảo", "Hội thảo chia sẻ kinh nghiệm quản lý dự án {topic} cùng {partner}"),
-    ("Giao lưu, kỷ niệm, sự kiện", "Giao lưu hữu nghị kỷ niệm {n} năm thiết lập quan hệ ngoại giao Việt Nam - {country}"),
+    ("Giao lưu, kỷ niệm, sự kiện",
+     "Giao lưu hữu nghị kỷ niệm {n} năm thiết lập quan hệ ngoại giao Việt Nam - {country}"),
     ("Giao lưu, kỷ niệm, sự kiện", "Chương trình giao lưu văn hóa, thể thao với {partner}"),
     ("Thông tin, tuyên truyền", "Cung cấp thông tin về tình hình kinh tế - xã hội của tỉnh cho đoàn {partner}"),
     ("Thông tin, tuyên truyền", "Đăng tin, bài về hoạt động hữu nghị với {country} trên trang thông tin điện tử"),
@@ -204,6 +206,7 @@ def sample_activities(province: str, period: str, n: int | None = None, seed: ob
     place = f"{found.name[0].lower()}{found.name[1:]}"
     union = f"Liên hiệp các tổ chức hữu nghị {place}"
     out, seen = [], set()
+    first = 500 if parsed.half == 2 else 0  # the year's numbering goes on in its second half
     for i in range(1, count + 1):
         kind, text = rng.choices(ACTIVITY_TEXTS, (3, 3, 2, 1, 2, 2, 2, 2, 1, 1))[0]
         partner, country = rng.choice(PARTNERS)
@@ -213,7 +216,7 @@ def sample_activities(province: str, period: str, n: int | None = None, seed: ob
         seen.add((start, kind, partner))
         days = rng.choice((0, 0, 0, 1, 2, 4)) if kind in ("Đón đoàn vào", "Đoàn ra") else 0
         out.append({
-            "stt": i, "ma_hoat_dong": f"{found.code}-H{parsed.year}-{i:03d}", "ngay_bat_dau": start,
+            "stt": i, "ma_hoat_dong": f"{found.code}-H{parsed.year}-{i + first:03d}", "ngay_bat_dau": start,
             "ngay_ket_thuc": start + timedelta(days=days) if days else None, "loai_hoat_dong": kind,
             "quoc_gia": country, "doi_tac": partner,
             "noi_dung": text.format(partner=partner, country=country, year=parsed.year, topic=rng.choice(TOPICS),
@@ -375,8 +378,9 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
 
 
 def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1",),
-                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None) -> Path:
-    """A control workbook for a cluster: members with focal persons, schedule and settings."""
+                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None, targets: tuple = ()) -> Path:
+    """A control workbook for a cluster: members with focal persons, schedule and settings (and `targets`,
+    control.Target rows for its `Chỉ tiêu` sheet)."""
     from .control import Deadline, Member, write_control
 
     rng = random.Random("control")
@@ -394,4 +398,13 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
                 "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1", "cong": 2525, "bao_mat": "Không",
                 "tai_khoan_gui": "", "ten_nguoi_gui": "Văn phòng Cụm 5", "email_truong_cum": "truongcum5@example.vn",
                 "nguong_ngay_phe_duyet": 20, **(smtp or {})}
-    return write_control(out, settings["ten_cum"], members, schedule, settings)
+    return write_control(out, settings["ten_cum"], members, schedule, settings, targets=tuple(targets))
+
+
+def sample_targets(provinces: tuple[str, ...] = CLUSTER5, year: int = 2026) -> tuple:
+    """Each member's targets for a year, as a cluster sets them: aid USD 1–6M, 15–60 projects, 20–70 activities."""
+    from .control import Target
+
+    rng = random.Random(f"targets/{year}")
+    return tuple(Target(code, year, float(rng.randint(10, 60) * 100_000), rng.randint(15, 60), rng.randint(20, 70))
+                 for code in provinces)

@@ -311,7 +311,8 @@ ACTIVITIES = Table(
         Column("loai_hoat_dong", "Loại hoạt động", "Activity type", ENUM, required=True, vocabulary=ACTIVITY_TYPES,
                width=24, hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
         Column("quoc_gia", "Quốc gia, vùng lãnh thổ", "Country or territory", COUNTRY, required=True, width=18,
-               hint_vi="Cùng danh sách nước như trang Dự án PCPNN", hint_en="The same country list as the Projects sheet"),
+               hint_vi="Cùng danh sách nước như trang Dự án PCPNN",
+               hint_en="The same country list as the Projects sheet"),
         Column("doi_tac", "Đối tác", "Partner organisation", TEXT, width=28,
                hint_vi="Tổ chức, đoàn đối tác nước ngoài", hint_en="The foreign partner organisation or delegation"),
         Column("noi_dung", "Nội dung", "What happened", TEXT, required=True, max_length=500, width=44,
@@ -408,6 +409,7 @@ MEMBERS_SHEET = Sheet("members", "Thành viên", "Members")
 SCHEDULE_SHEET = Sheet("schedule", "Lịch nộp", "Schedule")
 SETTINGS_SHEET = Sheet("settings", "Cấu hình", "Settings")
 RATES_SHEET = Sheet("rates", "Tỷ giá", "Exchange rates")  # optional: the cluster's own reference rates
+TARGETS_SHEET = Sheet("targets", "Chỉ tiêu", "Targets")  # optional: each member's targets for a year
 
 MEMBER_COLUMNS = (
     Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
@@ -434,6 +436,16 @@ RATE_COLUMNS = (
            hint_vi="Số USD của 1 đơn vị tiền, ví dụ EUR 1,16; VND 0,0000380",
            hint_en="USD value of one unit, e.g. EUR 1.16; VND 0.0000380"),
     Column("nguon", "Nguồn", "Source", TEXT, width=36),
+)
+TARGET_COLUMNS = (
+    Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
+    Column("nam", "Năm", "Year", INTEGER, required=True, width=8),
+    Column("vien_tro_usd", "Vận động viện trợ (USD)", "Aid to mobilise (USD)", DECIMAL, minimum=0, width=20,
+           hint_vi="Giá trị viện trợ được phê duyệt trong năm", hint_en="Aid approved in the year"),
+    Column("so_du_an", "Số dự án", "Number of projects", INTEGER, minimum=0, width=10,
+           hint_vi="Số khoản viện trợ được phê duyệt trong năm", hint_en="Aid items approved in the year"),
+    Column("so_hoat_dong", "Số hoạt động đối ngoại", "Number of activities", INTEGER, minimum=0, width=14,
+           hint_vi="Số hoạt động đối ngoại nhân dân trong năm", hint_en="People-to-people activities in the year"),
 )
 CONTROL_SETTINGS = (
     Column("ten_cum", "Tên cụm", "Cluster name", TEXT, required=True),

@@ -89,7 +89,8 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
 def fill_template(book, province=None, period=None, rows=None, title=(), totals=False, **info) -> None:
     """Add the standard sheets to an open xlsxwriter workbook.
 
-    :param rows: optional {"needs": [...], "register": [...], "activities": [...]} records (dicts by column key) to fill in.
+    :param rows: optional {"needs": [...], "register": [...], "activities": [...]} records (dicts by column
+        key) to fill in.
     :param title: lines written above each table's header, as official forms carry them (samples only:
         the standard's header is in row 1).
     :param totals: add a `Tổng cộng` row of sums (formulas with their computed values) below each table.
