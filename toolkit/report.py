@@ -134,7 +134,7 @@ def context_settings(control: Control) -> dict[str, Any]:
     """The letterhead and signature values of Cấu hình, each with its placeholder when empty.
 
     The issuing body (`Cơ quan ban hành`) is the one the letterhead names, and the one a "TM." signature
-    line signs for: a cluster report is issued by the lead province's union as cluster head."""
+    line naming the cluster signs for: a cluster report is issued by the lead province's union as cluster head."""
     values = {key: str(control.values.get(key) or "").strip() for key in PLACEHOLDERS}
 
     def shown(key: str, upper: bool = False) -> str:
@@ -145,8 +145,8 @@ def context_settings(control: Control) -> dict[str, Any]:
         return [p.upper() if upper else p for p in parts] or [PLACEHOLDERS[key]]
 
     signature = listed("chuc_vu_nguoi_ky", upper=True)
-    if values["co_quan_ban_hanh"] and signature[0].startswith("TM."):  # signed on behalf of the issuing body
-        signature[0] = f"TM. {values['co_quan_ban_hanh'].upper()}"
+    if values["co_quan_ban_hanh"] and signature[0].startswith("TM.") and "CỤM" in signature[0]:
+        signature[0] = f"TM. {values['co_quan_ban_hanh'].upper()}"  # a cluster issues nothing: its head's union does
     return {"co_quan_cap_tren": shown("co_quan_cap_tren", upper=True),
             "co_quan_ban_hanh": shown("co_quan_ban_hanh", upper=True),
             "co_quan_ban_hanh_ten": shown("co_quan_ban_hanh"),
@@ -690,10 +690,21 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     with Ledger.for_control(control.path) as ledger:
         received = receive(control, ledger, moment)
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
-    with tempfile.TemporaryDirectory() as scratch:  # every period: the same period a year before, the halves
-        everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control.path, workers=workers)
-    review = review_figures(consolidation, everything, name, today=moment.date(),
-                            targets=control.targets_for(parsed.year), vnd_per_usd=vnd_per_usd(control, parsed))
     target = Path(out) if out else control.outbox / f"bao-cao_{name}.docx"
-    write_report(review, control, target, moment.date())
+    review = draft(control, consolidation, name, target, moment.date(), workers=workers)
     return ReportResult(target, consolidation.output, review.now, received)
+
+
+def draft(control: Control, consolidation, period: str, out: str | os.PathLike, day: date, *,
+          workers: int | None = None) -> Review:
+    """Write the review report of `period` from its consolidation, dated `day`: the same period a year
+    before and the halves of a year come from a consolidation of every period in the submissions folder."""
+    from .consolidation.consolidate import consolidate
+
+    parsed = Period.parse(period)
+    with tempfile.TemporaryDirectory() as scratch:
+        everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control.path, workers=workers)
+    review = review_figures(consolidation, everything, period, today=day, targets=control.targets_for(parsed.year),
+                            vnd_per_usd=vnd_per_usd(control, parsed))
+    write_report(review, control, out, day)
+    return review

@@ -551,6 +551,6 @@ OVERVIEW_FIGURES = [
     ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
     ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
     ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
-    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
+    ("mean_days", "Số ngày phê duyệt (bình quân)", "Approval lead time, mean (days)"),
     ("errors", "Lỗi", "Errors"),
 ]

@@ -34,11 +34,11 @@ MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
 def _cells(f: Figures) -> dict[str, Any]:
-    """The figure columns of one member or of the cluster: whole USD, the median as "10,5"."""
-    median = f.median_days
+    """The figure columns of one member or of the cluster: whole USD, the mean lead time as "10,5"."""
+    mean = f.mean_days
     return {"open_needs": f.open_needs, "usd_open_needs": f.usd_open_needs, "approved": f.approved,
             "usd_approved": f.usd_approved, "usd_disbursed": f.usd_disbursed,
-            "median_days": MISSING if median is None else format_number(round(median, 1), "vi"), "errors": f.errors}
+            "mean_days": MISSING if mean is None else format_number(round(mean, 1), "vi"), "errors": f.errors}
 
 
 def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -78,7 +78,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
     from ..consolidation.consolidate import consolidate
-    from ..report import write_report
+    from ..report import draft
 
     control = load_control(control)
     try:
@@ -92,8 +92,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
         result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
-        review = write_report(period_figures(consolidation, name), control,
-                              control.outbox / f"bao-cao_{name}.docx", moment.date())
+        review = control.outbox / f"bao-cao_{name}.docx"
+        draft(control, consolidation, name, review, moment.date(), workers=workers)
         result.outputs["Báo cáo sơ kết / review report"] = str(review)
         notes = []
         if consolidation.refused:
