@@ -36,7 +36,7 @@ from . import schema
 from .consolidation.result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
 from .periods import BadPeriod, Period
 
-OPEN_NEEDS = schema.NEEDS_STATUSES[:2]  # "đang vận động": Mới đề xuất, Đang vận động (not funded, not withdrawn)
+OPEN_NEEDS = schema.OPEN_NEEDS  # "đang vận động": Mới đề xuất, Đang vận động (not funded, not withdrawn)
 #: The mean is given alone unless the median differs from it by more than this share (then both are given).
 MEDIAN_GAP = 0.25
 RUNNING = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng")  # approved and not finished

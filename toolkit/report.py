@@ -18,7 +18,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -216,7 +216,7 @@ def vnd_per_usd(control: Control, period: Period) -> float | None:
 def _properties(doc, title: str, issuer: str) -> None:
     """Core properties as an office's own document has them: its title, the issuing body, made now."""
     props = doc.core_properties
-    now = datetime.now().replace(microsecond=0)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
     props.title, props.author, props.last_modified_by = title, issuer, issuer
     props.created = props.modified = now
     props.comments = props.keywords = props.subject = props.category = ""

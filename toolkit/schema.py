@@ -116,6 +116,8 @@ NON_PROJECT = "Phi dự án"
 PRIORITIES = ("1", "2", "3")
 NEEDS_STATUSES = ("Mới đề xuất", "Đang vận động", "Đã có nhà tài trợ", "Đã phê duyệt", "Dừng")
 NEEDS_STATUSES_EN = ("New proposal", "Seeking donors", "Donor found", "Approved", "Stopped")
+#: "Đang vận động" (open needs): neither funded nor withdrawn; what the report counts and the catalogue lists.
+OPEN_NEEDS = NEEDS_STATUSES[:2]
 REGISTER_STATUSES = (
     "Chờ phê duyệt", "Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc", "Bị thu hồi",
 )
