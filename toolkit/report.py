@@ -49,8 +49,9 @@ PLACEHOLDERS = {
 }
 MEMBER_HEADERS = ("Tỉnh, thành phố", "Tình trạng", "Hoạt động đối ngoại", "Đề xuất đang vận động",
                   "Phê duyệt trong kỳ (khoản)", "Giá trị phê duyệt (USD)", "Giải ngân trong kỳ (USD)",
-                  "Số ngày phê duyệt (bình quân)", "Trong ngưỡng {threshold} ngày", "Đạt chỉ tiêu giá trị",
-                  "Đạt chỉ tiêu dự án", "Đạt chỉ tiêu hoạt động")
+                  "Số ngày phê duyệt (bình quân)", "Trong ngưỡng {threshold} ngày")
+TARGET_HEADERS = ("Tỉnh, thành phố", "Chỉ tiêu viện trợ (USD)", "Đạt (USD)", "Tỷ lệ", "Chỉ tiêu dự án", "Đạt",
+                  "Tỷ lệ", "Chỉ tiêu hoạt động", "Đạt", "Tỷ lệ")
 ACTION_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ", "Ghi chú")
 ACTIVITY_HEADERS = ("STT", "Tỉnh, thành phố", "Thời gian", "Loại hoạt động", "Quốc gia, vùng lãnh thổ", "Nội dung",
                     "Số người")
@@ -518,16 +519,26 @@ def _coordination(w: _Writer, f: PeriodFigures, day: date) -> None:
            f"{vn_date(day)}: {'; '.join(parts) or 'chưa có thành viên nào gửi'}.")
 
 
-def _member_row(m: Figures, review: Review) -> list[str]:
-    shares = [_percent(review.target_share(m.code, what)) for what in ("usd", "projects", "activities")]
+def _member_row(m: Figures) -> list[str]:
     if not m.submitted:
-        return [m.name or m.code, m.word, *([DASH] * 7), *shares]
+        return [m.name or m.code, m.word, *([DASH] * 7)]
     return [m.name or m.code, m.word, str(m.activities), str(m.open_needs), str(m.approved), _usd(m.usd_approved),
-            _usd(m.usd_disbursed), _days(m.mean_days), _share(m.within_share), *shares]
+            _usd(m.usd_disbursed), _days(m.mean_days), _share(m.within_share)]
+
+
+def _target_row(name: str, m: Figures, targets: list, review: Review) -> list[str]:
+    """A member's (or, with code "", the cluster's) targets, results of the year so far and shares."""
+    cells = [name]
+    for what, done, shown in (("usd", m.usd_approved, _usd), ("projects", m.approved, str),
+                              ("activities", m.activities, str)):
+        goal = sum(getattr(t, what) or 0 for t in targets)
+        cells += [shown(goal) if goal else DASH, shown(done) if m.submitted or not m.code else DASH,
+                  _percent(review.target_share(m.code, what)) if m.submitted or not m.code else DASH]
+    return cells
 
 
 def _appendices(tpl, review: Review):
-    """PHỤ LỤC: the table per member (with targets), the pending dossiers, the certificates, the activities."""
+    """PHỤ LỤC: the tables per member (results, targets), the pending dossiers, the certificates, the activities."""
     doc = tpl.new_subdoc()
     w = _Writer(doc)
     f = review.now
@@ -535,11 +546,19 @@ def _appendices(tpl, review: Review):
     w.heading("PHỤ LỤC", page_break=True).alignment = w.align.CENTER
     w.caption(f"Phụ lục 1. Kết quả theo từng thành viên, {label}")
     headers = [h.format(threshold=f.threshold) for h in MEMBER_HEADERS]
-    rows = [_member_row(m, review) for m in f.members]
-    total = _member_row(f.total, review)
-    rows.append(["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp", *total[2:]])
-    w.table(headers, rows, [2.2, 1.6, 1.2, 1.3, 1.2, 1.9, 1.8, 1.3, 1.3, 1.1, 1.1, 1.1], set(range(2, 12)),
-            last_bold=True)
+    rows = [_member_row(m) for m in f.members]
+    rows.append(["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp",
+                 *_member_row(f.total)[2:]])
+    w.table(headers, rows, [2.5, 1.8, 1.5, 1.6, 1.5, 2.2, 2.1, 1.6, 1.6], set(range(2, 9)), last_bold=True)
+    if review.targets:
+        year = review.year_figures
+        w.caption(f"Kết quả so với chỉ tiêu năm {f.period.year} (lũy kế đến hết kỳ)")
+        rows = [_target_row(m.name or m.code, m, [review.targets[m.code]] if m.code in review.targets else [],
+                            review) for m in year.members]
+        rows.append(_target_row("Toàn cụm", year.total, [review.targets[m.code] for m in year.members
+                                                       if m.code in review.targets], review))
+        w.table(list(TARGET_HEADERS), rows, [2.5, 2.2, 2.0, 1.2, 1.6, 1.2, 1.2, 1.7, 1.2, 1.2], set(range(1, 10)),
+                last_bold=True)
     lists = (
         ("Phụ lục 2. Hồ sơ đang chờ phê duyệt", f.pending),
         ("Phụ lục 3. Dự án có giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân", f.expiring + f.stale),
