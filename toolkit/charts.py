@@ -23,7 +23,7 @@ LABEL_CHARS = 34  # a label longer than this wraps
 #: The body's Times New Roman first (Liberation Serif has its metrics), each with Vietnamese.
 FONTS = ("times.ttf", "Times New Roman.ttf", "LiberationSerif-Regular.ttf", "DejaVuSerif.ttf", "DejaVuSans.ttf")
 FONT_DIRS = (Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts", Path("/Library/Fonts"),
-             Path("/System/Library/Fonts/Supplemental"), Path("/usr/share/fonts/truetype/liberation"),
+             Path("/System/Library/Fonts/Supplemental"), Path("/usr/share/fonts/truetype/liberation2"),
              Path("/usr/share/fonts/truetype/dejavu"),
              Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF"))
 

@@ -557,18 +557,18 @@ def _appendices(tpl, review: Review):
                             review) for m in year.members]
         rows.append(_target_row("Toàn cụm", year.total, [review.targets[m.code] for m in year.members
                                                        if m.code in review.targets], review))
-        w.table(list(TARGET_HEADERS), rows, [2.5, 2.2, 2.0, 1.2, 1.6, 1.2, 1.2, 1.7, 1.2, 1.2], set(range(1, 10)),
+        w.table(list(TARGET_HEADERS), rows, [2.5, 2.2, 2.0, 1.3, 1.5, 1.1, 1.3, 1.6, 1.1, 1.3], set(range(1, 10)),
                 last_bold=True)
     lists = (
         ("Phụ lục 2. Hồ sơ đang chờ phê duyệt", f.pending),
-        ("Phụ lục 3. Dự án có giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân", f.expiring + f.stale),
+        ("Phụ lục 3. Giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân", f.expiring + f.stale),
     )
     for title, items in lists:
         w.caption(title)
         if items:
             w.table(list(ACTION_HEADERS), [[str(i), a.province, a.ident, a.title, a.donor, a.why]
                                            for i, a in enumerate(items, start=1)],
-                    [1.0, 2.2, 2.6, 4.7, 3.0, 3.0], {0})
+                    [1.2, 2.2, 2.6, 4.5, 3.0, 3.0], {0})
         else:
             w.para("Không có.", center=True, indent=False)
     w.caption(f"Phụ lục 4. Hoạt động đối ngoại nhân dân, {label}")
@@ -576,7 +576,7 @@ def _appendices(tpl, review: Review):
         w.table(list(ACTIVITY_HEADERS),
                 [[str(i), a.province, vn_date(a.start) + (f"–{vn_date(a.end)}" if a.end else ""), a.kind, a.country,
                   a.content, str(a.people or DASH)] for i, a in enumerate(f.activities, start=1)],
-                [1.0, 2.0, 2.4, 2.6, 2.0, 5.3, 1.2], {0, 6})
+                [1.2, 2.0, 2.3, 2.5, 2.0, 5.0, 1.5], {0, 6})
     else:
         w.para("Không có.", center=True, indent=False)
     return doc
