@@ -185,8 +185,8 @@ def test_a_decision_with_a_year_passes_in_a_workbook(tmp_path):
     assert "decision-number-format" not in rules(report)
 
 
-@pytest.mark.parametrize("version,old", [(1.0, True), ("1.0", True), (1.1, True), ("1.1", True), (1.2, False), ("1.2", False), ("1.10", False),
-                                         (2, False)])
+@pytest.mark.parametrize("version,old", [(1.0, True), ("1.0", True), (1.1, True), ("1.1", True), (1.2, False),
+                                         ("1.2", False), ("1.10", False), (2, False)])
 def test_template_version_is_compared_as_a_version(tmp_path, version, old):
     report = validate(book(tmp_path, info={"phien_ban_mau": version}))
     hits = [f for f in report.findings if f.rule == "template-version-old"]
