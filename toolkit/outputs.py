@@ -17,7 +17,7 @@ from pathlib import Path
 from .findings import Refusal
 
 PROPERTY = "aidkit"
-_MARK = re.compile(r'name="aidkit"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>')
+_MARK = re.compile(r'name="aidkit"[^>]*>\s*<vt:lpwstr[^>]*>([^<]*)</vt:lpwstr>')  # openpyxl may declare vt: on it
 
 
 def written_by_aidkit(path: str | os.PathLike) -> str | None:
