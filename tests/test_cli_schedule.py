@@ -116,8 +116,8 @@ def test_windows_task_and_script(tmp_path):
     assert result.installed and script.read_bytes() == result.script_text.encode()
     assert calls == [f'schtasks /Create /F /SC DAILY /ST 07:30 /TN "aidkit dieu-hanh" /TR "\\"{script}\\""']
     lines = result.script_text.split("\r\n")
-    assert lines[:2] == ["@echo off", "chcp 65001 >nul"]
-    assert lines[4] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" collect --control "{control.resolve()}" & '
+    assert lines[:3] == ["@echo off", "chcp 65001 >nul", "set PYTHONUTF8=1"]
+    assert lines[5] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" collect --control "{control.resolve()}" & '
                         f'"C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
                         f'"C:\\Program Files\\aidkit\\aidkit.exe" remind --control "{control.resolve()}") >> '
                         f'"{control.parent.resolve() / "aidkit-job.log"}" 2>&1')

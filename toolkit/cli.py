@@ -471,6 +471,9 @@ def usage_vi(message: str) -> str:
 
 def main(argv=None):
     """Entry point: never shows a traceback to a user unless --debug is given."""
+    from .console import utf8_streams
+
+    utf8_streams()
     args = sys.argv[1:] if argv is None else argv
     try:
         cli.main(args=args, prog_name="aidkit", standalone_mode=False)

@@ -255,6 +255,9 @@ def _tell_catalogue(book, result) -> None:
 @contextmanager
 def _reporting(book, busy: tuple[str, str] | None = None):
     """Show `busy` in the status bar while the body runs; turn any failure into a bilingual message box."""
+    from .console import utf8_streams
+
+    utf8_streams()  # pythonw: no stdout, no stderr
     try:
         if busy:
             book.app.status_bar = " / ".join(busy)

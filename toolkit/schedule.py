@@ -110,6 +110,7 @@ def windows_script(control: Path, aidkit: list[str]) -> str:
     return "\r\n".join([
         "@echo off",
         "chcp 65001 >nul",  # the paths below are UTF-8 (Vietnamese folder names)
+        "set PYTHONUTF8=1",  # the log is written in UTF-8, not in the ANSI code page (cp1258 has no "ụ")
         f"rem aidkit: viec hang ngay / daily job for {str(control).replace('%', '%%')}",
         f"cd /d {q(str(control.parent))}",
         f"({exe} collect --control {target} & {exe} acknowledge --control {target} && "
