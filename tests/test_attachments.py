@@ -11,6 +11,8 @@ from imap_server import letter
 from toolkit.mail.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_DEPTH,
+    MAX_HEADER_CHARS,
+    MAX_PARTS,
     MAX_STEM_BYTES,
     read_letter,
     safe_name,
@@ -30,6 +32,13 @@ from toolkit.mail.attachments import (
     ("a<b>c:d|e?.xlsx", "a_b_c_d_e_.xlsx"),
     (".hidden.xlsx", "hidden.xlsx"),
     ("báo\x00cáo\r\n.xlsx", "báo_cáo__.xlsx"),
+    ("CONIN$.xlsx", "_CONIN$.xlsx"),
+    ("conout$", "_conout$"),
+    ("COM¹.xlsx", "_COM¹.xlsx"),
+    ("lpt³.txt", "_lpt³.txt"),
+    ("bao-cao\u202eslx.exe", "bao-caoslx.exe"),
+    ("bao\u200bcao\u2066.xlsx", "baocao.xlsx"),
+    ("\ufeffbao-cao.xlsx", "bao-cao.xlsx"),
 ])
 def test_safe_names(given, safe):
     assert safe_name(given) == safe
@@ -84,3 +93,25 @@ def test_automatic_messages_are_recognised(header):
     name, value = header.split(": ")
     assert read_letter(letter("a@b.vn", "s", headers={name: value})).automatic
     assert not read_letter(letter("a@b.vn", "s", headers={"Auto-Submitted": "no"})).automatic
+
+
+def test_the_headers_of_issue_17_are_read_within_bounds():
+    comments = ("From: la@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed "
+                + "(" * 600 + ")" * 600 + '; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n'
+                'Content-Disposition: attachment; filename="a.xlsx"\r\n\r\nPK\r\n--b--\r\n').encode()
+    found = read_letter(comments)  # raised RecursionError
+    assert found.sender == "la@example.com" and [a.name for a in found.attachments] == ["a.xlsx"]
+    words = " ".join(f"=?utf-8?q?t=E1=BB=AB_{n:05d}?=" for n in range(20_000))
+    assert len(words) > 575_000  # 585 KB with "Subject: " and its fold
+    raw = letter("la@example.com", "x", [("b.xlsx", b"PK")]).replace(b"Subject: x", b"Subject: " + words.encode())
+    huge = read_letter(raw)  # took 20 s: the subject is read from its first MAX_HEADER_CHARS characters only
+    assert huge.subject.startswith("từ 00000từ 00001") and "=?" not in huge.subject
+    assert len(huge.subject) < MAX_HEADER_CHARS
+    assert [a.name for a in huge.attachments] == ["b.xlsx"]
+
+
+def test_a_message_of_300_parts_is_cut_short_before_its_250th():
+    files = [(f"anh-{n}.jpg", b"\xff") for n in range(300)]
+    files[250] = ("bao-cao.xlsx", b"PK")
+    found = read_letter(letter("a@b.vn", "s", files))
+    assert found.cut_short and found.of_kind("workbook") == [] and len(found.attachments) == MAX_PARTS - 2

@@ -385,3 +385,67 @@ def test_receipts_arrive_for_every_collected_file_and_parse(tmp_path, servers):
     run(control, "2026-07-11")
     acknowledge(control, "2026-07-11T08:00", backoff=0, sleep=lambda _: None)
     assert sorted(parse(m.raw)["X-Aidkit-Province"] for m in smtp.messages) == ["82", "92", "96"]
+
+
+def stranger(header: str, subject: str = "Xin tài trợ") -> bytes:
+    """A stranger's message with one hostile header (issue 17); its part has an attachment."""
+    return (f"From: la@example.com\r\nTo: {USER}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+            f'Content-Type: multipart/mixed; boundary="b"\r\n{header}\r\n\r\n'
+            "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.xlsx\r\n"
+            "\r\nPK\r\n--b--\r\n").encode("utf-8", "surrogateescape")
+
+
+def test_a_poison_message_is_set_aside_once_named_in_the_digest_and_never_blocks_the_others(tmp_path, servers):
+    # pymap itself cannot store 600 nested comments in the top Content-Type nor parse a 585 KB Subject in
+    # under 20 s, so the mailbox holds their cousins: the same comments in a part's Content-Disposition,
+    # the same 20,000 encoded words in Auto-Submitted (tests/test_attachments.py reads the originals).
+    smtp, imap = servers
+    control = cluster_for(tmp_path / "cum", smtp, imap)
+    nested = stranger("X-Note: -").replace(b"attachment;", b"attachment " + b"(" * 600 + b")" * 600 + b";")
+    words = " ".join(f"=?utf-8?q?t=E1=BB=AB_{n:05d}?=" for n in range(20_000))
+    huge = stranger(f"Auto-Submitted: {words}")
+    broken = stranger("X-Note: -").replace(b"boundary=\"b\"", b"boundary=b;  \t\xff*")  # IndexError in CPython
+    for n, raw in enumerate((nested, huge, broken)):
+        imap.append(raw, at(10, 8 + n))
+    imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 12))
+
+    result = run(control, "2026-07-11")
+    again = run(control, "2026-07-12")
+
+    assert [m.outcome for m in result.taken] == ["not-member", "not-member", "unparsed", "submitted"]
+    assert [[f["name"] for f in m.files] for m in result.taken[:2]] == [["a.xlsx"], ["a.xlsx"]]
+    poison = result.taken[2]
+    assert poison.sender == "la@example.com"
+    [kept] = [f["kept"] for f in poison.files]
+    assert Path(kept).parent.name == ASIDE_FOLDER and Path(kept).read_bytes() == broken
+    assert "thư không đọc được" in result.to_text() and "cannot be read" in result.to_text()
+    assert again.taken == [] and len(result.received) == 1
+    digest = remind(control, (DUE + timedelta(days=7)).isoformat(), backoff=0, sleep=lambda _: None)
+    assert [d.outcome for d in digest.deliveries if d.kind == "escalation"] == ["sent"]
+    [message] = [m for m in smtp.messages if m.rcpt_tos == [LEAD]]
+    assert Path(kept).name.endswith("thu-khong-doc-duoc.eml")
+    assert "thu-khong-doc-duoc.eml" in message.message.get_body(("plain",)).get_content()
+
+
+def test_a_member_whose_message_was_cut_short_is_told_so(tmp_path, servers):
+    smtp, imap = servers
+    control = cluster_for(tmp_path / "cum", smtp, imap)
+    files = [(f"anh-{n}.jpg", b"\xff\xd8\xff") for n in range(300)]
+    files[250] = ("ct.xlsx", workbook(tmp_path, "92"))
+    imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo kèm ảnh", files), at(10, 8))
+
+    [mail] = run(control, "2026-07-11").taken
+
+    assert mail.outcome == "cut-short"
+    [reply] = smtp.messages
+    body = reply.message.get_body(("plain",)).get_content()
+    assert "thư bị cắt bớt" in body and "was cut short" in body and "không có tệp Excel" not in body
+
+
+def test_a_strangers_two_attachments_of_one_name_are_both_kept(tmp_path, servers):
+    smtp, imap = servers
+    control = cluster_for(tmp_path / "cum", smtp, imap)
+    imap.append(letter("la@example.com", "Hai bản", [("bao-cao.xlsx", b"PK first"), ("bao-cao.xlsx", b"PK second")]),
+                at(10, 8))
+    result = run(control, "2026-07-11")
+    assert sorted(Path(k).read_bytes() for k in result.aside) == [b"PK first", b"PK second"]

@@ -81,7 +81,7 @@ def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
             " outcome) VALUES ('acknowledgement', ?, '92', ?, ?, ?, ?, ?, '<a@b>', 'sent')",
             (PERIOD, DAY.isoformat(), submission.sha256, submission.id, f"{DAY}T08:00:00", f"{DAY}T08:00:01"))
     with Ledger(path) as ledger:
-        assert ledger.version == len(MIGRATIONS) == 4
+        assert ledger.version == len(MIGRATIONS) == 5
         [message] = ledger.messages()
         assert (message.kind, message.outcome, message.submission_id) == ("acknowledgement", "sent", submission.id)
         assert ledger.claim("acknowledgement", PERIOD, "92", DAY, slot=submission.sha256) is None
@@ -106,6 +106,26 @@ def test_mail_taken_is_recorded_once_per_uidvalidity_and_uid(fresh):
     with pytest.raises(ValueError):
         fresh.record_mail(mailbox="m", uidvalidity=1, uid=1, sha256="c" * 64, internal_date=when, size=1,
                           outcome="lost")
+
+
+def test_a_version_3_ledger_keeps_its_mail_through_migration_5_which_adds_two_outcomes(tmp_path):
+    from datetime import datetime, timezone
+
+    path, when = tmp_path / "v3.sqlite", datetime(2026, 7, 15, 16, 30, tzinfo=timezone.utc)
+    with Ledger(path) as old:
+        old.conn.execute("PRAGMA user_version = 0")
+        for table in ("messages", "submissions", "mailbox_messages", "mailbox_checks"):
+            old.conn.execute(f"DROP TABLE {table}")
+        old.migrate(MIGRATIONS[:3])
+        taken = old.record_mail(mailbox="m", uidvalidity=7, uid=101, sha256="a" * 64, internal_date=when, size=10,
+                                outcome="not-member", sender="la@example.com")
+    with Ledger(path) as ledger:
+        assert ledger.version == len(MIGRATIONS) == 5 and ledger.mail() == [taken]
+        for uid, outcome in ((102, "cut-short"), (103, "unparsed")):
+            ledger.record_mail(mailbox="m", uidvalidity=7, uid=uid, sha256="b" * 64, internal_date=when, size=1,
+                               outcome=outcome)
+        assert [m.outcome for m in ledger.mail()] == ["not-member", "cut-short", "unparsed"]
+        assert ledger.mail_taken("m", "b" * 64).uid == 102 and ledger.check() == "ok"
 
 
 def test_an_outage_of_the_mailbox_begins_once_and_ends_when_it_is_read_again(fresh):

@@ -198,6 +198,34 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages_v4 RENAME TO messages",
         "CREATE INDEX messages_by_day ON messages (day, kind)",
     ),
+    (  # 5: two mail outcomes: a member's message cut short before its workbook, a message that cannot be read
+        """
+        CREATE TABLE mailbox_messages_v5 (
+            id            INTEGER PRIMARY KEY,
+            mailbox       TEXT NOT NULL,
+            uidvalidity   INTEGER NOT NULL,
+            uid           INTEGER NOT NULL,
+            sha256        TEXT NOT NULL CHECK (length(sha256) = 64),
+            message_id    TEXT NOT NULL DEFAULT '',
+            sender        TEXT NOT NULL DEFAULT '',
+            subject       TEXT NOT NULL DEFAULT '',
+            internal_date TEXT NOT NULL,
+            received_at   TEXT NOT NULL,
+            size          INTEGER NOT NULL,
+            province      TEXT NOT NULL DEFAULT '',
+            outcome       TEXT NOT NULL CHECK (outcome IN ('submitted', 'duplicate', 'not-member', 'no-workbook',
+                                                           'zip', 'encrypted', 'unreadable', 'too-large',
+                                                           'automatic', 'cut-short', 'unparsed')),
+            files         TEXT NOT NULL DEFAULT '[]',
+            collected_at  TEXT NOT NULL,
+            UNIQUE (mailbox, uidvalidity, uid)
+        )
+        """,
+        "INSERT INTO mailbox_messages_v5 SELECT * FROM mailbox_messages",
+        "DROP TABLE mailbox_messages",
+        "ALTER TABLE mailbox_messages_v5 RENAME TO mailbox_messages",
+        "CREATE INDEX mailbox_messages_by_sha ON mailbox_messages (mailbox, sha256)",
+    ),
 )
 #: A "sending" claim older than this is taken as cut off even when its process cannot be checked
 #: (another computer on a shared folder): longer than any run may take (delivery.RUN_SECONDS).
@@ -205,7 +233,9 @@ STALE_CLAIM_SECONDS = 3600
 
 #: What became of a message taken from the mailbox (mailbox_messages.outcome).
 MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "encrypted", "unreadable",
-                 "too-large", "automatic")
+                 "too-large", "automatic", "cut-short", "unparsed")
+#: Outcomes whose files `collect` keeps aside for the cluster lead, listed in the lead's digest.
+ASIDE_OUTCOMES = ("not-member", "unparsed")
 
 
 class LedgerTooNew(AidkitError, RuntimeError):

@@ -18,6 +18,11 @@ server (toolkit.mail.imap), and recorded in the ledger's ``mailbox_messages`` wi
   ``<Thư mục kết quả>/de-rieng/`` (outside the scanned folder) for the cluster lead, listed in the
   output and in the lead's digest. Nobody outside the members is ever answered.
 * automatic messages (auto-replies, bounces, aidkit's own) are recorded and never answered.
+* a member's message cut short before any workbook was found (more than ``attachments.MAX_PARTS``
+  parts, or nested too deep) gets a reply saying so, not "no workbook".
+* a message that cannot be read at all (a parser error) is kept whole as an ``.eml`` in
+  ``de-rieng/``, recorded once as ``unparsed`` and listed in the lead's digest; it never stops
+  the messages after it.
 * a mailbox that cannot be read raises `imap.ImapError` (one bilingual sentence for the job's log),
   and the cluster lead is e-mailed once per outage (``collect_alert``; the ledger's
   ``mailbox_checks`` says since when it fails, and a successful run ends the outage).
@@ -46,7 +51,7 @@ from ..errors import AidkitError
 from ..findings import Refusal
 from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
-from .attachments import Attachment, read_letter, safe_name
+from .attachments import Attachment, raw_sender, read_letter, safe_name
 from .compose import Cluster, collect_alert_message, collect_reply_message
 from .delivery import JobResult, ca_file, mail_job, postman_for
 from .imap import (
@@ -65,7 +70,8 @@ ASIDE_FOLDER = "de-rieng"
 REPLY_KIND = "collect_reply"
 ALERT_KIND = "collect_alert"
 #: Outcomes that get a reply (from a member, not automatic).
-REPLY_OUTCOMES = ("no-workbook", "zip", "encrypted", "unreadable", "too-large")
+REPLY_OUTCOMES = ("no-workbook", "zip", "encrypted", "unreadable", "too-large", "cut-short")
+UNPARSED_NAME = "thu-khong-doc-duoc.eml"
 REPLY_WITHIN = timedelta(days=7)
 MAX_MESSAGE_BYTES = 35 * 1024**2  # judged from RFC822.SIZE, before anything is downloaded
 OUTCOME_WORDS = {
@@ -78,6 +84,10 @@ OUTCOME_WORDS = {
     "unreadable": ("tệp Excel không đọc được", "an unreadable workbook"),
     "too-large": ("thư hoặc tệp quá lớn", "the message or its file is too large"),
     "automatic": ("thư tự động: bỏ qua", "an automatic message: ignored"),
+    "cut-short": ("thư bị cắt bớt (quá nhiều phần hoặc lồng quá sâu), không thấy tệp Excel trong phần đã đọc",
+                  "message cut short (too many parts or nested too deep), no workbook in the part read"),
+    "unparsed": ("thư không đọc được: để riêng nguyên thư cho trưởng cụm",
+                 "a message that cannot be read: kept whole for the cluster lead"),
 }
 
 
@@ -170,7 +180,7 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
                 for envelope in box.envelopes(after, since):
                     if local_moment(envelope.internal_date) > result.now:
                         break  # arrived after the moment acted for (--now): a later run takes it, in UID order
-                    result.taken.append(_take(box, envelope, settings, control, ledger, result))
+                    result.taken.append(_take_one(box, envelope, settings, control, ledger, result))
         except ImapError as exc:
             if not result.dry_run:
                 _alert(control, ledger, cluster, settings, exc, result, **mail_options)
@@ -196,12 +206,37 @@ def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSet
         log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
 
-def _take(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
+def _take_one(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
+              result: CollectResult) -> MailRecord:
+    """Fetch one message and take it; one that cannot be read is set aside whole, never stopping the others."""
+    raw = box.fetch(envelope.uid, "HEADER" if envelope.size > MAX_MESSAGE_BYTES else "")
+    try:
+        return _take(raw, box, envelope, settings, control, ledger, result)
+    except Exception as exc:  # noqa: BLE001  (untrusted mail reaches the standard parser's own bugs)
+        log.warning("mail UID %s cannot be read: %s: %s", envelope.uid, type(exc).__name__, exc)
+        return _unparsed(raw, box, envelope, settings, control, ledger, result, exc)
+
+
+def _unparsed(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control,
+              ledger: Ledger, result: CollectResult, error: Exception) -> MailRecord:
+    """Keep a message that cannot be read as it came, in de-rieng/, and record it once."""
+    received = local_moment(envelope.internal_date)
+    kept = Attachment(UNPARSED_NAME, UNPARSED_NAME, "other", len(raw), raw)
+    files = ({"name": UNPARSED_NAME, "size": len(raw), "fate": "unparsed", "reason": type(error).__name__,
+              **_kept(kept, envelope, received, control, result.dry_run)},)
+    record = {"mailbox": settings.key, "uid": envelope.uid, "sha256": sha256_of(raw), "sender": raw_sender(raw),
+              "internal_date": envelope.internal_date, "size": envelope.size, "outcome": "unparsed"}
+    if result.dry_run:
+        return MailRecord(0, settings.key, box.uidvalidity, envelope.uid, record["sha256"], "", record["sender"],
+                          "", envelope.internal_date, received, envelope.size, "", "unparsed", files, result.now)
+    return ledger.record_mail(uidvalidity=box.uidvalidity, files=list(files), **record)
+
+
+def _take(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
           result: CollectResult) -> MailRecord:
     """Read one message and decide what it is; save and record unless this is a dry run."""
     received = local_moment(envelope.internal_date)
     too_large = envelope.size > MAX_MESSAGE_BYTES
-    raw = box.fetch(envelope.uid, "HEADER" if too_large else "")
     sha = sha256_of(raw)
     letter = read_letter(raw)
     member = member_for_address(control, letter.sender, received.date())
@@ -216,6 +251,8 @@ def _take(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Con
     else:
         files = [_submit(a, envelope, received, control, ledger, result) for a in letter.attachments]
         outcome = _outcome(files)
+        if letter.cut_short and outcome == "no-workbook":
+            outcome = "cut-short"
     if letter.automatic and outcome in REPLY_OUTCOMES:
         outcome = "automatic"
     province = member.code if member else ""
@@ -286,7 +323,7 @@ def _kept(a: Attachment, envelope: Envelope, received: datetime, control: Contro
     """Keep an attachment for the cluster lead in <Thư mục kết quả>/de-rieng/, outside the scanned folder."""
     if a.too_large:
         return {}
-    target = control.outbox / ASIDE_FOLDER / f"{received:%Y-%m-%d_%H%M}_uid{envelope.uid}_{a.safe}"
+    target = _free_name(control.outbox / ASIDE_FOLDER, f"{received:%Y-%m-%d_%H%M}_uid{envelope.uid}_{a.safe}", a.data)
     if not dry_run:
         write_bytes(target, a.data)
     return {"kept": str(target)}
@@ -305,14 +342,20 @@ def _save_new(folder: Path, name: str, data: bytes, received: datetime) -> Path:
 
     Its modification time is the received time, so a later scan of the folder agrees with the ledger.
     """
+    target = _free_name(folder, name, data)
+    write_bytes(target, data)
+    stamp = received.timestamp()
+    os.utime(target, (stamp, stamp))
+    return target
+
+
+def _free_name(folder: Path, name: str, data: bytes) -> Path:
+    """``folder/name``, or ``name (2)``… when that is taken by other bytes (two attachments of one name)."""
     stem, suffix = Path(name).stem, Path(name).suffix
     for n in range(1, 1000):
         target = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
         if not target.exists() or target.read_bytes() == data:
             break
-    write_bytes(target, data)
-    stamp = received.timestamp()
-    os.utime(target, (stamp, stamp))
     return target
 
 

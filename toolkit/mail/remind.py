@@ -39,6 +39,7 @@ from typing import Callable
 
 from ..control import Control, Deadline, deadline_for, load_control
 from ..findings import Refusal
+from ..ledger import ASIDE_OUTCOMES
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, JobResult, mail_job, postman_for
@@ -134,8 +135,8 @@ def _escalate(ledger, postman, cluster, status, deadline, cut_off, day: date, to
                              "The Settings sheet has no valid \"Cluster lead email\"; "
                              "the digest cannot be sent."))
     else:
-        aside = [m for m in ledger.mail("not-member")
-                 if deadline.period.start <= m.received_at.date() <= today]
+        aside = [m for m in ledger.mail() if m.outcome in ASIDE_OUTCOMES
+                 and deadline.period.start <= m.received_at.date() <= today]
         result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
                                                  kind="escalation", period=name, province="", day=day))
 
