@@ -59,6 +59,21 @@ def drop(control: Path, name: str, province: str, day: date, *, period: str = PE
     return path
 
 
+def merge_over(path: Path, sheet: str, ref: str) -> Path:
+    """Merge the cell left of `ref` with it, as official forms merge cells (the file's mtime is kept)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letter, row = coordinate_from_string(ref)
+    stat = path.stat()
+    book = load_workbook(path)
+    book[sheet].merge_cells(f"{get_column_letter(column_index_from_string(letter) - 1)}{row}:{ref}")
+    book.save(path)
+    os.utime(path, (stat.st_atime, stat.st_mtime))
+    return path
+
+
 def parse(raw: bytes) -> email.message.EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)
 

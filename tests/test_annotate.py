@@ -65,3 +65,18 @@ def test_never_overwrites_the_source(bad):
     with pytest.raises(Refusal) as caught:
         annotate(sample.path, report, sample.path)
     assert caught.value.reason == "annotate-same-file"
+
+
+def test_a_finding_on_a_merged_cell_is_noted_on_the_first_cell_of_the_range(tmp_path):
+    from cluster import merge_over
+
+    sample = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=5, defects=("missing-value",))
+    [(rule, sheet, ref)] = sample.planted
+    merge_over(sample.path, sheet, ref)
+    report = validate(sample.path)
+    assert (rule, sheet, ref) in {(f.rule, f.sheet, f.cell) for f in report.findings}
+    out = annotate(sample.path, report, tmp_path / "92.kiem-tra.xlsx")  # raised: MergedCell's comment is read-only
+    ws = load_workbook(out)[sheet]
+    [merged] = [r for r in ws.merged_cells.ranges if ref in r]
+    first = ws.cell(merged.min_row, merged.min_col)
+    assert f"[{rule}]" in first.comment.text and first.fill.start_color.rgb.endswith(FILL["error"])

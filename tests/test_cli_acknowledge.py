@@ -8,7 +8,7 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster
+from cluster import LEAD, MEMBER_EMAIL, attachments, drop, make_cluster, merge_over
 from smtp_server import plain_server
 from toolkit.cli import cli
 
@@ -73,3 +73,22 @@ def test_dry_run_writes_the_receipts(tmp_path):
     assert result.exit_code == 0, result.output
     [eml] = (control.parent / "ket-qua" / "outbox").iterdir()
     assert eml.name.startswith("2026-07-16_acknowledgement_2026-H1_92_") and eml.suffix == ".eml"
+
+
+def test_a_file_with_a_merged_cell_stops_no_receipt(tmp_path):
+    from toolkit.sample import sample_workbook
+
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("86", "92", "96"))
+        drop(control, "ct.xlsx", "92", date(2026, 7, 10))
+        planted = sample_workbook(tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1,
+                                  defects=("missing-value",)).planted
+        [(_, sheet, ref)] = planted
+        merge_over(drop(control, "vl.xlsx", "86", date(2026, 7, 11), defects=("missing-value",)), sheet, ref)
+        drop(control, "cm.xlsx", "96", date(2026, 7, 12))
+        result = invoke("acknowledge", "--control", control, "--now", "2026-07-16T07:00")
+        assert result.exit_code == 0, result.output  # was 2, with no receipt to anyone
+        received = {m.message["X-Aidkit-Province"]: m for m in server.messages}
+    assert sorted(received) == ["86", "92", "96"]
+    [(name, data)] = attachments(received["86"].message)
+    assert name == "vl.kiem-tra.xlsx" and data.startswith(b"PK")

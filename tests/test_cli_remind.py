@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from cluster import drop, make_cluster, parse
+from cluster import drop, make_cluster, merge_over, parse
 from smtp_server import PASSWORD, make_ca, plain_server, starttls_server
 from toolkit.cli import cli
 from toolkit.ledger import Ledger
@@ -100,3 +100,17 @@ def test_missing_smtp_server_setting_exits_2(tmp_path):
     result = invoke("remind", "--control", control, "--now", "2026-07-16")
     assert result.exit_code == 2 and "Máy chủ SMTP" in result.output and "SMTP server" in result.output
     assert invoke("remind", "--control", control, "--now", "2026-07-16", "--dry-run").exit_code == 0
+
+
+def test_a_file_with_a_merged_cell_stops_no_reminder(tmp_path):
+    from toolkit.sample import sample_workbook
+
+    [(_, sheet, ref)] = sample_workbook(tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1,
+                                        defects=("missing-value",)).planted
+    with plain_server() as server:
+        control = make_cluster(tmp_path / "cum", server, provinces=("82", "86", "91", "96"))
+        merge_over(drop(control, "vl.xlsx", "86", date(2026, 7, 10), defects=("missing-value",)), sheet, ref)
+        result = invoke("remind", "--control", control, "--now", "16/07/2026")
+        assert result.exit_code == 0, result.output
+        provinces = sorted(m.message["X-Aidkit-Province"] for m in server.messages)
+    assert provinces == ["82", "86", "91", "96"]  # stopped after 3 of 4

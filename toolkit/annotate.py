@@ -77,7 +77,7 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
     for (sheet, ref), mark in cell_marks(report).items():
         if sheet not in book.sheetnames:
             continue
-        cell = book[sheet][ref]
+        cell = _anchor(book[sheet], ref)
         cell.fill = PatternFill("solid", start_color=mark.color, end_color=mark.color)
         note = mark.note if cell.comment is None else f"{cell.comment.text}\n\n{mark.note}"
         cell.comment = Comment(note, NOTE_AUTHOR, width=NOTE_WIDTH, height=note_height(note))
@@ -86,6 +86,14 @@ def annotate(source: str | os.PathLike, report: Report, out: str | os.PathLike) 
     with output_path(out, "annotated") as tmp:
         book.save(tmp)
     return out
+
+
+def _anchor(ws, ref: str):
+    """The cell at `ref`, or the first cell of the merged range it lies in (only that one holds a note)."""
+    for merged in ws.merged_cells.ranges:
+        if ref in merged:
+            return ws.cell(merged.min_row, merged.min_col)
+    return ws[ref]
 
 
 def write_findings_sheet(book, report: Report) -> None:

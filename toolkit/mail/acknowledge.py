@@ -60,49 +60,52 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    from ..inbox import annotated_attachment, review
-
     with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
-        moment = result.now
         postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
         for s in ledger.submissions():
-            period, province = s.period or "", s.province or ""
-            if s.received_at > moment or ledger.is_claimed(KIND, period, province, s.sha256):
+            if s.received_at > result.now or ledger.is_claimed(KIND, s.period or "", s.province or "", s.sha256):
                 continue
-            member = member_for(control, s)
-            due = due_for(control, s)
-            findings, attachment, refusal, state, preparer = [], None, None, None, None
-            if s.status == "refused":
-                refused = Refusal(s.name, s.detail or "file-damaged")
-                refusal = (refused.vi, refused.en)
-                to, _ = recipients(cluster.lead_email)
-                cc: list[str] = []
-            else:
-                state = submission_status(s.status, s.received_at, due)
-                try:
-                    report = review(ledger, s, control)
-                    findings, preparer = report.findings, report.preparer
-                    if s.status == "invalid":
-                        attachment = annotated_attachment(ledger, s, control, report)
-                except Refusal as gone:
-                    result.notes.append((f"{s.file}: {gone.vi}", f"{s.file}: {gone.en}"))
-                senders, dropped = recipients(s.sender)
-                focal, _ = recipients(member.email if member else None)
-                if dropped:
-                    result.notes.append((f"{s.file}: email người lập \"{dropped[0]}\" không hợp lệ.",
-                                         f"{s.file}: the preparer's email \"{dropped[0]}\" is not valid."))
-                to, cc = (senders, focal) if senders else (focal, [])
-                if not to:
-                    to, _ = recipients(cluster.lead_email)
-            if not to:
-                result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
-                                     f"{s.file}: nobody to send a receipt to."))
-                continue
-            message = acknowledgement_message(
-                cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
-                to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer,
-                focal=member.focal if member else "", title=member.title if member else "")
-            result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
-                                                     day=moment.date(), slot=s.sha256, submission_id=s.id))
+            with result.one_file(s.file):  # one odd file never stops the receipts of the others
+                _receipt(control, ledger, postman, cluster, s, result)
     return result
+
+
+def _receipt(control: Control, ledger, postman, cluster, s, result: JobResult) -> None:
+    """The receipt for one submission (and the annotated copy of an invalid one)."""
+    from ..inbox import annotated_attachment, review
+
+    period, province = s.period or "", s.province or ""
+    member = member_for(control, s)
+    due = due_for(control, s)
+    findings, attachment, refusal, state, preparer = [], None, None, None, None
+    if s.status == "refused":
+        refused = Refusal(s.name, s.detail or "file-damaged")
+        refusal = (refused.vi, refused.en)
+        to, _ = recipients(cluster.lead_email)
+        cc: list[str] = []
+    else:
+        state = submission_status(s.status, s.received_at, due)
+        with result.one_file(s.file):  # the receipt goes, without what could not be made
+            report = review(ledger, s, control)
+            findings, preparer = report.findings, report.preparer
+            if s.status == "invalid":
+                attachment = annotated_attachment(ledger, s, control, report)
+        senders, dropped = recipients(s.sender)
+        focal, _ = recipients(member.email if member else None)
+        if dropped:
+            result.notes.append((f"{s.file}: email người lập \"{dropped[0]}\" không hợp lệ.",
+                                 f"{s.file}: the preparer's email \"{dropped[0]}\" is not valid."))
+        to, cc = (senders, focal) if senders else (focal, [])
+        if not to:
+            to, _ = recipients(cluster.lead_email)
+    if not to:
+        result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
+                             f"{s.file}: nobody to send a receipt to."))
+        return
+    message = acknowledgement_message(
+        cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
+        to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer,
+        focal=member.focal if member else "", title=member.title if member else "")
+    result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
+                                             day=result.now.date(), slot=s.sha256, submission_id=s.id))

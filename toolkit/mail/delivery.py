@@ -256,6 +256,26 @@ class JobResult:
     def count(self, *outcomes: str) -> int:
         return sum(d.outcome in outcomes for d in self.deliveries)
 
+    @contextmanager
+    def one_file(self, name: str):
+        """One file's part of the job: what goes wrong with it is named in the output, and the job goes on
+        with the others. A failure that would hit every file (AidkitError: SMTP login, the ledger…) still stops it."""
+        from ..errors import AidkitError
+        from ..findings import Refusal
+
+        try:
+            yield
+        except Refusal as refusal:
+            self.notes.append((f"{name}: {refusal.vi}", f"{name}: {refusal.en}"))
+        except AidkitError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (one odd file must not stop the receipts of the others)
+            log.exception("%s: %s", name, type(exc).__name__)
+            self.notes.append((f"{name}: lỗi khi xử lý tệp này ({type(exc).__name__}: {exc}); các tệp khác vẫn được "
+                               "xử lý. Xin báo lỗi này cho người bảo trì aidkit.",
+                               f"{name}: error while handling this file ({type(exc).__name__}: {exc}); the other "
+                               "files go on. Please report it to aidkit's maintainers."))
+
     @property
     def failed(self) -> bool:
         return self.count("failed", "refused") > 0

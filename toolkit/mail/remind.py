@@ -38,7 +38,6 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from ..control import Control, Deadline, deadline_for, load_control
-from ..findings import Refusal
 from ..ledger import ASIDE_OUTCOMES
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
@@ -116,7 +115,8 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                             result.deliveries.append(Delivery(kind, name, p.code, day, [p.email], list(p.cc), "",
                                                               "skipped"))
                         continue
-                    _remind_one(ledger, control, postman, cluster, kind, name, deadline, p, day, today, result)
+                    with result.one_file(p.submission.file if p.submission else p.name):  # the others still go
+                        _remind_one(ledger, control, postman, cluster, kind, name, deadline, p, day, today, result)
         for deadline in deadlines:  # a period whose Ngày mở kỳ has come: the call for reports (once per member)
             if opening_due(deadline, today):
                 call_members(control, ledger, postman, cluster, deadline, result, show_skipped=False)
@@ -148,13 +148,10 @@ def _remind_one(ledger, control, postman, cluster, kind: str, name: str, deadlin
 
     findings, attachment = [], None
     if p.state == "invalid" and p.submission is not None:
-        try:
+        with result.one_file(f"{p.name} ({p.submission.file})"):  # the reminder goes, without the copy
             report = review(ledger, p.submission, control)
             findings = report.findings
             attachment = annotated_attachment(ledger, p.submission, control, report)
-        except Refusal as refusal:  # the archived copy went missing or unreadable
-            result.notes.append((f"{p.name}: không đính kèm được tệp đã đánh dấu ({refusal.vi})",
-                                 f"{p.name}: no annotated copy attached ({refusal.en})"))
     kept, dropped = recipients(p.email, p.cc)
     if dropped:
         result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
