@@ -77,3 +77,15 @@ def test_dry_run_and_bad_period(tmp_path):
     assert "_report_2026-H1_cum_" in eml.name
     bad = invoke("send-report", "--control", control, "--period", "H1-2026")
     assert bad.exit_code == 2 and "H1-2026" in bad.output
+
+
+def test_an_unreadable_file_is_named_and_the_report_still_goes(tmp_path):
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("86", "92"))
+        drop(control, "ct.xlsx", "92", date(2026, 7, 10))
+        (control.parent / "nop" / "vl-hong.xlsx").write_bytes(b"PK\x03\x04 cut off in transit")
+        result = invoke("send-report", "--control", control, "--period", "2026-H1", "--now", "2026-07-20")
+        assert result.exit_code == 0, result.output
+        [got] = server.messages
+    assert "vl-hong.xlsx" in result.output
+    assert "vl-hong.xlsx" in got.message.get_body(("plain",)).get_content()

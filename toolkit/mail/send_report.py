@@ -125,8 +125,10 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             result.outputs["Báo cáo sơ kết / review report"] = str(review)
         notes = [DRAFT_NOTE] if draft else []
         if consolidation.refused:
-            n = len(consolidation.refused)
-            notes.append((f"{n} tệp không đọc được nên không được tính.", f"{n} unreadable file(s) were not counted."))
+            names = ", ".join(f.name for f in consolidation.refused)
+            notes.append((f"Tệp không đọc được nên không được tính: {names}.",
+                          f"Unreadable file(s), not counted: {names}."))
+            result.notes.append(notes[-1])
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
             notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.",
