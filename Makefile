@@ -47,7 +47,7 @@ workbooks: $(STAMP)
 wheel: $(STAMP)
 	$(BIN)/python -m pip wheel -q --no-deps -w dist .
 
-## dist/aidkit-windows-<version>.zip: wheels for Windows (CPython 3.11-3.13), workbooks, install script.
+## dist/aidkit-windows-<version>-py3XX.zip, one per CPython 3.11-3.15: wheels for Windows, workbooks, install script.
 windows-bundle: $(STAMP)
 	$(BIN)/python scripts/windows_bundle.py --out dist
 

@@ -1,15 +1,18 @@
-"""Build dist/aidkit-windows-<version>.zip: everything a Windows office needs to install aidkit offline.
+"""Build dist/aidkit-windows-<version>-py3XX.zip, one per Python version: what a Windows office needs
+to install aidkit offline.
 
-The bundle holds the project's wheel, every runtime dependency's wheel for `win_amd64` and each
-CPython version in PYTHONS, the two button workbooks and one install script (`cai-dat-aidkit.cmd`)
-that needs no admin rights and installs from the bundle only.
+Each bundle holds the project's wheel, every runtime dependency's wheel for `win_amd64` and that
+CPython version (3.11 to 3.15: python.org's default download is 3.14 or 3.15 now), the two button
+workbooks and one install script (`cai-dat-aidkit.cmd`) that needs no admin rights and installs
+from the bundle only. One bundle per version keeps each small enough to travel (one for every
+version was 121 MB); it travels by USB stick, Zalo or a shared drive, not by e-mail.
 
 pip evaluates environment markers (``sys_platform == "win32"``) for the machine it runs on, not
 for ``--platform``, so Windows-only dependencies (pywin32 for xlwings, pywin32-ctypes for keyring,
 colorama for click) would be missed: after each download the requirements of every wheel are
 evaluated for Windows and whatever is still missing is downloaded too, until nothing is.
 
-Usage: python scripts/windows_bundle.py [--out dist] [--python 3.11 --python 3.12 ...]
+Usage: python scripts/windows_bundle.py [--out dist] [--python 3.14 --python 3.15 ...]
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from packaging.tags import compatible_tags, cpython_tags
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHONS = ("3.11", "3.12", "3.13")
+PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
 PLATFORM = "win_amd64"
 DISTRIBUTION = "aidkit-lhh"
 SCRIPT = ROOT / "scripts" / "windows" / "cai-dat-aidkit.cmd"
@@ -136,33 +139,40 @@ def collect_wheels(folder: Path, pythons: tuple[str, ...]) -> None:
             raise SystemExit(f"Python {python}: no wheel for {', '.join(wanted)}")
 
 
-def build_bundle(out_dir: Path, pythons: tuple[str, ...] = PYTHONS) -> Path:
-    """Write `out_dir/aidkit-windows-<version>.zip` atomically and return its path."""
+def bundle_name(version: str, python: str) -> str:
+    """``aidkit-windows-0.9.0-py314``: the bundle of aidkit `version` for CPython `python`."""
+    return f"aidkit-windows-{version}-py{python.replace('.', '')}"
+
+
+def build_bundles(out_dir: Path, pythons: tuple[str, ...] = PYTHONS) -> list[Path]:
+    """Write `out_dir/aidkit-windows-<version>-py3XX.zip` for each Python, atomically; return their paths."""
     version = project_version()
-    name = f"aidkit-windows-{version}"
     with tempfile.TemporaryDirectory() as work:
         wheels = Path(work) / "wheels"
         wheels.mkdir()
         build_project_wheel(wheels)
         collect_wheels(wheels, pythons)
-        manifest = {"version": version, "platform": PLATFORM, "pythons": list(pythons),
-                    "wheels": {python: sorted(w.name for w in wheels_for(wheels, python).values())
-                               for python in pythons}}
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / f"{name}.zip"
-        partial = out_dir / f".{name}.zip.partial"
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
-            script = SCRIPT.read_text(encoding="utf-8").replace("@VERSION@", version)
-            bundle.writestr(f"{name}/{SCRIPT.name}", script.replace("\r\n", "\n").replace("\n", "\r\n"))
-            guide = GUIDE.read_text(encoding="utf-8").replace("@VERSION@", version)
-            bundle.writestr(f"{name}/{GUIDE.name}", guide.replace("\r\n", "\n").replace("\n", "\r\n"))
-            bundle.writestr(f"{name}/manifest.json", json.dumps(manifest, indent=2))
-            for workbook in WORKBOOKS:
-                bundle.write(ROOT / "workbooks" / workbook, f"{name}/workbooks/{workbook}")
-            for wheel in sorted(wheels.glob("*.whl")):
-                bundle.write(wheel, f"{name}/wheels/{wheel.name}", compress_type=zipfile.ZIP_STORED)
-        os.chmod(partial, 0o666 & ~_umask())
-        os.replace(partial, target)
+        return [_write_bundle(out_dir, version, python, sorted(wheels_for(wheels, python).values()))
+                for python in pythons]
+
+
+def _write_bundle(out_dir: Path, version: str, python: str, wheels: list[Path]) -> Path:
+    name = bundle_name(version, python)
+    manifest = {"version": version, "platform": PLATFORM, "python": python, "wheels": [w.name for w in wheels]}
+    target = out_dir / f"{name}.zip"
+    partial = out_dir / f".{name}.zip.partial"
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for source in (SCRIPT, GUIDE):
+            text = source.read_text(encoding="utf-8").replace("@VERSION@", version).replace("@PYTHON@", python)
+            bundle.writestr(f"{name}/{source.name}", text.replace("\r\n", "\n").replace("\n", "\r\n"))
+        bundle.writestr(f"{name}/manifest.json", json.dumps(manifest, indent=2))
+        for workbook in WORKBOOKS:
+            bundle.write(ROOT / "workbooks" / workbook, f"{name}/workbooks/{workbook}")
+        for wheel in wheels:
+            bundle.write(wheel, f"{name}/wheels/{wheel.name}", compress_type=zipfile.ZIP_STORED)
+    os.chmod(partial, 0o666 & ~_umask())
+    os.replace(partial, target)
     return target
 
 
@@ -177,10 +187,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument("--python", action="append", dest="pythons")
     args = parser.parse_args()
-    target = build_bundle(args.out, tuple(args.pythons or PYTHONS))
-    with zipfile.ZipFile(target) as bundle:
-        wheels = [n for n in bundle.namelist() if n.endswith(".whl")]
-    print(f"{target} ({target.stat().st_size / 1e6:.1f} MB, {len(wheels)} wheels)")
+    for target in build_bundles(args.out, tuple(args.pythons or PYTHONS)):
+        with zipfile.ZipFile(target) as bundle:
+            wheels = [n for n in bundle.namelist() if n.endswith(".whl")]
+        print(f"{target} ({target.stat().st_size / 1e6:.1f} MB, {len(wheels)} wheels)")
 
 
 if __name__ == "__main__":

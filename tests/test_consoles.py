@@ -31,6 +31,7 @@ RUNS = {
     "collect": ["--control", CONTROL, "--now", "2026-07-16"],  # no mailbox set up: one sentence, exit 2
     "consolidate": ["--control", CONTROL, "--period", "2026-H1", "-o", "tong-hop.xlsx"],
     "open-period": ["--control", CONTROL, "--period", "2026-H1", "--now", "2026-06-20", "--dry-run"],
+    "password": ["lhh.cum5@example.vn"],  # typed twice on stdin, into a file keyring (keyrings.alt)
     "remind": ["--control", CONTROL, "--now", "2026-07-16", "--dry-run"],
     "report": ["--control", CONTROL, "--period", "2026-H1", "--now", "2026-07-20", "-o", "bao-cao.docx"],
     "schedule": ["--control", CONTROL, "--system", "windows"],
@@ -55,6 +56,7 @@ def run_all(cluster: Path, where: Path, encoding: str) -> dict[str, tuple[int, s
     """Every command (its --help, then its real run) in a fresh copy; name → (exit code, output)."""
     shutil.copytree(cluster, where)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "PYTHONUTF8")}
+    env.update(PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring", XDG_DATA_HOME=str(where / "keyring"))
     if encoding:
         env["PYTHONIOENCODING"] = encoding
     out = {}
@@ -63,7 +65,7 @@ def run_all(cluster: Path, where: Path, encoding: str) -> dict[str, tuple[int, s
             log = where / f"{name}.{kind}.log"
             with log.open("wb") as sink:  # redirected, as the .cmd does into aidkit-job.log
                 code = subprocess.run([str(AIDKIT), name, *args], cwd=where, env=env, stdout=sink, stderr=sink,
-                                      stdin=subprocess.DEVNULL, timeout=300).returncode
+                                      input="Mật-khẩu-ư\nMật-khẩu-ư\n".encode(), timeout=300).returncode
             out[f"{name} {kind}"] = (code, log.read_bytes().decode("utf-8"))  # UTF-8, whatever the code page
     return out
 

@@ -18,21 +18,35 @@ import windows_bundle  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory):
+def bundles(tmp_path_factory):
+    """Every per-Python bundle, built once and unzipped: python → (zip, its top folder)."""
     out = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, str(ROOT / "scripts" / "windows_bundle.py"), "--out", str(out)], check=True)
-    [path] = out.glob("aidkit-windows-*.zip")
-    folder = tmp_path_factory.mktemp("unzipped")
-    with zipfile.ZipFile(path) as package:
-        package.extractall(folder)
-    [top] = folder.iterdir()
-    return path, top
+    found = {}
+    for python in windows_bundle.PYTHONS:
+        path = out / f"{windows_bundle.bundle_name(windows_bundle.project_version(), python)}.zip"
+        folder = tmp_path_factory.mktemp(f"unzipped{python}")
+        with zipfile.ZipFile(path) as package:
+            package.extractall(folder)
+        [top] = folder.iterdir()
+        found[python] = path, top
+    assert sorted(p.name for p in out.iterdir()) == sorted(path.name for path, _ in found.values())
+    return found
 
 
-def test_bundle_is_named_for_the_version(bundle):
-    path, top = bundle
-    assert path.name == f"aidkit-windows-{windows_bundle.project_version()}.zip"
-    assert top.name == path.stem
+@pytest.fixture(scope="module")
+def bundle(bundles):
+    return bundles["3.14"]
+
+
+def test_there_is_a_bundle_for_each_python_from_311_to_315(bundles):
+    assert windows_bundle.PYTHONS == ("3.11", "3.12", "3.13", "3.14", "3.15")
+    for python, (path, top) in bundles.items():
+        assert path.name == f"aidkit-windows-{windows_bundle.project_version()}-py{python.replace('.', '')}.zip"
+        assert top.name == path.stem
+        script = (top / "cai-dat-aidkit.cmd").read_text(encoding="utf-8")
+        assert f"py -{python} " in script and "@PYTHON@" not in script
+        assert json.loads((top / "manifest.json").read_text(encoding="utf-8"))["python"] == python
 
 
 def test_script_is_crlf_and_installs_from_the_bundle_only(bundle):
@@ -65,23 +79,23 @@ def test_the_workbooks_point_at_the_python_the_script_creates(bundle):
 
 
 @pytest.mark.parametrize("python", windows_bundle.PYTHONS)
-def test_every_requirement_resolves_for_windows(bundle, python):
-    _, top = bundle
+def test_every_requirement_resolves_for_windows(bundles, python):
+    _, top = bundles[python]
     wheels = top / "wheels"
     assert windows_bundle.missing_requirements(wheels, python) == []
     names = set(windows_bundle.wheels_for(wheels, python))
     assert {"aidkit-lhh", "xlwings", "pywin32", "pywin32-ctypes", "python-calamine", "openpyxl"} <= names
     manifest = json.loads((top / "manifest.json").read_text(encoding="utf-8"))
-    assert python in manifest["pythons"] and len(manifest["wheels"][python]) == len(names)
+    assert manifest["python"] == python and len(manifest["wheels"]) == len(names)
 
 
-def test_every_wheel_fits_windows_and_a_supported_python(bundle):
-    _, top = bundle
-    wheels = sorted((top / "wheels").glob("*.whl"))
-    usable = set().union(*(windows_bundle.supported_tags(p) for p in windows_bundle.PYTHONS))
-    for wheel in wheels:
+@pytest.mark.parametrize("python", windows_bundle.PYTHONS)
+def test_every_wheel_fits_windows_and_the_bundles_python(bundles, python):
+    _, top = bundles[python]
+    usable = windows_bundle.supported_tags(python)
+    for wheel in sorted((top / "wheels").glob("*.whl")):
         tags = parse_wheel_filename(wheel.name)[3]
-        assert tags & usable, f"{wheel.name} installs on no supported Windows Python"
+        assert tags & usable, f"{wheel.name} does not install on Windows Python {python}"
         assert all(t.platform in ("any", "win_amd64") for t in tags), wheel.name
 
 
@@ -94,13 +108,34 @@ def test_a_missing_windows_only_dependency_is_found(tmp_path):
 
 
 @pytest.mark.parametrize("python", windows_bundle.PYTHONS)
-def test_pip_resolves_the_install_offline_for_windows(bundle, python, tmp_path):
+def test_pip_resolves_the_install_offline_for_windows(bundles, python, tmp_path):
     # The install script's own pip command, as far as Linux can play it: no index, the bundle only,
     # wheels for win_amd64 and this Python version.
-    _, top = bundle
+    _, top = bundles[python]
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-index",
                            "--find-links", str(top / "wheels"), "--only-binary=:all:", "--platform", "win_amd64",
                            "--python-version", python, "--implementation", "cp", "--target", str(tmp_path / "t"),
                            "aidkit-lhh"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "aidkit-lhh-" in done.stdout and "xlwings-0.37" in done.stdout
+
+
+def test_the_script_quotes_every_path_it_echoes_and_asks_windows_for_documents(bundle):
+    _, top = bundle
+    script = (top / "cai-dat-aidkit.cmd").read_text(encoding="utf-8")
+    echoes = [line for line in script.splitlines() if line.lstrip().startswith("echo ")]
+    for line in echoes:  # a profile folder named "Nguyễn & Lê" must not run "Lê" as a command
+        for variable in ("%USERNAME%", "%VENV%", "%DOCS%", "%MYDOCS%", "%LAUNCHER_DIR%"):
+            for at in [i for i in range(len(line)) if line.startswith(variable, i)]:
+                assert line[:at].count('"') % 2 == 1, f"unquoted {variable}: {line}"
+    assert "[Environment]::GetFolderPath('MyDocuments')" in script  # OneDrive, folder redirection
+    assert '%USERPROFILE%\\Documents' not in script.split("if not defined MYDOCS")[0]
+
+
+def test_the_script_recreates_a_venv_whose_python_is_gone_and_puts_aidkit_on_path(bundle):
+    _, top = bundle
+    script = (top / "cai-dat-aidkit.cmd").read_text(encoding="utf-8")
+    check = script.index('"%VENV%\\Scripts\\python.exe" -c "import sys; sys.exit(0 if sys.version_info[:2] ==')
+    assert check < script.index('rmdir /s /q "%VENV%"') < script.index("\n:make_venv")
+    assert '> "%LAUNCHER_DIR%\\aidkit.cmd" echo @"%VENV%\\Scripts\\aidkit.exe" %%*' in script
+    assert 'set "LAUNCHER_DIR=%LOCALAPPDATA%\\Microsoft\\WindowsApps"' in script

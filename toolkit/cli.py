@@ -441,6 +441,26 @@ def schedule(control, install, at, system, fmt):
     _render(result, fmt)
 
 
+@cli.command()
+@click.argument("account")
+def password(account):
+    """Lưu mật khẩu thư / store a mail account's password in the operating system's keyring.
+
+    ACCOUNT is the `Tài khoản gửi` (SMTP) or `Tài khoản nhận` (IMAP) of the Settings sheet. The
+    password is asked twice and never shown; it goes to Windows Credential Manager (service
+    "aidkit"), where every mail command and button looks for it.
+
+    Example: aidkit password lhh.cum5@example.vn
+    """
+    from .password import password as store
+
+    secret = click.prompt(f"Mật khẩu của / password of {account}", hide_input=True,
+                          confirmation_prompt="Nhập lại / again", err=True)
+    where = store(account, secret)
+    click.echo(f"Đã lưu mật khẩu của {account} (dịch vụ aidkit, {where}).\n"
+               f"Stored the password of {account} (service aidkit, {where}).")
+
+
 #: click's own error sentences, in Vietnamese (the English original is shown below them).
 _CLICK_VI = (
     (r"^Invalid value for (.+?): (.*)$", r"Giá trị không hợp lệ cho \1: \2"),
