@@ -41,6 +41,14 @@ def test_clean_cluster_exits_0_with_a_bilingual_summary(tmp_path):
     assert "2 tệp / files: 2 được tính / counted, 0 bị thay thế / superseded, 0 bị từ chối / refused" in result.output
     assert "82 Đồng Tháp" in result.output and "Hợp lệ / Valid" in result.output
     assert load_workbook(out).sheetnames[0] == "Tổng quan"
+    import json
+    import re
+
+    data = json.loads(CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "b.xlsx"),
+                                               "--format", "json"]).output)
+    requested = round(data["provinces"][0]["usd_requested"])
+    assert requested >= 1000 and f"{requested:,}".replace(",", ".") in result.output  # 3.790.440, as Vietnamese reads
+    assert not re.search(r"\d,\d{3}\b", result.output)  # never 3,790,440 under Vietnamese headings
 
 
 def test_invalid_or_refused_file_exits_1_and_is_listed(tmp_path):

@@ -68,7 +68,8 @@ def test_a_refused_message_exits_1(tmp_path):
         server.handler.refuse_recipient("vanphong.angiang@example.vn")
         result = invoke("remind", "--control", control, "--now", "2026-07-16")
     assert result.exit_code == 1
-    assert "✘ refused  reminder_after   91" in result.output and "550" in result.output
+    assert "✘ bị từ chối / refused · thư nhắc quá hạn / overdue reminder · 91" in result.output
+    assert "550" in result.output
 
 
 def test_an_untrusted_server_certificate_exits_2_and_sends_nothing(tmp_path, ca, monkeypatch):
@@ -114,3 +115,18 @@ def test_a_file_with_a_merged_cell_stops_no_reminder(tmp_path):
         assert result.exit_code == 0, result.output
         provinces = sorted(m.message["X-Aidkit-Province"] for m in server.messages)
     assert provinces == ["82", "86", "91", "96"]  # stopped after 3 of 4
+
+
+def test_the_console_says_outcomes_and_kinds_in_vietnamese_with_english_beside(tmp_path):
+    with plain_server() as server:
+        control = make_cluster(tmp_path, server, provinces=("86", "92"))
+        result = invoke("remind", "--control", control, "--now", "16/07/2026", "--dry-run")
+    assert "✉ chạy thử (.eml) / dry run (.eml) · thư nhắc quá hạn / overdue reminder · 86 → " in result.output
+    assert " reminder_after " not in result.output and " dry-run " not in result.output
+
+
+def test_a_dry_run_without_a_sender_names_the_setting(tmp_path):
+    control = make_cluster(tmp_path, None, provinces=("86",), may_chu_smtp="smtp.example.vn", cong=25,
+                           bao_mat="Không", tai_khoan_gui="", email_truong_cum="")
+    result = invoke("remind", "--control", control, "--now", "16/07/2026", "--dry-run")
+    assert "Tài khoản gửi" in result.output and "from_addr" not in result.output

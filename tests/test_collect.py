@@ -324,6 +324,8 @@ def test_a_wrong_password_is_explained_and_never_shown(tmp_path, servers, caplog
     with pytest.raises(ImapLoginFailed) as err:
         collect(control, "2026-07-11", password="wrong-Pa55word")
     assert USER in err.value.vi and "wrong-Pa55word" not in str(err.value)
+    assert "b'" not in err.value.vi + err.value.en  # the server's text, decoded
+    assert err.value.en.endswith("): [AUTHENTICATIONFAILED] Invalid authentication credentials.")
     assert "wrong-Pa55word" not in caplog.text
     [alert] = smtp.messages  # the lead is told, without the password either
     assert b"wrong-Pa55word" not in alert.raw

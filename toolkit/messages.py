@@ -94,28 +94,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "open-period-done": ("Mở kỳ {period}: đã gửi {sent} thư đề nghị báo cáo, {skipped} tỉnh đã nhận trước đó, {failed} thư lỗi.{notes_vi}",
                          "Opened {period}: {sent} call(s) for reports sent, {skipped} province(s) already called, {failed} failed.{notes_en}"),
     "validate-done": ("Kiểm tra xong: {errors} lỗi, {warnings} cảnh báo. Ô có lỗi tô đỏ, ô cần xem lại tô vàng; di chuột lên ô để đọc ghi chú. Danh sách đầy đủ ở trang \"Phát hiện\": bấm vào địa chỉ ô để đến chỗ cần sửa.",
-                      "Check done: {errors} error(s), {warnings} warning(s). Cells with errors are red, cells to review are yellow; hover over a cell to read its note. The full list is on the \"Phát hiện\" (Findings) sheet: click a cell address to go there."),
+                      "Check done: {errors:error}, {warnings:warning}. Cells with errors are red, cells to review are yellow; hover over a cell to read its note. The full list is on the \"Phát hiện\" (Findings) sheet: click a cell address to go there."),
     "validate-clean": ("Kiểm tra xong: không có lỗi hay cảnh báo nào. Có thể bấm \"Xuất file nộp\".",
                        "Check done: no errors or warnings. You can press \"Xuất file nộp\" (Export submission)."),
     "marks-cleared": ("Đã xóa đánh dấu của aidkit ở {cells} ô và trang \"Phát hiện\"; màu tô và ghi chú của bạn được giữ nguyên.",
-                      "Removed aidkit's marks from {cells} cell(s) and the \"Phát hiện\" (Findings) sheet; your own fills and notes are kept."),
+                      "Removed aidkit's marks from {cells:cell} and the \"Phát hiện\" (Findings) sheet; your own fills and notes are kept."),
     "marks-none": ("Không có đánh dấu nào của aidkit để xóa.", "There are no aidkit marks to remove."),
     "export-has-errors": ("Chưa xuất file: dữ liệu còn {errors} lỗi. Bấm \"Kiểm tra dữ liệu\" để xem các ô tô đỏ, sửa rồi xuất lại.",
-                          "Not exported: the data still has {errors} error(s). Press \"Kiểm tra dữ liệu\" (Check data) to see the red cells, fix them and export again."),
+                          "Not exported: the data still has {errors:error}. Press \"Kiểm tra dữ liệu\" (Check data) to see the red cells, fix them and export again."),
     "export-needs-info": ("Chưa xuất file: trang Thông tin cần Mã tỉnh và Kỳ báo cáo hợp lệ để đặt tên file.",
                           "Not exported: the Info sheet needs a valid province code and period to name the file."),
     "export-no-folder": ("Chưa xuất file: tệp này chưa được lưu nên chưa biết lưu bản nộp vào đâu. Hãy lưu tệp (File › Save) hoặc ghi thư mục vào dòng \"{key}\" của trang xlwings.conf.",
                          "Not exported: this workbook has never been saved, so there is no folder for the copy. Save it (File › Save) or enter a folder on the \"{key}\" row of the xlwings.conf sheet."),
     "export-done": ("Đã lưu bản nộp ({warnings} cảnh báo):\n{file}\nHãy gửi file này cho cụm.",
-                    "Saved the submission copy ({warnings} warning(s)):\n{file}\nSend this file to the cluster."),
+                    "Saved the submission copy ({warnings:warning}):\n{file}\nSend this file to the cluster."),
     "control-unsaved": ("Hãy lưu tệp điều hành trước (File › Save): các thư mục trong trang Cấu hình được tính từ thư mục chứa tệp.",
                         "Save the control workbook first (File › Save): the folders on the Settings sheet are relative to its folder."),
     "consolidate-done": ("Đã tổng hợp {counted} tệp ({refused} tệp không đọc được) vào:\n{file}\nTóm tắt ở trang \"{sheet}\".",
-                         "Consolidated {counted} file(s) ({refused} unreadable) into:\n{file}\nThe overview is on the \"{sheet}\" sheet."),
+                         "Consolidated {counted:file} ({refused} unreadable) into:\n{file}\nThe overview is on the \"{sheet}\" sheet."),
     "catalogue-unsaved": ("Hãy lưu tệp trước (File › Save): danh mục được lập từ tệp đã lưu và ghi vào thư mục danh-muc bên cạnh tệp.",
                           "Save the workbook first (File › Save): the catalogue is made from the saved file and written to a danh-muc folder beside it."),
     "catalogue-done": ("Đã xuất {needs} nhu cầu kêu gọi tài trợ của {provinces} tỉnh ({left_out} dòng hoặc tệp có lỗi nên không đăng):\nTrang web: {page}\nBản tin: {bulletin}",
-                       "Published {needs} open funding need(s) of {provinces} province(s) ({left_out} row(s) or file(s) with errors left out):\nWeb page: {page}\nBulletin: {bulletin}"),
+                       "Published {needs:open funding need} of {provinces:province} ({left_out:row or file|rows or files} with errors left out):\nWeb page: {page}\nBulletin: {bulletin}"),
     "status-done": ("Đã cập nhật trang \"{sheet}\": {missing} chưa nộp, {invalid} không hợp lệ, {valid} hợp lệ, {late} nộp muộn.",
                     "Updated the \"{sheet}\" sheet: {missing} missing, {invalid} invalid, {valid} valid, {late} late."),
     "mail-not-configured": ("Chưa cấu hình gửi thư nên chưa gửi nhắc nhở nào. Hãy điền \"Máy chủ SMTP\", \"Cổng\", \"Bảo mật\" và \"Tài khoản gửi\" ở trang Cấu hình, lưu tệp rồi bấm lại. Mật khẩu không ghi vào tệp: lưu trong Windows Credential Manager (dịch vụ \"aidkit\") hoặc biến môi trường AIDKIT_SMTP_PASSWORD.",
@@ -130,7 +130,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mailbox-not-configured": ("Chưa cấu hình hộp thư nhận nên chưa nhận được bài nộp nào. Hãy điền \"Máy chủ IMAP\", \"Cổng IMAP\", \"Bảo mật IMAP\" và \"Tài khoản nhận\" ở trang Cấu hình, lưu tệp rồi bấm lại. Mật khẩu không ghi vào tệp: lưu trong Windows Credential Manager (dịch vụ \"aidkit\", tên là Tài khoản nhận) hoặc biến môi trường AIDKIT_IMAP_PASSWORD.",
                                "The receiving mailbox is not configured yet, so nothing was collected. Fill in \"IMAP server\", \"IMAP port\", \"IMAP security\" and \"Receiving account\" on the Settings (Cấu hình) sheet, save, and press the button again. The password is never stored in a workbook: keep it in Windows Credential Manager (service \"aidkit\", user name = the receiving account) or the AIDKIT_IMAP_PASSWORD environment variable."),
     "collect-done": ("Nhận bài nộp: {messages} thư mới, {submitted} bài nộp mới, {aside} tệp để riêng (người gửi không phải thành viên), {replies} thư trả lời.{notes_vi}",
-                     "Collect: {messages} new message(s), {submitted} new submission(s), {aside} file(s) set aside (sender not a member), {replies} reply(ies).{notes_en}"),
+                     "Collect: {messages:new message}, {submitted:new submission}, {aside:file} set aside (sender not a member), {replies:reply|replies}.{notes_en}"),
     "build-tools-missing": ("Cần pyOpenVBA để dựng các tệp .xlsm: pip install \"aidkit[build]\"",
                             "pyOpenVBA is needed to build the .xlsm workbooks: pip install \"aidkit[build]\""),
     # structure and reading
@@ -266,6 +266,21 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
     return template.format_map(_Blank({k: _shown(k, v, language) for k, v in context.items()}))
 
 
+class _Count(str):
+    """A count as shown, which ``{n:error}`` writes "1 error" or "3 errors" (``{n:reply|replies}``)."""
+
+    def __new__(cls, text: str, number):
+        count = super().__new__(cls, text)
+        count.number = number
+        return count
+
+    def __format__(self, spec: str) -> str:
+        if not spec or not spec[0].isalpha():
+            return format(str(self), spec)
+        one, _, many = spec.partition("|")
+        return f"{self} {one if self.number == 1 else (many or one + 's')}"
+
+
 def _shown(key: str, value: Any, language: str) -> Any:
     from decimal import Decimal
 
@@ -278,7 +293,7 @@ def _shown(key: str, value: Any, language: str) -> Any:
     if key == "value" and float(value) == int(value) and abs(value) < 100_000:
         return str(int(value))  # a code, count or date serial typed as a number: 92, 45693
     small = value and abs(value) < 1
-    return format_number(value, language, _significant(value) if small else None)
+    return _Count(format_number(value, language, _significant(value) if small else None), value)
 
 
 def _significant(value) -> int:

@@ -25,6 +25,11 @@ def province(code: str, day: date) -> Province | None:
     return provinces_on(day).get(str(code).strip().zfill(2))
 
 
+def province_named(text: str, day: date) -> Province | None:
+    """The province whose code, name or short name (with or without diacritics) is `text` on that day."""
+    return province(text, day) or next((p for p in provinces_on(day).values() if name_matches(p, text)), None)
+
+
 def current_province(code: str, day: date) -> Province | None:
     """Re-attribute a code as written on `day` to its province after the 2025 merger."""
     if day >= MERGER_DATE:

@@ -11,7 +11,7 @@ from .carry import CARRIED_FROM
 from .errors import AidkitError
 from .messages import bilingual
 from .periods import Period
-from .provinces import province as find_province
+from .provinces import province_named
 from .rates import Rates
 from .sheets import BUILD_DATE, print_setup, write_value
 
@@ -89,14 +89,17 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
         parsed = Period.parse(period)
         values["ky_bao_cao"] = str(parsed)
         if province:
-            found = find_province(province, parsed.end)
+            found = province_named(province, parsed.end)  # "92", or its name: "Cần Thơ", "Can Tho"
             if found is None:
-                raise UnknownProvince(f"Mã tỉnh {province} không có trong danh mục kỳ {parsed}",
-                                      f"province code {province} does not exist for period {parsed}")
+                raise UnknownProvince(f"Không có tỉnh mã (hoặc tên) \"{province}\" trong danh mục kỳ {parsed}; "
+                                      "--province cần mã tỉnh, ví dụ 92 (Cần Thơ).",
+                                      f"No province with the code (or name) \"{province}\" for period {parsed}; "
+                                      "--province takes the province code, e.g. 92 (Cần Thơ).")
             values.update(ma_tinh=found.code, ten_tinh=found.short,
                           don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
     elif province:
-        values["ma_tinh"] = province
+        found = province_named(province, date.today())
+        values["ma_tinh"] = found.code if found and not province.strip().isdigit() else province
     values.update({k: v for k, v in (("don_vi", organisation), ("nguoi_lap", preparer), ("email", email),
                                      ("dien_thoai", phone), ("ngay_lap", prepared_on)) if v})
     return values

@@ -281,8 +281,10 @@ class ConsolidationResult:
                  f"superseded, {len(self.refused)} bị từ chối / refused"]
         if self.entries:
             lines.append("")
-            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'NEEDS':>6} "
-                         f"{'REG.':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
+            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'N.cầu':>6} "
+                         f"{'Dự án':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
+            lines.append(f"  {'Period':<8} {'':<34} {'':<22} {'needs':>6} {'proj.':>6} {'USD requested':>14} "
+                         f"{'USD approved':>14} {'err.':>5} {'warn.':>5}")
         for e in self.entries:
             who = f"{e.code or '??'} {e.current.short if e.current else ''}"
             if e.original and e.current and e.original != e.current:
@@ -292,11 +294,11 @@ class ConsolidationResult:
                 lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {'—':>6}")
                 continue
             lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {e.needs:>6} {e.register:>6} "
-                         f"{e.usd_requested:>14,.0f} {e.usd_approved:>14,.0f} {e.errors:>5} {e.warnings:>5}")
+                         f"{_usd(e.usd_requested):>14} {_usd(e.usd_approved):>14} {e.errors:>5} {e.warnings:>5}")
         for t in self.totals():
             valid = f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid"
             lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<34} {valid:<22} {t['needs']:>6} "
-                         f"{t['register']:>6} {t['usd_requested']:>14,.0f} {t['usd_approved']:>14,.0f}")
+                         f"{t['register']:>6} {_usd(t['usd_requested']):>14} {_usd(t['usd_approved']):>14}")
         for f in self.refused:
             r = f.as_refusal()
             lines += ["", f"✘ {f.name}", f"  {r.vi}", f"  {r.en}"]
@@ -320,6 +322,13 @@ class ConsolidationResult:
                              f"{carried[1]} để nguyên/left as they were (nên hỏi lại/worth a question), "
                              f"{carried[2]} biến mất/gone without being finished")
         return "\n".join(lines)
+
+
+def _usd(amount: float) -> str:
+    """Whole US dollars as the Vietnamese headings read them: 3.790.440."""
+    from ..numbers import format_number
+
+    return format_number(round(amount), "vi")
 
 
 def _file_dict(f: SourceFile) -> dict[str, Any]:

@@ -53,7 +53,7 @@ from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
 from .attachments import Attachment, raw_sender, read_letter, safe_name
 from .compose import Cluster, collect_alert_message, collect_reply_message
-from .delivery import JobResult, ca_file, mail_job, postman_for
+from .delivery import JobResult, ca_file, mail_job, postman_for, status_words
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -90,6 +90,19 @@ OUTCOME_WORDS = {
                  "a message that cannot be read: kept whole for the cluster lead"),
 }
 
+#: What became of each attachment, as collect's output says it.
+FATE_WORDS = {
+    "submitted": ("nhận là bài nộp", "submitted"),
+    "duplicate": ("trùng tệp đã nhận", "duplicate"),
+    "set-aside": ("để riêng cho trưởng cụm", "set aside"),
+    "ignored": ("bỏ qua (không phải tệp Excel)", "ignored (not a workbook)"),
+    "archive": ("tệp nén: để riêng", "compressed file: set aside"),
+    "encrypted": ("có mật khẩu: để riêng", "password-protected: set aside"),
+    "unreadable": ("không đọc được: để riêng", "unreadable: set aside"),
+    "too-large": ("quá lớn", "too large"),
+    "unparsed": ("thư không đọc được: để riêng nguyên thư", "unreadable message: kept whole"),
+}
+
 
 @dataclass
 class CollectResult(JobResult):
@@ -118,10 +131,11 @@ class CollectResult(JobResult):
             lines.append(f"  UID {m.uid} · {vn_moment(m.received_at)} · {m.sender or '?'} · {vi} / {en}")
             for f in m.files:
                 where = f.get("saved") or f.get("kept") or ""
-                lines.append(f"      {f['name']} → {f['fate']}" + (f"  ({where})" if where else ""))
+                fate = " / ".join(FATE_WORDS.get(f["fate"], (f["fate"], f["fate"])))
+                lines.append(f"      {f['name']} → {fate}" + (f"  ({where})" if where else ""))
         if self.received:
             lines.append("Bài nộp mới / new submissions: " + ", ".join(
-                f"{s.file} ({s.province or '?'} {s.period or '?'}: {s.status})" for s in self.received))
+                f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received))
         if self.aside:
             lines.append(f"Để riêng cho trưởng cụm / set aside for the cluster lead: {len(self.aside)} tệp / file(s)")
         lines.extend(d.to_text() for d in self.deliveries)

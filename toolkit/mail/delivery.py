@@ -113,15 +113,27 @@ class Delivery:
                 "eml": self.eml, "attempts": self.attempts}
 
     def to_text(self) -> str:
+        from .compose import KIND_WORDS
+
         mark = {"sent": "✔", "partial": "!", "failed": "✘", "refused": "✘", "skipped": "·", "dry-run": "✉",
                 "unknown": "?"}
         who = ", ".join(self.to + self.cc)
-        line = f"{mark.get(self.outcome, '?')} {self.outcome:<8} {self.kind:<16} {self.province or '—':<3} → {who}"
+        outcome = " / ".join(OUTCOME_WORDS.get(self.outcome, (self.outcome, self.outcome)))
+        kind = " / ".join(KIND_WORDS.get(self.kind, (self.kind, self.kind)))
+        line = f"{mark.get(self.outcome, '?')} {outcome} · {kind} · {self.province or '—'} → {who}"
         if self.eml:
             line += f"\n      {self.eml}"
         if self.error:
             line += f"\n      {self.error}"
         return line
+
+
+def status_words(status: str) -> str:
+    """A submission's checked status (valid, invalid, refused) in Vietnamese / English."""
+    from ..schema import SUBMISSION_STATUSES, SUBMISSION_STATUSES_EN
+
+    vi = {**SUBMISSION_STATUSES, "refused": "không đọc được"}.get(status, status)
+    return f"{vi} / {({**SUBMISSION_STATUSES_EN, 'refused': 'unreadable'}).get(status, status)}"
 
 
 OUTCOME_WORDS = {"sent": ("đã gửi", "sent"), "partial": ("đã gửi một phần", "partly sent"),
@@ -296,7 +308,7 @@ class JobResult:
         lines = [head]
         if self.received:
             lines.append("Tệp mới nhận / newly received: " + ", ".join(
-                f"{s.file} ({s.province or '?'} {s.period or '?'}: {s.status})" for s in self.received))
+                f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received))
         lines.extend(d.to_text() for d in self.deliveries)
         for role, path in self.outputs.items():
             lines.append(f"{role}: {path}")

@@ -151,6 +151,8 @@ class Mailbox:
         self.uidvalidity = 0
 
     def _redact(self, text: object) -> str:
+        if isinstance(text, BaseException) and len(text.args) == 1 and isinstance(text.args[0], bytes):
+            text = text.args[0]  # imaplib raises with the server's bytes: b'[AUTHENTICATIONFAILED] …'
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
         return text.replace(self._password, "***") if self._password else text
 

@@ -443,8 +443,10 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
     """
     if not settings.sender_address:
         raise InvalidSettings(
-            "Chưa có địa chỉ người gửi: hãy điền tài khoản (user) hoặc from_addr",
-            "no sender address: set user or from_addr",
+            "Chưa có địa chỉ người gửi: hãy điền \"Tài khoản gửi\" ở trang Cấu hình (hoặc \"Email trưởng cụm\" "
+            "nếu máy chủ gửi thư không cần đăng nhập).",
+            "No sender address: fill in \"Tài khoản gửi\" (sending account) on the Settings sheet (or \"Email "
+            "trưởng cụm\", the cluster lead's e-mail, for a relay without login).",
         )
     sender = _parse_address(settings.sender_address, "sender")
     sender = Address(display_name=settings.sender_name, username=sender.username,
