@@ -27,3 +27,13 @@ def test_texts_differ_by_language_and_render_without_placeholders_left():
         assert vi and en and vi != en, rule
         for text in (render(rule, "vi", {}), render(rule, "en", {})):
             assert "{" not in text, rule
+
+
+def test_counts_read_as_english_counts():
+    from toolkit.messages import bilingual
+
+    vi, en = bilingual("validate-done", errors=0, warnings=1)
+    assert vi.startswith("Kiểm tra xong: 0 lỗi, 1 cảnh báo.") and en.startswith("Check done: 0 errors, 1 warning.")
+    _, en = bilingual("collect-done", messages=1, submitted=2, aside=1, replies=3, notes_vi="", notes_en="")
+    assert en == "Collect: 1 new message, 2 new submissions, 1 file set aside (sender not a member), 3 replies."
+    assert all("(s)" not in en and "(ies)" not in en for _, en in MESSAGES.values())

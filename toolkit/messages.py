@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -263,22 +264,28 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
     """
     vi, en = MESSAGES[rule]
     template = vi if language == "vi" else en
-    return template.format_map(_Blank({k: _shown(k, v, language) for k, v in context.items()}))
+    return _Counts().vformat(template, (), _Blank({k: _shown(k, v, language) for k, v in context.items()}))
 
 
 class _Count(str):
-    """A count as shown, which ``{n:error}`` writes "1 error" or "3 errors" (``{n:reply|replies}``)."""
+    """A number as shown, which remembers the number (for ``{n:error}``, see `_Counts`)."""
 
     def __new__(cls, text: str, number):
         count = super().__new__(cls, text)
         count.number = number
         return count
 
-    def __format__(self, spec: str) -> str:
-        if not spec or not spec[0].isalpha():
-            return format(str(self), spec)
-        one, _, many = spec.partition("|")
-        return f"{self} {one if self.number == 1 else (many or one + 's')}"
+
+class _Counts(string.Formatter):
+    """``{n:error}`` writes "1 error" or "3 errors"; ``{n:reply|replies}`` names both forms."""
+
+    def format_field(self, value, format_spec: str):
+        if not format_spec[:1].isalpha():
+            return super().format_field(value, format_spec)
+        if value in ("", None):
+            return ""
+        one, _, many = format_spec.partition("|")
+        return f"{value} {one if getattr(value, 'number', value) == 1 else (many or one + 's')}"
 
 
 def _shown(key: str, value: Any, language: str) -> Any:
