@@ -230,7 +230,8 @@
     var text = rows.map(function (row) {
       return row.map(function (value) {
         var s = value === null || value === undefined ? "" : String(value);
-        if (/^[=+\-@]/.test(s)) s = "'" + s;  // never a formula in Excel
+        // never a formula in Excel: = + - @, their fullwidth forms (＝＋－＠), after any leading space or tab
+        if (/^[\s\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(s)) s = "'" + s;
         return '"' + s.replace(/"/g, '""') + '"';
       }).join(",");
     }).join("\r\n");
