@@ -47,7 +47,7 @@ from .result import (
 # --- one file ---------------------------------------------------------------------------
 
 def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
-    """Read and check one file; never raises (a file that cannot be read is a refusal).
+    """Read and check one file: a file that cannot be read is a refusal; only a bug raises.
 
     :param received: when it was received; None: its modification time.
     """
@@ -64,17 +64,15 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
         return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
                           refusal=("file-not-readable", exc.strerror or type(exc).__name__))
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
-    del data
     source = SourceFile(path, name, digest, size, received)
-    try:
-        wb = read_workbook(path)
+    try:  # a damaged file is refused by the reader; anything else is a bug and stops the run (--debug shows it)
+        wb = read_workbook(path, data)
         report = check_workbook(wb, settings)
     except Refusal as refusal:
         source.refusal = (refusal.reason, refusal.detail)
         return source
-    except Exception as exc:  # a damaged file must not stop the cluster's consolidation
-        source.refusal = ("unexpected-error", f"{type(exc).__name__}: {exc}")
-        return source
+    finally:
+        del data
     source.findings = report.findings
     source.code, source.period = report.province, report.period
     errors_by_row: dict[tuple[str, int], int] = defaultdict(int)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -338,10 +338,10 @@ class ConsolidatedWriter:
         """Close the workbook after a failure (the caller removes the file)."""
         if not self.closed:
             self.closed = True
-            try:
+            from xlsxwriter.exceptions import XlsxWriterException
+
+            with suppress(OSError, XlsxWriterException):  # writing failed; the failure being handled is told
                 self.book.close()
-            except Exception:
-                pass
 
     def sheet(self, spec: schema.Sheet, result: tuple[str, str] | None = None) -> BulkWorksheet:
         """A sheet with its title, what it holds (Vietnamese / English; then `result`) and room for a table
