@@ -6,12 +6,13 @@ is read. A file that cannot be read at all raises `Refusal`.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,21 @@ def _with_hidden(rows: list[list[Any]], hidden: dict[tuple[int, int], tuple[str,
     return rows
 
 
+def collector_held_off(function):
+    """Run `function` with the garbage collector paused: reading makes many objects and no cycles to collect."""
+    @wraps(function)
+    def held_off(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return held_off
+
+
+@collector_held_off
 def read_workbook(path: str | os.PathLike, data: bytes | None = None) -> Workbook:
     """Read a submission file; raise `Refusal` if it is not a readable workbook.
 
@@ -230,6 +246,7 @@ def read_workbook(path: str | os.PathLike, data: bytes | None = None) -> Workboo
     return wb
 
 
+@collector_held_off
 def read_rows(path: str | os.PathLike, sheet_names: list[str], rows_of: Callable[[str], list[list[Any]]],
               fonts: dict[str, dict[tuple[int, int], str]] | None = None, fmt: str = "xlsx") -> Workbook:
     """Read a workbook from any source of rows (a file, or a workbook open in Excel).

@@ -321,9 +321,8 @@ def parse_period(text: str | None) -> Period | None:
         return None
     try:
         return Period.parse(text)
-    except BadPeriod:
-        raise ConsolidationError(f"Kỳ báo cáo \"{text}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
-                                 f"Period \"{text}\" is not of the form 2026-H1, 2026-H2 or 2026.") from None
+    except BadPeriod as exc:
+        raise ConsolidationError(exc.vi, exc.en) from None
 
 
 def open_control(path):

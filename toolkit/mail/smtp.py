@@ -652,8 +652,8 @@ def _connect(client, settings: SmtpSettings, password: str | None, redact: _Reda
             f"Bắt tay TLS với {where} thất bại ({settings.security}): {exc}",
             f"TLS handshake with {where} failed ({settings.security}): {exc}",
         ) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        if "STARTTLS" in str(exc).upper():
+    except smtplib.SMTPNotSupportedError:  # the EHLO reply lacks the extension asked for: STARTTLS, or AUTH
+        if settings.security == "STARTTLS" and not client.smtp.has_extn("starttls"):
             raise TlsUnavailable(
                 f"Máy chủ {where} không hỗ trợ STARTTLS; không gửi thư khi chưa mã hoá",
                 f"{where} does not offer STARTTLS; refusing to continue unencrypted",
