@@ -241,11 +241,12 @@ ASIDE_OUTCOMES = ("not-member", "unparsed")
 class LedgerTooNew(AidkitError, RuntimeError):
     """The ledger file was written by a newer version of aidkit."""
 
+    key = "ledger-too-new"
+
     def __init__(self, path: str, found: int, known: int):
-        super().__init__(f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
-                         "hãy cập nhật aidkit.",
-                         f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); "
-                         "please upgrade aidkit.")
+        from .messages import bilingual
+
+        super().__init__(*bilingual(self.key, file=path, found=str(found), known=str(known)))
 
 
 @dataclass(frozen=True)

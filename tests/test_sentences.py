@@ -1,0 +1,80 @@
+"""Sentences live in toolkit/messages.py: an error names its key instead of writing Vietnamese inline."""
+
+import ast
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from toolkit import schema
+from toolkit.control import ControlError, read_control
+from toolkit.errors import AidkitError
+from toolkit.messages import MESSAGES, bilingual
+from toolkit.periods import BadPeriod, Period
+
+TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
+#: Modules whose errors are all keyed sentences (the others still have inline ones: see issue 21).
+KEYED = ("control.py", "periods.py", "errors.py", "ledger.py")
+
+
+def _user_facing(cls=AidkitError) -> set[str]:
+    return {cls.__name__}.union(*(_user_facing(sub) for sub in cls.__subclasses__()))
+
+
+def _sentence(arg: ast.expr) -> bool:
+    """A literal or f-string with Vietnamese in it (a key such as "ledger-locked" or a detail has none)."""
+    parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+    return any(isinstance(p, ast.Constant) and isinstance(p.value, str) and not p.value.isascii() for p in parts)
+
+
+def _is_super_init(func: ast.expr) -> bool:
+    return (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
+            and getattr(func.value.func, "id", "") == "super")
+
+
+def inline_sentences(path: Path) -> list[int]:
+    """Lines where an error a user sees is raised (or built, in its __init__) with its sentence written out."""
+    names, lines = _user_facing(), []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        call = node.exc if isinstance(node, ast.Raise) else node if isinstance(node, ast.Call) else None
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if (name in names or _is_super_init(func)) and any(_sentence(a) for a in call.args):
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+@pytest.mark.parametrize("module", KEYED)
+def test_errors_of_the_module_are_keyed_sentences(module):
+    assert inline_sentences(TOOLKIT / module) == []
+
+
+def test_the_walk_sees_an_inline_sentence(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text('def f(x):\n    raise ControlError(f"Kỳ {x} sai.", "bad")\n'
+                      '    raise ControlError.of("control-no-sheet")\n'
+                      'class E(AidkitError):\n    def __init__(self):\n        super().__init__("Sai.", "Wrong.")\n'
+                      '        super().__init__("Lỗi.", "Wrong.")\n', encoding="utf-8")
+    assert inline_sentences(sample) == [2, 7]
+
+
+def test_the_period_sentence_is_written_once_and_named():
+    with pytest.raises(BadPeriod) as caught:
+        Period.parse("2026-H3")
+    assert caught.value.key == "period-invalid" and isinstance(caught.value, AidkitError)
+    assert (caught.value.vi, caught.value.en) == bilingual("period-invalid", value="2026-H3")
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in TOOLKIT.rglob("*.py") if p.name != "messages.py")
+    assert "không đúng dạng 2026-H1" not in sources
+
+
+def test_a_control_error_names_its_sentence(tmp_path):
+    path = tmp_path / "dieu-hanh.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = schema.SETTINGS_SHEET.vi
+    book.save(path)
+    with pytest.raises(ControlError) as caught:
+        read_control(path)
+    assert caught.value.key in MESSAGES
+    assert caught.value.key.startswith("control-")
