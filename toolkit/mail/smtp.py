@@ -587,7 +587,7 @@ def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: s
     finally:
         try:
             client.close()
-        except Exception:  # a half-open TLS socket may fail on QUIT
+        except (smtplib.SMTPException, OSError):  # a half-open TLS socket may fail on QUIT (ssl.SSLError is an OSError)
             pass
 
 
