@@ -30,21 +30,13 @@ def _with_part(path, part: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_bug_in_the_legacy_font_scan_is_raised_not_silenced(book, monkeypatch):
-    def broken(zf):
-        raise TypeError("a bug in the scan")
+@pytest.mark.parametrize(("module", "name"), [(legacy, "_style_encodings"), (hidden_cells, "_marked")])
+def test_a_bug_in_a_package_scan_is_raised_not_silenced(book, monkeypatch, module, name):
+    def broken(_):
+        raise TypeError(f"a bug in {name}")
 
-    monkeypatch.setattr(legacy, "_style_encodings", broken)
-    with pytest.raises(TypeError, match="a bug in the scan"):
-        validate(book)
-
-
-def test_a_bug_in_the_hidden_cells_scan_is_raised_not_silenced(book, monkeypatch):
-    def broken(xml):
-        raise AttributeError("a bug in the scan")
-
-    monkeypatch.setattr(hidden_cells, "_marked", broken)
-    with pytest.raises(AttributeError, match="a bug in the scan"):
+    monkeypatch.setattr(module, name, broken)
+    with pytest.raises(TypeError, match=f"a bug in {name}"):
         validate(book)
 
 
