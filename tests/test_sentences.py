@@ -6,10 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from toolkit import (
-    schedule,  # noqa: F401  (its error classes join the walk)
-    schema,
-)
+from toolkit import schedule, schema  # noqa: F401  (schedule's and smtp's error classes join the walk)
 from toolkit.control import ControlError, read_control
 from toolkit.errors import AidkitError
 from toolkit.mail import smtp  # noqa: F401
