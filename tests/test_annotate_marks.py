@@ -137,3 +137,55 @@ def test_an_xlsm_keeps_its_macros_only_when_the_copy_is_an_xlsm(tmp_path):
     as_xlsx = annotate(source, report, tmp_path / "copy.xlsx")
     assert "xl/vbaProject.bin" in zipfile.ZipFile(as_xlsm).namelist()
     assert "xl/vbaProject.bin" not in zipfile.ZipFile(as_xlsx).namelist()
+
+
+def test_the_findings_sheet_reads_and_prints_as_laid_out(tmp_path):
+    """Issue 11's layout of Phát hiện: a dark header, red bold errors, blue links, wrapped messages, one page wide."""
+    from openpyxl import load_workbook
+
+    from toolkit.annotate import annotate
+    from toolkit.findings import FINDING_WIDTHS, WRAPPED_COLUMNS
+
+    source = _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
+    long_message = finding("title-en-missing", WARNING, sheet=SHEET, cell="C2", suggestion="x " * 200)
+    report = Report(str(source), [finding("invalid-email", ERROR, sheet=SHEET, cell="B2", value="giá trị"),
+                                  long_message])
+    ws = load_workbook(annotate(source, report, tmp_path / "out.xlsx"))["Phát hiện"]
+    for cell in ws[1]:
+        assert cell.font.bold and cell.font.color.rgb.endswith("FFFFFF")
+        assert cell.fill.fill_type == "solid" and cell.fill.start_color.rgb.endswith("1F4E78") \
+            and cell.fill.end_color.rgb.endswith("1F4E78")
+        assert cell.alignment.wrap_text and cell.alignment.vertical == "center"
+    error, warning = ws[2], ws[3]
+    assert error[0].font.bold and error[0].font.color.rgb.endswith("9C0006")
+    assert not error[1].font.bold and not warning[0].font.bold
+    for row in (error, warning):
+        for column, cell in enumerate(row, start=1):
+            assert cell.alignment.vertical == "top"
+            assert bool(cell.alignment.wrap_text) is (column in WRAPPED_COLUMNS), column
+        assert row[3].hyperlink.location == f"'{SHEET}'!{row[3].value}"
+        assert row[3].font.underline == "single" and row[3].font.color.rgb.endswith("0563C1")
+    lines = max(1 + len(str(warning[c - 1].value or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
+    assert lines > 2 and ws.row_dimensions[3].height == 15 * lines
+    assert ws.row_dimensions[2].height == 15 * max(
+        1 + len(str(error[c - 1].value or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
+    assert [ws.column_dimensions[letter].width for letter in "ABCDEFGHI"] == list(FINDING_WIDTHS)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I3"
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+
+
+def test_a_copy_that_is_the_source_under_another_name_is_refused(tmp_path):
+    import os
+
+    import pytest
+
+    from toolkit.annotate import annotate
+    from toolkit.findings import Refusal
+
+    source = _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
+    before = source.read_bytes()
+    os.link(source, tmp_path / "the-same-file.xlsx")  # a hard link: another name, the same file
+    with pytest.raises(Refusal) as caught:
+        annotate(source, Report(str(source), []), tmp_path / "the-same-file.xlsx")
+    assert caught.value.reason == "output-not-ours" and source.read_bytes() == before
