@@ -147,3 +147,23 @@ def test_a_missing_value_points_to_its_empty_cell(tmp_path):
     found = only(validate(book(tmp_path, needs_change=set0(dia_ban=None))), "missing-value")
     assert (found.sheet, found.cell, found.row, found.column, found.value) == (
         NEEDS, cell(N, "dia_ban"), 2, "dia_ban", None)
+
+
+def test_the_structure_findings_in_full(tmp_path):
+    from builders import records, write_book
+    from toolkit import schema
+
+    data = records()
+    no_info = validate(write_book(tmp_path / "no-info.xlsx", False, data["needs"], data["register"]))
+    found = only(no_info, "missing-sheet")
+    assert (found.severity, found.sheet) == ("error", schema.INFO.vi)
+    assert dict(found.params) == {"expected": schema.INFO.vi, "expected_en": schema.INFO.en}
+    no_table = validate(write_book(tmp_path / "no-table.xlsx", None, None, None))
+    found = only(no_table, "no-table")
+    assert found.severity == "error"
+    assert dict(found.params) == {"needs": schema.NEEDS_SHEET.vi, "register": schema.REGISTER_SHEET.vi}
+    assert "missing-sheet" not in rules(no_table) and "no-table" not in rules(no_info)
+    empty = validate(write_book(tmp_path / "empty.xlsx", None, [], data["register"]))
+    found = only(empty, "empty-table")
+    assert (found.severity, found.sheet) == ("info", NEEDS)
+    assert dict(found.params) == {"table": schema.NEEDS.name_vi, "table_en": schema.NEEDS.name_en}
