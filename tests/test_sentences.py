@@ -9,13 +9,14 @@ import pytest
 from toolkit import schedule, schema  # noqa: F401  (schedule's and smtp's error classes join the walk)
 from toolkit.control import ControlError, read_control
 from toolkit.errors import AidkitError
-from toolkit.mail import smtp  # noqa: F401
+from toolkit.mail import imap, smtp  # noqa: F401
 from toolkit.messages import MESSAGES, bilingual
 from toolkit.periods import BadPeriod, Period
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 #: Modules whose errors are all keyed sentences (the others still have inline ones: see issue 21).
-KEYED = ("control.py", "periods.py", "errors.py", "ledger.py", "mail/smtp.py", "schedule.py", "clock.py", "reader.py")
+KEYED = ("control.py", "periods.py", "errors.py", "ledger.py", "mail/smtp.py", "mail/imap.py", "schedule.py",
+         "clock.py", "reader.py")
 
 
 def _user_facing(cls=AidkitError) -> set[str]:
