@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from toolkit import schedule, schema  # noqa: F401  (schedule's and smtp's error classes join the walk)
+from toolkit.consolidation import consolidate  # noqa: F401
 from toolkit.control import ControlError, read_control
 from toolkit.errors import AidkitError
 from toolkit.mail import imap, smtp  # noqa: F401
@@ -16,7 +17,7 @@ from toolkit.periods import BadPeriod, Period
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 #: Modules whose errors are all keyed sentences (the others still have inline ones: see issue 21).
 KEYED = ("control.py", "periods.py", "errors.py", "ledger.py", "mail/smtp.py", "mail/imap.py", "schedule.py",
-         "clock.py", "reader.py")
+         "clock.py", "reader.py", "mail/delivery.py", "mail/collect.py", "consolidation/consolidate.py")
 
 
 def _user_facing(cls=AidkitError) -> set[str]:

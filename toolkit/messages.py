@@ -183,6 +183,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "The server refused the search: {detail}"),
     "imap-fetch-refused": ("Máy chủ không trả thư UID {uid}: {detail}",
                           "The server did not return message UID {uid}: {detail}"),
+    "smtp-host-missing": ("Trang Cấu hình chưa có \"Máy chủ SMTP\".", "The Settings sheet has no \"SMTP server\"."),
+    "imap-host-missing": ("Trang Cấu hình chưa có \"Máy chủ IMAP\" và \"Tài khoản nhận\": chưa nhận thư được.",
+                          "The Settings sheet has no \"IMAP server\" and \"Receiving account\": cannot collect mail."),
+    "imap-port-invalid": ("\"Cổng IMAP\" {port} không hợp lệ.", "\"IMAP port\" {port} is not valid."),
+    # what aidkit consolidate needs (toolkit/consolidation/consolidate.py)
+    "consolidate-no-source": ("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
+                              "A submissions folder or a control workbook (--control) is needed."),
+    "consolidate-source-missing": ("Không tìm thấy thư mục hoặc tệp {file}.", "Folder or file {file} was not found."),
+    "consolidate-no-output": ("Cần tên tệp kết quả (-o).", "An output file (-o) is needed."),
     # the Excel buttons (toolkit/macros.py): status bar while busy, then a message box
     "busy-validate": ("aidkit: đang kiểm tra dữ liệu…", "aidkit: checking the data…"),
     "busy-export": ("aidkit: đang xuất file nộp…", "aidkit: exporting the submission…"),

@@ -220,17 +220,15 @@ def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[P
     """The files and folders to read and the workbook to write, the control workbook's by default."""
     if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
         if ctrl is None:
-            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
-                                     "A submissions folder or a control workbook (--control) is needed.")
+            raise ConsolidationError.of("consolidate-no-source")
         source = ctrl.inbox
     given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
     for path in given:
         if not path.exists() and not path.is_symlink():
-            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
-                                     f"Folder or file {path} was not found.")
+            raise ConsolidationError.of("consolidate-source-missing", file=str(path))
     if out is None:
         if ctrl is None:
-            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
+            raise ConsolidationError.of("consolidate-no-output")
         from ..outputs import beside
 
         out = beside(ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx", "consolidated")  # an edited one stays

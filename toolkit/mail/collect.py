@@ -150,12 +150,11 @@ def imap_settings(control: Control) -> ImapSettings:
     host = str(values.get("may_chu_imap") or "").strip()
     user = str(values.get("tai_khoan_nhan") or "").strip()
     if not host or not user:
-        raise ImapError("Trang Cấu hình chưa có \"Máy chủ IMAP\" và \"Tài khoản nhận\": chưa nhận thư được.",
-                        "The Settings sheet has no \"IMAP server\" and \"Receiving account\": cannot collect mail.")
+        raise ImapError.of("imap-host-missing")
     mode = parse_security(values.get("bao_mat_imap") or "SSL")
     port = values.get("cong_imap") or DEFAULT_PORTS[mode]
     if not 0 < int(port) < 65536:
-        raise ImapError(f"\"Cổng IMAP\" {port} không hợp lệ.", f"\"IMAP port\" {port} is not valid.")
+        raise ImapError.of("imap-port-invalid", port=str(port))
     mailbox = str(values.get("hop_thu_nhan") or "").strip() or "INBOX"
     return ImapSettings(host, int(port), mode, user, mailbox, ca_file(control))
 

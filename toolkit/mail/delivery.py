@@ -66,8 +66,7 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
     host = str(values.get("may_chu_smtp") or "").strip()
     if not host:
         if not for_dry_run:
-            raise smtp.InvalidSettings("Trang Cấu hình chưa có \"Máy chủ SMTP\".",
-                                         "The Settings sheet has no \"SMTP server\".")
+            raise smtp.InvalidSettings.of("smtp-host-missing")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
     return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
