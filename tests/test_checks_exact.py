@@ -167,3 +167,29 @@ def test_the_structure_findings_in_full(tmp_path):
     found = only(empty, "empty-table")
     assert (found.severity, found.sheet) == ("info", NEEDS)
     assert dict(found.params) == {"table": schema.NEEDS.name_vi, "table_en": schema.NEEDS.name_en}
+
+
+def test_disbursement_rules_at_their_edges_and_with_their_figures(tmp_path):
+    same = validate(book(tmp_path, register_change=set0(giai_ngan_ky_usd=40_000, giai_ngan_luy_ke_usd=40_000)))
+    assert "disbursed-below-period" not in rules(same)  # all of it paid this period
+    below = validate(book(tmp_path, register_change=set0(giai_ngan_ky_usd=40_001, giai_ngan_luy_ke_usd=40_000),
+                          name="below.xlsx"))
+    assert dict(only(below, "disbursed-below-period").params) == {"period_amount": 40_001}
+    at_limit = validate(book(tmp_path, register_change=set0(giai_ngan_luy_ke_usd=105_000), name="limit.xlsx"))
+    assert "disbursed-over-amount" not in rules(at_limit)  # 105% of the 100,000 USD amount is allowed
+    over = validate(book(tmp_path, register_change=set0(giai_ngan_luy_ke_usd=105_001), name="over.xlsx"))
+    assert dict(only(over, "disbursed-over-amount").params) == {"amount": 100_000, "tolerance": "105%"}
+    under = validate(book(tmp_path, register_change=set0(giai_ngan_luy_ke_usd=96_000), name="under.xlsx"))
+    assert "disbursed-over-amount" not in rules(under)
+
+
+def test_an_implausible_usd_amount_names_the_limit_and_the_limit_itself_passes(tmp_path):
+    limit = Settings().max_project_usd
+    at = validate(book(tmp_path, needs_change=set0(tong_kinh_phi_usd=limit, de_nghi_tai_tro_usd=limit,
+                                                   von_doi_ung_usd=0)))
+    assert "usd-implausible" not in rules(at)
+    over = validate(book(tmp_path, needs_change=set0(tong_kinh_phi_usd=limit + 1, de_nghi_tai_tro_usd=limit,
+                                                     von_doi_ung_usd=1), name="over.xlsx"))
+    found = only(over, "usd-implausible")
+    assert (found.column, found.value) == ("tong_kinh_phi_usd", limit + 1)
+    assert dict(found.params) == {"limit": limit}
