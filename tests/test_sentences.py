@@ -1,23 +1,27 @@
 """Sentences live in toolkit/messages.py: an error names its key instead of writing Vietnamese inline."""
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from toolkit import schedule, schema  # noqa: F401  (schedule's and smtp's error classes join the walk)
-from toolkit.consolidation import consolidate  # noqa: F401
+import toolkit
+from toolkit import schema
 from toolkit.control import ControlError, read_control
 from toolkit.errors import AidkitError
-from toolkit.mail import imap, smtp  # noqa: F401
 from toolkit.messages import MESSAGES, bilingual
 from toolkit.periods import BadPeriod, Period
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
-#: Modules whose errors are all keyed sentences (the others still have inline ones: see issue 21).
-KEYED = ("control.py", "periods.py", "errors.py", "ledger.py", "mail/smtp.py", "mail/imap.py", "schedule.py",
-         "clock.py", "reader.py", "mail/delivery.py", "mail/collect.py", "consolidation/consolidate.py")
+#: Modules whose errors still write their sentences inline (issue 21): the report, being reworked by issue 18.
+NOT_YET = ("report.py",)
+KEYED = sorted(p.relative_to(TOOLKIT).as_posix() for p in TOOLKIT.rglob("*.py")
+               if p.relative_to(TOOLKIT).as_posix() not in NOT_YET)
+for _module in pkgutil.walk_packages(toolkit.__path__, "toolkit."):  # every error class joins the walk
+    importlib.import_module(_module.name)
 
 
 def _user_facing(cls=AidkitError) -> set[str]:

@@ -65,7 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The ledger {file} is damaged or not an aidkit ledger ({detail}). Restore a backup, or rename this file so that aidkit starts a new one (the submitted files remain in aidkit-archive)."),
     # aidkit template --from: the next period's workbook from a submission of an earlier one
     "carry-invalid": ("Không tạo được mẫu kỳ sau từ {file}: tệp còn {errors} lỗi; hãy kiểm tra, sửa rồi chạy lại.",
-                      "Cannot start the next period from {file}: it still has {errors} error(s); check it, fix it and run again."),
+                      "Cannot start the next period from {file}: it still has {errors:error}; check it, fix it and run again."),
     "carry-other-province": ("Không tạo được mẫu kỳ sau từ {file}: đó là báo cáo của tỉnh {found}, không phải tỉnh {asked}.",
                              "Cannot start the next period from {file}: it is province {found}'s report, not province {asked}'s."),
     "carry-not-earlier": ("Không tạo được mẫu kỳ {asked} từ {file}: đó là báo cáo kỳ {found}, không phải một kỳ trước {asked}.",
@@ -192,6 +192,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "A submissions folder or a control workbook (--control) is needed."),
     "consolidate-source-missing": ("Không tìm thấy thư mục hoặc tệp {file}.", "Folder or file {file} was not found."),
     "consolidate-no-output": ("Cần tên tệp kết quả (-o).", "An output file (-o) is needed."),
+    "consolidate-not-consolidated": ("Tệp {file} không phải là bảng tổng hợp do aidkit consolidate tạo ra (thiếu trang hoặc cột chuẩn).",
+                                     "File {file} is not a workbook written by aidkit consolidate (standard sheets or columns missing)."),
+    # what aidkit catalogue needs (toolkit/catalogue.py, toolkit/catalogue_page.py)
+    "catalogue-no-source": ("Cần tệp hoặc thư mục báo cáo, hoặc tệp điều hành (--control).",
+                            "Workbooks or folders, or a control workbook (--control), are needed."),
+    "catalogue-no-output": ("Cần thư mục kết quả (-o).", "An output folder (-o) is needed."),
+    "catalogue-source-missing": ("Không tìm thấy {file}.", "{file} was not found."),
+    "catalogue-output-is-file": ("{file} là một tệp, không phải thư mục.", "{file} is a file, not a folder."),
+    "catalogue-template-error": ("Mẫu {file} có lỗi, chưa xuất được danh mục: {detail}",
+                                 "Template {file} has an error; the catalogue was not written: {detail}"),
+    # aidkit template (toolkit/template.py)
+    "template-unknown-province": ("Không có tỉnh mã (hoặc tên) \"{province}\" trong danh mục kỳ {period}; --province cần mã tỉnh, ví dụ 92 (Cần Thơ).",
+                                  "No province with the code (or name) \"{province}\" for period {period}; --province takes the province code, e.g. 92 (Cần Thơ)."),
+    # aidkit password (toolkit/password.py)
+    "password-empty": ("Cần tên tài khoản và mật khẩu (không để trống).",
+                       "An account name and a password are needed (neither may be empty)."),
+    "password-not-stored": ("Không lưu được mật khẩu vào kho mật khẩu của hệ điều hành ({kind}). Có thể đặt biến môi trường AIDKIT_SMTP_PASSWORD / AIDKIT_IMAP_PASSWORD thay thế.",
+                            "The operating system's keyring did not store the password ({kind}). The environment variables AIDKIT_SMTP_PASSWORD / AIDKIT_IMAP_PASSWORD can be used instead."),
     # the Excel buttons (toolkit/macros.py): status bar while busy, then a message box
     "busy-validate": ("aidkit: đang kiểm tra dữ liệu…", "aidkit: checking the data…"),
     "busy-export": ("aidkit: đang xuất file nộp…", "aidkit: exporting the submission…"),
@@ -210,7 +228,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "open-period-none": ("Trang Lịch nộp không có kỳ nào chưa đến hạn: hãy thêm dòng cho kỳ mới (Kỳ báo cáo, Hạn nộp), lưu tệp rồi bấm lại.",
                          "The Schedule sheet has no period still to come: add a row for the new period (period, due date), save and press again."),
     "open-period-done": ("Mở kỳ {period}: đã gửi {sent} thư đề nghị báo cáo, {skipped} tỉnh đã nhận trước đó, {failed} thư lỗi.{notes_vi}",
-                         "Opened {period}: {sent} call(s) for reports sent, {skipped} province(s) already called, {failed} failed.{notes_en}"),
+                         "Opened {period}: {sent:call} for reports sent, {skipped:province} already called, {failed} failed.{notes_en}"),
     "validate-done": ("Kiểm tra xong: {errors} lỗi, {warnings} cảnh báo. Ô có lỗi tô đỏ, ô cần xem lại tô vàng; di chuột lên ô để đọc ghi chú. Danh sách đầy đủ ở trang \"Phát hiện\": bấm vào địa chỉ ô để đến chỗ cần sửa.",
                       "Check done: {errors:error}, {warnings:warning}. Cells with errors are red, cells to review are yellow; hover over a cell to read its note. The full list is on the \"Phát hiện\" (Findings) sheet: click a cell address to go there."),
     "validate-clean": ("Kiểm tra xong: không có lỗi hay cảnh báo nào. Có thể bấm \"Xuất file nộp\".",

@@ -91,10 +91,7 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
         if province:
             found = province_named(province, parsed.end)  # "92", or its name: "Cần Thơ", "Can Tho"
             if found is None:
-                raise UnknownProvince(f"Không có tỉnh mã (hoặc tên) \"{province}\" trong danh mục kỳ {parsed}; "
-                                      "--province cần mã tỉnh, ví dụ 92 (Cần Thơ).",
-                                      f"No province with the code (or name) \"{province}\" for period {parsed}; "
-                                      "--province takes the province code, e.g. 92 (Cần Thơ).")
+                raise UnknownProvince.of("template-unknown-province", province=str(province), period=str(parsed))
             values.update(ma_tinh=found.code, ten_tinh=found.short,
                           don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
     elif province:
@@ -124,7 +121,7 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
         _table(book, f, table, lists, (rows or {}).get(table.key, ()), title, totals)
 
 
-def _formats(book) -> dict[str, object]:
+def _formats(book) -> dict[object, object]:
     header = {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1,
               "bg_color": "#1F4E78", "font_color": "#FFFFFF", "font_name": "Arial", "font_size": 10}
     base = {"font_name": "Arial", "font_size": 10}

@@ -796,9 +796,7 @@ def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
 
 
 def _not_consolidated(path: Path) -> ConsolidationError:
-    return ConsolidationError(
-        f"Tệp {path.name} không phải là bảng tổng hợp do aidkit consolidate tạo ra (thiếu trang hoặc cột chuẩn).",
-        f"File {path.name} is not a workbook written by aidkit consolidate (standard sheets or columns missing).")
+    return ConsolidationError.of("consolidate-not-consolidated", file=path.name)
 
 
 def _previous_rows(table: schema.Table, rows: list[list[Any]]) -> list[dict[str, Any]] | None:

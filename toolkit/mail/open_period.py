@@ -39,11 +39,11 @@ def open_period(control: str | os.PathLike | Control, period: str, now: str | da
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    with mail_job("open-period", control, now, dry_run) as (control, ledger, result, cluster):
-        deadline = deadline_for(control, period)
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
+    with mail_job("open-period", control, now, dry_run) as (loaded, ledger, result, cluster):
+        deadline = deadline_for(loaded, period)
+        postman = postman_for(loaded, ledger, dry_run=dry_run, password=password, retries=retries,
                               backoff=backoff, sleep=sleep)
-        call_members(control, ledger, postman, cluster, deadline, result)
+        call_members(loaded, ledger, postman, cluster, deadline, result)
     return result
 
 
