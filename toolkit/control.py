@@ -239,7 +239,7 @@ def write_control(out: str | os.PathLike, cluster: str, members: list[Member], s
 
 
 def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
-                 settings: dict[str, Any], first_sheet=None, rates: tuple[Override, ...] = ()) -> None:
+                 settings: dict[str, Any], *, first_sheet=None, rates: tuple[Override, ...] = ()) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
     book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
     bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})

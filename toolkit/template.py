@@ -81,7 +81,7 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
     return out
 
 
-def info_values(province: str | None, period: str | None, organisation=None, preparer=None, email=None,
+def info_values(province: str | None, period: str | None, *, organisation=None, preparer=None, email=None,
                 phone=None, prepared_on=None) -> dict[str, object]:
     """The pre-filled Info values for a province and period."""
     values: dict[str, object] = {"phien_ban_mau": schema.TEMPLATE_VERSION}
@@ -118,7 +118,7 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
     _info(book, f, info_values(province, period, **info))
     lists = _lists(book, f)
     for table in schema.TABLES:
-        _table(book, f, table, lists, (rows or {}).get(table.key, ()), title, totals)
+        _table(book, f, table, lists, (rows or {}).get(table.key, ()), title=title, totals=totals)
 
 
 def _formats(book) -> dict[object, object]:
@@ -220,7 +220,7 @@ def _lists(book, f) -> dict[str, str]:
     return ranges
 
 
-def _table(book, f, table: schema.Table, lists: dict[str, str], records, title=(), totals=False) -> None:
+def _table(book, f, table: schema.Table, lists: dict[str, str], records, *, title=(), totals=False) -> None:
     ws = book.add_worksheet(table.sheet.vi)
     for row, line in enumerate(title):
         ws.merge_range(row, 0, row, 8, line, f["label"] if row else f["title"])

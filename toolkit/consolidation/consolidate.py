@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from ..findings import ERROR, Refusal
@@ -43,6 +43,9 @@ from .result import (
     file_status,
     sum_usd,
 )
+
+if TYPE_CHECKING:
+    from ..control import Control
 
 # --- one file ---------------------------------------------------------------------------
 
@@ -154,7 +157,7 @@ _BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
 
 
 def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None,
-                *, period: str | None = None, control: str | os.PathLike | None = None,
+                *, period: str | None = None, control: str | os.PathLike | Control | None = None,
                 previous: str | os.PathLike | None = None,
                 received: Mapping[Path, datetime] | None = None,
                 settings: schema.Settings | None = None, workers: int | None = None,
@@ -182,7 +185,7 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     ctrl = open_control(control) if control else None
     given, out = _source_and_output(source, out, ctrl, wanted)
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
-    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, control) if p])
+    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, ctrl.path if ctrl else None) if p])
     old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
@@ -324,11 +327,11 @@ def parse_period(text: str | None) -> Period | None:
 
 
 def open_control(path):
-    """The control workbook, read; :raises ConsolidationError: when it is unusable."""
-    from ..control import read_or_explain
+    """The control workbook, read (or as given, already loaded); :raises ConsolidationError: when it is unusable."""
+    from ..control import load_control
 
     try:
-        return read_or_explain(path)
+        return load_control(path)
     except Refusal as refusal:
         raise ConsolidationError(refusal.vi, refusal.en) from None
 

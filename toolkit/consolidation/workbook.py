@@ -376,7 +376,7 @@ class ConsolidatedWriter:
             ws.set_row(row, 13.5 * max(1, -(-len(text) // max(int(room), 1))) + 2)
         return layout
 
-    def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None,
+    def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None, *,
               notes: bool = False, freeze_cols: int = 0, blocks=None, printed: int | None = None,
               keys: tuple[int, int] | None = None) -> int:
         """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row.

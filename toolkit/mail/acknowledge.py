@@ -24,7 +24,7 @@ from ..ledger import Submission
 from ..periods import BadPeriod, Period
 from ..schema import submission_status
 from .compose import acknowledgement_message, recipients
-from .delivery import JobResult, mail_job, postman_for
+from .delivery import Job, JobResult, Postman, mail_job
 
 KIND = "acknowledgement"
 
@@ -60,21 +60,21 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
-        for s in ledger.submissions():
-            if s.received_at > result.now or ledger.is_claimed(KIND, s.period or "", s.province or "", s.sha256):
+    with mail_job("acknowledge", control, now, dry_run) as job:
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
+        for s in job.ledger.submissions():
+            if s.received_at > job.now or job.ledger.is_claimed(KIND, s.period or "", s.province or "", s.sha256):
                 continue
-            with result.one_file(s.file):  # one odd file never stops the receipts of the others
-                _receipt(control, ledger, postman, cluster, s, result)
-    return result
+            with job.result.one_file(s.file):  # one odd file never stops the receipts of the others
+                _receipt(job, postman, s)
+    return job.result
 
 
-def _receipt(control: Control, ledger, postman, cluster, s, result: JobResult) -> None:
+def _receipt(job: Job, postman: Postman, s: Submission) -> None:
     """The receipt for one submission (and the annotated copy of an invalid one)."""
     from ..inbox import annotated_attachment, review
 
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     period, province = s.period or "", s.province or ""
     member = member_for(control, s)
     due = due_for(control, s)

@@ -52,8 +52,8 @@ from ..findings import Refusal
 from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
 from .attachments import Attachment, raw_sender, read_letter, safe_name
-from .compose import Cluster, collect_alert_message, collect_reply_message
-from .delivery import JobResult, ca_file, mail_job, postman_for, status_words
+from .compose import collect_alert_message, collect_reply_message
+from .delivery import Job, JobResult, ca_file, mail_job, postman_for, status_words
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -182,7 +182,8 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
     :raises imap.ImapError: when the mailbox cannot be read (settings, network, TLS, login).
     :raises findings.Refusal: if the control workbook cannot be used.
     """
-    with mail_job("collect", control, now, dry_run, CollectResult) as (control, ledger, result, cluster):
+    with mail_job("collect", control, now, dry_run, CollectResult) as job:
+        control, ledger, result = job.control, job.ledger, job.result
         settings = imap_settings(control)
         result.mailbox = f"{settings.user} · {settings.host} · {settings.mailbox}"
         since = min((d.period.start for d in control.schedule), default=None)
@@ -193,20 +194,20 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
                 for envelope in box.envelopes(after, since):
                     if local_moment(envelope.internal_date) > result.now:
                         break  # arrived after the moment acted for (--now): a later run takes it, in UID order
-                    result.taken.append(_take_one(box, envelope, settings, control, ledger, result))
+                    result.taken.append(_take_one(job, box, envelope, settings))
         except ImapError as exc:
             if not result.dry_run:
-                _alert(control, ledger, cluster, settings, exc, result, **mail_options)
+                _alert(job, settings, exc, **mail_options)
             raise
         if not result.dry_run:
             ledger.mailbox_reached(settings.key, result.now)
-        _reply(control, ledger, cluster, result, **mail_options)
+        _reply(job, **mail_options)
     return result
 
 
-def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSettings, error: ImapError,
-           result: CollectResult, **options) -> None:
+def _alert(job: Job, settings: ImapSettings, error: ImapError, **options) -> None:
     """Tell the cluster lead once per outage that the mailbox cannot be read (the job log says it every run)."""
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     began = ledger.mailbox_unreached(settings.key, result.now)
     if not cluster.lead_email or ledger.is_claimed(ALERT_KIND, "", "", began.isoformat()):
         return
@@ -219,20 +220,20 @@ def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSet
         log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
 
-def _take_one(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
-              result: CollectResult) -> MailRecord:
+def _take_one(job: Job, box: Mailbox, envelope: Envelope, settings: ImapSettings) -> MailRecord:
     """Fetch one message and take it; one that cannot be read is set aside whole, never stopping the others."""
     raw = box.fetch(envelope.uid, "HEADER" if envelope.size > MAX_MESSAGE_BYTES else "")
     try:
-        return _take(raw, box, envelope, settings, control, ledger, result)
+        return _take(job, raw, box, envelope, settings)
     except Exception as exc:  # noqa: BLE001  (untrusted mail reaches the standard parser's own bugs)
         log.warning("mail UID %s cannot be read: %s: %s", envelope.uid, type(exc).__name__, exc)
-        return _unparsed(raw, box, envelope, settings, control, ledger, result, exc)
+        return _unparsed(job, raw, box, envelope, settings, exc)
 
 
-def _unparsed(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control,
-              ledger: Ledger, result: CollectResult, error: Exception) -> MailRecord:
+def _unparsed(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings,
+              error: Exception) -> MailRecord:
     """Keep a message that cannot be read as it came, in de-rieng/, and record it once."""
+    control, ledger, result = job.control, job.ledger, job.result
     received = local_moment(envelope.internal_date)
     kept = Attachment(UNPARSED_NAME, UNPARSED_NAME, "other", len(raw), raw)
     files = ({"name": UNPARSED_NAME, "size": len(raw), "fate": "unparsed", "reason": type(error).__name__,
@@ -245,9 +246,9 @@ def _unparsed(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettin
     return ledger.record_mail(uidvalidity=box.uidvalidity, files=list(files), **record)
 
 
-def _take(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
-          result: CollectResult) -> MailRecord:
+def _take(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings) -> MailRecord:
     """Read one message and decide what it is; save and record unless this is a dry run."""
+    control, ledger, result = job.control, job.ledger, job.result
     received = local_moment(envelope.internal_date)
     too_large = envelope.size > MAX_MESSAGE_BYTES
     sha = sha256_of(raw)
@@ -317,7 +318,7 @@ def _submit(a: Attachment, envelope: Envelope, received: datetime, control: Cont
         return {**entry, "saved": str(control.inbox / a.safe)}
     path = _save_new(control.inbox, a.safe, a.data, received)
     submission = record_checked(ledger, sha, path.relative_to(control.inbox).as_posix(), received, copy,
-                                len(a.data), checked)
+                                size=len(a.data), checked=checked)
     if submission is not None:
         result.received.append(submission)
         entry["submission"] = submission.id
@@ -372,8 +373,9 @@ def _free_name(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
-def _reply(control: Control, ledger: Ledger, cluster: Cluster, result: CollectResult, **options) -> None:
+def _reply(job: Job, **options) -> None:
     """One reply per member message that brought no usable workbook (recent ones whose reply is not out)."""
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     if result.dry_run:
         pending = list(result.taken)
     else:

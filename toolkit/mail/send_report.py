@@ -26,7 +26,7 @@ from ..control import Control, load_control, scheduled_period
 from ..figures import Figures, period_figures
 from ..schema import OVERVIEW_FIGURES
 from .compose import latin, recipients, report_message
-from .delivery import JobResult, mail_job, postman_for
+from .delivery import JobResult, mail_job
 
 KIND = "report"
 
@@ -108,15 +108,15 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     """
     from ..consolidation.consolidate import consolidate
 
-    control = load_control(control)
-    parsed = scheduled_period(control, period)  # as status and report: a period Lịch nộp does not have is refused
+    loaded = load_control(control)  # once: the job, the consolidation and the report receive it as loaded
+    parsed = scheduled_period(loaded, period)  # as status and report: a period Lịch nộp does not have is refused
     name = str(parsed)
-    deadline = control.deadline(parsed)
-    with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster), \
+    deadline = loaded.deadline(parsed)
+    with mail_job("send-report", loaded, now, dry_run) as job, \
             tempfile.TemporaryDirectory(prefix="aidkit-send-report-") as scratch:
-        moment = result.now
+        control, result, cluster, moment = job.control, job.result, job.cluster, job.now
         out = Path(scratch, f"tong-hop_{name}.xlsx") if dry_run else None  # a dry run writes only .eml files
-        consolidation = consolidate(control.inbox, out, period=name, control=control.path, workers=workers)
+        consolidation = consolidate(control.inbox, out, period=name, control=control, workers=workers)
         if not dry_run:
             result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
@@ -144,10 +144,9 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
-        message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc,
-                                 attachments, notes, draft=draft)
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
+        message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc=cc,
+                                 attachments=attachments, notes=notes, draft=draft)
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),
                                    slot=report_slot(consolidation, force, moment))
         result.deliveries.append(delivery)
