@@ -19,22 +19,31 @@ def marks_of(*findings):
 
 def test_a_cell_with_a_warning_then_an_error_is_marked_as_an_error():
     warning = finding("approval-slow", WARNING, sheet=SHEET, cell="K7", days=40, limit=20)
-    error = finding("end-before-start", ERROR, sheet=SHEET, cell="K7", start="01/02/2026",
-                    suggestion="Sửa ngày kết thúc / fix the end date")
+    error = finding(
+        "end-before-start",
+        ERROR,
+        sheet=SHEET,
+        cell="K7",
+        start="01/02/2026",
+        suggestion="Sửa ngày kết thúc / fix the end date",
+    )
     for order in ((warning, error), (error, warning)):
         mark = marks_of(*order)[(SHEET, "K7")]
         assert mark.severity == ERROR and mark.color == "FFC7CE"
     note = marks_of(warning, error)[(SHEET, "K7")].note
     first, second = note.split("\n\n")
     assert first == f"[approval-slow] {warning.message_vi}\n{warning.message_en}"
-    assert second == (f"[end-before-start] {error.message_vi}\n{error.message_en}"
-                      "\n→ Sửa ngày kết thúc / fix the end date")
+    assert second == (
+        f"[end-before-start] {error.message_vi}\n{error.message_en}\n→ Sửa ngày kết thúc / fix the end date"
+    )
 
 
 def test_warnings_alone_are_yellow_and_findings_without_a_cell_or_below_warning_get_no_mark():
-    marks = marks_of(finding("title-en-missing", WARNING, sheet=SHEET, cell="C4"),
-                     finding("title-en-missing", WARNING, sheet=SHEET),
-                     finding("headers-english", INFO, sheet=SHEET, cell="A1", count=3))
+    marks = marks_of(
+        finding("title-en-missing", WARNING, sheet=SHEET, cell="C4"),
+        finding("title-en-missing", WARNING, sheet=SHEET),
+        finding("headers-english", INFO, sheet=SHEET, cell="A1", count=3),
+    )
     assert list(marks) == [(SHEET, "C4")] and marks[(SHEET, "C4")].color == "FFEB9C"
 
 
@@ -54,8 +63,13 @@ def test_a_tagged_annotated_name_and_a_quoted_sheet_reference():
 
 def test_a_value_that_looks_like_a_formula_stays_text_and_numbers_stay_numbers():
     book = Workbook()
-    report = Report("92.xlsx", [finding("invalid-number", ERROR, sheet=SHEET, cell="N5", row=5, value="=SUM(N2:N4)"),
-                                finding("out-of-range", ERROR, sheet=SHEET, cell="O5", row=5, value=-3, bounds="≥ 0")])
+    report = Report(
+        "92.xlsx",
+        [
+            finding("invalid-number", ERROR, sheet=SHEET, cell="N5", row=5, value="=SUM(N2:N4)"),
+            finding("out-of-range", ERROR, sheet=SHEET, cell="O5", row=5, value=-3, bounds="≥ 0"),
+        ],
+    )
     write_findings_sheet(book, report)
     ws = book["Phát hiện"]
     formula_like, number = ws["F2"], ws["F3"]
@@ -65,6 +79,7 @@ def test_a_value_that_looks_like_a_formula_stays_text_and_numbers_stay_numbers()
 
 
 # --- the annotated copy as a whole ----------------------------------------------------------
+
 
 def _book_with_a_note_and_rich_text(path):
     from openpyxl.cell.rich_text import CellRichText, TextBlock
@@ -94,8 +109,11 @@ def test_the_copy_keeps_a_users_note_and_rich_text_and_says_who_wrote_the_mark(t
     cell = book[SHEET]["B2"]
     assert cell.comment.text.startswith("ghi chú của tỉnh\n\n[invalid-email] ")
     assert cell.comment.author == "aidkit"
-    assert cell.fill.fill_type == "solid" and cell.fill.start_color.rgb.endswith("FFC7CE") \
+    assert (
+        cell.fill.fill_type == "solid"
+        and cell.fill.start_color.rgb.endswith("FFC7CE")
         and cell.fill.end_color.rgb.endswith("FFC7CE")
+    )
     rich = book[SHEET]["C2"].value
     assert [str(block) for block in rich] == ["Hµ Néi", " và Huế"] and rich[0].font.rFont == ".VnTime"
     assert written_by_aidkit(out) == "annotated"
@@ -109,9 +127,11 @@ def test_what_the_annotator_refuses_names_the_file_and_the_reason(tmp_path):
     from toolkit.findings import Refusal
 
     report = Report("x", [])
-    cases = {"annotate-unsupported": (tmp_path / "92.csv", tmp_path / "out.xlsx"),
-             "annotate-same-file": (tmp_path / "92.xlsx", tmp_path / "92.xlsx"),
-             "file-damaged": (tmp_path / "hong.xlsx", tmp_path / "hong.kiem-tra.xlsx")}
+    cases = {
+        "annotate-unsupported": (tmp_path / "92.csv", tmp_path / "out.xlsx"),
+        "annotate-same-file": (tmp_path / "92.xlsx", tmp_path / "92.xlsx"),
+        "file-damaged": (tmp_path / "hong.xlsx", tmp_path / "hong.kiem-tra.xlsx"),
+    }
     (tmp_path / "92.csv").write_text("a,b\n")
     _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
     (tmp_path / "hong.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 100)
@@ -148,13 +168,17 @@ def test_the_findings_sheet_reads_and_prints_as_laid_out(tmp_path):
 
     source = _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
     long_message = finding("title-en-missing", WARNING, sheet=SHEET, cell="C2", suggestion="x " * 200)
-    report = Report(str(source), [finding("invalid-email", ERROR, sheet=SHEET, cell="B2", value="giá trị"),
-                                  long_message])
+    report = Report(
+        str(source), [finding("invalid-email", ERROR, sheet=SHEET, cell="B2", value="giá trị"), long_message]
+    )
     ws = load_workbook(annotate(source, report, tmp_path / "out.xlsx"))["Phát hiện"]
     for cell in ws[1]:
         assert cell.font.bold and cell.font.color.rgb.endswith("FFFFFF")
-        assert cell.fill.fill_type == "solid" and cell.fill.start_color.rgb.endswith("1F4E78") \
+        assert (
+            cell.fill.fill_type == "solid"
+            and cell.fill.start_color.rgb.endswith("1F4E78")
             and cell.fill.end_color.rgb.endswith("1F4E78")
+        )
         assert cell.alignment.wrap_text and cell.alignment.vertical == "center"
     error, warning = ws[2], ws[3]
     assert error[0].font.bold and error[0].font.color.rgb.endswith("9C0006")
@@ -168,7 +192,8 @@ def test_the_findings_sheet_reads_and_prints_as_laid_out(tmp_path):
     lines = max(1 + len(str(warning[c - 1].value or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
     assert lines > 2 and ws.row_dimensions[3].height == 15 * lines
     assert ws.row_dimensions[2].height == 15 * max(
-        1 + len(str(error[c - 1].value or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS)
+        1 + len(str(error[c - 1].value or "")) // int(FINDING_WIDTHS[c - 1] * 1.1) for c in WRAPPED_COLUMNS
+    )
     assert [ws.column_dimensions[letter].width for letter in "ABCDEFGHI"] == list(FINDING_WIDTHS)
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I3"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage

@@ -45,7 +45,7 @@ def test_a_damaged_package_still_gives_no_legacy_fonts_and_no_hidden_cells(book)
     assert legacy.legacy_font_cells(io.BytesIO(bad_styles)) == {}
     bad_sheet = _with_part(book, "xl/workbook.xml", b"<workbook><sheets><f>")  # a formula mark, names unreadable
     sheet = next(n for n in zipfile.ZipFile(book).namelist() if n.startswith("xl/worksheets/"))
-    bad_sheet = _with_part(io.BytesIO(bad_sheet), sheet, b"<worksheet><c r=\"A1\"><f>1+1</f></c></worksheet>")
+    bad_sheet = _with_part(io.BytesIO(bad_sheet), sheet, b'<worksheet><c r="A1"><f>1+1</f></c></worksheet>')
     assert hidden_cells.hidden_cells(io.BytesIO(bad_sheet), {"Thông tin"}) == {}
     assert legacy.legacy_font_cells(io.BytesIO(b"PK\x03\x04 not a zip")) == {}
 
@@ -56,6 +56,7 @@ def test_a_bug_in_a_check_stops_the_merge_instead_of_refusing_the_file(book, mon
     def broken_checks():
         def check(wb, ctx):
             raise KeyError("a bug in a check")
+
         return (check,)
 
     monkeypatch.setattr(validate_module, "registry", broken_checks)

@@ -25,18 +25,21 @@ def rules(report) -> set[str]:
     return {f.rule for f in report.findings}
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (date(2026, 12, 31), 6, date(2026, 6, 30)),  # 30-day month
-    (date(2026, 8, 31), 6, date(2026, 2, 28)),  # February
-    (date(2026, 10, 31), 1, date(2026, 9, 30)),
-    (date(2026, 12, 31), 1, date(2026, 11, 30)),
-    (date(2026, 8, 31), 1, date(2026, 7, 31)),  # 31-day month
-    (date(2026, 6, 30), 1, date(2026, 5, 30)),
-    (date(2026, 5, 31), 1, date(2026, 4, 30)),
-    (date(2026, 2, 15), 1, date(2026, 1, 15)),  # same year
-    (date(2026, 1, 15), 1, date(2025, 12, 15)),  # back over a new year
-    (date(2026, 1, 15), 13, date(2024, 12, 15)),  # over two
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 12, 31), 6, date(2026, 6, 30)),  # 30-day month
+        (date(2026, 8, 31), 6, date(2026, 2, 28)),  # February
+        (date(2026, 10, 31), 1, date(2026, 9, 30)),
+        (date(2026, 12, 31), 1, date(2026, 11, 30)),
+        (date(2026, 8, 31), 1, date(2026, 7, 31)),  # 31-day month
+        (date(2026, 6, 30), 1, date(2026, 5, 30)),
+        (date(2026, 5, 31), 1, date(2026, 4, 30)),
+        (date(2026, 2, 15), 1, date(2026, 1, 15)),  # same year
+        (date(2026, 1, 15), 1, date(2025, 12, 15)),  # back over a new year
+        (date(2026, 1, 15), 13, date(2024, 12, 15)),  # over two
+    ],
+)
 def test_months_before(day, months, expected):
     assert _months_before(day, months) == expected
 
@@ -45,7 +48,12 @@ def test_a_cell_finding_carries_its_row_column_and_value_as_typed(tmp_path):
     report = validate(book(tmp_path, needs_change=set0(email_lien_he="lienhe@", dien_thoai="12345")))
     email = only(report, "invalid-email")
     assert (email.sheet, email.cell, email.row, email.column, email.value) == (
-        NEEDS, cell(N, "email_lien_he"), 2, "email_lien_he", "lienhe@")
+        NEEDS,
+        cell(N, "email_lien_he"),
+        2,
+        "email_lien_he",
+        "lienhe@",
+    )
     phone = only(report, "invalid-phone")
     assert (phone.row, phone.column, phone.value) == (2, "dien_thoai", "12345")
 
@@ -64,7 +72,12 @@ def test_an_inclusive_range_holds_both_ends(tmp_path, months, found):
     assert bool(hits) is found
     if found:
         assert (hits[0].sheet, hits[0].cell, hits[0].row, hits[0].column, hits[0].value) == (
-            NEEDS, cell(N, "thoi_gian_thang"), 2, "thoi_gian_thang", months)
+            NEEDS,
+            cell(N, "thoi_gian_thang"),
+            2,
+            "thoi_gian_thang",
+            months,
+        )
         assert dict(hits[0].params) == {"bounds": "1–120"}
 
 
@@ -85,26 +98,40 @@ def test_the_rate_check_gives_its_figures_and_lets_the_tolerance_itself_pass(tmp
     s = Settings()
     rate = s.rates.rate("EUR", date(2026, 2, 12))
     expected = 100_000 * Decimal(repr(rate.usd_per_unit))
-    report = validate(book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000,
-                                                          gia_tri_usd=50_000)))
+    report = validate(
+        book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=50_000))
+    )
     found = only(report, "usd-rate-mismatch")
     assert (found.column, found.value) == ("gia_tri_usd", 50_000)
-    assert dict(found.params) == {"expected": expected, "rate": rate.usd_per_unit, "currency": "EUR",
-                                  "tolerance": "5%", "since": f"{rate.since:%d/%m/%Y}",
-                                  "source_vi": rate.source_vi, "source_en": rate.source_en}
+    assert dict(found.params) == {
+        "expected": expected,
+        "rate": rate.usd_per_unit,
+        "currency": "EUR",
+        "tolerance": "5%",
+        "since": f"{rate.since:%d/%m/%Y}",
+        "source_vi": rate.source_vi,
+        "source_en": rate.source_en,
+    }
     at_tolerance = expected * Decimal("1.05")
     assert at_tolerance == int(at_tolerance), "the edge must be a whole number to be typed exactly"
-    report = validate(book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000,
-                                                          gia_tri_usd=int(at_tolerance)), name="edge.xlsx"))
+    report = validate(
+        book(
+            tmp_path,
+            register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=int(at_tolerance)),
+            name="edge.xlsx",
+        )
+    )
     assert "usd-rate-mismatch" not in rules(report)
 
 
 def test_small_amounts_are_still_checked_against_the_rate(tmp_path):
-    report = validate(book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000,
-                                                          gia_tri_usd=0.5)))
+    report = validate(book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=0.5)))
     assert "usd-rate-mismatch" in rules(report)
-    report = validate(book(tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=0.5,
-                                                          gia_tri_usd=100_000), name="small.xlsx"))
+    report = validate(
+        book(
+            tmp_path, register_change=set0(tien_te="EUR", gia_tri_nguyen_te=0.5, gia_tri_usd=100_000), name="small.xlsx"
+        )
+    )
     assert "usd-rate-mismatch" in rules(report)
 
 
@@ -117,8 +144,9 @@ def test_a_certificate_expiring_on_the_projects_last_day_is_enough(tmp_path):
     end = date(2027, 3, 1)
     report = validate(book(tmp_path, register_change=set0(ngay_ket_thuc=end, het_han_gdk=end)))
     assert "certificate-expires-before-end" not in rules(report)
-    report = validate(book(tmp_path, register_change=set0(ngay_ket_thuc=end, het_han_gdk=end - timedelta(days=1)),
-                           name="early.xlsx"))
+    report = validate(
+        book(tmp_path, register_change=set0(ngay_ket_thuc=end, het_han_gdk=end - timedelta(days=1)), name="early.xlsx")
+    )
     found = only(report, "certificate-expires-before-end")
     assert found.column == "het_han_gdk" and dict(found.params) == {"end": "01/03/2027"}
 
@@ -129,24 +157,39 @@ def test_a_certificate_expiring_on_the_warning_days_last_day_is_flagged(tmp_path
     report = validate(book(tmp_path, register_change=set0(ngay_ket_thuc=None, het_han_gdk=last)))
     found = only(report, "certificate-expiring")
     assert dict(found.params) == {"period_end": "30/06/2026", "days": 90}
-    report = validate(book(tmp_path, register_change=set0(ngay_ket_thuc=None, het_han_gdk=last + timedelta(days=1)),
-                           name="later.xlsx"))
+    report = validate(
+        book(
+            tmp_path, register_change=set0(ngay_ket_thuc=None, het_han_gdk=last + timedelta(days=1)), name="later.xlsx"
+        )
+    )
     assert "certificate-expiring" not in rules(report)
 
 
 def test_an_amount_typed_in_words_names_the_word(tmp_path):
-    report = validate(book(tmp_path, needs_change=set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd="0,09 triệu",
-                                                       von_doi_ung_usd=10_000)))
+    report = validate(
+        book(
+            tmp_path,
+            needs_change=set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd="0,09 triệu", von_doi_ung_usd=10_000),
+        )
+    )
     found = only(report, "usd-looks-like-vnd")
-    assert (found.column, found.value, found.cell) == ("de_nghi_tai_tro_usd", "0,09 triệu",
-                                                       cell(N, "de_nghi_tai_tro_usd"))
+    assert (found.column, found.value, found.cell) == (
+        "de_nghi_tai_tro_usd",
+        "0,09 triệu",
+        cell(N, "de_nghi_tai_tro_usd"),
+    )
     assert dict(found.params) == {"word": "triệu"}
 
 
 def test_a_missing_value_points_to_its_empty_cell(tmp_path):
     found = only(validate(book(tmp_path, needs_change=set0(dia_ban=None))), "missing-value")
     assert (found.sheet, found.cell, found.row, found.column, found.value) == (
-        NEEDS, cell(N, "dia_ban"), 2, "dia_ban", None)
+        NEEDS,
+        cell(N, "dia_ban"),
+        2,
+        "dia_ban",
+        None,
+    )
 
 
 def test_the_structure_findings_in_full(tmp_path):
@@ -172,8 +215,9 @@ def test_the_structure_findings_in_full(tmp_path):
 def test_disbursement_rules_at_their_edges_and_with_their_figures(tmp_path):
     same = validate(book(tmp_path, register_change=set0(giai_ngan_ky_usd=40_000, giai_ngan_luy_ke_usd=40_000)))
     assert "disbursed-below-period" not in rules(same)  # all of it paid this period
-    below = validate(book(tmp_path, register_change=set0(giai_ngan_ky_usd=40_001, giai_ngan_luy_ke_usd=40_000),
-                          name="below.xlsx"))
+    below = validate(
+        book(tmp_path, register_change=set0(giai_ngan_ky_usd=40_001, giai_ngan_luy_ke_usd=40_000), name="below.xlsx")
+    )
     assert dict(only(below, "disbursed-below-period").params) == {"period_amount": 40_001}
     at_limit = validate(book(tmp_path, register_change=set0(giai_ngan_luy_ke_usd=105_000), name="limit.xlsx"))
     assert "disbursed-over-amount" not in rules(at_limit)  # 105% of the 100,000 USD amount is allowed
@@ -185,11 +229,17 @@ def test_disbursement_rules_at_their_edges_and_with_their_figures(tmp_path):
 
 def test_an_implausible_usd_amount_names_the_limit_and_the_limit_itself_passes(tmp_path):
     limit = Settings().max_project_usd
-    at = validate(book(tmp_path, needs_change=set0(tong_kinh_phi_usd=limit, de_nghi_tai_tro_usd=limit,
-                                                   von_doi_ung_usd=0)))
+    at = validate(
+        book(tmp_path, needs_change=set0(tong_kinh_phi_usd=limit, de_nghi_tai_tro_usd=limit, von_doi_ung_usd=0))
+    )
     assert "usd-implausible" not in rules(at)
-    over = validate(book(tmp_path, needs_change=set0(tong_kinh_phi_usd=limit + 1, de_nghi_tai_tro_usd=limit,
-                                                     von_doi_ung_usd=1), name="over.xlsx"))
+    over = validate(
+        book(
+            tmp_path,
+            needs_change=set0(tong_kinh_phi_usd=limit + 1, de_nghi_tai_tro_usd=limit, von_doi_ung_usd=1),
+            name="over.xlsx",
+        )
+    )
     found = only(over, "usd-implausible")
     assert (found.column, found.value) == ("tong_kinh_phi_usd", limit + 1)
     assert dict(found.params) == {"limit": limit}

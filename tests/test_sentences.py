@@ -18,8 +18,9 @@ from toolkit.periods import BadPeriod, Period
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 #: Modules whose errors still write their sentences inline (issue 21): the report, being reworked by issue 18.
 NOT_YET = ("report.py",)
-KEYED = sorted(p.relative_to(TOOLKIT).as_posix() for p in TOOLKIT.rglob("*.py")
-               if p.relative_to(TOOLKIT).as_posix() not in NOT_YET)
+KEYED = sorted(
+    p.relative_to(TOOLKIT).as_posix() for p in TOOLKIT.rglob("*.py") if p.relative_to(TOOLKIT).as_posix() not in NOT_YET
+)
 for _module in pkgutil.walk_packages(toolkit.__path__, "toolkit."):  # every error class joins the walk
     importlib.import_module(_module.name)
 
@@ -37,8 +38,12 @@ def _sentence(arg: ast.expr) -> bool:
 
 
 def _is_super_init(func: ast.expr) -> bool:
-    return (isinstance(func, ast.Attribute) and func.attr == "__init__" and isinstance(func.value, ast.Call)
-            and getattr(func.value.func, "id", "") == "super")
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and getattr(func.value.func, "id", "") == "super"
+    )
 
 
 def inline_sentences(path: Path) -> list[int]:
@@ -62,10 +67,13 @@ def test_errors_of_the_module_are_keyed_sentences(module):
 
 def test_the_walk_sees_an_inline_sentence(tmp_path):
     sample = tmp_path / "m.py"
-    sample.write_text('def f(x):\n    raise ControlError(f"Kỳ {x} sai.", "bad")\n'
-                      '    raise ControlError.of("control-no-sheet")\n'
-                      'class E(AidkitError):\n    def __init__(self):\n        super().__init__("Sai.", "Wrong.")\n'
-                      '        super().__init__("Lỗi.", "Wrong.")\n', encoding="utf-8")
+    sample.write_text(
+        'def f(x):\n    raise ControlError(f"Kỳ {x} sai.", "bad")\n'
+        '    raise ControlError.of("control-no-sheet")\n'
+        'class E(AidkitError):\n    def __init__(self):\n        super().__init__("Sai.", "Wrong.")\n'
+        '        super().__init__("Lỗi.", "Wrong.")\n',
+        encoding="utf-8",
+    )
     assert inline_sentences(sample) == [2, 7]
 
 

@@ -54,7 +54,7 @@ def _value_of(param: click.Parameter | None, args: Sequence[str]) -> str | None:
             if arg == opt and i + 1 < len(args):
                 return args[i + 1]
             if arg.startswith(opt + "="):
-                return arg[len(opt) + 1:]
+                return arg[len(opt) + 1 :]
     return None
 
 
@@ -67,12 +67,12 @@ def _bad_value(param: click.Parameter | None, value: str | None) -> str:
     if isinstance(kind, click.types._NumberRangeBase):
         whole = isinstance(kind, click.IntRange)
         if value is not None and not _is_number(value, whole):
-            return f"\"{value}\" không phải là {'số nguyên' if whole else 'số'}."
+            return f'"{value}" không phải là {"số nguyên" if whole else "số"}.'
         low = "" if kind.min is None else f"từ {kind.min}"
         high = "" if kind.max is None else f"đến {kind.max}"
         return f"{value or 'giá trị'} nằm ngoài khoảng cho phép ({' '.join(filter(None, (low, high)))})."
     if kind in (click.INT, click.FLOAT):
-        return f"\"{value}\" không phải là số." if value is not None else "cần một số."
+        return f'"{value}" không phải là số.' if value is not None else "cần một số."
     return "giá trị không dùng được."
 
 
@@ -80,12 +80,12 @@ def _bad_path(kind: click.Path, value: str | None) -> str:
     if value is None:
         return "cần một đường dẫn có sẵn." if kind.exists else "đường dẫn không dùng được."
     if not os.path.exists(value):
-        return f"không tìm thấy \"{value}\"."
+        return f'không tìm thấy "{value}".'
     if os.path.isdir(value) and not kind.dir_okay:
-        return f"\"{value}\" là một thư mục, không phải một tệp."
+        return f'"{value}" là một thư mục, không phải một tệp.'
     if not os.path.isdir(value) and not kind.file_okay:
-        return f"\"{value}\" là một tệp, không phải một thư mục."
-    return f"không đọc hoặc ghi được \"{value}\"."
+        return f'"{value}" là một tệp, không phải một thư mục.'
+    return f'không đọc hoặc ghi được "{value}".'
 
 
 def _is_number(text: str, whole: bool) -> bool:
