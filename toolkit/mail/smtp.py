@@ -269,7 +269,7 @@ def stored_password(user: str, variable: str, environ: Mapping[str, str] = os.en
         return value
     try:
         import keyring  # noqa: PLC0415  (optional at run time)
-    except Exception:  # ImportError, or a broken install
+    except ImportError:  # not installed: no stored password (a broken install is a bug, and raises)
         log.debug("keyring is not importable; no stored password")
         return None
     try:
@@ -670,11 +670,11 @@ def needs_login(settings: SmtpSettings) -> bool:
         client.login()  # no password: connects and secures only
         client.smtp.ehlo_or_helo_if_needed()
         return bool(client.smtp.has_extn("auth"))
-    except Exception:  # noqa: BLE001 - any failure here is reported by the real send
+    except (smtplib.SMTPException, OSError, MailError):  # down, refusing, TLS: the real send says what is wrong
         return False
     finally:
         if client is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 client.close()
 
 
