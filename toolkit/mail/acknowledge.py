@@ -21,6 +21,7 @@ from typing import Callable
 from ..control import Control, Member
 from ..findings import Refusal
 from ..ledger import Submission
+from ..messages import bilingual
 from ..periods import BadPeriod, Period
 from ..schema import submission_status
 from .compose import acknowledgement_message, recipients
@@ -94,14 +95,12 @@ def _receipt(job: Job, postman: Postman, s: Submission) -> None:
         senders, dropped = recipients(s.sender)
         focal, _ = recipients(member.email if member else None)
         if dropped:
-            result.notes.append((f"{s.file}: email người lập \"{dropped[0]}\" không hợp lệ.",
-                                 f"{s.file}: the preparer's email \"{dropped[0]}\" is not valid."))
+            result.notes.append(bilingual("note-preparer-email-invalid", file=s.file, address=dropped[0]))
         to, cc = (senders, focal) if senders else (focal, [])
         if not to:
             to, _ = recipients(cluster.lead_email)
     if not to:
-        result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
-                             f"{s.file}: nobody to send a receipt to."))
+        result.notes.append(bilingual("note-no-receipt-recipient", file=s.file))
         return
     message = acknowledgement_message(
         cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,

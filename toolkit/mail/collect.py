@@ -51,6 +51,7 @@ from ..errors import AidkitError
 from ..findings import Refusal
 from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
+from ..messages import bilingual
 from .attachments import Attachment, raw_sender, read_letter, safe_name
 from .compose import collect_alert_message, collect_reply_message
 from .delivery import Job, JobResult, ca_file, mail_job, postman_for, status_words
@@ -393,7 +394,7 @@ def _reply(job: Job, **options) -> None:
             result.deliveries.append(postman.deliver(message, kind=REPLY_KIND, period="", province=m.province,
                                                      day=result.now.date(), slot=m.sha256))
     except AidkitError as exc:  # every reply would fail the same way: the next run tries again
-        result.notes.append((f"Chưa gửi được thư trả lời: {exc.vi}", f"Replies not sent: {exc.en}"))
+        result.notes.append(bilingual("note-replies-not-sent", detail_vi=exc.vi, detail_en=exc.en))
 
 
 def _reasons(m: MailRecord) -> list[tuple[str, str]]:

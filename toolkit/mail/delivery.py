@@ -44,6 +44,7 @@ from typing import Any, Callable, Iterator
 
 from ..control import Control
 from ..ledger import Ledger
+from ..messages import bilingual
 from ..values import is_email
 from . import smtp
 from .smtp import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
@@ -283,10 +284,7 @@ class JobResult:
             raise
         except Exception as exc:  # noqa: BLE001  (one odd file must not stop the receipts of the others)
             log.exception("%s: %s", name, type(exc).__name__)
-            self.notes.append((f"{name}: lỗi khi xử lý tệp này ({type(exc).__name__}: {exc}); các tệp khác vẫn được "
-                               "xử lý. Xin báo lỗi này cho người bảo trì aidkit.",
-                               f"{name}: error while handling this file ({type(exc).__name__}: {exc}); the other "
-                               "files go on. Please report it to aidkit's maintainers."))
+            self.notes.append(bilingual("note-file-failed", name=name, detail=f"{type(exc).__name__}: {exc}"))
 
     @property
     def failed(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Callable
 
 from .. import schema
 from ..control import Control, Deadline, Member, deadline_for
+from ..messages import bilingual
 from ..values import is_email
 from .compose import compose, recipients
 from .delivery import Delivery, Job, JobResult, Postman, mail_job
@@ -60,8 +61,8 @@ def call_members(job: Job, postman: Postman, deadline: Deadline, *, show_skipped
         to, _ = recipients(member.email)
         cc, dropped = recipients(member.cc)
         if dropped or not to:
-            result.notes.append((f"{member.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped or [member.email])}",
-                                 f"{member.name}: skipped invalid address(es) {', '.join(dropped or [member.email])}"))
+            result.notes.append(bilingual("note-addresses-skipped", name=member.name,
+                                          addresses=", ".join(dropped or [member.email])))
         if not to and not cc:
             continue
         message = _call(job, deadline, member, to or cc[:1], cc if to else cc[1:])
@@ -102,8 +103,8 @@ def _call(job: Job, deadline: Deadline, member: Member, to, cc):
                            carried_register=len(written.tables["register"].records),
                            carried_needs=len(written.tables["needs"].records))
         except (CannotCarry, Refusal) as why:  # the archived copy is gone, or cannot start this period
-            result.notes.append((f"{member.name}: gửi mẫu trống ({why.vi})",
-                                 f"{member.name}: blank workbook sent ({why.en})"))
+            result.notes.append(bilingual("note-blank-workbook-sent", name=member.name, reason_vi=why.vi,
+                                          reason_en=why.en))
             previous = None
     if previous is None:
         template(out, member.code, name)

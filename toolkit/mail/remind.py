@@ -39,6 +39,7 @@ from typing import Callable
 
 from ..control import Control, Deadline, deadline_for, load_control
 from ..ledger import ASIDE_OUTCOMES
+from ..messages import bilingual
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, Job, JobResult, Postman, mail_job
@@ -125,13 +126,9 @@ def _escalate(job: Job, postman: Postman, status, deadline: Deadline, cut_off, d
     """The cluster lead's digest of the provinces still outstanding (or a note why none is sent)."""
     name, result, cluster = status.period, job.result, job.cluster
     if not status.outstanding:
-        result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
-                             f"{name}: every province is valid; no escalation needed."))
+        result.notes.append(bilingual("note-all-valid", period=name))
     elif not recipients(cluster.lead_email)[0]:
-        result.notes.append(("Trang Cấu hình chưa có \"Email trưởng cụm\" hợp lệ; "
-                             "không gửi được thư tổng hợp.",
-                             "The Settings sheet has no valid \"Cluster lead email\"; "
-                             "the digest cannot be sent."))
+        result.notes.append(bilingual("note-no-lead-email"))
     else:
         aside = [m for m in job.ledger.mail() if m.outcome in ASIDE_OUTCOMES
                  and deadline.period.start <= m.received_at.date() <= job.today]
@@ -152,11 +149,9 @@ def _remind_one(job: Job, postman: Postman, p, *, kind: str, period: str, deadli
             attachment = annotated_attachment(job.ledger, p.submission, job.control, report)
     kept, dropped = recipients(p.email, p.cc)
     if dropped:
-        result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
-                             f"{p.name}: skipped invalid address(es) {', '.join(dropped)}"))
+        result.notes.append(bilingual("note-addresses-skipped", name=p.name, addresses=", ".join(dropped)))
     if not kept:
-        result.notes.append((f"{p.name}: không có địa chỉ email hợp lệ trong trang Thành viên.",
-                             f"{p.name}: no valid email address on the Members sheet."))
+        result.notes.append(bilingual("note-no-member-address", name=p.name))
         return
     message = reminder_message(kind, job.cluster, period, deadline.due, job.today, p, findings=findings,
                                attachment=attachment)
