@@ -68,7 +68,7 @@ def main() -> None:
 
     python = installed_python()
     aidkit = python.parent / "aidkit"
-    rows, imports = [], []
+    rows, imports, ratios = [], [], []
     for label, (needs, register) in CASES.items():
         path = OUT / f"validate_{needs}_{register}.xlsx"
         if not path.exists():
@@ -78,6 +78,7 @@ def main() -> None:
                               "pandas": [str(python), "-W", "ignore", "-c", PANDAS, str(path)]},
                              runs=9 if register < 1000 else 3)
         ours, raw, pandas = timed["ours"], timed["raw"], timed["pandas"]
+        ratios.append(ours / raw)
         warm = subprocess.run([str(python), "-c", IN_PROCESS, str(path)], capture_output=True, text=True, check=True)
         ours_warm, raw_warm = (float(x) for x in warm.stdout.split())
         rows.append(f"| {label} | {ours:.3f} | {pandas:.3f} | {raw:.3f} | {ours / pandas:.2f}× | {ours / raw:.1f}× "
@@ -93,7 +94,7 @@ def main() -> None:
                    f"{macros['macros'] - macros['bare']:.3f} s more than `python -c pass`; {total:.0f} ms of imports "
                    "(largest: " + ", ".join(f"{name} {ms:.1f}" for name, ms in top) + ").")
     print("\n".join(imports))
-    load = os.getloadavg()[0]
+    load, typical = os.getloadavg()[0], ratios[0]
     write_section("validation", "\n".join([
         "## Validation (`aidkit validate`)",
         "",
@@ -114,20 +115,19 @@ def main() -> None:
         "",
         "Targets: ≤ 0.5× pandas and ≤ 3× the raw read for the typical workbook; ≤ 3 s for the large one.",
         "",
-        "Issue 21 (measured 2026-12-03, the machine shared with six other sessions, load average 6–12): the",
-        "3× target is **not met** (5.3× here; 5.6× on main in the issue's quieter run). What changed: the file is",
-        "opened once instead of five times (strace: 5 `openat` of the workbook → 1; the sniff, calamine and both",
-        "package scans read one bytes buffer); the `aidkit` script imports the CLI with the collector paused and",
-        "`gc.freeze()`s it, and reading holds the collector off (collections during one `aidkit validate`:",
-        "52 + 4 + 0 → 18 + 0 + 0 by generation); json and the findings module are imported only by the commands",
-        "that use them. On this load the wall and CPU times of main and this branch, taking turns in one run,",
-        "were within noise of each other (CPU, best of 15: 150.6 ms main, 147.1 ms now; raw read 20.0 ms;",
-        "`python -c pass` 11.1 ms). What is left is not imports alone: in one process `validate()` is itself",
-        "5–6× the raw read (reading ~7,000 cells into typed values that remember their cell, and every rule),",
-        "and click with its stdlib (inspect, typing, uuid) costs ~15 ms that the raw read does not pay. Reaching",
-        "3× needs the reader's per-cell work halved, which this issue did not attempt.",
-        "`import toolkit.macros` (pandas and numpy hidden, as in the Windows bundle): CPU best of 15, 153.0 ms on",
-        "main, 147.0 ms now, of which xlwings is about half; target ≤ 0.12 s not shown on this load.",
+        f"Issue 21, this run (load average {load:.1f}): the typical workbook's aidkit / raw is {typical:.1f}×, the",
+        f"3× target {'met' if typical <= 3 else '**not met**'}; `import toolkit.macros` {macros['macros']:.3f} s "
+        f"whole process, the ≤ 0.12 s target {'met' if macros['macros'] <= 0.12 else '**not met**'}.",
+        "What issue 21 changed: the file is opened once instead of five times (strace: 5 `openat` of the workbook",
+        "→ 1; the sniff, calamine and both package scans read one bytes buffer); the `aidkit` script imports the CLI",
+        "with the collector paused and `gc.freeze()`s it, and reading holds the collector off (collections during",
+        "one `aidkit validate`: 52 + 4 + 0 → 18 + 0 + 0 by generation); json and the findings module are imported",
+        "only by the commands that use them. In an earlier run on a loaded machine the wall and CPU times of main",
+        "and the branch, taking turns, were within noise of each other (CPU, best of 15: 150.6 ms main, 147.1 ms",
+        "after; raw read 20.0 ms; `python -c pass` 11.1 ms). What is left is not imports alone: in one process",
+        "`validate()` is itself 5–6× the raw read (reading ~7,000 cells into typed values that remember their",
+        "cell, and every rule), and click with its stdlib (inspect, typing, uuid) costs ~15 ms that the raw read",
+        "does not pay. Reaching 3× needs the reader's per-cell work halved, which issue 21 did not attempt.",
     ]))
 
 
