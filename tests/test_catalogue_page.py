@@ -310,6 +310,7 @@ def test_printing_the_page_points_to_the_bulletin_and_stays_short(built, tmp_pat
     assert len(pages) <= len(built.needs) / 5  # about eight needs a page: the list, not the screen's chrome
 def test_the_download_never_starts_a_cell_with_a_formula_character(tmp_path):
     from builders import records, write_book
+
     rows = records(needs=4, register=1)
     starts = ["＝HYPERLINK(\"http://example.com\")", "－1+1", " +1", "＠SUM(A1)"]
     for need, text in zip(rows["needs"], starts, strict=True):
@@ -319,8 +320,10 @@ def test_the_download_never_starts_a_cell_with_a_formula_character(tmp_path):
     built = catalogue([tmp_path / "nop"], tmp_path / "danh-muc")
     assert sorted(n.objectives.strip() for n in built.needs) == sorted(t.strip() for t in starts)
     grab = ("URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
+            " document.body.dataset.csv = t; }); return 'blob:x'; };"
             "HTMLAnchorElement.prototype.click = function () {}; document.getElementById('csv').click();")
     _, dom = open_page(built.page, then=grab)
+    rows = list(csv.reader(io.StringIO(html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1)))))
     column = rows[0].index("Mục tiêu")
     cells = sorted(r[column] for r in rows[1:])
     assert cells == sorted("'" + t.strip() for t in starts)  # the fullwidth ＝ and ＠ went through as formulas

@@ -252,8 +252,11 @@ def install_daily_job(book=None) -> None:
             raise Declined(bilingual("mail-not-configured"))
         result = schedule(path, install=True)
         where = result.script or result.command
-        _tell(book, bilingual("daily-job-done" if result.changed else "daily-job-unchanged", at=result.at,
-                              script=where, log=Path(result.control).parent / LOG_NAME))
+        log = Path(result.control).parent / LOG_NAME
+        if result.changed:
+            _tell(book, bilingual("daily-job-done", at=result.at, script=where, log=log))
+        else:
+            _tell(book, bilingual("daily-job-unchanged", at=result.at, script=where, log=log))
 
 # --- shared -----------------------------------------------------------------------------------
 

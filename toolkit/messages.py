@@ -65,7 +65,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The ledger {file} is damaged or not an aidkit ledger ({detail}). Restore a backup, or rename this file so that aidkit starts a new one (the submitted files remain in aidkit-archive)."),
     # aidkit template --from: the next period's workbook from a submission of an earlier one
     "carry-invalid": ("Không tạo được mẫu kỳ sau từ {file}: tệp còn {errors} lỗi; hãy kiểm tra, sửa rồi chạy lại.",
-                      "Cannot start the next period from {file}: it still has {errors} error(s); check it, fix it and run again."),
+                      "Cannot start the next period from {file}: it still has {errors:error}; check it, fix it and run again."),
     "carry-other-province": ("Không tạo được mẫu kỳ sau từ {file}: đó là báo cáo của tỉnh {found}, không phải tỉnh {asked}.",
                              "Cannot start the next period from {file}: it is province {found}'s report, not province {asked}'s."),
     "carry-not-earlier": ("Không tạo được mẫu kỳ {asked} từ {file}: đó là báo cáo kỳ {found}, không phải một kỳ trước {asked}.",
@@ -93,7 +93,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "open-period-none": ("Trang Lịch nộp không có kỳ nào chưa đến hạn: hãy thêm dòng cho kỳ mới (Kỳ báo cáo, Hạn nộp), lưu tệp rồi bấm lại.",
                          "The Schedule sheet has no period still to come: add a row for the new period (period, due date), save and press again."),
     "open-period-done": ("Mở kỳ {period}: đã gửi {sent} thư đề nghị báo cáo, {skipped} tỉnh đã nhận trước đó, {failed} thư lỗi.{notes_vi}",
-                         "Opened {period}: {sent} call(s) for reports sent, {skipped} province(s) already called, {failed} failed.{notes_en}"),
+                         "Opened {period}: {sent:call|calls} for reports sent, {skipped:province} already called, {failed} failed.{notes_en}"),
     "busy-daily-job": ("aidkit: đang cài việc hằng ngày (nhận bài, gửi xác nhận, nhắc nộp)…",
                        "aidkit: installing the daily job (collect, acknowledge, remind)…"),
     "daily-job-done": ("Đã cài việc hằng ngày: mỗi ngày lúc {at}, máy này nhận bài nộp từ hộp thư, gửi xác nhận và thư nhắc. Tệp lệnh: {script}. Nhật ký: {log}. Máy cần bật và đăng nhập vào giờ đó.",
