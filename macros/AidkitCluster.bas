@@ -32,3 +32,7 @@ End Sub
 Sub MoKyBaoCao()
     RunPython "import toolkit.macros as m; m.open_reporting_period()"
 End Sub
+
+Sub CaiViecHangNgay()
+    RunPython "import toolkit.macros as m; m.install_daily_job()"
+End Sub

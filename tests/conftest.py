@@ -1,4 +1,6 @@
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -23,3 +25,29 @@ def soffice_convert(tmp_path):
         return out
 
     return convert
+
+
+FAKE_CRONTAB = """#!/bin/sh
+# crontab -l / crontab - against a file, like the real one against the user's table
+if [ "$1" = "-l" ]; then
+  if [ -f "$FAKE_CRONTAB_FILE" ]; then cat "$FAKE_CRONTAB_FILE"; else echo "no crontab for tester" >&2; exit 1; fi
+elif [ "$1" = "-" ]; then
+  cat > "$FAKE_CRONTAB_FILE"
+else
+  exit 2
+fi
+"""
+
+
+@pytest.fixture
+def crontab(tmp_path, monkeypatch):
+    """A fake `crontab` first on PATH; returns the file holding the table."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "crontab"
+    script.write_text(FAKE_CRONTAB)
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    table = tmp_path / "table"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_CRONTAB_FILE", str(table))
+    return table

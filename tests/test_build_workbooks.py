@@ -29,7 +29,8 @@ EXPECTED = {
                    (CONTROL_SHEET, "Nhận bài nộp", "NhanBaiNop", "collect_submissions"),
                    (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue"),
                    (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report"),
-                   (CONTROL_SHEET, "Mở kỳ báo cáo", "MoKyBaoCao", "open_reporting_period")],
+                   (CONTROL_SHEET, "Mở kỳ báo cáo", "MoKyBaoCao", "open_reporting_period"),
+                   (CONTROL_SHEET, "Cài việc hằng ngày", "CaiViecHangNgay", "install_daily_job")],
 }
 SUB = re.compile(r"(?ms)^\s*(?:Public\s+)?Sub\s+(\w+)\(\)(.*?)^\s*End Sub")
 RUN_PYTHON = re.compile(r'^RunPython "import toolkit\.macros as m; m\.(\w+)\(\)"$')

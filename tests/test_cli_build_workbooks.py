@@ -16,7 +16,7 @@ def test_build_workbooks_writes_both_xlsm(tmp_path):
                                                                    "aidkit-tinh.xlsm"]  # and what aidkit wrote
     assert [caption for _, caption, _ in read_buttons(tmp_path / "wb" / "aidkit-cum.xlsm")] == [
         "Tổng hợp", "Tình trạng nộp", "Gửi nhắc nhở", "Nhận bài nộp", "Xuất danh mục kêu gọi tài trợ",
-        "Báo cáo sơ kết", "Mở kỳ báo cáo"]
+        "Báo cáo sơ kết", "Mở kỳ báo cáo", "Cài việc hằng ngày"]
 
 
 def test_without_pyopenvba_it_says_what_to_install_and_exits_2(tmp_path, monkeypatch):

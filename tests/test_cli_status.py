@@ -27,7 +27,7 @@ def test_status_text_shows_every_member_with_the_standard_words(tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == "Cụm thi đua số 5 — Đồng bằng sông Cửu Long · 17/07/2026"
     assert "Tệp mới nhận / newly received: 92.xlsx, ca-mau.xlsx, vl.xlsx" in lines
-    assert "Kỳ 2026-H1 — hạn nộp / due 15/07/2026 (quá hạn 2 ngày / 2 day(s) overdue)" in lines
+    assert "Kỳ 2026-H1 — hạn nộp / due 15/07/2026 (quá hạn 2 ngày / 2 days overdue)" in lines
     rows = {line.split()[0]: line for line in lines if line.startswith("  ") and line.split()[0].isdigit()}
     assert "Không hợp lệ / Invalid" in rows["86"] and "vl.xlsx  16/07/2026 06:00  1 lỗi/errors" in rows["86"]
     assert rows["91"].rstrip().endswith("An Giang   Chưa nộp / Missing")

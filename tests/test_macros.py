@@ -26,7 +26,7 @@ from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
                 "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue",
-                "review_report", "next_period", "open_reporting_period")
+                "review_report", "next_period", "open_reporting_period", "install_daily_job")
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -349,6 +349,26 @@ def test_open_period_calls_every_member_for_the_coming_period(tmp_path, status_b
     alert_of(excel, "open-period-done", period=period, sent=2, skipped=0, failed=0, notes_vi="", notes_en="")
     alert_of(again, "open-period-done", period=period, sent=0, skipped=2, failed=0, notes_vi="", notes_en="")
 
+
+
+def test_the_daily_job_is_installed_from_the_cluster_workbook_once(tmp_path, status_bar, crontab):
+    from smtp_server import plain_server
+
+    with plain_server() as server:
+        _, control = due_today(tmp_path, server)
+        first = run(RemoteExcel.from_file(control), macros.install_daily_job)
+        again = run(RemoteExcel.from_file(control), macros.install_daily_job)
+    [line] = crontab.read_text().splitlines()
+    assert line.startswith("0 7 * * * ") and f"remind --control {control.resolve()}" in line
+    log = control.resolve().parent / "aidkit-job.log"
+    alert_of(first, "daily-job-done", at="07:00", script=line, log=log)
+    alert_of(again, "daily-job-unchanged", at="07:00", script=line, log=log)
+    assert not server.messages
+
+
+def test_the_daily_job_is_not_installed_without_a_mail_server(cluster, status_bar, crontab):
+    excel = run(RemoteExcel.from_file(cluster), macros.install_daily_job)
+    assert alert_of(excel, "mail-not-configured")["mode"] == "critical" and not crontab.exists()
 
 def test_collect_says_plainly_that_the_mailbox_is_not_configured(cluster, status_bar):
     excel = run(RemoteExcel.from_file(cluster), macros.collect_submissions)

@@ -223,7 +223,7 @@ def test_a_remind_killed_mid_message_is_unknown_then_sent_again(tmp_path):
         proc.wait()
         assert server.messages == []
         shown = invoke("status", "--control", control, "--now", "2026-07-16")
-        assert "? unknown  reminder_after" in shown.output and "chưa rõ đã gửi" in shown.output.lower()
+        assert "? chưa rõ / unknown  reminder_after" in shown.output and "chưa rõ đã gửi" in shown.output.lower()
         handler.stall = 0
         again = invoke("remind", "--control", control, "--now", "2026-07-16", "--format", "json")
         sent = json.loads(again.output)["messages"]

@@ -41,6 +41,7 @@ CLUSTER_BUTTONS = (
     Button(CONTROL_SHEET, "B16", "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro"),
     Button(CONTROL_SHEET, "B19", "Báo cáo sơ kết", "BaoCaoSoKet"),
     Button(CONTROL_SHEET, "B22", "Mở kỳ báo cáo", "MoKyBaoCao"),
+    Button(CONTROL_SHEET, "B25", "Cài việc hằng ngày", "CaiViecHangNgay"),
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
@@ -63,6 +64,10 @@ CLUSTER_HELP = (
      "(mỗi tỉnh một lần mỗi kỳ).",
      "Opens the coming period: mails each province the call for reports with its workbook prefilled from its "
      "latest accepted submission (once per province and period)."),
+    ("Cài việc chạy tự động mỗi ngày lúc 07:00 trên máy này: nhận bài nộp, gửi xác nhận, gửi thư nhắc "
+     "(không cần quyền quản trị; nhật ký aidkit-job.log cạnh tệp này).",
+     "Installs the daily run at 07:00 on this computer: collect, acknowledge, remind "
+     "(no admin rights needed; log aidkit-job.log beside this file)."),
 )
 CLUSTER_NOTES = (
     ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",

@@ -238,6 +238,26 @@ def open_reporting_period(book=None) -> None:
                               **_notes(result)))
 
 
+
+def install_daily_job(book=None) -> None:
+    """Cài việc hằng ngày: install collect, acknowledge and remind as a daily task for this control workbook."""
+    from .control import read_or_explain
+    from .schedule import LOG_NAME, schedule
+
+    book = book or xw.Book.caller()
+    with _reporting(book, bilingual("busy-daily-job")):
+        path = _saved(book)
+        control = read_or_explain(path)
+        if not control.values.get("may_chu_smtp"):
+            raise Declined(bilingual("mail-not-configured"))
+        result = schedule(path, install=True)
+        where = result.script or result.command
+        log = Path(result.control).parent / LOG_NAME
+        if result.changed:
+            _tell(book, bilingual("daily-job-done", at=result.at, script=where, log=log))
+        else:
+            _tell(book, bilingual("daily-job-unchanged", at=result.at, script=where, log=log))
+
 # --- shared -----------------------------------------------------------------------------------
 
 def _notes(result) -> dict[str, str]:

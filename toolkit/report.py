@@ -69,13 +69,15 @@ class ReportResult:
     figures: PeriodFigures
     received: list = field(default_factory=list)
     kept: Path | None = None  # the lead's edited report, left as it is (the new draft is `output`)
+    refused: list = field(default_factory=list)  # findings.Refusal: the files of the folder not counted
 
     def to_dict(self) -> dict[str, Any]:
         t = self.figures.total
         return {"output": str(self.output), "workbook": str(self.workbook), "period": str(self.figures.period),
                 "members": len(self.figures.members), "approved": t.approved, "usd_approved": t.usd_approved,
                 "usd_disbursed": t.usd_disbursed, "median_days": t.median_days,
-                "received": [s.file for s in self.received], "kept": str(self.kept) if self.kept else None}
+                "received": [s.file for s in self.received], "kept": str(self.kept) if self.kept else None,
+                "refused": [r.to_dict() for r in self.refused]}
 
     def kept_sentence(self) -> tuple[str, str]:
         """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
@@ -91,7 +93,8 @@ class ReportResult:
             f"Báo cáo / report: {self.output}",
             f"Tệp tổng hợp / consolidated workbook: {self.workbook}",
             (f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
-             f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD")])
+             f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD"),
+            *(f"✘ {r.vi}\n  {r.en}" for r in self.refused)])
 
 
 # --- wording ------------------------------------------------------------------------------------
@@ -463,7 +466,8 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
         consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
     figures = period_figures(consolidation, name)
     write_report(figures, control, target, moment.date())
-    return ReportResult(target, consolidation.output, figures, received, kept)
+    return ReportResult(target, consolidation.output, figures, received, kept,
+                        [f.as_refusal() for f in consolidation.refused])
 
 
 def default_report(control: Control, period: str) -> Path:

@@ -21,6 +21,7 @@ from typing import Any
 from . import schema
 from .clock import parse_now, vn_date, vn_moment
 from .control import Control, Deadline, deadline_for, load_control
+from .findings import Refusal
 from .ledger import Ledger, Submission
 from .schema import submission_status
 
@@ -95,11 +96,11 @@ class PeriodStatus:
     def to_text(self) -> str:
         days = self.days_to_due
         if days > 0:
-            when = f"còn {days} ngày / {days} day(s) left"
+            when = f"còn {days} ngày / {days} {'day' if days == 1 else 'days'} left"
         elif days == 0:
             when = "hôm nay là hạn nộp / due today"
         else:
-            when = f"quá hạn {-days} ngày / {-days} day(s) overdue"
+            when = f"quá hạn {-days} ngày / {-days} {'day' if days == -1 else 'days'} overdue"
         lines = [f"Kỳ {self.period} — hạn nộp / due {vn_date(self.due)} ({when})"]
         width = max([len(p.name) for p in self.provinces] + [4])
         for p in self.provinces:
@@ -129,12 +130,14 @@ class StatusResult:
     received: list[Submission] = field(default_factory=list)  # recorded by this run
     skipped: list = field(default_factory=list)  # folders.Skipped: files of the folder not read
     unknown: list = field(default_factory=list)  # ledger.MessageRecord whose sending was cut off
+    refused: list[Submission] = field(default_factory=list)  # files of the shown periods that could not be read
 
     def to_dict(self) -> dict[str, Any]:
         return {"control": self.control, "cluster": self.cluster, "today": self.now.date().isoformat(),
                 "received": [s.to_dict() for s in self.received],
                 "skipped": [s.as_refusal().to_dict() for s in self.skipped],
                 "unknown": [m.to_dict() | {"outcome": "unknown"} for m in self.unknown],
+                "refused": [s.to_dict() | {"reason": refusal_of(s).to_dict()} for s in self.refused],
                 "periods": [p.to_dict() for p in self.periods]}
 
     def to_text(self) -> str:
@@ -145,6 +148,8 @@ class StatusResult:
         for s in self.skipped:
             r = s.as_refusal()
             blocks.append(f"· {r.vi}\n  {r.en}")
+        if self.refused:
+            blocks.append(refused_text(self.refused))
         if self.unknown:
             blocks.append(unknown_text(self.unknown))
         if not self.periods:
@@ -193,7 +198,26 @@ def status(control: str | os.PathLike | Control, period: str | None = None,
         received = receive(control, ledger, moment, skipped)
         periods = [period_status(control, ledger, d, moment) for d in deadlines]
         unknown = ledger.unknown_messages()
-    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown)
+        since = min((d.period.start for d in deadlines), default=moment.date())
+        refused = [s for s in ledger.submissions()
+                   if s.status == "refused" and since <= s.received_at.date() <= moment.date()]
+    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown,
+                        refused)
+
+
+def refusal_of(submission: Submission) -> Refusal:
+    """Why a received file could not be read, in the sentence the reader gave."""
+    return Refusal(submission.name, submission.detail or "file-damaged")
+
+
+def refused_text(submissions: list[Submission]) -> str:
+    """The received files that could not be read: no province counts them until they are sent again."""
+    lines = ["Tệp đã nhận nhưng không đọc được, chưa tính cho tỉnh nào / "
+             "files received that could not be read, counted for no province:"]
+    for s in submissions:
+        reason = refusal_of(s)
+        lines.append(f"  ✘ {s.name}  {vn_moment(s.received_at)}\n    {reason.vi}\n    {reason.en}")
+    return "\n".join(lines)
 
 
 def unknown_text(messages) -> str:
@@ -201,6 +225,6 @@ def unknown_text(messages) -> str:
     lines = [("Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
               "messages not known to be sent (the run was cut off), to be sent again:")]
     for m in messages:
-        lines.append(f"  ? unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
+        lines.append(f"  ? chưa rõ / unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
                      f"{', '.join(m.recipients)}")
     return "\n".join(lines)

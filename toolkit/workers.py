@@ -103,13 +103,10 @@ class Runner:
                 arrived(i, fn(*task))
         return results
 
-    def duplicates(self, rows: list):
-        """The duplicate search, shared among the workers; returns something whose .result() gives the groups."""
-        from .consolidation.duplicates import merge_parts, search_part
-
+    def shared(self, fn, merge, *args):
+        """fn(*args, part, parts) split among the workers; what it returns has .result(): merge(their results)."""
         parts = self.workers if self.pool is not None else 1
-        shares = [self.submit(search_part, rows, part, parts) for part in range(parts)]
-        return _Merged(shares, merge_parts)
+        return _Merged([self.submit(fn, *args, part, parts) for part in range(parts)], merge)
 
     def submit(self, fn, *args):
         """fn(*args) in the pool if there is one (returns something with .result())."""

@@ -28,6 +28,7 @@ from ..provinces import MERGER_DATE, current_province, province
 from ..schema import Province
 from ..workers import Progress, Runner
 from .changes import Change
+from .duplicates import merge_parts, search_part
 from .result import (
     COUNTED,
     INDEX,
@@ -202,7 +203,7 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
                                      files, entries, previous=Path(previous) if previous else None,
                                      skipped=[s for s in sources.skipped if not s.refused],
                                      approval_days=settings.approval_days)
-        duplicates = runner.duplicates(candidates(result))  # in the workers, while this process writes
+        duplicates = runner.shared(search_part, merge_parts, candidates(result))  # in the workers, while this writes
         result.resubmissions = _resubmissions(entries)
         if old is None and ctrl is not None and wanted is not None:
             old = _ledger_previous(ctrl, wanted, settings)

@@ -106,5 +106,7 @@ def _receipt(job: Job, postman: Postman, s: Submission) -> None:
         cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
         to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer,
         focal=member.focal if member else "", title=member.title if member else "")
-    result.deliveries.append(postman.deliver(message, kind=KIND, period=period, province=province,
-                                             day=result.now.date(), slot=s.sha256, submission_id=s.id))
+    delivery = postman.deliver(message, kind=KIND, period=period, province=province, day=result.now.date(),
+                               slot=s.sha256, submission_id=s.id)
+    delivery.file = s.name
+    result.deliveries.append(delivery)

@@ -102,6 +102,7 @@ class Delivery:
     attachments: list[str] = field(default_factory=list)
     eml: str = ""
     attempts: int = 0
+    file: str = ""  # the submission a receipt is about
 
     @property
     def delivered(self) -> bool:
@@ -111,7 +112,7 @@ class Delivery:
         return {"kind": self.kind, "period": self.period, "province": self.province, "day": self.day.isoformat(),
                 "to": self.to, "cc": self.cc, "subject": self.subject, "outcome": self.outcome,
                 "message_id": self.message_id, "error": self.error, "attachments": self.attachments,
-                "eml": self.eml, "attempts": self.attempts}
+                "eml": self.eml, "attempts": self.attempts, "file": self.file}
 
     def to_text(self) -> str:
         from .compose import KIND_WORDS
@@ -121,7 +122,8 @@ class Delivery:
         who = ", ".join(self.to + self.cc)
         outcome = " / ".join(OUTCOME_WORDS.get(self.outcome, (self.outcome, self.outcome)))
         kind = " / ".join(KIND_WORDS.get(self.kind, (self.kind, self.kind)))
-        line = f"{mark.get(self.outcome, '?')} {outcome} · {kind} · {self.province or '—'} → {who}"
+        about = f"{self.province or '—'}" + (f" ({self.file})" if self.file else "")
+        line = f"{mark.get(self.outcome, '?')} {outcome} · {kind} · {about} → {who}"
         if self.eml:
             line += f"\n      {self.eml}"
         if self.error:

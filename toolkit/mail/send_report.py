@@ -127,7 +127,8 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         if consolidation.refused:
             names = ", ".join(f.name for f in consolidation.refused)
             notes.append((f"Tệp không đọc được nên không được tính: {names}.",
-                          f"Unreadable file(s), not counted: {names}."))
+                          f"{'Files' if len(consolidation.refused) > 1 else 'A file'} that could not be read, "
+                          f"not counted: {names}."))
             result.notes.append(notes[-1])
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
