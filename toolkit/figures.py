@@ -199,6 +199,7 @@ class ActionItem:
     donor: str
     why: str
     days: int | None = None  # a pending dossier's age on the report's date
+    received: date | None = None  # a pending dossier's complete-dossier date (None: not complete yet)
 
 
 @dataclass(frozen=True)
@@ -341,7 +342,7 @@ def _actions(out: PeriodFigures, province: str, register: Iterable[tuple], perio
             days = (today - dossier).days if type(dossier) is date and dossier <= today else None
             why = (f"Nhận đủ hồ sơ ngày {dossier:%d/%m/%Y}, đến ngày {today:%d/%m/%Y} đã {days} ngày"
                    if days is not None else "Chưa đủ hồ sơ")
-            out.pending.append(ActionItem(*item, why, days))
+            out.pending.append(ActionItem(*item, why, days, dossier if days is not None else None))
 
 
 @dataclass

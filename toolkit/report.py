@@ -55,6 +55,8 @@ MEMBER_HEADERS = ("Tỉnh, thành phố", "Tình trạng", "Hoạt động đố
 TARGET_HEADERS = ("Tỉnh, thành phố", "Chỉ tiêu viện trợ (USD)", "Đạt (USD)", "Tỷ lệ", "Chỉ tiêu dự án", "Đạt",
                   "Tỷ lệ", "Chỉ tiêu hoạt động", "Đạt", "Tỷ lệ")
 ACTION_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ", "Ghi chú")
+PENDING_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ",
+                   "Nhận đủ hồ sơ", "Số ngày chờ")
 ACTIVITY_HEADERS = ("STT", "Tỉnh, thành phố", "Thời gian", "Loại hoạt động", "Quốc gia, vùng lãnh thổ", "Nội dung",
                     "Số người")
 DASH = "—"
@@ -304,6 +306,11 @@ class _Writer:
     def item(self, text: str):
         return self.para(f"- {text}")
 
+    def items(self, lines: list[str]) -> None:
+        """An enumeration as an office writes it: each item ends with ";", the last with "."."""
+        for n, line in enumerate(lines, start=1):
+            self.item(line.rstrip(";.") + ("." if n == len(lines) else ";"))
+
     def place(self, text: str, *, item: bool = False):
         """A place for the lead's own words: the bracketed hint in Word's yellow highlight."""
         p = self.para("- " if item else "")
@@ -312,8 +319,9 @@ class _Writer:
         return p
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float], numeric: set[int],
-              last_bold: bool = False):
-        """A grid table in the template's `TABLE_TEXT` style: the header row repeated on each page, no row split."""
+              last_bold: bool = False, bold_cells: frozenset[tuple[int, int]] = frozenset()):
+        """A grid table in the template's `TABLE_TEXT` style: the header row repeated on each page, no row split;
+        the header, the last row with `last_bold` and the body cells (row, column from 0) in `bold_cells` in bold."""
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(headers))
         table.style = "Table Grid"
         table.autofit = False
@@ -334,7 +342,7 @@ class _Writer:
                 elif c in numeric:
                     p.alignment = align.RIGHT
                 run = p.add_run(_nb(xml_safe(value)))
-                if bold:
+                if bold or (r - 1, c) in bold_cells:
                     run.bold = True
         _row_flag(table.rows[0], "w:tblHeader")
         self.para("", indent=False)
@@ -457,17 +465,13 @@ def _people(w: _Writer, review: Review) -> None:
         return
     w.para(f"Các thành viên đã tổ chức, phối hợp tổ chức {t.activities} hoạt động đối ngoại nhân dân "
            f"({yoy(t.activities, _before(review, 'activities'))}), gồm:")
-    for kind in schema.ACTIVITY_TYPES:
-        n = t.kind_count(kind)
-        if n:
-            w.item(f"{kind}: {n} hoạt động;")
+    w.items([f"{kind}: {t.kind_count(kind)} hoạt động" for kind in schema.ACTIVITY_TYPES if t.kind_count(kind)])
     countries = "; ".join(f"{c} ({n})" for c, n in f.activity_countries[:TOP])
     w.para(f"Đối tác đến từ {len(f.activity_countries)} quốc gia, vùng lãnh thổ, nhiều nhất: {countries}. "
            "Một số hoạt động tiêu biểu:")
     notable = sorted((a for a in f.activities if a.kind != "Khác"), key=lambda a: (-(a.people or 0), a.start))
-    for a in sorted(notable[:TOP], key=lambda a: a.start):
-        w.item(f"{a.province}, ngày {vn_date(a.start)}: {a.content}"
-               f"{f' ({a.people} người tham gia)' if a.people else ''};")
+    w.items([f"{a.province}, ngày {vn_date(a.start)}: {a.content}{f' ({a.people} người tham gia)' if a.people else ''}"
+             for a in sorted(notable[:TOP], key=lambda a: a.start)])
     w.para("Danh sách đầy đủ tại Phụ lục 4.")
 
 
@@ -513,14 +517,16 @@ def _targets(w: _Writer, review: Review) -> None:
     words = {"usd": "giá trị viện trợ vận động", "projects": "số dự án", "activities": "số hoạt động đối ngoại"}
     told = "; ".join(f"{words[what]} đạt {_percent(share)}" for what, share in shares if share is not None)
     w.para(f"Kết quả so với chỉ tiêu năm {year} (lũy kế đến hết kỳ): toàn cụm {told} chỉ tiêu năm.")
+    lines = []
     for m in review.year_figures.members:
         share = review.target_share(m.code, "usd")
         if share is not None and not m.submitted:
-            w.item(f"{m.name or m.code}: chưa gửi báo cáo, chưa đánh giá được kết quả so với chỉ tiêu;")
+            lines.append(f"{m.name or m.code}: chưa gửi báo cáo, chưa đánh giá được kết quả so với chỉ tiêu")
         elif share is not None:
-            w.item(f"{m.name or m.code}: đạt {_percent(share)} chỉ tiêu năm về giá trị viện trợ, "
-                   f"{_percent(review.target_share(m.code, 'projects'))} về số dự án, "
-                   f"{_percent(review.target_share(m.code, 'activities'))} về số hoạt động;")
+            lines.append(f"{m.name or m.code}: đạt {_percent(share)} chỉ tiêu năm về giá trị viện trợ, "
+                         f"{_percent(review.target_share(m.code, 'projects'))} về số dự án, "
+                         f"{_percent(review.target_share(m.code, 'activities'))} về số hoạt động")
+    w.items(lines)
     w.para("Chi tiết tại Phụ lục 1.")
 
 
@@ -581,7 +587,7 @@ def _appendices(tpl, review: Review):
     rows = [_member_row(m) for m in f.members]
     rows.append(["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp",
                  *_member_row(f.total)[2:]])
-    w.table(headers, rows, [2.5, 1.8, 1.5, 1.6, 1.5, 2.2, 2.1, 1.6, 1.6], set(range(2, 9)), last_bold=True)
+    w.table(headers, rows, [2.3, 1.8, 1.5, 1.6, 1.7, 2.2, 2.1, 1.6, 1.6], set(range(2, 9)), last_bold=True)
     if review.targets:
         year = review.year_figures
         w.caption(f"Kết quả so với chỉ tiêu năm {f.period.year} (lũy kế đến hết kỳ)")
@@ -591,24 +597,33 @@ def _appendices(tpl, review: Review):
                                                        if m.code in review.targets], review))
         w.table(list(TARGET_HEADERS), rows, [2.5, 2.2, 2.0, 1.3, 1.5, 1.1, 1.3, 1.6, 1.1, 1.3], set(range(1, 10)),
                 last_bold=True)
-    lists = (
-        ("Phụ lục 2. Hồ sơ đang chờ phê duyệt", f.pending),
-        ("Phụ lục 3. Giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân", f.expiring + f.stale),
-    )
-    for title, items in lists:
-        w.caption(title)
-        if items:
-            w.table(list(ACTION_HEADERS), [[str(i), a.province, a.ident, a.title, a.donor, a.why]
-                                           for i, a in enumerate(items, start=1)],
-                    [1.2, 2.2, 2.6, 4.5, 3.0, 3.0], {0})
-        else:
-            w.para("Không có.", center=True, indent=False)
+    today = f.today or f.period.end
+    w.caption(f"Phụ lục 2. Hồ sơ đang chờ phê duyệt (số ngày chờ tính đến ngày {vn_date(today)})")
+    if f.pending:
+        w.table(list(PENDING_HEADERS),
+                [[str(i), a.province, a.ident, a.title, a.donor,
+                  vn_date(a.received) if a.received else "Chưa đủ hồ sơ", DASH if a.days is None else str(a.days)]
+                 for i, a in enumerate(f.pending, start=1)],
+                [1.2, 2.1, 2.6, 4.2, 2.8, 2.1, 1.5], {0, 6},
+                bold_cells=frozenset((i, 6) for i, a in enumerate(f.pending) if a in f.overdue))
+        w.para(f"Số ngày in đậm: hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ.", italic=True,
+               indent=False)
+    else:
+        w.para("Không có.", center=True, indent=False)
+    w.caption("Phụ lục 3. Giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân")
+    items = f.expiring + f.stale
+    if items:
+        w.table(list(ACTION_HEADERS), [[str(i), a.province, a.ident, a.title, a.donor, a.why]
+                                       for i, a in enumerate(items, start=1)],
+                [1.2, 2.1, 2.6, 4.2, 2.8, 3.6], {0})
+    else:
+        w.para("Không có.", center=True, indent=False)
     w.caption(f"Phụ lục 4. Hoạt động đối ngoại nhân dân, {label}")
     if f.activities:
         w.table(list(ACTIVITY_HEADERS),
                 [[str(i), a.province, vn_date(a.start) + (f"–{vn_date(a.end)}" if a.end else ""), a.kind, a.country,
                   a.content, str(a.people or DASH)] for i, a in enumerate(f.activities, start=1)],
-                [1.2, 2.0, 2.3, 2.5, 2.0, 5.0, 1.5], {0, 6})
+                [1.2, 2.1, 2.3, 2.4, 2.4, 4.6, 1.5], {0, 6})
     else:
         w.para("Không có.", center=True, indent=False)
     return doc
