@@ -488,6 +488,7 @@ def _aid(w: _Writer, review: Review) -> None:
                f"{_vnd(review, t.usd_approved)}, {yoy(t.usd_approved, _before(review, 'usd_approved'))}. "
                f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}, "
                f"{yoy(t.usd_disbursed, _before(review, 'usd_disbursed'))}.")
+        _rate_note(w, review)
         w.para(f"Theo lĩnh vực: {_ranked(f.sectors)}. Nhà tài trợ lớn nhất: {_ranked(f.donors)}. "
                f"Theo quốc gia: {_ranked(f.countries)}.")
         province_png, sector_png = approved_charts(f)
@@ -501,10 +502,15 @@ def _aid(w: _Writer, review: Review) -> None:
     else:
         w.para(f"Trong {label}, chưa có khoản viện trợ nào được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận. "
                f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}.")
+        _rate_note(w, review)
+    _targets(w, review)
+
+
+def _rate_note(w: _Writer, review: Review) -> None:
+    """The rate the đồng figures are converted at, under the paragraphs that give them first."""
     if review.vnd_per_usd:
         w.para(f"(Giá trị quy đổi theo tỷ giá {format_number(round(review.vnd_per_usd), 'vi', 0)} đồng/USD ngày "
-               f"{vn_date(f.period.end)}.)", italic=True)
-    _targets(w, review)
+               f"{vn_date(review.now.period.end)}.)", italic=True)
 
 
 def _targets(w: _Writer, review: Review) -> None:
@@ -604,7 +610,7 @@ def _appendices(tpl, review: Review):
                 [[str(i), a.province, a.ident, a.title, a.donor,
                   vn_date(a.received) if a.received else "Chưa đủ hồ sơ", DASH if a.days is None else str(a.days)]
                  for i, a in enumerate(f.pending, start=1)],
-                [1.2, 2.1, 2.6, 4.2, 2.8, 2.1, 1.5], {0, 6},
+                [1.2, 2.1, 2.6, 3.9, 2.7, 2.5, 1.5], {0, 6},
                 bold_cells=frozenset((i, 6) for i, a in enumerate(f.pending) if a in f.overdue))
         w.para(f"Số ngày in đậm: hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ.", italic=True,
                indent=False)
@@ -623,7 +629,7 @@ def _appendices(tpl, review: Review):
         w.table(list(ACTIVITY_HEADERS),
                 [[str(i), a.province, vn_date(a.start) + (f"–{vn_date(a.end)}" if a.end else ""), a.kind, a.country,
                   a.content, str(a.people or DASH)] for i, a in enumerate(f.activities, start=1)],
-                [1.2, 2.1, 2.3, 2.4, 2.4, 4.6, 1.5], {0, 6})
+                [1.1, 2.2, 2.3, 2.3, 2.3, 4.8, 1.5], {0, 6})
     else:
         w.para("Không có.", center=True, indent=False)
     return doc

@@ -188,6 +188,14 @@ INFO_FIELDS = (
 INFO_BY_KEY = {c.key: c for c in INFO_FIELDS}
 
 
+def _numbered(key: str, vi: str, en: str, kind: str) -> tuple[Column, Column]:
+    """A table's first two columns: STT, and its row ID of the form {province}-{kind}{year}-{nnn}."""
+    return (Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
+            Column(key, vi, en, TEXT, required=True, id_kind=kind, width=16,
+                   hint_vi=f"Dạng {{Mã tỉnh}}-{kind}{{Năm}}-{{số}}, ví dụ 92-{kind}2026-001; không trùng",
+                   hint_en=f"{{Province}}-{kind}{{Year}}-{{nnn}}, e.g. 92-{kind}2026-001; unique"))
+
+
 # --- NEEDS --------------------------------------------------------------------
 
 NEEDS = Table(
@@ -198,10 +206,7 @@ NEEDS = Table(
     id_key="ma_de_xuat",
     id_kind="N",
     columns=(
-        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
-        Column("ma_de_xuat", "Mã đề xuất", "Proposal ID", TEXT, required=True, id_kind="N", width=16,
-               hint_vi="Dạng {Mã tỉnh}-N{Năm}-{số}, ví dụ 92-N2026-001; không trùng",
-               hint_en="{Province}-N{Year}-{nnn}, e.g. 92-N2026-001; unique"),
+        *_numbered("ma_de_xuat", "Mã đề xuất", "Proposal ID", "N"),
         Column("ten_vi", "Tên dự án (tiếng Việt)", "Title (Vietnamese)", TEXT, required=True, max_length=300,
                width=40, hint_vi="Tối đa 300 ký tự", hint_en="At most 300 characters"),
         Column("ten_en", "Tên dự án (tiếng Anh)", "Title (English)", TEXT, width=40,
@@ -266,10 +271,7 @@ REGISTER = Table(
     id_key="ma_khoan",
     id_kind="V",
     columns=(
-        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
-        Column("ma_khoan", "Mã khoản viện trợ", "Aid ID", TEXT, required=True, id_kind="V", width=16,
-               hint_vi="Dạng {Mã tỉnh}-V{Năm}-{số}, ví dụ 92-V2026-001; không trùng",
-               hint_en="{Province}-V{Year}-{nnn}, e.g. 92-V2026-001; unique"),
+        *_numbered("ma_khoan", "Mã khoản viện trợ", "Aid ID", "V"),
         Column("ten_vi", "Tên chương trình/dự án", "Title (Vietnamese)", TEXT, required=True, max_length=300,
                width=40, hint_vi="Tên chương trình, dự án, khoản viện trợ", hint_en="Title"),
         Column("ten_en", "Tên tiếng Anh", "Title (English)", TEXT, width=36,
@@ -338,10 +340,7 @@ ACTIVITIES = Table(
     id_key="ma_hoat_dong",
     id_kind="H",
     columns=(
-        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
-        Column("ma_hoat_dong", "Mã hoạt động", "Activity ID", TEXT, required=True, id_kind="H", width=16,
-               hint_vi="Dạng {Mã tỉnh}-H{Năm}-{số}, ví dụ 92-H2026-001; không trùng",
-               hint_en="{Province}-H{Year}-{nnn}, e.g. 92-H2026-001; unique"),
+        *_numbered("ma_hoat_dong", "Mã hoạt động", "Activity ID", "H"),
         Column("ngay_bat_dau", "Ngày bắt đầu", "Start date", DATE, required=True, width=14,
                hint_vi="dd/mm/yyyy, trong kỳ báo cáo", hint_en="dd/mm/yyyy, within the period"),
         Column("ngay_ket_thuc", "Ngày kết thúc", "End date", DATE, width=14,
