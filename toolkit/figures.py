@@ -89,6 +89,7 @@ class Figures:
     usd_disbursed: float = 0.0
     days: tuple[int, ...] = ()
     activity_kinds: tuple[str, ...] = ()  # the type of each activity of the period
+    open_needs_held: int = 0  # open needs with an error: counted, but left out of the donor catalogue
 
     @property
     def activities(self) -> int:
@@ -173,7 +174,7 @@ def member_figures(entries: list[Entry], period: Period | None, threshold: int) 
     return Figures(last.code or "", name, state, threshold, files[-1].name, sum(f.errors for f in files), len(needs),
                    sum_usd(row[_N["de_nghi_tai_tro_usd"]] for row in needs), len(approved),
                    sum_usd(row[_R["gia_tri_usd"]] for row in approved), disbursed, tuple(lead_days(approved)),
-                   kinds)
+                   kinds, sum(1 for row in needs if row[-1]))  # a row's last cell: its errors (as the catalogue)
 
 
 def _within(day: Any, period: Period) -> bool:
@@ -186,7 +187,8 @@ def total_figures(members: list[Figures], threshold: int) -> Figures:
                    sum(m.open_needs for m in members), round(math.fsum(m.usd_open_needs for m in members), 2),
                    sum(m.approved for m in members), round(math.fsum(m.usd_approved for m in members), 2),
                    round(math.fsum(m.usd_disbursed for m in members), 2),
-                   tuple(d for m in members for d in m.days), tuple(k for m in members for k in m.activity_kinds))
+                   tuple(d for m in members for d in m.days), tuple(k for m in members for k in m.activity_kinds),
+                   sum(m.open_needs_held for m in members))
 
 
 @dataclass(frozen=True)

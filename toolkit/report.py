@@ -479,9 +479,11 @@ def _aid(w: _Writer, review: Review) -> None:
     f, t = review.now, review.now.total
     label = period_label(f.period)
     w.heading("2. Công tác vận động viện trợ phi chính phủ nước ngoài")
+    held = (f" ({t.open_needs - t.open_needs_held} đề xuất; {t.open_needs_held} đề xuất còn lỗi số liệu chưa đưa vào "
+            "danh mục)") if t.open_needs_held else ""
     w.para(f"Các thành viên đang vận động tài trợ cho {t.open_needs} đề xuất (chưa có nhà tài trợ, chưa dừng), "
            f"tổng đề nghị tài trợ {_vnd(review, t.usd_open_needs)}, giới thiệu tới nhà tài trợ qua danh mục kêu gọi "
-           "tài trợ của cụm.")
+           f"tài trợ của cụm{held}.")
     if t.approved:
         w.para(f"Trong {label}, các thành viên đã vận động và được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận "
                f"{t.approved} khoản viện trợ ({yoy(t.approved, _before(review, 'approved'))}), tổng giá trị "
