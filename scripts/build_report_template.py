@@ -110,7 +110,8 @@ def _page_number(paragraph) -> None:
 def build(out: Path) -> Path:
     doc = Document()
     props = doc.core_properties
-    props.title, props.author, props.comments = "Báo cáo sơ kết (mẫu)", "aidkit", "Mẫu báo cáo của aidkit report"
+    props.title, props.author, props.comments = "Báo cáo sơ kết", "", ""
+    props.last_modified_by = props.keywords = props.subject = ""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -122,6 +123,7 @@ def build(out: Path) -> Path:
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(header)
 
+    _language(doc)
     normal = doc.styles["Normal"]
     _font(normal, 14)
     fmt = normal.paragraph_format
@@ -181,9 +183,39 @@ def build(out: Path) -> Path:
     for _ in range(4):
         _line(right, "", 14)
     _line(right, "{{ nguoi_ky }}", 14, bold=True)
+    doc.add_paragraph("{{p phu_luc }}")  # the appendices, after the signature, from a new page
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)
+    _application(out)
     return out
+
+
+def _language(doc) -> None:
+    """Vietnamese (vi-VN) as the language of every run, so Word checks spelling in Vietnamese."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for holder in [rpr, *(s.element.get_or_add_rPr() for s in doc.styles if s.type == 1)]:
+        lang = holder.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            holder.append(lang)
+        for attr in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(attr), "vi-VN")
+
+
+def _application(out: Path) -> None:
+    """docProps/app.xml without python-docx's default "Microsoft Macintosh Word" and its 2013 template data."""
+    import zipfile
+
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.'
+           'org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/docPropsVTypes"><Template>Normal.dotm</Template><DocSecurity>0</DocSecurity></Properties>')
+    with zipfile.ZipFile(out) as z:
+        parts = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts:
+            z.writestr(info, app.encode() if info.filename == "docProps/app.xml" else data)
 
 
 if __name__ == "__main__":

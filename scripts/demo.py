@@ -38,7 +38,7 @@ from toolkit.mail.open_period import open_period
 from toolkit.mail.remind import remind
 from toolkit.mail.send_report import send_report
 from toolkit.report import report
-from toolkit.sample import CLUSTER5, sample_control, sample_workbook
+from toolkit.sample import CLUSTER5, sample_control, sample_targets, sample_workbook
 from toolkit.status import status
 from toolkit.template import template
 from toolkit.validate import validate
@@ -50,8 +50,8 @@ MAILBOX_USER, MAILBOX_PASSWORD = "nopbaocao.cum5@example.vn", "demo-imap-passwor
 #: The Cấu hình values of the Word report's letterhead and signature (Cà Mau leads the cluster).
 LETTERHEAD = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
               "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
-              "ky_hieu_bao_cao": "BC-CTĐ5", "nguoi_ky": "Nguyễn Minh Nam",
-              "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
+              "ky_hieu_bao_cao": "BC-LHH", "nguoi_ky": "Nguyễn Minh Nam",
+              "chuc_vu_nguoi_ky": "TM. Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau;Chủ tịch",
               "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Ban Thi đua - Khen thưởng;"
                           "Các tỉnh, thành phố thành viên Cụm 5"}
 
@@ -135,8 +135,14 @@ def main(out: Path) -> None:
         with mailbox_server() as imap_port:
             control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD, NEXT), smtp={
                 "may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "may_chu_imap": "127.0.0.1",
-                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER, **LETTERHEAD})
+                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER, **LETTERHEAD},
+                targets=sample_targets(CLUSTER5, 2026))
             inbox = cluster / "nop"
+            # Last year's same period, already in the submissions folder: the report compares with it.
+            for code in ("82", "86", "92", "96"):
+                last = sample_workbook(inbox / f"bao-cao-{code}_2025-H1.xlsx", code, "2025-H1", seed=2025).path
+                stamp = datetime(2025, 7, 12, 9, 0, tzinfo=VN).timestamp()
+                os.utime(last, (stamp, stamp))
             # The same donor's project registered by two provinces, with titles typed a little differently.
             water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
                      "tien_te": "USD", "gia_tri_nguyen_te": 180_000}

@@ -22,7 +22,7 @@ MEMBER_CC = {code: email.replace("lhh.", "vanphong.") for code, email in MEMBER_
 
 
 def make_cluster(folder: Path, server=None, ca=None, *, trusted: bool = True, provinces=CLUSTER5,
-                 periods=(PERIOD,), **settings) -> Path:
+                 periods=(PERIOD,), targets=(), **settings) -> Path:
     """A control workbook in `folder` (submissions in folder/nop), pointed at a test SMTP server.
 
     With `ca`, the server is STARTTLS + AUTH (smtp_server.starttls_server) and, when `trusted`, the CA
@@ -42,7 +42,7 @@ def make_cluster(folder: Path, server=None, ca=None, *, trusted: bool = True, pr
     smtp.update(settings)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nop").mkdir(exist_ok=True)
-    return sample_control(folder / "dieu-hanh.xlsx", tuple(periods), tuple(provinces), smtp=smtp)
+    return sample_control(folder / "dieu-hanh.xlsx", tuple(periods), tuple(provinces), smtp=smtp, targets=targets)
 
 
 def at(day: date, hour: int = 7) -> datetime:

@@ -27,3 +27,9 @@ def test_the_font_draws_vietnamese_letters():
     # a letter the font lacks is drawn as the same empty box as any other missing letter
     boxes = {font.getmask(c).getbbox() for c in "ệ"} | {font.getmask("ữ").getbbox()}
     assert font.getmask("ệ").getbbox() != font.getmask("\uffff").getbbox() and len(boxes) == 2
+
+
+def test_the_charts_are_in_the_body_s_serif_face():
+    """Times New Roman where Windows has it, else a serif with its metrics (Liberation Serif) or DejaVu Serif."""
+    family = ImageFont.truetype(font_path(), 40).getname()[0]
+    assert family in ("Times New Roman", "Liberation Serif", "DejaVu Serif"), family

@@ -50,7 +50,7 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
     assert workbook_name == "tong-hop_2026-H1.xlsx" and content.startswith(b"PK")
     assert report_name == "bao-cao_2026-H1.docx"
     assert data["outputs"]["Báo cáo sơ kết / review report"] == str(control.parent / "ket-qua" / report_name)
-    text_of_report = "\n".join(p.text for p in Document(io.BytesIO(review)).paragraphs)
+    text_of_report = "\n".join(p.text for p in Document(io.BytesIO(review)).paragraphs).replace("\xa0", " ")
     assert ("Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6 tháng đầu năm 2026"
             in text_of_report)
     html = m.get_body(("html",)).get_content()

@@ -152,10 +152,10 @@ def test_acknowledgement_of_a_valid_late_file_and_of_an_unreadable_one():
 
 ROW = {"code": "92", "name": "Cần Thơ", "status_vi": "Hợp lệ", "status_en": "Valid", "state": "valid",
        "open_needs": 12, "usd_open_needs": 3790440, "approved": 3, "usd_approved": 1234567.5, "usd_disbursed": 10,
-       "median_days": 10.5, "errors": 0}
+       "mean_days": 10.5, "errors": 0}
 MISSING = {"code": "91", "name": "An Giang", "status_vi": "Chưa nộp", "status_en": "Missing", "state": "missing",
            **{k: "—" for k in ("open_needs", "usd_open_needs", "approved", "usd_approved", "usd_disbursed",
-                               "median_days", "errors")}}
+                               "mean_days", "errors")}}
 TOTALS = {**ROW, "status_vi": "1/2 tỉnh hợp lệ, 1 tỉnh đã nộp", "status_en": "1 of 2 provinces valid, 1 submitted"}
 
 

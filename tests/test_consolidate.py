@@ -204,20 +204,19 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
 
 
 def test_overview_shows_the_figures_of_the_period(run, cluster):
-    """Approved in the period and the median lead time, recomputed here from the input rows."""
+    """Approved in the period and the mean lead time, recomputed here from the input rows."""
     result, _, book = run
     rows = cluster["rows"]["82/bao-cao.xlsx"]
     start, end = date(2026, 1, 1), date(2026, 6, 30)
     approved = [r for r in _approved(rows) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end]
     days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in approved
                   if r.get("ngay_nhan_hs") and r["ngay_qd"] >= r["ngay_nhan_hs"])
-    mid = len(days) // 2
-    median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
-    open_needs = [r for r in rows["needs"] if r["trang_thai"] in schema.NEEDS_STATUSES[:3]]
+    mean = sum(days) / len(days)
+    open_needs = [r for r in rows["needs"] if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")]
     row = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "82" and r[H["ky_bao_cao"]] == PERIOD)
     assert row["Phê duyệt trong kỳ (số khoản)"] == len(approved)
     assert row["Phê duyệt trong kỳ (USD)"] == pytest.approx(sum(r["gia_tri_usd"] for r in approved))
-    assert row["Số ngày phê duyệt (trung vị)"] == median
+    assert row["Số ngày phê duyệt (bình quân)"] == round(mean, 1)
     assert row["Đề xuất đang vận động (số)"] == len(open_needs)
     assert row["Trong ngưỡng ngày phê duyệt (%)"] == pytest.approx(sum(d <= 20 for d in days) / len(days))
     missing = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "96" and r[H["ky_bao_cao"]] == PERIOD)
@@ -231,7 +230,7 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     header = [c.value for c in ws[6]]
     total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
                  if row[0] == "Tổng cộng / Total" and row[1] == PERIOD)
-    assert total[header.index("Số ngày phê duyệt (trung vị)")] == statistics.median(pooled)  # the cluster median
+    assert total[header.index("Số ngày phê duyệt (bình quân)")] == round(statistics.fmean(pooled), 1)  # pooled
 
 
 # --- the merger ------------------------------------------------------------------------------
@@ -519,7 +518,7 @@ def test_the_overview_leads_with_status_and_money_and_shows_no_local_path(run, c
     assert ws["A4"].value.startswith(f"Thư mục / folder: {cluster['inbox'].name} · ")  # the name, not the path
     assert str(cluster["root"]) not in ws["A4"].value
     usd = header.index("Phê duyệt trong kỳ (USD)") + 1
-    days = header.index("Số ngày phê duyệt (trung vị)") + 1
+    days = header.index("Số ngày phê duyệt (bình quân)") + 1
     filled = next(r for r in range(7, ws.max_row) if ws.cell(r, usd).value and ws.cell(r, days).value is not None)
     assert ws.cell(filled, usd).number_format == "#,##0" and "ngày" in ws.cell(filled, days).number_format
 

@@ -69,8 +69,9 @@ def test_member_and_cluster_figures():
     assert (ct.open_needs, ct.usd_open_needs) == (2, 50_000.0)
     assert (ct.approved, ct.usd_approved) == (3, 150_000.0)  # the text amount is counted, not summed
     assert ct.usd_disbursed == 8_500.0  # every row's disbursement in the period, the old one's too
-    assert ct.days == (10, 25, 15) and ct.median_days == 15 and ct.within_share == pytest.approx(2 / 3)
-    assert f.total.median_days == 15 and f.total.approved == 3 and f.count("missing") == 1
+    assert ct.days == (10, 25, 15) and ct.mean_days == pytest.approx(50 / 3) and ct.within_share == pytest.approx(2 / 3)
+    assert ct.median_days == 15 and not ct.median_differs  # 15 against a mean of 16.7: the mean alone is said
+    assert f.total.mean_days == pytest.approx(50 / 3) and f.total.approved == 3 and f.count("missing") == 1
     assert f.slow == [] and f.sectors == [("Y tế", 3, 150_000.0)]
 
 
@@ -94,6 +95,9 @@ def test_the_lists_that_need_action():
     f = period_figures(result_of(register), "2026-H1")
     assert [a.ident for a in f.expiring] == ["expires-before-end", "expires-soon"]  # 90 days after 30/06: 28/09
     assert [a.ident for a in f.stale] == ["stale"]  # six months before 30/06 is 30/12/2025
-    assert [(a.ident, a.why) for a in f.pending] == [("waiting", "Nhận đủ hồ sơ ngày 20/06/2026, đã 10 ngày"),
-                                                     ("incomplete", "Chưa đủ hồ sơ")]
+    assert [(a.ident, a.why) for a in f.pending] == [
+        ("waiting", "Nhận đủ hồ sơ ngày 20/06/2026, đến ngày 30/06/2026 đã 10 ngày"), ("incomplete", "Chưa đủ hồ sơ")]
+    later = period_figures(result_of(register), "2026-H1", today=date(2026, 7, 16))  # the report's date
+    assert later.pending[0].days == 26 and "đến ngày 16/07/2026 đã 26 ngày" in later.pending[0].why
+    assert [a.ident for a in later.overdue] == ["waiting"] and f.overdue == []  # beyond the 20 days by then
     assert all(a.province == "Cần Thơ" for a in f.expiring + f.stale + f.pending)

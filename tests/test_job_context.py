@@ -1,5 +1,6 @@
-"""One job context: a mail job reads the control workbook once and hands it, with its ledger, cluster and
-result, to each of its steps (delivery.Job); no function of toolkit/ takes more than 6 positional parameters."""
+"""One job context: a mail job (and aidkit report) reads the control workbook once and hands it, with its
+ledger, cluster and result, to each of its steps (delivery.Job); no function of toolkit/ takes more than 6
+positional parameters."""
 
 import ast
 from datetime import date
@@ -13,6 +14,7 @@ from toolkit.mail.acknowledge import acknowledge
 from toolkit.mail.open_period import open_period
 from toolkit.mail.remind import remind
 from toolkit.mail.send_report import send_report
+from toolkit.report import report
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 JOBS = {
@@ -20,6 +22,7 @@ JOBS = {
     "acknowledge": lambda control: acknowledge(control, at(date(2026, 7, 14)), dry_run=True),
     "send-report": lambda control: send_report(control, PERIOD, at(date(2026, 7, 20)), dry_run=True),
     "open-period": lambda control: open_period(control, PERIOD, at(date(2026, 7, 1)), dry_run=True),
+    "report": lambda control: report(control, PERIOD, now=at(date(2026, 7, 20))),
 }
 
 
@@ -49,4 +52,4 @@ def test_a_mail_job_reads_the_control_workbook_once(tmp_path, monkeypatch, job):
     monkeypatch.setattr(control_module, "read_control", counted)
     result = JOBS[job](control)
     assert reads == [control]
-    assert result.deliveries  # the job did its work on what it read once
+    assert result.deliveries if job != "report" else result.output.is_file()  # the work, on what it read once

@@ -18,7 +18,8 @@ def generated(tmp_path_factory):
 
 def test_sheets_and_prefilled_info(generated):
     wb = load_workbook(generated)
-    assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Danh mục", "Nhu cầu tài trợ", "Dự án PCPNN"]
+    assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Danh mục", "Nhu cầu tài trợ", "Dự án PCPNN",
+                             "Hoạt động đối ngoại"]
     assert wb["Danh mục"].sheet_state == "hidden"
     info = {row[0].value: row[1].value for row in wb["Thông tin"].iter_rows()}
     assert info["Mã tỉnh"] == "92" and info["Tên tỉnh"] == "Cần Thơ" and info["Kỳ báo cáo"] == "2026-H1"

@@ -13,7 +13,7 @@ from . import schema
 from .consolidation.result import SourceFile
 from .errors import AidkitError
 
-OPEN_STATUSES = schema.NEEDS_STATUSES[:2]  # Mới đề xuất, Đang vận động
+OPEN_STATUSES = schema.OPEN_NEEDS  # Mới đề xuất, Đang vận động: the report's "đang vận động" too
 #: Aid form → the slug of the page's `hinh_thuc` query parameter.
 FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}
 #: Slug → (Vietnamese, English) as donors read the aid form.

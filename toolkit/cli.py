@@ -411,10 +411,12 @@ def send_report(control, period, now, dry_run, force, fmt):
 def report(control, period, out, now, fmt):
     """Báo cáo sơ kết, tổng kết / draft the cluster's Word review report for a period.
 
-    Receives new files, consolidates the period and writes the report in the layout of Decree
-    30/2020/NĐ-CP (letterhead and signature from Cấu hình, figures per member, charts, lists
-    that need action, draft sections II and III to edit). A report the lead has edited is kept:
-    the new draft goes beside it (bao-cao_{period}_2.docx).
+    Receives new files, consolidates the period and drafts the whole review in the layout of
+    Decree 30/2020/NĐ-CP: I. situation, II. people-to-people work, NGO aid (USD and VND),
+    management, coordination, III. assessment, IV. directions, V. proposals and the appendices,
+    against the same period a year before and the year's targets (Chỉ tiêu); the places for the
+    lead's own words are highlighted in yellow. A report the lead has edited is kept: the new
+    draft goes beside it (bao-cao_{period}_2.docx).
 
     Example: aidkit report --control dieu-hanh.xlsm --period 2026-H1 -o bao-cao.docx
     """

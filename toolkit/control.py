@@ -50,6 +50,17 @@ class Deadline:
     opens: date | None = None  # Ngày mở kỳ: the daily job sends the call for reports (aidkit open-period)
 
 
+@dataclass(frozen=True)
+class Target:
+    """A member's targets for a year (the optional `Chỉ tiêu` sheet); None: no target set."""
+
+    code: str
+    year: int
+    usd: float | None = None
+    projects: int | None = None
+    activities: int | None = None
+
+
 @dataclass
 class Control:
     path: Path
@@ -60,9 +71,14 @@ class Control:
     schedule: list[Deadline]
     values: dict[str, Any] = field(default_factory=dict)
     rates: tuple[Override, ...] = ()
+    targets: tuple[Target, ...] = ()
 
     def members_on(self, day: date) -> list[Member]:
         return [m for m in self.members if m.active_on(day)]
+
+    def targets_for(self, year: int) -> dict[str, Target]:
+        """Province code → its targets for `year`."""
+        return {t.code: t for t in self.targets if t.year == year}
 
     def deadline(self, period: Period) -> Deadline | None:
         return next((d for d in self.schedule if d.period == period), None)
@@ -101,8 +117,10 @@ def read_control(path: str | os.PathLike) -> Control:
     _no_member_twice(members, path.name)
     schedule = [_deadline(r, path.name) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
     rates = tuple(_rate(r) for r in _records(rows(schema.RATES_SHEET, optional=True), schema.RATE_COLUMNS))
+    targets = tuple(_target(r, path.name) for r in _records(rows(schema.TARGETS_SHEET, optional=True),
+                                                               schema.TARGET_COLUMNS))
     return Control(path, values["ten_cum"], base / values["thu_muc_nhan"], base / values["thu_muc_ket_qua"],
-                   members, schedule, values, rates)
+                   members, schedule, values, rates, targets)
 
 
 def _key_values(rows, book: str) -> dict[str, Any]:
@@ -212,6 +230,28 @@ def _rate(r) -> Override:
     return Override(code, since, value, clean(text_of(r.get("nguon") or "")))
 
 
+def _target(r, book: str) -> Target:
+    """A row of the `Chỉ tiêu` sheet: province, year and up to three targets (each ≥ 0), or a ControlError."""
+    code = text_of(r.get("ma_tinh") or "").strip().zfill(2)
+    values: dict[str, Any] = {}
+    for c in schema.TARGET_COLUMNS[1:]:
+        raw = r.get(c.key)
+        try:
+            value = None if raw is None else (
+                parse_integer(raw) if c.type == schema.INTEGER else float(parse_number(raw)))
+        except BadValue:
+            value = -1
+        if value is not None and value < 0 or (c.key == "nam" and not value):
+            where = f"{schema.TARGETS_SHEET.vi}!{r['_cell'].get(c.key, r['_row'])}"
+            raise ControlError.of("control-target-invalid", where=where, book=book, label=c.vi, label_en=c.en,
+                                  raw=str(raw))
+        values[c.key] = value
+    if code == "00":
+        raise ControlError.of("control-target-no-province", sheet=schema.TARGETS_SHEET.vi,
+                              sheet_en=schema.TARGETS_SHEET.en, book=book, row=str(r["_row"]))
+    return Target(code, values["nam"], values["vien_tro_usd"], values["so_du_an"], values["so_hoat_dong"])
+
+
 def _deadline(r, book: str) -> Deadline:
     try:
         period = Period.parse(text_of(r.get("ky_bao_cao") or ""))
@@ -227,19 +267,21 @@ def _deadline(r, book: str) -> Deadline:
 # --- writing ------------------------------------------------------------------------
 
 def write_control(out: str | os.PathLike, cluster: str, members: list[Member], schedule: list[Deadline],
-                  settings: dict[str, Any], rates: tuple[Override, ...] = ()) -> Path:
+                  settings: dict[str, Any], *, rates: tuple[Override, ...] = (),
+                  targets: tuple[Target, ...] = ()) -> Path:
     """Write a control workbook (xlsx) for a cluster."""
     import xlsxwriter
 
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
-        fill_control(book, cluster, members, schedule, settings, rates=rates)
+        fill_control(book, cluster, members, schedule, settings, rates=rates, targets=targets)
         book.close()
     return Path(out)
 
 
 def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
-                 settings: dict[str, Any], *, first_sheet=None, rates: tuple[Override, ...] = ()) -> None:
+                 settings: dict[str, Any], *, first_sheet=None, rates: tuple[Override, ...] = (),
+                 targets: tuple[Target, ...] = ()) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
     book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
     bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
@@ -280,6 +322,9 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
         ws.write_string(row, 2, c.en)
     table(schema.RATES_SHEET, schema.RATE_COLUMNS,
           [(o.currency, o.since, o.usd_per_unit, o.source) for o in rates])
+    table(schema.TARGETS_SHEET, schema.TARGET_COLUMNS,
+          [(t.code, str(t.year), t.usd, t.projects and str(t.projects), t.activities and str(t.activities))
+           for t in targets])
 
 
 def read_or_explain(path) -> Control:

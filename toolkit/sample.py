@@ -109,11 +109,14 @@ class Sample:
 
 
 def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
-                    needs: int | None = None, register: int | None = None, seed: int = 1,
+                    needs: int | None = None, register: int | None = None, activities: int | None = None,
+                    seed: int = 1,
                     defects: tuple[str, ...] = (), also: tuple[dict, ...] = (), title_block: bool = False,
                     totals_row: bool = False, english: bool = False) -> Sample:
     """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS).
 
+    :param activities: how many people-to-people activities (default 10–40; their own random stream, so
+        the needs and register of a seed are the same with or without them).
     :param also: extra register rows, each a generated row with these fields replaced.
     :param title_block: an official form's title rows above each table's header, as offices send them.
     :param totals_row: a `Tổng cộng` row of sums under each table.
@@ -125,6 +128,7 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
     if found is None:
         raise ValueError(f"no province {province} in period {period}")
     rows = sample_records(found.code, str(parsed), needs, register, rng)
+    rows["activities"] = sample_activities(found.code, str(parsed), activities, f"{province}/{period}/{seed}")
     for fields in also:
         i = len(rows["register"]) + 1
         rows["register"].append({**_aid(rng, found, parsed, i, []), **fields})
@@ -163,6 +167,69 @@ def sample_records(province: str, period: str, needs: int | None = None, registe
     proposal_ids = [r["ma_de_xuat"] for r in rows["needs"]]
     rows["register"] = [_aid(rng, found, parsed, i, proposal_ids) for i in range(1, n_register + 1)]
     return rows
+
+
+#: People-to-people partners as offices name them: (partner, country).
+PARTNERS = (
+    ("Hội Hữu nghị Nhật - Việt tỉnh Gunma", "Nhật Bản"), ("Đại sứ quán Hoa Kỳ tại Việt Nam", "Hoa Kỳ"),
+    ("Tổng Lãnh sự quán Pháp tại TP. Hồ Chí Minh", "Pháp"), ("Hội Hữu nghị Campuchia - Việt Nam", "Campuchia"),
+    ("Hội Hữu nghị Lào - Việt Nam tỉnh Champasak", "Lào"), ("Tổng Lãnh sự quán Hàn Quốc tại TP. Hồ Chí Minh",
+                                                           "Hàn Quốc"),
+    ("Hội Hữu nghị Đức - Việt", "Đức"), ("Tổng Lãnh sự quán Úc tại TP. Hồ Chí Minh", "Úc"),
+    ("Hội Hữu nghị Hà Lan - Việt Nam", "Hà Lan"), ("Tổng Lãnh sự quán Cu-ba tại TP. Hồ Chí Minh", "Cu-ba"),
+    ("Tổng Lãnh sự quán Trung Quốc tại TP. Hồ Chí Minh", "Trung Quốc"),
+    ("Hội Hữu nghị Thái Lan - Việt Nam", "Thái Lan"),
+)
+#: (activity type, what happened) as offices write it; {partner}, {country}, {year}, {n} are filled in.
+ACTIVITY_TEXTS = (
+    ("Đón đoàn vào", "Đón và làm việc với đoàn {partner} về hợp tác hỗ trợ {topic}"),
+    ("Đón đoàn vào", "Tiếp xã giao đoàn {partner} đến thăm và khảo sát dự án {topic}"),
+    ("Đoàn ra", "Đoàn công tác của tỉnh thăm, làm việc tại {country}, trao đổi hợp tác về {topic}"),
+    ("Hội nghị, hội thảo", "Hội nghị xúc tiến vận động viện trợ phi chính phủ nước ngoài năm {year}"),
+    ("Hội nghị, hội thảo", "Hội thảo chia sẻ kinh nghiệm quản lý dự án {topic} cùng {partner}"),
+    ("Giao lưu, kỷ niệm, sự kiện",
+     "Giao lưu hữu nghị kỷ niệm {n} năm thiết lập quan hệ ngoại giao Việt Nam - {country}"),
+    ("Giao lưu, kỷ niệm, sự kiện", "Chương trình giao lưu văn hóa, thể thao với {partner}"),
+    ("Thông tin, tuyên truyền", "Cung cấp thông tin về tình hình kinh tế - xã hội của tỉnh cho đoàn {partner}"),
+    ("Thông tin, tuyên truyền", "Đăng tin, bài về hoạt động hữu nghị với {country} trên trang thông tin điện tử"),
+    ("Khác", "Phối hợp với {partner} trao quà cho học sinh nghèo vượt khó"),
+)
+TOPICS = ("y tế cộng đồng", "giáo dục mầm non", "nước sạch nông thôn", "sinh kế ven biển", "ứng phó biến đổi khí hậu",
+          "người khuyết tật", "nạn nhân chất độc da cam", "dạy nghề cho thanh niên")
+#: The member associations of a provincial union that lead activities besides the union itself.
+HOSTS = ("Hội Hữu nghị Việt Nam - Campuchia", "Hội Hữu nghị Việt - Nhật", "Hội Hữu nghị Việt Nam - Lào",
+         "Hội Hữu nghị Việt - Pháp")
+
+
+def sample_activities(province: str, period: str, n: int | None = None, seed: object = 1) -> list[dict]:
+    """People-to-people activity records (dicts by column key) for a province and period."""
+    rng = random.Random(f"{seed}/activities")
+    parsed = Period.parse(period)
+    found = find_province(province, parsed.end)
+    count = rng.randint(10, 40) if n is None else n
+    span = (parsed.end - parsed.start).days
+    place = f"{found.name[0].lower()}{found.name[1:]}"
+    union = f"Liên hiệp các tổ chức hữu nghị {place}"
+    out, seen = [], set()
+    first = 500 if parsed.half == 2 else 0  # the year's numbering goes on in its second half
+    for i in range(1, count + 1):
+        kind, text = rng.choices(ACTIVITY_TEXTS, (3, 3, 2, 1, 2, 2, 2, 2, 1, 1))[0]
+        partner, country = rng.choice(PARTNERS)
+        start = parsed.start + timedelta(days=rng.randint(0, span))
+        while (start, kind, partner) in seen:  # the same activity typed twice is a warning
+            start += timedelta(days=1)
+        seen.add((start, kind, partner))
+        days = rng.choice((0, 0, 0, 1, 2, 4)) if kind in ("Đón đoàn vào", "Đoàn ra") else 0
+        out.append({
+            "stt": i, "ma_hoat_dong": f"{found.code}-H{parsed.year}-{i + first:03d}", "ngay_bat_dau": start,
+            "ngay_ket_thuc": start + timedelta(days=days) if days else None, "loai_hoat_dong": kind,
+            "quoc_gia": country, "doi_tac": partner,
+            "noi_dung": text.format(partner=partner, country=country, year=parsed.year, topic=rng.choice(TOPICS),
+                                    n=rng.choice((30, 35, 45, 50, 55))),
+            "so_nguoi": rng.randint(8, 40) if kind != "Giao lưu, kỷ niệm, sự kiện" else rng.randint(50, 400),
+            "don_vi_chu_tri": rng.choice((union, union, f"{rng.choice(HOSTS)} {place}")), "ghi_chu": None,
+        })
+    return out
 
 
 def _amount(rng: random.Random) -> float:
@@ -253,7 +320,7 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
     }
     if decided:
         number = rng.randint(100, 3999)
-        decision = rng.choice((f"{number}/QĐ-UBND", f"{number}/{approved.year}/QĐ-UBND", f"{number:02d}/QĐ-LHH"))
+        decision = rng.choice((f"{number}/QĐ-UBND", f"{number}/{approved.year}/QĐ-UBND", f"{number:02d}/QĐ-UBND"))
         record.update(ngay_nhan_hs=dossier, so_qd=decision, ngay_qd=approved,
                       ngay_bat_dau=start, ngay_ket_thuc=end)
         if status != schema.APPROVED:
@@ -323,8 +390,9 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
 
 
 def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1",),
-                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None) -> Path:
-    """A control workbook for a cluster: members with focal persons, schedule and settings."""
+                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None, targets: tuple = ()) -> Path:
+    """A control workbook for a cluster: members with focal persons, schedule and settings (and `targets`,
+    control.Target rows for its `Chỉ tiêu` sheet)."""
     from .control import Deadline, Member, write_control
 
     rng = random.Random("control")
@@ -346,4 +414,13 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
                 "nguong_ngay_phe_duyet": 20, "ten_cum_en": "Cluster 5 — Mekong Delta",
                 "ten_nguoi_gui_en": "Cluster 5 Office", "dia_chi_lien_he": "12 Hòa Bình, Ninh Kiều, Cần Thơ",
                 "dien_thoai_lien_he": "0292 3821 456", **(smtp or {})}
-    return write_control(out, settings["ten_cum"], members, schedule, settings)
+    return write_control(out, settings["ten_cum"], members, schedule, settings, targets=tuple(targets))
+
+
+def sample_targets(provinces: tuple[str, ...] = CLUSTER5, year: int = 2026) -> tuple:
+    """Each member's targets for a year, as a cluster sets them: aid USD 1–6M, 15–60 projects, 20–70 activities."""
+    from .control import Target
+
+    rng = random.Random(f"targets/{year}")
+    return tuple(Target(code, year, float(rng.randint(10, 60) * 100_000), rng.randint(15, 60), rng.randint(20, 70))
+                 for code in provinces)

@@ -1,4 +1,4 @@
-"""The provincial workbook standard (docs/STANDARD.md, version 1.1) as plain data.
+"""The provincial workbook standard (docs/STANDARD.md, version 1.2) as plain data.
 
 Every other module reads sheets, headers, vocabularies and formats from here;
 nothing else in the code repeats a header or a vocabulary.
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 TEMPLATE_VERSION = "1.2"  # 1.1 (issue #11): rates follow the date; the currency list is the ECB's and VND
 # 1.2 (issue #20): a workbook may start prefilled from the last submission (carried rows, see CARRIED_STATUSES)
 # 1.2 (issue #19): optional English columns in the needs list (objectives, beneficiary groups, agency)
+# 1.2 (issue #18): the people-to-people activities sheet (optional in files of an earlier version)
 
 # Column types understood by the reader.
 TEXT, INTEGER, DECIMAL, DATE, EMAIL, PHONE, ENUM, SECTOR, COUNTRY, CURRENCY = (
@@ -45,12 +46,13 @@ INSTRUCTIONS = Sheet("instructions", "Hướng dẫn", "Instructions")
 INFO = Sheet("info", "Thông tin", "Info")
 NEEDS_SHEET = Sheet("needs", "Nhu cầu tài trợ", "Funding needs")
 REGISTER_SHEET = Sheet("register", "Dự án PCPNN", "Projects")
+ACTIVITIES_SHEET = Sheet("activities", "Hoạt động đối ngoại", "Activities")  # 1.2: people-to-people work
 LISTS = Sheet("lists", "Danh mục", "Lists")
 FINDINGS = Sheet("findings", "Phát hiện", "Findings")
 #: Sheets of the Excel-button workbooks: xlwings' settings, and the hidden list of what validate marked.
 XLWINGS_CONF = Sheet("xlwings_conf", "xlwings.conf", "xlwings.conf")
 MARKS = Sheet("marks", "_aidkit", "_aidkit")
-STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET)
+STANDARD_SHEETS = (INSTRUCTIONS, INFO, NEEDS_SHEET, REGISTER_SHEET, ACTIVITIES_SHEET)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Column:
     maximum: float | None = None
     exclusive_minimum: bool = False
     max_length: int | None = None
-    id_kind: str | None = None  # "N" (proposal) or "V" (aid) identifiers
+    id_kind: str | None = None  # "N" (proposal), "V" (aid) or "H" (activity) identifiers
     required_once_approved: bool = False
     width: int = 18
     hint_vi: str = ""
@@ -116,6 +118,8 @@ NON_PROJECT = "Phi dự án"
 PRIORITIES = ("1", "2", "3")
 NEEDS_STATUSES = ("Mới đề xuất", "Đang vận động", "Đã có nhà tài trợ", "Đã phê duyệt", "Dừng")
 NEEDS_STATUSES_EN = ("New proposal", "Seeking donors", "Donor found", "Approved", "Stopped")
+#: "Đang vận động" (open needs): neither funded nor withdrawn; what the report counts and the catalogue lists.
+OPEN_NEEDS = NEEDS_STATUSES[:2]
 REGISTER_STATUSES = (
     "Chờ phê duyệt", "Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc", "Bị thu hồi",
 )
@@ -123,8 +127,8 @@ REGISTER_STATUSES_EN = ("Awaiting approval", "Approved", "In progress", "Suspend
 APPROVED = "Đã phê duyệt"
 APPROVED_STATUSES = ("Đã phê duyệt", "Đang thực hiện", "Tạm dừng", "Đã kết thúc")
 #: Rows that carry into the next period's workbook (issue #20): a project not finished or revoked,
-#: a need still open (not funded, not withdrawn).
-CARRIED_STATUSES = {"register": REGISTER_STATUSES[:4], "needs": NEEDS_STATUSES[:2]}
+#: a need still open (not funded, not withdrawn); an activity is of its own period and never carries.
+CARRIED_STATUSES = {"register": REGISTER_STATUSES[:4], "needs": OPEN_NEEDS, "activities": ()}
 #: What each template version changed, for the call for reports (aidkit open-period): (version, vi, en).
 STANDARD_CHANGES = (
     ("1.1", "Giá trị USD được đối chiếu theo tỷ giá của ngày quyết định; danh sách loại tiền là mọi loại tiền có "
@@ -132,21 +136,30 @@ STANDARD_CHANGES = (
      "The USD amount is checked at the rate of the decision date; the currency list is every currency with a "
      "reference rate."),
     ("1.2", "Mẫu kỳ mới được điền sẵn từ bài nộp trước: dự án chưa kết thúc và đề xuất còn kêu gọi (dòng tô xanh), "
-            "tỉnh cập nhật các ô tô xanh lá.",
+            "tỉnh cập nhật các ô tô xanh lá; trang mới «Hoạt động đối ngoại» ghi các hoạt động đối ngoại nhân dân "
+            "(đoàn vào, đoàn ra, hội nghị, giao lưu, thông tin); danh sách đề xuất có thêm các cột tiếng Anh "
+            "(không bắt buộc).",
      "The new period's workbook comes prefilled from the last submission: projects not finished and needs still "
-     "open (blue rows); the province updates the pale green cells."),
+     "open (blue rows); the province updates the pale green cells; a new sheet 'Activities' records people-to-people "
+     "work (delegations in and out, conferences, exchanges, information); the needs list has optional English "
+     "columns."),
 )
 #: The fields a province is expected to update on each carried row, every period.
 UPDATED_EACH_PERIOD = {
     "register": ("trang_thai", "giai_ngan_ky_usd", "giai_ngan_luy_ke_usd", "ngay_nhan_hs", "so_qd", "ngay_qd",
                  "ngay_bat_dau", "ngay_ket_thuc", "het_han_gdk"),
     "needs": ("trang_thai", "nha_tai_tro_du_kien"),
+    "activities": (),
 }
+ACTIVITY_TYPES = ("Đón đoàn vào", "Đoàn ra", "Hội nghị, hội thảo", "Giao lưu, kỷ niệm, sự kiện",
+                  "Thông tin, tuyên truyền", "Khác")
+ACTIVITY_TYPES_EN = ("Incoming delegation", "Outgoing delegation", "Conference, workshop",
+                     "Exchange, anniversary, event", "Information, communication", "Other")
 
 #: English equivalents accepted for each Vietnamese vocabulary word.
 VOCABULARY_EN = dict(
-    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES, AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN,
-        strict=True)
+    zip(AID_FORMS + NEEDS_STATUSES + REGISTER_STATUSES + ACTIVITY_TYPES,
+        AID_FORMS_EN + NEEDS_STATUSES_EN + REGISTER_STATUSES_EN + ACTIVITY_TYPES_EN, strict=True)
 )
 
 
@@ -175,6 +188,14 @@ INFO_FIELDS = (
 INFO_BY_KEY = {c.key: c for c in INFO_FIELDS}
 
 
+def _numbered(key: str, vi: str, en: str, kind: str) -> tuple[Column, Column]:
+    """A table's first two columns: STT, and its row ID of the form {province}-{kind}{year}-{nnn}."""
+    return (Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
+            Column(key, vi, en, TEXT, required=True, id_kind=kind, width=16,
+                   hint_vi=f"Dạng {{Mã tỉnh}}-{kind}{{Năm}}-{{số}}, ví dụ 92-{kind}2026-001; không trùng",
+                   hint_en=f"{{Province}}-{kind}{{Year}}-{{nnn}}, e.g. 92-{kind}2026-001; unique"))
+
+
 # --- NEEDS --------------------------------------------------------------------
 
 NEEDS = Table(
@@ -185,10 +206,7 @@ NEEDS = Table(
     id_key="ma_de_xuat",
     id_kind="N",
     columns=(
-        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
-        Column("ma_de_xuat", "Mã đề xuất", "Proposal ID", TEXT, required=True, id_kind="N", width=16,
-               hint_vi="Dạng {Mã tỉnh}-N{Năm}-{số}, ví dụ 92-N2026-001; không trùng",
-               hint_en="{Province}-N{Year}-{nnn}, e.g. 92-N2026-001; unique"),
+        *_numbered("ma_de_xuat", "Mã đề xuất", "Proposal ID", "N"),
         Column("ten_vi", "Tên dự án (tiếng Việt)", "Title (Vietnamese)", TEXT, required=True, max_length=300,
                width=40, hint_vi="Tối đa 300 ký tự", hint_en="At most 300 characters"),
         Column("ten_en", "Tên dự án (tiếng Anh)", "Title (English)", TEXT, width=40,
@@ -253,10 +271,7 @@ REGISTER = Table(
     id_key="ma_khoan",
     id_kind="V",
     columns=(
-        Column("stt", "STT", "No.", INTEGER, width=6, hint_vi="Số thứ tự", hint_en="Row number"),
-        Column("ma_khoan", "Mã khoản viện trợ", "Aid ID", TEXT, required=True, id_kind="V", width=16,
-               hint_vi="Dạng {Mã tỉnh}-V{Năm}-{số}, ví dụ 92-V2026-001; không trùng",
-               hint_en="{Province}-V{Year}-{nnn}, e.g. 92-V2026-001; unique"),
+        *_numbered("ma_khoan", "Mã khoản viện trợ", "Aid ID", "V"),
         Column("ten_vi", "Tên chương trình/dự án", "Title (Vietnamese)", TEXT, required=True, max_length=300,
                width=40, hint_vi="Tên chương trình, dự án, khoản viện trợ", hint_en="Title"),
         Column("ten_en", "Tên tiếng Anh", "Title (English)", TEXT, width=36,
@@ -311,7 +326,46 @@ REGISTER = Table(
     ),
 )
 
-TABLES = (NEEDS, REGISTER)
+
+# --- ACTIVITIES (1.2) -------------------------------------------------------------
+
+#: Days an activity may lie outside the period before it is flagged (a delegation met on 2 July belongs to H1).
+ACTIVITY_MARGIN_DAYS = 31
+
+ACTIVITIES = Table(
+    key="activities",
+    name_vi="Hoạt động đối ngoại nhân dân",
+    name_en="People-to-people activities",
+    sheet=ACTIVITIES_SHEET,
+    id_key="ma_hoat_dong",
+    id_kind="H",
+    columns=(
+        *_numbered("ma_hoat_dong", "Mã hoạt động", "Activity ID", "H"),
+        Column("ngay_bat_dau", "Ngày bắt đầu", "Start date", DATE, required=True, width=14,
+               hint_vi="dd/mm/yyyy, trong kỳ báo cáo", hint_en="dd/mm/yyyy, within the period"),
+        Column("ngay_ket_thuc", "Ngày kết thúc", "End date", DATE, width=14,
+               hint_vi="Không trước ngày bắt đầu; để trống nếu trong một ngày",
+               hint_en="Not before the start; empty for a one-day activity"),
+        Column("loai_hoat_dong", "Loại hoạt động", "Activity type", ENUM, required=True, vocabulary=ACTIVITY_TYPES,
+               width=24, hint_vi="Chọn trong danh sách", hint_en="Pick from the list"),
+        Column("quoc_gia", "Quốc gia, vùng lãnh thổ", "Country or territory", COUNTRY, required=True, width=18,
+               hint_vi="Cùng danh sách nước như trang Dự án PCPNN",
+               hint_en="The same country list as the Projects sheet"),
+        Column("doi_tac", "Đối tác", "Partner organisation", TEXT, width=28,
+               hint_vi="Tổ chức, đoàn đối tác nước ngoài", hint_en="The foreign partner organisation or delegation"),
+        Column("noi_dung", "Nội dung", "What happened", TEXT, required=True, max_length=500, width=44,
+               hint_vi="Nội dung chính, kết quả (tối đa 500 ký tự)", hint_en="What happened, results (500 characters)"),
+        Column("so_nguoi", "Số người tham gia", "Participants", INTEGER, minimum=0, exclusive_minimum=True, width=12,
+               hint_vi="Số nguyên > 0", hint_en="Whole number > 0"),
+        Column("don_vi_chu_tri", "Đơn vị chủ trì", "Lead organisation", TEXT, required=True, width=26,
+               hint_vi="Đơn vị tổ chức, chủ trì", hint_en="Who organised it"),
+        Column("ghi_chu", "Ghi chú", "Notes", TEXT, width=30, hint_vi="Không bắt buộc", hint_en="Optional"),
+    ),
+)
+#: Tables a file may lack when its template version is older than the one given (the sheet came later).
+OPTIONAL_BEFORE = {"activities": "1.2"}
+
+TABLES = (NEEDS, REGISTER, ACTIVITIES)
 TABLE_BY_KEY = {t.key: t for t in TABLES}
 
 
@@ -393,6 +447,7 @@ MEMBERS_SHEET = Sheet("members", "Thành viên", "Members")
 SCHEDULE_SHEET = Sheet("schedule", "Lịch nộp", "Schedule")
 SETTINGS_SHEET = Sheet("settings", "Cấu hình", "Settings")
 RATES_SHEET = Sheet("rates", "Tỷ giá", "Exchange rates")  # optional: the cluster's own reference rates
+TARGETS_SHEET = Sheet("targets", "Chỉ tiêu", "Targets")  # optional: each member's targets for a year
 
 MEMBER_COLUMNS = (
     Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
@@ -424,6 +479,16 @@ RATE_COLUMNS = (
            hint_vi="Số USD của 1 đơn vị tiền, ví dụ EUR 1,16; VND 0,0000380",
            hint_en="USD value of one unit, e.g. EUR 1.16; VND 0.0000380"),
     Column("nguon", "Nguồn", "Source", TEXT, width=36),
+)
+TARGET_COLUMNS = (
+    Column("ma_tinh", "Mã tỉnh", "Province code", TEXT, required=True, width=10),
+    Column("nam", "Năm", "Year", INTEGER, required=True, width=8),
+    Column("vien_tro_usd", "Vận động viện trợ (USD)", "Aid to mobilise (USD)", DECIMAL, minimum=0, width=20,
+           hint_vi="Giá trị viện trợ được phê duyệt trong năm", hint_en="Aid approved in the year"),
+    Column("so_du_an", "Số dự án", "Number of projects", INTEGER, minimum=0, width=10,
+           hint_vi="Số khoản viện trợ được phê duyệt trong năm", hint_en="Aid items approved in the year"),
+    Column("so_hoat_dong", "Số hoạt động đối ngoại", "Number of activities", INTEGER, minimum=0, width=14,
+           hint_vi="Số hoạt động đối ngoại nhân dân trong năm", hint_en="People-to-people activities in the year"),
 )
 CONTROL_SETTINGS = (
     Column("ten_cum", "Tên cụm", "Cluster name", TEXT, required=True),
@@ -543,6 +608,6 @@ OVERVIEW_FIGURES = [
     ("approved", "Phê duyệt trong kỳ (khoản)", "Approved in the period (items)"),
     ("usd_approved", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)"),
     ("usd_disbursed", "Giải ngân trong kỳ (USD)", "Disbursed in the period (USD)"),
-    ("median_days", "Số ngày phê duyệt (trung vị)", "Approval lead time, median (days)"),
+    ("mean_days", "Số ngày phê duyệt (bình quân)", "Approval lead time, mean (days)"),
     ("errors", "Lỗi", "Errors"),
 ]

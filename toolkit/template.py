@@ -36,6 +36,10 @@ INSTRUCTIONS = (
      "6. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts."),
     ("7. Nhấn \"Kiểm tra dữ liệu\" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.",
      "7. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
+    ("8. Trang \"Hoạt động đối ngoại\": mỗi dòng một hoạt động đối ngoại nhân dân (đón đoàn, đoàn ra, hội nghị, "
+     "giao lưu, thông tin tuyên truyền); mã dạng 92-H2026-001.",
+     "8. \"Activities\" sheet: one people-to-people activity per row (delegations received and sent, conferences, "
+     "exchanges, information work); IDs like 92-H2026-001."),
 )
 
 
@@ -105,7 +109,8 @@ def info_values(province: str | None, period: str | None, *, organisation=None, 
 def fill_template(book, province=None, period=None, rows=None, title=(), totals=False, **info) -> None:
     """Add the standard sheets to an open xlsxwriter workbook.
 
-    :param rows: optional {"needs": [...], "register": [...]} records (dicts by column key) to fill in.
+    :param rows: optional {"needs": [...], "register": [...], "activities": [...]} records (dicts by column
+        key) to fill in.
     :param title: lines written above each table's header, as official forms carry them (samples only:
         the standard's header is in row 1).
     :param totals: add a `Tổng cộng` row of sums (formulas with their computed values) below each table.
@@ -207,6 +212,7 @@ def _lists(book, f) -> dict[str, str]:
         "sector": tuple(s.vi for s in schema.sectors()),
         "country": tuple(name for _, name, _ in schema.country_names_vi()),
         "currency": Rates().currencies(),
+        "loai_hoat_dong": schema.ACTIVITY_TYPES,
     }
     ranges = {}
     sheet = schema.LISTS.vi

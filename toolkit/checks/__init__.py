@@ -23,4 +23,4 @@ def registry():
     from . import cells, cross, info, rows, structure, tables
 
     return (structure.check, info.check, cells.check, tables.check, rows.check_needs, rows.check_register,
-            cross.check)
+            rows.check_activities, cross.check)

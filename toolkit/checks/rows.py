@@ -79,6 +79,30 @@ def check_register(wb, ctx):
                           approved=f"{approved_on:%d/%m/%Y}", months=s.stale_approval_months)
 
 
+def check_activities(wb, ctx):
+    """People-to-people activities: end not before start, dates inside the period (or near it), no row typed twice."""
+    data = wb.tables.get("activities")
+    if data is None:
+        return
+    period = ctx.period
+    margin = timedelta(days=schema.ACTIVITY_MARGIN_DAYS)
+    seen: dict[tuple, int] = {}
+    for r in data.records:
+        start, end = r.get("ngay_bat_dau"), r.get("ngay_ket_thuc")
+        if start and end and end < start:
+            yield finding("end-before-start", ERROR, **_where(data, r, "ngay_ket_thuc"), start=f"{start:%d/%m/%Y}")
+        elif start and period and (start > period.end + margin or (end or start) < period.start - margin):
+            yield finding("activity-outside-period", WARNING, **_where(data, r, "ngay_bat_dau"),
+                          start=f"{start:%d/%m/%Y}", period_start=f"{period.start:%d/%m/%Y}",
+                          period_end=f"{period.end:%d/%m/%Y}")
+        if start and r.get("loai_hoat_dong"):
+            key = (start, r.get("loai_hoat_dong"), str(r.get("doi_tac") or "").strip().casefold())
+            if key in seen:
+                yield finding("activity-repeated", WARNING, **_where(data, r, "ngay_bat_dau"), first=seen[key])
+            else:
+                seen[key] = r.row
+
+
 def _certificate(data, r, end, period_end, s):
     """A running project's certificate: expiring before the project ends, or by the period's end + 90 days."""
     expiry = r.get("het_han_gdk")

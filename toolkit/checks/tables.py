@@ -6,7 +6,7 @@ import re
 
 from ..findings import ERROR, finding
 
-ID_PATTERN = re.compile(r"^(\d{2})-([NV])(\d{4})-(\d{3,})$")
+ID_PATTERN = re.compile(r"^(\d{2})-([NVH])(\d{4})-(\d{3,})$")
 
 
 def check(wb, ctx):

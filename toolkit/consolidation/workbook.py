@@ -49,7 +49,7 @@ OVERVIEW_TOP = 5  # 0-based: the overview's table header, below its notes
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"
 USD_FORMAT = "#,##0"  # whole USD: the merged figures are read in dollars, never cents
-DAYS_FORMAT = 'General" ngày"'  # a median of whole days: 13 ngày, 13,5 ngày
+DAYS_FORMAT = 'General" ngày"'  # a mean lead time in days: 13 ngày, 13,5 ngày
 #: What a header's note adds to its English name, where a bare value needs explaining.
 HEADER_NOTES = {"uu_tien": "1 = cao nhất / highest, 2 = trung bình / medium, 3 = thấp / low"}
 TEXT_KINDS = (schema.TEXT, schema.ENUM, schema.EMAIL, schema.PHONE)
@@ -67,7 +67,8 @@ OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off
        width=9),
     _C("trang_thai_nop", "Trạng thái nộp", "Submission status", schema.TEXT, width=14),
     _C("de_xuat_mo", "Đề xuất đang vận động (số)",
-       "Open proposals (count): needs rows still Mới đề xuất, Đang vận động or Đã có nhà tài trợ", "count", width=11),
+       "Open proposals (count): needs rows still Mới đề xuất or Đang vận động (not funded, not withdrawn)", "count",
+       width=11),
     _C("de_nghi_mo_usd", "Đề nghị tài trợ đang vận động (USD)", "Requested by the open proposals (USD)",
        schema.DECIMAL, width=14),
     _C("phe_duyet_ky", "Phê duyệt trong kỳ (số khoản)",
@@ -78,8 +79,8 @@ OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off
        "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=14),
     _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
        "status (USD)", schema.DECIMAL, width=14),
-    _C("trung_vi_ngay_phe_duyet", "Số ngày phê duyệt (trung vị)",
-       "Approval lead time, median (days): complete dossier to decision, aid approved in the period", "days",
+    _C("binh_quan_ngay_phe_duyet", "Số ngày phê duyệt (bình quân)",
+       "Approval lead time, mean (days): complete dossier to decision, aid approved in the period", "days",
        width=11),
     _C("trong_nguong", "Trong ngưỡng ngày phê duyệt (%)",
        "Share of the aid approved in the period decided within the approval threshold", "percent", width=11),
@@ -171,6 +172,12 @@ NOTES = {
                                 "Every aid-register row of every counted file under the standard headers, then where "
                                 "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
                                 "row, SHA-256, file status, errors). Each header's note gives its English name."),
+    schema.ACTIVITIES_SHEET.key: ("Mọi dòng hoạt động đối ngoại nhân dân của mọi tệp được tính, theo tiêu đề chuẩn, "
+                                  "rồi nguồn gốc (tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, "
+                                  "trạng thái tệp, lỗi).",
+                                  "Every people-to-people activity of every counted file under the standard headers, "
+                                  "then where it came from (province, period, file, sheet, row, SHA-256, file status, "
+                                  "errors)."),
     schema.BY_SECTOR.key: ("Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
                            "Sector × province (current): USD and counts, one block per period."),
     schema.BY_DONOR.key: ("Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
@@ -195,10 +202,13 @@ NOTES = {
                        "Every file found and its role (counted, superseded, refused, other period)."),
 }
 NO_CHANGES = ("Kết quả: không có thay đổi.", "Result: no changes.")
+#: The Excel Table name of each merged data sheet.
+TABLE_NAMES = {"needs": "NhuCau", "register": "DuAn", "activities": "HoatDong"}
 TITLES_VI = {
     schema.OVERVIEW.key: "Tổng quan theo tỉnh và kỳ báo cáo",
     schema.NEEDS_SHEET.key: "Danh mục kêu gọi tài trợ — mọi dòng của mọi tệp được tính",
     schema.REGISTER_SHEET.key: "Sổ theo dõi khoản viện trợ PCPNN — mọi dòng của mọi tệp được tính",
+    schema.ACTIVITIES_SHEET.key: "Hoạt động đối ngoại nhân dân — mọi dòng của mọi tệp được tính",
     schema.BY_SECTOR.key: "Theo lĩnh vực và tỉnh",
     schema.BY_DONOR.key: "Theo nhà tài trợ",
     schema.FINDINGS.key: "Phát hiện khi kiểm tra từng tệp",
@@ -439,9 +449,10 @@ class ConsolidatedWriter:
         ws = self.data_ws[table.key]
         columns = self.data_columns[table.key]
         blocks = [self.blocks[(f.name, table.key)] for f in self.result.counted if (f.name, table.key) in self.blocks]
-        last = self.table(ws, "NhuCau" if table.key == "needs" else "DuAn", columns, None, notes=True,
+        keys = {"needs": "ten_vi", "register": "ten_vi", "activities": "noi_dung"}
+        last = self.table(ws, TABLE_NAMES[table.key], columns, None, notes=True,
                           freeze_cols=2, blocks=blocks, printed=len(table.columns),
-                          keys=(1, table.columns.index(table.column("ten_vi"))))
+                          keys=(1, table.columns.index(table.column(keys[table.key]))))
         first = HEADER_ROW + 1
         errors_col = _letter(len(columns) - 1)
         status_col = _letter(len(columns) - 2)
@@ -756,11 +767,16 @@ def _overview_row(e: Entry, figures: Figures) -> list[Any]:
     return [values.get(c.key) for c in OVERVIEW_COLUMNS]
 
 
+def _tenths(value: float | None) -> float | None:
+    """A mean as the sheet shows it (0.1 day): what is stored survives a round trip through LibreOffice."""
+    return None if value is None else round(value, 1)
+
+
 def _figure_values(figures: Figures) -> dict[str, Any]:
     """The overview cells that show `figures` (the same figures as the report and the e-mail)."""
     return {"de_xuat_mo": figures.open_needs, "de_nghi_mo_usd": figures.usd_open_needs,
             "phe_duyet_ky": figures.approved, "phe_duyet_ky_usd": figures.usd_approved,
-            "giai_ngan_ky_usd": figures.usd_disbursed, "trung_vi_ngay_phe_duyet": figures.median_days,
+            "giai_ngan_ky_usd": figures.usd_disbursed, "binh_quan_ngay_phe_duyet": _tenths(figures.mean_days),
             "trong_nguong": figures.within_share}
 
 

@@ -39,11 +39,11 @@ MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 def _cells(f: Figures) -> dict[str, Any]:
     """The figure columns of one member or of the cluster: numbers (each language formats its own),
-    the median in days to one decimal."""
-    median = f.median_days
+    the mean lead time in days to one decimal."""
+    mean = f.mean_days
     return {"open_needs": f.open_needs, "usd_open_needs": f.usd_open_needs, "approved": f.approved,
             "usd_approved": f.usd_approved, "usd_disbursed": f.usd_disbursed,
-            "median_days": MISSING if median is None else round(median, 1), "errors": f.errors}
+            "mean_days": MISSING if mean is None else round(mean, 1), "errors": f.errors}
 
 
 def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -75,20 +75,20 @@ def report_slot(consolidation, force: bool, now: datetime) -> str:
 
 
 def review_report(control: Control, consolidation, period: str, moment: datetime,
-                  scratch: Path | None) -> tuple[Path, bool]:
+                  scratch: Path | None, workers: int | None = None) -> tuple[Path, bool]:
     """The Word review report to attach, and whether it is still aidkit's draft (nobody edited it since).
 
     The report the lead left in the output folder (``bao-cao_{period}.docx``, edited or not) is attached
     as it is, never written again; only when there is none is it drafted now (into `scratch` on a dry run).
     """
     from ..outputs import recorded_kind
-    from ..report import KIND, default_report, write_report
+    from ..report import KIND, default_report, draft
 
     report = default_report(control, period)
     if not report.is_file():
         target = report if scratch is None else scratch / report.name
-        report = write_report(period_figures(consolidation, period), control, target, moment.date())
-        return report, True
+        draft(control, consolidation, period, target, moment.date(), workers=workers)
+        return target, True
     return report, recorded_kind(report) == KIND
 
 
@@ -120,10 +120,11 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         if not dry_run:
             result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
-        review, draft = review_report(control, consolidation, name, moment, Path(scratch) if dry_run else None)
+        review, unedited = review_report(control, consolidation, name, moment, Path(scratch) if dry_run else None,
+                                         workers)
         if review.parent != Path(scratch):
             result.outputs["Báo cáo sơ kết / review report"] = str(review)
-        notes = [DRAFT_NOTE] if draft else []
+        notes = [DRAFT_NOTE] if unedited else []
         if consolidation.refused:
             names = ", ".join(f.name for f in consolidation.refused)
             notes.append((f"Tệp không đọc được nên không được tính: {names}.",
@@ -146,7 +147,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
         message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc=cc,
-                                 attachments=attachments, notes=notes, draft=draft)
+                                 attachments=attachments, notes=notes, draft=unedited)
         postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),
                                    slot=report_slot(consolidation, force, moment))
