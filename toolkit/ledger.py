@@ -9,6 +9,10 @@ file renamed or overwritten in the submissions folder is still on record. The
 names are fixed (not derived from the control workbook's name) so that renaming
 the control workbook does not start a new ledger.
 
+Each submission keeps what the checks found when it arrived (the findings as JSON, with the rules
+version they were made with, ``validate.rules_key``) and the IDs of its proposals, so the jobs after
+the intake read findings here instead of checking the file again (``inbox.review``).
+
 Safety with concurrent runs (the scheduled job and a button press):
 
 * WAL journal, so readers never block the writer;
