@@ -221,3 +221,10 @@ def test_a_version_5_ledger_migrates_and_its_submissions_get_findings_on_first_r
         for a, b, s in zip(first, again, submissions, strict=True):
             assert same(a, b) and same(a, fresh(ledger, s, control))
         assert all(ledger.findings_of(s.id) is not None for s in submissions) and ledger.check() == "ok"
+
+
+def test_every_source_the_rules_version_names_exists_so_a_renamed_module_cannot_drop_out():
+    root = Path(validation.__file__).parent
+    for pattern in validation.RULE_SOURCES:
+        assert list(root.glob(pattern)), f"{pattern} matches no file of the installed package"
+    assert "checks/cells.py" in {p.relative_to(root).as_posix() for p in root.glob("checks/*.py")}
