@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from . import messages
@@ -177,3 +179,63 @@ class Report:
     def flatten(self) -> list[tuple[str, str, str]]:
         """(rule, sheet, cell) triples, handy for comparisons."""
         return [(f.rule, f.sheet, f.cell) for f in self.findings]
+
+    def to_record(self) -> dict[str, Any]:
+        """Everything found, as JSON-ready data the ledger keeps; `from_record` rebuilds the same Report.
+
+        Each finding keeps its rule, severity, place, value and params as found (typed: a date stays a
+        date, a Decimal a Decimal), so its Vietnamese and English sentences are rendered from them as
+        for a fresh check. The file's path is not kept: the archived copy may move with its ledger.
+        """
+        return {"province": self.province, "period": self.period, "preparer": self.preparer,
+                "headers": [[sheet, key, header] for (sheet, key), header in self.headers.items()],
+                "findings": [{"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
+                              "row": f.row, "column": f.column, "value": _stored(f.value),
+                              "params": [[k, _stored(v)] for k, v in f.params], "suggestion": f.suggestion}
+                             for f in self.findings]}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], path: str) -> Report:
+        """The Report `to_record` kept, for the file at `path`."""
+        findings = [Finding(f["rule"], f["severity"], f["sheet"], f["cell"], f["row"], f["column"],
+                            _restored(f["value"]), tuple((k, _restored(v)) for k, v in f["params"]), f["suggestion"])
+                    for f in record["findings"]]
+        return cls(path, findings, province=record["province"], period=record["period"],
+                   headers={(sheet, key): header for sheet, key, header in record["headers"]},
+                   preparer=record["preparer"])
+
+
+#: Values JSON has no word for, kept as {"$": type, "v": text}; tuples and dicts too, so nothing is confused.
+_TYPED = {"datetime": (datetime, datetime.isoformat, datetime.fromisoformat),
+          "date": (date, date.isoformat, date.fromisoformat),
+          "time": (time, time.isoformat, time.fromisoformat),
+          "timedelta": (timedelta, lambda t: [t.days, t.seconds, t.microseconds], lambda v: timedelta(*v)),
+          "decimal": (Decimal, str, Decimal)}
+
+
+def _stored(value: Any) -> Any:
+    """A finding's value or param as JSON-ready data that `_restored` turns back into an equal value."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$": "tuple", "v": [_stored(v) for v in value]}
+    if isinstance(value, dict):
+        return {"$": "dict", "v": [[_stored(k), _stored(v)] for k, v in value.items()]}
+    for name, (kind, out, _) in _TYPED.items():  # datetime before date: a datetime is a date
+        if type(value) is kind:
+            return {"$": name, "v": out(value)}
+    raise TypeError(f"a finding's value of type {type(value).__name__} cannot be kept in the ledger")
+
+
+def _restored(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_restored(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value["$"] == "tuple":
+        return tuple(_restored(v) for v in value["v"])
+    if value["$"] == "dict":
+        return {_restored(k): _restored(v) for k, v in value["v"]}
+    return _TYPED[value["$"]][2](value["v"])

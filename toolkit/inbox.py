@@ -28,6 +28,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .control import Control
 from .findings import Refusal, Report
@@ -49,6 +50,16 @@ class Checked:
     warnings: int
     sender: str
     detail: str
+    report: Report | None = None  # None for a refused file
+    earlier: frozenset[str] = frozenset()  # the province's other proposals its links were checked against
+    proposals: frozenset[str] = frozenset()  # the IDs of its own NEEDS table
+    rules: str = ""  # validate.rules_key of the check
+
+    def kept(self) -> dict[str, Any] | None:
+        """What the ledger keeps of the findings (None for a refused file)."""
+        if self.report is None:
+            return None
+        return {"report": self.report.to_record(), "earlier": sorted(self.earlier)}
 
 
 def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Checked:
@@ -56,19 +67,29 @@ def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Ch
 
     With the ledger, the proposals of the province's earlier submissions count for its register's links.
     """
-    from .reader import read_workbook
-    from .validate import check_workbook
-
     try:
-        wb = read_workbook(path)
-        report = check_workbook(wb, control.settings())
-        if ledger is not None and report.province and _links_unanswered(report):
-            report = check_workbook(wb, control.settings(), earlier_proposals(ledger, report.province, path))
+        return _check(path, control, ledger)
     except Refusal as refusal:
         return Checked("refused", None, None, 0, 0, "", refusal.reason)
+
+
+def _check(path: Path, control: Control, ledger: Ledger | None) -> Checked:
+    """Read a file once and check it; raises Refusal when it cannot be read at all."""
+    from . import validate
+    from .reader import read_workbook
+
+    settings = control.settings()
+    wb = read_workbook(path)
+    report = validate.check_workbook(wb, settings)
+    earlier: frozenset[str] = frozenset()
+    if ledger is not None and report.province and _links_unanswered(report):
+        earlier = earlier_proposals(ledger, report.province, path)
+        if earlier:  # the same workbook, its links now checked against the earlier proposals too
+            report = validate.check_workbook(wb, settings, earlier)
     email = wb.info_value("email")
     return Checked("valid" if report.valid else "invalid", report.province, report.period, len(report.errors),
-                   len(report.warnings), str(email).strip() if email else "", "")
+                   len(report.warnings), str(email).strip() if email else "", "", report, earlier,
+                   _proposal_ids(wb), validate.rules_key(settings))
 
 
 def inbox_sources(control: Control, ledger: Ledger) -> Sources:
@@ -125,7 +146,8 @@ def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, c
     submission, recorded = ledger.record_submission(
         sha256=sha, file=file, received_at=received_at, status=checked.status, archived=copy, size=size,
         province=checked.province, period=checked.period, errors=checked.errors, warnings=checked.warnings,
-        sender=checked.sender, detail=checked.detail)
+        sender=checked.sender, detail=checked.detail, findings=checked.kept(), rules=checked.rules,
+        proposals=checked.proposals)  # a refused file: no findings, and no proposals to link to
     if not recorded:
         return None
     log.info("received %s (%s %s): %s", file, checked.province, checked.period, checked.status)
@@ -133,14 +155,26 @@ def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, c
 
 
 def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
-    """The findings of a recorded submission, from its archived copy."""
-    from .validate import validate
+    """The findings of a recorded submission: those the ledger keeps, while they are current.
+
+    They are current when made with today's rules (`validate.rules_key`: the standard, the checks, the
+    cluster's thresholds and rates) and, if a register row links to a proposal not found, against the
+    same proposals of the province's other submissions as it has now. Otherwise the archived copy is
+    checked once again and the ledger keeps the new findings. Raises Refusal if the copy cannot be read.
+    """
+    from .validate import rules_key
 
     path = ledger.archived_path(submission)
-    report = validate(path, control.settings())
-    if report.province and _links_unanswered(report):
-        report = validate(path, control.settings(), earlier_proposals(ledger, report.province, path))
-    return report
+    kept = ledger.findings_of(submission.id)
+    if kept is not None and kept[1] == rules_key(control.settings()):
+        record, earlier = kept[0]["report"], frozenset(kept[0]["earlier"])
+        report = Report.from_record(record, str(path))
+        if not (report.province and _links_unanswered(report)) or earlier == earlier_proposals(
+                ledger, report.province, path):
+            return report
+    checked = _check(path, control, ledger)
+    ledger.keep_findings(submission.id, checked.kept(), checked.rules, checked.proposals)
+    return checked.report
 
 
 def _links_unanswered(report: Report) -> bool:
@@ -148,21 +182,37 @@ def _links_unanswered(report: Report) -> bool:
 
 
 def earlier_proposals(ledger: Ledger, province: str, path: Path) -> frozenset[str]:
-    """The proposal IDs of the province's other archived submissions (every earlier version counts)."""
+    """The proposal IDs of the province's other archived submissions (every earlier version counts).
+
+    From the ledger; a submission recorded before the ledger kept them is read once, and then kept.
+    """
     from .reader import read_workbook
 
     ids: set[str] = set()
+    kept = ledger.proposals_of(province)
     for other in ledger.submissions(province=province):
         copy = ledger.archived_path(other)
-        if copy.resolve() == path.resolve() or not copy.exists():
+        if copy.resolve() == path.resolve():
             continue
-        try:
-            needs = read_workbook(copy).tables.get("needs")
-        except Refusal:
-            continue
-        if needs is not None:
-            ids |= {str(r.get("ma_de_xuat")).strip().upper() for r in needs.records if r.get("ma_de_xuat")}
+        if kept.get(other.id) is None:
+            if not copy.exists():
+                continue
+            try:
+                found = _proposal_ids(read_workbook(copy))
+            except Refusal:
+                found = frozenset()  # a file that cannot be read has no proposals to link to
+            ledger.keep_proposals(other.id, found)
+            kept[other.id] = found
+        ids |= kept[other.id]
     return frozenset(ids)
+
+
+def _proposal_ids(wb) -> frozenset[str]:
+    """The proposal IDs of a workbook's NEEDS table, as a register row links to them."""
+    needs = wb.tables.get("needs")
+    if needs is None:
+        return frozenset()
+    return frozenset(str(r.get("ma_de_xuat")).strip().upper() for r in needs.records if r.get("ma_de_xuat"))
 
 
 def annotated_copy(ledger: Ledger, submission: Submission, control: Control, report: Report | None = None) -> Path:

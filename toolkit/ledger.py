@@ -9,6 +9,10 @@ file renamed or overwritten in the submissions folder is still on record. The
 names are fixed (not derived from the control workbook's name) so that renaming
 the control workbook does not start a new ledger.
 
+Each submission keeps what the checks found when it arrived (the findings as JSON, with the rules
+version they were made with, ``validate.rules_key``) and the IDs of its proposals, so the jobs after
+the intake read findings here instead of checking the file again (``inbox.review``).
+
 Safety with concurrent runs (the scheduled job and a button press):
 
 * WAL journal, so readers never block the writer;
@@ -37,7 +41,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -225,6 +229,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "DROP TABLE mailbox_messages",
         "ALTER TABLE mailbox_messages_v5 RENAME TO mailbox_messages",
         "CREATE INDEX mailbox_messages_by_sha ON mailbox_messages (mailbox, sha256)",
+    ),
+    (  # 6: what the checks found in each submission, so no job checks a judged file again (issue 21)
+        # JSON (findings.Report.to_record, and the earlier proposals it counted); NULL: not kept yet
+        "ALTER TABLE submissions ADD COLUMN findings TEXT",
+        "ALTER TABLE submissions ADD COLUMN rules TEXT",  # validate.rules_key the findings were made with
+        "ALTER TABLE submissions ADD COLUMN proposals TEXT",  # JSON list of its NEEDS proposal IDs; NULL: unknown
     ),
 )
 #: A "sending" claim older than this is taken as cut off even when its process cannot be checked
@@ -444,10 +454,13 @@ class Ledger:
 
     def record_submission(self, *, sha256: str, file: str, received_at: datetime, status: str,
                           archived: Path, size: int, province: str | None = None, period: str | None = None,
-                          errors: int = 0, warnings: int = 0, sender: str = "", detail: str = ""
-                          ) -> tuple[Submission, bool]:
-        """Record a received file once per content.
+                          errors: int = 0, warnings: int = 0, sender: str = "", detail: str = "",
+                          findings: dict[str, Any] | None = None, rules: str | None = None,
+                          proposals: Iterable[str] | None = None) -> tuple[Submission, bool]:
+        """Record a received file once per content, with what the checks found when given.
 
+        :param findings: the checks' findings (JSON-ready), made with the rules named `rules`.
+        :param proposals: the IDs of the proposals in its NEEDS table (others' register rows may link to them).
         :return: (the submission, True if this call recorded it, False if it was already known)
         """
         if status not in VERDICTS:
@@ -456,15 +469,44 @@ class Ledger:
             stored = str(Path(archived).resolve().relative_to(self.base))
         except ValueError:
             stored = str(Path(archived).resolve())
+        values = {"sha256": sha256, "file": file, "province": province, "period": period,
+                  "received_at": received_at.isoformat(timespec="seconds"), "status": status, "errors": errors,
+                  "warnings": warnings, "sender": sender, "archived": stored, "size": size, "detail": detail}
+        if findings is not None:
+            values.update(findings=_json(findings), rules=rules)
+        if proposals is not None:
+            values["proposals"] = _json(sorted(proposals))
         with self.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO submissions (sha256, file, province, period, received_at, status, errors, warnings,"
-                " sender, archived, size, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT (sha256) DO NOTHING",
-                (sha256, file, province, period, received_at.isoformat(timespec="seconds"), status, errors,
-                 warnings, sender, stored, size, detail))
+                f"INSERT INTO submissions ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
+                " ON CONFLICT (sha256) DO NOTHING", tuple(values.values()))
             new = cursor.rowcount == 1
         return self.known(sha256), new
+
+    def findings_of(self, submission_id: int) -> tuple[dict[str, Any], str] | None:
+        """(the findings kept for a submission, the rules they were made with), or None if none are kept."""
+        row = self.conn.execute("SELECT findings, rules FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return (json.loads(row["findings"]), row["rules"]) if row and row["findings"] is not None else None
+
+    def keep_findings(self, submission_id: int, findings: dict[str, Any], rules: str,
+                      proposals: Iterable[str] | None = None) -> None:
+        """Keep what checking a submission again found (the rules changed, or it was recorded before they
+        were kept), in place of what was kept before."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE submissions SET findings = ?, rules = ? WHERE id = ?",
+                         (_json(findings), rules, submission_id))
+        if proposals is not None:
+            self.keep_proposals(submission_id, proposals)
+
+    def proposals_of(self, province: str) -> dict[int, frozenset[str] | None]:
+        """Submission id → the proposal IDs of its NEEDS table (None: not known yet), for a province."""
+        rows = self.conn.execute("SELECT id, proposals FROM submissions WHERE province = ?", (province,))
+        return {r["id"]: None if r["proposals"] is None else frozenset(json.loads(r["proposals"])) for r in rows}
+
+    def keep_proposals(self, submission_id: int, proposals: Iterable[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE submissions SET proposals = ? WHERE id = ?",
+                         (_json(sorted(proposals)), submission_id))
 
     def submissions(self, period: str | None = None, province: str | None = None) -> list[Submission]:
         """Submissions in the order received (ties in the order recorded)."""
@@ -695,6 +737,10 @@ def _patiently(action, timeout: float):
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.25)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _submission(row: sqlite3.Row) -> Submission:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import re
+from functools import cache
+from pathlib import Path
 
 from . import schema
 from .checks import Context, registry
@@ -30,6 +34,33 @@ def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
     return Report(str(wb.path), sorted(findings, key=_order_key(wb)),
                   province=ctx.province.code if ctx.province else _code_as_written(wb),
                   period=str(ctx.period) if ctx.period else None, headers=wb.headers, preparer=_preparer(wb))
+
+
+#: What decides the findings: the modules that read a workbook and judge it, and the reference data.
+#: (The sentences are not among them: a kept finding renders its sentences afresh.)
+RULE_SOURCES = ("checks/*.py", "validate.py", "schema.py", "reader.py", "hidden_cells.py", "legacy.py",
+                "values.py", "vocabulary.py", "provinces.py", "periods.py", "rates.py", "text.py", "findings.py",
+                "data/*.csv", "data/*.json")
+
+
+@cache
+def rules_version() -> str:
+    """One word for the standard and the checks as this aidkit has them: the template version and a digest
+    of the sources that decide the findings (computed once per process). Findings kept in the ledger
+    under another word are stale: the file is checked once again."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in RULE_SOURCES for p in root.glob(pattern)}):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{schema.TEMPLATE_VERSION}+{digest.hexdigest()[:16]}"
+
+
+def rules_key(settings: schema.Settings | None = None) -> str:
+    """The rules version and the cluster's thresholds and rates (Cấu hình, Tỷ giá), which change findings too."""
+    settings = settings or schema.Settings()
+    own = [(f.name, getattr(settings, f.name)) for f in dataclasses.fields(settings) if f.name != "rates"]
+    cluster = repr((own, settings.rates.overrides)).encode()
+    return f"{rules_version()}/{hashlib.sha256(cluster).hexdigest()[:12]}"
 
 
 def _preparer(wb: Workbook) -> str | None:
