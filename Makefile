@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # package a user gets, package data included; any change to its sources reinstalls it.
 SOURCES := $(shell git ls-files toolkit templates macros 2>/dev/null || find toolkit templates macros -type f)
 
-.PHONY: install demo test office bench workbooks wheel windows-bundle clean
+.PHONY: install demo test lint mutation office bench workbooks wheel windows-bundle clean
 
 $(STAMP): pyproject.toml $(SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +22,24 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py demo-output
 
-## The linter (ruff, configured in pyproject.toml), then the whole test suite, LibreOffice conversions included.
+## The linter (ruff) and the type checker (mypy, both configured in pyproject.toml), then the whole test suite,
+## LibreOffice conversions included.
 test: $(STAMP) office
 	$(BIN)/ruff check toolkit tests scripts bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+## ruff's lint rules and its formatter, checking only (nothing is rewritten).
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests scripts bench
+	$(BIN)/ruff format --check toolkit tests scripts bench
+
+## Mutation testing (mutmut, configured in pyproject.toml) of the checks and the annotator, bounded to 40 minutes;
+## `mutmut results` lists the survivors. Mutants are made under mutants/ (not committed).
+mutation: $(STAMP)
+	$(BIN)/python -m pip install -q '.[mutation]'
+	timeout 2400 $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut export-cicd-stats 2>/dev/null; $(BIN)/mutmut results | tail -n 40
 
 ## LibreOffice headless, Chromium and poppler for the tests (installed with apt when missing).
 office:
@@ -52,4 +66,4 @@ windows-bundle: $(STAMP)
 	$(BIN)/python scripts/windows_bundle.py --out dist
 
 clean:
-	rm -rf $(VENV) demo-output bench/out dist build
+	rm -rf $(VENV) demo-output bench/out dist build mutants

@@ -18,13 +18,13 @@ Usage: python scripts/windows_bundle.py [--out dist] [--python 3.14 --python 3.1
 from __future__ import annotations
 
 import argparse
+import ast
 import email.parser
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -43,8 +43,10 @@ WORKBOOKS = ("aidkit-tinh.xlsm", "aidkit-cum.xlsm")
 
 
 def project_version() -> str:
-    """The version in pyproject.toml."""
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    """The version, from its one place: ``__version__`` in toolkit/__init__.py (pyproject reads it too)."""
+    tree = ast.parse((ROOT / "toolkit" / "__init__.py").read_text(encoding="utf-8"))
+    return next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
+                and any(getattr(target, "id", "") == "__version__" for target in node.targets))
 
 
 def windows_environment(python: str) -> dict[str, str]:

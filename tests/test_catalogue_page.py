@@ -308,6 +308,8 @@ def test_printing_the_page_points_to_the_bulletin_and_stays_short(built, tmp_pat
     first = " ".join(pages[0].extract_text().split())
     assert "bản tin ban-tin.pdf" in first and "Lọc danh mục" not in first
     assert len(pages) <= len(built.needs) / 5  # about eight needs a page: the list, not the screen's chrome
+
+
 def test_the_download_never_starts_a_cell_with_a_formula_character(tmp_path):
     from builders import records, write_book
 

@@ -61,7 +61,7 @@ def test_every_kind_has_its_three_templates_in_the_package():
 
 def test_reminder_lists_errors_vietnamese_first_then_english():
     message = compose.reminder_message("reminder_before", CLUSTER, "2026-H1", DUE, date(2026, 7, 12), province(),
-                                    FINDINGS, ("bao-cao.kiem-tra.xlsx", b"PK"))
+                                    findings=FINDINGS, attachment=("bao-cao.kiem-tra.xlsx", b"PK"))
     assert message.subject == ("Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / "
                                "2026-H1 report has errors – due 15 July 2026")
     assert message.to == ["lhh.vinhlong@example.vn"]
@@ -98,7 +98,7 @@ def test_workbook_text_is_escaped_in_html():
                     submission=submission(file=f"{SCRIPT}.xlsx"))
     bad = [finding("invalid-choice", ERROR, sheet="Dự án PCPNN", cell="Y2", value=SCRIPT, choices=SCRIPT)]
     messages = [
-        compose.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 16), evil, bad),
+        compose.reminder_message("reminder_after", CLUSTER, "2026-H1", DUE, date(2026, 7, 16), evil, findings=bad),
         compose.escalation_message(CLUSTER, PeriodStatus("2026-H1", DUE, date(2026, 7, 22), [evil])),
         compose.acknowledgement_message(CLUSTER, submission(file=f"{SCRIPT}.xlsx"), state="invalid",
                                      province_name=SCRIPT, due=DUE, findings=bad, to=["a@example.vn"]),
@@ -166,7 +166,7 @@ def _cells(markup: str) -> list[list[str]]:
 
 def test_report_is_one_line_per_province_in_each_language_and_number_style():
     message = compose.report_message(CLUSTER_EN, "2026-H1", DUE, [ROW, MISSING], TOTALS, ["truongcum5@example.vn"],
-                                     ["lhh.camau@example.vn"], [("tong-hop.xlsx", b"PK")])
+                                     cc=["lhh.camau@example.vn"], attachments=[("tong-hop.xlsx", b"PK")])
     assert message.subject.startswith("Báo cáo tổng hợp viện trợ PCPNN kỳ 2026-H1")
     vi, en = message.html.split('<div lang="en"')
     for block in (vi, en):

@@ -8,7 +8,9 @@ from toolkit.messages import MESSAGES, render
 SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py"))
 RAISED = (set(re.findall(r'(?:finding|BadValue)\(\s*"([a-z0-9-]+)"', SOURCE))
           | set(re.findall(r'(?:Refusal|Skipped)\(.*?"([a-z0-9-]+)"', SOURCE))
-          | set(re.findall(r"(?:render|bilingual)\(['\"]([a-z0-9-]+)['\"]", SOURCE)))
+          | set(re.findall(r"(?:render|bilingual)\(['\"]([a-z0-9-]+)['\"]", SOURCE))
+          | set(re.findall(r'\.of\(\s*"([a-z0-9-]+)"', SOURCE))  # AidkitError.of(key, ...)
+          | set(re.findall(r'^\s+key = "([a-z0-9-]+)"', SOURCE, re.MULTILINE)))  # an error class naming its key
 
 
 def test_every_raised_rule_has_both_languages():

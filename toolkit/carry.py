@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .errors import AidkitError
-from .messages import bilingual
 from .periods import Period
 from .provinces import current_province
 
@@ -68,15 +67,14 @@ def carry(previous: str | os.PathLike, period: str, province: str | None = None)
     report = check_workbook(wb)
     name = path.name
     if report.errors or not (report.province and report.period):
-        raise CannotCarry(*bilingual("carry-invalid", file=name, errors=max(1, len(report.errors))))
+        raise CannotCarry.of("carry-invalid", file=name, errors=max(1, len(report.errors)))
     before, after = Period.parse(report.period), Period.parse(period)
-    code = current_province(report.province, before.end)
-    code = code.code if code else report.province
+    current = current_province(report.province, before.end)
+    code = current.code if current else report.province
     if province is not None and str(province).strip().zfill(2) != code:
-        raise CannotCarry(*bilingual("carry-other-province", file=name, found=code,
-                                     asked=str(province).strip()))
+        raise CannotCarry.of("carry-other-province", file=name, found=code, asked=str(province).strip())
     if before.end >= after.start:
-        raise CannotCarry(*bilingual("carry-not-earlier", file=name, found=str(before), asked=str(after)))
+        raise CannotCarry.of("carry-not-earlier", file=name, found=str(before), asked=str(after))
     result = Carried(path, code, str(before))
     result.info = {k: v for k in ("nguoi_lap", "email") if (v := wb.info_value(k)) not in (None, "")}
     for table in schema.TABLES:

@@ -70,12 +70,11 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
         raise CatalogueError(exc.vi, exc.en) from None
     if not sources:
         if ctrl is None:
-            raise CatalogueError("Cần tệp hoặc thư mục báo cáo, hoặc tệp điều hành (--control).",
-                                 "Workbooks or folders, or a control workbook (--control), are needed.")
+            raise CatalogueError.of("catalogue-no-source")
         sources = [ctrl.inbox]
     if out is None:
         if ctrl is None:
-            raise CatalogueError("Cần thư mục kết quả (-o).", "An output folder (-o) is needed.")
+            raise CatalogueError.of("catalogue-no-output")
         out = ctrl.outbox / "danh-muc"
     folder = Path(out)
     _check_folder(folder, [*sources, *([ctrl.inbox] if ctrl else [])], ctrl.outbox if ctrl else None)
@@ -85,7 +84,7 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     found = expand_sources(sources, exclude=skip)
     for s in found.skipped:
         if s.reason == "file-not-found":
-            raise CatalogueError(f"Không tìm thấy {s.path}.", f"{s.path} was not found.")
+            raise CatalogueError.of("catalogue-source-missing", file=str(s.path))
     found.require_workbooks(sources)
     settings = ctrl.settings() if ctrl else schema.Settings()
     tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found.files]
@@ -120,7 +119,7 @@ def _check_folder(folder: Path, read: list, outbox: Path | None) -> None:
     :raises CatalogueError: for a file; :raises findings.Refusal: for the others (output-in-inbox, output-not-ours).
     """
     if folder.exists() and not folder.is_dir():
-        raise CatalogueError(f"{folder} là một tệp, không phải thư mục.", f"{folder} is a file, not a folder.")
+        raise CatalogueError.of("catalogue-output-is-file", file=str(folder))
     if outbox is None or not _within(folder, outbox):
         for given in map(Path, read):
             if given.is_dir() and _within(folder, given):

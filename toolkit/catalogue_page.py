@@ -39,8 +39,7 @@ def template_error(name: str, templates: str | os.PathLike | None, exc: Exceptio
     """The CatalogueError saying which template is wrong and what its engine said."""
     where = Path(templates) / name if templates is not None and (Path(templates) / name).is_file() else name
     detail = " ".join(str(exc).split())[:500]
-    return CatalogueError(f"Mẫu {where} có lỗi, chưa xuất được danh mục: {detail}",
-                          f"Template {where} has an error; the catalogue was not written: {detail}")
+    return CatalogueError.of("catalogue-template-error", file=str(where), detail=detail)
 
 
 def logo(templates: str | os.PathLike | None = None) -> tuple[str, bytes]:

@@ -7,13 +7,14 @@ the English sheet takes the English values where the workbook or the glossary ha
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from . import schema
 from .catalogue_result import FORM_LABELS
 from .outputs import mark_xlsxwriter
 
 #: (Vietnamese header, English header, Vietnamese value, English value, width, number format)
-_COLUMNS = (
+_COLUMNS: tuple[tuple[str, str, str, str, int, str | None], ...] = (
     ("Mã đề xuất", "Proposal ID", "id", "id", 15, None),
     ("Tên chương trình, dự án", "Title", "title_vi", "title_en", 50, None),
     ("Tỉnh", "Province", "province", "province_en", 14, None),
@@ -51,7 +52,8 @@ def catalogue_workbook(result, intro: dict) -> bytes:
     mark_xlsxwriter(book, "catalogue")
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    formats = {f: book.add_format({"num_format": f, "valign": "top"}) for f in {c[5] for c in _COLUMNS if c[5]}}
+    formats: dict[str | None, Any] = {f: book.add_format({"num_format": f, "valign": "top"})
+                                      for f in {c[5] for c in _COLUMNS if c[5]}}
     rows = [_values(n) for n in result.needs]
     for lang, sheet in (("vi", "Danh mục"), ("en", "Catalogue")):
         ws = book.add_worksheet(sheet)

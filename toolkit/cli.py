@@ -5,14 +5,12 @@ Exit codes: 0 all valid, 1 findings with errors, 2 a file could not be read or b
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from .errors import AidkitError
-from .findings import Refusal
 
 FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương trình khác) / output: text or json."
 
@@ -20,6 +18,12 @@ FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương
 def _format_option(f):
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                         show_default=True, help=FORMAT_HELP)(f)
+
+
+def _json(value) -> str:
+    import json  # only for --format json: the CLI imports what the command uses
+
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def _fail(vi: str, en: str, code: int = 2):
@@ -61,14 +65,10 @@ def template(province, period, preparer, email, out, previous):
     Example: aidkit template --from 92_2026-H1.xlsx --period 2026-H2 -o 92_2026-H2.xlsx
     """
     from . import template as template_module
-    from .periods import BadPeriod
 
     try:
         path = template_module.template(out, province, period, preparer=preparer, email=email, previous=previous)
-    except BadPeriod:
-        _fail(f"Kỳ báo cáo \"{period}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
-              f"Period \"{period}\" is not of the form 2026-H1, 2026-H2 or 2026.")
-    except AidkitError as exc:
+    except AidkitError as exc:  # periods.BadPeriod among them
         _fail(exc.vi, exc.en)
     click.echo(f"Đã tạo / written: {path}")
 
@@ -91,6 +91,7 @@ def validate(files, fmt, annotate_to, approval_days):
     Example: aidkit validate 92_2026-H1.xlsx --annotate 92_checked.xlsx
     """
     from . import validate as validate_module
+    from .findings import Refusal
     from .folders import expand_sources
     from .schema import Settings
 
@@ -112,7 +113,7 @@ def validate(files, fmt, annotate_to, approval_days):
         except Refusal as refusal:
             results.append(refusal)
     if fmt == "json":
-        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        click.echo(_json([r.to_dict() for r in results]))
     else:
         click.echo("\n\n".join(r.to_text() for r in results))
     if any(isinstance(r, Refusal) for r in results) or not results:
@@ -185,7 +186,7 @@ def consolidate(sources, out, period, control, previous, fmt):
     except AidkitError as exc:  # also an output that would replace an input, a locked or unwritable output
         _fail(exc.vi, exc.en)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.to_dict()))
     else:
         click.echo(result.to_text())
     sys.exit(0 if result.clean else 1)
@@ -267,7 +268,7 @@ def _explained(call):
 
 def _render(result, fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(_json(result.to_dict()))
     else:
         click.echo(result.to_text())
 
@@ -463,34 +464,6 @@ def password(account):
                f"Stored the password of {account} (service aidkit, {where}).")
 
 
-#: click's own error sentences, in Vietnamese (the English original is shown below them).
-_CLICK_VI = (
-    (r"^Invalid value for (.+?): (.*)$", r"Giá trị không hợp lệ cho \1: \2"),
-    (r"(?:File|Path|Directory) (['\"].+?['\"]) does not exist\.", r"không tìm thấy \1."),
-    (r"File (['\"].+?['\"]) is a directory\.", r"\1 là một thư mục, không phải một tệp."),
-    (r"Directory (['\"].+?['\"]) is a file\.", r"\1 là một tệp, không phải một thư mục."),
-    (r"(['\"].+?['\"]) is not a valid integer(?: range)?\.", r"\1 không phải là số nguyên."),
-    (r"(\S+) is not in the range (.+)\.", r"\1 nằm ngoài khoảng cho phép \2."),
-    (r"(['\"].+?['\"]) is not one of (.+)\.", r"\1 không phải là một trong các giá trị \2."),
-    (r"^Missing argument (.+)\.$", r"Thiếu đối số \1."),
-    (r"^Missing option (.+)\.$", r"Thiếu tùy chọn \1."),
-    (r"^No such option: (.+)$", r"Không có tùy chọn \1."),
-    (r"^No such command (.+)\.$", r"Không có lệnh \1."),
-    (r"^Got unexpected extra arguments? \((.+)\)$", r"Thừa đối số: \1."),
-    (r"^Option (.+) requires an argument\.$", r"Tùy chọn \1 cần một giá trị."),
-)
-
-
-def usage_vi(message: str) -> str:
-    """A click error message in Vietnamese, as far as its sentences are known."""
-    import re
-
-    text = message
-    for pattern, replacement in _CLICK_VI:
-        text = re.sub(pattern, replacement, text)
-    return text
-
-
 def main(argv=None):
     """Entry point: never shows a traceback to a user unless --debug is given."""
     from .console import utf8_streams
@@ -503,7 +476,10 @@ def main(argv=None):
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         click.echo("Lệnh chưa đúng cách dùng (xem aidkit --help) / Incorrect usage (see aidkit --help):", err=True)
-        click.echo(usage_vi(exc.format_message()), err=True)
+        if isinstance(exc, click.UsageError):
+            from .usage import usage_vi
+
+            click.echo(usage_vi(exc, args, cli), err=True)
         exc.show()
         sys.exit(2)
     except click.exceptions.Abort:

@@ -13,9 +13,12 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
 class BadNow(AidkitError, ValueError):
     """The --now text is neither an ISO date/time nor dd/mm/yyyy."""
 
+    key = "now-invalid"
+
     def __init__(self, text: str):
-        super().__init__(f"Ngày \"{text}\" không hợp lệ; dùng dạng 2026-07-15, 2026-07-15T08:00 hoặc 15/07/2026.",
-                         f"Date \"{text}\" is not valid; use 2026-07-15, 2026-07-15T08:00 or 15/07/2026.")
+        from .messages import bilingual
+
+        super().__init__(*bilingual(self.key, text=str(text)))
 
 
 def parse_now(text: str | date | datetime | None) -> datetime:

@@ -105,13 +105,13 @@ def read_control(path: str | os.PathLike) -> Control:
         if name is None and optional:
             return []
         if name is None:
-            raise ControlError(f"thiếu trang \"{sheet.vi}\".", f"it has no \"{sheet.en}\" sheet.")
+            raise ControlError.of("control-no-sheet", sheet=sheet.vi, sheet_en=sheet.en)
         return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
     values = _key_values(rows(schema.SETTINGS_SHEET), path.name)
     for c in schema.CONTROL_SETTINGS:
         if c.required and not values.get(c.key):
-            raise ControlError(f"Trang Cấu hình thiếu \"{c.vi}\".", f"The Settings sheet lacks \"{c.en}\".")
+            raise ControlError.of("control-no-setting", label=c.vi, label_en=c.en)
     base = path.parent
     members = [_member(r) for r in _records(rows(schema.MEMBERS_SHEET), schema.MEMBER_COLUMNS)]
     _no_member_twice(members, path.name)
@@ -141,10 +141,8 @@ def _key_values(rows, book: str) -> dict[str, Any]:
                 values[column.key] = parse_integer(raw)
             except BadValue:
                 where = f"{schema.SETTINGS_SHEET.vi}!B{n}"
-                raise ControlError(
-                    f"Ô {where} của {book} (\"{column.vi}\") ghi \"{raw}\": phải là một số nguyên, ví dụ 587.",
-                    f"Cell {where} of {book} (\"{column.en}\") holds \"{raw}\": it must be a whole number, "
-                    "e.g. 587.") from None
+                raise ControlError.of("control-setting-not-integer", where=where, book=book, label=column.vi,
+                                      label_en=column.en, raw=text_of(raw)) from None
     return values
 
 
@@ -181,11 +179,8 @@ def _days(r, key: str, book: str) -> tuple[int, ...]:
         if number < 0 or number != int(number):
             column = next(c for c in schema.SCHEDULE_COLUMNS if c.key == key)
             where = f"{schema.SCHEDULE_SHEET.vi}!{r['_cell'][key]}"
-            raise ControlError(
-                f"Ô {where} của {book} (\"{column.vi}\") ghi \"{raw}\": \"{part.strip()}\" không phải số ngày; "
-                "hãy ghi các số nguyên không âm cách nhau bằng dấu chấm phẩy, ví dụ 7;3;1.",
-                f"Cell {where} of {book} (\"{column.en}\") holds \"{raw}\": \"{part.strip()}\" is not a number "
-                "of days; write whole numbers of 0 or more separated by semicolons, e.g. 7;3;1.")
+            raise ControlError.of("control-days-invalid", where=where, book=book, label=column.vi,
+                                  label_en=column.en, raw=text_of(raw), part=part.strip())
         days.add(int(number))
     return tuple(sorted(days))
 
@@ -199,11 +194,8 @@ def _no_member_twice(members: list[Member], book: str) -> None:
         rows.sort(key=lambda m: m.start or date.min)
         for a, b in pairwise(rows):
             if a.end is None or (b.start or date.min) <= a.end:
-                raise ControlError(
-                    f"Tỉnh {code} có hai dòng trùng thời gian trong trang {schema.MEMBERS_SHEET.vi} của {book}; "
-                    "hãy xóa một dòng, hoặc ghi \"Đến ngày\" của dòng cũ trước \"Từ ngày\" của dòng mới.",
-                    f"Province {code} is listed twice for the same time on the {schema.MEMBERS_SHEET.en} sheet of "
-                    f"{book}; delete one row, or give the older row an end date before the newer one's start.")
+                raise ControlError.of("control-member-twice", code=code, book=book, sheet=schema.MEMBERS_SHEET.vi,
+                                      sheet_en=schema.MEMBERS_SHEET.en)
 
 
 def _date(raw, what: str, row: int) -> date | None:
@@ -212,15 +204,13 @@ def _date(raw, what: str, row: int) -> date | None:
     try:
         return parse_date(raw)
     except BadValue:
-        raise ControlError(f"Ngày \"{raw}\" ({what}, dòng {row}) không hợp lệ.",
-                           f"Date \"{raw}\" ({what}, row {row}) is not valid.") from None
+        raise ControlError.of("control-date-invalid", raw=text_of(raw), label=what, row=str(row)) from None
 
 
 def _member(r) -> Member:
     code = text_of(r.get("ma_tinh") or "").strip()
     if not code or not r.get("email"):
-        raise ControlError(f"Thành viên dòng {r['_row']} thiếu mã tỉnh hoặc email.",
-                           f"Member row {r['_row']} lacks a province code or email.")
+        raise ControlError.of("control-member-incomplete", row=str(r["_row"]))
     cc = tuple(a.strip() for a in text_of(r.get("email_cc") or "").replace(",", ";").split(";") if a.strip())
     return Member(code.zfill(2), clean(text_of(r.get("ten_tinh") or "")), clean(text_of(r.get("nguoi_dau_moi") or "")),
                   clean(text_of(r["email"])), cc, _date(r.get("tu_ngay"), "Từ ngày", r["_row"]),
@@ -236,10 +226,7 @@ def _rate(r) -> Override:
     except BadValue:
         value = 0
     if len(code) != 3 or not code.isalpha() or since is None or value <= 0:
-        raise ControlError(f"Trang Tỷ giá, dòng {r['_row']}: cần Loại tiền (mã 3 chữ cái), Từ ngày và "
-                           f"USD / 1 đơn vị lớn hơn 0.",
-                           f"Exchange rates sheet, row {r['_row']}: a currency (3-letter code), a from-date "
-                           f"and a USD per unit above 0 are needed.")
+        raise ControlError.of("control-rate-incomplete", row=str(r["_row"]))
     return Override(code, since, value, clean(text_of(r.get("nguon") or "")))
 
 
@@ -256,12 +243,12 @@ def _target(r, book: str) -> Target:
             value = -1
         if value is not None and value < 0 or (c.key == "nam" and not value):
             where = f"{schema.TARGETS_SHEET.vi}!{r['_cell'].get(c.key, r['_row'])}"
-            raise ControlError(f"Ô {where} của {book} (\"{c.vi}\") ghi \"{raw}\": cần một số không âm.",
-                               f"Cell {where} of {book} (\"{c.en}\") holds \"{raw}\": a number of 0 or more is needed.")
+            raise ControlError.of("control-target-invalid", where=where, book=book, label=c.vi, label_en=c.en,
+                                  raw=str(raw))
         values[c.key] = value
     if code == "00":
-        raise ControlError(f"Trang {schema.TARGETS_SHEET.vi} của {book}, dòng {r['_row']}: thiếu mã tỉnh.",
-                           f"{schema.TARGETS_SHEET.en} sheet of {book}, row {r['_row']}: the province code is missing.")
+        raise ControlError.of("control-target-no-province", sheet=schema.TARGETS_SHEET.vi,
+                              sheet_en=schema.TARGETS_SHEET.en, book=book, row=str(r["_row"]))
     return Target(code, values["nam"], values["vien_tro_usd"], values["so_du_an"], values["so_hoat_dong"])
 
 
@@ -269,11 +256,10 @@ def _deadline(r, book: str) -> Deadline:
     try:
         period = Period.parse(text_of(r.get("ky_bao_cao") or ""))
     except BadPeriod:
-        raise ControlError(f"Kỳ báo cáo \"{r.get('ky_bao_cao')}\" (Lịch nộp, dòng {r['_row']}) không hợp lệ.",
-                           f"Period \"{r.get('ky_bao_cao')}\" (Schedule, row {r['_row']}) is not valid.") from None
+        raise ControlError.of("control-period-invalid", raw=str(r.get("ky_bao_cao")), row=str(r["_row"])) from None
     due = _date(r.get("han_nop"), "Hạn nộp", r["_row"])
     if due is None:
-        raise ControlError(f"Kỳ {period} chưa có hạn nộp.", f"Period {period} has no due date.")
+        raise ControlError.of("control-no-due-date", period=str(period))
     return Deadline(period, due, _days(r, "nhac_truoc", book), _days(r, "nhac_sau", book),
                     _days(r, "bao_truong_cum", book), _date(r.get("ngay_mo_ky"), "Ngày mở kỳ", r["_row"]))
 
@@ -281,7 +267,8 @@ def _deadline(r, book: str) -> Deadline:
 # --- writing ------------------------------------------------------------------------
 
 def write_control(out: str | os.PathLike, cluster: str, members: list[Member], schedule: list[Deadline],
-                  settings: dict[str, Any], rates: tuple[Override, ...] = (), targets: tuple[Target, ...] = ()) -> Path:
+                  settings: dict[str, Any], *, rates: tuple[Override, ...] = (),
+                  targets: tuple[Target, ...] = ()) -> Path:
     """Write a control workbook (xlsx) for a cluster."""
     import xlsxwriter
 
@@ -293,7 +280,7 @@ def write_control(out: str | os.PathLike, cluster: str, members: list[Member], s
 
 
 def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
-                 settings: dict[str, Any], first_sheet=None, rates: tuple[Override, ...] = (),
+                 settings: dict[str, Any], *, first_sheet=None, rates: tuple[Override, ...] = (),
                  targets: tuple[Target, ...] = ()) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
     book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
@@ -351,9 +338,12 @@ def read_or_explain(path) -> Control:
 class NotScheduled(AidkitError, ValueError):
     """The period asked for is not a row of the control workbook's Lịch nộp sheet."""
 
+    key = "period-not-scheduled"
+
     def __init__(self, period: str):
-        super().__init__(f"Kỳ \"{period}\" không có trong trang Lịch nộp của tệp điều hành.",
-                         f"Period \"{period}\" is not in the control workbook's Schedule sheet.")
+        from .messages import bilingual
+
+        super().__init__(*bilingual(self.key, period=str(period)))
 
 
 def load_control(control: str | os.PathLike | Control) -> Control:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from typing import IO
 
-from .legacy import sheet_parts
+from .legacy import BAD_PACKAGE, sheet_parts
 
 ERROR_VALUE, NO_VALUE = "error", "formula"
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
@@ -19,10 +20,12 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 
 
-def hidden_cells(path: str | os.PathLike, sheet_names: set[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+def hidden_cells(path: str | os.PathLike | IO[bytes],
+                 sheet_names: set[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
     """Sheet name → {(row0, col0): (ERROR_VALUE, "#N/A") or (NO_VALUE, "=SUM(N2:N9)")}, for `sheet_names`.
 
-    A malformed file gives {}: it is reported elsewhere.
+    A malformed file gives {}: it is reported elsewhere (anything else is a bug and raises).
+    `path` may be the file's bytes in a buffer (the reader opens a file once).
     """
     out = {}
     try:
@@ -35,7 +38,7 @@ def hidden_cells(path: str | os.PathLike, sheet_names: set[str]) -> dict[str, di
             for name, part in sheets:
                 if name in sheet_names and part in marked and (cells := _scan(zf.read(part))):
                     out[name] = cells
-    except Exception:  # the contract: unreadable files are reported elsewhere
+    except BAD_PACKAGE:  # the contract: unreadable files are reported elsewhere
         return {}
     return out
 

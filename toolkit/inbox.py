@@ -124,7 +124,7 @@ def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipp
         if ledger.known(sha):
             continue
         copy, checked = archive_and_check(ledger, data, path.suffix, control)
-        submission = record_checked(ledger, sha, name, min(now, mtime), copy, len(data), checked)
+        submission = record_checked(ledger, sha, name, min(now, mtime), copy, size=len(data), checked=checked)
         if submission is not None:
             new.append(submission)
     for s in unread:
@@ -140,7 +140,7 @@ def archive_and_check(ledger: Ledger, data: bytes, suffix: str, control: Control
     return copy, check_copy(copy, control, ledger)
 
 
-def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, size: int,
+def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, *, size: int,
                    checked: Checked) -> Submission | None:
     """Record a checked file; the submission, or None if another run recorded it a moment ago."""
     submission, recorded = ledger.record_submission(

@@ -251,11 +251,12 @@ ASIDE_OUTCOMES = ("not-member", "unparsed")
 class LedgerTooNew(AidkitError, RuntimeError):
     """The ledger file was written by a newer version of aidkit."""
 
+    key = "ledger-too-new"
+
     def __init__(self, path: str, found: int, known: int):
-        super().__init__(f"Sổ theo dõi {path} do phiên bản aidkit mới hơn tạo (lược đồ {found} > {known}); "
-                         "hãy cập nhật aidkit.",
-                         f"Ledger {path} was written by a newer aidkit (schema {found} > {known}); "
-                         "please upgrade aidkit.")
+        from .messages import bilingual
+
+        super().__init__(*bilingual(self.key, file=path, found=str(found), known=str(known)))
 
 
 @dataclass(frozen=True)
@@ -689,6 +690,18 @@ def _cut_off(row: sqlite3.Row) -> bool:
     return age.total_seconds() > STALE_CLAIM_SECONDS
 
 
+#: SQLite's primary result codes (the low byte of `sqlite3.Error.sqlite_errorcode`) that tell what went wrong.
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}  # another connection holds the ledger
+_UNWRITABLE_CODES = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}  # its folder is missing or read-only
+_DAMAGED_CODES = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}  # not a database, or a malformed one
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    """The SQLite result code of an error, without its extended bits (None: raised by Python's module)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
 @contextmanager
 def explained(path: str, timeout: float) -> Iterator[None]:
     """SQLite failures a person can fix (a locked or damaged ledger) become a Refusal naming the file."""
@@ -696,14 +709,15 @@ def explained(path: str, timeout: float) -> Iterator[None]:
 
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
+    except sqlite3.DatabaseError as exc:
+        code = _primary_code(exc)
+        if code in _BUSY_CODES:
             raise Refusal(path, "ledger-locked", f"{timeout:g} s") from None
-        if "unable to open" in str(exc) or "readonly" in str(exc):  # its folder is missing or read-only
+        if code in _UNWRITABLE_CODES:
             raise Refusal(path, "output-folder-unwritable", str(exc)) from None
-        raise
-    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
-        raise Refusal(path, "ledger-damaged", str(exc)) from None
+        if code in _DAMAGED_CODES or type(exc) is sqlite3.DatabaseError:
+            raise Refusal(path, "ledger-damaged", str(exc)) from None
+        raise  # an IntegrityError, a ProgrammingError...: a bug, shown as one
 
 
 def _patiently(action, timeout: float):
@@ -719,8 +733,7 @@ def _patiently(action, timeout: float):
         try:
             return action()
         except sqlite3.OperationalError as exc:
-            busy = "locked" in str(exc) or "busy" in str(exc)
-            if not busy or time.monotonic() >= deadline:
+            if _primary_code(exc) not in _BUSY_CODES or time.monotonic() >= deadline:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 0.25)

@@ -19,6 +19,8 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
+from typing import IO
 
 ENCODINGS = ("tcvn3", "vni")
 
@@ -291,6 +293,10 @@ def detect_encoding(text: str) -> str | None:
 
 _REF = re.compile(r"([A-Z]+)(\d+)$")
 _TEXT_TYPES = ("s", "inlineStr", "str")
+#: What zipfile and ElementTree raise for a damaged or odd package: such a file is reported elsewhere.
+#: (A missing part is a KeyError; an encrypted member a RuntimeError; a bad number in an attribute a ValueError.)
+BAD_PACKAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, RuntimeError,
+               NotImplementedError, ET.ParseError)
 
 
 def _iterparse(zf: zipfile.ZipFile, part: str, events: tuple[str, ...] = ("end",)):
@@ -404,13 +410,14 @@ def _sheet_cells(
     return cells
 
 
-def legacy_font_cells(path: str | os.PathLike[str]) -> dict[str, dict[tuple[int, int], str]]:
+def legacy_font_cells(path: str | os.PathLike[str] | IO[bytes]) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name → {(row0, col0): encoding} for text cells in a legacy font (.xlsx/.xlsm).
 
     A cell counts when its cell-style font is legacy, or when its shared or inline rich
     string has a run whose font (``rFont``) is legacy; only text cells are listed.
     When no font in xl/styles.xml is legacy, only that part is read and {} is returned.
-    Sheets without such cells are left out. A malformed file gives {}, never an error.
+    Sheets without such cells are left out. A malformed file gives {} (anything else is a bug and raises).
+    `path` may be the file's bytes in a buffer (the reader opens a file once).
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -424,5 +431,5 @@ def legacy_font_cells(path: str | os.PathLike[str]) -> dict[str, dict[tuple[int,
                 if cells := _sheet_cells(zf, part, styles, shared):
                     result[name] = cells
             return result
-    except Exception:  # the contract: unreadable files are reported elsewhere
+    except BAD_PACKAGE:  # the contract: unreadable files are reported elsewhere
         return {}

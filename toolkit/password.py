@@ -24,17 +24,12 @@ def password(account: str, secret: str) -> str:
     """
     account = account.strip()
     if not account or not secret:
-        raise PasswordNotStored("Cần tên tài khoản và mật khẩu (không để trống).",
-                                "An account name and a password are needed (neither may be empty).")
+        raise PasswordNotStored.of("password-empty")
     import keyring
     from keyring.errors import KeyringError
 
     try:
         keyring.set_password(KEYRING_SERVICE, account, secret)
     except KeyringError as exc:
-        raise PasswordNotStored(
-            f"Không lưu được mật khẩu vào kho mật khẩu của hệ điều hành ({type(exc).__name__}). Có thể đặt "
-            "biến môi trường AIDKIT_SMTP_PASSWORD / AIDKIT_IMAP_PASSWORD thay thế.",
-            f"The operating system's keyring did not store the password ({type(exc).__name__}). The environment "
-            "variables AIDKIT_SMTP_PASSWORD / AIDKIT_IMAP_PASSWORD can be used instead.") from None
+        raise PasswordNotStored.of("password-not-stored", kind=type(exc).__name__) from None
     return type(keyring.get_keyring()).__name__

@@ -6,11 +6,21 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .errors import AidkitError
+
 _PERIOD = re.compile(r"^(\d{4})(?:\s*-\s*H([12]))?$", re.IGNORECASE)
 
 
-class BadPeriod(ValueError):
-    """The text is not a period of the form YYYY-H1, YYYY-H2 or YYYY."""
+class BadPeriod(AidkitError, ValueError):
+    """The text is not a period of the form YYYY-H1, YYYY-H2 or YYYY (its sentence: "period-invalid")."""
+
+    key = "period-invalid"
+
+    def __init__(self, text: object):
+        from .messages import bilingual
+
+        super().__init__(*bilingual(self.key, value=str(text)))
+        self.text = text
 
 
 @dataclass(frozen=True, order=True)

@@ -6,11 +6,13 @@ is read. A file that cannot be read at all raises `Refusal`.
 
 from __future__ import annotations
 
+import gc
+import io
 import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -100,29 +102,26 @@ class Workbook:
 
 # --- opening ------------------------------------------------------------------
 
-def sniff(path: Path) -> str:
-    """The real format of a file (xlsx, xls, xlsb, ods) or a Refusal saying why not."""
+def sniff(path: Path, data: bytes | None = None) -> str:
+    """The real format of a file (xlsx, xls, xlsb, ods) or a Refusal saying why not.
+
+    `data` is the file's bytes when the caller has read them already (then the file is not opened again).
+    """
     name = str(path)
-    if not path.exists():
-        raise Refusal(name, "file-not-found")
-    if not path.is_file():
-        raise Refusal(name, "file-special", "FIFO, device or folder")
-    size = path.stat().st_size
-    if size == 0:
+    data = read_file(path) if data is None else data
+    if not data:
         raise Refusal(name, "file-empty")
-    if size > MAX_FILE_BYTES:
-        raise Refusal(name, "file-too-large", f"{size // 1024**2} MB")
-    with path.open("rb") as f:
-        head = f.read(8)
+    if len(data) > MAX_FILE_BYTES:
+        raise Refusal(name, "file-too-large", f"{len(data) // 1024**2} MB")
+    head = data[:8]
     if head == OLE_MAGIC:
-        data = path.read_bytes()
         if ENCRYPTED_MARK in data:
             raise Refusal(name, "file-password-protected")
         return "xls"
     if head[:4] != b"PK\x03\x04":
         raise Refusal(name, "file-not-workbook")
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
             names = {i.filename for i in infos}
             unpacked = sum(i.file_size for i in infos)
@@ -139,15 +138,34 @@ def sniff(path: Path) -> str:
     raise Refusal(name, "file-not-workbook")
 
 
-def open_book(path: Path):
-    """Open with calamine, turning its many failure types into one Refusal."""
-    from python_calamine import CalamineWorkbook, PasswordError
+def read_file(path: Path) -> bytes:
+    """The bytes of a submission, read in one open; a Refusal if it is missing, special, empty or too large."""
+    name = str(path)
+    if not path.exists():
+        raise Refusal(name, "file-not-found")
+    if not path.is_file():
+        raise Refusal(name, "file-special", "FIFO, device or folder")
+    size = path.stat().st_size
+    if size == 0:
+        raise Refusal(name, "file-empty")
+    if size > MAX_FILE_BYTES:
+        raise Refusal(name, "file-too-large", f"{size // 1024**2} MB")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise Refusal(name, "file-not-readable", exc.strerror or type(exc).__name__) from None
+
+
+def open_book(path: Path, data: bytes | None = None):
+    """Open with calamine (from `data` when given), turning what it raises for a bad file into one Refusal."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
-        return CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else \
+            CalamineWorkbook.from_path(str(path))
     except PasswordError:
         raise Refusal(str(path), "file-password-protected") from None
-    except Exception as exc:  # calamine reports damage with many exception types
+    except (CalamineError, OSError, ValueError, OverflowError) as exc:  # calamine's own, I/O, bad encodings
         raise Refusal(str(path), "file-damaged", type(exc).__name__) from None
 
 
@@ -176,25 +194,47 @@ def _with_hidden(rows: list[list[Any]], hidden: dict[tuple[int, int], tuple[str,
     return rows
 
 
-def read_workbook(path: str | os.PathLike) -> Workbook:
-    """Read a submission file; raise `Refusal` if it is not a readable workbook."""
+def collector_held_off(function):
+    """Run `function` with the garbage collector paused: reading makes many objects and no cycles to collect."""
+    @wraps(function)
+    def held_off(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return held_off
+
+
+@collector_held_off
+def read_workbook(path: str | os.PathLike, data: bytes | None = None) -> Workbook:
+    """Read a submission file; raise `Refusal` if it is not a readable workbook.
+
+    The file is opened once (or not at all when the caller gives its bytes as `data`): the sniff, calamine,
+    the legacy-font scan and the hidden-cells scan all read the same bytes.
+    """
+    from python_calamine import CalamineError
+
     path = Path(path)
-    fmt = sniff(path)
-    book = open_book(path)
+    data = read_file(path) if data is None else data
+    fmt = sniff(path, data)
+    book = open_book(path, data)
 
     def rows_of(sheet_name: str) -> list[list[Any]]:
         try:
             sheet = book.get_sheet_by_name(sheet_name)
-        except Exception as exc:
+        except (CalamineError, ValueError, OverflowError) as exc:
             raise Refusal(str(path), "file-damaged", f"{sheet_name}: {type(exc).__name__}") from None
         end_row, end_col = sheet.end or (0, 0)
         if (end_row + 1) * (end_col + 1) > MAX_SHEET_CELLS:
             raise Refusal(str(path), "file-too-large", f"{sheet_name}: {end_row + 1:,} × {end_col + 1:,}")
         return sheet.to_python(skip_empty_area=False)
 
-    fonts = legacy.legacy_font_cells(path) if fmt == "xlsx" else {}
+    fonts = legacy.legacy_font_cells(io.BytesIO(data)) if fmt == "xlsx" else {}
     if fmt == "xlsx":
-        hidden = hidden_cells(path, {n for n in book.sheet_names if fold(n) in STANDARD_NAMES})
+        hidden = hidden_cells(io.BytesIO(data), {n for n in book.sheet_names if fold(n) in STANDARD_NAMES})
         if hidden:
             plain = rows_of
 
@@ -206,6 +246,7 @@ def read_workbook(path: str | os.PathLike) -> Workbook:
     return wb
 
 
+@collector_held_off
 def read_rows(path: str | os.PathLike, sheet_names: list[str], rows_of: Callable[[str], list[list[Any]]],
               fonts: dict[str, dict[tuple[int, int], str]] | None = None, fmt: str = "xlsx") -> Workbook:
     """Read a workbook from any source of rows (a file, or a workbook open in Excel).

@@ -181,8 +181,7 @@ def template_path(control: Control) -> Path:
     path = Path(os.path.expandvars(os.path.expanduser(configured)))
     path = path if path.is_absolute() else control.path.parent / path
     if not path.is_file():
-        raise ReportError(f"Không tìm thấy mẫu báo cáo {path} (Cấu hình › Mẫu báo cáo).",
-                          f"The report template {path} was not found (Settings › Report template).")
+        raise ReportError.of("report-template-missing", file=str(path))
     return path
 
 
@@ -218,8 +217,7 @@ def _open_template(source: Path):
         tpl.init_docx()
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         kind = type(exc).__name__
-        raise ReportError(f"Mẫu báo cáo {source.name} không mở được bằng Word ({kind}).",
-                          f"The report template {source.name} is not a usable Word file ({kind}).") from None
+        raise ReportError.of("report-template-unusable", file=source.name, kind=kind) from None
     return tpl
 
 
@@ -231,12 +229,9 @@ def _render_sandboxed(tpl, context: dict[str, Any], source: Path) -> None:
     try:  # workbook text is untrusted: & and < stay text
         tpl.render(context, jinja_env=SandboxedEnvironment(autoescape=True), autoescape=True)
     except SecurityError:
-        raise ReportError(f"Mẫu báo cáo {source.name} có thẻ tìm cách chạy lệnh trên máy; aidkit không dùng mẫu này.",
-                          f"The report template {source.name} has a tag that tries to run code on this computer; "
-                          "aidkit will not use it.") from None
+        raise ReportError.of("report-template-unsafe", file=source.name) from None
     except TemplateError as exc:  # a tag mistyped in Word
-        raise ReportError(f"Mẫu báo cáo {source.name} có thẻ sai: {exc}.",
-                          f"The report template {source.name} has a broken tag: {exc}.") from None
+        raise ReportError.of("report-template-broken-tag", file=source.name, detail=str(exc)) from None
 
 
 def plain_review(figures: PeriodFigures, control: Control) -> Review:
@@ -766,7 +761,7 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     target, kept = report_target(control, name, out)  # refused before anything is read or written
     with Ledger.for_control(control.path) as ledger:
         received = receive(control, ledger, moment)
-        consolidation = consolidate(control.inbox, None, period=name, control=control.path, workers=workers)
+        consolidation = consolidate(control.inbox, None, period=name, control=control, workers=workers)
     review = draft(control, consolidation, name, target, moment.date(), workers=workers)
     return ReportResult(target, consolidation.output, review.now, received, kept,
                         [f.as_refusal() for f in consolidation.refused])
@@ -780,7 +775,7 @@ def draft(control: Control, consolidation, period: str, out: str | os.PathLike, 
 
     parsed = Period.parse(period)
     with tempfile.TemporaryDirectory() as scratch:
-        everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control.path, workers=workers)
+        everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control, workers=workers)
     review = review_figures(consolidation, everything, period, today=day, targets=control.targets_for(parsed.year),
                             vnd_per_usd=vnd_per_usd(control, parsed))
     write_report(review, control, out, day)

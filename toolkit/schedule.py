@@ -136,7 +136,7 @@ def schedule(control: str | os.PathLike, *, install: bool = False, at: str = "07
     :raises SchedulingError: if installing fails.
     """
     if not _TIME.match(at or ""):
-        raise BadTime(f"Giờ chạy \"{at}\" phải có dạng HH:MM", f"the time \"{at}\" must be HH:MM")
+        raise BadTime.of("schedule-time-invalid", at=at)
     hour, minute = (int(x) for x in _TIME.match(at).groups())
     at = f"{hour:02d}:{minute:02d}"
     control = Path(control).resolve()
@@ -164,15 +164,13 @@ def _call(run, argv: list[str] | str, **kwargs) -> subprocess.CompletedProcess:
     try:
         return run(argv, capture_output=True, text=True, **kwargs)
     except FileNotFoundError:
-        raise SchedulingError(f"Không tìm thấy lệnh {name} trên máy này.",
-                              f"The {name} command was not found on this computer.") from None
+        raise SchedulingError.of("schedule-command-missing", name=name) from None
 
 
 def _install_cron(result: ScheduleResult, run) -> None:
     listed = _call(run, ["crontab", "-l"])
     if listed.returncode != 0 and "no crontab" not in (listed.stderr or "").lower():
-        raise SchedulingError(f"Không đọc được crontab: {listed.stderr.strip()}",
-                              f"Cannot read the crontab: {listed.stderr.strip()}")
+        raise SchedulingError.of("schedule-crontab-unreadable", detail=listed.stderr.strip())
     current = listed.stdout if listed.returncode == 0 else ""
     marker = f"{MARKER} {result.control}".replace("%", "\\%")
     kept = [line for line in current.splitlines() if not line.rstrip().endswith(marker)]
@@ -182,8 +180,7 @@ def _install_cron(result: ScheduleResult, run) -> None:
         return
     written = _call(run, ["crontab", "-"], input="\n".join(wanted) + "\n")
     if written.returncode != 0:
-        raise SchedulingError(f"Không ghi được crontab: {written.stderr.strip()}",
-                              f"Cannot write the crontab: {written.stderr.strip()}")
+        raise SchedulingError.of("schedule-crontab-unwritable", detail=written.stderr.strip())
     result.changed = True
 
 
@@ -202,7 +199,6 @@ def _write_script(result: ScheduleResult) -> bool:
 def _install_windows(result: ScheduleResult, run) -> None:
     done = _call(run, result.command)
     if done.returncode != 0:
-        raise SchedulingError(f"schtasks báo lỗi: {(done.stderr or done.stdout).strip()}",
-                              f"schtasks failed: {(done.stderr or done.stdout).strip()}")
+        raise SchedulingError.of("schedule-schtasks-failed", detail=(done.stderr or done.stdout).strip())
     result.installed = True
     result.changed = True  # schtasks /F always (re)writes the task

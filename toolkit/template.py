@@ -85,7 +85,7 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
     return out
 
 
-def info_values(province: str | None, period: str | None, organisation=None, preparer=None, email=None,
+def info_values(province: str | None, period: str | None, *, organisation=None, preparer=None, email=None,
                 phone=None, prepared_on=None) -> dict[str, object]:
     """The pre-filled Info values for a province and period."""
     values: dict[str, object] = {"phien_ban_mau": schema.TEMPLATE_VERSION}
@@ -95,10 +95,7 @@ def info_values(province: str | None, period: str | None, organisation=None, pre
         if province:
             found = province_named(province, parsed.end)  # "92", or its name: "Cần Thơ", "Can Tho"
             if found is None:
-                raise UnknownProvince(f"Không có tỉnh mã (hoặc tên) \"{province}\" trong danh mục kỳ {parsed}; "
-                                      "--province cần mã tỉnh, ví dụ 92 (Cần Thơ).",
-                                      f"No province with the code (or name) \"{province}\" for period {parsed}; "
-                                      "--province takes the province code, e.g. 92 (Cần Thơ).")
+                raise UnknownProvince.of("template-unknown-province", province=str(province), period=str(parsed))
             values.update(ma_tinh=found.code, ten_tinh=found.short,
                           don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
     elif province:
@@ -126,10 +123,10 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
     _info(book, f, info_values(province, period, **info))
     lists = _lists(book, f)
     for table in schema.TABLES:
-        _table(book, f, table, lists, (rows or {}).get(table.key, ()), title, totals)
+        _table(book, f, table, lists, (rows or {}).get(table.key, ()), title=title, totals=totals)
 
 
-def _formats(book) -> dict[str, object]:
+def _formats(book) -> dict[object, object]:
     header = {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1,
               "bg_color": "#1F4E78", "font_color": "#FFFFFF", "font_name": "Arial", "font_size": 10}
     base = {"font_name": "Arial", "font_size": 10}
@@ -229,7 +226,7 @@ def _lists(book, f) -> dict[str, str]:
     return ranges
 
 
-def _table(book, f, table: schema.Table, lists: dict[str, str], records, title=(), totals=False) -> None:
+def _table(book, f, table: schema.Table, lists: dict[str, str], records, *, title=(), totals=False) -> None:
     ws = book.add_worksheet(table.sheet.vi)
     for row, line in enumerate(title):
         ws.merge_range(row, 0, row, 8, line, f["label"] if row else f["title"])

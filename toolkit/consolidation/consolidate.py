@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from ..findings import ERROR, Refusal
@@ -45,10 +45,13 @@ from .result import (
     sum_usd,
 )
 
+if TYPE_CHECKING:
+    from ..control import Control
+
 # --- one file ---------------------------------------------------------------------------
 
 def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
-    """Read and check one file; never raises (a file that cannot be read is a refusal).
+    """Read and check one file: a file that cannot be read is a refusal; only a bug raises.
 
     :param received: when it was received; None: its modification time.
     """
@@ -65,17 +68,15 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
         return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
                           refusal=("file-not-readable", exc.strerror or type(exc).__name__))
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
-    del data
     source = SourceFile(path, name, digest, size, received)
-    try:
-        wb = read_workbook(path)
+    try:  # a damaged file is refused by the reader; anything else is a bug and stops the run (--debug shows it)
+        wb = read_workbook(path, data)
         report = check_workbook(wb, settings)
     except Refusal as refusal:
         source.refusal = (refusal.reason, refusal.detail)
         return source
-    except Exception as exc:  # a damaged file must not stop the cluster's consolidation
-        source.refusal = ("unexpected-error", f"{type(exc).__name__}: {exc}")
-        return source
+    finally:
+        del data
     source.findings = report.findings
     source.code, source.period = report.province, report.period
     errors_by_row: dict[tuple[str, int], int] = defaultdict(int)
@@ -157,7 +158,7 @@ _BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
 
 
 def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None,
-                *, period: str | None = None, control: str | os.PathLike | None = None,
+                *, period: str | None = None, control: str | os.PathLike | Control | None = None,
                 previous: str | os.PathLike | None = None,
                 received: Mapping[Path, datetime] | None = None,
                 settings: schema.Settings | None = None, workers: int | None = None,
@@ -185,7 +186,7 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
     ctrl = open_control(control) if control else None
     given, out = _source_and_output(source, out, ctrl, wanted)
     settings = settings or (ctrl.settings() if ctrl else schema.Settings())
-    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, control) if p])
+    sources = _sources(given, out, ctrl, [Path(p) for p in (previous, ctrl.path if ctrl else None) if p])
     old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
     tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
@@ -223,17 +224,15 @@ def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[P
     """The files and folders to read and the workbook to write, the control workbook's by default."""
     if source is None or (not isinstance(source, (str, os.PathLike)) and not source):
         if ctrl is None:
-            raise ConsolidationError("Cần thư mục nộp báo cáo hoặc tệp điều hành (--control).",
-                                     "A submissions folder or a control workbook (--control) is needed.")
+            raise ConsolidationError.of("consolidate-no-source")
         source = ctrl.inbox
     given = [Path(source)] if isinstance(source, (str, os.PathLike)) else [Path(p) for p in source]
     for path in given:
         if not path.exists() and not path.is_symlink():
-            raise ConsolidationError(f"Không tìm thấy thư mục hoặc tệp {path}.",
-                                     f"Folder or file {path} was not found.")
+            raise ConsolidationError.of("consolidate-source-missing", file=str(path))
     if out is None:
         if ctrl is None:
-            raise ConsolidationError("Cần tên tệp kết quả (-o).", "An output file (-o) is needed.")
+            raise ConsolidationError.of("consolidate-no-output")
         from ..outputs import beside
 
         out = beside(ctrl.outbox / f"tong-hop_{wanted or 'tat-ca'}.xlsx", "consolidated")  # an edited one stays
@@ -324,17 +323,16 @@ def parse_period(text: str | None) -> Period | None:
         return None
     try:
         return Period.parse(text)
-    except BadPeriod:
-        raise ConsolidationError(f"Kỳ báo cáo \"{text}\" không đúng dạng 2026-H1, 2026-H2 hoặc 2026.",
-                                 f"Period \"{text}\" is not of the form 2026-H1, 2026-H2 or 2026.") from None
+    except BadPeriod as exc:
+        raise ConsolidationError(exc.vi, exc.en) from None
 
 
 def open_control(path):
-    """The control workbook, read; :raises ConsolidationError: when it is unusable."""
-    from ..control import read_or_explain
+    """The control workbook, read (or as given, already loaded); :raises ConsolidationError: when it is unusable."""
+    from ..control import load_control
 
     try:
-        return read_or_explain(path)
+        return load_control(path)
     except Refusal as refusal:
         raise ConsolidationError(refusal.vi, refusal.en) from None
 

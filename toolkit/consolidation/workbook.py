@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -348,10 +348,10 @@ class ConsolidatedWriter:
         """Close the workbook after a failure (the caller removes the file)."""
         if not self.closed:
             self.closed = True
-            try:
+            from xlsxwriter.exceptions import XlsxWriterException
+
+            with suppress(OSError, XlsxWriterException):  # writing failed; the failure being handled is told
                 self.book.close()
-            except Exception:
-                pass
 
     def sheet(self, spec: schema.Sheet, result: tuple[str, str] | None = None) -> BulkWorksheet:
         """A sheet with its title, what it holds (Vietnamese / English; then `result`) and room for a table
@@ -386,7 +386,7 @@ class ConsolidatedWriter:
             ws.set_row(row, 13.5 * max(1, -(-len(text) // max(int(room), 1))) + 2)
         return layout
 
-    def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None,
+    def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None, *,
               notes: bool = False, freeze_cols: int = 0, blocks=None, printed: int | None = None,
               keys: tuple[int, int] | None = None) -> int:
         """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row.
@@ -812,9 +812,7 @@ def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
 
 
 def _not_consolidated(path: Path) -> ConsolidationError:
-    return ConsolidationError(
-        f"Tệp {path.name} không phải là bảng tổng hợp do aidkit consolidate tạo ra (thiếu trang hoặc cột chuẩn).",
-        f"File {path.name} is not a workbook written by aidkit consolidate (standard sheets or columns missing).")
+    return ConsolidationError.of("consolidate-not-consolidated", file=path.name)
 
 
 def _previous_rows(table: schema.Table, rows: list[list[Any]]) -> list[dict[str, Any]] | None:

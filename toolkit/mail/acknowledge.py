@@ -21,10 +21,11 @@ from typing import Callable
 from ..control import Control, Member
 from ..findings import Refusal
 from ..ledger import Submission
+from ..messages import bilingual
 from ..periods import BadPeriod, Period
 from ..schema import submission_status
 from .compose import acknowledgement_message, recipients
-from .delivery import JobResult, mail_job, postman_for
+from .delivery import Job, JobResult, Postman, mail_job
 
 KIND = "acknowledgement"
 
@@ -60,21 +61,21 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    with mail_job("acknowledge", control, now, dry_run) as (control, ledger, result, cluster):
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
-        for s in ledger.submissions():
-            if s.received_at > result.now or ledger.is_claimed(KIND, s.period or "", s.province or "", s.sha256):
+    with mail_job("acknowledge", control, now, dry_run) as job:
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
+        for s in job.ledger.submissions():
+            if s.received_at > job.now or job.ledger.is_claimed(KIND, s.period or "", s.province or "", s.sha256):
                 continue
-            with result.one_file(s.file):  # one odd file never stops the receipts of the others
-                _receipt(control, ledger, postman, cluster, s, result)
-    return result
+            with job.result.one_file(s.file):  # one odd file never stops the receipts of the others
+                _receipt(job, postman, s)
+    return job.result
 
 
-def _receipt(control: Control, ledger, postman, cluster, s, result: JobResult) -> None:
+def _receipt(job: Job, postman: Postman, s: Submission) -> None:
     """The receipt for one submission (and the annotated copy of an invalid one)."""
     from ..inbox import annotated_attachment, review
 
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     period, province = s.period or "", s.province or ""
     member = member_for(control, s)
     due = due_for(control, s)
@@ -94,14 +95,12 @@ def _receipt(control: Control, ledger, postman, cluster, s, result: JobResult) -
         senders, dropped = recipients(s.sender)
         focal, _ = recipients(member.email if member else None)
         if dropped:
-            result.notes.append((f"{s.file}: email người lập \"{dropped[0]}\" không hợp lệ.",
-                                 f"{s.file}: the preparer's email \"{dropped[0]}\" is not valid."))
+            result.notes.append(bilingual("note-preparer-email-invalid", file=s.file, address=dropped[0]))
         to, cc = (senders, focal) if senders else (focal, [])
         if not to:
             to, _ = recipients(cluster.lead_email)
     if not to:
-        result.notes.append((f"{s.file}: không có ai để gửi xác nhận.",
-                             f"{s.file}: nobody to send a receipt to."))
+        result.notes.append(bilingual("note-no-receipt-recipient", file=s.file))
         return
     message = acknowledgement_message(
         cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,

@@ -51,9 +51,10 @@ from ..errors import AidkitError
 from ..findings import Refusal
 from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
+from ..messages import bilingual
 from .attachments import Attachment, raw_sender, read_letter, safe_name
-from .compose import Cluster, collect_alert_message, collect_reply_message
-from .delivery import JobResult, ca_file, mail_job, postman_for, status_words
+from .compose import collect_alert_message, collect_reply_message
+from .delivery import Job, JobResult, ca_file, mail_job, postman_for, status_words
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -150,12 +151,11 @@ def imap_settings(control: Control) -> ImapSettings:
     host = str(values.get("may_chu_imap") or "").strip()
     user = str(values.get("tai_khoan_nhan") or "").strip()
     if not host or not user:
-        raise ImapError("Trang Cấu hình chưa có \"Máy chủ IMAP\" và \"Tài khoản nhận\": chưa nhận thư được.",
-                        "The Settings sheet has no \"IMAP server\" and \"Receiving account\": cannot collect mail.")
+        raise ImapError.of("imap-host-missing")
     mode = parse_security(values.get("bao_mat_imap") or "SSL")
     port = values.get("cong_imap") or DEFAULT_PORTS[mode]
     if not 0 < int(port) < 65536:
-        raise ImapError(f"\"Cổng IMAP\" {port} không hợp lệ.", f"\"IMAP port\" {port} is not valid.")
+        raise ImapError.of("imap-port-invalid", port=str(port))
     mailbox = str(values.get("hop_thu_nhan") or "").strip() or "INBOX"
     return ImapSettings(host, int(port), mode, user, mailbox, ca_file(control))
 
@@ -183,7 +183,8 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
     :raises imap.ImapError: when the mailbox cannot be read (settings, network, TLS, login).
     :raises findings.Refusal: if the control workbook cannot be used.
     """
-    with mail_job("collect", control, now, dry_run, CollectResult) as (control, ledger, result, cluster):
+    with mail_job("collect", control, now, dry_run, CollectResult) as job:
+        control, ledger, result = job.control, job.ledger, job.result
         settings = imap_settings(control)
         result.mailbox = f"{settings.user} · {settings.host} · {settings.mailbox}"
         since = min((d.period.start for d in control.schedule), default=None)
@@ -194,20 +195,20 @@ def collect(control: str | os.PathLike | Control, now: str | date | datetime | N
                 for envelope in box.envelopes(after, since):
                     if local_moment(envelope.internal_date) > result.now:
                         break  # arrived after the moment acted for (--now): a later run takes it, in UID order
-                    result.taken.append(_take_one(box, envelope, settings, control, ledger, result))
+                    result.taken.append(_take_one(job, box, envelope, settings))
         except ImapError as exc:
             if not result.dry_run:
-                _alert(control, ledger, cluster, settings, exc, result, **mail_options)
+                _alert(job, settings, exc, **mail_options)
             raise
         if not result.dry_run:
             ledger.mailbox_reached(settings.key, result.now)
-        _reply(control, ledger, cluster, result, **mail_options)
+        _reply(job, **mail_options)
     return result
 
 
-def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSettings, error: ImapError,
-           result: CollectResult, **options) -> None:
+def _alert(job: Job, settings: ImapSettings, error: ImapError, **options) -> None:
     """Tell the cluster lead once per outage that the mailbox cannot be read (the job log says it every run)."""
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     began = ledger.mailbox_unreached(settings.key, result.now)
     if not cluster.lead_email or ledger.is_claimed(ALERT_KIND, "", "", began.isoformat()):
         return
@@ -220,20 +221,20 @@ def _alert(control: Control, ledger: Ledger, cluster: Cluster, settings: ImapSet
         log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
 
-def _take_one(box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
-              result: CollectResult) -> MailRecord:
+def _take_one(job: Job, box: Mailbox, envelope: Envelope, settings: ImapSettings) -> MailRecord:
     """Fetch one message and take it; one that cannot be read is set aside whole, never stopping the others."""
     raw = box.fetch(envelope.uid, "HEADER" if envelope.size > MAX_MESSAGE_BYTES else "")
     try:
-        return _take(raw, box, envelope, settings, control, ledger, result)
+        return _take(job, raw, box, envelope, settings)
     except Exception as exc:  # noqa: BLE001  (untrusted mail reaches the standard parser's own bugs)
         log.warning("mail UID %s cannot be read: %s: %s", envelope.uid, type(exc).__name__, exc)
-        return _unparsed(raw, box, envelope, settings, control, ledger, result, exc)
+        return _unparsed(job, raw, box, envelope, settings, exc)
 
 
-def _unparsed(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control,
-              ledger: Ledger, result: CollectResult, error: Exception) -> MailRecord:
+def _unparsed(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings,
+              error: Exception) -> MailRecord:
     """Keep a message that cannot be read as it came, in de-rieng/, and record it once."""
+    control, ledger, result = job.control, job.ledger, job.result
     received = local_moment(envelope.internal_date)
     kept = Attachment(UNPARSED_NAME, UNPARSED_NAME, "other", len(raw), raw)
     files = ({"name": UNPARSED_NAME, "size": len(raw), "fate": "unparsed", "reason": type(error).__name__,
@@ -246,9 +247,9 @@ def _unparsed(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettin
     return ledger.record_mail(uidvalidity=box.uidvalidity, files=list(files), **record)
 
 
-def _take(raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, control: Control, ledger: Ledger,
-          result: CollectResult) -> MailRecord:
+def _take(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings) -> MailRecord:
     """Read one message and decide what it is; save and record unless this is a dry run."""
+    control, ledger, result = job.control, job.ledger, job.result
     received = local_moment(envelope.internal_date)
     too_large = envelope.size > MAX_MESSAGE_BYTES
     sha = sha256_of(raw)
@@ -318,7 +319,7 @@ def _submit(a: Attachment, envelope: Envelope, received: datetime, control: Cont
         return {**entry, "saved": str(control.inbox / a.safe)}
     path = _save_new(control.inbox, a.safe, a.data, received)
     submission = record_checked(ledger, sha, path.relative_to(control.inbox).as_posix(), received, copy,
-                                len(a.data), checked)
+                                size=len(a.data), checked=checked)
     if submission is not None:
         result.received.append(submission)
         entry["submission"] = submission.id
@@ -373,8 +374,9 @@ def _free_name(folder: Path, name: str, data: bytes) -> Path:
     return target
 
 
-def _reply(control: Control, ledger: Ledger, cluster: Cluster, result: CollectResult, **options) -> None:
+def _reply(job: Job, **options) -> None:
     """One reply per member message that brought no usable workbook (recent ones whose reply is not out)."""
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     if result.dry_run:
         pending = list(result.taken)
     else:
@@ -392,7 +394,7 @@ def _reply(control: Control, ledger: Ledger, cluster: Cluster, result: CollectRe
             result.deliveries.append(postman.deliver(message, kind=REPLY_KIND, period="", province=m.province,
                                                      day=result.now.date(), slot=m.sha256))
     except AidkitError as exc:  # every reply would fail the same way: the next run tries again
-        result.notes.append((f"Chưa gửi được thư trả lời: {exc.vi}", f"Replies not sent: {exc.en}"))
+        result.notes.append(bilingual("note-replies-not-sent", detail_vi=exc.vi, detail_en=exc.en))
 
 
 def _reasons(m: MailRecord) -> list[tuple[str, str]]:

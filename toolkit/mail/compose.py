@@ -202,7 +202,7 @@ def finding_items(findings: Iterable[Finding], severity: str = ERROR, limit: int
 
 # --- the messages -------------------------------------------------------------------------
 
-def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today: date, province,
+def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today: date, province, *,
                      findings: list[Finding] = (), attachment: tuple[str, bytes] | None = None) -> OutgoingMessage:
     """A reminder to one province (kind reminder_before, on and before the due date, or reminder_after).
 
@@ -280,7 +280,7 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
 
 
 def report_message(cluster: Cluster, period: str, due: date | None, rows: list[dict[str, Any]],
-                   totals: dict[str, Any], to: list[str], cc: list[str] = (),
+                   totals: dict[str, Any], to: list[str], *, cc: list[str] = (),
                    attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = (),
                    draft: bool = False) -> OutgoingMessage:
     """The consolidated report: one line per province (four columns, for a phone), the cluster's figures,

@@ -33,16 +33,18 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..control import Control
 from ..ledger import Ledger
+from ..messages import bilingual
 from ..values import is_email
 from . import smtp
 from .smtp import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
@@ -66,8 +68,7 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
     host = str(values.get("may_chu_smtp") or "").strip()
     if not host:
         if not for_dry_run:
-            raise smtp.InvalidSettings("Trang Cấu hình chưa có \"Máy chủ SMTP\".",
-                                         "The Settings sheet has no \"SMTP server\".")
+            raise smtp.InvalidSettings.of("smtp-host-missing")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
     return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
@@ -285,10 +286,7 @@ class JobResult:
             raise
         except Exception as exc:  # noqa: BLE001  (one odd file must not stop the receipts of the others)
             log.exception("%s: %s", name, type(exc).__name__)
-            self.notes.append((f"{name}: lỗi khi xử lý tệp này ({type(exc).__name__}: {exc}); các tệp khác vẫn được "
-                               "xử lý. Xin báo lỗi này cho người bảo trì aidkit.",
-                               f"{name}: error while handling this file ({type(exc).__name__}: {exc}); the other "
-                               "files go on. Please report it to aidkit's maintainers."))
+            self.notes.append(bilingual("note-file-failed", name=name, detail=f"{type(exc).__name__}: {exc}"))
 
     @property
     def failed(self) -> bool:
@@ -324,28 +322,56 @@ class JobResult:
         return "\n".join(lines)
 
 
-@contextmanager
-def mail_job(command: str, control, now, dry_run: bool, result_type: type[JobResult] = JobResult):
-    """What every mail job starts with: the control workbook, the moment it acts for, its ledger,
-    and the files received since the last run (recorded in the result, a `result_type`).
+@dataclass
+class Job:
+    """One run of a mail job, handed whole to each of its steps: the control workbook loaded once
+    (members, schedule, settings), its ledger, the cluster as the messages name it, the result being
+    filled and whether the run only writes .eml files. The mail settings travel in the `Postman` that
+    `postman` builds from the same control workbook (once per run)."""
 
-    Yields (control, ledger, result, cluster).
+    command: str
+    control: Control
+    ledger: Ledger
+    result: JobResult
+    cluster: Any  # compose.Cluster (imported when the job starts)
+    dry_run: bool = False
+
+    @property
+    def now(self) -> datetime:
+        """The moment the run acts for (its --now, else when it started)."""
+        return self.result.now
+
+    @property
+    def today(self) -> date:
+        return self.result.now.date()
+
+    def postman(self, **options: Any) -> Postman:
+        """The postman of this run: the control workbook's SMTP settings, the ledger's claims, `options`
+        (password, retries, backoff, sleep) for `Postman`."""
+        return postman_for(self.control, self.ledger, dry_run=self.dry_run, **options)
+
+
+@contextmanager
+def mail_job(command: str, control: str | os.PathLike | Control, now: str | date | datetime | None, dry_run: bool,
+             result_type: type[JobResult] = JobResult) -> Iterator[Job]:
+    """What every mail job starts with: the control workbook (read here unless given loaded), the moment
+    it acts for, its ledger, and the files received since the last run (recorded in the result, a
+    `result_type`). Yields the run's `Job`.
     """
     from ..clock import parse_now
     from ..control import load_control
     from ..inbox import receive
-    from ..ledger import Ledger
     from .compose import Cluster
 
-    control = load_control(control)
+    loaded = load_control(control)
     result = result_type(command, parse_now(now), dry_run)
-    with Ledger.for_control(control.path) as ledger:
+    with Ledger.for_control(loaded.path) as ledger:
         skipped: list = []
-        result.received = receive(control, ledger, result.now, skipped)
+        result.received = receive(loaded, ledger, result.now, skipped)
         for unread in skipped:
             if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
                 refusal = unread.as_refusal()
                 result.notes.append((refusal.vi, refusal.en))
         # a run for a given moment (--now, the demo) dates its messages then; a real run, when they are sent
         dated = result.now if now not in (None, "") else None
-        yield control, ledger, result, Cluster.from_control(control, dated)
+        yield Job(command, loaded, ledger, result, Cluster.from_control(loaded, dated), dry_run)

@@ -105,8 +105,7 @@ def parse_security(text: object) -> str:
     modes = {"ssl": "SSL", "ssltls": "SSL", "imaps": "SSL", "starttls": "STARTTLS", "khong": "NONE",
              "none": "NONE", "no": "NONE"}
     if folded not in modes:
-        raise ImapError(f"\"Bảo mật IMAP\" phải là SSL, STARTTLS hoặc Không, không phải \"{text}\".",
-                        f"\"IMAP security\" must be SSL, STARTTLS or None, not \"{text}\".")
+        raise ImapError.of("imap-security-invalid", text=str(text))
     return modes[folded]
 
 
@@ -159,11 +158,8 @@ class Mailbox:
     def __enter__(self) -> Mailbox:
         s = self.settings
         if s.user and not self._password:
-            raise ImapLoginFailed(
-                f"Chưa có mật khẩu IMAP cho tài khoản {s.user!r}: đặt biến môi trường {PASSWORD_ENV} "
-                f"hoặc lưu vào keyring (dịch vụ '{KEYRING_SERVICE}').",
-                f"No IMAP password for {s.user!r}: set {PASSWORD_ENV} or store it in the keyring "
-                f"(service '{KEYRING_SERVICE}').")
+            raise ImapLoginFailed.of("imap-password-missing", user=repr(s.user), variable=PASSWORD_ENV,
+                                     service=KEYRING_SERVICE)
         try:
             self._connect()
             self._login()
@@ -193,49 +189,36 @@ class Mailbox:
                 self._client = imaplib.IMAP4(s.host, s.port, timeout=s.timeout)
                 if s.security == "STARTTLS":
                     if "STARTTLS" not in self._client.capabilities:
-                        raise ImapTlsFailed(f"Máy chủ {s.where} không hỗ trợ STARTTLS; không đọc thư khi chưa mã hoá.",
-                                            f"{s.where} does not offer STARTTLS; refusing to read mail unencrypted.")
+                        raise ImapTlsFailed.of("imap-no-starttls", where=s.where)
                     self._client.starttls(make_ssl_context(s))
         except ssl.SSLCertVerificationError as exc:
-            raise ImapTlsFailed(
-                f"Không xác minh được chứng chỉ của máy chủ IMAP {s.where}: {exc.verify_message or exc}. "
-                "Nếu là máy chủ nội bộ, hãy khai báo \"Tệp CA\" ở trang Cấu hình.",
-                f"Cannot verify the certificate of the IMAP server {s.where}: {exc.verify_message or exc}. "
-                "For an internal server, name its CA in \"Tệp CA\" on the Settings sheet.") from None
+            raise ImapTlsFailed.of("imap-tls-unverified", where=s.where,
+                                   detail=str(exc.verify_message or exc)) from None
         except ssl.SSLError as exc:
-            raise ImapTlsFailed(f"Bắt tay TLS với {s.where} thất bại ({s.security}): {exc}",
-                                f"TLS handshake with {s.where} failed ({s.security}): {exc}") from None
+            raise ImapTlsFailed.of("imap-tls-failed", where=s.where, security=s.security, detail=str(exc)) from None
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailboxUnreachable(
-                f"Không kết nối được máy chủ IMAP {s.where}: {self._redact(exc) or type(exc).__name__}.",
-                f"Cannot reach the IMAP server {s.where}: {self._redact(exc) or type(exc).__name__}.") from None
+            raise MailboxUnreachable.of("imap-unreachable", where=s.where,
+                                        detail=self._redact(exc) or type(exc).__name__) from None
 
     def _login(self) -> None:
         s = self.settings
         try:
             self._client.login(s.user, self._password)
         except imaplib.IMAP4.abort as exc:
-            raise MailboxUnreachable(f"Máy chủ {s.where} ngắt kết nối khi đăng nhập: {self._redact(exc)}",
-                                     f"{s.where} dropped the connection at login: {self._redact(exc)}") from None
+            raise MailboxUnreachable.of("imap-dropped-at-login", where=s.where, detail=self._redact(exc)) from None
         except imaplib.IMAP4.error as exc:
-            raise ImapLoginFailed(
-                f"Máy chủ {s.where} từ chối đăng nhập tài khoản {s.user!r} (sai tên hoặc mật khẩu? "
-                f"Gmail/Outlook cần mật khẩu ứng dụng): {self._redact(exc)}",
-                f"{s.where} rejected the login for {s.user!r} (wrong user or password? Gmail/Outlook need "
-                f"an app password): {self._redact(exc)}") from None
+            raise ImapLoginFailed.of("imap-login-rejected", where=s.where, user=repr(s.user),
+                                     detail=self._redact(exc)) from None
         except UnicodeError:  # imaplib sends LOGIN as ASCII; the error would quote the password
-            raise ImapLoginFailed("Tên đăng nhập hoặc mật khẩu IMAP có ký tự không phải ASCII (chữ có dấu).",
-                                  "The IMAP user name or password contains non-ASCII characters.") from None
+            raise ImapLoginFailed.of("imap-login-not-ascii") from None
         except OSError as exc:
-            raise MailboxUnreachable(f"Mất kết nối với {s.where}: {self._redact(exc)}",
-                                     f"Lost the connection to {s.where}: {self._redact(exc)}") from None
+            raise MailboxUnreachable.of("imap-connection-lost", where=s.where, detail=self._redact(exc)) from None
 
     def _examine(self) -> None:
         s = self.settings
         typ, data = self._call(self._client.select, mailbox_name(s.mailbox), readonly=True)  # EXAMINE
         if typ != "OK":
-            raise MailboxMissing(f"Tài khoản {s.user!r} không có hộp thư \"{s.mailbox}\": {self._redact(data)}",
-                                 f"Account {s.user!r} has no mailbox \"{s.mailbox}\": {self._redact(data)}")
+            raise MailboxMissing.of("imap-no-mailbox", user=repr(s.user), mailbox=s.mailbox, detail=self._redact(data))
         _, values = self._client.response("UIDVALIDITY")
         self.uidvalidity = int(values[0]) if values and values[0] else 0
 
@@ -244,8 +227,8 @@ class Mailbox:
         try:
             return method(*args, **kwargs)
         except (imaplib.IMAP4.abort, OSError) as exc:
-            raise MailboxUnreachable(f"Mất kết nối với máy chủ IMAP {s.where}: {self._redact(exc)}",
-                                     f"Lost the connection to the IMAP server {s.where}: {self._redact(exc)}") from None
+            raise MailboxUnreachable.of("imap-connection-lost-server", where=s.where,
+                                        detail=self._redact(exc)) from None
         except imaplib.IMAP4.error as exc:
             return "NO", [str(exc).encode()]
 
@@ -254,8 +237,7 @@ class Mailbox:
         criteria = f"UID {after_uid + 1}:*" + (f" SINCE {imap_date(since)}" if since else "")
         typ, data = self._call(self._client.uid, "SEARCH", None, criteria)
         if typ != "OK":
-            raise MailboxUnreachable(f"Máy chủ từ chối tìm thư: {self._redact(data)}",
-                                     f"The server refused the search: {self._redact(data)}")
+            raise MailboxUnreachable.of("imap-search-refused", detail=self._redact(data))
         uids = sorted(u for u in (int(x) for x in b" ".join(d or b"" for d in data).split()) if u > after_uid)
         found = []
         for start in range(0, len(uids), 200):
@@ -274,8 +256,7 @@ class Mailbox:
         for item in data if typ == "OK" else ():
             if isinstance(item, tuple) and len(item) == 2:
                 return bytes(item[1])
-        raise MailboxUnreachable(f"Máy chủ không trả thư UID {uid}: {self._redact(data)}",
-                                 f"The server did not return message UID {uid}: {self._redact(data)}")
+        raise MailboxUnreachable.of("imap-fetch-refused", uid=str(uid), detail=self._redact(data))
 
 
 def mailbox_name(name: str) -> str:

@@ -20,10 +20,10 @@ from typing import Callable
 
 from .. import schema
 from ..control import Control, Deadline, Member, deadline_for
-from ..ledger import Ledger
+from ..messages import bilingual
 from ..values import is_email
-from .compose import Cluster, compose, recipients
-from .delivery import Delivery, JobResult, Postman, mail_job, postman_for
+from .compose import compose, recipients
+from .delivery import Delivery, Job, JobResult, Postman, mail_job
 
 KIND = "call_for_reports"
 FOLDER = "mo-ky"
@@ -39,23 +39,21 @@ def open_period(control: str | os.PathLike | Control, period: str, now: str | da
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    with mail_job("open-period", control, now, dry_run) as (control, ledger, result, cluster):
-        deadline = deadline_for(control, period)
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
-        call_members(control, ledger, postman, cluster, deadline, result)
-    return result
+    with mail_job("open-period", control, now, dry_run) as job:
+        deadline = deadline_for(job.control, period)
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
+        call_members(job, postman, deadline)
+    return job.result
 
 
-def call_members(control: Control, ledger: Ledger, postman: Postman, cluster: Cluster, deadline: Deadline,
-                 result: JobResult, *, show_skipped: bool = True) -> None:
+def call_members(job: Job, postman: Postman, deadline: Deadline, *, show_skipped: bool = True) -> None:
     """The call for reports of one period to every member without one (the body of open_period).
 
     :param show_skipped: list the members already called as "skipped" (the daily job does not).
     """
-    name, today = str(deadline.period), result.now.date()
-    for member in control.members_on(deadline.period.end):
-        if ledger.is_claimed(KIND, name, member.code, name):
+    name, today, result = str(deadline.period), job.today, job.result
+    for member in job.control.members_on(deadline.period.end):
+        if job.ledger.is_claimed(KIND, name, member.code, name):
             if show_skipped:
                     result.deliveries.append(Delivery(KIND, name, member.code, today, [member.email],
                                                   list(member.cc), "", "skipped"))
@@ -63,11 +61,11 @@ def call_members(control: Control, ledger: Ledger, postman: Postman, cluster: Cl
         to, _ = recipients(member.email)
         cc, dropped = recipients(member.cc)
         if dropped or not to:
-            result.notes.append((f"{member.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped or [member.email])}",
-                                 f"{member.name}: skipped invalid address(es) {', '.join(dropped or [member.email])}"))
+            result.notes.append(bilingual("note-addresses-skipped", name=member.name,
+                                          addresses=", ".join(dropped or [member.email])))
         if not to and not cc:
             continue
-        message = _call(control, ledger, cluster, deadline, member, to or cc[:1], cc if to else cc[1:], result)
+        message = _call(job, deadline, member, to or cc[:1], cc if to else cc[1:])
         result.deliveries.append(postman.deliver(message, kind=KIND, period=name, province=member.code, day=today,
                                                  slot=name))
 
@@ -81,19 +79,18 @@ def changes_since(version: str | None) -> list[dict[str, str]]:
     return [{"version": v, "vi": vi, "en": en} for v, vi, en in schema.STANDARD_CHANGES if older(since, v)]
 
 
-def _call(control: Control, ledger: Ledger, cluster: Cluster, deadline: Deadline, member: Member, to, cc,
-          result: JobResult):
+def _call(job: Job, deadline: Deadline, member: Member, to, cc):
     """The workbook for one member (prefilled when it can be) and the message carrying it."""
     from ..carry import CannotCarry
     from ..findings import Refusal
     from ..reader import read_workbook
     from ..template import template
 
-    name = str(deadline.period)
+    name, control, ledger, result = str(deadline.period), job.control, job.ledger, job.result
     out = control.outbox / FOLDER / name / f"{member.code}_{name}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = ledger.latest_accepted(member.code, name)
-    context = {"cluster": cluster, "member": member, "period": name, "due": deadline.due, "previous": None,
+    context = {"cluster": job.cluster, "member": member, "period": name, "due": deadline.due, "previous": None,
                "mailbox": _mailbox(control), "carried_register": 0, "carried_needs": 0}
     version = None
     if previous is not None:
@@ -106,8 +103,8 @@ def _call(control: Control, ledger: Ledger, cluster: Cluster, deadline: Deadline
                            carried_register=len(written.tables["register"].records),
                            carried_needs=len(written.tables["needs"].records))
         except (CannotCarry, Refusal) as why:  # the archived copy is gone, or cannot start this period
-            result.notes.append((f"{member.name}: gửi mẫu trống ({why.vi})",
-                                 f"{member.name}: blank workbook sent ({why.en})"))
+            result.notes.append(bilingual("note-blank-workbook-sent", name=member.name, reason_vi=why.vi,
+                                          reason_en=why.en))
             previous = None
     if previous is None:
         template(out, member.code, name)

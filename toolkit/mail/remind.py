@@ -39,9 +39,10 @@ from typing import Callable
 
 from ..control import Control, Deadline, deadline_for, load_control
 from ..ledger import ASIDE_OUTCOMES
+from ..messages import bilingual
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
-from .delivery import Delivery, JobResult, mail_job, postman_for
+from .delivery import Delivery, Job, JobResult, Postman, mail_job
 from .open_period import call_members, opening_due
 
 log = logging.getLogger(__name__)
@@ -88,26 +89,24 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
     :raises findings.Refusal: if the control workbook cannot be used.
     :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
     """
-    control = load_control(control)
-    deadlines = [deadline_for(control, period)] if period else sorted(control.schedule, key=lambda d: d.due)
-    with mail_job("remind", control, now, dry_run) as (control, ledger, result, cluster):
-        moment = result.now
-        today = moment.date()
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
+    loaded = load_control(control)  # once: the job below receives it as loaded
+    deadlines = [deadline_for(loaded, period)] if period else sorted(loaded.schedule, key=lambda d: d.due)
+    with mail_job("remind", loaded, now, dry_run) as job:
+        ledger, result, today = job.ledger, job.result, job.today
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
         unknown = ledger.unknown_messages()
         for deadline in deadlines:
             slots = reminder_slots(deadline, today)
             if not slots:
                 continue
-            status = period_status(control, ledger, deadline, moment)
+            status = period_status(job.control, ledger, deadline, job.now)
             name = status.period
             for kind, day in slots:
                 if day < today and not _missed(ledger, kind, name, day, status):
                     continue  # a day that did go out (or was not needed): nothing to catch up
                 if kind == "escalation":
                     cut_off = [m for m in unknown if m.period == name]
-                    _escalate(ledger, postman, cluster, status, deadline, cut_off, day, today, result)
+                    _escalate(job, postman, status, deadline, cut_off, day)
                     continue
                 for p in status.outstanding:
                     if ledger.is_claimed(kind, name, p.code, day.isoformat()):
@@ -116,52 +115,47 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                                                               "skipped"))
                         continue
                     with result.one_file(p.submission.file if p.submission else p.name):  # the others still go
-                        _remind_one(ledger, control, postman, cluster, kind, name, deadline, p, day, today, result)
+                        _remind_one(job, postman, p, kind=kind, period=name, deadline=deadline, day=day)
         for deadline in deadlines:  # a period whose Ngày mở kỳ has come: the call for reports (once per member)
             if opening_due(deadline, today):
-                call_members(control, ledger, postman, cluster, deadline, result, show_skipped=False)
-    return result
+                call_members(job, postman, deadline, show_skipped=False)
+    return job.result
 
 
-def _escalate(ledger, postman, cluster, status, deadline, cut_off, day: date, today: date, result: JobResult) -> None:
+def _escalate(job: Job, postman: Postman, status, deadline: Deadline, cut_off, day: date) -> None:
     """The cluster lead's digest of the provinces still outstanding (or a note why none is sent)."""
-    name = status.period
+    name, result, cluster = status.period, job.result, job.cluster
     if not status.outstanding:
-        result.notes.append((f"Kỳ {name}: mọi tỉnh đã nộp hợp lệ, không cần báo trưởng cụm.",
-                             f"{name}: every province is valid; no escalation needed."))
+        result.notes.append(bilingual("note-all-valid", period=name))
     elif not recipients(cluster.lead_email)[0]:
-        result.notes.append(("Trang Cấu hình chưa có \"Email trưởng cụm\" hợp lệ; "
-                             "không gửi được thư tổng hợp.",
-                             "The Settings sheet has no valid \"Cluster lead email\"; "
-                             "the digest cannot be sent."))
+        result.notes.append(bilingual("note-no-lead-email"))
     else:
-        aside = [m for m in ledger.mail() if m.outcome in ASIDE_OUTCOMES
-                 and deadline.period.start <= m.received_at.date() <= today]
+        aside = [m for m in job.ledger.mail() if m.outcome in ASIDE_OUTCOMES
+                 and deadline.period.start <= m.received_at.date() <= job.today]
         result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
                                                  kind="escalation", period=name, province="", day=day))
 
 
-def _remind_one(ledger, control, postman, cluster, kind: str, name: str, deadline, p, day: date, today: date,
-                result: JobResult) -> None:
+def _remind_one(job: Job, postman: Postman, p, *, kind: str, period: str, deadline: Deadline, day: date) -> None:
     """One province's reminder, with the annotated copy of its invalid file attached."""
     from ..inbox import annotated_attachment, review
 
+    result = job.result
     findings, attachment = [], None
     if p.state == "invalid" and p.submission is not None:
         with result.one_file(f"{p.name} ({p.submission.file})"):  # the reminder goes, without the copy
-            report = review(ledger, p.submission, control)
+            report = review(job.ledger, p.submission, job.control)
             findings = report.findings
-            attachment = annotated_attachment(ledger, p.submission, control, report)
+            attachment = annotated_attachment(job.ledger, p.submission, job.control, report)
     kept, dropped = recipients(p.email, p.cc)
     if dropped:
-        result.notes.append((f"{p.name}: bỏ qua địa chỉ không hợp lệ {', '.join(dropped)}",
-                             f"{p.name}: skipped invalid address(es) {', '.join(dropped)}"))
+        result.notes.append(bilingual("note-addresses-skipped", name=p.name, addresses=", ".join(dropped)))
     if not kept:
-        result.notes.append((f"{p.name}: không có địa chỉ email hợp lệ trong trang Thành viên.",
-                             f"{p.name}: no valid email address on the Members sheet."))
+        result.notes.append(bilingual("note-no-member-address", name=p.name))
         return
-    message = reminder_message(kind, cluster, name, deadline.due, today, p, findings, attachment)
-    result.deliveries.append(postman.deliver(message, kind=kind, period=name, province=p.code, day=day))
+    message = reminder_message(kind, job.cluster, period, deadline.due, job.today, p, findings=findings,
+                               attachment=attachment)
+    result.deliveries.append(postman.deliver(message, kind=kind, period=period, province=p.code, day=day))
 
 
 def _missed(ledger, kind: str, period: str, day: date, status) -> bool:

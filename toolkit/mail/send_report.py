@@ -24,9 +24,10 @@ from typing import Any, Callable
 
 from ..control import Control, load_control, scheduled_period
 from ..figures import Figures, period_figures
+from ..messages import bilingual
 from ..schema import OVERVIEW_FIGURES
 from .compose import latin, recipients, report_message
-from .delivery import JobResult, mail_job, postman_for
+from .delivery import JobResult, mail_job
 
 KIND = "report"
 
@@ -108,15 +109,15 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     """
     from ..consolidation.consolidate import consolidate
 
-    control = load_control(control)
-    parsed = scheduled_period(control, period)  # as status and report: a period Lịch nộp does not have is refused
+    loaded = load_control(control)  # once: the job, the consolidation and the report receive it as loaded
+    parsed = scheduled_period(loaded, period)  # as status and report: a period Lịch nộp does not have is refused
     name = str(parsed)
-    deadline = control.deadline(parsed)
-    with mail_job("send-report", control, now, dry_run) as (control, ledger, result, cluster), \
+    deadline = loaded.deadline(parsed)
+    with mail_job("send-report", loaded, now, dry_run) as job, \
             tempfile.TemporaryDirectory(prefix="aidkit-send-report-") as scratch:
-        moment = result.now
+        control, result, cluster, moment = job.control, job.result, job.cluster, job.now
         out = Path(scratch, f"tong-hop_{name}.xlsx") if dry_run else None  # a dry run writes only .eml files
-        consolidation = consolidate(control.inbox, out, period=name, control=control.path, workers=workers)
+        consolidation = consolidate(control.inbox, out, period=name, control=control, workers=workers)
         if not dry_run:
             result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
@@ -127,33 +128,29 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
         notes = [DRAFT_NOTE] if unedited else []
         if consolidation.refused:
             names = ", ".join(f.name for f in consolidation.refused)
-            notes.append((f"Tệp không đọc được nên không được tính: {names}.",
-                          f"{'Files' if len(consolidation.refused) > 1 else 'A file'} that could not be read, "
-                          f"not counted: {names}."))
+            notes.append(bilingual("note-unreadable-not-counted", names=names,
+                                   files_en="Files" if len(consolidation.refused) > 1 else "A file"))
             result.notes.append(notes[-1])
         invalid = [r["name"] or r["code"] for r in rows if r["errors"] not in (MISSING, 0)]
         if invalid:
-            notes.append((f"Số liệu của {', '.join(invalid)} còn lỗi.",
-                          f"The data of {', '.join(map(latin, invalid))} still has errors."))
+            notes.append(bilingual("note-data-has-errors", names=", ".join(invalid),
+                                   names_en=", ".join(map(latin, invalid))))
         members = [m.email for m in control.members_on(parsed.end)]
         lead, _ = recipients(cluster.lead_email)
         copies, dropped = recipients(members)
         if dropped:
-            result.notes.append((f"Bỏ qua địa chỉ không hợp lệ: {', '.join(dropped)}",
-                                 f"Skipped invalid address(es): {', '.join(dropped)}"))
+            result.notes.append(bilingual("note-report-addresses-skipped", addresses=", ".join(dropped)))
         to, cc = (lead, copies) if lead else (copies, [])
         if not to:
-            result.notes.append(("Không có địa chỉ nào để gửi báo cáo.", "There is no address to send the report to."))
+            result.notes.append(bilingual("note-no-report-recipient"))
             return result
         attachments = [(path.name, path.read_bytes()) for path in (consolidation.output, review)]
-        message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc,
-                                 attachments, notes, draft=unedited)
-        postman = postman_for(control, ledger, dry_run=dry_run, password=password, retries=retries,
-                              backoff=backoff, sleep=sleep)
+        message = report_message(cluster, name, deadline.due if deadline else None, rows, totals, to, cc=cc,
+                                 attachments=attachments, notes=notes, draft=unedited)
+        postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)
         delivery = postman.deliver(message, kind=KIND, period=name, province="", day=moment.date(),
                                    slot=report_slot(consolidation, force, moment))
         result.deliveries.append(delivery)
         if delivery.outcome == "skipped":
-            result.notes.append(("Báo cáo này (cùng các tệp) đã được gửi; dùng --force để gửi lại.",
-                                 "This report (same files) was already sent; use --force to send it again."))
+            result.notes.append(bilingual("note-report-already-sent"))
     return result

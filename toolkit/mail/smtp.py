@@ -189,10 +189,7 @@ def parse_security(text: object) -> str:
     try:
         return _SECURITY_ALIASES[folded]
     except KeyError:
-        raise InvalidSettings(
-            f"Kiểu bảo mật SMTP không hợp lệ: {text!r}; hãy dùng STARTTLS, SSL hoặc Không",
-            f"invalid SMTP security {text!r}; use STARTTLS, SSL or NONE (Không)",
-        ) from None
+        raise InvalidSettings.of("smtp-security-invalid", text=repr(text)) from None
 
 
 @dataclass(frozen=True)
@@ -219,20 +216,14 @@ class SmtpSettings:
         set_(self, "security", parse_security(self.security))
         host = str(self.host or "").strip()
         if not host or any(c.isspace() or _is_control(c) for c in host):
-            raise InvalidSettings(
-                f"Máy chủ SMTP không hợp lệ: {self.host!r}",
-                f"invalid SMTP host {self.host!r}",
-            )
+            raise InvalidSettings.of("smtp-host-invalid", host=repr(self.host))
         set_(self, "host", host)
         try:
             port = int(float(self.port)) if not isinstance(self.port, int) else self.port
         except (TypeError, ValueError):
             port = -1
         if not 0 < port < 65536:
-            raise InvalidSettings(
-                f"Cổng SMTP không hợp lệ: {self.port!r}",
-                f"invalid SMTP port {self.port!r}",
-            )
+            raise InvalidSettings.of("smtp-port-invalid", port=repr(self.port))
         set_(self, "port", port)
         set_(self, "user", str(self.user or "").strip())
         set_(self, "from_addr", str(self.from_addr or "").strip())
@@ -246,10 +237,7 @@ class SmtpSettings:
         except (TypeError, ValueError):
             timeout = -1.0
         if not timeout > 0:
-            raise InvalidSettings(
-                f"Thời gian chờ phải lớn hơn 0: {self.timeout!r}",
-                f"timeout must be positive: {self.timeout!r}",
-            )
+            raise InvalidSettings.of("smtp-timeout-invalid", timeout=repr(self.timeout))
         set_(self, "timeout", timeout)
 
     parse_security = staticmethod(parse_security)
@@ -281,7 +269,7 @@ def stored_password(user: str, variable: str, environ: Mapping[str, str] = os.en
         return value
     try:
         import keyring  # noqa: PLC0415  (optional at run time)
-    except Exception:  # ImportError, or a broken install
+    except ImportError:  # not installed: no stored password (a broken install is a bug, and raises)
         log.debug("keyring is not importable; no stored password")
         return None
     try:
@@ -349,12 +337,7 @@ def _encoded_subject(subject: str) -> str:
 def _check_header_text(value: str, what: str) -> str:
     bad = next((c for c in value if _is_control(c)), None)
     if bad is not None:
-        raise HeaderInjection(
-            f"Giá trị '{what}' chứa ký tự xuống dòng hoặc ký tự điều khiển "
-            f"({bad!r}) -- không được phép trong tiêu đề thư",
-            f"{what} contains a line break or control character ({bad!r}), "
-            "which is not allowed in a mail header",
-        )
+        raise HeaderInjection.of("mail-header-control-char", what=what, bad=repr(bad))
     return value
 
 
@@ -369,10 +352,7 @@ _NAMED = re.compile(r"(?P<name>.*?)\s*<(?P<addr>[^<>]*)>", re.DOTALL)
 def _parse_address(entry: object, what: str) -> Address:
     """``a@b.vn`` or ``Tên <a@b.vn>`` -> Address; anything else raises."""
     if not isinstance(entry, str):
-        raise InvalidAddress(
-            f"Địa chỉ thư ({what}) phải là chuỗi: {entry!r}",
-            f"{what} address must be a string: {entry!r}",
-        )
+        raise InvalidAddress.of("mail-address-not-text", what=what, entry=repr(entry))
     _check_header_text(entry, what)
     text = entry.strip()
     name = ""
@@ -386,10 +366,7 @@ def _parse_address(entry: object, what: str) -> Address:
     else:
         addr = text
     if not addr or len(addr) > 254 or not _ADDR_SPEC.fullmatch(addr):
-        raise InvalidAddress(
-            f"Địa chỉ thư ({what}) không hợp lệ: {entry!r}",
-            f"invalid {what} address: {entry!r}",
-        )
+        raise InvalidAddress.of("mail-address-invalid", what=what, entry=repr(entry))
     local, domain = addr.rsplit("@", 1)
     return Address(display_name=name, username=local, domain=domain)
 
@@ -415,17 +392,12 @@ def _attachment_parts(item: Attachment) -> tuple[str, bytes]:
         try:
             return item.name, item.read_bytes()
         except OSError as exc:
-            raise InvalidMessage(
-                f"Không đọc được tệp đính kèm {str(item)!r}: {exc.strerror}",
-                f"cannot read attachment {str(item)!r}: {exc.strerror}",
-            ) from None
+            raise InvalidMessage.of("mail-attachment-unreadable", item=repr(str(item)),
+                                    reason=str(exc.strerror)) from None
     if (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
             and isinstance(item[1], (bytes, bytearray, memoryview))):
         return item[0], bytes(item[1])
-    raise InvalidMessage(
-        f"Tệp đính kèm phải là (tên, bytes) hoặc pathlib.Path, không phải {type(item).__name__}",
-        f"an attachment must be (filename, bytes) or a pathlib.Path, not {type(item).__name__}",
-    )
+    raise InvalidMessage.of("mail-attachment-type", kind=type(item).__name__)
 
 
 def _clean_filename(name: str) -> str:
@@ -442,19 +414,14 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
     :class:`InvalidMessage`.  Used by both :func:`send` and :func:`write_eml`.
     """
     if not settings.sender_address:
-        raise InvalidSettings(
-            "Chưa có địa chỉ người gửi: hãy điền \"Tài khoản gửi\" ở trang Cấu hình (hoặc \"Email trưởng cụm\" "
-            "nếu máy chủ gửi thư không cần đăng nhập).",
-            "No sender address: fill in \"Tài khoản gửi\" (sending account) on the Settings sheet (or \"Email "
-            "trưởng cụm\", the cluster lead's e-mail, for a relay without login).",
-        )
+        raise InvalidSettings.of("mail-no-sender")
     sender = _parse_address(settings.sender_address, "sender")
     sender = Address(display_name=settings.sender_name, username=sender.username,
                      domain=sender.domain)
     to = _address_list(message.to, "To")
     cc = _address_list(message.cc, "Cc")
     if not to and not cc:
-        raise InvalidMessage("Thư chưa có người nhận", "the message has no recipient")
+        raise InvalidMessage.of("mail-no-recipient")
     subject = _check_header_text(str(message.subject or "").strip(), "subject")
 
     msg = EmailMessage(policy=_POLICY)
@@ -468,15 +435,9 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
     msg["Message-ID"] = message_id or make_msgid(domain=sender.domain)
     for name, value in (message.headers or {}).items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
-            raise HeaderInjection(
-                f"Tên tiêu đề thư không hợp lệ: {name!r}",
-                f"invalid header name {name!r}",
-            )
+            raise HeaderInjection.of("mail-header-name-invalid", name=repr(name))
         if name.lower() in _RESERVED_HEADERS:
-            raise InvalidMessage(
-                f"Không được đặt tiêu đề {name} qua 'headers'",
-                f"header {name} cannot be set through 'headers'",
-            )
+            raise InvalidMessage.of("mail-header-reserved", name=name)
         msg[name] = _check_header_text(str(value), name)
 
     text = message.text or ""
@@ -518,10 +479,7 @@ def write_eml(message: OutgoingMessage, settings: SmtpSettings,
     """Write the message that :func:`send` would send to ``folder/name.eml``,
     atomically (:func:`toolkit.atomic.write_bytes`)."""
     if not name or re.search(r"[\\/\x00]", name) or name in (".", ".."):
-        raise InvalidMessage(
-            f"Tên tệp .eml không hợp lệ: {name!r}",
-            f"invalid .eml file name {name!r}",
-        )
+        raise InvalidMessage.of("mail-eml-name-invalid", name=repr(name))
     if not name.lower().endswith(".eml"):
         name += ".eml"
     from ..atomic import write_bytes
@@ -543,10 +501,8 @@ def make_ssl_context(settings: SmtpSettings) -> ssl.SSLContext:
         try:
             ctx.load_verify_locations(cafile=str(settings.cafile))
         except (OSError, ssl.SSLError) as exc:
-            raise InvalidSettings(
-                f"Không nạp được tệp chứng chỉ CA {str(settings.cafile)!r}: {exc}",
-                f"cannot load CA file {str(settings.cafile)!r}: {exc}",
-            ) from None
+            raise InvalidSettings.of("smtp-cafile-unreadable", cafile=repr(str(settings.cafile)),
+                                     detail=str(exc)) from None
     return ctx
 
 
@@ -631,7 +587,7 @@ def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: s
     finally:
         try:
             client.close()
-        except Exception:  # a half-open TLS socket may fail on QUIT
+        except (smtplib.SMTPException, OSError):  # a half-open TLS socket may fail on QUIT (ssl.SSLError is an OSError)
             pass
 
 
@@ -641,37 +597,20 @@ def _connect(client, settings: SmtpSettings, password: str | None, redact: _Reda
     try:
         client.login()
     except ssl.SSLCertVerificationError as exc:
-        raise TlsVerificationFailed(
-            f"Không xác minh được chứng chỉ của máy chủ {where}: "
-            f"{exc.verify_message or exc}. Nếu là máy chủ nội bộ, hãy khai báo tệp CA (cafile)",
-            f"cannot verify the certificate of {where}: {exc.verify_message or exc}. "
-            "For an internal server, configure its CA file (cafile)",
-        ) from exc
+        raise TlsVerificationFailed.of("smtp-tls-unverified", where=where,
+                                       detail=str(exc.verify_message or exc)) from exc
     except ssl.SSLError as exc:
-        raise TlsUnavailable(
-            f"Bắt tay TLS với {where} thất bại ({settings.security}): {exc}",
-            f"TLS handshake with {where} failed ({settings.security}): {exc}",
-        ) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        if "STARTTLS" in str(exc).upper():
-            raise TlsUnavailable(
-                f"Máy chủ {where} không hỗ trợ STARTTLS; không gửi thư khi chưa mã hoá",
-                f"{where} does not offer STARTTLS; refusing to continue unencrypted",
-            ) from None
-        raise AuthenticationFailed(
-            f"Máy chủ {where} không cho phép đăng nhập (AUTH) trên kết nối này",
-            f"{where} offers no login (AUTH) on this connection",
-        ) from None
+        raise TlsUnavailable.of("smtp-tls-failed", where=where, security=settings.security, detail=str(exc)) from exc
+    except smtplib.SMTPNotSupportedError:  # the EHLO reply lacks the extension asked for: STARTTLS, or AUTH
+        if settings.security == "STARTTLS" and not client.smtp.has_extn("starttls"):
+            raise TlsUnavailable.of("smtp-no-starttls", where=where) from None
+        raise AuthenticationFailed.of("smtp-no-auth", where=where) from None
     except smtplib.SMTPAuthenticationError as exc:
         reply = redact(_reply_text(exc))
         if 400 <= exc.smtp_code < 500:
             raise _Transient(f"login: {reply}") from None
-        raise AuthenticationFailed(
-            f"Máy chủ {where} từ chối đăng nhập tài khoản {settings.user!r} "
-            f"(sai tên đăng nhập hoặc mật khẩu?): {reply}",
-            f"{where} rejected the login for {settings.user!r} "
-            f"(wrong user name or password?): {reply}",
-        ) from None
+        raise AuthenticationFailed.of("smtp-login-rejected", where=where, user=repr(settings.user),
+                                      reply=reply) from None
     except smtplib.SMTPResponseException as exc:  # greeting / EHLO
         reply = redact(_reply_text(exc))
         if 400 <= exc.smtp_code < 500:
@@ -681,22 +620,14 @@ def _connect(client, settings: SmtpSettings, password: str | None, redact: _Reda
         raise _Transient(f"connect {where}: {redact(exc) or 'disconnected'}") from None
     except smtplib.SMTPException as exc:  # e.g. no suitable AUTH mechanism
         if settings.user and password:
-            raise AuthenticationFailed(
-                f"Không đăng nhập được vào {where}: {redact(exc)}",
-                f"cannot log in to {where}: {redact(exc)}",
-            ) from None
+            raise AuthenticationFailed.of("smtp-login-failed", where=where, detail=redact(exc)) from None
         raise _Transient(f"connect: {redact(exc)}") from None
     except OSError as exc:  # refused, reset, timeout, DNS
         raise _Transient(f"connect {where}: {redact(exc) or type(exc).__name__}") from None
     except UnicodeError:
         # smtplib encodes AUTH data as ASCII; the exception text would
         # quote a character of the password, so it is not shown.
-        raise AuthenticationFailed(
-            "Tên đăng nhập hoặc mật khẩu SMTP có ký tự không phải ASCII (ví dụ chữ có dấu); "
-            "smtplib không gửi được các ký tự này",
-            "the SMTP user name or password contains non-ASCII characters "
-            "(e.g. Vietnamese diacritics), which smtplib cannot send",
-        ) from None
+        raise AuthenticationFailed.of("smtp-login-not-ascii") from None
     if settings.user and not password:
         _check_no_login_asked(client, settings, redact)
 
@@ -739,21 +670,17 @@ def needs_login(settings: SmtpSettings) -> bool:
         client.login()  # no password: connects and secures only
         client.smtp.ehlo_or_helo_if_needed()
         return bool(client.smtp.has_extn("auth"))
-    except Exception:  # noqa: BLE001 - any failure here is reported by the real send
+    except (smtplib.SMTPException, OSError, MailError):  # down, refusing, TLS: the real send says what is wrong
         return False
     finally:
         if client is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 client.close()
 
 
 def password_missing(settings: SmtpSettings) -> PasswordMissing:
-    return PasswordMissing(
-        f"Chưa có mật khẩu SMTP cho tài khoản {settings.user!r} mà máy chủ yêu cầu đăng nhập: đặt biến "
-        f"môi trường {PASSWORD_ENV} hoặc lưu vào keyring (dịch vụ '{KEYRING_SERVICE}')",
-        f"no SMTP password for {settings.user!r} and the server asks for a login: set {PASSWORD_ENV} or "
-        f"store it in the keyring (service '{KEYRING_SERVICE}')",
-    )
+    return PasswordMissing.of("smtp-password-missing", user=repr(settings.user), variable=PASSWORD_ENV,
+                              service=KEYRING_SERVICE)
 
 
 def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage, *,
