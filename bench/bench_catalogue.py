@@ -87,10 +87,10 @@ def inputs() -> list[Path]:
 
 def split() -> dict[str, float]:
     """Where one build's time goes, in this process."""
-    from toolkit.bulletin import render_bulletin
-    from toolkit.catalogue import catalogue
-    from toolkit.catalogue_intro import introduction
-    from toolkit.catalogue_page import render_page
+    from toolkit.catalogue.bulletin import render_bulletin
+    from toolkit.catalogue.catalogue import catalogue
+    from toolkit.catalogue.intro import introduction
+    from toolkit.catalogue.page import render_page
 
     start = time.perf_counter()
     result = catalogue([INPUTS], OUT / "catalogue" / "split")

@@ -49,8 +49,8 @@ def cluster() -> Path:
 def split(control: Path) -> tuple[float, float]:
     """(consolidation seconds, Word report seconds) of one run in this process."""
     from toolkit.consolidation.consolidate import consolidate
+    from toolkit.consolidation.figures import period_figures
     from toolkit.control import load_control
-    from toolkit.figures import period_figures
     from toolkit.report import write_report
 
     loaded = load_control(control)

@@ -30,7 +30,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 from toolkit.annotate import annotate
-from toolkit.catalogue import catalogue
+from toolkit.catalogue.catalogue import catalogue
 from toolkit.consolidation.consolidate import consolidate
 from toolkit.mail.acknowledge import acknowledge
 from toolkit.mail.collect import collect

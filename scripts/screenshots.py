@@ -23,7 +23,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from toolkit.annotate import annotate
-from toolkit.catalogue import catalogue
+from toolkit.catalogue.catalogue import catalogue
 from toolkit.sample import CLUSTER5, sample_control, sample_workbook
 from toolkit.validate import validate
 

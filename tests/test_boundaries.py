@@ -9,7 +9,7 @@ TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 
 #: library → the toolkit modules allowed to import it (lazy imports inside functions count too).
 BOUNDARIES = {
-    "xlwings": {"macros.py", "excel.py", "xlsm.py"},  # the Excel adapters
+    "xlwings": {"macros.py", "excel/book.py", "excel/xlsm.py"},  # the Excel adapters
     "click": {"cli.py", "usage.py"},  # the CLI and its Vietnamese usage errors
     "rich": {"cli.py"},
     "smtplib": {"mail/smtp.py"},
@@ -83,3 +83,17 @@ def test_the_cycle_walk_sees_lazy_and_package_relative_imports():
     lazy = toolkit_imports(TOOLKIT / "consolidation" / "consolidate.py")  # both imported inside functions
     assert {"toolkit.consolidation.workbook", "toolkit.control"} <= lazy
     assert "toolkit.mail.smtp" in toolkit_imports(TOOLKIT / "mail" / "delivery.py")  # from . import smtp
+
+
+def unit_of(module: str) -> str:
+    """A module's room: its subpackage of toolkit (toolkit.mail), or the module itself when it sits flat."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 2 else module
+
+
+def test_no_package_loop_a_flat_module_and_a_package_never_import_each_other():
+    graph = {("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(".__init__"):
+             toolkit_imports(p) for p in TOOLKIT.rglob("*.py")}
+    edges = {(unit_of(a), unit_of(b)) for a, targets in graph.items() for b in targets if unit_of(a) != unit_of(b)}
+    loops = sorted((a, b) for a, b in edges if (b, a) in edges and a < b)
+    assert not loops, f"rooms that import each other: {loops}"

@@ -9,7 +9,8 @@ import zipfile
 
 import pytest
 
-from toolkit import hidden_cells, legacy
+from toolkit import hidden_cells
+from toolkit import legacy_encodings as legacy
 from toolkit.consolidation import consolidate
 from toolkit.sample import sample_workbook
 from toolkit.schema import Settings

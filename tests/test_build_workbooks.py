@@ -9,10 +9,10 @@ import pytest
 import xlwings
 
 from toolkit import macros, schema
-from toolkit.build_workbooks import CLUSTER_FILE, CONTROL_SHEET, PROVINCE_FILE, build_workbooks, vba_source
 from toolkit.control import read_control
+from toolkit.excel.build_workbooks import CLUSTER_FILE, CONTROL_SHEET, PROVINCE_FILE, build_workbooks, vba_source
+from toolkit.excel.xlsm import read_buttons, read_vba_modules, xlwings_vba_version
 from toolkit.validate import validate
-from toolkit.xlsm import read_buttons, read_vba_modules, xlwings_vba_version
 
 WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 BUILT = {PROVINCE_FILE: "AidkitProvince", CLUSTER_FILE: "AidkitCluster"}

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from toolkit import schema
-from toolkit.catalogue import catalogue
-from toolkit.catalogue_result import OPEN_STATUSES
+from toolkit.catalogue.catalogue import catalogue
+from toolkit.catalogue.result import OPEN_STATUSES
 from toolkit.numbers import format_number
 from toolkit.sample import sample_workbook
 

@@ -10,10 +10,10 @@ from importlib.resources import files
 import pytest
 
 from toolkit import schema
-from toolkit.catalogue import catalogue
-from toolkit.catalogue_intro import introduction
-from toolkit.catalogue_page import render_page
-from toolkit.catalogue_result import OPEN_STATUSES, CatalogueError, Need
+from toolkit.catalogue.catalogue import catalogue
+from toolkit.catalogue.intro import introduction
+from toolkit.catalogue.page import render_page
+from toolkit.catalogue.result import OPEN_STATUSES, CatalogueError, Need
 from toolkit.control import read_control
 from toolkit.glossary import plain
 from toolkit.sample import sample_records, sample_workbook
@@ -219,7 +219,7 @@ def test_a_broken_template_is_named_and_nothing_is_half_written(tmp_path):
 
 
 def test_workbook_text_cannot_break_out_of_the_page_script():
-    from toolkit.catalogue_result import CatalogueResult
+    from toolkit.catalogue.result import CatalogueResult
 
     evil = Need("92-N2026-001", "</script><script>alert(1)</script>", "<!-- x", "92", "Cần Thơ", "a & b", "YT",
                 "du-an", 12, 100.0, 90.0, 10.0, 5, "", "", "", "", "a@b.vn", "Mới đề xuất")
@@ -229,7 +229,7 @@ def test_workbook_text_cannot_break_out_of_the_page_script():
 
 
 def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
-    from toolkit.catalogue_result import FORM_SLUGS, CatalogueResult
+    from toolkit.catalogue.result import FORM_SLUGS, CatalogueResult
 
     codes = sorted({row.new.code for row in schema.merger()})
     assert len(codes) == 34

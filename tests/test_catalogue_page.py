@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from browser import open_page, unmarked_vietnamese
-from toolkit.catalogue import catalogue
+from toolkit.catalogue.catalogue import catalogue
 from toolkit.glossary import date_words
 from toolkit.numbers import format_number
 from toolkit.sample import sample_control, sample_workbook

@@ -3,8 +3,8 @@ import sys
 from click.testing import CliRunner
 
 from toolkit.cli import cli
-from toolkit.messages import render
-from toolkit.xlsm import read_buttons
+from toolkit.excel.xlsm import read_buttons
+from toolkit.sentences import render
 
 
 def test_build_workbooks_writes_both_xlsm(tmp_path):

@@ -692,8 +692,8 @@ def test_archive_and_output_inside_the_submissions_folder_are_not_read(tmp_path)
     """A control whose submissions folder is its own folder: the ledger's archive and the
     output folder sit inside it, and their copies must not count twice."""
     from toolkit.control import read_control
-    from toolkit.inbox import receive
     from toolkit.ledger import Ledger
+    from toolkit.submissions import receive
 
     control = sample_control(tmp_path / "dieu-hanh.xlsx", ("2026-H1",), smtp={"thu_muc_nhan": "."})
     sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=1)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.build_workbooks import BuildToolsMissing
-from toolkit.catalogue_result import CatalogueError
+from toolkit.catalogue.result import CatalogueError
 from toolkit.clock import BadNow
 from toolkit.consolidation.result import ConsolidationError
 from toolkit.control import ControlError, NotScheduled
 from toolkit.errors import AidkitError
+from toolkit.excel.build_workbooks import BuildToolsMissing
 from toolkit.findings import Refusal
 from toolkit.ledger import LedgerTooNew
 from toolkit.macros import Declined

@@ -1,4 +1,4 @@
-"""toolkit.figures on rows built here one by one: what counts as approved in the period, lead times,
+"""toolkit.consolidation.figures on rows built here one by one: what counts as approved in the period, lead times,
 the lists that need action, and a member with no file."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from toolkit import schema
+from toolkit.consolidation.figures import approved_in, lead_days, period_figures
 from toolkit.consolidation.result import ConsolidationResult, Entry, SourceFile
-from toolkit.figures import approved_in, lead_days, period_figures
 from toolkit.periods import Period
 
 H1 = Period(2026, 1)

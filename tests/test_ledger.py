@@ -1,4 +1,4 @@
-"""toolkit.ledger (SQLite: migrations, at-most-once claims, concurrency, archive) and toolkit.inbox."""
+"""toolkit.ledger (SQLite: migrations, at-most-once claims, concurrency, archive) and toolkit.submissions."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from cluster import PERIOD, at, drop, make_cluster
 from toolkit.control import read_control
 from toolkit.folders import workbook_files
-from toolkit.inbox import receive
 from toolkit.ledger import LEDGER_NAME, MIGRATIONS, Ledger, LedgerTooNew, ledger_path, sha256_of
+from toolkit.submissions import receive
 
 DAY = date(2026, 7, 12)
 

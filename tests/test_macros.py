@@ -17,11 +17,11 @@ from remote_excel import RemoteExcel, SheetState, remote_engine
 from toolkit import macros, schema
 from toolkit.annotate import cell_marks
 from toolkit.control import Deadline, Member, write_control
-from toolkit.excel import link
-from toolkit.messages import bilingual
+from toolkit.excel.book import link
 from toolkit.periods import Period
 from toolkit.reader import read_workbook
 from toolkit.sample import sample_workbook
+from toolkit.sentences import bilingual
 from toolkit.validate import validate
 
 ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
@@ -237,7 +237,7 @@ def test_export_of_a_never_saved_workbook_asks_for_a_folder(tmp_path, status_bar
 
 
 def test_province_catalogue_publishes_the_saved_workbooks_open_needs_beside_it(tmp_path, status_bar):
-    from toolkit.catalogue_result import OPEN_STATUSES
+    from toolkit.catalogue.result import OPEN_STATUSES
 
     sample = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", needs=12, register=2, seed=3)
     excel = run(RemoteExcel.from_file(sample.path), macros.province_catalogue)
@@ -396,7 +396,7 @@ def test_collect_takes_the_mailbox_into_the_submissions_folder(tmp_path, status_
 
 
 def test_cluster_catalogue_publishes_every_province_into_the_output_folder(cluster, status_bar):
-    from toolkit.catalogue import catalogue
+    from toolkit.catalogue.catalogue import catalogue
 
     excel = run(RemoteExcel.from_file(cluster), macros.cluster_catalogue)
     folder = cluster.parent / "ket-qua" / "danh-muc"

@@ -322,8 +322,8 @@ def test_the_daily_job_counts_the_provinces_archived_proposals(tmp_path):
 
     from cluster import make_cluster
     from toolkit.control import read_control
-    from toolkit.inbox import receive, review
     from toolkit.ledger import Ledger
+    from toolkit.submissions import receive, review
 
     control_path = make_cluster(tmp_path, provinces=("92",))
     inbox = tmp_path / "nop"

@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from builders import records, write_book
-from toolkit import legacy, schema
+from toolkit import legacy_encodings as legacy
+from toolkit import schema
 from toolkit.reader import read_workbook
 from toolkit.validate import validate
 

@@ -219,7 +219,7 @@ def test_aid_in_usd_and_vnd_and_against_last_year(written):
 
 
 def test_open_needs_agree_with_the_donor_catalogue(written, tmp_path):
-    from toolkit.catalogue import catalogue
+    from toolkit.catalogue.catalogue import catalogue
 
     control, samples, _, doc, _, _ = written
     text = _text(doc)

@@ -1,8 +1,9 @@
-"""Sentences live in toolkit/messages.py: an error names its key instead of writing Vietnamese inline."""
+"""Sentences live in toolkit/sentences.py: an error names its key instead of writing Vietnamese inline."""
 
 import ast
 import importlib
 import pkgutil
+import re
 from pathlib import Path
 
 import openpyxl
@@ -12,8 +13,8 @@ import toolkit
 from toolkit import schema
 from toolkit.control import ControlError, read_control
 from toolkit.errors import AidkitError
-from toolkit.messages import MESSAGES, bilingual
 from toolkit.periods import BadPeriod, Period
+from toolkit.sentences import SENTENCES, bilingual, render
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 #: Every module: its errors are keyed sentences.
@@ -119,7 +120,7 @@ def test_the_period_sentence_is_written_once_and_named():
         Period.parse("2026-H3")
     assert caught.value.key == "period-invalid" and isinstance(caught.value, AidkitError)
     assert (caught.value.vi, caught.value.en) == bilingual("period-invalid", value="2026-H3")
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in TOOLKIT.rglob("*.py") if p.name != "messages.py")
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in TOOLKIT.rglob("*.py") if p.name != "sentences.py")
     assert "không đúng dạng 2026-H1" not in sources
 
 
@@ -130,5 +131,45 @@ def test_a_control_error_names_its_sentence(tmp_path):
     book.save(path)
     with pytest.raises(ControlError) as caught:
         read_control(path)
-    assert caught.value.key in MESSAGES
+    assert caught.value.key in SENTENCES
     assert caught.value.key.startswith("control-")
+
+
+# --- the table: every rule the code can raise has Vietnamese and English text ---------------------
+
+SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py"))
+RAISED = (
+    set(re.findall(r'(?:finding|BadValue)\(\s*"([a-z0-9-]+)"', SOURCE))
+    | set(re.findall(r'(?:Refusal|Skipped)\(.*?"([a-z0-9-]+)"', SOURCE))
+    | set(re.findall(r"(?:render|bilingual)\(['\"]([a-z0-9-]+)['\"]", SOURCE))
+    | set(re.findall(r'\.of\(\s*"([a-z0-9-]+)"', SOURCE))  # AidkitError.of(key, ...)
+    | set(re.findall(r'^\s+key = "([a-z0-9-]+)"', SOURCE, re.MULTILINE))
+)  # an error class naming its key
+
+
+def test_every_raised_rule_has_both_languages():
+    assert RAISED, "no rule codes found in the source"
+    missing = RAISED - set(SENTENCES)
+    assert not missing, f"rules without messages: {sorted(missing)}"
+
+
+def test_every_message_is_used():
+    unused = set(SENTENCES) - RAISED
+    assert not unused, f"messages never raised: {sorted(unused)}"
+
+
+def test_texts_differ_by_language_and_render_without_placeholders_left():
+    for rule, (vi, en) in SENTENCES.items():
+        assert vi and en and vi != en, rule
+        for text in (render(rule, "vi", {}), render(rule, "en", {})):
+            assert "{" not in text, rule
+
+
+def test_counts_read_as_english_counts():
+    from toolkit.sentences import bilingual
+
+    vi, en = bilingual("validate-done", errors=0, warnings=1)
+    assert vi.startswith("Kiểm tra xong: 0 lỗi, 1 cảnh báo.") and en.startswith("Check done: 0 errors, 1 warning.")
+    _, en = bilingual("collect-done", messages=1, submitted=2, aside=1, replies=3, notes_vi="", notes_en="")
+    assert en == "Collect: 1 new message, 2 new submissions, 1 file set aside (sender not a member), 3 replies."
+    assert all("(s)" not in en and "(ies)" not in en for _, en in SENTENCES.values())

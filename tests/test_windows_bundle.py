@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import parse_wheel_filename
 
-from toolkit.build_workbooks import INTERPRETER_WIN
+from toolkit.excel.build_workbooks import INTERPRETER_WIN
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

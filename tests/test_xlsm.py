@@ -1,4 +1,4 @@
-"""toolkit.xlsm: an .xlsx becomes an .xlsm with our VBA, xlwings' VBA and form buttons."""
+"""toolkit.excel.xlsm: an .xlsx becomes an .xlsm with our VBA, xlwings' VBA and form buttons."""
 
 import re
 import zipfile
@@ -10,7 +10,7 @@ import pytest
 import xlsxwriter
 import xlwings
 
-from toolkit.xlsm import Button, build_xlsm, read_buttons, read_vba_modules, xlwings_vba_version
+from toolkit.excel.xlsm import Button, build_xlsm, read_buttons, read_vba_modules, xlwings_vba_version
 
 MODULES = {
     "KiemTra": (

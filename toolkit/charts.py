@@ -15,7 +15,7 @@ import textwrap
 from functools import cache
 from pathlib import Path
 
-from .figures import PeriodFigures
+from .consolidation.figures import PeriodFigures
 from .numbers import format_number
 
 WIDTH = 1860  # pixels: 15.5 cm at 300 dpi

@@ -145,7 +145,7 @@ def build_workbooks(out_dir):
 
     Example: aidkit build-workbooks --out workbooks/
     """
-    from .build_workbooks import build_workbooks as build
+    from .excel.build_workbooks import build_workbooks as build
 
     paths = _explained(lambda: build(out_dir))
     for path in paths:
@@ -213,7 +213,7 @@ def catalogue(sources, out, period, control, templates, fmt):
 
     Example: aidkit catalogue nop/ -o danh-muc/ --control dieu-hanh.xlsm
     """
-    from .catalogue import catalogue as publish
+    from .catalogue.catalogue import catalogue as publish
 
     result = _explained(lambda: publish(sources, out, period=period, control=control, templates=templates))
     _render(result, fmt)
@@ -490,7 +490,7 @@ def main(argv=None):
     except Exception as exc:
         if "--debug" in args:
             raise
-        from .messages import render
+        from .sentences import render
 
         detail = {"detail": f"{type(exc).__name__}: {exc}"}
         click.echo(f"{render('unexpected-error', 'vi', detail)}\n{render('unexpected-error', 'en', detail)}", err=True)

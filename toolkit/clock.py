@@ -16,7 +16,7 @@ class BadNow(AidkitError, ValueError):
     key = "now-invalid"
 
     def __init__(self, text: str):
-        from .messages import bilingual
+        from .sentences import bilingual
 
         super().__init__(*bilingual(self.key, text=str(text)))
 

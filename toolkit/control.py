@@ -341,7 +341,7 @@ class NotScheduled(AidkitError, ValueError):
     key = "period-not-scheduled"
 
     def __init__(self, period: str):
-        from .messages import bilingual
+        from .sentences import bilingual
 
         super().__init__(*bilingual(self.key, period=str(period)))
 

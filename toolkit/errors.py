@@ -2,7 +2,7 @@
 
 Lỗi người dùng thấy: một câu tiếng Việt và câu tiếng Anh tương ứng.
 The CLI, the Excel buttons and the mail jobs catch `AidkitError` and show `.vi` above `.en`.
-An error made with `AidkitError.of(key, ...)` names its sentence, a keyed entry of toolkit/messages.py.
+An error made with `AidkitError.of(key, ...)` names its sentence, a keyed entry of toolkit/sentences.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 class AidkitError(Exception):
     """An error explained to the user; ``str(err)`` is "<tiếng Việt> / <English>"."""
 
-    key: str | None = None  # the sentence's key in messages.MESSAGES, when it has one
+    key: str | None = None  # the sentence's key in messages.SENTENCES, when it has one
 
     def __init__(self, vi: str, en: str):
         self.vi, self.en = vi, en
@@ -21,8 +21,8 @@ class AidkitError(Exception):
 
     @classmethod
     def of(cls, key: str, **context: Any):
-        """The error whose sentence is `key` of messages.MESSAGES, filled from `context`."""
-        from .messages import bilingual
+        """The error whose sentence is `key` of messages.SENTENCES, filled from `context`."""
+        from .sentences import bilingual
 
         error = cls(*bilingual(key, **context))
         error.key = key

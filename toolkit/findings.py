@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from . import messages
+from . import sentences as messages
 from .errors import AidkitError
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -108,7 +108,7 @@ class Refusal(AidkitError):
     """A file that could not be read as a workbook at all (or an output that must not be written)."""
 
     path: str
-    reason: str  # a rule code of messages.py, e.g. "file-password-protected"
+    reason: str  # a rule code of sentences.py, e.g. "file-password-protected"
     detail: str = ""
     detail_en: str = ""  # the detail in English, when it is a sentence (else `detail` serves both)
 

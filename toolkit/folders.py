@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import AidkitError
 from .findings import Refusal
-from .messages import bilingual
+from .sentences import bilingual
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 MAX_FILE_BYTES = 100 * 1024**2  # the reader refuses anything larger (reader.MAX_FILE_BYTES)
@@ -32,7 +32,7 @@ class NoWorkbooks(AidkitError):
 
 @dataclass(frozen=True)
 class Skipped:
-    """A file that is not read, and why (a rule code of messages.py)."""
+    """A file that is not read, and why (a rule code of sentences.py)."""
 
     path: Path
     name: str  # as shown: relative to the folder it was found in

@@ -12,7 +12,7 @@ import re
 import zipfile
 from typing import IO
 
-from .legacy import BAD_PACKAGE, sheet_parts
+from .legacy_encodings import BAD_PACKAGE, sheet_parts
 
 ERROR_VALUE, NO_VALUE = "error", "formula"
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)

@@ -254,7 +254,7 @@ class LedgerTooNew(AidkitError, RuntimeError):
     key = "ledger-too-new"
 
     def __init__(self, path: str, found: int, known: int):
-        from .messages import bilingual
+        from .sentences import bilingual
 
         super().__init__(*bilingual(self.key, file=path, found=str(found), known=str(known)))
 

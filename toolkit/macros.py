@@ -4,7 +4,7 @@ Each takes the calling workbook (``xw.Book.caller()`` when none is given, fetche
 time), makes a few library calls and writes the result back into that open workbook.
 Long actions show their progress in the status bar; every failure ends as one
 bilingual message box, never as a Python traceback. Only xlwings' BSD-licensed API is
-used here and in `toolkit.excel`.
+used here and in `toolkit.excel.book`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from pathlib import Path
 
 import xlwings as xw
 
-from . import excel, schema
-from .build_workbooks import EXPORT_FOLDER_KEY
+from . import schema
 from .errors import AidkitError
-from .messages import bilingual
+from .excel import book as excel
+from .excel.build_workbooks import EXPORT_FOLDER_KEY
+from .sentences import bilingual
 from .validate import check_workbook
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def export_submission(book=None) -> None:
 def province_catalogue(book=None) -> None:
     """Xuất danh mục kêu gọi tài trợ (provincial workbook): this saved workbook's open needs →
     ``danh-muc/`` beside it."""
-    from .catalogue import catalogue
+    from .catalogue.catalogue import catalogue
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-catalogue")):
@@ -198,7 +199,7 @@ def collect_submissions(book=None) -> None:
 def cluster_catalogue(book=None) -> None:
     """Xuất danh mục kêu gọi tài trợ (control workbook): the cluster's open needs → ``danh-muc/`` in its
     output folder."""
-    from .catalogue import catalogue
+    from .catalogue.catalogue import catalogue
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-catalogue")):

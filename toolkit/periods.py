@@ -17,7 +17,7 @@ class BadPeriod(AidkitError, ValueError):
     key = "period-invalid"
 
     def __init__(self, text: object):
-        from .messages import bilingual
+        from .sentences import bilingual
 
         super().__init__(*bilingual(self.key, value=str(text)))
         self.text = text

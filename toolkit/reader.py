@@ -16,7 +16,8 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
-from . import legacy, schema
+from . import legacy_encodings as legacy
+from . import schema
 from .findings import ERROR, INFO, WARNING, Finding, Refusal, finding
 from .folders import MAX_FILE_BYTES
 from .hidden_cells import ERROR_VALUE, hidden_cells

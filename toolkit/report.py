@@ -27,9 +27,9 @@ from typing import Any
 from . import schema
 from .charts import approved_charts
 from .clock import parse_now, vn_date
+from .consolidation.figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, Review, review_figures
 from .control import Control, NotScheduled, load_control, scheduled_period
 from .errors import AidkitError
-from .figures import CERTIFICATE_MARGIN_DAYS, Figures, PeriodFigures, Review, review_figures
 from .numbers import format_number
 from .periods import Period
 from .text import xml_safe
@@ -89,7 +89,7 @@ class ReportResult:
 
     def kept_sentence(self) -> tuple[str, str]:
         """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
-        from .messages import bilingual
+        from .sentences import bilingual
 
         return bilingual("report-kept", kept=self.kept.name, file=self.output.name)
 
@@ -751,8 +751,8 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
     """
     from .consolidation.consolidate import consolidate
-    from .inbox import receive
     from .ledger import Ledger
+    from .submissions import receive
 
     control = load_control(control)
     moment = parse_now(now)

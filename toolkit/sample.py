@@ -381,7 +381,7 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
         register[j]["ma_de_xuat"] = f"{sample.province}-N1999-999"
         mark(schema.REGISTER, j, "ma_de_xuat")
     elif defect == "legacy-tcvn3":
-        from .legacy import from_unicode
+        from .legacy_encodings import from_unicode
 
         needs[i]["muc_tieu"] = from_unicode(needs[i]["muc_tieu"], "tcvn3")
         mark(schema.NEEDS, i, "muc_tieu")

@@ -598,7 +598,7 @@ PROVENANCE_BY_KEY = {c.key: c for c in PROVENANCE_COLUMNS}
 
 
 #: The period overview of the report e-mail and of the control workbook's Tổng quan sheet:
-#: (key, Vietnamese header, English header), the figures of toolkit.figures.
+#: (key, Vietnamese header, English header), the figures of toolkit.consolidation.figures.
 OVERVIEW_FIGURES = [
     ("code", "Mã", "Code"),
     ("name", "Tỉnh", "Province"),

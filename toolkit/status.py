@@ -184,7 +184,7 @@ def status(control: str | os.PathLike | Control, period: str | None = None,
     :raises NotScheduled: if `period` is not in the schedule.
     :raises findings.Refusal: if the control workbook cannot be read or used.
     """
-    from .inbox import receive
+    from .submissions import receive
 
     control = load_control(control)
     moment = parse_now(now)

@@ -9,10 +9,10 @@ from pathlib import Path
 from . import schema
 from .carry import CARRIED_FROM
 from .errors import AidkitError
-from .messages import bilingual
 from .periods import Period
 from .provinces import province_named
 from .rates import Rates
+from .sentences import bilingual
 from .sheets import BUILD_DATE, print_setup, write_value
 
 CARRIED_FILL = "#DDEBF7"  # a carried row (pale blue)

@@ -38,7 +38,7 @@ def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
 
 #: What decides the findings: the modules that read a workbook and judge it, and the reference data.
 #: (The sentences are not among them: a kept finding renders its sentences afresh.)
-RULE_SOURCES = ("checks/*.py", "validate.py", "schema.py", "reader.py", "hidden_cells.py", "legacy.py",
+RULE_SOURCES = ("checks/*.py", "validate.py", "schema.py", "reader.py", "hidden_cells.py", "legacy_encodings.py",
                 "values.py", "vocabulary.py", "provinces.py", "periods.py", "rates.py", "text.py", "findings.py",
                 "data/*.csv", "data/*.json")
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from .. import schema
 from ..atomic import atomic_path
-from ..figures import Figures, entry_figures, period_figures
 from ..findings import FINDING_HEADERS, SEVERITY_VI
 from ..periods import BadPeriod
 from ..schema import PROVENANCE_BY_KEY as PROV
@@ -29,6 +28,7 @@ from ..sheets import BUILD_DATE, write_value
 from ..text import fold
 from .bulk_sheet import BulkWorksheet
 from .changes import KIND_LABEL, Change
+from .figures import Figures, entry_figures, period_figures
 from .printing import LABELS, WIDEST, Layout, print_pages, text_width
 from .result import (
     INDEX,

@@ -21,9 +21,9 @@ from typing import Callable
 from ..control import Control, Member
 from ..findings import Refusal
 from ..ledger import Submission
-from ..messages import bilingual
 from ..periods import BadPeriod, Period
 from ..schema import submission_status
+from ..sentences import bilingual
 from .compose import acknowledgement_message, recipients
 from .delivery import Job, JobResult, Postman, mail_job
 
@@ -73,7 +73,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
 
 def _receipt(job: Job, postman: Postman, s: Submission) -> None:
     """The receipt for one submission (and the annotated copy of an invalid one)."""
-    from ..inbox import annotated_attachment, review
+    from ..submissions import annotated_attachment, review
 
     control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
     period, province = s.period or "", s.province or ""

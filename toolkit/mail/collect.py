@@ -49,9 +49,9 @@ from ..clock import local_moment, vn_moment
 from ..control import Control, Member
 from ..errors import AidkitError
 from ..findings import Refusal
-from ..inbox import Checked, archive_and_check, check_copy, record_checked
 from ..ledger import Ledger, MailRecord, sha256_of
-from ..messages import bilingual
+from ..sentences import bilingual
+from ..submissions import Checked, archive_and_check, check_copy, record_checked
 from .attachments import Attachment, raw_sender, read_letter, safe_name
 from .compose import collect_alert_message, collect_reply_message
 from .delivery import Job, JobResult, ca_file, mail_job, postman_for, status_words

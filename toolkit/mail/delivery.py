@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterator
 
 from ..control import Control
 from ..ledger import Ledger
-from ..messages import bilingual
+from ..sentences import bilingual
 from ..values import is_email
 from . import smtp
 from .smtp import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
@@ -360,7 +360,7 @@ def mail_job(command: str, control: str | os.PathLike | Control, now: str | date
     """
     from ..clock import parse_now
     from ..control import load_control
-    from ..inbox import receive
+    from ..submissions import receive
     from .compose import Cluster
 
     loaded = load_control(control)

@@ -20,7 +20,7 @@ from typing import Callable
 
 from .. import schema
 from ..control import Control, Deadline, Member, deadline_for
-from ..messages import bilingual
+from ..sentences import bilingual
 from ..values import is_email
 from .compose import compose, recipients
 from .delivery import Delivery, Job, JobResult, Postman, mail_job

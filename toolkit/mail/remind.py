@@ -39,7 +39,7 @@ from typing import Callable
 
 from ..control import Control, Deadline, deadline_for, load_control
 from ..ledger import ASIDE_OUTCOMES
-from ..messages import bilingual
+from ..sentences import bilingual
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
 from .delivery import Delivery, Job, JobResult, Postman, mail_job
@@ -138,7 +138,7 @@ def _escalate(job: Job, postman: Postman, status, deadline: Deadline, cut_off, d
 
 def _remind_one(job: Job, postman: Postman, p, *, kind: str, period: str, deadline: Deadline, day: date) -> None:
     """One province's reminder, with the annotated copy of its invalid file attached."""
-    from ..inbox import annotated_attachment, review
+    from ..submissions import annotated_attachment, review
 
     result = job.result
     findings, attachment = [], None

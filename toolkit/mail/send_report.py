@@ -22,10 +22,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from ..consolidation.figures import Figures, period_figures
 from ..control import Control, load_control, scheduled_period
-from ..figures import Figures, period_figures
-from ..messages import bilingual
 from ..schema import OVERVIEW_FIGURES
+from ..sentences import bilingual
 from .compose import latin, recipients, report_message
 from .delivery import JobResult, mail_job
 
@@ -48,7 +48,7 @@ def _cells(f: Figures) -> dict[str, Any]:
 
 
 def overview(consolidation, period: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The per-member rows and the cluster row of a ConsolidationResult for one period (toolkit.figures).
+    """The per-member rows and the cluster row of a ConsolidationResult for one period (toolkit.consolidation.figures).
 
     `status` is bilingual (a sheet shows it); `status_vi`, `status_en` and `state` are for a message's
     language blocks."""

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from . import schema
-from .consolidation.result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
-from .periods import BadPeriod, Period
+from .. import schema
+from ..periods import BadPeriod, Period
+from .result import INDEX, ConsolidationResult, Entry, file_status, sum_usd
 
 OPEN_NEEDS = schema.OPEN_NEEDS  # "đang vận động": Mới đề xuất, Đang vận động (not funded, not withdrawn)
 #: The mean is given alone unless the median differs from it by more than this share (then both are given).

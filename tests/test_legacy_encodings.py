@@ -13,7 +13,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from toolkit.legacy import (
+from toolkit.legacy_encodings import (
     TCVN3_CAPITAL,
     detect_encoding,
     font_encoding,

@@ -14,10 +14,10 @@ import tempfile
 from importlib.resources import files
 from pathlib import Path
 
-from . import schema
-from .errors import AidkitError
-from .findings import Refusal
-from .messages import bilingual
+from .. import schema
+from ..errors import AidkitError
+from ..findings import Refusal
+from ..sentences import bilingual
 from .xlsm import Button
 
 #: The xlwings.conf row of the provincial workbook naming its export folder (read by toolkit.macros).
@@ -115,7 +115,7 @@ def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
         import pyopenvba  # noqa: F401
     except ImportError:
         raise BuildToolsMissing() from None
-    from .outputs import check_output, record_output
+    from ..outputs import check_output, record_output
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -150,7 +150,7 @@ def _build(out: Path, fill, module: str, buttons) -> Path:
 
 def _province_sheets(book, _tmp: Path) -> None:
     """The blank standard template; a line above the buttons on the Info sheet."""
-    from .template import fill_template
+    from ..template import fill_template
 
     fill_template(book)
     info = book.get_worksheet_by_name(schema.INFO.vi)
@@ -159,8 +159,8 @@ def _province_sheets(book, _tmp: Path) -> None:
 
 def _cluster_sheets(book, tmp: Path) -> None:
     """Điều khiển (buttons and help), then the control sheets with the example Cluster 5 members and schedule."""
-    from .control import fill_control, read_control
-    from .sample import sample_control
+    from ..control import fill_control, read_control
+    from ..sample import sample_control
 
     blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": "",
                   "bao_mat_imap": "SSL", "hop_thu_nhan": "INBOX"}

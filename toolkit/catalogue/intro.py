@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .glossary import date_words, period_words, plain, proper_name
-from .periods import BadPeriod, Period
+from ..glossary import date_words, period_words, plain, proper_name
+from ..periods import BadPeriod, Period
 
 DECREE_VI = "Nghị định 313/2025/NĐ-CP ngày 08/12/2025"
 DECREE_EN = "Decree 313/2025/ND-CP of 8 December 2025"

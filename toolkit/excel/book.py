@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .annotate import cell_marks
-from .findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS, Report
-from .reader import Workbook, read_rows
+from .. import schema
+from ..annotate import cell_marks
+from ..findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS, Report
+from ..reader import Workbook, read_rows
 
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
 MARKS_HEADER = ["Trang tính / Sheet", "Ô / Cell", "Màu aidkit / aidkit fill", "Màu trước đó / fill before",
@@ -111,7 +111,7 @@ def write_table(book, name: str, caption: str, header: list[str], rows: list[lis
 
 def link(sheet: str, ref: str) -> str:
     """A HYPERLINK formula that jumps to `ref` on `sheet` in this workbook."""
-    from .annotate import sheet_ref
+    from ..annotate import sheet_ref
 
     target = sheet_ref(sheet, ref)
     return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{ref}")'

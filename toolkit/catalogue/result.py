@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .consolidation.result import SourceFile
-from .errors import AidkitError
+from .. import schema
+from ..consolidation.result import SourceFile
+from ..errors import AidkitError
 
 OPEN_STATUSES = schema.OPEN_NEEDS  # Mới đề xuất, Đang vận động: the report's "đang vận động" too
 #: Aid form → the slug of the page's `hinh_thuc` query parameter.

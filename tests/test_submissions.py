@@ -12,9 +12,9 @@ from cluster import at, drop, make_cluster, parse
 from smtp_server import plain_server
 from toolkit import validate as validation
 from toolkit.control import load_control
-from toolkit.inbox import earlier_proposals, receive, review
 from toolkit.ledger import MIGRATIONS, Ledger, sha256_of
 from toolkit.sample import sample_workbook
+from toolkit.submissions import earlier_proposals, receive, review
 
 
 def test_a_submissions_folder_not_made_yet_means_nothing_received_and_no_complaint(tmp_path):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from . import schema
-from .catalogue_result import FORM_LABELS
-from .outputs import mark_xlsxwriter
+from .. import schema
+from ..outputs import mark_xlsxwriter
+from .result import FORM_LABELS
 
 #: (Vietnamese header, English header, Vietnamese value, English value, width, number format)
 _COLUMNS: tuple[tuple[str, str, str, str, int, str | None], ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-MESSAGES: dict[str, tuple[str, str]] = {
+SENTENCES: dict[str, tuple[str, str]] = {
     # files that cannot be read at all
     "file-not-found": ("Không tìm thấy tệp {file}.", "File {file} was not found."),
     "file-empty": ("Tệp {file} rỗng (0 byte); hãy gửi lại tệp Excel đầy đủ.",
@@ -198,7 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "consolidate-no-output": ("Cần tên tệp kết quả (-o).", "An output file (-o) is needed."),
     "consolidate-not-consolidated": ("Tệp {file} không phải là bảng tổng hợp do aidkit consolidate tạo ra (thiếu trang hoặc cột chuẩn).",
                                      "File {file} is not a workbook written by aidkit consolidate (standard sheets or columns missing)."),
-    # what aidkit catalogue needs (toolkit/catalogue.py, toolkit/catalogue_page.py)
+    # what aidkit catalogue needs (toolkit/catalogue/catalogue.py, toolkit/catalogue/page.py)
     "catalogue-no-source": ("Cần tệp hoặc thư mục báo cáo, hoặc tệp điều hành (--control).",
                             "Workbooks or folders, or a control workbook (--control), are needed."),
     "catalogue-no-output": ("Cần thư mục kết quả (-o).", "An output folder (-o) is needed."),
@@ -443,7 +443,7 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
     Numbers are written the way the language reads them (`1.234.567,5` in Vietnamese, `1,234,567.5`
     in English; whole numbers without decimals); the value as found is quoted as it was typed.
     """
-    vi, en = MESSAGES[rule]
+    vi, en = SENTENCES[rule]
     template = vi if language == "vi" else en
     return _Counts().vformat(template, (), _Blank({k: _shown(k, v, language) for k, v in context.items()}))
 

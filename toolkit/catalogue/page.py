@@ -12,9 +12,9 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from . import schema
-from .catalogue_result import BULLETIN_NAMES, FORM_LABELS, WORKBOOK_NAME, CatalogueError
-from .numbers import format_number
+from .. import schema
+from ..numbers import format_number
+from .result import BULLETIN_NAMES, FORM_LABELS, WORKBOOK_NAME, CatalogueError
 
 PAGE_TEMPLATE = "danh-muc.html.j2"
 #: The logo files a union may put in its templates folder, first found wins, and their media types.
@@ -91,7 +91,7 @@ def render_page(result, intro: dict, templates: str | os.PathLike | None = None)
     import jinja2
     from markupsafe import Markup
 
-    from .mail.compose import environment
+    from ..mail.compose import environment
 
     loader = jinja2.FunctionLoader(lambda name: template_bytes(name, templates).decode("utf-8"))
     env = environment().overlay(loader=loader)

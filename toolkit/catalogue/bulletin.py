@@ -15,10 +15,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from . import schema
-from .catalogue_page import logo, template_bytes, template_error
-from .catalogue_result import FORM_LABELS
-from .numbers import format_number
+from .. import schema
+from ..numbers import format_number
+from .page import logo, template_bytes, template_error
+from .result import FORM_LABELS
 
 BULLETIN_TEMPLATE = "ban-tin.typ"
 _SECTORS = {s.code: s for s in schema.sectors()}

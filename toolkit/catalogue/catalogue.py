@@ -16,8 +16,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from . import schema
-from .catalogue_result import (
+from .. import schema
+from ..consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
+from ..consolidation.result import ConsolidationError, SourceFile
+from ..findings import Refusal
+from ..folders import expand_sources
+from ..glossary import agency_en, groups_en, place_en, plain, proper_name
+from ..ledger import ARCHIVE_NAME
+from ..outputs import check_output, output_path
+from ..periods import Period
+from ..text import xml_safe
+from ..workers import Progress, Runner
+from .result import (
     BULLETIN_NAMES,
     FORM_SLUGS,
     OPEN_STATUSES,
@@ -27,16 +37,6 @@ from .catalogue_result import (
     CatalogueResult,
     Need,
 )
-from .consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
-from .consolidation.result import ConsolidationError, SourceFile
-from .findings import Refusal
-from .folders import expand_sources
-from .glossary import agency_en, groups_en, place_en, plain, proper_name
-from .ledger import ARCHIVE_NAME
-from .outputs import check_output, output_path
-from .periods import Period
-from .text import xml_safe
-from .workers import Progress, Runner
 
 PAGE_KIND, BULLETIN_KIND, WORKBOOK_KIND = "catalogue-page", "bulletin", "catalogue"  # kinds of output (toolkit.outputs)
 _INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
@@ -59,9 +59,9 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     :raises folders.NoWorkbooks: when `sources` hold no workbook.
     """
     from .bulletin import render_bulletin
-    from .catalogue_intro import introduction
-    from .catalogue_page import render_page
-    from .catalogue_workbook import catalogue_workbook
+    from .intro import introduction
+    from .page import render_page
+    from .workbook import catalogue_workbook
 
     try:
         wanted = parse_period(period)
