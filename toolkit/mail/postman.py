@@ -1,4 +1,4 @@
-"""Delivering messages exactly as the ledger allows: claim, send (or write .eml), record.
+"""The Postman delivers messages exactly as the ledger allows: claim, send (or write .eml), record.
 
 Gửi thư theo sổ theo dõi: giữ chỗ, gửi (hoặc ghi tệp .eml), ghi kết quả.
 
@@ -33,21 +33,20 @@ Rules every job (remind, acknowledge, send-report) gets from here:
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ..control import Control
 from ..ledger import Ledger
-from ..sentences import bilingual
 from ..values import is_email
 from . import smtp
-from .smtp import InvalidMessage, MailError, OutgoingMessage, SmtpSettings
+from .errors import InvalidMessage, InvalidSettings, MailError
+from .message import OutgoingMessage, write_eml
+from .settings import SmtpSettings, parse_security, password_missing, resolve_password
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +59,15 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
 
     The sender address is the sending account when it is an address, else the cluster lead's.
     A relative CA file is relative to the control workbook. In a dry run a missing server is tolerated.
-    :raises smtp.InvalidSettings: when a setting cannot be used.
+    :raises InvalidSettings: when a setting cannot be used.
     """
     values = control.values
     security = values.get("bao_mat") or "STARTTLS"
-    mode = smtp.parse_security(security)
+    mode = parse_security(security)
     host = str(values.get("may_chu_smtp") or "").strip()
     if not host:
         if not for_dry_run:
-            raise smtp.InvalidSettings.of("smtp-host-missing")
+            raise InvalidSettings.of("smtp-host-missing")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
     return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
@@ -131,14 +130,6 @@ class Delivery:
         return line
 
 
-def status_words(status: str) -> str:
-    """A submission's checked status (valid, invalid, refused) in Vietnamese / English."""
-    from ..schema import SUBMISSION_STATUSES, SUBMISSION_STATUSES_EN
-
-    vi = {**SUBMISSION_STATUSES, "refused": "không đọc được"}.get(status, status)
-    return f"{vi} / {({**SUBMISSION_STATUSES_EN, 'refused': 'unreadable'}).get(status, status)}"
-
-
 OUTCOME_WORDS = {"sent": ("đã gửi", "sent"), "partial": ("đã gửi một phần", "partly sent"),
                  "failed": ("gửi lỗi, sẽ thử lại", "failed, will retry"), "refused": ("bị từ chối", "refused"),
                  "skipped": ("đã gửi trước đó", "already sent"), "dry-run": ("chạy thử (.eml)", "dry run (.eml)"),
@@ -149,7 +140,7 @@ class Postman:
     """Sends messages for one run, through the ledger.
 
     :param outbox: a folder for .eml files: a dry run (nothing sent, nothing recorded).
-    :param password: the SMTP password; default resolved with smtp.resolve_password on first real send.
+    :param password: the SMTP password; default resolved with resolve_password on first real send.
     :param send: the sending function (smtp.send); tests may wrap it.
     :param budget: seconds this run may spend sending (RUN_SECONDS).
     """
@@ -174,15 +165,15 @@ class Postman:
     def _secret(self) -> str | None:
         """The password, or None: then the message goes without login (a relay without AUTH).
 
-        :raises smtp.PasswordMissing: before anything is claimed, when there is no password and the
+        :raises PasswordMissing: before anything is claimed, when there is no password and the
             server asks for a login.
         """
         if not self._resolved:
-            self._password = smtp.resolve_password(self.settings)
+            self._password = resolve_password(self.settings)
             self._resolved = True
             if self.settings.user and not self._password and smtp.needs_login(self.settings):
                 self._resolved = False
-                raise smtp.password_missing(self.settings)
+                raise password_missing(self.settings)
         return self._password
 
     def _redact(self, text: str) -> str:
@@ -203,7 +194,7 @@ class Postman:
                 return result
             name = "_".join(re.sub(r"[^\w.-]+", "-", x) for x in (day.isoformat(), kind, period, province or "cum",
                                                                    slot_key[:12] if slot is not None else ""))
-            result.eml = str(smtp.write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
+            result.eml = str(write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
             result.outcome = "dry-run"
             return result
         password = self._secret()
@@ -254,124 +245,3 @@ def postman_for(control: Control, ledger: Ledger, *, dry_run: bool = False, **op
     """A Postman with the control workbook's SMTP settings; a dry run writes to <output folder>/outbox."""
     settings = smtp_settings(control, for_dry_run=dry_run)
     return Postman(ledger, settings, outbox=control.outbox / "outbox" if dry_run else None, **options)
-
-
-@dataclass
-class JobResult:
-    """What one run of remind, acknowledge or send-report did."""
-
-    command: str
-    now: Any  # datetime
-    dry_run: bool = False
-    received: list = field(default_factory=list)  # ledger.Submission recorded by this run
-    deliveries: list[Delivery] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (Vietnamese, English)
-    outputs: dict[str, str] = field(default_factory=dict)  # files written, by role
-
-    def count(self, *outcomes: str) -> int:
-        return sum(d.outcome in outcomes for d in self.deliveries)
-
-    @contextmanager
-    def one_file(self, name: str):
-        """One file's part of the job: what goes wrong with it is named in the output, and the job goes on
-        with the others. A failure that would hit every file (AidkitError: SMTP login, the ledger…) still stops it."""
-        from ..errors import AidkitError
-        from ..findings import Refusal
-
-        try:
-            yield
-        except Refusal as refusal:
-            self.notes.append((f"{name}: {refusal.vi}", f"{name}: {refusal.en}"))
-        except AidkitError:
-            raise
-        except Exception as exc:  # noqa: BLE001  (one odd file must not stop the receipts of the others)
-            log.exception("%s: %s", name, type(exc).__name__)
-            self.notes.append(bilingual("note-file-failed", name=name, detail=f"{type(exc).__name__}: {exc}"))
-
-    @property
-    def failed(self) -> bool:
-        return self.count("failed", "refused") > 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"command": self.command, "now": self.now.isoformat(), "dry_run": self.dry_run,
-                "received": [s.to_dict() for s in self.received],
-                "messages": [d.to_dict() for d in self.deliveries],
-                "counts": {o: self.count(o) for o in OUTCOME_WORDS},
-                "notes": [{"vi": vi, "en": en} for vi, en in self.notes], "outputs": self.outputs}
-
-    def to_text(self) -> str:
-        from ..clock import vn_moment
-
-        head = f"aidkit {self.command} · {vn_moment(self.now)}"
-        if self.dry_run:
-            head += " · chạy thử, không gửi thư / dry run, nothing sent"
-        lines = [head]
-        if self.received:
-            lines.append("Tệp mới nhận / newly received: " + ", ".join(
-                f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received))
-        lines.extend(d.to_text() for d in self.deliveries)
-        for role, path in self.outputs.items():
-            lines.append(f"{role}: {path}")
-        for vi, en in self.notes:
-            lines.append(f"· {vi}\n  {en}")
-        if not self.deliveries and not self.notes:
-            lines.append("Không có thư nào cần gửi hôm nay / no message is due today.")
-        if self.deliveries:
-            lines.append(" · ".join(f"{OUTCOME_WORDS[o][0]} / {OUTCOME_WORDS[o][1]}: {self.count(o)}"
-                                    for o in OUTCOME_WORDS if self.count(o)))
-        return "\n".join(lines)
-
-
-@dataclass
-class Job:
-    """One run of a mail job, handed whole to each of its steps: the control workbook loaded once
-    (members, schedule, settings), its ledger, the cluster as the messages name it, the result being
-    filled and whether the run only writes .eml files. The mail settings travel in the `Postman` that
-    `postman` builds from the same control workbook (once per run)."""
-
-    command: str
-    control: Control
-    ledger: Ledger
-    result: JobResult
-    cluster: Any  # compose.Cluster (imported when the job starts)
-    dry_run: bool = False
-
-    @property
-    def now(self) -> datetime:
-        """The moment the run acts for (its --now, else when it started)."""
-        return self.result.now
-
-    @property
-    def today(self) -> date:
-        return self.result.now.date()
-
-    def postman(self, **options: Any) -> Postman:
-        """The postman of this run: the control workbook's SMTP settings, the ledger's claims, `options`
-        (password, retries, backoff, sleep) for `Postman`."""
-        return postman_for(self.control, self.ledger, dry_run=self.dry_run, **options)
-
-
-@contextmanager
-def mail_job(command: str, control: str | os.PathLike | Control, now: str | date | datetime | None, dry_run: bool,
-             result_type: type[JobResult] = JobResult) -> Iterator[Job]:
-    """What every mail job starts with: the control workbook (read here unless given loaded), the moment
-    it acts for, its ledger, and the files received since the last run (recorded in the result, a
-    `result_type`). Yields the run's `Job`.
-    """
-    from ..clock import parse_now
-    from ..control import load_control
-    from ..submissions import receive
-    from .compose import Cluster
-
-    loaded = load_control(control)
-    result = result_type(command, parse_now(now), dry_run)
-    with Ledger.for_control(loaded.path) as ledger:
-        skipped: list = []
-        result.received = receive(loaded, ledger, result.now, skipped)
-        for unread in skipped:
-            if unread.refused:  # a workbook-like file that cannot be read: say so (a stray .txt is not news)
-                refusal = unread.as_refusal()
-                result.notes.append((refusal.vi, refusal.en))
-        # a run for a given moment (--now, the demo) dates its messages then; a real run, when they are sent
-        dated = result.now if now not in (None, "") else None
-        yield Job(command, loaded, ledger, result, Cluster.from_control(loaded, dated), dry_run)
