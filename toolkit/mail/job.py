@@ -70,11 +70,16 @@ class JobResult:
         return self.count("failed", "refused") > 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"command": self.command, "now": self.now.isoformat(), "dry_run": self.dry_run,
-                "received": [s.to_dict() for s in self.received],
-                "messages": [d.to_dict() for d in self.deliveries],
-                "counts": {o: self.count(o) for o in OUTCOME_WORDS},
-                "notes": [{"vi": vi, "en": en} for vi, en in self.notes], "outputs": self.outputs}
+        return {
+            "command": self.command,
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "received": [s.to_dict() for s in self.received],
+            "messages": [d.to_dict() for d in self.deliveries],
+            "counts": {o: self.count(o) for o in OUTCOME_WORDS},
+            "notes": [{"vi": vi, "en": en} for vi, en in self.notes],
+            "outputs": self.outputs,
+        }
 
     def to_text(self) -> str:
         from ..clock import vn_moment
@@ -84,8 +89,12 @@ class JobResult:
             head += " · chạy thử, không gửi thư / dry run, nothing sent"
         lines = [head]
         if self.received:
-            lines.append("Tệp mới nhận / newly received: " + ", ".join(
-                f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received))
+            lines.append(
+                "Tệp mới nhận / newly received: "
+                + ", ".join(
+                    f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received
+                )
+            )
         lines.extend(d.to_text() for d in self.deliveries)
         for role, path in self.outputs.items():
             lines.append(f"{role}: {path}")
@@ -94,8 +103,13 @@ class JobResult:
         if not self.deliveries and not self.notes:
             lines.append("Không có thư nào cần gửi hôm nay / no message is due today.")
         if self.deliveries:
-            lines.append(" · ".join(f"{OUTCOME_WORDS[o][0]} / {OUTCOME_WORDS[o][1]}: {self.count(o)}"
-                                    for o in OUTCOME_WORDS if self.count(o)))
+            lines.append(
+                " · ".join(
+                    f"{OUTCOME_WORDS[o][0]} / {OUTCOME_WORDS[o][1]}: {self.count(o)}"
+                    for o in OUTCOME_WORDS
+                    if self.count(o)
+                )
+            )
         return "\n".join(lines)
 
 
@@ -129,8 +143,13 @@ class Job:
 
 
 @contextmanager
-def mail_job(command: str, control: str | os.PathLike | Control, now: str | date | datetime | None, dry_run: bool,
-             result_type: type[JobResult] = JobResult) -> Iterator[Job]:
+def mail_job(
+    command: str,
+    control: str | os.PathLike | Control,
+    now: str | date | datetime | None,
+    dry_run: bool,
+    result_type: type[JobResult] = JobResult,
+) -> Iterator[Job]:
     """What every mail job starts with: the control workbook (read here unless given loaded), the moment
     it acts for, its ledger, and the files received since the last run (recorded in the result, a
     `result_type`). Yields the run's `Job`.

@@ -72,9 +72,7 @@ def _encoded_subject(subject: str) -> str:
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ADDR_SPEC = re.compile(
-    rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}(?:\.{_LABEL})+|localhost)", re.ASCII
-)
+_ADDR_SPEC = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*@(?:{_LABEL}(?:\.{_LABEL})+|localhost)", re.ASCII)
 _NAMED = re.compile(r"(?P<name>.*?)\s*<(?P<addr>[^<>]*)>", re.DOTALL)
 
 
@@ -109,9 +107,20 @@ def _address_list(values: Iterable[str] | str | None, what: str) -> list[Address
 
 
 _RESERVED_HEADERS = {
-    "from", "sender", "to", "cc", "bcc", "subject", "date", "message-id",
-    "mime-version", "content-type", "content-transfer-encoding",
-    "content-disposition", "return-path", "received",
+    "from",
+    "sender",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-disposition",
+    "return-path",
+    "received",
 }
 _HEADER_NAME = re.compile(r"[!-9;-~]+", re.ASCII)  # printable ASCII except ':'
 
@@ -121,10 +130,15 @@ def _attachment_parts(item: Attachment) -> tuple[str, bytes]:
         try:
             return item.name, item.read_bytes()
         except OSError as exc:
-            raise InvalidMessage.of("mail-attachment-unreadable", item=repr(str(item)),
-                                    reason=str(exc.strerror)) from None
-    if (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
-            and isinstance(item[1], (bytes, bytearray, memoryview))):
+            raise InvalidMessage.of(
+                "mail-attachment-unreadable", item=repr(str(item)), reason=str(exc.strerror)
+            ) from None
+    if (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], (bytes, bytearray, memoryview))
+    ):
         return item[0], bytes(item[1])
     raise InvalidMessage.of("mail-attachment-type", kind=type(item).__name__)
 
@@ -135,8 +149,7 @@ def _clean_filename(name: str) -> str:
     return name or "attachment.bin"
 
 
-def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
-                  message_id: str | None = None) -> EmailMessage:
+def build_message(message: OutgoingMessage, settings: SmtpSettings, *, message_id: str | None = None) -> EmailMessage:
     """The MIME message for ``message`` as sent by ``settings.sender_address``.
 
     Raises :class:`InvalidAddress`, :class:`HeaderInjection` or
@@ -145,8 +158,7 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
     if not settings.sender_address:
         raise InvalidSettings.of("mail-no-sender")
     sender = _parse_address(settings.sender_address, "sender")
-    sender = Address(display_name=settings.sender_name, username=sender.username,
-                     domain=sender.domain)
+    sender = Address(display_name=settings.sender_name, username=sender.username, domain=sender.domain)
     to = _address_list(message.to, "To")
     cc = _address_list(message.cc, "Cc")
     if not to and not cc:
@@ -195,8 +207,7 @@ def build_message(message: OutgoingMessage, settings: SmtpSettings, *,
 # ---------------------------------------------------------------------------
 # .eml
 # ---------------------------------------------------------------------------
-def write_eml(message: OutgoingMessage, settings: SmtpSettings,
-              folder: Union[str, Path], name: str) -> Path:
+def write_eml(message: OutgoingMessage, settings: SmtpSettings, folder: Union[str, Path], name: str) -> Path:
     """Write the message that :func:`toolkit.mail.smtp.send` would send to ``folder/name.eml``,
     atomically (:func:`toolkit.atomic.write_bytes`)."""
     if not name or re.search(r"[\\/\x00]", name) or name in (".", ".."):

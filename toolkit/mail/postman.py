@@ -70,9 +70,15 @@ def smtp_settings(control: Control, *, for_dry_run: bool = False) -> SmtpSetting
             raise InvalidSettings.of("smtp-host-missing")
         host = "localhost"
     user = str(values.get("tai_khoan_gui") or "").strip()
-    return SmtpSettings(host=host, port=values.get("cong") or DEFAULT_PORTS[mode], security=mode, user=user,
-                        sender_name=str(values.get("ten_nguoi_gui") or ""), cafile=ca_file(control),
-                        from_addr=user if is_email(user) else control.lead_email)
+    return SmtpSettings(
+        host=host,
+        port=values.get("cong") or DEFAULT_PORTS[mode],
+        security=mode,
+        user=user,
+        sender_name=str(values.get("ten_nguoi_gui") or ""),
+        cafile=ca_file(control),
+        from_addr=user if is_email(user) else control.lead_email,
+    )
 
 
 def ca_file(control: Control) -> Path | None:
@@ -108,16 +114,35 @@ class Delivery:
         return self.outcome in ("sent", "partial")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "period": self.period, "province": self.province, "day": self.day.isoformat(),
-                "to": self.to, "cc": self.cc, "subject": self.subject, "outcome": self.outcome,
-                "message_id": self.message_id, "error": self.error, "attachments": self.attachments,
-                "eml": self.eml, "attempts": self.attempts, "file": self.file}
+        return {
+            "kind": self.kind,
+            "period": self.period,
+            "province": self.province,
+            "day": self.day.isoformat(),
+            "to": self.to,
+            "cc": self.cc,
+            "subject": self.subject,
+            "outcome": self.outcome,
+            "message_id": self.message_id,
+            "error": self.error,
+            "attachments": self.attachments,
+            "eml": self.eml,
+            "attempts": self.attempts,
+            "file": self.file,
+        }
 
     def to_text(self) -> str:
         from .compose import KIND_WORDS
 
-        mark = {"sent": "✔", "partial": "!", "failed": "✘", "refused": "✘", "skipped": "·", "dry-run": "✉",
-                "unknown": "?"}
+        mark = {
+            "sent": "✔",
+            "partial": "!",
+            "failed": "✘",
+            "refused": "✘",
+            "skipped": "·",
+            "dry-run": "✉",
+            "unknown": "?",
+        }
         who = ", ".join(self.to + self.cc)
         outcome = " / ".join(OUTCOME_WORDS.get(self.outcome, (self.outcome, self.outcome)))
         kind = " / ".join(KIND_WORDS.get(self.kind, (self.kind, self.kind)))
@@ -130,10 +155,15 @@ class Delivery:
         return line
 
 
-OUTCOME_WORDS = {"sent": ("đã gửi", "sent"), "partial": ("đã gửi một phần", "partly sent"),
-                 "failed": ("gửi lỗi, sẽ thử lại", "failed, will retry"), "refused": ("bị từ chối", "refused"),
-                 "skipped": ("đã gửi trước đó", "already sent"), "dry-run": ("chạy thử (.eml)", "dry run (.eml)"),
-                 "unknown": ("chưa rõ đã gửi chưa, sẽ gửi lại", "not known to be sent, will be sent again")}
+OUTCOME_WORDS = {
+    "sent": ("đã gửi", "sent"),
+    "partial": ("đã gửi một phần", "partly sent"),
+    "failed": ("gửi lỗi, sẽ thử lại", "failed, will retry"),
+    "refused": ("bị từ chối", "refused"),
+    "skipped": ("đã gửi trước đó", "already sent"),
+    "dry-run": ("chạy thử (.eml)", "dry run (.eml)"),
+    "unknown": ("chưa rõ đã gửi chưa, sẽ gửi lại", "not known to be sent, will be sent again"),
+}
 
 
 class Postman:
@@ -145,10 +175,19 @@ class Postman:
     :param budget: seconds this run may spend sending (RUN_SECONDS).
     """
 
-    def __init__(self, ledger: Ledger, settings: SmtpSettings, *, outbox: Path | None = None,
-                 password: str | None = None, retries: int = 3, backoff: float = 2.0,
-                 sleep: Callable[[float], None] = time.sleep, send: Callable = smtp.send,
-                 budget: float = RUN_SECONDS):
+    def __init__(
+        self,
+        ledger: Ledger,
+        settings: SmtpSettings,
+        *,
+        outbox: Path | None = None,
+        password: str | None = None,
+        retries: int = 3,
+        backoff: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+        send: Callable = smtp.send,
+        budget: float = RUN_SECONDS,
+    ):
         self.ledger = ledger
         self.settings = settings
         self.outbox = Path(outbox) if outbox else None
@@ -181,25 +220,52 @@ class Postman:
             text = text.replace(self._password, "***")
         return text
 
-    def deliver(self, message: OutgoingMessage, *, kind: str, period: str, province: str, day: date,
-                slot: str | None = None, submission_id: int | None = None) -> Delivery:
+    def deliver(
+        self,
+        message: OutgoingMessage,
+        *,
+        kind: str,
+        period: str,
+        province: str,
+        day: date,
+        slot: str | None = None,
+        submission_id: int | None = None,
+    ) -> Delivery:
         """Send one message unless its slot is taken; record the outcome."""
         slot_key = day.isoformat() if slot is None else slot
-        result = Delivery(kind, period, province, day, list(message.to), list(message.cc), message.subject,
-                          "skipped", attachments=[a[0] if isinstance(a, tuple) else a.name
-                                                  for a in message.attachments])
+        result = Delivery(
+            kind,
+            period,
+            province,
+            day,
+            list(message.to),
+            list(message.cc),
+            message.subject,
+            "skipped",
+            attachments=[a[0] if isinstance(a, tuple) else a.name for a in message.attachments],
+        )
         everyone = result.to + result.cc
         if self.dry_run:
             if self.ledger.is_claimed(kind, period, province, slot_key):
                 return result
-            name = "_".join(re.sub(r"[^\w.-]+", "-", x) for x in (day.isoformat(), kind, period, province or "cum",
-                                                                   slot_key[:12] if slot is not None else ""))
+            name = "_".join(
+                re.sub(r"[^\w.-]+", "-", x)
+                for x in (day.isoformat(), kind, period, province or "cum", slot_key[:12] if slot is not None else "")
+            )
             result.eml = str(write_eml(message, self.settings, self.outbox, name.strip("_")[:150]))
             result.outcome = "dry-run"
             return result
         password = self._secret()
-        row = self.ledger.claim(kind, period, province, day, slot=slot, submission_id=submission_id,
-                                recipients=everyone, subject=message.subject)
+        row = self.ledger.claim(
+            kind,
+            period,
+            province,
+            day,
+            slot=slot,
+            submission_id=submission_id,
+            recipients=everyone,
+            subject=message.subject,
+        )
         if row is None:
             return result
         if self.stopped is None and time.monotonic() >= self.deadline:
@@ -211,8 +277,15 @@ class Postman:
             self.ledger.finish(row, "failed", error=result.error)
             return result
         try:
-            sent = self._send(self.settings, password, message, retries=self.retries, backoff=self.backoff,
-                              sleep=self.sleep, deadline=self.deadline)
+            sent = self._send(
+                self.settings,
+                password,
+                message,
+                retries=self.retries,
+                backoff=self.backoff,
+                sleep=self.sleep,
+                deadline=self.deadline,
+            )
         except InvalidMessage as exc:  # this message only (e.g. an address from a workbook)
             result.outcome, result.error = "refused", self._redact(str(exc))
             self.ledger.finish(row, "refused", error=result.error)
@@ -232,8 +305,7 @@ class Postman:
             result.outcome = "refused"  # every recipient refused permanently: retrying will not help
         else:
             result.outcome = "failed"
-        self.ledger.finish(row, result.outcome, message_id=sent.message_id, error=result.error,
-                           attempts=sent.attempts)
+        self.ledger.finish(row, result.outcome, message_id=sent.message_id, error=result.error, attempts=sent.attempts)
         if result.outcome == "failed" and sent.refused and all(code == 0 for code, _ in sent.refused.values()):
             where = f"{self.settings.host}:{self.settings.port}"
             self.stopped = (f"không kết nối được máy chủ {where}", f"the server {where} could not be reached")

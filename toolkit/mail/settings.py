@@ -131,8 +131,7 @@ class SmtpSettings:
         return self.from_addr or self.user
 
 
-def resolve_password(settings: SmtpSettings,
-                     environ: Mapping[str, str] = os.environ) -> str | None:
+def resolve_password(settings: SmtpSettings, environ: Mapping[str, str] = os.environ) -> str | None:
     """The SMTP password: ``$AIDKIT_SMTP_PASSWORD``, else the OS keyring
     (service ``"aidkit"``, username ``settings.user``), else ``None``.
 
@@ -178,5 +177,6 @@ def check_header_text(value: str, what: str) -> str:
 
 
 def password_missing(settings: SmtpSettings) -> PasswordMissing:
-    return PasswordMissing.of("smtp-password-missing", user=repr(settings.user), variable=PASSWORD_ENV,
-                              service=KEYRING_SERVICE)
+    return PasswordMissing.of(
+        "smtp-password-missing", user=repr(settings.user), variable=PASSWORD_ENV, service=KEYRING_SERVICE
+    )

@@ -92,8 +92,9 @@ def make_ssl_context(settings: SmtpSettings) -> ssl.SSLContext:
         try:
             ctx.load_verify_locations(cafile=str(settings.cafile))
         except (OSError, ssl.SSLError) as exc:
-            raise InvalidSettings.of("smtp-cafile-unreadable", cafile=repr(str(settings.cafile)),
-                                     detail=str(exc)) from None
+            raise InvalidSettings.of(
+                "smtp-cafile-unreadable", cafile=repr(str(settings.cafile)), detail=str(exc)
+            ) from None
     return ctx
 
 
@@ -118,12 +119,16 @@ class _Redactor:
         self._secrets: list[str] = []
         if password:
             pw = password.encode("utf-8")
-            self._secrets = sorted({
-                password,
-                base64.b64encode(pw).decode(),
-                base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + pw).decode(),
-                repr(password)[1:-1],
-            }, key=len, reverse=True)
+            self._secrets = sorted(
+                {
+                    password,
+                    base64.b64encode(pw).decode(),
+                    base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + pw).decode(),
+                    repr(password)[1:-1],
+                },
+                key=len,
+                reverse=True,
+            )
 
     def __call__(self, text: object) -> str:
         text = str(text)
@@ -143,22 +148,21 @@ def _reply_text(exc: smtplib.SMTPResponseException) -> str:
 def _yagmail_client(settings: SmtpSettings, password: str | None):
     import yagmail  # noqa: PLC0415  (keeps `import toolkit.mail.smtp` cheap)
 
-    kwargs: dict = {"host": settings.host, "port": settings.port,
-                    "timeout": float(settings.timeout),
-                    "soft_email_validation": False}
+    kwargs: dict = {
+        "host": settings.host,
+        "port": settings.port,
+        "timeout": float(settings.timeout),
+        "soft_email_validation": False,
+    }
     if settings.user and password:
         # dict form: yagmail keeps the login verbatim (no "@gmail.com").
-        kwargs.update(user={settings.user: settings.user}, password=password,
-                      smtp_skip_login=False)
+        kwargs.update(user={settings.user: settings.user}, password=password, smtp_skip_login=False)
     else:
-        kwargs.update(user={settings.sender_address: settings.sender_address},
-                      password=None, smtp_skip_login=True)
+        kwargs.update(user={settings.sender_address: settings.sender_address}, password=None, smtp_skip_login=True)
     if settings.security == "SSL":
-        kwargs.update(smtp_ssl=True, smtp_starttls=False,
-                      context=make_ssl_context(settings))
+        kwargs.update(smtp_ssl=True, smtp_starttls=False, context=make_ssl_context(settings))
     elif settings.security == "STARTTLS":
-        kwargs.update(smtp_ssl=False,
-                      smtp_starttls={"context": make_ssl_context(settings)})
+        kwargs.update(smtp_ssl=False, smtp_starttls={"context": make_ssl_context(settings)})
     else:
         kwargs.update(smtp_ssl=False, smtp_starttls=False)
     client = yagmail.SMTP(**kwargs)
@@ -166,9 +170,14 @@ def _yagmail_client(settings: SmtpSettings, password: str | None):
     return client
 
 
-def _deliver_once(settings: SmtpSettings, password: str | None, envelope_from: str,
-                  recipients: list[str], data: bytes, redact: _Redactor
-                  ) -> dict[str, tuple[int, bytes]]:
+def _deliver_once(
+    settings: SmtpSettings,
+    password: str | None,
+    envelope_from: str,
+    recipients: list[str],
+    data: bytes,
+    redact: _Redactor,
+) -> dict[str, tuple[int, bytes]]:
     """One connection: connect, TLS, login, MAIL/RCPT/DATA, quit.
     Returns the refused recipients; raises _Transient/_Permanent/MailError."""
     client = _yagmail_client(settings, password)
@@ -188,8 +197,9 @@ def _connect(client, settings: SmtpSettings, password: str | None, redact: _Reda
     try:
         client.login()
     except ssl.SSLCertVerificationError as exc:
-        raise TlsVerificationFailed.of("smtp-tls-unverified", where=where,
-                                       detail=str(exc.verify_message or exc)) from exc
+        raise TlsVerificationFailed.of(
+            "smtp-tls-unverified", where=where, detail=str(exc.verify_message or exc)
+        ) from exc
     except ssl.SSLError as exc:
         raise TlsUnavailable.of("smtp-tls-failed", where=where, security=settings.security, detail=str(exc)) from exc
     except smtplib.SMTPNotSupportedError:  # the EHLO reply lacks the extension asked for: STARTTLS, or AUTH
@@ -200,8 +210,9 @@ def _connect(client, settings: SmtpSettings, password: str | None, redact: _Reda
         reply = redact(_reply_text(exc))
         if 400 <= exc.smtp_code < 500:
             raise _Transient(f"login: {reply}") from None
-        raise AuthenticationFailed.of("smtp-login-rejected", where=where, user=repr(settings.user),
-                                      reply=reply) from None
+        raise AuthenticationFailed.of(
+            "smtp-login-rejected", where=where, user=repr(settings.user), reply=reply
+        ) from None
     except smtplib.SMTPResponseException as exc:  # greeting / EHLO
         reply = redact(_reply_text(exc))
         if 400 <= exc.smtp_code < 500:
@@ -233,8 +244,9 @@ def _check_no_login_asked(client, settings: SmtpSettings, redact: _Redactor) -> 
         raise password_missing(settings)
 
 
-def _transmit(client, envelope_from: str, recipients: list[str], data: bytes, redact: _Redactor
-              ) -> dict[str, tuple[int, bytes]]:
+def _transmit(
+    client, envelope_from: str, recipients: list[str], data: bytes, redact: _Redactor
+) -> dict[str, tuple[int, bytes]]:
     """MAIL FROM, RCPT TO and DATA on a connected client; returns the refused recipients."""
     try:
         return client.smtp.sendmail(envelope_from, recipients, data) or {}
@@ -269,9 +281,16 @@ def needs_login(settings: SmtpSettings) -> bool:
                 client.close()
 
 
-def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage, *,
-         retries: int = 3, backoff: float = 1.0,
-         sleep: Callable[[float], None] = time.sleep, deadline: float | None = None) -> SendResult:
+def send(
+    settings: SmtpSettings,
+    password: str | None,
+    message: OutgoingMessage,
+    *,
+    retries: int = 3,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+    deadline: float | None = None,
+) -> SendResult:
     """Send ``message`` through yagmail and report what happened.
 
     ``retries`` is the number of extra attempts after the first one for
@@ -298,8 +317,14 @@ def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage,
     refused: dict[str, tuple[int, str]] = {}
     error = ""
     attempts = 0
-    log.info("sending %s to %d recipient(s) via %s:%s (%s)", message_id, len(pending),
-             settings.host, settings.port, settings.security)
+    log.info(
+        "sending %s to %d recipient(s) via %s:%s (%s)",
+        message_id,
+        len(pending),
+        settings.host,
+        settings.port,
+        settings.security,
+    )
     while pending:
         attempts += 1
         deferred: dict[str, tuple[int, str]] = {}
@@ -323,16 +348,20 @@ def send(settings: SmtpSettings, password: str | None, message: OutgoingMessage,
             for rcpt in pending:
                 refused[rcpt] = deferred.get(rcpt, (0, error))
             break
-        log.warning("transient failure for %s (attempt %d), retrying in %.1fs: %s",
-                    message_id, attempts, delay, error)
+        log.warning("transient failure for %s (attempt %d), retrying in %.1fs: %s", message_id, attempts, delay, error)
         sleep(delay)
 
     return _result(message_id, attempts, accepted, refused, error, redact)
 
 
-def _sort_replies(pending: list[str], rejected: dict[str, tuple[int, bytes]], redact: _Redactor,
-                  accepted: list[str], deferred: dict[str, tuple[int, str]],
-                  refused: dict[str, tuple[int, str]]) -> str:
+def _sort_replies(
+    pending: list[str],
+    rejected: dict[str, tuple[int, bytes]],
+    redact: _Redactor,
+    accepted: list[str],
+    deferred: dict[str, tuple[int, str]],
+    refused: dict[str, tuple[int, str]],
+) -> str:
     """Sort one attempt's recipients into accepted, deferred (4xx) and refused (5xx);
     returns the last deferral's text ("" when none)."""
     error = ""
@@ -352,22 +381,34 @@ def _sort_replies(pending: list[str], rejected: dict[str, tuple[int, bytes]], re
     return error
 
 
-def _result(message_id: str, attempts: int, accepted: list[str], refused: dict[str, tuple[int, str]],
-            error: str, redact: _Redactor) -> SendResult:
+def _result(
+    message_id: str,
+    attempts: int,
+    accepted: list[str],
+    refused: dict[str, tuple[int, str]],
+    error: str,
+    redact: _Redactor,
+) -> SendResult:
     """The SendResult of a finished send, logged."""
     outcome = "sent" if accepted else "failed"
     if not refused:
         error = ""
     elif not error:
         error = "; ".join(f"{r}: {c} {t}" for r, (c, t) in refused.items())
-    result = SendResult(message_id=message_id, outcome=outcome, attempts=attempts,
-                        refused=refused, error=redact(error), accepted=tuple(accepted))
+    result = SendResult(
+        message_id=message_id,
+        outcome=outcome,
+        attempts=attempts,
+        refused=refused,
+        error=redact(error),
+        accepted=tuple(accepted),
+    )
     if outcome == "sent":
-        log.info("sent %s to %d recipient(s), %d refused, %d attempt(s)",
-                 message_id, len(accepted), len(refused), attempts)
+        log.info(
+            "sent %s to %d recipient(s), %d refused, %d attempt(s)", message_id, len(accepted), len(refused), attempts
+        )
     else:
-        log.warning("failed to send %s after %d attempt(s): %s",
-                    message_id, attempts, result.error)
+        log.warning("failed to send %s after %d attempt(s): %s", message_id, attempts, result.error)
     return result
 
 
