@@ -82,7 +82,7 @@ def test_no_import_cycle_lazy_imports_included():
 def test_the_cycle_walk_sees_lazy_and_package_relative_imports():
     lazy = toolkit_imports(TOOLKIT / "consolidation" / "consolidate.py")  # both imported inside functions
     assert {"toolkit.consolidation.workbook", "toolkit.control"} <= lazy
-    assert "toolkit.mail.smtp" in toolkit_imports(TOOLKIT / "mail" / "delivery.py")  # from . import smtp
+    assert "toolkit.mail.smtp" in toolkit_imports(TOOLKIT / "mail" / "postman.py")  # from . import smtp
 
 
 def unit_of(module: str) -> str:

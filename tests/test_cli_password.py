@@ -25,7 +25,7 @@ def test_the_password_is_stored_where_the_mail_commands_look(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Đã lưu mật khẩu của lhh.cum5@example.vn" in done.stdout and "S3cret" not in done.stdout + done.stderr
-    read = subprocess.run([sys.executable, "-c", "from toolkit.mail.smtp import stored_password;"
+    read = subprocess.run([sys.executable, "-c", "from toolkit.mail.settings import stored_password;"
                            "print(stored_password('lhh.cum5@example.vn', 'UNSET_VARIABLE', {}))"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert read.stdout.strip() == "S3cret-ư"

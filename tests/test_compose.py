@@ -12,7 +12,8 @@ import pytest
 from toolkit.findings import ERROR, WARNING, finding
 from toolkit.ledger import Submission
 from toolkit.mail import compose
-from toolkit.mail.smtp import SmtpSettings, build_message
+from toolkit.mail.message import build_message
+from toolkit.mail.settings import SmtpSettings
 from toolkit.status import PeriodStatus, ProvinceStatus
 
 CLUSTER = compose.Cluster("Cụm thi đua số 5", "Văn phòng Cụm 5", "truongcum5@example.vn")
@@ -244,7 +245,7 @@ def _round_trip(subject: str) -> str:
     import email
     import email.policy
 
-    from toolkit.mail.smtp import OutgoingMessage
+    from toolkit.mail.message import OutgoingMessage
 
     raw = build_message(OutgoingMessage(to=["a@example.vn"], subject=subject, text="x"), SETTINGS).as_bytes()
     assert raw.isascii() and all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))

@@ -14,8 +14,8 @@ from toolkit.excel.build_workbooks import BuildToolsMissing
 from toolkit.findings import Refusal
 from toolkit.ledger import LedgerTooNew
 from toolkit.macros import Declined
+from toolkit.mail.errors import MailError, PasswordMissing
 from toolkit.mail.imap import ImapError, ImapLoginFailed
-from toolkit.mail.smtp import MailError, PasswordMissing
 from toolkit.report import ReportError
 from toolkit.schedule import BadTime, SchedulingError
 from toolkit.template import UnknownProvince

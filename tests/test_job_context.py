@@ -1,5 +1,5 @@
 """One job context: a mail job (and aidkit report) reads the control workbook once and hands it, with its
-ledger, cluster and result, to each of its steps (delivery.Job); no function of toolkit/ takes more than 6
+ledger, cluster and result, to each of its steps (job.Job); no function of toolkit/ takes more than 6
 positional parameters."""
 
 import ast

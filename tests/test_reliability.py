@@ -260,7 +260,7 @@ def test_a_relay_without_auth_sends_without_a_password(tmp_path, monkeypatch):
         assert server.messages[0].mail_from == "vanphong@cum5.example.vn"
 
 
-# --- 9. bounded fault time: in test_delivery.py ----------------------------------------------------------
+# --- 9. bounded fault time: in test_postman.py -----------------------------------------------------------
 
 # --- 10. problems a user can fix get a precise sentence ----------------------------------------------------
 

@@ -28,8 +28,8 @@ from cluster import LEAD, MEMBER_CC, MEMBER_EMAIL, PERIOD, at, attachments, drop
 from smtp_server import PASSWORD, USERNAME, make_ca, plain_server, starttls_server
 from toolkit.ledger import Ledger
 from toolkit.mail.acknowledge import acknowledge
+from toolkit.mail.errors import PasswordMissing, TlsVerificationFailed
 from toolkit.mail.remind import remind, reminder_kinds
-from toolkit.mail.smtp import PasswordMissing, TlsVerificationFailed
 from toolkit.status import status
 
 
@@ -367,7 +367,7 @@ def test_a_missing_password_stops_before_anything_is_claimed(tmp_path, ca, monke
 
 
 def test_a_wrong_password_never_reaches_the_ledger_or_the_logs(tmp_path, ca, monkeypatch, caplog):
-    from toolkit.mail.smtp import AuthenticationFailed
+    from toolkit.mail.errors import AuthenticationFailed
 
     caplog.set_level(logging.DEBUG)
     wrong = "Wr0ng-but-secret-42"

@@ -1,4 +1,5 @@
-"""toolkit.mail.smtp against a real aiosmtpd server (see smtp_server.py).
+"""toolkit.mail.smtp against a real aiosmtpd server (see smtp_server.py), with the settings, the password
+lookup and the messages it sends (toolkit.mail.settings, toolkit.mail.message).
 
 yagmail is never mocked: every send goes through yagmail.SMTP and a real
 socket to 127.0.0.1.  Only ``sleep`` is injected so retries are instant.
@@ -25,24 +26,20 @@ from smtp_server import (
     ssl_server,
     starttls_server,
 )
-from toolkit.mail import smtp
-from toolkit.mail.smtp import (
+from toolkit.mail.errors import (
     AuthenticationFailed,
     HeaderInjection,
     InvalidAddress,
     InvalidMessage,
     InvalidSettings,
     MailError,
-    OutgoingMessage,
     PasswordMissing,
-    SmtpSettings,
     TlsUnavailable,
     TlsVerificationFailed,
-    parse_security,
-    resolve_password,
-    send,
-    write_eml,
 )
+from toolkit.mail.message import OutgoingMessage, build_message, write_eml
+from toolkit.mail.settings import SmtpSettings, parse_security, resolve_password
+from toolkit.mail.smtp import send
 
 SUBJECT = "Nhắc nộp báo cáo kỳ 2026-H1 – Cần Thơ"
 ATTACHMENT_NAME = "Báo cáo tổng hợp.xlsx"
@@ -293,7 +290,7 @@ def test_string_attachment_is_refused(tmp_path):
     f.write_text("x")
     settings = SmtpSettings("127.0.0.1", 25, "NONE", from_addr=SENDER)
     with pytest.raises(InvalidMessage):
-        smtp.build_message(report(attachments=[str(f)]), settings)
+        build_message(report(attachments=[str(f)]), settings)
 
 
 @pytest.mark.parametrize("bad, exc", [

@@ -238,7 +238,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 #: A "sending" claim older than this is taken as cut off even when its process cannot be checked
-#: (another computer on a shared folder): longer than any run may take (delivery.RUN_SECONDS).
+#: (another computer on a shared folder): longer than any run may take (mail.postman.RUN_SECONDS).
 STALE_CLAIM_SECONDS = 3600
 
 #: What became of a message taken from the mailbox (mailbox_messages.outcome).

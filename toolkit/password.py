@@ -2,7 +2,7 @@
 
 Lưu mật khẩu thư vào kho mật khẩu của hệ điều hành (Windows Credential Manager), dịch vụ ``aidkit``.
 
-The same service and user name as `smtp.stored_password` reads (the SMTP ``Tài khoản gửi``, the
+The same service and user name as `settings.stored_password` reads (the SMTP ``Tài khoản gửi``, the
 IMAP ``Tài khoản nhận``), and the keyring of the Python that runs aidkit: the one the Windows bundle
 installs, which ``py -m keyring`` (the system's Python, without keyring) is not.
 """
@@ -10,7 +10,7 @@ installs, which ``py -m keyring`` (the system's Python, without keyring) is not.
 from __future__ import annotations
 
 from .errors import AidkitError
-from .mail.smtp import KEYRING_SERVICE
+from .mail.settings import KEYRING_SERVICE
 
 
 class PasswordNotStored(AidkitError):

@@ -98,7 +98,7 @@ SENTENCES: dict[str, tuple[str, str]] = {
                              "Period \"{period}\" is not in the control workbook's Schedule sheet."),
     "unexpected-error": ("Lỗi không mong muốn: {detail}. Hãy gửi thông báo này và tệp đang xử lý cho nhóm hỗ trợ.",
                          "Unexpected error: {detail}. Please send this message and the file being processed to support."),
-    # SMTP settings, building a message, connecting (toolkit/mail/smtp.py)
+    # SMTP settings, building a message, connecting (toolkit/mail/settings.py, message.py, smtp.py)
     "smtp-security-invalid": ("Kiểu bảo mật SMTP không hợp lệ: {text}; hãy dùng STARTTLS, SSL hoặc Không",
                              "invalid SMTP security {text}; use STARTTLS, SSL or NONE (Không)"),
     "smtp-host-invalid": ("Máy chủ SMTP không hợp lệ: {host}",

@@ -25,7 +25,8 @@ from ..periods import BadPeriod, Period
 from ..schema import submission_status
 from ..sentences import bilingual
 from .compose import acknowledgement_message, recipients
-from .delivery import Job, JobResult, Postman, mail_job
+from .job import Job, JobResult, mail_job
+from .postman import Postman
 
 KIND = "acknowledgement"
 
@@ -59,7 +60,7 @@ def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime
     :param now: the moment to act for (default now); `--now` in simulations.
     :param dry_run: write the receipts as .eml files to <output folder>/outbox; send and record nothing.
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises toolkit.mail.errors.MailError: for a failure that would hit every message (settings, TLS, login).
     """
     with mail_job("acknowledge", control, now, dry_run) as job:
         postman = job.postman(password=password, retries=retries, backoff=backoff, sleep=sleep)

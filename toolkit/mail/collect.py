@@ -54,7 +54,6 @@ from ..sentences import bilingual
 from ..submissions import Checked, archive_and_check, check_copy, record_checked
 from .attachments import Attachment, raw_sender, read_letter, safe_name
 from .compose import collect_alert_message, collect_reply_message
-from .delivery import Job, JobResult, ca_file, mail_job, postman_for, status_words
 from .imap import (
     DEFAULT_PORTS,
     Envelope,
@@ -64,6 +63,8 @@ from .imap import (
     parse_security,
     resolve_password,
 )
+from .job import Job, JobResult, mail_job, status_words
+from .postman import ca_file, postman_for
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Rendering mail: jinja2 templates → smtp.OutgoingMessage. Pure: no network, no files written.
+"""Rendering mail: jinja2 templates → message.OutgoingMessage. Pure: no network, no files written.
 
 Soạn thư từ mẫu jinja2 (tiếng Việt trước, tiếng Anh sau).
 
@@ -7,7 +7,7 @@ package ``toolkit.templates``): ``<kind>.subject.j2``, ``<kind>.html.j2`` and
 ``<kind>.txt.j2``. HTML templates are autoescaped, because workbook text
 (province names, file names, finding values) is untrusted; subjects are
 collapsed to one line and stripped of control characters, and
-``smtp.build_message`` refuses any header that would still carry a line
+``message.build_message`` refuses any header that would still carry a line
 break. Undefined template variables are errors, not blanks.
 """
 
@@ -24,7 +24,7 @@ from ..findings import ERROR, WARNING, Finding
 from ..numbers import format_number
 from ..provinces import province as find_province
 from ..values import is_email
-from .smtp import OutgoingMessage
+from .message import OutgoingMessage
 
 KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
          "collect_alert", "call_for_reports")

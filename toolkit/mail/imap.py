@@ -31,7 +31,8 @@ from pathlib import Path
 
 from ..errors import AidkitError
 from ..text import fold
-from .smtp import KEYRING_SERVICE, make_ssl_context, stored_password
+from .settings import KEYRING_SERVICE, stored_password
+from .smtp import make_ssl_context
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ when it has none; it is written to ``<output folder>/mo-ky/<period>/`` and attac
 ``call_for_reports`` message: the due date, what changed in the standard since the province's
 last file, and the mailbox address ``collect`` reads. The ledger's slot is the period: once per
 member and period, a rerun sends nothing twice, and a run killed halfway sends the rest next time
-(delivery.Postman). The daily job (``remind``) sends it on the schedule's ``Ngày mở kỳ``.
+(postman.Postman). The daily job (``remind``) sends it on the schedule's ``Ngày mở kỳ``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ..control import Control, Deadline, Member, deadline_for
 from ..sentences import bilingual
 from ..values import is_email
 from .compose import compose, recipients
-from .delivery import Delivery, Job, JobResult, Postman, mail_job
+from .job import Job, JobResult, mail_job
+from .postman import Delivery, Postman
 
 KIND = "call_for_reports"
 FOLDER = "mo-ky"
@@ -37,7 +38,7 @@ def open_period(control: str | os.PathLike | Control, period: str, now: str | da
     :param dry_run: write the messages as .eml files to <output folder>/outbox; send and record nothing.
     :raises control.NotScheduled: for a period that is not a row of Lịch nộp.
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises toolkit.mail.errors.MailError: for a failure that would hit every message (settings, TLS, login).
     """
     with mail_job("open-period", control, now, dry_run) as job:
         deadline = deadline_for(job.control, period)

@@ -42,8 +42,9 @@ from ..ledger import ASIDE_OUTCOMES
 from ..sentences import bilingual
 from ..status import period_status
 from .compose import escalation_message, recipients, reminder_message
-from .delivery import Delivery, Job, JobResult, Postman, mail_job
+from .job import Job, JobResult, mail_job
 from .open_period import call_members, opening_due
+from .postman import Delivery, Postman
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
     :param period: only this period (default: every period of the schedule).
     :param password: the SMTP password (default: keyring or AIDKIT_SMTP_PASSWORD).
     :raises findings.Refusal: if the control workbook cannot be used.
-    :raises smtp.MailError: for a failure that would hit every message (settings, TLS, login).
+    :raises toolkit.mail.errors.MailError: for a failure that would hit every message (settings, TLS, login).
     """
     loaded = load_control(control)  # once: the job below receives it as loaded
     deadlines = [deadline_for(loaded, period)] if period else sorted(loaded.schedule, key=lambda d: d.due)

@@ -27,7 +27,7 @@ from ..control import Control, load_control, scheduled_period
 from ..schema import OVERVIEW_FIGURES
 from ..sentences import bilingual
 from .compose import latin, recipients, report_message
-from .delivery import JobResult, mail_job
+from .job import JobResult, mail_job
 
 KIND = "report"
 
@@ -104,7 +104,7 @@ def send_report(control: str | os.PathLike | Control, period: str, now: str | da
     :param force: send even if this same report was sent before.
     :raises NotScheduled: for text that is not a period, or a period not in Lịch nộp.
     :raises consolidate.ConsolidationError: when the consolidation cannot run.
-    :raises smtp.MailError: for a failure of the settings, TLS or login.
+    :raises toolkit.mail.errors.MailError: for a failure of the settings, TLS or login.
     :raises report.ReportError: when the Word template of the review report cannot be used.
     """
     from ..consolidation.consolidate import consolidate

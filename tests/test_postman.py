@@ -8,8 +8,9 @@ from datetime import date
 from cluster import LEAD, PERIOD
 from smtp_server import Stalling, free_port, plain_server
 from toolkit.ledger import Ledger
-from toolkit.mail.delivery import Postman
-from toolkit.mail.smtp import OutgoingMessage, SmtpSettings
+from toolkit.mail.message import OutgoingMessage
+from toolkit.mail.postman import Postman
+from toolkit.mail.settings import SmtpSettings
 
 
 def d(day: int) -> date:
