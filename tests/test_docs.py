@@ -1,5 +1,6 @@
 """Every command has help text with an example of use or a description, and the README names it."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,8 @@ from click.testing import CliRunner
 
 from toolkit.cli import cli
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
@@ -25,7 +27,6 @@ def test_command_has_bilingual_help_and_is_in_the_readme(name):
     assert f"aidkit {name}" in README, f"README does not mention `aidkit {name}`"
 
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKDOWN = sorted(p for p in ROOT.rglob("*.md") if ".venv" not in p.parts and "corpus" not in p.parts
                   and "demo-output" not in p.parts and "dist" not in p.parts)
 
@@ -69,3 +70,14 @@ def test_readme_tables_have_no_blank_line_inside():
     for before, blank, after in zip(lines, lines[1:], lines[2:], strict=False):
         assert not (before.startswith("|") and blank.strip() == "" and after.startswith("| `")), \
             f"a table is split by a blank line before: {after[:60]}"
+
+
+def test_every_module_has_its_test_file_or_the_readme_says_which_tests_hold_it():
+    table = README[README.index("| module | tested by |"):]
+    named = set(re.findall(r"`([\w/*.]+\.py)`", table[:table.index("\n\n")]))
+    own = {p.stem.removeprefix("test_").removeprefix("cli_") for p in (ROOT / "tests").glob("test_*.py")}
+    toolkit = ROOT / "toolkit"
+    alone = [rel for p in sorted(toolkit.rglob("*.py")) if p.name != "__init__.py"
+             and p.stem not in own and (rel := p.relative_to(toolkit).as_posix()) not in named
+             and not any(n.endswith("/*.py") and rel.startswith(n[:-4]) for n in named)]
+    assert not alone, f"modules without tests/test_<module>.py and without a row in README's table: {alone}"
