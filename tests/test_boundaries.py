@@ -1,9 +1,14 @@
-"""The house's walls: each outside library is imported in the one place that speaks to it."""
+"""The house's walls: each outside library is imported in the one place that speaks to it, no import cycle,
+and a button press or `aidkit validate` imports only what it uses."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from toolkit.sample import sample_workbook
 
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 
@@ -97,3 +102,44 @@ def test_no_package_loop_a_flat_module_and_a_package_never_import_each_other():
     edges = {(unit_of(a), unit_of(b)) for a, targets in graph.items() for b in targets if unit_of(a) != unit_of(b)}
     loops = sorted((a, b) for a, b in edges if (b, a) in edges and a < b)
     assert not loops, f"rooms that import each other: {loops}"
+
+
+#: What a button press pays first: `import toolkit.macros` (xlwings and the sentences); each button imports
+#: the rest itself. pandas and numpy are hidden as in the bench: xlwings imports them whenever they are there.
+BUTTONS_IMPORT = "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; import toolkit.macros"
+NOT_FOR_A_BUTTON = {"click", "rich", "jinja2", "docx", "openpyxl", "xlsxwriter", "sqlite3", "python_calamine",
+                    "email", "smtplib", "imaplib"}
+#: `aidkit validate FILE` reads and checks: no e-mail, ledger, Word, Excel-app or workbook-writing library.
+NOT_FOR_VALIDATE = {"xlwings", "rich", "jinja2", "docx", "PIL", "openpyxl", "xlsxwriter", "sqlite3", "email",
+                    "smtplib", "imaplib", "pandas", "numpy", "hashlib", "toolkit.annotate", "toolkit.ledger",
+                    "toolkit.mail", "toolkit.consolidation", "toolkit.catalogue", "toolkit.excel", "toolkit.report"}
+MODULES_AT_EXIT = ("import atexit, sys; listing = sys.argv[1]; "
+                   "atexit.register(lambda: open(listing, 'w').write('\\n'.join(sys.modules))); "
+                   "sys.argv = ['aidkit', 'validate', sys.argv[2]]; from toolkit.__main__ import main; main()")
+
+
+def modules_imported(tmp_path, code: str, *args: str) -> set[str]:
+    """The modules a fresh interpreter has imported when it exits (run outside the repository, so the
+    installed toolkit is the one imported)."""
+    listing = tmp_path / "modules.txt"
+    done = subprocess.run([sys.executable, "-c", code, str(listing), *args], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.returncode in (0, 1), done.stderr
+    return set(listing.read_text(encoding="utf-8").split("\n"))
+
+
+def test_import_toolkit_macros_imports_no_toolkit_module_a_button_does_not_share(tmp_path):
+    code = BUTTONS_IMPORT + "; open(sys.argv[1], 'w').write('\\n'.join(sys.modules))"
+    modules = modules_imported(tmp_path, code)
+    assert "xlwings" in modules and "toolkit.macros" in modules
+    assert {m for m in modules if m.startswith("toolkit")} == {"toolkit", "toolkit.macros", "toolkit.errors",
+                                                               "toolkit.sentences"}
+    assert not {m.split(".")[0] for m in modules} & NOT_FOR_A_BUTTON
+
+
+def test_aidkit_validate_imports_only_what_reading_and_checking_use(tmp_path):
+    path = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=2).path
+    modules = modules_imported(tmp_path, MODULES_AT_EXIT, str(path))
+    assert {"click", "python_calamine", "toolkit.reader", "toolkit.checks.rows"} <= modules  # it did the work
+    packages = {m.split(".")[0] for m in modules} | {".".join(m.split(".")[:2]) for m in modules}
+    assert not packages & NOT_FOR_VALIDATE, sorted(packages & NOT_FOR_VALIDATE)

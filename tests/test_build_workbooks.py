@@ -10,7 +10,14 @@ import xlwings
 
 from toolkit import macros, schema
 from toolkit.control import read_control
-from toolkit.excel.build_workbooks import CLUSTER_FILE, CONTROL_SHEET, PROVINCE_FILE, build_workbooks, vba_source
+from toolkit.excel.build_workbooks import (
+    CLUSTER_FILE,
+    CONTROL_SHEET,
+    EXPORT_FOLDER_KEY,
+    PROVINCE_FILE,
+    build_workbooks,
+    vba_source,
+)
 from toolkit.excel.xlsm import read_buttons, read_vba_modules, xlwings_vba_version
 from toolkit.validate import validate
 
@@ -89,7 +96,7 @@ def test_xlwings_conf_sheet_is_active_and_names_the_interpreter(built):
     rows = book.get_sheet_by_name(schema.XLWINGS_CONF.vi).to_python()
     assert rows[0][:2] == ["Interpreter_Win", r"%LOCALAPPDATA%\aidkit\venv\Scripts\pythonw.exe"]
     assert all(row[0] for row in rows)  # xlwings reads keys from A1 down to the first empty cell
-    assert macros.EXPORT_FOLDER_KEY in [row[0] for row in rows]
+    assert EXPORT_FOLDER_KEY in [row[0] for row in rows]
 
 
 def test_macro_enabled_content_type(built):

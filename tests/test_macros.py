@@ -18,6 +18,7 @@ from toolkit import macros, schema
 from toolkit.annotate import cell_marks
 from toolkit.control import Deadline, Member, write_control
 from toolkit.excel.book import link
+from toolkit.excel.build_workbooks import EXPORT_FOLDER_KEY
 from toolkit.periods import Period
 from toolkit.reader import read_workbook
 from toolkit.sample import sample_workbook
@@ -183,7 +184,7 @@ def test_a_failure_is_a_bilingual_message_box_never_a_traceback(bad, status_bar,
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(macros, "check_workbook", broken)
+    monkeypatch.setattr("toolkit.validate.check_workbook", broken)  # the button imports it when pressed
     excel = run(opened(*bad), macros.validate)
     alert = alert_of(excel, "unexpected-error", detail="RuntimeError: boom")
     assert alert["mode"] == "critical" and "Traceback" not in alert["prompt"]
@@ -194,7 +195,7 @@ def test_a_failure_is_a_bilingual_message_box_never_a_traceback(bad, status_bar,
 
 def with_conf(excel: RemoteExcel, folder) -> RemoteExcel:
     excel.sheets.append(SheetState(schema.XLWINGS_CONF.vi, [["Interpreter_Win", "python"],
-                                                             [macros.EXPORT_FOLDER_KEY, str(folder)]]))
+                                                             [EXPORT_FOLDER_KEY, str(folder)]]))
     return excel
 
 
@@ -233,7 +234,7 @@ def test_export_refuses_a_workbook_with_errors(bad, tmp_path, status_bar):
 def test_export_of_a_never_saved_workbook_asks_for_a_folder(tmp_path, status_bar):
     sample = sample_workbook(tmp_path / "92.xlsx", needs=2, register=2)
     excel = run(RemoteExcel.from_file(sample.path, "Book1"), macros.export_submission)
-    alert_of(excel, "export-no-folder", key=macros.EXPORT_FOLDER_KEY)
+    alert_of(excel, "export-no-folder", key=EXPORT_FOLDER_KEY)
 
 
 def test_province_catalogue_publishes_the_saved_workbooks_open_needs_beside_it(tmp_path, status_bar):

@@ -4,7 +4,8 @@ Each takes the calling workbook (``xw.Book.caller()`` when none is given, fetche
 time), makes a few library calls and writes the result back into that open workbook.
 Long actions show their progress in the status bar; every failure ends as one
 bilingual message box, never as a Python traceback. Only xlwings' BSD-licensed API is
-used here and in `toolkit.excel.book`.
+used here and in `toolkit.excel.book`. Every button press imports this module first, so each
+button imports what it alone uses (the reader and the checks only for the buttons that check).
 """
 
 from __future__ import annotations
@@ -17,12 +18,8 @@ from pathlib import Path
 
 import xlwings as xw
 
-from . import schema
 from .errors import AidkitError
-from .excel import book as excel
-from .excel.build_workbooks import EXPORT_FOLDER_KEY
 from .sentences import bilingual
-from .validate import check_workbook
 
 log = logging.getLogger(__name__)
 TITLE = "aidkit"
@@ -43,6 +40,9 @@ class Declined(AidkitError):
 
 def validate(book=None) -> None:
     """Kiểm tra dữ liệu: check the open workbook; colour and annotate its cells; list them in Phát hiện."""
+    from .excel import book as excel
+    from .validate import check_workbook
+
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-validate")):
         excel.unmark(book)
@@ -59,6 +59,8 @@ def validate(book=None) -> None:
 
 def clear_marks(book=None) -> None:
     """Xóa đánh dấu: take back what validate added; the user's own fills and notes stay as they were."""
+    from .excel import book as excel
+
     book = book or xw.Book.caller()
     with _reporting(book):
         cells = excel.unmark(book)
@@ -71,7 +73,10 @@ def export_submission(book=None) -> None:
     The folder is the xlwings.conf row `EXPORT_FOLDER_KEY` (relative to the workbook's folder),
     else the workbook's own folder.
     """
+    from .excel import book as excel
+    from .excel.build_workbooks import EXPORT_FOLDER_KEY
     from .export import write_submission
+    from .validate import check_workbook
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-export")):
@@ -120,7 +125,9 @@ def next_period(book=None) -> None:
 
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
+    from . import schema
     from .consolidation.consolidate import consolidate as consolidate_folder
+    from .excel import book as excel
     from .mail.send_report import overview
 
     book = book or xw.Book.caller()
@@ -146,6 +153,8 @@ def consolidate(book=None) -> None:
 
 def submission_status(book=None) -> None:
     """Tình trạng nộp: receive new files, then list every member province's status in a sheet."""
+    from . import schema
+    from .excel import book as excel
     from .status import status
 
     book = book or xw.Book.caller()
@@ -306,6 +315,9 @@ def _saved(book, unsaved: tuple[str, str] | None = None) -> Path:
 
 
 def _export_folder(book) -> Path | None:
+    from .excel import book as excel
+    from .excel.build_workbooks import EXPORT_FOLDER_KEY
+
     here = Path(book.fullname).parent if Path(book.fullname).is_absolute() else None
     configured = excel.setting(book, EXPORT_FOLDER_KEY)
     if not configured:

@@ -196,7 +196,8 @@ def _with_hidden(rows: list[list[Any]], hidden: dict[tuple[int, int], tuple[str,
 
 
 def collector_held_off(function):
-    """Run `function` with the garbage collector paused: reading makes many objects and no cycles to collect."""
+    """Run `function` with the garbage collector paused: reading and checking make many objects and no cycles
+    to collect."""
     @wraps(function)
     def held_off(*args, **kwargs):
         if not gc.isenabled():

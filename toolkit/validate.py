@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import re
 from functools import cache
@@ -13,7 +12,7 @@ from . import schema
 from .checks import Context, registry
 from .findings import SEVERITY_RANK, Finding, Report
 from .provinces import province
-from .reader import Workbook, read_workbook
+from .reader import Workbook, collector_held_off, read_workbook
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -24,6 +23,7 @@ def validate(path: str | os.PathLike, settings: schema.Settings | None = None,
     return check_workbook(read_workbook(path), settings, earlier_proposals)
 
 
+@collector_held_off
 def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
                    earlier_proposals: frozenset[str] = frozenset()) -> Report:
     """Run every check on an already read workbook."""
@@ -48,6 +48,8 @@ def rules_version() -> str:
     """One word for the standard and the checks as this aidkit has them: the template version and a digest
     of the sources that decide the findings (computed once per process). Findings kept in the ledger
     under another word are stale: the file is checked once again."""
+    import hashlib  # the ledger's jobs ask for the rules' version, not `aidkit validate`
+
     root = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted({p for pattern in RULE_SOURCES for p in root.glob(pattern)}):
@@ -57,6 +59,8 @@ def rules_version() -> str:
 
 def rules_key(settings: schema.Settings | None = None) -> str:
     """The rules version and the cluster's thresholds and rates (Cấu hình, Tỷ giá), which change findings too."""
+    import hashlib
+
     settings = settings or schema.Settings()
     own = [(f.name, getattr(settings, f.name)) for f in dataclasses.fields(settings) if f.name != "rates"]
     cluster = repr((own, settings.rates.overrides)).encode()

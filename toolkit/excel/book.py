@@ -8,12 +8,13 @@ user's own fills return and their own notes are never touched.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import schema
-from ..annotate import cell_marks
-from ..findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS, Report
-from ..reader import Workbook, read_rows
+
+if TYPE_CHECKING:  # the reader, the annotator and the findings are imported by the functions that use them
+    from ..findings import Report
+    from ..reader import Workbook
 
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
 MARKS_HEADER = ["Trang tính / Sheet", "Ô / Cell", "Màu aidkit / aidkit fill", "Màu trước đó / fill before",
@@ -23,6 +24,8 @@ CELL_COLUMN = 4  # the Findings column that links to the cell
 
 def read_open(book) -> Workbook:
     """Read the open workbook, unsaved edits included, with the file reader's rules."""
+    from ..reader import read_rows
+
     return read_rows(book.fullname or book.name, book.sheet_names, lambda name: _rows(book.sheets[name]))
 
 
@@ -41,6 +44,8 @@ def mark(book, report: Report) -> None:
 
     A cell that already has a note keeps it unchanged (its messages are in the Findings sheet).
     """
+    from ..annotate import cell_marks
+
     done = []
     for (sheet, ref), found in cell_marks(report).items():
         cell = book.sheets[sheet].range(ref)
@@ -80,6 +85,8 @@ def unmark(book) -> int | None:
 
 def write_findings(book, report: Report) -> None:
     """(Re)write the Findings sheet first in the book; each row's cell address links to that cell."""
+    from ..findings import FINDING_HEADERS, FINDING_WIDTHS, WRAPPED_COLUMNS
+
     names = book.sheet_names
     if schema.FINDINGS.vi in names:
         book.sheets[schema.FINDINGS.vi].delete()
