@@ -142,3 +142,16 @@ def test_refused_with_one_sentence_naming_the_file(tmp_path, case):
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 2 and all("92_2026-H1.xlsx" in line for line in lines), result.output
     assert "Traceback" not in result.output
+
+
+def test_the_instructions_are_numbered_once_each_and_print_wrapped_at_full_size(carried):
+    _, out = carried
+    ws = load_workbook(out)[schema.INSTRUCTIONS.vi]
+    numbered = [(c.value, ws.cell(c.row, 2)) for c in ws["A"] if str(c.value or "")[:2].rstrip(".").isdigit()]
+    assert [int(text.split(".")[0]) for text, _ in numbered] == list(range(1, 10))  # 9: the carried rows
+    assert [str(en.value).split(".")[0] for _, en in numbered] == [str(n) for n in range(1, 10)]
+    for text, en in numbered:  # both languages wrap inside their column, and the row is tall enough for them
+        assert ws.cell(en.row, 1).alignment.wrap_text and en.alignment.wrap_text
+        lines = -(-max(len(text), len(str(en.value))) // 95)  # ceiling
+        assert (ws.row_dimensions[en.row].height or 15) >= 15 * lines, en.row
+    assert ws.page_setup.orientation == "landscape" and ws.column_dimensions["A"].width < 80

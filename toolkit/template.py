@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -28,18 +29,18 @@ INSTRUCTIONS = (
      "2. \"Funding needs\" sheet: one proposal per row; IDs like 92-N2026-001."),
     ("3. Trang \"Dự án PCPNN\": mỗi dòng một khoản viện trợ; mã dạng 92-V2026-001.",
      "3. \"Projects\" sheet: one aid item per row; IDs like 92-V2026-001."),
-    ("4. Chọn giá trị trong danh sách thả xuống; không đổi tên cột, không chèn dòng trên tiêu đề.",
-     "4. Pick values from the dropdowns; do not rename columns or insert rows above the header."),
-    ("5. Số tiền nhập dạng số (ví dụ 125000 hoặc 125.000); ngày nhập dd/mm/yyyy.",
-     "5. Type amounts as numbers (e.g. 125000 or 125.000); dates as dd/mm/yyyy."),
-    ("6. Gõ chữ bằng Unicode (Times New Roman, Arial); không dùng phông .VnTime hoặc VNI.",
-     "6. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts."),
-    ("7. Nhấn \"Kiểm tra dữ liệu\" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.",
-     "7. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
-    ("8. Trang \"Hoạt động đối ngoại\": mỗi dòng một hoạt động đối ngoại nhân dân (đón đoàn, đoàn ra, hội nghị, "
+    ("4. Trang \"Hoạt động đối ngoại\": mỗi dòng một hoạt động đối ngoại nhân dân (đón đoàn, đoàn ra, hội nghị, "
      "giao lưu, thông tin tuyên truyền); mã dạng 92-H2026-001.",
-     "8. \"Activities\" sheet: one people-to-people activity per row (delegations received and sent, conferences, "
+     "4. \"Activities\" sheet: one people-to-people activity per row (delegations received and sent, conferences, "
      "exchanges, information work); IDs like 92-H2026-001."),
+    ("5. Chọn giá trị trong danh sách thả xuống; không đổi tên cột, không chèn dòng trên tiêu đề.",
+     "5. Pick values from the dropdowns; do not rename columns or insert rows above the header."),
+    ("6. Số tiền nhập dạng số (ví dụ 125000 hoặc 125.000); ngày nhập dd/mm/yyyy.",
+     "6. Type amounts as numbers (e.g. 125000 or 125.000); dates as dd/mm/yyyy."),
+    ("7. Gõ chữ bằng Unicode (Times New Roman, Arial); không dùng phông .VnTime hoặc VNI.",
+     "7. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts."),
+    ("8. Nhấn \"Kiểm tra dữ liệu\" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.",
+     "8. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
 )
 
 
@@ -135,6 +136,8 @@ def _formats(book) -> dict[object, object]:
         "title": book.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F4E78"}),
         "label": book.add_format({**base, "bold": True}),
         "muted": book.add_format({**base, "italic": True, "font_color": "#666666"}),
+        "muted_wrap": book.add_format({**base, "italic": True, "font_color": "#666666", "text_wrap": True,
+                                       "valign": "top"}),
         "text": book.add_format({**base, "num_format": "@"}),
         "wrap": book.add_format({**base, "text_wrap": True, "valign": "top"}),
         schema.USD_FORMAT: book.add_format({**base, "num_format": schema.USD_FORMAT}),
@@ -156,11 +159,11 @@ def carried_note(periods) -> tuple[str, str]:
     since = ", ".join(periods)
     fields = {t.key: ", ".join(t.column(k).vi for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
     fields_en = {t.key: ", ".join(t.column(k).en for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
-    return (f"8. Dòng tô xanh nhạt được chuyển sang từ kỳ {since} (dự án chưa kết thúc, đề xuất còn đang kêu gọi): "
+    return (f"9. Dòng tô xanh nhạt được chuyển sang từ kỳ {since} (dự án chưa kết thúc, đề xuất còn đang kêu gọi): "
             f"giữ nguyên mã, cập nhật các ô tô xanh lá ({fields['register']}; nhu cầu: {fields['needs']}). "
             "Giải ngân lũy kế là số đầu kỳ; nhập giải ngân trong kỳ. Dự án đã kết thúc vẫn ghi, với tình trạng "
             "\"Đã kết thúc\"; thêm dòng mới bên dưới.",
-            f"8. Pale blue rows are carried from {since} (projects not finished, needs still open): keep their IDs, "
+            f"9. Pale blue rows are carried from {since} (projects not finished, needs still open): keep their IDs, "
             f"update the pale green cells ({fields_en['register']}; needs: {fields_en['needs']}). Disbursed to "
             "date is the opening figure; enter this period's disbursement. A project that finished stays, with "
             "the status \"Đã kết thúc\"; add new rows below.")
@@ -169,16 +172,18 @@ def carried_note(periods) -> tuple[str, str]:
 def _instructions(book, f, carried=()) -> None:
     ws = book.add_worksheet(schema.INSTRUCTIONS.vi)
     print_setup(ws)
-    ws.set_column(0, 0, 100, f["wrap"])
-    ws.set_column(1, 1, 100, f["wrap"])
+    ws.set_column(0, 0, 72, f["wrap"])  # the two languages side by side on one landscape page, full size
+    ws.set_column(1, 1, 72, f["muted_wrap"])
     lines = INSTRUCTIONS + ((carried_note(carried),) if carried else ())
     for row, (vi, en) in enumerate(lines):
+        if row:  # the wrapped lines' height: Excel and LibreOffice do not grow a row xlsxwriter wrote
+            ws.set_row(row, 15 * max(math.ceil(len(vi) / 95), math.ceil(len(en) / 95)))
         ws.write_string(row, 0, vi, f["title"] if row == 0 else f["wrap"])
-        ws.write_string(row, 1, en, f["title"] if row == 0 else f["muted"])
+        ws.write_string(row, 1, en, f["title"] if row == 0 else f["muted_wrap"])
     ws.write_string(len(lines) + 1, 0, "Lĩnh vực (mã – tên) / Sectors (code – name):", f["label"])
     for i, s in enumerate(schema.sectors(), start=len(lines) + 2):
         ws.write_string(i, 0, f"{s.code} – {s.vi}", f["wrap"])
-        ws.write_string(i, 1, f"{s.code} – {s.en} (DAC {s.dac})", f["muted"])
+        ws.write_string(i, 1, f"{s.code} – {s.en} (DAC {s.dac})", f["muted_wrap"])
 
 
 def _info(book, f, values: dict[str, object]) -> None:
