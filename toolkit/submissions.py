@@ -76,11 +76,9 @@ def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Ch
 def _check(path: Path, control: Control, ledger: Ledger | None) -> Checked:
     """Read a file once and check it; raises Refusal when it cannot be read at all."""
     from . import validate
-    from .reader import read_workbook
 
     settings = control.settings()
-    wb = read_workbook(path)
-    report = validate.check_workbook(wb, settings)
+    wb, report = validate.read_and_check(path, settings)
     earlier: frozenset[str] = frozenset()
     if ledger is not None and report.province and _links_unanswered(report):
         earlier = earlier_proposals(ledger, report.province, path)

@@ -20,7 +20,18 @@ _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 def validate(path: str | os.PathLike, settings: schema.Settings | None = None,
              earlier_proposals: frozenset[str] = frozenset()) -> Report:
     """Validate a workbook file. Raises `findings.Refusal` when it cannot be read at all."""
-    return check_workbook(read_workbook(path), settings, earlier_proposals)
+    return read_and_check(path, settings, earlier_proposals=earlier_proposals)[1]
+
+
+def read_and_check(path: str | os.PathLike, settings: schema.Settings | None = None, data: bytes | None = None, *,
+                   earlier_proposals: frozenset[str] = frozenset()) -> tuple[Workbook, Report]:
+    """The one way a file is read and checked (validate, the intake, the merge and the catalogue): the
+    workbook, read once from `data` when the caller already holds its bytes, and its report.
+
+    :raises findings.Refusal: when the file cannot be read as a workbook at all.
+    """
+    wb = read_workbook(path, data)
+    return wb, check_workbook(wb, settings, earlier_proposals)
 
 
 @collector_held_off

@@ -55,8 +55,7 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
 
     :param received: when it was received; None: its modification time.
     """
-    from ..reader import read_workbook
-    from ..validate import check_workbook
+    from ..validate import read_and_check
 
     try:
         data = read_regular(path)
@@ -70,8 +69,7 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
     source = SourceFile(path, name, digest, size, received)
     try:  # a damaged file is refused by the reader; anything else is a bug and stops the run (--debug shows it)
-        wb = read_workbook(path, data)
-        report = check_workbook(wb, settings)
+        wb, report = read_and_check(path, settings, data)
     except Refusal as refusal:
         source.refusal = (refusal.reason, refusal.detail)
         return source
