@@ -261,16 +261,18 @@ def test_a_linked_proposal_found_nowhere_is_one_warning_with_its_cell_row_value_
     def link(rows):
         rows[0].update(ma_de_xuat=" 92-n2026-004 ")  # spaces and case do not matter
         rows[1].update(ma_de_xuat="92-N2026-099")
+        rows[2].update(ma_de_xuat="Dự án mới")  # like no ID at all: no guess
 
     path = book(tmp_path, register_change=link)
     found = [f for f in validate(path).findings if f.rule == "linked-proposal-missing"]
     assert [(f.severity, f.sheet, f.cell, f.row, f.column, f.value) for f in found] == [
         ("warning", REGISTER, cell(R, "ma_de_xuat", 2), 2, "ma_de_xuat", " 92-n2026-004 "),
-        ("warning", REGISTER, cell(R, "ma_de_xuat", 3), 3, "ma_de_xuat", "92-N2026-099")]
-    assert "92-N2026-001" in found[0].suggestion  # did you mean: the nearest ID of the NEEDS sheet
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 3), 3, "ma_de_xuat", "92-N2026-099"),
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 4), 4, "ma_de_xuat", "Dự án mới")]
+    assert "92-N2026-001" in found[0].suggestion and found[2].suggestion == ""  # the nearest NEEDS ID, if near
     # an earlier submission's NEEDS IDs answer a link too; this book's own IDs still count beside them
     earlier = validate(path, earlier_proposals=frozenset({"92-N2026-004"})).findings
-    assert [f.row for f in earlier if f.rule == "linked-proposal-missing"] == [3]
+    assert [f.row for f in earlier if f.rule == "linked-proposal-missing"] == [3, 4]
 
 
 @pytest.mark.parametrize(("version", "expected"), [("1.2", 1), ("1.3", 1), ("1.1", 0), ("", 0)])
