@@ -52,6 +52,9 @@ def test_a_note_is_as_tall_as_its_lines_within_bounds():
     assert note_height("\n".join(["x" * 100] * 10)) == 16 * 20 + 12  # 100 characters wrap to two lines
     assert note_height("\n".join(["x"] * 12)) == 16 * 12 + 12
     assert note_height("\n".join(["x"] * 50)) == 600  # the largest box
+    assert note_height("\n".join(["x" * 80] * 10)) == 16 * 20 + 12  # 80 characters already take two lines
+    assert note_height("\n".join(["x" * 79] * 10)) == 16 * 10 + 12
+    assert note_height("\n".join(["một hai ba bốn"] * 10)) == 16 * 10 + 12  # spaces do not break a line
 
 
 def test_a_tagged_annotated_name_and_a_quoted_sheet_reference():
@@ -76,6 +79,13 @@ def test_a_value_that_looks_like_a_formula_stays_text_and_numbers_stay_numbers()
     assert formula_like.value == "=SUM(N2:N4)" and formula_like.data_type == "s"
     assert number.value == -3 and number.data_type == "n"
     assert ws["D2"].hyperlink is None  # the finding's sheet is not in this book: no link to a missing sheet
+
+
+def test_a_value_with_a_character_a_worksheet_cannot_hold_is_written_without_it():
+    book = Workbook()
+    report = Report("92.xlsx", [finding("invalid-number", ERROR, sheet=SHEET, cell="N5", row=5, value="12\x0b500")])
+    write_findings_sheet(book, report)
+    assert book["Phát hiện"]["F2"].value == "12500"
 
 
 # --- the annotated copy as a whole ----------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from test_checks import NEEDS, N, R, book, cell, set0
+from test_checks import NEEDS, REGISTER, N, R, book, cell, set0
 from toolkit.checks.rows import _months_before
 from toolkit.schema import Settings
 from toolkit.validate import validate
@@ -243,3 +243,50 @@ def test_an_implausible_usd_amount_names_the_limit_and_the_limit_itself_passes(t
     found = only(over, "usd-implausible")
     assert (found.column, found.value) == ("tong_kinh_phi_usd", limit + 1)
     assert dict(found.params) == {"limit": limit}
+
+
+def test_a_linked_proposal_warning_is_dropped_only_when_an_earlier_needs_id_answers_it():
+    from toolkit.checks.cross import answered_elsewhere
+    from toolkit.findings import ERROR, WARNING, Finding
+
+    answered = Finding("linked-proposal-missing", WARNING, "Dự án", "P4", 4, "ma_de_xuat", " dx-01 ")
+    unanswered = Finding("linked-proposal-missing", WARNING, "Dự án", "P5", 5, "ma_de_xuat", "DX-02")
+    empty = Finding("linked-proposal-missing", WARNING, "Dự án", "P6", 6, "ma_de_xuat", None)
+    other = Finding("invalid-number", ERROR, "Dự án", "N4", 4, "gia_tri_usd", "DX-01")
+    assert answered_elsewhere([answered, unanswered, empty, other], {"DX-01"}) == [unanswered, empty, other]
+    assert answered_elsewhere([answered, other], frozenset()) == [answered, other]
+
+
+def test_a_linked_proposal_found_nowhere_is_one_warning_with_its_cell_row_value_and_a_near_id(tmp_path):
+    def link(rows):
+        rows[0].update(ma_de_xuat=" 92-n2026-004 ")  # spaces and case do not matter
+        rows[1].update(ma_de_xuat="92-N2026-099")
+        rows[2].update(ma_de_xuat="Dự án mới")  # like no ID at all: no guess
+
+    path = book(tmp_path, register_change=link)
+    found = [f for f in validate(path).findings if f.rule == "linked-proposal-missing"]
+    assert [(f.severity, f.sheet, f.cell, f.row, f.column, f.value) for f in found] == [
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 2), 2, "ma_de_xuat", " 92-n2026-004 "),
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 3), 3, "ma_de_xuat", "92-N2026-099"),
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 4), 4, "ma_de_xuat", "Dự án mới")]
+    assert "92-N2026-001" in found[0].suggestion and found[2].suggestion == ""  # the nearest NEEDS ID, if near
+    # an earlier submission's NEEDS IDs answer a link too; this book's own IDs still count beside them
+    earlier = validate(path, earlier_proposals=frozenset({"92-N2026-004"})).findings
+    assert [f.row for f in earlier if f.rule == "linked-proposal-missing"] == [3, 4]
+
+
+@pytest.mark.parametrize(("version", "expected"), [("1.2", 1), ("1.3", 1), ("1.1", 0), ("", 0)])
+def test_the_activities_sheet_is_expected_from_the_version_that_added_it(tmp_path, version, expected):
+    from builders import records, write_book
+    from toolkit import schema
+
+    data = records()
+    path = write_book(tmp_path / "a.xlsx", {"phien_ban_mau": version}, data["needs"], data["register"])
+    found = [f for f in validate(path).findings if f.rule == "optional-sheet-missing"]
+    sheet = schema.ACTIVITIES_SHEET
+    assert [(f.severity, f.sheet) for f in found] == [("info", sheet.vi)] * expected
+    if expected:
+        assert found[0].message_vi == (f'Tệp theo mẫu 1.2 nhưng thiếu trang "{sheet.vi}"; hãy thêm trang này '
+                                       "(có thể để trống) theo mẫu mới.")
+        assert found[0].message_en == (f'The file is on template 1.2 but has no "{sheet.en}" sheet ({sheet.vi}); '
+                                       "add it (it may be empty) from the new template.")

@@ -101,3 +101,52 @@ def test_the_lists_that_need_action():
     assert later.pending[0].days == 26 and "đến ngày 16/07/2026 đã 26 ngày" in later.pending[0].why
     assert [a.ident for a in later.overdue] == ["waiting"] and f.overdue == []  # beyond the 20 days by then
     assert all(a.province == "Cần Thơ" for a in f.expiring + f.stale + f.pending)
+
+
+def act(ident: str, start, kind: str = "Hội thảo") -> tuple:
+    """An ACTIVITIES row as the consolidation holds it."""
+    values = {"ma_hoat_dong": ident, "ngay_bat_dau": start, "loai_hoat_dong": kind}
+    return (*(values.get(c.key) for c in schema.ACTIVITIES.columns), 2, 0)
+
+
+def test_a_decision_on_the_day_the_dossier_was_complete_takes_zero_days():
+    assert lead_days([aid("same-day", dossier=date(2026, 3, 2), decided=date(2026, 3, 2))]) == [0]
+
+
+def test_activities_count_from_the_first_to_the_last_day_of_the_period():
+    from toolkit.consolidation.figures import member_figures
+
+    f = SourceFile(Path("92.xlsx"), "92.xlsx", "0" * 64, 1, datetime(2026, 7, 10), rows={"activities": [
+        act("first", date(2026, 1, 1)), act("last", date(2026, 6, 30), "Đoàn ra"), act("before", date(2025, 12, 31)),
+        act("after", date(2026, 7, 1)), act("text", "01/03/2026"), act("none", None)]})
+    entry = Entry("2026-H1", CAN_THO, CAN_THO, file=f, member=True, due=date(2026, 7, 15))
+    assert member_figures([entry], H1, 20).activity_kinds == ("Hội thảo", "Đoàn ra")
+
+
+def test_the_figures_of_one_entry_are_those_of_its_own_period():
+    from toolkit.consolidation.figures import entry_figures
+
+    register = [aid("in", usd=40_000.0, dossier=date(2026, 2, 1), decided=date(2026, 2, 21)),
+                aid("out", usd=60_000.0, decided=date(2026, 8, 1))]
+    entry = result_of(register).entries[0]
+    f = entry_figures(entry, 20)
+    assert (f.file, f.approved, f.usd_approved, f.days, f.within_share) == ("92.xlsx", 1, 40_000.0, (20,), 1.0)
+    undated = Entry(None, CAN_THO, CAN_THO, file=entry.file, member=True, due=date(2026, 7, 15))
+    assert (entry_figures(undated, 20).file, entry_figures(undated, 20).approved) == (None, 0)  # no period: none
+
+
+def test_an_amount_typed_as_a_whole_number_counts_in_the_sectors():
+    day = date(2026, 3, 1)
+    register = [aid("a", usd=100_000, decided=day), aid("b", usd=50_000.0, linh_vuc="Giáo dục", decided=day),
+                aid("c", usd="100000", linh_vuc="Giáo dục", decided=day)]
+    f = period_figures(result_of(register), "2026-H1")
+    assert f.sectors == [("Y tế", 1, 100_000.0), ("Giáo dục", 2, 50_000.0)]
+
+
+def test_months_before_keeps_the_day_or_takes_the_last_of_a_shorter_month():
+    from toolkit.consolidation.figures import _months_before
+
+    assert _months_before(date(2026, 12, 31), 3) == date(2026, 9, 30)
+    assert _months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert _months_before(date(2026, 6, 30), 6) == date(2025, 12, 30)
+    assert _months_before(date(2026, 1, 15), 13) == date(2024, 12, 15)

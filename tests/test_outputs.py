@@ -190,3 +190,55 @@ def test_the_catalogue_may_go_to_an_output_folder_kept_inside_the_submissions_fo
     assert (tmp_path / "nop" / "ket-qua" / "danh-muc" / "index.html").exists()
     refused(invoke("catalogue", "--control", control, "-o", tmp_path / "nop" / "web"), "đó là thư mục nộp báo cáo",
             "it is the submissions folder")
+
+
+def _package(path, **parts: bytes):
+    """A zip holding just the given docProps parts (custom=…, core=…), as a workbook's would."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(f"docProps/{name}.xml", data)
+    return path
+
+
+CUSTOM = (b'<Properties><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="aidkit">\n'
+          b'  <vt:lpwstr xml:space="preserve">annotated</vt:lpwstr></property>%s</Properties>')
+CORE = b"<cp:coreProperties><dc:creator>%s</dc:creator>%s</cp:coreProperties>"
+
+
+def test_the_kind_is_read_from_the_mark_alone_and_a_bad_byte_beside_it_does_not_hide_it(tmp_path):
+    assert written_by_aidkit(_package(tmp_path / "a.xlsx", custom=CUSTOM % b"")) == "annotated"
+    assert written_by_aidkit(_package(tmp_path / "b.xlsx", custom=CUSTOM % b"\xff\xfe")) == "annotated"
+    # the mark wins over the creator
+    both = _package(tmp_path / "c.xlsx", custom=CUSTOM % b"", core=CORE % (b"aidkit", b""))
+    assert written_by_aidkit(both) == "annotated"
+
+
+def test_a_workbook_without_the_mark_but_created_by_aidkit_is_a_consolidated_one(tmp_path):
+    assert written_by_aidkit(_package(tmp_path / "a.xlsx", core=CORE % (b"aidkit", b""))) == "consolidated"
+    assert written_by_aidkit(_package(tmp_path / "b.xlsx", core=CORE % (b"aidkit", b"\xff"))) == "consolidated"
+    other = b'<Properties><property name="author"><vt:lpwstr>ai</vt:lpwstr></property></Properties>'
+    unmarked = _package(tmp_path / "c.xlsx", custom=other, core=CORE % (b"aidkit", b""))
+    assert written_by_aidkit(unmarked) == "consolidated"
+
+
+def test_a_workbook_of_someone_else_or_not_a_workbook_is_of_no_kind(tmp_path):
+    assert written_by_aidkit(_package(tmp_path / "a.xlsx", core=CORE % (b"Nguyen Van A", b""))) is None
+    assert written_by_aidkit(_package(tmp_path / "b.xlsx", core=CORE % (b"AIDKIT", b""))) is None
+    assert written_by_aidkit(_package(tmp_path / "c.xlsx")) is None
+    (tmp_path / "d.xlsx").write_bytes(b"not a zip")
+    assert written_by_aidkit(tmp_path / "d.xlsx") is None
+    assert written_by_aidkit(tmp_path / "missing.xlsx") is None
+
+
+def test_a_link_put_where_an_output_was_is_never_aidkits_even_to_the_same_bytes(tmp_path):
+    from toolkit.outputs import record_output, recorded_kind, replaceable
+
+    out = tmp_path / "tong-hop.xlsx"
+    out.write_bytes(b"aidkit's bytes")
+    record_output(out, "consolidated")
+    assert recorded_kind(out) == "consolidated" and replaceable(out, "consolidated")
+    out.rename(tmp_path / "giu-lai.xlsx")
+    out.symlink_to(tmp_path / "giu-lai.xlsx")
+    assert recorded_kind(out) is None and not replaceable(out, "consolidated")
