@@ -268,7 +268,8 @@ def test_a_linked_proposal_found_nowhere_is_one_warning_with_its_cell_row_value_
     assert [(f.severity, f.sheet, f.cell, f.row, f.column, f.value) for f in found] == [
         ("warning", REGISTER, cell(R, "ma_de_xuat", 2), 2, "ma_de_xuat", " 92-n2026-004 "),
         ("warning", REGISTER, cell(R, "ma_de_xuat", 3), 3, "ma_de_xuat", "92-N2026-099"),
-        ("warning", REGISTER, cell(R, "ma_de_xuat", 4), 4, "ma_de_xuat", "Dự án mới")]
+        ("warning", REGISTER, cell(R, "ma_de_xuat", 4), 4, "ma_de_xuat", "Dự án mới"),
+    ]
     assert "92-N2026-001" in found[0].suggestion and found[2].suggestion == ""  # the nearest NEEDS ID, if near
     # an earlier submission's NEEDS IDs answer a link too; this book's own IDs still count beside them
     earlier = validate(path, earlier_proposals=frozenset({"92-N2026-004"})).findings
@@ -286,7 +287,10 @@ def test_the_activities_sheet_is_expected_from_the_version_that_added_it(tmp_pat
     sheet = schema.ACTIVITIES_SHEET
     assert [(f.severity, f.sheet) for f in found] == [("info", sheet.vi)] * expected
     if expected:
-        assert found[0].message_vi == (f'Tệp theo mẫu 1.2 nhưng thiếu trang "{sheet.vi}"; hãy thêm trang này '
-                                       "(có thể để trống) theo mẫu mới.")
-        assert found[0].message_en == (f'The file is on template 1.2 but has no "{sheet.en}" sheet ({sheet.vi}); '
-                                       "add it (it may be empty) from the new template.")
+        assert found[0].message_vi == (
+            f'Tệp theo mẫu 1.2 nhưng thiếu trang "{sheet.vi}"; hãy thêm trang này (có thể để trống) theo mẫu mới.'
+        )
+        assert found[0].message_en == (
+            f'The file is on template 1.2 but has no "{sheet.en}" sheet ({sheet.vi}); '
+            "add it (it may be empty) from the new template."
+        )
