@@ -41,8 +41,10 @@ CLEAR = "['tinh','linh_vuc','hinh_thuc','q','tu','den'].forEach(function (k) { s
 FILTERS = {
     "sector (`linh_vuc=YT`)": (CLEAR, "set('linh_vuc', 'YT')"),
     "search `nuoc sach` (folded, every field)": (CLEAR, "set('q', 'nuoc sach')"),
-    "province + aid form + amount range": (CLEAR, ("set('tinh', '92'); set('hinh_thuc', 'du-an'); "
-                                                   "set('tu', '50000'); set('den', '500000')")),
+    "province + aid form + amount range": (
+        CLEAR,
+        ("set('tinh', '92'); set('hinh_thuc', 'du-an'); set('tu', '50000'); set('den', '500000')"),
+    ),
     "back to all from one sector": ("set('linh_vuc', 'YT')", CLEAR),
 }
 TIMER = """
@@ -102,14 +104,22 @@ def split() -> dict[str, float]:
     t = time.perf_counter()
     render_bulletin(result, intro)
     bulletin = time.perf_counter() - t
-    return {"total": total, "page": page, "bulletin": bulletin, "needs": len(result.needs),
-            "pages": len(re.findall(rb"/Type\s*/Page\b", result.bulletin.read_bytes())),
-            "page_bytes": result.page.stat().st_size, "pdf_bytes": result.bulletin.stat().st_size}
+    return {
+        "total": total,
+        "page": page,
+        "bulletin": bulletin,
+        "needs": len(result.needs),
+        "pages": len(re.findall(rb"/Type\s*/Page\b", result.bulletin.read_bytes())),
+        "page_bytes": result.page.stat().st_size,
+        "pdf_bytes": result.bulletin.stat().st_size,
+    }
 
 
 def browser(page: Path) -> dict:
-    setups = "".join(ONE % {"name": json.dumps(name), "repeat": REPEAT, "before": before, "setup": setup}
-                     for name, (before, setup) in FILTERS.items())
+    setups = "".join(
+        ONE % {"name": json.dumps(name), "repeat": REPEAT, "before": before, "setup": setup}
+        for name, (before, setup) in FILTERS.items()
+    )
     shown, dom = open_page(page, then=TIMER % setups, budget_ms=20000)
     assert shown.requests == [], shown.requests
     return json.loads(re.search(r'data-bench="([^"]*)"', dom).group(1).replace("&quot;", '"'))
@@ -127,21 +137,20 @@ def main() -> None:
     build = median_seconds([aidkit, "catalogue", str(INPUTS), "-o", str(out)], runs=args.runs)
     parts = split()
     timings = browser(out / "index.html")
-    rows = "\n".join(f"| {name} | {ms:.1f} | {n:,} |" for name, (ms, n) in
-                     ((k, timings[k]) for k in FILTERS))
+    rows = "\n".join(f"| {name} | {ms:.1f} | {n:,} |" for name, (ms, n) in ((k, timings[k]) for k in FILTERS))
     text = f"""
 ## Catalogue (`aidkit catalogue`)
 
 Measured {date.today().isoformat()} on {machine()}, load average {os.getloadavg()[0]:.1f} at the end
 (the machine is shared: expect ±30 % between runs).
-{len(paths)} provinces × {NEEDS} NEEDS rows, period {PERIOD}: {parts['needs']:,} open needs published
+{len(paths)} provinces × {NEEDS} NEEDS rows, period {PERIOD}: {parts["needs"]:,} open needs published
 (`bench/bench_catalogue.py`).
 
 - build, whole process, aidkit installed from a wheel (bench/out/venv), median of {args.runs}:
-  **{build:.2f} s** for index.html and ban-tin.pdf. In one process: {parts['total']:.2f} s, of which
-  the page {parts['page'] * 1000:.0f} ms and the bulletin {parts['bulletin']:.2f} s (typst, {parts['pages']} pages);
+  **{build:.2f} s** for index.html and ban-tin.pdf. In one process: {parts["total"]:.2f} s, of which
+  the page {parts["page"] * 1000:.0f} ms and the bulletin {parts["bulletin"]:.2f} s (typst, {parts["pages"]} pages);
   the rest is reading and checking the 34 files (the checks of `aidkit validate`).
-- sizes: index.html **{parts['page_bytes'] / 1e6:.2f} MB** (limit 2 MB), ban-tin.pdf {parts['pdf_bytes'] / 1e6:.2f} MB.
+- sizes: index.html **{parts["page_bytes"] / 1e6:.2f} MB** (limit 2 MB), ban-tin.pdf {parts["pdf_bytes"] / 1e6:.2f} MB.
 - the page in headless Chromium (tests/browser.py; no request left the page): the page's own
   `aidkitApply()` after setting a filter, median of {REPEAT}:
 
@@ -149,7 +158,7 @@ Measured {date.today().isoformat()} on {machine()}, load average {os.getloadavg(
 |---|---|---|
 {rows}
 
-The language switch redraws all {parts['needs']:,} needs: {timings['lang']:.0f} ms (once).
+The language switch redraws all {parts["needs"]:,} needs: {timings["lang"]:.0f} ms (once).
 """
     print(text)
     if not args.no_write:

@@ -145,8 +145,15 @@ def main() -> None:
     python = installed_python()
     out = OUT / "consolidate"
     sides = {
-        "aidkit": [str(python.parent / "aidkit"), "consolidate", str(INPUTS), "-o", str(out / "aidkit.xlsx"),
-                   "--format", "json"],
+        "aidkit": [
+            str(python.parent / "aidkit"),
+            "consolidate",
+            str(INPUTS),
+            "-o",
+            str(out / "aidkit.xlsx"),
+            "--format",
+            "json",
+        ],
         "naive": [str(python), "-W", "ignore", "-c", NAIVE, str(INPUTS), str(out / "naive.xlsx")],
     }
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in sides}
@@ -158,10 +165,15 @@ def main() -> None:
     memory = {}
     for name, argv in sides.items():
         memory[name] = run(argv, sample=True)
-        print(f"{name} memory run: {memory[name][0]:.1f} s, largest process {memory[name][1]:.0f} MB, "
-              f"process tree {memory[name][2]:.0f} MB", flush=True)
-    summary = {name: (statistics.median(r[0] for r in runs), max(max(r[1] for r in runs), memory[name][1]),
-                      memory[name][2]) for name, runs in results.items()}
+        print(
+            f"{name} memory run: {memory[name][0]:.1f} s, largest process {memory[name][1]:.0f} MB, "
+            f"process tree {memory[name][2]:.0f} MB",
+            flush=True,
+        )
+    summary = {
+        name: (statistics.median(r[0] for r in runs), max(max(r[1] for r in runs), memory[name][1]), memory[name][2])
+        for name, runs in results.items()
+    }
     text = render(summary, results, len(files), args.runs)
     print(text)
     if not args.no_write:
@@ -195,8 +207,14 @@ def duplicates(label: str, aidkit: str | None, write: bool) -> None:
         seconds, largest, _ = run([command, "consolidate", str(inputs), "-o", str(out), "--format", "json"])
         rows, xml = sheet_rows(out, "Trùng lặp")
         kept.setdefault(label, {})[str(total)] = {
-            "rows": rows, "xml_mb": xml / 1e6, "file_mb": out.stat().st_size / 1e6, "seconds": seconds,
-            "largest_mb": largest, "load": os.getloadavg()[0], "date": f"{date.today():%Y-%m-%d}"}
+            "rows": rows,
+            "xml_mb": xml / 1e6,
+            "file_mb": out.stat().st_size / 1e6,
+            "seconds": seconds,
+            "largest_mb": largest,
+            "load": os.getloadavg()[0],
+            "date": f"{date.today():%Y-%m-%d}",
+        }
         print(label, total, kept[label][str(total)], flush=True)
         out.unlink()
     DUPLICATES_JSON.write_text(json.dumps(kept, indent=1))
@@ -207,17 +225,24 @@ def duplicates(label: str, aidkit: str | None, write: bool) -> None:
 
 
 def render_duplicates(kept: dict) -> str:
-    lines = ["## Duplicates (`Trùng lặp` sheet of `aidkit consolidate`)", "",
-             f"34 provinces × 120 rows (96 REGISTER + 24 NEEDS) and × 2,500 rows ({REGISTER:,} + {NEEDS:,}), "
-             f"period {PERIOD}, the sample data of toolkit/sample.py (`bench/bench_consolidate.py --duplicates "
-             f"LABEL`). One run each on {machine()}; the machine is shared, so the time is one "
-             "reading under the load shown (1-minute load average at the end of the run).", "",
-             "| build | rows per province | Trùng lặp rows | its XML (MB) | workbook (MB) | time (s) | "
-             "largest process (MB) | load |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Duplicates (`Trùng lặp` sheet of `aidkit consolidate`)",
+        "",
+        f"34 provinces × 120 rows (96 REGISTER + 24 NEEDS) and × 2,500 rows ({REGISTER:,} + {NEEDS:,}), "
+        f"period {PERIOD}, the sample data of toolkit/sample.py (`bench/bench_consolidate.py --duplicates "
+        f"LABEL`). One run each on {machine()}; the machine is shared, so the time is one "
+        "reading under the load shown (1-minute load average at the end of the run).",
+        "",
+        "| build | rows per province | Trùng lặp rows | its XML (MB) | workbook (MB) | time (s) | "
+        "largest process (MB) | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for label, sizes in kept.items():
         for total, m in sizes.items():
-            lines.append(f"| {label} ({m['date']}) | {int(total):,} | {m['rows']:,} | {m['xml_mb']:.1f} | "
-                         f"{m['file_mb']:.1f} | {m['seconds']:.1f} | {m['largest_mb']:.0f} | {m['load']:.1f} |")
+            lines.append(
+                f"| {label} ({m['date']}) | {int(total):,} | {m['rows']:,} | {m['xml_mb']:.1f} | "
+                f"{m['file_mb']:.1f} | {m['seconds']:.1f} | {m['largest_mb']:.0f} | {m['load']:.1f} |"
+            )
     return "\n".join(lines)
 
 
@@ -227,38 +252,40 @@ def render(summary, results, files: int, runs: int) -> str:
     rows = files * (NEEDS + REGISTER)
     ok = lambda good: "met" if good else "**missed**"  # noqa: E731
     times = {name: ", ".join(f"{r[0]:.1f}" for r in rs) for name, rs in results.items()}
-    return "\n".join([
-        "## Consolidation (`aidkit consolidate`)",
-        "",
-        f"Measured {date.today():%Y-%m-%d} on {machine()}.",
-        f"{files} provinces × ({REGISTER:,} REGISTER + {NEEDS:,} NEEDS) rows = {rows:,} rows, period {PERIOD} "
-        "(`bench/bench_consolidate.py`). Whole processes, aidkit installed from a wheel (bench/out/venv), "
-        f"the two pipelines run alternately, median of {runs}.",
-        "",
-        "- aidkit: `aidkit consolidate INPUTS -o OUT.xlsx --format json`: every check of `aidkit validate` on "
-        "every file, all sheets (tables, pivots, donors, findings, duplicate search, charts).",
-        "- naive: `pandas.read_excel` (default engine, openpyxl) per file, `pandas.concat`, "
-        "`DataFrame.to_excel` (openpyxl): no checks, no provenance, nothing else.",
-        "",
-        "| pipeline | median time (s) | runs (s) | largest process (MB) | whole process tree (MB) |",
-        "|---|---|---|---|---|",
-        f"| aidkit consolidate | {a_s:.1f} | {times['aidkit']} | {a_big:.0f} | {a_tree:.0f} |",
-        f"| naive pandas | {n_s:.1f} | {times['naive']} | {n_big:.0f} | {n_tree:.0f} |",
-        "",
-        f"Speed-up: **{speedup:.1f}×** (target ≥ {TARGET_SPEEDUP:g}×: {ok(speedup >= TARGET_SPEEDUP)}). "
-        f"Peak memory: **{a_tree:.0f} MB** for the whole tree, {a_big:.0f} MB for the largest process "
-        f"(target ≤ {TARGET_MB} MB: {ok(a_tree <= TARGET_MB)}).",
-        "Memory of the tree is the sum of PSS (shared pages counted once) of aidkit and its reading processes, "
-        "sampled every 100 ms in one extra, untimed run; the largest process is the kernel's maximum RSS of a "
-        "single process over all runs.",
-        "",
-        "Where aidkit's time goes (2 cores): reading and checking the 34 files in two worker processes "
-        "(the reader and checks of `aidkit validate`, about 0.27 s per file) is over half of it; then, in this "
-        "process, writing about 5 million cells (the merged rows with provenance, and the duplicate groups: the "
-        "sample data's small title vocabulary puts most register rows in a same-donor, same-title group) and "
-        "zipping some 160 MB of sheet XML, while the workers search for duplicates. The machine is shared: "
-        "runs of one build vary by 10–15 %; earlier builds measured 4.5–5.2× here.",
-    ])
+    return "\n".join(
+        [
+            "## Consolidation (`aidkit consolidate`)",
+            "",
+            f"Measured {date.today():%Y-%m-%d} on {machine()}.",
+            f"{files} provinces × ({REGISTER:,} REGISTER + {NEEDS:,} NEEDS) rows = {rows:,} rows, period {PERIOD} "
+            "(`bench/bench_consolidate.py`). Whole processes, aidkit installed from a wheel (bench/out/venv), "
+            f"the two pipelines run alternately, median of {runs}.",
+            "",
+            "- aidkit: `aidkit consolidate INPUTS -o OUT.xlsx --format json`: every check of `aidkit validate` on "
+            "every file, all sheets (tables, pivots, donors, findings, duplicate search, charts).",
+            "- naive: `pandas.read_excel` (default engine, openpyxl) per file, `pandas.concat`, "
+            "`DataFrame.to_excel` (openpyxl): no checks, no provenance, nothing else.",
+            "",
+            "| pipeline | median time (s) | runs (s) | largest process (MB) | whole process tree (MB) |",
+            "|---|---|---|---|---|",
+            f"| aidkit consolidate | {a_s:.1f} | {times['aidkit']} | {a_big:.0f} | {a_tree:.0f} |",
+            f"| naive pandas | {n_s:.1f} | {times['naive']} | {n_big:.0f} | {n_tree:.0f} |",
+            "",
+            f"Speed-up: **{speedup:.1f}×** (target ≥ {TARGET_SPEEDUP:g}×: {ok(speedup >= TARGET_SPEEDUP)}). "
+            f"Peak memory: **{a_tree:.0f} MB** for the whole tree, {a_big:.0f} MB for the largest process "
+            f"(target ≤ {TARGET_MB} MB: {ok(a_tree <= TARGET_MB)}).",
+            "Memory of the tree is the sum of PSS (shared pages counted once) of aidkit and its reading processes, "
+            "sampled every 100 ms in one extra, untimed run; the largest process is the kernel's maximum RSS of a "
+            "single process over all runs.",
+            "",
+            "Where aidkit's time goes (2 cores): reading and checking the 34 files in two worker processes "
+            "(the reader and checks of `aidkit validate`, about 0.27 s per file) is over half of it; then, in this "
+            "process, writing about 5 million cells (the merged rows with provenance, and the duplicate groups: the "
+            "sample data's small title vocabulary puts most register rows in a same-donor, same-title group) and "
+            "zipping some 160 MB of sheet XML, while the workers search for duplicates. The machine is shared: "
+            "runs of one build vary by 10–15 %; earlier builds measured 4.5–5.2× here.",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -36,15 +36,27 @@ class Stall(RecordingHandler):
 
 def run(aidkit: str, folder: Path, port: int, codes: tuple[str, ...]) -> dict:
     (folder / "nop").mkdir(parents=True, exist_ok=True)
-    control = sample_control(folder / "dieu-hanh.xlsx", provinces=codes,
-                             smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "tai_khoan_gui": ""})
+    control = sample_control(
+        folder / "dieu-hanh.xlsx",
+        provinces=codes,
+        smtp={"may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "tai_khoan_gui": ""},
+    )
     began = time.perf_counter()
-    done = subprocess.run([aidkit, "remind", "--control", str(control), "--now", "2026-07-16", "--format", "json"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [aidkit, "remind", "--control", str(control), "--now", "2026-07-16", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - began
     messages = json.loads(done.stdout)["messages"]
-    return {"seconds": round(seconds, 1), "exit": done.returncode, "messages": len(messages),
-            "tried": sum(1 for m in messages if m["attempts"]), "attempts": sum(m["attempts"] for m in messages)}
+    return {
+        "seconds": round(seconds, 1),
+        "exit": done.returncode,
+        "messages": len(messages),
+        "tried": sum(1 for m in messages if m["attempts"]),
+        "attempts": sum(m["attempts"] for m in messages),
+    }
 
 
 def main() -> None:
@@ -53,7 +65,7 @@ def main() -> None:
     parser.add_argument("cases", nargs="*", default=["down", "stall"])
     parser.add_argument("--provinces", type=int, default=34)
     args = parser.parse_args()
-    codes = tuple(sorted(provinces_on(date(2026, 7, 1))))[:args.provinces]
+    codes = tuple(sorted(provinces_on(date(2026, 7, 1))))[: args.provinces]
     for case in args.cases:
         with tempfile.TemporaryDirectory() as tmp:
             if case == "down":

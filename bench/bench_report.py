@@ -70,8 +70,18 @@ def main() -> None:
     control = cluster()
     load = os.getloadavg()[0]
     out = OUT / "bao-cao.docx"
-    argv = [str(python.parent / "aidkit"), "report", "--control", str(control), "--period", PERIOD, "-o", str(out),
-            "--now", NOW]
+    argv = [
+        str(python.parent / "aidkit"),
+        "report",
+        "--control",
+        str(control),
+        "--period",
+        PERIOD,
+        "-o",
+        str(out),
+        "--now",
+        NOW,
+    ]
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)  # receives and archives the 34 files
     times = []
     for _ in range(args.runs):
@@ -80,26 +90,34 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     merged, word = split(control)
     pages = _pages(out)
-    text = "\n".join([
-        "## Review report (`aidkit report`)",
-        "",
-        f"Measured {date.today():%Y-%m-%d} on {machine()}.",
-        (f"34 provinces × ({ROWS} REGISTER + {ROWS} NEEDS) rows, period {PERIOD}, all 34 members "
-         f"(`bench/bench_report.py`). Whole process `aidkit report --control C --period {PERIOD} -o OUT.docx`, "
-         "aidkit installed from a wheel (bench/out/venv), the files already received (a first, untimed run "
-         f"archives them), median of {args.runs}."),
-        "",
-        "| what | seconds |",
-        "|---|---|",
-        (f"| `aidkit report`, whole process: median (runs) | **{statistics.median(times):.2f}** "
-         f"({', '.join(f'{t:.2f}' for t in times)}) |"),
-        f"| of which, in one process: consolidation (read, check, write the workbook) | {merged:.2f} |",
-        f"| of which, in one process: the Word report (figures, two charts, document) | {word:.2f} |",
-        "",
-        (f"Load average at the start: {load:.1f} on {os.cpu_count()} cores (other work shares this machine, so "
-         "runs vary). "
-         f"The report has {pages} pages, most of them the list of dossiers awaiting approval."),
-    ])
+    text = "\n".join(
+        [
+            "## Review report (`aidkit report`)",
+            "",
+            f"Measured {date.today():%Y-%m-%d} on {machine()}.",
+            (
+                f"34 provinces × ({ROWS} REGISTER + {ROWS} NEEDS) rows, period {PERIOD}, all 34 members "
+                f"(`bench/bench_report.py`). Whole process `aidkit report --control C --period {PERIOD} -o OUT.docx`, "
+                "aidkit installed from a wheel (bench/out/venv), the files already received (a first, untimed run "
+                f"archives them), median of {args.runs}."
+            ),
+            "",
+            "| what | seconds |",
+            "|---|---|",
+            (
+                f"| `aidkit report`, whole process: median (runs) | **{statistics.median(times):.2f}** "
+                f"({', '.join(f'{t:.2f}' for t in times)}) |"
+            ),
+            f"| of which, in one process: consolidation (read, check, write the workbook) | {merged:.2f} |",
+            f"| of which, in one process: the Word report (figures, two charts, document) | {word:.2f} |",
+            "",
+            (
+                f"Load average at the start: {load:.1f} on {os.cpu_count()} cores (other work shares this machine, so "
+                "runs vary). "
+                f"The report has {pages} pages, most of them the list of dossiers awaiting approval."
+            ),
+        ]
+    )
     print(text)
     if not args.no_write:
         write_section("report", text)
@@ -114,8 +132,21 @@ def _pages(docx: Path) -> str:
     if not soffice:
         return "?"
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", tmp, str(docx)], capture_output=True, timeout=300, check=False)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(docx),
+            ],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
         pdf = Path(tmp) / f"{docx.stem}.pdf"
         if not pdf.exists():
             return "?"

@@ -21,8 +21,10 @@ from common import OUT, installed_python, machine, write_section  # noqa: E402
 
 CASES = {"typical (100 NEEDS + 200 REGISTER)": (100, 200), "large (100 NEEDS + 5,000 REGISTER)": (100, 5000)}
 PANDAS = "import sys, pandas; pandas.read_excel(sys.argv[1], sheet_name=None)"
-CALAMINE = ("import sys; from python_calamine import CalamineWorkbook as W; b = W.from_path(sys.argv[1]); "
-            "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]")
+CALAMINE = (
+    "import sys; from python_calamine import CalamineWorkbook as W; b = W.from_path(sys.argv[1]); "
+    "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]"
+)
 IN_PROCESS = """
 import statistics, sys, time
 from python_calamine import CalamineWorkbook as W
@@ -70,10 +72,13 @@ def _children_cpu() -> float:
 
 def import_ms(cmd: list[str]) -> tuple[float, list[tuple[str, float]]]:
     """Milliseconds of imports in a process (`-X importtime`, top-level modules), and the five largest."""
-    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"},
-                          cwd=WHERE)
-    top = [(m.group(2), int(m.group(1)) / 1000) for m in
-           re.finditer(r"^import time:\s+\d+ \|\s+(\d+) \| (\S+)$", done.stderr, re.M)]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}, cwd=WHERE
+    )
+    top = [
+        (m.group(2), int(m.group(1)) / 1000)
+        for m in re.finditer(r"^import time:\s+\d+ \|\s+(\d+) \| (\S+)$", done.stderr, re.M)
+    ]
     return sum(t for _, t in top), sorted(top, key=lambda x: -x[1])[:5]
 
 
@@ -90,93 +95,119 @@ def main() -> None:
         if not path.exists():
             sample_workbook(path, "92", "2026", needs=needs, register=register, seed=1)
         ours_cmd = [str(aidkit), "validate", "--format", "json", str(path)]
-        timed = side_by_side({"ours": ours_cmd, "raw": [str(python), "-c", CALAMINE, str(path)],
-                              "pandas": [str(python), "-W", "ignore", "-c", PANDAS, str(path)]},
-                             runs=9 if register < 1000 else 3)
+        timed = side_by_side(
+            {
+                "ours": ours_cmd,
+                "raw": [str(python), "-c", CALAMINE, str(path)],
+                "pandas": [str(python), "-W", "ignore", "-c", PANDAS, str(path)],
+            },
+            runs=9 if register < 1000 else 3,
+        )
         ours, raw, pandas = (statistics.median(timed[name]) for name in ("ours", "raw", "pandas"))
         ratios.append(ours / raw)
         best_ratios.append((timed["ours"][0], timed["raw"][0]))
         if not cpu:
             cpu.update({name: statistics.median(timed[f"{name} cpu"]) for name in ("ours", "raw")})
-        warm = subprocess.run([str(python), "-c", IN_PROCESS, str(path)], capture_output=True, text=True, check=True,
-                              cwd=WHERE)
+        warm = subprocess.run(
+            [str(python), "-c", IN_PROCESS, str(path)], capture_output=True, text=True, check=True, cwd=WHERE
+        )
         ours_warm, raw_warm = (float(x) for x in warm.stdout.split())
         warm_ratios.append(ours_warm / raw_warm)
-        rows.append(f"| {label} | {ours:.3f} | {pandas:.3f} | {raw:.3f} | {ours / pandas:.2f}× | {ours / raw:.1f}× "
-                    f"| {ours_warm * 1000:.0f} / {raw_warm * 1000:.0f} ms = {ours_warm / raw_warm:.1f}× |")
+        rows.append(
+            f"| {label} | {ours:.3f} | {pandas:.3f} | {raw:.3f} | {ours / pandas:.2f}× | {ours / raw:.1f}× "
+            f"| {ours_warm * 1000:.0f} / {raw_warm * 1000:.0f} ms = {ours_warm / raw_warm:.1f}× |"
+        )
         print(rows[-1])
         if not imports:
             total, top = import_ms(ours_cmd)
-            imports.append(f"- `aidkit validate`: {total:.0f} ms of imports (largest: "
-                           + ", ".join(f"{name} {ms:.1f}" for name, ms in top) + ").")
-    macro_times = side_by_side({"macros": [str(python), "-c", MACROS], "button": [str(python), "-c", BUTTON],
-                                "bare": [str(python), "-c", "pass"]})
+            imports.append(
+                f"- `aidkit validate`: {total:.0f} ms of imports (largest: "
+                + ", ".join(f"{name} {ms:.1f}" for name, ms in top)
+                + ")."
+            )
+    macro_times = side_by_side(
+        {
+            "macros": [str(python), "-c", MACROS],
+            "button": [str(python), "-c", BUTTON],
+            "bare": [str(python), "-c", "pass"],
+        }
+    )
     macros = {name: statistics.median(t) for name, t in macro_times.items()}
     total, top = import_ms([str(python), "-c", MACROS])
-    imports.append(f"- `import toolkit.macros` (pandas and numpy hidden): {macros['macros']:.3f} s whole process, "
-                   f"{macros['macros'] - macros['bare']:.3f} s more than `python -c pass`; {total:.0f} ms of imports "
-                   "(largest: " + ", ".join(f"{name} {ms:.1f}" for name, ms in top) + ").")
+    imports.append(
+        f"- `import toolkit.macros` (pandas and numpy hidden): {macros['macros']:.3f} s whole process, "
+        f"{macros['macros'] - macros['bare']:.3f} s more than `python -c pass`; {total:.0f} ms of imports "
+        "(largest: " + ", ".join(f"{name} {ms:.1f}" for name, ms in top) + ")."
+    )
     total, top = import_ms([str(python), "-c", BUTTON])
-    imports.append("- with what the Kiểm tra dữ liệu button imports when pressed (toolkit.excel.book, toolkit.validate)"
-                   f": {macros['button']:.3f} s whole process; {total:.0f} ms of imports (largest: "
-                   + ", ".join(f"{name} {ms:.1f}" for name, ms in top) + ").")
+    imports.append(
+        "- with what the Kiểm tra dữ liệu button imports when pressed (toolkit.excel.book, toolkit.validate)"
+        f": {macros['button']:.3f} s whole process; {total:.0f} ms of imports (largest: "
+        + ", ".join(f"{name} {ms:.1f}" for name, ms in top)
+        + ")."
+    )
     print("\n".join(imports))
     load, typical, (best_ours, best_raw) = os.getloadavg()[0], ratios[0], best_ratios[0]
-    write_section("validation", "\n".join([
-        "## Validation (`aidkit validate`)",
-        "",
-        f"Measured {date.today():%Y-%m-%d} on {machine()}, load average {load_start:.1f} at the start and "
-        f"{load:.1f} at the end (the machine is shared).",
-        "Whole processes taking turns (aidkit, raw, pandas, aidkit, …), median of 9 (3 for the large workbook),",
-        "aidkit installed from a wheel in a fresh venv (bench/out/venv), every process started in bench/out.",
-        "pandas: `pandas.read_excel(path, sheet_name=None)` on its default engine (openpyxl).",
-        "raw: python-calamine reading every sheet to Python lists, nothing else.",
-        "",
-        "| workbook | aidkit validate (s) | pandas.read_excel (s) | raw calamine (s) | aidkit / pandas | aidkit / raw "
-        "| in one process: validate() / raw read |",
-        "|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        f"Best of the 9 runs (the run the load disturbed least), typical workbook: aidkit {best_ours:.3f} s, raw "
-        f"{best_raw:.3f} s = {best_ours / best_raw:.1f}×; `import toolkit.macros` {macro_times['macros'][0]:.3f} s, "
-        f"`python -c pass` {macro_times['bare'][0]:.3f} s. CPU time (user + system, median): aidkit "
-        f"{cpu['ours']:.3f} s, raw {cpu['raw']:.3f} s = {cpu['ours'] / cpu['raw']:.1f}×; `import toolkit.macros` "
-        f"{statistics.median(macro_times['macros cpu']):.3f} s, `python -c pass` "
-        f"{statistics.median(macro_times['bare cpu']):.3f} s.",
-        "",
-        "Imports (`python -X importtime`, the sum of the top-level modules' cumulative times):",
-        "",
-        *imports,
-        "",
-        "Targets: ≤ 0.5× pandas and ≤ 3× the raw read for the typical workbook; ≤ 3 s for the large one;",
-        "`import toolkit.macros` ≤ 0.12 s.",
-        "",
-        f"Issue 21, item 8, this run: the typical workbook's aidkit / raw is {typical:.1f}× (median; "
-        f"{best_ours / best_raw:.1f}× best of runs), the 3× target {'met' if typical <= 3 else '**not met**'}; "
-        f"`import toolkit.macros` {macros['macros']:.3f} s whole process (median), the ≤ 0.12 s target "
-        f"{'met' if macros['macros'] <= 0.12 else '**not met**'}.",
-        "What item 8 changed: a button press imports toolkit.macros, xlwings and the sentences; each button",
-        "imports the rest when pressed (the reader, the checks, the annotator and the workbook builder are no longer",
-        "imported by `import toolkit.macros`: 182 → 137 modules new to the interpreter, toolkit's 24 → 4; what is",
-        "left is mostly xlwings' own: PIL, cryptography, inspect, subprocess, tempfile, uuid). `aidkit validate`",
-        "no longer imports hashlib (only the ledger's jobs ask for the rules' version), and the checks, like the",
-        "reading, run with the collector held off. tests/test_boundaries.py holds both import sets. Earlier runs",
-        "of this bench started their `python -c` processes in the repository, so `import toolkit.macros` imported",
-        "and compiled the repository's sources at every start (bytecode is not written here:",
-        "PYTHONDONTWRITEBYTECODE): that added 30–80 ms to each start (the same build, one session: 143 against",
-        "116 ms best, 220 against 140 ms median) and, with the load, made the 0.18–0.56 s figures before; they now",
-        "import the installed wheel. Side by side, main before item 8 and this build (best / median of 21 runs,",
-        "load 2.0): `import toolkit.macros` 97.7 / 121.9 → 74.1 / 91.9 ms, `aidkit validate` 97.5 / 107.8 → 92.7 /",
-        "104.1 ms (raw read 18.0 / 20.0 ms).",
-        "Before item 8, issue 21 had the file opened once instead of five times, the `aidkit` script import the",
-        "CLI with the collector paused and `gc.freeze()` it, and reading hold the collector off.",
-        "What is left for validate is not imports alone: click (about 16 ms with inspect, uuid and gettext),",
-        "dataclasses, the reader's modules, and in one process `validate()` is itself "
-        f"{warm_ratios[0]:.1f}× (typical) and {warm_ratios[-1]:.1f}× (large) the raw read",
-        "(reading the cells into typed values that remember their cell, the country and rate tables read at the",
-        "first check, and every rule). Reaching 3× needs the reader's per-cell work cut and a CLI without click's",
-        "import cost, which item 8 did not attempt.",
-    ]))
+    write_section(
+        "validation",
+        "\n".join(
+            [
+                "## Validation (`aidkit validate`)",
+                "",
+                f"Measured {date.today():%Y-%m-%d} on {machine()}, load average {load_start:.1f} at the start and "
+                f"{load:.1f} at the end (the machine is shared).",
+                "Whole processes taking turns (aidkit, raw, pandas, aidkit, …), median of 9 (3 for the large workbook),",
+                "aidkit installed from a wheel in a fresh venv (bench/out/venv), every process started in bench/out.",
+                "pandas: `pandas.read_excel(path, sheet_name=None)` on its default engine (openpyxl).",
+                "raw: python-calamine reading every sheet to Python lists, nothing else.",
+                "",
+                "| workbook | aidkit validate (s) | pandas.read_excel (s) | raw calamine (s) | aidkit / pandas | aidkit / raw "
+                "| in one process: validate() / raw read |",
+                "|---|---|---|---|---|---|---|",
+                *rows,
+                "",
+                f"Best of the 9 runs (the run the load disturbed least), typical workbook: aidkit {best_ours:.3f} s, raw "
+                f"{best_raw:.3f} s = {best_ours / best_raw:.1f}×; `import toolkit.macros` {macro_times['macros'][0]:.3f} s, "
+                f"`python -c pass` {macro_times['bare'][0]:.3f} s. CPU time (user + system, median): aidkit "
+                f"{cpu['ours']:.3f} s, raw {cpu['raw']:.3f} s = {cpu['ours'] / cpu['raw']:.1f}×; `import toolkit.macros` "
+                f"{statistics.median(macro_times['macros cpu']):.3f} s, `python -c pass` "
+                f"{statistics.median(macro_times['bare cpu']):.3f} s.",
+                "",
+                "Imports (`python -X importtime`, the sum of the top-level modules' cumulative times):",
+                "",
+                *imports,
+                "",
+                "Targets: ≤ 0.5× pandas and ≤ 3× the raw read for the typical workbook; ≤ 3 s for the large one;",
+                "`import toolkit.macros` ≤ 0.12 s.",
+                "",
+                f"Issue 21, item 8, this run: the typical workbook's aidkit / raw is {typical:.1f}× (median; "
+                f"{best_ours / best_raw:.1f}× best of runs), the 3× target {'met' if typical <= 3 else '**not met**'}; "
+                f"`import toolkit.macros` {macros['macros']:.3f} s whole process (median), the ≤ 0.12 s target "
+                f"{'met' if macros['macros'] <= 0.12 else '**not met**'}.",
+                "What item 8 changed: a button press imports toolkit.macros, xlwings and the sentences; each button",
+                "imports the rest when pressed (the reader, the checks, the annotator and the workbook builder are no longer",
+                "imported by `import toolkit.macros`: 182 → 137 modules new to the interpreter, toolkit's 24 → 4; what is",
+                "left is mostly xlwings' own: PIL, cryptography, inspect, subprocess, tempfile, uuid). `aidkit validate`",
+                "no longer imports hashlib (only the ledger's jobs ask for the rules' version), and the checks, like the",
+                "reading, run with the collector held off. tests/test_boundaries.py holds both import sets. Earlier runs",
+                "of this bench started their `python -c` processes in the repository, so `import toolkit.macros` imported",
+                "and compiled the repository's sources at every start (bytecode is not written here:",
+                "PYTHONDONTWRITEBYTECODE): that added 30–80 ms to each start (the same build, one session: 143 against",
+                "116 ms best, 220 against 140 ms median) and, with the load, made the 0.18–0.56 s figures before; they now",
+                "import the installed wheel. Side by side, main before item 8 and this build (best / median of 21 runs,",
+                "load 2.0): `import toolkit.macros` 97.7 / 121.9 → 74.1 / 91.9 ms, `aidkit validate` 97.5 / 107.8 → 92.7 /",
+                "104.1 ms (raw read 18.0 / 20.0 ms).",
+                "Before item 8, issue 21 had the file opened once instead of five times, the `aidkit` script import the",
+                "CLI with the collector paused and `gc.freeze()` it, and reading hold the collector off.",
+                "What is left for validate is not imports alone: click (about 16 ms with inspect, uuid and gettext),",
+                "dataclasses, the reader's modules, and in one process `validate()` is itself "
+                f"{warm_ratios[0]:.1f}× (typical) and {warm_ratios[-1]:.1f}× (large) the raw read",
+                "(reading the cells into typed values that remember their cell, the country and rate tables read at the",
+                "first check, and every rule). Reaching 3× needs the reader's per-cell work cut and a CLI without click's",
+                "import cost, which item 8 did not attempt.",
+            ]
+        ),
+    )
 
 
 if __name__ == "__main__":

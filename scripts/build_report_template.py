@@ -58,8 +58,18 @@ def _rule(container, indent_cm: float) -> None:
     ppr.insert(0, border)
 
 
-def _line(cell_or_doc, text: str, size: float, *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER,
-          first=False, after: float = 0, before: float = 0):
+def _line(
+    cell_or_doc,
+    text: str,
+    size: float,
+    *,
+    bold=False,
+    italic=False,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    first=False,
+    after: float = 0,
+    before: float = 0,
+):
     p = cell_or_doc.paragraphs[0] if first else cell_or_doc.add_paragraph()
     p.alignment = align
     fmt = p.paragraph_format
@@ -208,9 +218,11 @@ def _application(out: Path) -> None:
     """docProps/app.xml without python-docx's default "Microsoft Macintosh Word" and its 2013 template data."""
     import zipfile
 
-    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.'
-           'org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
-           '2006/docPropsVTypes"><Template>Normal.dotm</Template><DocSecurity>0</DocSecurity></Properties>')
+    app = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats.'
+        'org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/docPropsVTypes"><Template>Normal.dotm</Template><DocSecurity>0</DocSecurity></Properties>'
+    )
     with zipfile.ZipFile(out) as z:
         parts = [(i, z.read(i.filename)) for i in z.infolist()]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

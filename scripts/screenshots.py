@@ -53,8 +53,20 @@ def printable(source: Path, out: Path) -> Path:
 
 
 def to_pdf(path: Path, folder: Path) -> Path:
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
-                    PDF_ONE_PAGE_PER_SHEET, "--outdir", str(folder), str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--headless",
+            "--convert-to",
+            PDF_ONE_PAGE_PER_SHEET,
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     out = folder / f"{path.stem}.pdf"
     assert out.exists(), f"LibreOffice could not convert {path}"
     return out
@@ -68,11 +80,15 @@ def page_of(path: Path, sheet: str) -> int:
 #: picture name → (the page's URL query, viewport width, height); "-tieng-anh" pictures are of the workbooks
 #: whose English columns (template 1.2) are filled
 CATALOGUE_PICTURES = {
-    "danh-muc-trang-web.png": ("", 1280, 1400), "danh-muc-tieng-anh-y-te.png": ("lang=en&linh_vuc=YT", 1280, 1400),
+    "danh-muc-trang-web.png": ("", 1280, 1400),
+    "danh-muc-tieng-anh-y-te.png": ("lang=en&linh_vuc=YT", 1280, 1400),
     "danh-muc-1280-en.png": ("lang=en", 1280, 1400),
-    "danh-muc-390-vi.png": ("", 390, 844), "danh-muc-390-en.png": ("lang=en", 390, 844),
-    "danh-muc-tieng-anh-1280-vi.png": ("", 1280, 1400), "danh-muc-tieng-anh-1280-en.png": ("lang=en", 1280, 1400),
-    "danh-muc-tieng-anh-390-vi.png": ("", 390, 844), "danh-muc-tieng-anh-390-en.png": ("lang=en", 390, 844),
+    "danh-muc-390-vi.png": ("", 390, 844),
+    "danh-muc-390-en.png": ("lang=en", 390, 844),
+    "danh-muc-tieng-anh-1280-vi.png": ("", 1280, 1400),
+    "danh-muc-tieng-anh-1280-en.png": ("lang=en", 1280, 1400),
+    "danh-muc-tieng-anh-390-vi.png": ("", 390, 844),
+    "danh-muc-tieng-anh-390-en.png": ("lang=en", 390, 844),
 }
 
 
@@ -87,10 +103,22 @@ def shoot(page: Path, query: str, size: tuple[int, int], out: Path, tmp: Path) -
     url = f"{page.as_uri()}?{query}"
     if size[0] < 500:
         url = framed(tmp, url, size).as_uri()
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chromium",
-                    "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
-                    f"--window-size={max(size[0], 500)},{size[1] + 40}", f"--screenshot={out}", url],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp}/chromium",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--hide-scrollbars",
+            f"--window-size={max(size[0], 500)},{size[1] + 40}",
+            f"--screenshot={out}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+    )
     with Image.open(out) as shot:
         shot.crop((0, 0, *size)).save(out)
 
@@ -111,8 +139,9 @@ def catalogue_pictures() -> None:
         pages = {False: tmp / "demo" / "2-cum-5" / "ket-qua" / "danh-muc" / "index.html"}
         control = sample_control(tmp / "dieu-hanh.xlsx", ("2026-H1",))
         for code in CLUSTER5:
-            sample_workbook(tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026,
-                            english=True)
+            sample_workbook(
+                tmp / "nop" / f"{code}.xlsx", code, "2026-H1", needs=20, register=2, seed=2026, english=True
+            )
         pages[True] = catalogue(None, tmp / "danh-muc", control=control).page
         for picture, (query, width, height) in CATALOGUE_PICTURES.items():
             shoot(pages["-tieng-anh" in picture], query, (width, height), IMG / picture, tmp)
@@ -123,8 +152,15 @@ def main() -> None:
     IMG.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        sample = sample_workbook(tmp / "92.xlsx", "92", "2026-H1", needs=6, register=6, seed=5,
-                                 defects=("missing-value", "ambiguous-number", "invalid-email", "duplicate-id"))
+        sample = sample_workbook(
+            tmp / "92.xlsx",
+            "92",
+            "2026-H1",
+            needs=6,
+            register=6,
+            seed=5,
+            defects=("missing-value", "ambiguous-number", "invalid-email", "duplicate-id"),
+        )
         sources = {"92_kiem-tra.xlsx": annotate(sample.path, validate(sample.path), tmp / "92_kiem-tra.xlsx")}
         for name in ("aidkit-tinh.xlsm", "aidkit-cum.xlsm"):
             sources[name] = printable(ROOT / "workbooks" / name, tmp / name)
@@ -132,10 +168,26 @@ def main() -> None:
         for picture, (book, sheet, width, kept) in PICTURES.items():
             page = page_of(sources[book], sheet)
             stem = tmp / picture.removesuffix(".png")
-            subprocess.run(["pdftoppm", "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                            "-scale-to-x", str(width), "-scale-to-y", "-1", "-W", str(kept),
-                            str(pdfs[book]), str(stem)],
-                           check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-singlefile",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    "-scale-to-x",
+                    str(width),
+                    "-scale-to-y",
+                    "-1",
+                    "-W",
+                    str(kept),
+                    str(pdfs[book]),
+                    str(stem),
+                ],
+                check=True,
+            )
             shutil.copyfile(f"{stem}.png", IMG / picture)
             print(f"{IMG / picture}: {(IMG / picture).stat().st_size // 1024} KB")
 

@@ -45,16 +45,28 @@ WORKBOOKS = ("aidkit-tinh.xlsm", "aidkit-cum.xlsm")
 def project_version() -> str:
     """The version, from its one place: ``__version__`` in toolkit/__init__.py (pyproject reads it too)."""
     tree = ast.parse((ROOT / "toolkit" / "__init__.py").read_text(encoding="utf-8"))
-    return next(ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)
-                and any(getattr(target, "id", "") == "__version__" for target in node.targets))
+    return next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", "") == "__version__" for target in node.targets)
+    )
 
 
 def windows_environment(python: str) -> dict[str, str]:
     """Marker environment of CPython `python` (e.g. "3.12") on 64-bit Windows."""
     env = default_environment()
-    env.update(sys_platform="win32", platform_system="Windows", os_name="nt", platform_machine="AMD64",
-               python_version=python, python_full_version=f"{python}.0", implementation_name="cpython",
-               platform_python_implementation="CPython", platform_release="10", platform_version="10.0")
+    env.update(
+        sys_platform="win32",
+        platform_system="Windows",
+        os_name="nt",
+        platform_machine="AMD64",
+        python_version=python,
+        python_full_version=f"{python}.0",
+        implementation_name="cpython",
+        platform_python_implementation="CPython",
+        platform_release="10",
+        platform_version="10.0",
+    )
     return env
 
 
@@ -62,8 +74,7 @@ def supported_tags(python: str) -> set:
     """Every wheel tag CPython `python` on win_amd64 installs."""
     version = tuple(int(part) for part in python.split("."))
     abi = f"cp{version[0]}{version[1]}"
-    return set(cpython_tags(version, [abi], [PLATFORM])) | set(
-        compatible_tags(version, abi, [PLATFORM]))
+    return set(cpython_tags(version, [abi], [PLATFORM])) | set(compatible_tags(version, abi, [PLATFORM]))
 
 
 def wheels_for(folder: Path, python: str) -> dict[str, Path]:
@@ -105,7 +116,8 @@ def missing_requirements(folder: Path, python: str, root: str = DISTRIBUTION) ->
             dependency = canonicalize_name(req.name)
             dep_wheel = available.get(dependency)
             if dep_wheel is not None and not req.specifier.contains(
-                    parse_wheel_filename(dep_wheel.name)[1], prereleases=True):
+                parse_wheel_filename(dep_wheel.name)[1], prereleases=True
+            ):
                 missing.append(str(req))
                 continue
             todo.extend((dependency, wanted) for wanted in (req.extras or {""}))
@@ -115,16 +127,48 @@ def missing_requirements(folder: Path, python: str, root: str = DISTRIBUTION) ->
 
 def download(requirements: list[str], folder: Path, python: str) -> None:
     """pip download wheels of `requirements` for CPython `python` on win_amd64 into `folder`."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check",
-                    "--only-binary=:all:", "--platform", PLATFORM, "--implementation", "cp",
-                    "--python-version", python, "--find-links", str(folder), "-d", str(folder),
-                    *requirements], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--disable-pip-version-check",
+            "--only-binary=:all:",
+            "--platform",
+            PLATFORM,
+            "--implementation",
+            "cp",
+            "--python-version",
+            python,
+            "--find-links",
+            str(folder),
+            "-d",
+            str(folder),
+            *requirements,
+        ],
+        check=True,
+    )
 
 
 def build_project_wheel(folder: Path) -> Path:
     """Build this project's wheel into `folder`."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
-                    "-w", str(folder), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "-w",
+            str(folder),
+            str(ROOT),
+        ],
+        check=True,
+    )
     return next(folder.glob("aidkit_lhh-*.whl"))
 
 
@@ -155,8 +199,9 @@ def build_bundles(out_dir: Path, pythons: tuple[str, ...] = PYTHONS) -> list[Pat
         build_project_wheel(wheels)
         collect_wheels(wheels, pythons)
         out_dir.mkdir(parents=True, exist_ok=True)
-        return [_write_bundle(out_dir, version, python, sorted(wheels_for(wheels, python).values()))
-                for python in pythons]
+        return [
+            _write_bundle(out_dir, version, python, sorted(wheels_for(wheels, python).values())) for python in pythons
+        ]
 
 
 def _write_bundle(out_dir: Path, version: str, python: str, wheels: list[Path]) -> Path:

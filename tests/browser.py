@@ -17,9 +17,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         '--host-resolver-rules=MAP * ~NOTFOUND')
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-extensions",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+)
 
 
 @dataclass
@@ -84,8 +92,9 @@ class _Reader(HTMLParser):
             self.need.text.append(data)
 
 
-def open_page(path: Path, query: str = "", then: str | None = None, budget_ms: int = 3000,
-              size: tuple[int, int] | None = None) -> tuple[Page, str]:
+def open_page(
+    path: Path, query: str = "", then: str | None = None, budget_ms: int = 3000, size: tuple[int, int] | None = None
+) -> tuple[Page, str]:
     """Open `path` (``?query``) in headless Chromium; returns the page after its scripts ran, and the DOM.
 
     :param then: a script run after the page's own (as if a user acted), e.g. a click.
@@ -105,9 +114,21 @@ def open_page(path: Path, query: str = "", then: str | None = None, budget_ms: i
         url = target.as_uri() + (f"?{query}" if query else "")
         if size:
             url = framed(Path(tmp), url, size).as_uri()
-        done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp}/profile", f"--log-net-log={log}",
-                               f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
-                              capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={tmp}/profile",
+                f"--log-net-log={log}",
+                f"--virtual-time-budget={budget_ms}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         dom = done.stdout
         if size:
@@ -126,7 +147,9 @@ def framed(folder: Path, url: str, size: tuple[int, int]) -> Path:
         f'<!doctype html><html><body style="margin:0"><iframe src="{url}" width="{size[0]}" height="{size[1]}" '
         'style="border:0;display:block"></iframe><textarea id="framed"></textarea><script>'
         'addEventListener("message", function (e) { document.getElementById("framed").textContent = e.data; });'
-        "</script></body></html>", encoding="utf-8")
+        "</script></body></html>",
+        encoding="utf-8",
+    )
     return wrapper
 
 

@@ -11,9 +11,17 @@ from openpyxl.styles import Font
 from toolkit import schema
 from toolkit.sample import sample_records
 
-INFO = {"ma_tinh": "92", "ten_tinh": "Cần Thơ", "ky_bao_cao": "2026-H1", "don_vi": "LHH thành phố Cần Thơ",
-        "nguoi_lap": "Trần Thị Mai", "email": "mai.tran@lhhcantho.org.vn", "dien_thoai": "0292 3821 456",
-        "ngay_lap": date(2026, 7, 5), "phien_ban_mau": schema.TEMPLATE_VERSION}
+INFO = {
+    "ma_tinh": "92",
+    "ten_tinh": "Cần Thơ",
+    "ky_bao_cao": "2026-H1",
+    "don_vi": "LHH thành phố Cần Thơ",
+    "nguoi_lap": "Trần Thị Mai",
+    "email": "mai.tran@lhhcantho.org.vn",
+    "dien_thoai": "0292 3821 456",
+    "ngay_lap": date(2026, 7, 5),
+    "phien_ban_mau": schema.TEMPLATE_VERSION,
+}
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,15 +44,26 @@ def records(needs: int = 3, register: int = 3, province="92", period="2026-H1", 
     return sample_records(province, period, needs, register, seed)
 
 
-def write_book(path: Path, info: dict | None = None, needs: list[dict] | None = None,
-               register: list[dict] | None = None, *, headers: dict[str, list[str]] | None = None,
-               sheet_names: dict[str, str] | None = None, font: dict[tuple[str, str], str] | None = None) -> Path:
+def write_book(
+    path: Path,
+    info: dict | None = None,
+    needs: list[dict] | None = None,
+    register: list[dict] | None = None,
+    *,
+    headers: dict[str, list[str]] | None = None,
+    sheet_names: dict[str, str] | None = None,
+    font: dict[tuple[str, str], str] | None = None,
+) -> Path:
     """Write a workbook; `headers` overrides a table's header texts (in order of its keys),
     `sheet_names` overrides sheet names, `font` sets a font name on (table key, "row:col key") cells."""
     wb = Workbook()
     wb.remove(wb.active)
-    names = {"info": schema.INFO.vi, "needs": schema.NEEDS_SHEET.vi, "register": schema.REGISTER_SHEET.vi,
-             **(sheet_names or {})}
+    names = {
+        "info": schema.INFO.vi,
+        "needs": schema.NEEDS_SHEET.vi,
+        "register": schema.REGISTER_SHEET.vi,
+        **(sheet_names or {}),
+    }
     if info is not False:
         ws = wb.create_sheet(names["info"])
         for key, value in {**INFO, **(info or {})}.items():
@@ -55,8 +74,9 @@ def write_book(path: Path, info: dict | None = None, needs: list[dict] | None = 
             continue
         spec = schema.TABLE_BY_KEY[table]
         keys = list((headers or {}).get(table + "_keys") or [c.key for c in spec.columns])
-        titles = (headers or {}).get(table) or [spec.column(k).vi if k in [c.key for c in spec.columns] else k
-                                                 for k in keys]
+        titles = (headers or {}).get(table) or [
+            spec.column(k).vi if k in [c.key for c in spec.columns] else k for k in keys
+        ]
         ws = wb.create_sheet(names[table])
         ws.append(titles)
         for record in rows:

@@ -16,13 +16,27 @@ from toolkit.sample import CLUSTER5, sample_control, sample_workbook
 PERIOD = "2026-H1"
 DUE = date(2026, 7, 15)  # sample_control: the period's end + 15 days
 LEAD = "truongcum5@example.vn"
-MEMBER_EMAIL = {"82": "lhh.dongthap@example.vn", "86": "lhh.vinhlong@example.vn", "91": "lhh.angiang@example.vn",
-                "92": "lhh.cantho@example.vn", "96": "lhh.camau@example.vn"}
+MEMBER_EMAIL = {
+    "82": "lhh.dongthap@example.vn",
+    "86": "lhh.vinhlong@example.vn",
+    "91": "lhh.angiang@example.vn",
+    "92": "lhh.cantho@example.vn",
+    "96": "lhh.camau@example.vn",
+}
 MEMBER_CC = {code: email.replace("lhh.", "vanphong.") for code, email in MEMBER_EMAIL.items()}
 
 
-def make_cluster(folder: Path, server=None, ca=None, *, trusted: bool = True, provinces=CLUSTER5,
-                 periods=(PERIOD,), targets=(), **settings) -> Path:
+def make_cluster(
+    folder: Path,
+    server=None,
+    ca=None,
+    *,
+    trusted: bool = True,
+    provinces=CLUSTER5,
+    periods=(PERIOD,),
+    targets=(),
+    **settings,
+) -> Path:
     """A control workbook in `folder` (submissions in folder/nop), pointed at a test SMTP server.
 
     With `ca`, the server is STARTTLS + AUTH (smtp_server.starttls_server) and, when `trusted`, the CA
@@ -49,8 +63,17 @@ def at(day: date, hour: int = 7) -> datetime:
     return datetime.combine(day, time(hour))
 
 
-def drop(control: Path, name: str, province: str, day: date, *, period: str = PERIOD, defects=(), seed: int = 1,
-         hour: int = 6) -> Path:
+def drop(
+    control: Path,
+    name: str,
+    province: str,
+    day: date,
+    *,
+    period: str = PERIOD,
+    defects=(),
+    seed: int = 1,
+    hour: int = 6,
+) -> Path:
     """A province's file arriving in the submissions folder on `day` (its mtime set to that day)."""
     path = control.parent / "nop" / name
     sample_workbook(path, province, period, needs=3, register=3, seed=seed, defects=tuple(defects))

@@ -17,9 +17,21 @@ def soffice_convert(tmp_path):
         out_dir = tmp_path / f"converted-{to}"
         out_dir.mkdir(exist_ok=True)
         profile = tmp_path / "lo-profile"
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", to, "--outdir", str(out_dir), str(source)],
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         out = out_dir / f"{source.stem}.{to.split(':')[0]}"
         assert out.exists(), f"LibreOffice could not convert {source.name} (soffice exits 0 even on failure)"
         return out

@@ -129,9 +129,15 @@ def imap_server(folder: Path, ca=None) -> Iterator[RunningImap]:
         process.stderr.close()
 
 
-def letter(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (), *,
-           text: str = "Kính gửi văn phòng cụm.",
-           when: datetime | None = None, headers: dict[str, str] | None = None) -> bytes:
+def letter(
+    sender: str,
+    subject: str,
+    attachments: list[tuple[str, bytes]] = (),
+    *,
+    text: str = "Kính gửi văn phòng cụm.",
+    when: datetime | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
     """A province's e-mail as its mail program would write it (Vietnamese names in RFC 2231)."""
     msg = EmailMessage()
     msg["From"] = sender
@@ -144,7 +150,10 @@ def letter(sender: str, subject: str, attachments: list[tuple[str, bytes]] = (),
         msg[name] = value
     msg.set_content(text)
     for name, data in attachments:
-        maintype, subtype = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet") \
-            if name.lower().endswith((".xlsx", ".xlsm")) else ("application", "octet-stream")
+        maintype, subtype = (
+            ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            if name.lower().endswith((".xlsx", ".xlsm"))
+            else ("application", "octet-stream")
+        )
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return msg.as_bytes()

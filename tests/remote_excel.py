@@ -52,8 +52,9 @@ class RemoteExcel:
     def from_file(cls, path: Path, name: str | None = None) -> RemoteExcel:
         """The workbook at `path` as Excel would open it (values only)."""
         book = CalamineWorkbook.from_path(str(path))
-        sheets = [SheetState(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False) or [[]])
-                  for n in book.sheet_names]
+        sheets = [
+            SheetState(n, book.get_sheet_by_name(n).to_python(skip_empty_area=False) or [[]]) for n in book.sheet_names
+        ]
         return cls(name or str(path), sheets)
 
     def sheet(self, name: str) -> SheetState:
@@ -65,16 +66,31 @@ class RemoteExcel:
 
     def book(self) -> xw.Book:
         """Open this state with the remote engine, as an Office.js client with notes would send it."""
-        self._book = xw.Book(json={
-            "client": "Office.js", "version": xw.__version__,
-            "book": {"name": self.name, "active_sheet_index": self.active, "selection": "A1"},
-            "names": [],
-            "sheets": [{"name": s.name, "values": _payload_values(s.values), "fills": dict(s.fills),
-                        "notes": [{"address": ref} for ref in s.notes], "notes_supported": True,
-                        "visibility": "Visible" if s.visible else "Hidden", "pictures": [], "tables": [],
-                        "shapes": [], "charts": [], "pivot_tables": [], "show_gridlines": True}
-                       for s in self.sheets],
-        })
+        self._book = xw.Book(
+            json={
+                "client": "Office.js",
+                "version": xw.__version__,
+                "book": {"name": self.name, "active_sheet_index": self.active, "selection": "A1"},
+                "names": [],
+                "sheets": [
+                    {
+                        "name": s.name,
+                        "values": _payload_values(s.values),
+                        "fills": dict(s.fills),
+                        "notes": [{"address": ref} for ref in s.notes],
+                        "notes_supported": True,
+                        "visibility": "Visible" if s.visible else "Hidden",
+                        "pictures": [],
+                        "tables": [],
+                        "shapes": [],
+                        "charts": [],
+                        "pivot_tables": [],
+                        "show_gridlines": True,
+                    }
+                    for s in self.sheets
+                ],
+            }
+        )
         return self._book
 
     def sync(self) -> list[dict]:
@@ -87,8 +103,11 @@ class RemoteExcel:
     # --- what Excel does with each recorded action -------------------------------------------
 
     def _cells(self, a) -> list[str]:
-        return [cell_ref(a["start_row"] + r, a["start_column"] + c)
-                for r in range(a["row_count"]) for c in range(a["column_count"])]
+        return [
+            cell_ref(a["start_row"] + r, a["start_column"] + c)
+            for r in range(a["row_count"])
+            for c in range(a["column_count"])
+        ]
 
     def _setRangeColor(self, a):
         fills = self.sheets[a["sheet_position"]].fills
@@ -143,7 +162,7 @@ class RemoteExcel:
         for row in values:
             row.extend([""] * (width - len(row)))
         for r, row in enumerate(block):
-            values[a["start_row"] + r][a["start_column"]:a["start_column"] + len(row)] = row
+            values[a["start_row"] + r][a["start_column"] : a["start_column"] + len(row)] = row
 
 
 def remote_engine(monkeypatch) -> list:
@@ -158,12 +177,15 @@ def remote_engine(monkeypatch) -> list:
         monkeypatch.setattr(engines, "engines", [*engines.engines, xlwings.main.Engine(impl=_xlremote.engine)])
         monkeypatch.setitem(engines.engines_by_name, "remote", engines.engines[-1])
     status_bar: list = []
-    monkeypatch.setattr(_xlremote.App, "status_bar", property(lambda self: status_bar[-1] if status_bar else False,
-                                                              lambda self, value: status_bar.append(value)))
+    monkeypatch.setattr(
+        _xlremote.App,
+        "status_bar",
+        property(lambda self: status_bar[-1] if status_bar else False, lambda self, value: status_bar.append(value)),
+    )
 
     def color(self):
         hex_ = self.sheet.api.get("fills", {}).get(self.address.replace("$", ""))
-        return None if hex_ is None else tuple(int(hex_[i:i + 2], 16) for i in (1, 3, 5))
+        return None if hex_ is None else tuple(int(hex_[i : i + 2], 16) for i in (1, 3, 5))
 
     def set_color(self, value, record=_xlremote.Range.color.fset):
         record(self, value)  # the engine's own action, applied to the state by RemoteExcel.sync
@@ -205,5 +227,4 @@ def _coords(ref: str) -> tuple[int, int]:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
-    return int(ref[len(letters):]) - 1, col - 1
-
+    return int(ref[len(letters) :]) - 1, col - 1

@@ -84,16 +84,14 @@ class RecordingHandler:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- scripting -------------------------------------------------------
-    def fail_next(self, stage: str, response: str = "451 4.3.0 Try again later",
-                  times: int = 1) -> None:
+    def fail_next(self, stage: str, response: str = "451 4.3.0 Try again later", times: int = 1) -> None:
         stage = stage.upper()
         if stage not in {"MAIL", "RCPT", "DATA"}:
             raise ValueError(stage)
         with self._lock:
             self._fail.setdefault(stage, []).extend([response] * times)
 
-    def refuse_recipient(self, address: str,
-                         response: str = "550 5.1.1 Mailbox unavailable") -> None:
+    def refuse_recipient(self, address: str, response: str = "550 5.1.1 Mailbox unavailable") -> None:
         with self._lock:
             self._refuse[address.lower()] = response
 
@@ -131,13 +129,15 @@ class RecordingHandler:
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         with self._lock:
-            self.messages.append(Received(
-                mail_from=envelope.mail_from,
-                rcpt_tos=list(envelope.rcpt_tos),
-                message=parsed,
-                raw=raw,
-                authenticated=session.authenticated,
-            ))
+            self.messages.append(
+                Received(
+                    mail_from=envelope.mail_from,
+                    rcpt_tos=list(envelope.rcpt_tos),
+                    message=parsed,
+                    raw=raw,
+                    authenticated=session.authenticated,
+                )
+            )
         return "250 2.0.0 Message accepted for delivery"
 
     # -- AUTH -------------------------------------------------------------
@@ -146,8 +146,7 @@ class RecordingHandler:
             return AuthResult(success=False, handled=False)
         login = auth_data.login.decode("utf-8", "replace")
         self.auth_attempts.append((mechanism, login))
-        ok = (auth_data.login == USERNAME.encode("utf-8")
-              and auth_data.password == PASSWORD.encode("utf-8"))
+        ok = auth_data.login == USERNAME.encode("utf-8") and auth_data.password == PASSWORD.encode("utf-8")
         return AuthResult(success=ok, handled=False)
 
 
@@ -209,8 +208,12 @@ def make_ca(folder: Path) -> CertAuthority:
 def _running(handler: RecordingHandler | None = None, **kwargs) -> Iterator[RunningServer]:
     handler = handler or RecordingHandler()
     controller = _FreePortController(
-        handler, hostname=HOST, port=0, server_hostname="smtp.test",
-        ready_timeout=10, **kwargs,
+        handler,
+        hostname=HOST,
+        port=0,
+        server_hostname="smtp.test",
+        ready_timeout=10,
+        **kwargs,
     )
     controller.start()
     try:

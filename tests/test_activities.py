@@ -29,8 +29,15 @@ def cell(key: str, index: int) -> str:
 def book(path: Path, activities: list[dict]) -> Path:
     """A standard workbook of 92 for 2026-H1 holding only these activities."""
     with xlsxwriter.Workbook(str(path)) as wb:
-        fill_template(wb, "92", "2026-H1", rows={"needs": [], "register": [], "activities": activities},
-                      preparer="Trần Thị Mai", email="mai.tran@lhhcantho.org.vn", prepared_on=date(2026, 7, 5))
+        fill_template(
+            wb,
+            "92",
+            "2026-H1",
+            rows={"needs": [], "register": [], "activities": activities},
+            preparer="Trần Thị Mai",
+            email="mai.tran@lhhcantho.org.vn",
+            prepared_on=date(2026, 7, 5),
+        )
     return path
 
 
@@ -48,14 +55,17 @@ def test_a_clean_sheet_is_valid_and_quiet(tmp_path, rows):
     assert report.valid and [f for f in report.findings if f.severity != "info"] == []
 
 
-@pytest.mark.parametrize("key,value,rule,severity", [
-    ("ma_hoat_dong", "92-A2026-001", "id-format", "error"),
-    ("ma_hoat_dong", "82-H2026-001", "id-province-mismatch", "error"),
-    ("so_nguoi", 0, "out-of-range", "error"),
-    ("loai_hoat_dong", "Tiếp khách", "invalid-choice", "error"),
-    ("noi_dung", None, "missing-value", "error"),
-    ("ngay_bat_dau", date(2026, 9, 15), "activity-outside-period", "warning"),
-])
+@pytest.mark.parametrize(
+    "key,value,rule,severity",
+    [
+        ("ma_hoat_dong", "92-A2026-001", "id-format", "error"),
+        ("ma_hoat_dong", "82-H2026-001", "id-province-mismatch", "error"),
+        ("so_nguoi", 0, "out-of-range", "error"),
+        ("loai_hoat_dong", "Tiếp khách", "invalid-choice", "error"),
+        ("noi_dung", None, "missing-value", "error"),
+        ("ngay_bat_dau", date(2026, 9, 15), "activity-outside-period", "warning"),
+    ],
+)
 def test_cell_and_row_rules(tmp_path, rows, key, value, rule, severity):
     rows[2][key] = value
     report = validate(book(tmp_path / "a.xlsx", rows))
@@ -101,8 +111,9 @@ def test_files_of_1_1_stay_valid_without_the_sheet(tmp_path):
 def test_the_consolidation_merges_activities_with_provenance(tmp_path):
     inbox = tmp_path / "nop"
     inbox.mkdir()
-    samples = [sample_workbook(inbox / f"{code}.xlsx", code, "2026-H1", needs=2, register=2, seed=1)
-               for code in ("82", "92")]
+    samples = [
+        sample_workbook(inbox / f"{code}.xlsx", code, "2026-H1", needs=2, register=2, seed=1) for code in ("82", "92")
+    ]
     consolidate(inbox, tmp_path / "tong-hop.xlsx", period="2026-H1", workers=1)
     ws = load_workbook(tmp_path / "tong-hop.xlsx")[SHEET]
     header = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "STT")

@@ -15,8 +15,13 @@ from toolkit.validate import validate
 @pytest.fixture(scope="module")
 def bad(tmp_path_factory):
     folder = tmp_path_factory.mktemp("annotate")
-    sample = sample_workbook(folder / "92_bad.xlsx", "92", "2026-H1", seed=5,
-                             defects=("missing-value", "invalid-email", "linked-proposal-missing"))
+    sample = sample_workbook(
+        folder / "92_bad.xlsx",
+        "92",
+        "2026-H1",
+        seed=5,
+        defects=("missing-value", "invalid-email", "linked-proposal-missing"),
+    )
     return sample, validate(sample.path)
 
 

@@ -19,27 +19,30 @@ from toolkit.mail.attachments import (
 )
 
 
-@pytest.mark.parametrize("given, safe", [
-    ("../../x.xlsx", "x.xlsx"),
-    ("..\\..\\Windows\\x.xlsx", "x.xlsx"),
-    ("/etc/passwd", "passwd"),
-    ("C:\\Users\\lhh\\Báo cáo.XLSX", "Báo cáo.xlsx"),
-    ("CON.xlsx", "_CON.xlsx"),
-    ("nul", "_nul"),
-    ("com1.tar.xlsx", "_com1.tar.xlsx"),
-    ("..", "tep-dinh-kem"),
-    ("", "tep-dinh-kem"),
-    ("a<b>c:d|e?.xlsx", "a_b_c_d_e_.xlsx"),
-    (".hidden.xlsx", "hidden.xlsx"),
-    ("báo\x00cáo\r\n.xlsx", "báo_cáo__.xlsx"),
-    ("CONIN$.xlsx", "_CONIN$.xlsx"),
-    ("conout$", "_conout$"),
-    ("COM¹.xlsx", "_COM¹.xlsx"),
-    ("lpt³.txt", "_lpt³.txt"),
-    ("bao-cao\u202eslx.exe", "bao-caoslx.exe"),
-    ("bao\u200bcao\u2066.xlsx", "baocao.xlsx"),
-    ("\ufeffbao-cao.xlsx", "bao-cao.xlsx"),
-])
+@pytest.mark.parametrize(
+    "given, safe",
+    [
+        ("../../x.xlsx", "x.xlsx"),
+        ("..\\..\\Windows\\x.xlsx", "x.xlsx"),
+        ("/etc/passwd", "passwd"),
+        ("C:\\Users\\lhh\\Báo cáo.XLSX", "Báo cáo.xlsx"),
+        ("CON.xlsx", "_CON.xlsx"),
+        ("nul", "_nul"),
+        ("com1.tar.xlsx", "_com1.tar.xlsx"),
+        ("..", "tep-dinh-kem"),
+        ("", "tep-dinh-kem"),
+        ("a<b>c:d|e?.xlsx", "a_b_c_d_e_.xlsx"),
+        (".hidden.xlsx", "hidden.xlsx"),
+        ("báo\x00cáo\r\n.xlsx", "báo_cáo__.xlsx"),
+        ("CONIN$.xlsx", "_CONIN$.xlsx"),
+        ("conout$", "_conout$"),
+        ("COM¹.xlsx", "_COM¹.xlsx"),
+        ("lpt³.txt", "_lpt³.txt"),
+        ("bao-cao\u202eslx.exe", "bao-caoslx.exe"),
+        ("bao\u200bcao\u2066.xlsx", "baocao.xlsx"),
+        ("\ufeffbao-cao.xlsx", "bao-cao.xlsx"),
+    ],
+)
 def test_safe_names(given, safe):
     assert safe_name(given) == safe
 
@@ -52,12 +55,18 @@ def test_safe_names_are_nfc_and_bounded():
 
 
 def test_a_letter_gives_its_sender_and_workbooks():
-    raw = letter("Trần Thị Mai <LHH.CanTho@Example.vn>", "Báo cáo", [("Báo cáo Cần Thơ.xlsx", b"PK..."),
-                                                                    ("ảnh.jpg", b"\xff\xd8"), ("bc.zip", b"PK")])
+    raw = letter(
+        "Trần Thị Mai <LHH.CanTho@Example.vn>",
+        "Báo cáo",
+        [("Báo cáo Cần Thơ.xlsx", b"PK..."), ("ảnh.jpg", b"\xff\xd8"), ("bc.zip", b"PK")],
+    )
     found = read_letter(raw)
     assert found.sender == "lhh.cantho@example.vn" and found.sender_name == "Trần Thị Mai"
     assert [(a.name, a.kind, a.data) for a in found.attachments] == [
-        ("Báo cáo Cần Thơ.xlsx", "workbook", b"PK..."), ("ảnh.jpg", "other", b"\xff\xd8"), ("bc.zip", "archive", b"PK")]
+        ("Báo cáo Cần Thơ.xlsx", "workbook", b"PK..."),
+        ("ảnh.jpg", "other", b"\xff\xd8"),
+        ("bc.zip", "archive", b"PK"),
+    ]
     assert not found.automatic and not found.cut_short
 
 
@@ -69,12 +78,23 @@ def test_an_attachment_over_the_cap_is_not_decoded():
 
 def nested(depth: int, payload: bytes) -> bytes:
     """A message with `depth` multiparts inside each other and a workbook at the bottom."""
-    body = (b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"deep.xlsx\"\r\n"
-            b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(payload) + b"\r\n")
+    body = (
+        b'Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="deep.xlsx"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(payload) + b"\r\n"
+    )
     for n in range(depth):
         boundary = f"b{n}".encode()
-        body = (b"Content-Type: multipart/mixed; boundary=\"" + boundary + b"\"\r\n\r\n--" + boundary + b"\r\n"
-                + body + b"--" + boundary + b"--\r\n")
+        body = (
+            b'Content-Type: multipart/mixed; boundary="'
+            + boundary
+            + b'"\r\n\r\n--'
+            + boundary
+            + b"\r\n"
+            + body
+            + b"--"
+            + boundary
+            + b"--\r\n"
+        )
     return b"From: a@b.vn\r\nSubject: deep\r\nMIME-Version: 1.0\r\n" + body
 
 
@@ -87,8 +107,9 @@ def test_mime_nesting_is_bounded():
     assert absurd.attachments == [] and absurd.cut_short and absurd.sender == "a@b.vn"
 
 
-@pytest.mark.parametrize("header", ["Auto-Submitted: auto-replied", "Precedence: bulk", "X-Autoreply: yes",
-                                    "X-Aidkit-Kind: acknowledgement"])
+@pytest.mark.parametrize(
+    "header", ["Auto-Submitted: auto-replied", "Precedence: bulk", "X-Autoreply: yes", "X-Aidkit-Kind: acknowledgement"]
+)
 def test_automatic_messages_are_recognised(header):
     name, value = header.split(": ")
     assert read_letter(letter("a@b.vn", "s", headers={name: value})).automatic
@@ -96,9 +117,13 @@ def test_automatic_messages_are_recognised(header):
 
 
 def test_the_headers_of_issue_17_are_read_within_bounds():
-    comments = ("From: la@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed "
-                + "(" * 600 + ")" * 600 + '; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n'
-                'Content-Disposition: attachment; filename="a.xlsx"\r\n\r\nPK\r\n--b--\r\n').encode()
+    comments = (
+        "From: la@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed "
+        + "(" * 600
+        + ")" * 600
+        + '; boundary="b"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\n'
+        'Content-Disposition: attachment; filename="a.xlsx"\r\n\r\nPK\r\n--b--\r\n'
+    ).encode()
     found = read_letter(comments)  # raised RecursionError
     assert found.sender == "la@example.com" and [a.name for a in found.attachments] == ["a.xlsx"]
     words = " ".join(f"=?utf-8?q?t=E1=BB=AB_{n:05d}?=" for n in range(20_000))

@@ -60,20 +60,26 @@ def toolkit_imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = package.split(".")[:len(package.split(".")) - node.level + 1]
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
             target = ".".join(base + ([node.module] if node.module else []))
             for alias in node.names:
                 found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in PACKAGE_MODULES else target)
     return found & PACKAGE_MODULES
 
 
-PACKAGE_MODULES = {"toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts).removesuffix(".__init__")
-                   for p in TOOLKIT.rglob("*.py")}
+PACKAGE_MODULES = {
+    "toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts).removesuffix(".__init__")
+    for p in TOOLKIT.rglob("*.py")
+}
 
 
 def test_no_import_cycle_lazy_imports_included():
-    graph = {("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(".__init__"):
-             toolkit_imports(p) for p in TOOLKIT.rglob("*.py")}
+    graph = {
+        ("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): toolkit_imports(p)
+        for p in TOOLKIT.rglob("*.py")
+    }
     for start in graph:  # a walk from each module must never come back to it
         seen, stack = set(), list(graph[start] - {start})
         while stack:
@@ -97,8 +103,12 @@ def unit_of(module: str) -> str:
 
 
 def test_no_package_loop_a_flat_module_and_a_package_never_import_each_other():
-    graph = {("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(".__init__"):
-             toolkit_imports(p) for p in TOOLKIT.rglob("*.py")}
+    graph = {
+        ("toolkit." + ".".join(p.relative_to(TOOLKIT).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): toolkit_imports(p)
+        for p in TOOLKIT.rglob("*.py")
+    }
     edges = {(unit_of(a), unit_of(b)) for a, targets in graph.items() for b in targets if unit_of(a) != unit_of(b)}
     loops = sorted((a, b) for a, b in edges if (b, a) in edges and a < b)
     assert not loops, f"rooms that import each other: {loops}"
@@ -107,23 +117,57 @@ def test_no_package_loop_a_flat_module_and_a_package_never_import_each_other():
 #: What a button press pays first: `import toolkit.macros` (xlwings and the sentences); each button imports
 #: the rest itself. pandas and numpy are hidden as in the bench: xlwings imports them whenever they are there.
 BUTTONS_IMPORT = "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; import toolkit.macros"
-NOT_FOR_A_BUTTON = {"click", "rich", "jinja2", "docx", "openpyxl", "xlsxwriter", "sqlite3", "python_calamine",
-                    "email", "smtplib", "imaplib"}
+NOT_FOR_A_BUTTON = {
+    "click",
+    "rich",
+    "jinja2",
+    "docx",
+    "openpyxl",
+    "xlsxwriter",
+    "sqlite3",
+    "python_calamine",
+    "email",
+    "smtplib",
+    "imaplib",
+}
 #: `aidkit validate FILE` reads and checks: no e-mail, ledger, Word, Excel-app or workbook-writing library.
-NOT_FOR_VALIDATE = {"xlwings", "rich", "jinja2", "docx", "PIL", "openpyxl", "xlsxwriter", "sqlite3", "email",
-                    "smtplib", "imaplib", "pandas", "numpy", "hashlib", "toolkit.annotate", "toolkit.ledger",
-                    "toolkit.mail", "toolkit.consolidation", "toolkit.catalogue", "toolkit.excel", "toolkit.report"}
-MODULES_AT_EXIT = ("import atexit, sys; listing = sys.argv[1]; "
-                   "atexit.register(lambda: open(listing, 'w').write('\\n'.join(sys.modules))); "
-                   "sys.argv = ['aidkit', 'validate', sys.argv[2]]; from toolkit.__main__ import main; main()")
+NOT_FOR_VALIDATE = {
+    "xlwings",
+    "rich",
+    "jinja2",
+    "docx",
+    "PIL",
+    "openpyxl",
+    "xlsxwriter",
+    "sqlite3",
+    "email",
+    "smtplib",
+    "imaplib",
+    "pandas",
+    "numpy",
+    "hashlib",
+    "toolkit.annotate",
+    "toolkit.ledger",
+    "toolkit.mail",
+    "toolkit.consolidation",
+    "toolkit.catalogue",
+    "toolkit.excel",
+    "toolkit.report",
+}
+MODULES_AT_EXIT = (
+    "import atexit, sys; listing = sys.argv[1]; "
+    "atexit.register(lambda: open(listing, 'w').write('\\n'.join(sys.modules))); "
+    "sys.argv = ['aidkit', 'validate', sys.argv[2]]; from toolkit.__main__ import main; main()"
+)
 
 
 def modules_imported(tmp_path, code: str, *args: str) -> set[str]:
     """The modules a fresh interpreter has imported when it exits (run outside the repository, so the
     installed toolkit is the one imported)."""
     listing = tmp_path / "modules.txt"
-    done = subprocess.run([sys.executable, "-c", code, str(listing), *args], cwd=tmp_path, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(listing), *args], cwd=tmp_path, capture_output=True, text=True
+    )
     assert done.returncode in (0, 1), done.stderr
     return set(listing.read_text(encoding="utf-8").split("\n"))
 
@@ -132,8 +176,12 @@ def test_import_toolkit_macros_imports_no_toolkit_module_a_button_does_not_share
     code = BUTTONS_IMPORT + "; open(sys.argv[1], 'w').write('\\n'.join(sys.modules))"
     modules = modules_imported(tmp_path, code)
     assert "xlwings" in modules and "toolkit.macros" in modules
-    assert {m for m in modules if m.startswith("toolkit")} == {"toolkit", "toolkit.macros", "toolkit.errors",
-                                                               "toolkit.sentences"}
+    assert {m for m in modules if m.startswith("toolkit")} == {
+        "toolkit",
+        "toolkit.macros",
+        "toolkit.errors",
+        "toolkit.sentences",
+    }
     assert not {m.split(".")[0] for m in modules} & NOT_FOR_A_BUTTON
 
 

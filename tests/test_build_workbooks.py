@@ -25,19 +25,23 @@ WORKBOOKS = Path(__file__).resolve().parent.parent / "workbooks"
 BUILT = {PROVINCE_FILE: "AidkitProvince", CLUSTER_FILE: "AidkitCluster"}
 #: The note of issue #4: caption → Sub → RunPython target, per workbook.
 EXPECTED = {
-    PROVINCE_FILE: [(schema.INFO.vi, "Kiểm tra dữ liệu", "KiemTraDuLieu", "validate"),
-                    (schema.INFO.vi, "Xóa đánh dấu", "XoaDanhDau", "clear_marks"),
-                    (schema.INFO.vi, "Xuất file nộp", "XuatFileNop", "export_submission"),
-                    (schema.INFO.vi, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "province_catalogue"),
-                    (schema.INFO.vi, "Tạo mẫu kỳ sau", "TaoMauKySau", "next_period")],
-    CLUSTER_FILE: [(CONTROL_SHEET, "Tổng hợp", "TongHop", "consolidate"),
-                   (CONTROL_SHEET, "Tình trạng nộp", "TinhTrangNop", "submission_status"),
-                   (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now"),
-                   (CONTROL_SHEET, "Nhận bài nộp", "NhanBaiNop", "collect_submissions"),
-                   (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue"),
-                   (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report"),
-                   (CONTROL_SHEET, "Mở kỳ báo cáo", "MoKyBaoCao", "open_reporting_period"),
-                   (CONTROL_SHEET, "Cài việc hằng ngày", "CaiViecHangNgay", "install_daily_job")],
+    PROVINCE_FILE: [
+        (schema.INFO.vi, "Kiểm tra dữ liệu", "KiemTraDuLieu", "validate"),
+        (schema.INFO.vi, "Xóa đánh dấu", "XoaDanhDau", "clear_marks"),
+        (schema.INFO.vi, "Xuất file nộp", "XuatFileNop", "export_submission"),
+        (schema.INFO.vi, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "province_catalogue"),
+        (schema.INFO.vi, "Tạo mẫu kỳ sau", "TaoMauKySau", "next_period"),
+    ],
+    CLUSTER_FILE: [
+        (CONTROL_SHEET, "Tổng hợp", "TongHop", "consolidate"),
+        (CONTROL_SHEET, "Tình trạng nộp", "TinhTrangNop", "submission_status"),
+        (CONTROL_SHEET, "Gửi nhắc nhở", "GuiNhacNho", "send_reminders_now"),
+        (CONTROL_SHEET, "Nhận bài nộp", "NhanBaiNop", "collect_submissions"),
+        (CONTROL_SHEET, "Xuất danh mục kêu gọi tài trợ", "XuatDanhMucTaiTro", "cluster_catalogue"),
+        (CONTROL_SHEET, "Báo cáo sơ kết", "BaoCaoSoKet", "review_report"),
+        (CONTROL_SHEET, "Mở kỳ báo cáo", "MoKyBaoCao", "open_reporting_period"),
+        (CONTROL_SHEET, "Cài việc hằng ngày", "CaiViecHangNgay", "install_daily_job"),
+    ],
 }
 SUB = re.compile(r"(?ms)^\s*(?:Public\s+)?Sub\s+(\w+)\(\)(.*?)^\s*End Sub")
 RUN_PYTHON = re.compile(r'^RunPython "import toolkit\.macros as m; m\.(\w+)\(\)"$')
@@ -79,8 +83,9 @@ def test_the_buttons_are_exactly_the_documented_ones(built):
 
 
 def test_embedded_vba_is_the_source_in_macros(built):
-    source = "\n".join(line for line in vba_source(BUILT[built.name]).splitlines()
-                       if not line.startswith("Attribute VB_"))
+    source = "\n".join(
+        line for line in vba_source(BUILT[built.name]).splitlines() if not line.startswith("Attribute VB_")
+    )
     assert read_vba_modules(built)[BUILT[built.name]].strip() == source.strip()
 
 
@@ -108,8 +113,9 @@ def test_committed_workbooks_are_current(tmp_path):
     fresh = build_workbooks(tmp_path)
     for path in fresh:
         committed = WORKBOOKS / path.name
-        assert committed.is_file() and committed.read_bytes() == path.read_bytes(), \
+        assert committed.is_file() and committed.read_bytes() == path.read_bytes(), (
             f"workbooks/{path.name} is out of date with the schema, macros/ or xlwings: run: make workbooks"
+        )
 
 
 def test_blank_provincial_template_validates_without_errors():
@@ -138,4 +144,5 @@ def test_libreoffice_opens_both_workbooks(built, soffice_convert):
 
     converted = soffice_convert(built, "xlsx")
     assert CalamineWorkbook.from_path(str(converted)).sheet_names[0] == (
-        schema.INSTRUCTIONS.vi if built.name == PROVINCE_FILE else CONTROL_SHEET)
+        schema.INSTRUCTIONS.vi if built.name == PROVINCE_FILE else CONTROL_SHEET
+    )

@@ -29,7 +29,10 @@ def test_bulk_sheet_writes_by_type_and_grows_its_table(tmp_path):
     book.close()
     sheet = load_workbook(path)["S"]
     assert [list(r) for r in sheet.iter_rows(min_row=3, values_only=True)] == [
-        ["=1+1", 1.5, datetime(2026, 1, 2), True], ["@x", 2, None, "a&b<c>#"], ["z", 3, None, None]]
+        ["=1+1", 1.5, datetime(2026, 1, 2), True],
+        ["@x", 2, None, "a&b<c>#"],
+        ["z", 3, None, None],
+    ]
     assert sheet["A3"].data_type == "s" and sheet["B3"].number_format == schema.USD_FORMAT
     assert sheet.tables["T_1"].ref == "A2:D5"
 
@@ -42,8 +45,17 @@ def test_bulk_sheet_inline_text_round_trips(tmp_path):
     path = tmp_path / "i.xlsx"
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("S", worksheet_class=BulkWorksheet)
-    tricky = ["92-V2026-001", "Đồng Tháp #1 & <b>", " cách đầu", "tab\there", "ctl\x01x", "=SUM(A1)", "😀",
-              "two\nlines", "a\x00b"]
+    tricky = [
+        "92-V2026-001",
+        "Đồng Tháp #1 & <b>",
+        " cách đầu",
+        "tab\there",
+        "ctl\x01x",
+        "=SUM(A1)",
+        "😀",
+        "two\nlines",
+        "a\x00b",
+    ]
     ws.place(0, [ws.render([(t, t) for t in tricky], inline=[0])])
     book.close()
     sheet = load_workbook(path)["S"]

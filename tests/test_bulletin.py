@@ -18,8 +18,10 @@ from toolkit.sample import sample_workbook
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bulletin")
-    samples = [sample_workbook(folder / "nop" / f"{code}.xlsx", code, "2026-H1", needs=15, register=2, seed=21)
-               for code in ("86", "92")]
+    samples = [
+        sample_workbook(folder / "nop" / f"{code}.xlsx", code, "2026-H1", needs=15, register=2, seed=21)
+        for code in ("86", "92")
+    ]
     return catalogue([folder / "nop"], folder / "danh-muc"), samples
 
 
@@ -60,8 +62,9 @@ def test_the_cover_names_the_publisher_and_the_period_in_words_and_the_needs_com
     assert body.index("86 · Vĩnh Long") < body.index("92 · Cần Thơ")
     for code in ("86", "92"):  # within a province, sector by sector in the order of sectors.csv
         mine = [n for n in result.needs if n.province_code == code]
-        assert [n.sector for n in mine] == sorted((n.sector for n in mine),
-                                                  key=[s.code for s in schema.sectors()].index)
+        assert [n.sector for n in mine] == sorted(
+            (n.sector for n in mine), key=[s.code for s in schema.sectors()].index
+        )
 
 
 def test_the_summary_by_province_and_sector_comes_before_the_needs(built):
@@ -69,7 +72,7 @@ def test_the_summary_by_province_and_sector_comes_before_the_needs(built):
     text = flat(" ".join(p.extract_text() for p in PdfReader(result.bulletin).pages[1:]))
     summary = text.index("Tổng hợp theo tỉnh và lĩnh vực")
     assert summary < min(text.index(n.id) for n in result.needs)
-    table = text[summary:text.index(result.needs[0].id)]
+    table = text[summary : text.index(result.needs[0].id)]
     for code in ("86", "92"):
         mine = [n for n in result.needs if n.province_code == code]
         assert f"Các lĩnh vực {len(mine)} {format_number(sum(n.requested_usd for n in mine), 'vi')}" in table
@@ -92,8 +95,7 @@ def test_the_english_edition_is_in_english_with_english_numbers_and_names_no_too
     assert flat(need.location_en) in body and "(in Vietnamese)" in body  # objectives only in Vietnamese here
     for path in (result.bulletin, result.bulletin_en):
         assert "aidkit" not in " ".join(p.extract_text() for p in PdfReader(path).pages).lower()
-    english = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=6, register=0, seed=3,
-                              english=True)
+    english = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=6, register=0, seed=3, english=True)
     filled = catalogue([tmp_path / "nop"], tmp_path / "out")
     text = flat(" ".join(p.extract_text() for p in PdfReader(filled.bulletin_en).pages))
     row = next(r for r in english.rows["needs"] if r["ma_de_xuat"] == filled.needs[0].id)

@@ -30,8 +30,7 @@ def open_rows(sample):
 
 
 def test_only_open_needs_are_listed_with_every_field(tmp_path):
-    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4,
-                             english=True)
+    sample = sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=30, register=2, seed=4, english=True)
     result = catalogue([tmp_path / "nop"], tmp_path / "out")
     rows = open_rows(sample)
     closed = {r["ma_de_xuat"] for r in sample.rows["needs"]} - {r["ma_de_xuat"] for r in rows}
@@ -40,16 +39,32 @@ def test_only_open_needs_are_listed_with_every_field(tmp_path):
     row, need = rows[0], next(n for n in result.needs if n.id == rows[0]["ma_de_xuat"])
     sector = next(s.code for s in schema.sectors() if s.code == row["linh_vuc"] or s.vi == row["linh_vuc"])
     assert need == Need(
-        id=row["ma_de_xuat"], title_vi=row["ten_vi"], title_en=row["ten_en"], province_code="92",
-        province="Cần Thơ", location=row["dia_ban"], sector=sector,
+        id=row["ma_de_xuat"],
+        title_vi=row["ten_vi"],
+        title_en=row["ten_en"],
+        province_code="92",
+        province="Cần Thơ",
+        location=row["dia_ban"],
+        sector=sector,
         form={"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}[row["hinh_thuc"]],
-        months=row["thoi_gian_thang"], total_usd=row["tong_kinh_phi_usd"], requested_usd=row["de_nghi_tai_tro_usd"],
-        counterpart_usd=row["von_doi_ung_usd"], beneficiaries=row["so_nguoi_huong_loi"],
-        beneficiary_groups=row["doi_tuong"], objectives=row["muc_tieu"], agency=row["don_vi_de_xuat"],
-        contact=row["nguoi_lien_he"], email=row["email_lien_he"], status=row["trang_thai"],
-        objectives_en=row["muc_tieu_en"], groups_en=row["doi_tuong_en"], agency_en=row["don_vi_de_xuat_en"],
+        months=row["thoi_gian_thang"],
+        total_usd=row["tong_kinh_phi_usd"],
+        requested_usd=row["de_nghi_tai_tro_usd"],
+        counterpart_usd=row["von_doi_ung_usd"],
+        beneficiaries=row["so_nguoi_huong_loi"],
+        beneficiary_groups=row["doi_tuong"],
+        objectives=row["muc_tieu"],
+        agency=row["don_vi_de_xuat"],
+        contact=row["nguoi_lien_he"],
+        email=row["email_lien_he"],
+        status=row["trang_thai"],
+        objectives_en=row["muc_tieu_en"],
+        groups_en=row["doi_tuong_en"],
+        agency_en=row["don_vi_de_xuat_en"],
         location_en=f"{plain(row['dia_ban'].split(',')[0].removeprefix('Xã '))} Commune, Can Tho",
-        contact_en=plain(row["nguoi_lien_he"]), province_en="Can Tho")
+        contact_en=plain(row["nguoi_lien_he"]),
+        province_en="Can Tho",
+    )
     assert need.objectives_en.startswith("Better lives") and need.location_en.endswith(" Commune, Can Tho")
     html = result.page.read_text(encoding="utf-8")
     assert all(i in html for i in (n.id for n in result.needs)) and not any(i in html for i in closed)
@@ -68,7 +83,8 @@ def test_each_province_counts_with_its_latest_file_and_latest_period(tmp_path):
     result = catalogue([nop], tmp_path / "out")
     assert [f.name for f in result.files] == ["92-moi.xlsx", "96-2026.xlsx"]
     assert sorted((n.id, n.title_vi) for n in result.needs) == sorted(
-        (r["ma_de_xuat"], r["ten_vi"]) for r in open_rows(newer) + open_rows(camau))
+        (r["ma_de_xuat"], r["ten_vi"]) for r in open_rows(newer) + open_rows(camau)
+    )
     assert result.period == "2026-H1"
 
     older = catalogue([nop], tmp_path / "out-2025", period="2025-H2")
@@ -167,14 +183,16 @@ def test_a_union_replaces_the_header_the_logo_and_the_contact_with_its_own_templ
     own.mkdir()
     shipped = files("toolkit.templates")
     page = shipped.joinpath("danh-muc.html.j2").read_text(encoding="utf-8")
-    (own / "danh-muc.html.j2").write_text(page.replace("Liên hiệp các tổ chức hữu nghị</span>",
-                                                       "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau</span>"), "utf-8")
+    (own / "danh-muc.html.j2").write_text(
+        page.replace("Liên hiệp các tổ chức hữu nghị</span>", "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau</span>"),
+        "utf-8",
+    )
     typ = shipped.joinpath("ban-tin.typ").read_text(encoding="utf-8")
     address = "#let extra-contact = [Số 1 Lý Thường Kiệt, Cà Mau]"
-    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", address),
-                                     "utf-8")
-    logo = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-            '<rect width="10" height="10" fill="#c00"/></svg>')
+    (own / "ban-tin.typ").write_text(typ.replace("#let extra-contact = []", address), "utf-8")
+    logo = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c00"/></svg>'
+    )
     (own / "logo.svg").write_text(logo, "utf-8")
     result = catalogue([tmp_path / "nop"], tmp_path / "out", templates=own)
     html = result.page.read_text(encoding="utf-8")
@@ -194,8 +212,12 @@ def test_a_png_logo_goes_into_the_page_and_the_bulletin(tmp_path):
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(b"\x00\xc0\x00\x00\xc0\x00\x00" * 2)) + chunk(b"IEND", b""))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xc0\x00\x00\xc0\x00\x00" * 2))
+        + chunk(b"IEND", b"")
+    )
     sample_workbook(tmp_path / "nop" / "96.xlsx", "96", "2026-H1", needs=3, seed=10)
     (tmp_path / "mau").mkdir()
     (tmp_path / "mau" / "logo.png").write_bytes(png)
@@ -221,8 +243,27 @@ def test_a_broken_template_is_named_and_nothing_is_half_written(tmp_path):
 def test_workbook_text_cannot_break_out_of_the_page_script():
     from toolkit.catalogue.result import CatalogueResult
 
-    evil = Need("92-N2026-001", "</script><script>alert(1)</script>", "<!-- x", "92", "Cần Thơ", "a & b", "YT",
-                "du-an", 12, 100.0, 90.0, 10.0, 5, "", "", "", "", "a@b.vn", "Mới đề xuất")
+    evil = Need(
+        "92-N2026-001",
+        "</script><script>alert(1)</script>",
+        "<!-- x",
+        "92",
+        "Cần Thơ",
+        "a & b",
+        "YT",
+        "du-an",
+        12,
+        100.0,
+        90.0,
+        10.0,
+        5,
+        "",
+        "",
+        "",
+        "",
+        "a@b.vn",
+        "Mới đề xuất",
+    )
     html = render_page(CatalogueResult(None, "T", None, [evil], []), introduction(None, [], None))
     data = html.split('<script type="application/json" id="aidkit-data">')[1].split("</script>")[0]
     assert "<" not in data and json.loads(data)["needs"][0][1] == evil.title_vi
@@ -237,12 +278,29 @@ def test_the_page_for_34_provinces_of_100_needs_is_under_2_mb():
     needs = []
     for code in codes:
         for r in sample_records(code, "2026-H1", 100, 0, random.Random(code))["needs"]:
-            needs.append(Need(r["ma_de_xuat"], r["ten_vi"], r["ten_en"], code, "Tỉnh", r["dia_ban"],
-                              sector[r["linh_vuc"]],
-                              FORM_SLUGS[r["hinh_thuc"]], r["thoi_gian_thang"], r["tong_kinh_phi_usd"],
-                              r["de_nghi_tai_tro_usd"], r["von_doi_ung_usd"], r["so_nguoi_huong_loi"], r["doi_tuong"],
-                              r["muc_tieu"], r["don_vi_de_xuat"], r["nguoi_lien_he"], r["email_lien_he"],
-                              "Mới đề xuất"))
+            needs.append(
+                Need(
+                    r["ma_de_xuat"],
+                    r["ten_vi"],
+                    r["ten_en"],
+                    code,
+                    "Tỉnh",
+                    r["dia_ban"],
+                    sector[r["linh_vuc"]],
+                    FORM_SLUGS[r["hinh_thuc"]],
+                    r["thoi_gian_thang"],
+                    r["tong_kinh_phi_usd"],
+                    r["de_nghi_tai_tro_usd"],
+                    r["von_doi_ung_usd"],
+                    r["so_nguoi_huong_loi"],
+                    r["doi_tuong"],
+                    r["muc_tieu"],
+                    r["don_vi_de_xuat"],
+                    r["nguoi_lien_he"],
+                    r["email_lien_he"],
+                    "Mới đề xuất",
+                )
+            )
     html = render_page(CatalogueResult(None, "Cả nước", "2026-H1", needs, []), introduction(None, [], None))
     assert len(needs) == 3400 and len(html.encode("utf-8")) < 2_000_000
 
@@ -258,8 +316,9 @@ def test_the_workbook_beside_the_page_has_every_need_in_each_language_with_numbe
     from toolkit.outputs import written_by_aidkit
 
     for code in ("92", "96"):
-        sample_workbook(tmp_path / "nop" / f"{code}.xlsx", code, "2026-H1", needs=10, register=0, seed=8,
-                        english=code == "92")
+        sample_workbook(
+            tmp_path / "nop" / f"{code}.xlsx", code, "2026-H1", needs=10, register=0, seed=8, english=code == "92"
+        )
     result = catalogue([tmp_path / "nop"], tmp_path / "out")
     book = load_workbook(result.workbook)
     assert book.sheetnames == ["Danh mục", "Catalogue"] and written_by_aidkit(result.workbook) == "catalogue"
@@ -270,8 +329,9 @@ def test_the_workbook_beside_the_page_has_every_need_in_each_language_with_numbe
         assert v[8] == e[8] == n.requested_usd and isinstance(e[8], (int, float))  # a number, shown the reader's way
         assert v[12] == n.objectives and e[12] == (n.objectives_en or n.objectives)
         assert e[2] == ("Can Tho" if n.province_code == "92" else "Ca Mau") and e[3] == n.location_en
-    assert book["Catalogue"]["A1"].value == ("Projects seeking funding – Ca Mau Province, Can Tho City"
-                                             " · first half of 2026")
+    assert book["Catalogue"]["A1"].value == (
+        "Projects seeking funding – Ca Mau Province, Can Tho City · first half of 2026"
+    )
 
 
 def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(tmp_path):
@@ -280,14 +340,20 @@ def test_the_introduction_comes_from_the_settings_the_lead_fills_with_a_default(
     sample_workbook(tmp_path / "nop" / "92.xlsx", "92", "2026-H1", needs=4, register=0, seed=8)
     plain_control = sample_control(tmp_path / "a" / "dieu-hanh.xlsx", provinces=("82", "92"))
     html = catalogue([tmp_path / "nop"], tmp_path / "out-a", control=plain_control).page.read_text("utf-8")
-    assert ("Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap"
-            " and Can Tho") in html
+    assert (
+        "Cluster 5 — Mekong Delta brings together the Unions of Friendship Organisations of Dong Thap and Can Tho"
+    ) in html
     assert "gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố Đồng Tháp và Cần Thơ" in html
     assert "Decree 313/2025/ND-CP of 8 December 2025" in html and "Nghị định 313/2025/NĐ-CP" in html
     assert "or the cluster office (truongcum5@example.vn)" in html and "0292 3821 456" in html
-    own = sample_control(tmp_path / "b" / "dieu-hanh.xlsx", provinces=("92",),
-                         smtp={"gioi_thieu": "Cụm chúng tôi làm việc với 40 tổ chức.",
-                               "gioi_thieu_en": "We work with 40 organisations."})
+    own = sample_control(
+        tmp_path / "b" / "dieu-hanh.xlsx",
+        provinces=("92",),
+        smtp={
+            "gioi_thieu": "Cụm chúng tôi làm việc với 40 tổ chức.",
+            "gioi_thieu_en": "We work with 40 organisations.",
+        },
+    )
     html = catalogue([tmp_path / "nop"], tmp_path / "out-b", control=own).page.read_text("utf-8")
     assert "We work with 40 organisations." in html and "Cụm chúng tôi làm việc với 40 tổ chức." in html
     assert "brings together" not in html and "Decree 313/2025/ND-CP" in html

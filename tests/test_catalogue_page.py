@@ -48,11 +48,30 @@ def expected(result, tinh="", linh_vuc="", hinh_thuc="", q="", tu=None, den=None
     labels = {s.code: f"{s.vi} {s.en}" for s in sectors()}
     out = set()
     for n in result.needs:
-        words = fold(" ".join([n.id, n.title_vi, n.title_en, n.province, n.location, labels[n.sector],
-                               n.objectives, n.beneficiary_groups, n.agency, n.contact]))
-        if ((not tinh or n.province_code == tinh) and (not linh_vuc or n.sector == linh_vuc)
-                and (not hinh_thuc or n.form == hinh_thuc) and all(w in words for w in fold(q).split())
-                and (tu is None or n.requested_usd >= tu) and (den is None or n.requested_usd <= den)):
+        words = fold(
+            " ".join(
+                [
+                    n.id,
+                    n.title_vi,
+                    n.title_en,
+                    n.province,
+                    n.location,
+                    labels[n.sector],
+                    n.objectives,
+                    n.beneficiary_groups,
+                    n.agency,
+                    n.contact,
+                ]
+            )
+        )
+        if (
+            (not tinh or n.province_code == tinh)
+            and (not linh_vuc or n.sector == linh_vuc)
+            and (not hinh_thuc or n.form == hinh_thuc)
+            and all(w in words for w in fold(q).split())
+            and (tu is None or n.requested_usd >= tu)
+            and (den is None or n.requested_usd <= den)
+        ):
             out.add(n.id)
     return out
 
@@ -140,19 +159,23 @@ def test_the_language_switch_turns_the_page_english_and_back_keeping_the_view(bu
 
 
 def test_filters_typed_in_the_page_hide_the_others_and_go_into_the_address(built):
-    act = ("var s = document.getElementById('linh_vuc'); s.value = 'GD'; s.dispatchEvent(new Event('change'));"
-           "document.body.dataset.url = location.search;")
+    act = (
+        "var s = document.getElementById('linh_vuc'); s.value = 'GD'; s.dispatchEvent(new Event('change'));"
+        "document.body.dataset.url = location.search;"
+    )
     page, dom = open_page(built.page, then=act)
     assert page.shown == expected(built, linh_vuc="GD")
     assert 'data-url="?linh_vuc=GD"' in dom
 
 
 def test_the_download_is_the_list_shown_as_csv(built):
-    grab = ("URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
-            " document.body.dataset.csv = t; }); blob.arrayBuffer().then(function (b) {"
-            " document.body.dataset.bom = new Uint8Array(b).slice(0, 3).join(','); }); return 'blob:x'; };"
-            "HTMLAnchorElement.prototype.click = function () { document.body.dataset.file = this.download; };"
-            "document.getElementById('csv').click();")
+    grab = (
+        "URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
+        " document.body.dataset.csv = t; }); blob.arrayBuffer().then(function (b) {"
+        " document.body.dataset.bom = new Uint8Array(b).slice(0, 3).join(','); }); return 'blob:x'; };"
+        "HTMLAnchorElement.prototype.click = function () { document.body.dataset.file = this.download; };"
+        "document.getElementById('csv').click();"
+    )
     _, dom = open_page(built.page, "tinh=96&hinh_thuc=du-an", then=grab)
     text = html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1))
     assert 'data-bom="239,187,191"' in dom  # UTF-8 with BOM: Excel reads the diacritics right
@@ -173,21 +196,28 @@ def test_the_page_has_the_accessible_parts(built):
 
 def test_the_detector_of_requests_does_see_a_page_that_fetches(built, tmp_path):
     leaky = tmp_path / "leaky.html"
-    leaky.write_text('<!doctype html><html lang="vi"><body><img src="https://cdn.example.org/logo.png">'
-                     '<script>fetch("https://fonts.example.org/x.woff2")</script></body></html>', encoding="utf-8")
+    leaky.write_text(
+        '<!doctype html><html lang="vi"><body><img src="https://cdn.example.org/logo.png">'
+        '<script>fetch("https://fonts.example.org/x.woff2")</script></body></html>',
+        encoding="utf-8",
+    )
     page, _ = open_page(leaky)
     assert set(page.requests) == {"https://cdn.example.org/logo.png", "https://fonts.example.org/x.woff2"}
 
 
-GRAB_CSV = ("URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
-            " document.body.dataset.csv = t; }); return 'blob:x'; };"
-            "HTMLAnchorElement.prototype.click = function () { document.body.dataset.file = this.download; };"
-            "document.getElementById('csv').click();")
+GRAB_CSV = (
+    "URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
+    " document.body.dataset.csv = t; }); return 'blob:x'; };"
+    "HTMLAnchorElement.prototype.click = function () { document.body.dataset.file = this.download; };"
+    "document.getElementById('csv').click();"
+)
 
 
 def test_the_detector_of_unmarked_vietnamese_sees_it_and_respects_the_marks():
-    dom = ('<html lang="en"><body><p>Thới Lai</p><p lang="vi">Thới <b>Lai</b> Đồng</p><p>Thoi Lai</p>'
-           '<p>Đ</p><img alt="x"><span lang="vi">ừ</span><em>ở</em><script>"Việt"</script></body></html>')
+    dom = (
+        '<html lang="en"><body><p>Thới Lai</p><p lang="vi">Thới <b>Lai</b> Đồng</p><p>Thoi Lai</p>'
+        '<p>Đ</p><img alt="x"><span lang="vi">ừ</span><em>ở</em><script>"Việt"</script></body></html>'
+    )
     assert unmarked_vietnamese(dom) == ["Thới Lai", "Đ", "ở"]
 
 
@@ -206,8 +236,8 @@ def test_in_english_a_value_only_in_vietnamese_is_marked_and_said_so(built, buil
     need = built.needs[0]
     assert not need.objectives_en
     _, dom = open_page(built.page, "lang=en")
-    article = dom[dom.index(f'data-id="{need.id}"'):]
-    article = article[:article.index("</article>")]
+    article = dom[dom.index(f'data-id="{need.id}"') :]
+    article = article[: article.index("</article>")]
     vietnamese = html.escape(need.objectives, quote=False)
     assert f'<span lang="vi">{vietnamese}</span><span class="in-vi"> (in Vietnamese)' in article
     assert need.location_en and need.agency_en and f"<dd>{html.escape(need.agency_en, quote=False)}</dd>" in article
@@ -234,22 +264,24 @@ def test_the_total_is_the_list_shown_and_follows_the_filters(built):
     mine = [n for n in built.needs if n.province_code == "92"]
     _, dom = open_page(built.page, "lang=en&tinh=92")
     assert f"Total requested: {format_number(sum(n.requested_usd for n in mine), 'en')} USD" in dom
-    act = ("var s = document.getElementById('linh_vuc'); s.value = 'YT'; s.dispatchEvent(new Event('change'));")
+    act = "var s = document.getElementById('linh_vuc'); s.value = 'YT'; s.dispatchEvent(new Event('change'));"
     health = [n for n in mine if n.sector == "YT"]
     _, dom = open_page(built.page, "tinh=92", then=act)
     assert health and len(health) < len(mine)
     assert f"Tổng đề nghị tài trợ: {format_number(sum(n.requested_usd for n in health), 'vi')} USD" in dom
 
 
-MEASURE = ("var first = document.querySelector('article.need:not([hidden])'), h3 = first.querySelector('h3');"
-           "var form = document.getElementById('filters');"
-           "document.body.dataset.top = Math.round(first.getBoundingClientRect().top);"
-           "document.body.dataset.title = Math.round(h3.getBoundingClientRect().bottom);"
-           "document.body.dataset.amount = Math.round(first.querySelector('.big').getBoundingClientRect().bottom);"
-           "document.body.dataset.screen = window.innerHeight; document.body.dataset.width = window.innerWidth;"
-           "document.body.dataset.filters = getComputedStyle(form).display;"
-           "document.getElementById('show-filters').click();"
-           "document.body.dataset.opened = getComputedStyle(form).display;")
+MEASURE = (
+    "var first = document.querySelector('article.need:not([hidden])'), h3 = first.querySelector('h3');"
+    "var form = document.getElementById('filters');"
+    "document.body.dataset.top = Math.round(first.getBoundingClientRect().top);"
+    "document.body.dataset.title = Math.round(h3.getBoundingClientRect().bottom);"
+    "document.body.dataset.amount = Math.round(first.querySelector('.big').getBoundingClientRect().bottom);"
+    "document.body.dataset.screen = window.innerHeight; document.body.dataset.width = window.innerWidth;"
+    "document.body.dataset.filters = getComputedStyle(form).display;"
+    "document.getElementById('show-filters').click();"
+    "document.body.dataset.opened = getComputedStyle(form).display;"
+)
 
 
 def measured(dom: str) -> dict[str, str]:
@@ -271,9 +303,24 @@ def test_the_english_download_has_english_headers_values_and_numbers(built_en):
     _, dom = open_page(built_en.page, "lang=en&tinh=92", then=GRAB_CSV)
     assert 'data-file="projects-seeking-funding.csv"' in dom
     rows = list(csv.reader(io.StringIO(html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1)))))
-    assert rows[0] == ["Proposal ID", "Title", "Province", "Location", "Sector", "Type of aid", "Duration",
-                       "Total budget (USD)", "Requested (USD)", "Counterpart (USD)", "Beneficiaries",
-                       "Beneficiary groups", "Objectives", "Proposing agency", "Contact person", "E-mail"]
+    assert rows[0] == [
+        "Proposal ID",
+        "Title",
+        "Province",
+        "Location",
+        "Sector",
+        "Type of aid",
+        "Duration",
+        "Total budget (USD)",
+        "Requested (USD)",
+        "Counterpart (USD)",
+        "Beneficiaries",
+        "Beneficiary groups",
+        "Objectives",
+        "Proposing agency",
+        "Contact person",
+        "E-mail",
+    ]
     mine = {n.id: n for n in built_en.needs if n.province_code == "92"}
     assert {r[0] for r in rows[1:]} == set(mine)
     for r in rows[1:]:
@@ -285,9 +332,16 @@ def test_the_english_download_has_english_headers_values_and_numbers(built_en):
 
 def test_the_wording_donors_read_and_no_tool_name(built_en):
     _, dom = open_page(built_en.page, "lang=en")
-    for words in ("Projects seeking funding", "Non-project aid", "Type of aid", "Clear filters",
-                  "Decree 313/2025/ND-CP", "truongcum5@example.vn", "Cluster 5 Office",
-                  "12 Hoa Binh, Ninh Kieu, Can Tho"):
+    for words in (
+        "Projects seeking funding",
+        "Non-project aid",
+        "Type of aid",
+        "Clear filters",
+        "Decree 313/2025/ND-CP",
+        "truongcum5@example.vn",
+        "Cluster 5 Office",
+        "12 Hoa Binh, Ninh Kieu, Can Tho",
+    ):
         assert words in dom, words
     assert "Funding needs seeking donors" not in dom and "Clear the filters" not in dom
     visible = re.sub(r"<script.*?</script>|<style>.*?</style>|<[^>]+>", " ", dom, flags=re.S)
@@ -302,8 +356,19 @@ def test_printing_the_page_points_to_the_bulletin_and_stays_short(built, tmp_pat
     from browser import CHROMIUM, FLAGS
 
     out = tmp_path / "in.pdf"
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path}/profile", "--no-pdf-header-footer",
-                    f"--print-to-pdf={out}", built.page.as_uri()], capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path}/profile",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            built.page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     pages = PdfReader(out).pages
     first = " ".join(pages[0].extract_text().split())
     assert "bản tin ban-tin.pdf" in first and "Lọc danh mục" not in first
@@ -314,16 +379,18 @@ def test_the_download_never_starts_a_cell_with_a_formula_character(tmp_path):
     from builders import records, write_book
 
     rows = records(needs=4, register=1)
-    starts = ["＝HYPERLINK(\"http://example.com\")", "－1+1", " +1", "＠SUM(A1)"]
+    starts = ['＝HYPERLINK("http://example.com")', "－1+1", " +1", "＠SUM(A1)"]
     for need, text in zip(rows["needs"], starts, strict=True):
         need.update(muc_tieu=text, trang_thai="Đang vận động")
     (tmp_path / "nop").mkdir()
     write_book(tmp_path / "nop" / "92.xlsx", None, rows["needs"], rows["register"])
     built = catalogue([tmp_path / "nop"], tmp_path / "danh-muc")
     assert sorted(n.objectives.strip() for n in built.needs) == sorted(t.strip() for t in starts)
-    grab = ("URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
-            " document.body.dataset.csv = t; }); return 'blob:x'; };"
-            "HTMLAnchorElement.prototype.click = function () {}; document.getElementById('csv').click();")
+    grab = (
+        "URL.createObjectURL = function (blob) { blob.text().then(function (t) {"
+        " document.body.dataset.csv = t; }); return 'blob:x'; };"
+        "HTMLAnchorElement.prototype.click = function () {}; document.getElementById('csv').click();"
+    )
     _, dom = open_page(built.page, then=grab)
     rows = list(csv.reader(io.StringIO(html.unescape(re.search(r'data-csv="([^"]*)"', dom).group(1)))))
     column = rows[0].index("Mục tiêu")

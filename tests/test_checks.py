@@ -21,10 +21,22 @@ def cell(table: schema.Table, key: str, row: int = 2) -> str:
 
 def approved(record: dict) -> dict:
     """A register record in a known good, approved, partly disbursed state."""
-    record.update(trang_thai="Đang thực hiện", tien_te="USD", gia_tri_nguyen_te=100_000, gia_tri_usd=100_000,
-                  ngay_nhan_hs=date(2026, 2, 2), so_qd="123/QĐ-UBND", ngay_qd=date(2026, 2, 12),
-                  ngay_bat_dau=date(2026, 3, 1), ngay_ket_thuc=date(2027, 3, 1), het_han_gdk=date(2029, 1, 1),
-                  giai_ngan_ky_usd=20_000, giai_ngan_luy_ke_usd=40_000, quoc_gia="Hoa Kỳ", ma_de_xuat=None)
+    record.update(
+        trang_thai="Đang thực hiện",
+        tien_te="USD",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=100_000,
+        ngay_nhan_hs=date(2026, 2, 2),
+        so_qd="123/QĐ-UBND",
+        ngay_qd=date(2026, 2, 12),
+        ngay_bat_dau=date(2026, 3, 1),
+        ngay_ket_thuc=date(2027, 3, 1),
+        het_han_gdk=date(2029, 1, 1),
+        giai_ngan_ky_usd=20_000,
+        giai_ngan_luy_ke_usd=40_000,
+        quoc_gia="Hoa Kỳ",
+        ma_de_xuat=None,
+    )
     return record
 
 
@@ -59,51 +71,131 @@ CELL_CASES = [
     ("placeholder-value", "error", set0(tong_kinh_phi_usd="n/a"), None, (NEEDS, cell(N, "tong_kinh_phi_usd"))),
     ("id-format", "error", set0(ma_de_xuat="92-X2026-1"), None, (NEEDS, cell(N, "ma_de_xuat"))),
     ("id-province-mismatch", "error", set0(ma_de_xuat="93-N2026-001"), None, (NEEDS, cell(N, "ma_de_xuat"))),
-    ("duplicate-id", "error", lambda rows: rows[1].update(ma_de_xuat=rows[0]["ma_de_xuat"]), None,
-     (NEEDS, cell(N, "ma_de_xuat", 3))),
+    (
+        "duplicate-id",
+        "error",
+        lambda rows: rows[1].update(ma_de_xuat=rows[0]["ma_de_xuat"]),
+        None,
+        (NEEDS, cell(N, "ma_de_xuat", 3)),
+    ),
     ("title-en-missing", "warning", set0(ten_en=None), None, (NEEDS, cell(N, "ten_en"))),
-    ("non-project-too-long", "warning", set0(hinh_thuc="Phi dự án", thoi_gian_thang=24), None,
-     (NEEDS, cell(N, "thoi_gian_thang"))),
-    ("requested-over-total", "error", set0(tong_kinh_phi_usd=10_000, de_nghi_tai_tro_usd=20_000, von_doi_ung_usd=0),
-     None, (NEEDS, cell(N, "de_nghi_tai_tro_usd"))),
-    ("budget-sum-mismatch", "warning", set0(tong_kinh_phi_usd=10_000, de_nghi_tai_tro_usd=9_000, von_doi_ung_usd=500),
-     None, (NEEDS, cell(N, "von_doi_ung_usd"))),
+    (
+        "non-project-too-long",
+        "warning",
+        set0(hinh_thuc="Phi dự án", thoi_gian_thang=24),
+        None,
+        (NEEDS, cell(N, "thoi_gian_thang")),
+    ),
+    (
+        "requested-over-total",
+        "error",
+        set0(tong_kinh_phi_usd=10_000, de_nghi_tai_tro_usd=20_000, von_doi_ung_usd=0),
+        None,
+        (NEEDS, cell(N, "de_nghi_tai_tro_usd")),
+    ),
+    (
+        "budget-sum-mismatch",
+        "warning",
+        set0(tong_kinh_phi_usd=10_000, de_nghi_tai_tro_usd=9_000, von_doi_ung_usd=500),
+        None,
+        (NEEDS, cell(N, "von_doi_ung_usd")),
+    ),
     ("missing-when-approved", "error", None, set0(so_qd=None), (REGISTER, cell(R, "so_qd"))),
     ("decision-number-format", "warning", None, set0(so_qd="QĐ số 12"), (REGISTER, cell(R, "so_qd"))),
     ("approval-before-dossier", "error", None, set0(ngay_qd=date(2026, 1, 30)), (REGISTER, cell(R, "ngay_qd"))),
     ("approval-slow", "warning", None, set0(ngay_qd=date(2026, 2, 25)), (REGISTER, cell(R, "ngay_qd"))),
     ("end-before-start", "error", None, set0(ngay_ket_thuc=date(2026, 2, 1)), (REGISTER, cell(R, "ngay_ket_thuc"))),
-    ("certificate-expires-before-end", "warning", None, set0(het_han_gdk=date(2026, 12, 31)),
-     (REGISTER, cell(R, "het_han_gdk"))),
-    ("certificate-expiring", "warning", None, set0(het_han_gdk=date(2026, 8, 1), ngay_ket_thuc=None),
-     (REGISTER, cell(R, "het_han_gdk"))),
-    ("usd-rate-mismatch", "warning", None, set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=50_000),
-     (REGISTER, cell(R, "gia_tri_usd"))),
+    (
+        "certificate-expires-before-end",
+        "warning",
+        None,
+        set0(het_han_gdk=date(2026, 12, 31)),
+        (REGISTER, cell(R, "het_han_gdk")),
+    ),
+    (
+        "certificate-expiring",
+        "warning",
+        None,
+        set0(het_han_gdk=date(2026, 8, 1), ngay_ket_thuc=None),
+        (REGISTER, cell(R, "het_han_gdk")),
+    ),
+    (
+        "usd-rate-mismatch",
+        "warning",
+        None,
+        set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=50_000),
+        (REGISTER, cell(R, "gia_tri_usd")),
+    ),
     ("no-reference-rate", "info", None, set0(tien_te="ARS"), (REGISTER, cell(R, "tien_te"))),
     ("invalid-currency", "error", None, set0(tien_te="EURO"), (REGISTER, cell(R, "tien_te"))),
     ("invalid-country", "error", None, set0(quoc_gia="Narnia"), (REGISTER, cell(R, "quoc_gia"))),
     ("country-code-na", "warning", None, set0(quoc_gia="NA"), (REGISTER, cell(R, "quoc_gia"))),
-    ("disbursed-below-period", "error", None, set0(giai_ngan_ky_usd=50_000, giai_ngan_luy_ke_usd=40_000),
-     (REGISTER, cell(R, "giai_ngan_luy_ke_usd"))),
-    ("disbursed-over-amount", "warning", None, set0(giai_ngan_luy_ke_usd=120_000),
-     (REGISTER, cell(R, "giai_ngan_luy_ke_usd"))),
-    ("approval-stale", "warning", None,
-     set0(trang_thai="Đã phê duyệt", ngay_nhan_hs=date(2025, 11, 1), ngay_qd=date(2025, 11, 10),
-          giai_ngan_ky_usd=None, giai_ngan_luy_ke_usd=None), (REGISTER, cell(R, "trang_thai"))),
+    (
+        "disbursed-below-period",
+        "error",
+        None,
+        set0(giai_ngan_ky_usd=50_000, giai_ngan_luy_ke_usd=40_000),
+        (REGISTER, cell(R, "giai_ngan_luy_ke_usd")),
+    ),
+    (
+        "disbursed-over-amount",
+        "warning",
+        None,
+        set0(giai_ngan_luy_ke_usd=120_000),
+        (REGISTER, cell(R, "giai_ngan_luy_ke_usd")),
+    ),
+    (
+        "approval-stale",
+        "warning",
+        None,
+        set0(
+            trang_thai="Đã phê duyệt",
+            ngay_nhan_hs=date(2025, 11, 1),
+            ngay_qd=date(2025, 11, 10),
+            giai_ngan_ky_usd=None,
+            giai_ngan_luy_ke_usd=None,
+        ),
+        (REGISTER, cell(R, "trang_thai")),
+    ),
     ("linked-proposal-missing", "warning", None, set0(ma_de_xuat="92-N2020-404"), (REGISTER, cell(R, "ma_de_xuat"))),
     ("invalid-date", "error", None, set0(ngay_bat_dau="31/02/2026"), (REGISTER, cell(R, "ngay_bat_dau"))),
-    ("currency-contradicts-column", "error", set0(tong_kinh_phi_usd="1.000.000.000 đ"), None,
-     (NEEDS, cell(N, "tong_kinh_phi_usd"))),
-    ("currency-contradicts-column", "error", None, set0(von_doi_ung_vnd="$5,000"),
-     (REGISTER, cell(R, "von_doi_ung_vnd"))),
-    ("usd-looks-like-vnd", "warning", set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd="0,09 triệu",
-                                           von_doi_ung_usd=10_000), None, (NEEDS, cell(N, "de_nghi_tai_tro_usd"))),
-    ("usd-implausible", "warning", None, set0(gia_tri_nguyen_te=25_000_000_000, gia_tri_usd=25_000_000_000),
-     (REGISTER, cell(R, "gia_tri_usd"))),
+    (
+        "currency-contradicts-column",
+        "error",
+        set0(tong_kinh_phi_usd="1.000.000.000 đ"),
+        None,
+        (NEEDS, cell(N, "tong_kinh_phi_usd")),
+    ),
+    (
+        "currency-contradicts-column",
+        "error",
+        None,
+        set0(von_doi_ung_vnd="$5,000"),
+        (REGISTER, cell(R, "von_doi_ung_vnd")),
+    ),
+    (
+        "usd-looks-like-vnd",
+        "warning",
+        set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd="0,09 triệu", von_doi_ung_usd=10_000),
+        None,
+        (NEEDS, cell(N, "de_nghi_tai_tro_usd")),
+    ),
+    (
+        "usd-implausible",
+        "warning",
+        None,
+        set0(gia_tri_nguyen_te=25_000_000_000, gia_tri_usd=25_000_000_000),
+        (REGISTER, cell(R, "gia_tri_usd")),
+    ),
     ("error-value", "error", set0(tong_kinh_phi_usd="#DIV/0!"), None, (NEEDS, cell(N, "tong_kinh_phi_usd"))),
     ("error-value", "warning", set0(doi_tuong="#N/A"), None, (NEEDS, cell(N, "doi_tuong"))),
-    ("formula-not-computed", "error", set0(de_nghi_tai_tro_usd="=M2-O2"), None,
-     (NEEDS, cell(N, "de_nghi_tai_tro_usd"))),
+    (
+        "formula-not-computed",
+        "error",
+        set0(de_nghi_tai_tro_usd="=M2-O2"),
+        None,
+        (NEEDS, cell(N, "de_nghi_tai_tro_usd")),
+    ),
 ]
 
 
@@ -113,8 +205,7 @@ def test_clean_workbook_has_no_errors_or_warnings(tmp_path):
     assert report.valid and report.province == "92" and report.period == "2026-H1"
 
 
-@pytest.mark.parametrize("rule,severity,needs_change,register_change,where", CELL_CASES,
-                         ids=[c[0] for c in CELL_CASES])
+@pytest.mark.parametrize("rule,severity,needs_change,register_change,where", CELL_CASES, ids=[c[0] for c in CELL_CASES])
 def test_rule(tmp_path, rule, severity, needs_change, register_change, where):
     clean = validate(book(tmp_path, name="clean.xlsx"))
     assert rule not in {f.rule for f in clean.findings}
@@ -164,22 +255,31 @@ def test_province_name_variants_are_accepted(tmp_path):
 
 def test_old_province_code_for_a_2024_period(tmp_path):
     data = records(province="95", period="2024")
-    path = write_book(tmp_path / "baclieu.xlsx", {"ma_tinh": "95", "ten_tinh": "Bạc Liêu", "ky_bao_cao": "2024"},
-                      data["needs"], data["register"])
+    path = write_book(
+        tmp_path / "baclieu.xlsx",
+        {"ma_tinh": "95", "ten_tinh": "Bạc Liêu", "ky_bao_cao": "2024"},
+        data["needs"],
+        data["register"],
+    )
     report = validate(path)
     assert report.valid and report.province == "95"
     # the same code after the merger no longer exists, and the finding names its successor
-    later = validate(write_book(tmp_path / "later.xlsx", {"ma_tinh": "95", "ten_tinh": "Bạc Liêu",
-                                                          "ky_bao_cao": "2026-H1"}, None, []))
+    later = validate(
+        write_book(
+            tmp_path / "later.xlsx", {"ma_tinh": "95", "ten_tinh": "Bạc Liêu", "ky_bao_cao": "2026-H1"}, None, []
+        )
+    )
     found = [f for f in later.findings if f.rule == "province-code-invalid"]
     assert found and found[0].suggestion == "96 – Cà Mau"
 
 
 def test_reused_code_means_the_province_of_its_date(tmp_path):
-    kien_giang = write_book(tmp_path / "kg.xlsx", {"ma_tinh": "91", "ten_tinh": "Kiên Giang", "ky_bao_cao": "2024"},
-                            None, [])
-    an_giang = write_book(tmp_path / "ag.xlsx", {"ma_tinh": "91", "ten_tinh": "Kiên Giang", "ky_bao_cao": "2026"},
-                          None, [])
+    kien_giang = write_book(
+        tmp_path / "kg.xlsx", {"ma_tinh": "91", "ten_tinh": "Kiên Giang", "ky_bao_cao": "2024"}, None, []
+    )
+    an_giang = write_book(
+        tmp_path / "ag.xlsx", {"ma_tinh": "91", "ten_tinh": "Kiên Giang", "ky_bao_cao": "2026"}, None, []
+    )
     assert "province-name-mismatch" not in {f.rule for f in validate(kien_giang).findings}
     assert "province-name-mismatch" in {f.rule for f in validate(an_giang).findings}
 

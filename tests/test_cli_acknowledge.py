@@ -40,8 +40,9 @@ def test_each_submission_gets_one_receipt(tmp_path):
         greeting = re.sub(r"<[^>]+>", "", next(line for line in body.splitlines() if "Kính gửi" in line))
         assert greeting.endswith("Kính gửi: Liên hiệp các tổ chức hữu nghị thành phố Cần Thơ")
         assert preparer not in greeting
-    assert invalid.message["Subject"] == ("Đã nhận báo cáo kỳ 2026-H1 – Vĩnh Long: Không hợp lệ / "
-                                          "Received: 2026-H1 report – Invalid")
+    assert invalid.message["Subject"] == (
+        "Đã nhận báo cáo kỳ 2026-H1 – Vĩnh Long: Không hợp lệ / Received: 2026-H1 report – Invalid"
+    )
     [(name, data_)] = attachments(invalid.message)
     assert name == "vl.kiem-tra.xlsx" and data_.startswith(b"PK")
 
@@ -81,8 +82,9 @@ def test_a_file_with_a_merged_cell_stops_no_receipt(tmp_path):
     with plain_server() as server:
         control = make_cluster(tmp_path, server, provinces=("86", "92", "96"))
         drop(control, "ct.xlsx", "92", date(2026, 7, 10))
-        planted = sample_workbook(tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1,
-                                  defects=("missing-value",)).planted
+        planted = sample_workbook(
+            tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1, defects=("missing-value",)
+        ).planted
         [(_, sheet, ref)] = planted
         merge_over(drop(control, "vl.xlsx", "86", date(2026, 7, 11), defects=("missing-value",)), sheet, ref)
         drop(control, "cm.xlsx", "96", date(2026, 7, 12))

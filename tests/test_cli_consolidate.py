@@ -25,8 +25,10 @@ def folder(tmp_path, *, invalid: bool = False, damaged: bool = False):
     inbox.mkdir(parents=True, exist_ok=True)
     _at(sample_workbook(inbox / "82.xlsx", "82", "2026-H1", needs=3, register=4, seed=1).path, datetime(2026, 7, 10))
     defects = ("ambiguous-number",) if invalid else ()
-    _at(sample_workbook(inbox / "86.xlsx", "86", "2026-H1", needs=3, register=4, seed=2, defects=defects).path,
-        datetime(2026, 7, 11))
+    _at(
+        sample_workbook(inbox / "86.xlsx", "86", "2026-H1", needs=3, register=4, seed=2, defects=defects).path,
+        datetime(2026, 7, 11),
+    )
     if damaged:
         (inbox / "hong.xlsx").write_bytes(b"PK\x03\x04 truncated")
     return inbox
@@ -44,8 +46,9 @@ def test_clean_cluster_exits_0_with_a_bilingual_summary(tmp_path):
     import json
     import re
 
-    data = json.loads(CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "b.xlsx"),
-                                               "--format", "json"]).output)
+    data = json.loads(
+        CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "b.xlsx"), "--format", "json"]).output
+    )
     requested = round(data["provinces"][0]["usd_requested"])
     assert requested >= 1000 and f"{requested:,}".replace(",", ".") in result.output  # 3.790.440, as Vietnamese reads
     assert not re.search(r"\d,\d{3}\b", result.output)  # never 3,790,440 under Vietnamese headings
@@ -63,13 +66,29 @@ def test_json_is_the_overview_as_data(tmp_path):
     inbox = folder(tmp_path, invalid=True)
     control = sample_control(tmp_path / "dieu-hanh.xlsx", ("2026-H1",), ("82", "86", "96"))
     out = tmp_path / "x.xlsx"
-    result = CliRunner().invoke(cli, ["consolidate", str(inbox), "-o", str(out), "--control", str(control),
-                                      "--period", "2026-H1", "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "consolidate",
+            str(inbox),
+            "-o",
+            str(out),
+            "--control",
+            str(control),
+            "--period",
+            "2026-H1",
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 1
     data = json.loads(result.output)  # nothing but JSON on stdout: no progress bar, no text
     assert data["output"] == str(out) and data["period"] == "2026-H1"
     assert [(p["province_code"], p["original_code"], p["status"]) for p in data["provinces"]] == [
-        ("82", "82", "valid"), ("86", "86", "invalid"), ("96", "96", "missing")]
+        ("82", "82", "valid"),
+        ("86", "86", "invalid"),
+        ("96", "96", "missing"),
+    ]
     assert data["provinces"][0]["due_date"] == "2026-07-15"
     assert {"needs", "register", "usd_requested", "usd_approved", "usd_disbursed"} <= set(data["provinces"][0])
     assert data["totals"][0]["missing"] == 1
@@ -103,8 +122,9 @@ def test_usage_errors_exit_2_in_both_languages(tmp_path):
     assert period.exit_code == 2 and "is not of the form 2026-H1" in period.output
     no_output = runner.invoke(cli, ["consolidate", str(inbox)])
     assert no_output.exit_code == 2 and "An output file (-o) is needed" in no_output.output
-    not_ours = runner.invoke(cli, ["consolidate", str(inbox), "-o", str(tmp_path / "x.xlsx"),
-                                   "--previous", str(inbox / "82.xlsx")])
+    not_ours = runner.invoke(
+        cli, ["consolidate", str(inbox), "-o", str(tmp_path / "x.xlsx"), "--previous", str(inbox / "82.xlsx")]
+    )
     assert not_ours.exit_code == 2 and "not a workbook written by aidkit consolidate" in not_ours.output
 
 

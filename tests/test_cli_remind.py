@@ -39,8 +39,10 @@ def test_dry_run_lists_the_eml_files_and_sends_nothing(tmp_path):
     assert names == ["2026-07-16_reminder_after_2026-H1_86.eml", "2026-07-16_reminder_after_2026-H1_91.eml"]
     assert all(str(outbox / n) in result.output for n in names)
     eml = parse((outbox / names[0]).read_bytes())
-    assert eml["Subject"] == ("Quá hạn: báo cáo kỳ 2026-H1 của Vĩnh Long vẫn chưa hợp lệ (quá hạn 1 ngày) / "
-                              "Overdue: 2026-H1 report still has errors (1 day late)")
+    assert eml["Subject"] == (
+        "Quá hạn: báo cáo kỳ 2026-H1 của Vĩnh Long vẫn chưa hợp lệ (quá hạn 1 ngày) / "
+        "Overdue: 2026-H1 report still has errors (1 day late)"
+    )
 
 
 def test_sends_once_a_day_and_reports_in_json(tmp_path):
@@ -53,7 +55,9 @@ def test_sends_once_a_day_and_reports_in_json(tmp_path):
     assert first.exit_code == second.exit_code == nothing.exit_code == 0
     sent = json.loads(first.output)
     assert [(m["kind"], m["province"], m["outcome"]) for m in sent["messages"]] == [
-        ("reminder_before", "91", "sent"), ("reminder_before", "92", "sent")]
+        ("reminder_before", "91", "sent"),
+        ("reminder_before", "92", "sent"),
+    ]
     assert sent["counts"]["sent"] == 2
     assert {m["message_id"] for m in sent["messages"]} == {m.message["Message-ID"] for m in server.messages}
     again = json.loads(second.output)
@@ -106,8 +110,9 @@ def test_missing_smtp_server_setting_exits_2(tmp_path):
 def test_a_file_with_a_merged_cell_stops_no_reminder(tmp_path):
     from toolkit.sample import sample_workbook
 
-    [(_, sheet, ref)] = sample_workbook(tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1,
-                                        defects=("missing-value",)).planted
+    [(_, sheet, ref)] = sample_workbook(
+        tmp_path / "probe.xlsx", "86", "2026-H1", needs=3, register=3, seed=1, defects=("missing-value",)
+    ).planted
     with plain_server() as server:
         control = make_cluster(tmp_path / "cum", server, provinces=("82", "86", "91", "96"))
         merge_over(drop(control, "vl.xlsx", "86", date(2026, 7, 10), defects=("missing-value",)), sheet, ref)
@@ -126,7 +131,15 @@ def test_the_console_says_outcomes_and_kinds_in_vietnamese_with_english_beside(t
 
 
 def test_a_dry_run_without_a_sender_names_the_setting(tmp_path):
-    control = make_cluster(tmp_path, None, provinces=("86",), may_chu_smtp="smtp.example.vn", cong=25,
-                           bao_mat="Không", tai_khoan_gui="", email_truong_cum="")
+    control = make_cluster(
+        tmp_path,
+        None,
+        provinces=("86",),
+        may_chu_smtp="smtp.example.vn",
+        cong=25,
+        bao_mat="Không",
+        tai_khoan_gui="",
+        email_truong_cum="",
+    )
     result = invoke("remind", "--control", control, "--now", "16/07/2026", "--dry-run")
     assert "Tài khoản gửi" in result.output and "from_addr" not in result.output

@@ -71,8 +71,11 @@ def test_the_printed_job_really_runs(tmp_path):
     command = line.split(" * * * ", 1)[1].replace("\\%", "%")
     subprocess.run(["/bin/sh", "-c", command], check=True)
     calls = (control.parent / "calls.txt").read_text().splitlines()
-    assert calls == [f"collect --control {control.resolve()}", f"acknowledge --control {control.resolve()}",
-                     f"remind --control {control.resolve()}"]
+    assert calls == [
+        f"collect --control {control.resolve()}",
+        f"acknowledge --control {control.resolve()}",
+        f"remind --control {control.resolve()}",
+    ]
 
 
 def test_windows_task_and_script(tmp_path):
@@ -83,17 +86,20 @@ def test_windows_task_and_script(tmp_path):
         calls.append(command)
         return subprocess.CompletedProcess(command, 0, "SUCCESS", "")
 
-    result = schedule(control, system="windows", install=True, at="07:30", run=run,
-                      aidkit=[r"C:\Program Files\aidkit\aidkit.exe"])
+    result = schedule(
+        control, system="windows", install=True, at="07:30", run=run, aidkit=[r"C:\Program Files\aidkit\aidkit.exe"]
+    )
     script = control.parent / "aidkit-hang-ngay.cmd"
     assert result.installed and script.read_bytes() == result.script_text.encode()
     assert calls == [f'schtasks /Create /F /SC DAILY /ST 07:30 /TN "aidkit dieu-hanh" /TR "\\"{script}\\""']
     lines = result.script_text.split("\r\n")
     assert lines[:3] == ["@echo off", "chcp 65001 >nul", "set PYTHONUTF8=1"]
-    assert lines[5] == (f'("C:\\Program Files\\aidkit\\aidkit.exe" collect --control "{control.resolve()}" & '
-                        f'"C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
-                        f'"C:\\Program Files\\aidkit\\aidkit.exe" remind --control "{control.resolve()}") >> '
-                        f'"{control.parent.resolve() / "aidkit-job.log"}" 2>&1')
+    assert lines[5] == (
+        f'("C:\\Program Files\\aidkit\\aidkit.exe" collect --control "{control.resolve()}" & '
+        f'"C:\\Program Files\\aidkit\\aidkit.exe" acknowledge --control "{control.resolve()}" && '
+        f'"C:\\Program Files\\aidkit\\aidkit.exe" remind --control "{control.resolve()}") >> '
+        f'"{control.parent.resolve() / "aidkit-job.log"}" 2>&1'
+    )
     printed = invoke("schedule", "--control", control, "--system", "windows")
     assert "schtasks /Create /F /SC DAILY /ST 07:00" in printed.output and "@echo off" in printed.output
 

@@ -15,8 +15,10 @@ from smtp_server import plain_server
 from toolkit.cli import cli
 from toolkit.ledger import Ledger
 
-SUBJECT = ("Báo cáo tổng hợp viện trợ PCPNN kỳ 2026-H1 – Cụm thi đua số 5 — Đồng bằng sông Cửu Long / "
-           "Consolidated foreign-NGO aid report 2026-H1")
+SUBJECT = (
+    "Báo cáo tổng hợp viện trợ PCPNN kỳ 2026-H1 – Cụm thi đua số 5 — Đồng bằng sông Cửu Long / "
+    "Consolidated foreign-NGO aid report 2026-H1"
+)
 
 
 def invoke(*args):
@@ -28,8 +30,9 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
         control = make_cluster(tmp_path, server, provinces=("86", "91", "92"))
         drop(control, "ct.xlsx", "92", date(2026, 7, 10))
         drop(control, "vl.xlsx", "86", date(2026, 7, 16), defects=("missing-value",))
-        first = invoke("send-report", "--control", control, "--period", "2026-H1", "--now", "2026-07-20",
-                       "--format", "json")
+        first = invoke(
+            "send-report", "--control", control, "--period", "2026-H1", "--now", "2026-07-20", "--format", "json"
+        )
         assert first.exit_code == 0, first.output
         [got] = server.messages
         again = invoke("send-report", "--control", control, "--period", "2026-H1", "--now", "2026-07-21")
@@ -51,11 +54,14 @@ def test_report_goes_to_the_lead_and_members_once_per_set_of_files(tmp_path):
     assert report_name == "bao-cao_2026-H1.docx"
     assert data["outputs"]["Báo cáo sơ kết / review report"] == str(control.parent / "ket-qua" / report_name)
     text_of_report = "\n".join(p.text for p in Document(io.BytesIO(review)).paragraphs).replace("\xa0", " ")
-    assert ("Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6 tháng đầu năm 2026"
-            in text_of_report)
+    assert (
+        "Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6 tháng đầu năm 2026" in text_of_report
+    )
     html = m.get_body(("html",)).get_content()
-    rows = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
-            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)]
+    rows = [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+        for r in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)
+    ]
     cells = [c for r in rows for c in r]
     assert {"Không hợp lệ", "Chưa nộp", "Hợp lệ", "Invalid", "Missing", "Valid"} <= set(cells)
     assert "Hợp lệ / Valid" not in cells  # each language block in its own words

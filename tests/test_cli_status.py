@@ -43,12 +43,18 @@ def test_status_json(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     [period] = data["periods"]
-    assert (data["today"], period["period"], period["due"], period["days_to_due"]) == ("2026-07-12", PERIOD,
-                                                                                        "2026-07-15", 3)
+    assert (data["today"], period["period"], period["due"], period["days_to_due"]) == (
+        "2026-07-12",
+        PERIOD,
+        "2026-07-15",
+        3,
+    )
     assert period["counts"] == {"missing": 1, "invalid": 0, "valid": 1, "late": 0}
     assert period["labels"]["missing"] == {"vi": "Chưa nộp", "en": "Missing"}
     assert [(p["province"], p["status"], p["file"]) for p in period["provinces"]] == [
-        ("91", "Chưa nộp", None), ("92", "Hợp lệ", "92.xlsx")]
+        ("91", "Chưa nộp", None),
+        ("92", "Hợp lệ", "92.xlsx"),
+    ]
     assert [s["file"] for s in data["received"]] == ["92.xlsx"]
     again = json.loads(invoke("status", "--control", control, "--now", "2026-07-12", "--format", "json").output)
     assert again["received"] == []  # received once
@@ -65,25 +71,34 @@ def test_the_latest_file_counts(tmp_path):
 
 def test_members_are_taken_with_their_dates(tmp_path):
     """A province that left the cluster before the period ended is not expected; one that joined is."""
-    members = [Member("91", "An Giang", "", "lhh.angiang@example.vn"),
-               Member("92", "Cần Thơ", "", "lhh.cantho@example.vn", end=date(2026, 3, 31)),
-               Member("96", "Cà Mau", "", "lhh.camau@example.vn", start=date(2026, 4, 1))]
+    members = [
+        Member("91", "An Giang", "", "lhh.angiang@example.vn"),
+        Member("92", "Cần Thơ", "", "lhh.cantho@example.vn", end=date(2026, 3, 31)),
+        Member("96", "Cà Mau", "", "lhh.camau@example.vn", start=date(2026, 4, 1)),
+    ]
     schedule = [Deadline(Period.parse("2025-H2"), date(2026, 1, 15)), Deadline(Period.parse(PERIOD), date(2026, 7, 15))]
-    control = write_control(tmp_path / "c.xlsx", "Cụm 5", members, schedule,
-                            {"ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "kq"})
+    control = write_control(
+        tmp_path / "c.xlsx",
+        "Cụm 5",
+        members,
+        schedule,
+        {"ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "kq"},
+    )
     data = json.loads(invoke("status", "--control", control, "--now", "2026-07-01", "--format", "json").output)
     assert {p["period"]: [x["province"] for x in p["provinces"]] for p in data["periods"]} == {
-        "2025-H2": ["91", "92"], PERIOD: ["91", "96"]}
+        "2025-H2": ["91", "92"],
+        PERIOD: ["91", "96"],
+    }
 
 
 def test_unknown_period_and_bad_date_exit_2_with_both_languages(tmp_path):
     control = make_cluster(tmp_path, provinces=("91",))
     result = invoke("status", "--control", control, "--period", "2025-H2")
     assert result.exit_code == 2
-    assert "Kỳ \"2025-H2\" không có trong trang Lịch nộp" in result.output
-    assert "Period \"2025-H2\" is not in the control workbook's Schedule sheet." in result.output
+    assert 'Kỳ "2025-H2" không có trong trang Lịch nộp' in result.output
+    assert 'Period "2025-H2" is not in the control workbook\'s Schedule sheet.' in result.output
     result = invoke("status", "--control", control, "--now", "07/17/2026")  # never mm/dd
-    assert result.exit_code == 2 and "Date \"07/17/2026\" is not valid" in result.output
+    assert result.exit_code == 2 and 'Date "07/17/2026" is not valid' in result.output
 
 
 def test_an_unusable_control_workbook_exits_2(tmp_path):

@@ -6,8 +6,22 @@ from toolkit.cli import cli
 
 def test_template_command_writes_the_workbook(tmp_path):
     out = tmp_path / "86_2026-H2.xlsx"
-    result = CliRunner().invoke(cli, ["template", "--province", "86", "--period", "2026-H2", "-o", str(out),
-                                      "--preparer", "Lê Văn Nam", "--email", "nam.le@example.vn"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "template",
+            "--province",
+            "86",
+            "--period",
+            "2026-H2",
+            "-o",
+            str(out),
+            "--preparer",
+            "Lê Văn Nam",
+            "--email",
+            "nam.le@example.vn",
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = {r[0].value: r[1].value for r in load_workbook(out)["Thông tin"].iter_rows()}
     assert info["Tên tỉnh"] == "Vĩnh Long" and info["Người lập"] == "Lê Văn Nam"

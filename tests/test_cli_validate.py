@@ -17,7 +17,7 @@ def test_invalid_file_exits_1_and_lists_findings(tmp_path):
     path = sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=2, defects=("ambiguous-number",)).path
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
-    assert "[ambiguous-number]" in result.output and "Number \"47,272\" is ambiguous" in result.output
+    assert "[ambiguous-number]" in result.output and 'Number "47,272" is ambiguous' in result.output
 
 
 def test_json_shape(tmp_path):
@@ -27,8 +27,18 @@ def test_json_shape(tmp_path):
     assert set(report) == {"file", "valid", "province", "period", "findings"}
     assert report["valid"] is False and report["province"] == "92" and report["period"] == "2026-H1"
     finding = next(f for f in report["findings"] if f["rule"] == "invalid-choice")
-    assert set(finding) == {"severity", "rule", "sheet", "cell", "row", "column", "value", "message_vi",
-                            "message_en", "suggestion"}
+    assert set(finding) == {
+        "severity",
+        "rule",
+        "sheet",
+        "cell",
+        "row",
+        "column",
+        "value",
+        "message_vi",
+        "message_en",
+        "suggestion",
+    }
     assert finding["value"] == "Đang triển khai" and finding["suggestion"] == "Đang thực hiện"
 
 
@@ -37,8 +47,11 @@ def test_annotate_several_files_into_a_folder(tmp_path):
     b = sample_workbook(tmp_path / "86.xlsx", "86", "2026-H1", seed=2, defects=("missing-value",)).path
     result = CliRunner().invoke(cli, ["validate", str(a), str(b), "--annotate", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".aidkit-outputs.json", "82.kiem-tra.xlsx",
-                                                                    "86.kiem-tra.xlsx"]  # and their record
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        ".aidkit-outputs.json",
+        "82.kiem-tra.xlsx",
+        "86.kiem-tra.xlsx",
+    ]  # and their record
 
 
 def test_approval_days_option(tmp_path):

@@ -49,14 +49,19 @@ def servers(tmp_path, vietnam_time):
 
 def cluster_for(folder: Path, smtp, imap, **settings) -> Path:
     """The Cluster 5 control workbook, its mailbox on `imap` (plain, or STARTTLS when it has a CA)."""
-    mailbox = {"may_chu_imap": imap.host, "cong_imap": imap.port, "tai_khoan_nhan": USER,
-               "bao_mat_imap": "STARTTLS" if imap.cafile else "Không"}
+    mailbox = {
+        "may_chu_imap": imap.host,
+        "cong_imap": imap.port,
+        "tai_khoan_nhan": USER,
+        "bao_mat_imap": "STARTTLS" if imap.cafile else "Không",
+    }
     return make_cluster(folder, smtp, **{**mailbox, **settings})
 
 
 def workbook(folder: Path, province: str, seed: int = 1, **kw) -> bytes:
-    return sample_workbook(folder / f"src-{province}-{seed}.xlsx", province, "2026-H1", needs=3, register=3,
-                           seed=seed, **kw).path.read_bytes()
+    return sample_workbook(
+        folder / f"src-{province}-{seed}.xlsx", province, "2026-H1", needs=3, register=3, seed=seed, **kw
+    ).path.read_bytes()
 
 
 def at(day: int, hour: int, month: int = 7) -> datetime:
@@ -71,8 +76,10 @@ def test_on_time_and_late_by_the_servers_internaldate_not_by_collection(tmp_path
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     on_due_evening = at(15, 22)  # the due date, 22:00 in Vietnam: on time
-    imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo kỳ 2026-H1 Cần Thơ", [("Bao cao Can Tho.xlsx",
-                                                                           workbook(tmp_path, "92"))]), on_due_evening)
+    imap.append(
+        letter(MEMBER_EMAIL["92"], "Báo cáo kỳ 2026-H1 Cần Thơ", [("Bao cao Can Tho.xlsx", workbook(tmp_path, "92"))]),
+        on_due_evening,
+    )
     imap.append(letter(MEMBER_CC["96"], "Cà Mau nộp báo cáo", [("CaMau.xlsx", workbook(tmp_path, "96"))]), at(17, 9))
 
     result = run(control, "2026-07-20T07:00")  # collected days after both arrived
@@ -96,9 +103,10 @@ def test_each_accepted_file_gets_a_receipt_at_the_smtp_server(tmp_path, servers)
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8))
-    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo",
-                       [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
-                at(11, 8))
+    imap.append(
+        letter(MEMBER_EMAIL["86"], "Báo cáo", [("vl.xlsx", workbook(tmp_path, "86", defects=("missing-value",)))]),
+        at(11, 8),
+    )
     run(control, "2026-07-12")
     receipts = acknowledge(control, "2026-07-12T07:05", backoff=0, sleep=lambda _: None)
     assert sorted((d.province, d.outcome) for d in receipts.deliveries) == [("86", "sent"), ("92", "sent")]
@@ -146,8 +154,11 @@ def test_an_attachment_name_never_places_the_file_elsewhere(tmp_path, servers):
     inbox = control.parent / "nop"
     assert sorted(p.name for p in inbox.iterdir()) == ["_CON.xlsx", "x.xlsx"]
     assert not (tmp_path / "x.xlsx").exists() and not (control.parent / "x.xlsx").exists()
-    after = sorted(p for p in tmp_path.rglob("*") if p.suffix == ".xlsx" and "src-" not in p.name
-                   and "aidkit-archive" not in p.parts)
+    after = sorted(
+        p
+        for p in tmp_path.rglob("*")
+        if p.suffix == ".xlsx" and "src-" not in p.name and "aidkit-archive" not in p.parts
+    )
     assert set(after) - set(before) == {inbox / "x.xlsx", inbox / "_CON.xlsx"}
     assert [f["name"] for m in result.taken for f in m.files] == ["../../x.xlsx", "CON.xlsx"]
 
@@ -179,8 +190,10 @@ def test_zip_encrypted_and_unreadable_workbooks_get_a_reply_each_and_stay_out_of
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     imap.append(letter(MEMBER_EMAIL["82"], "Báo cáo nén", [("bao-cao.zip", b"PK\x05\x06" + bytes(18))]), at(10, 8))
-    imap.append(letter(MEMBER_EMAIL["86"], "Báo cáo có mật khẩu",
-                       [("vl.xlsx", (CORPUS / "pass_protected.xlsx").read_bytes())]), at(10, 9))
+    imap.append(
+        letter(MEMBER_EMAIL["86"], "Báo cáo có mật khẩu", [("vl.xlsx", (CORPUS / "pass_protected.xlsx").read_bytes())]),
+        at(10, 9),
+    )
     imap.append(letter(MEMBER_EMAIL["91"], "Báo cáo hỏng", [("ag.xlsx", b"this is not a workbook")]), at(10, 10))
 
     result = run(control, "2026-07-11")
@@ -204,8 +217,11 @@ def test_flags_are_never_changed_and_a_second_run_takes_nothing(tmp_path, server
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8))
-    imap.append(letter(MEMBER_EMAIL["96"], "Báo cáo", [("cm.xlsx", workbook(tmp_path, "96"))]), at(10, 9),
-                flags="\\Seen \\Flagged")  # the lead already read this one
+    imap.append(
+        letter(MEMBER_EMAIL["96"], "Báo cáo", [("cm.xlsx", workbook(tmp_path, "96"))]),
+        at(10, 9),
+        flags="\\Seen \\Flagged",
+    )  # the lead already read this one
     imap.append(letter(MEMBER_EMAIL["86"], "Không có tệp"), at(10, 10))
     before = imap.flags()
     assert before == {101: "", 102: "\\Flagged \\Seen", 103: ""}
@@ -216,15 +232,20 @@ def test_flags_are_never_changed_and_a_second_run_takes_nothing(tmp_path, server
     assert len(first.taken) == 3 and second.taken == [] and second.received == []
     assert imap.flags() == before
     with Ledger.for_control(control) as ledger:
-        assert [(m.uid, m.outcome) for m in ledger.mail()] == [(101, "submitted"), (102, "submitted"),
-                                                                (103, "no-workbook")]
+        assert [(m.uid, m.outcome) for m in ledger.mail()] == [
+            (101, "submitted"),
+            (102, "submitted"),
+            (103, "no-workbook"),
+        ]
 
 
 def test_a_new_uidvalidity_takes_nothing_twice(tmp_path, vietnam_time):
     """The server renumbers its messages (a restored mailbox): same content, new UIDVALIDITY."""
     with plain_server() as smtp:
-        mails = [(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8)),
-                 (letter(MEMBER_EMAIL["86"], "Không có tệp"), at(10, 9))]
+        mails = [
+            (letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8)),
+            (letter(MEMBER_EMAIL["86"], "Không có tệp"), at(10, 9)),
+        ]
         with imap_server(tmp_path / "a") as imap:
             control = cluster_for(tmp_path / "cum", smtp, imap)
             for raw, when in mails:
@@ -232,8 +253,9 @@ def test_a_new_uidvalidity_takes_nothing_twice(tmp_path, vietnam_time):
             first = run(control, "2026-07-11")
         with imap_server(tmp_path / "b") as imap:  # a new store: new UIDVALIDITY, same messages
             control = cluster_for(tmp_path / "cum", smtp, imap)
-            imap.append(b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n",
-                        at(10, 7))
+            imap.append(
+                b"From: " + MEMBER_EMAIL["96"].encode() + b"\r\nSubject: moi\r\n\r\nkhong co tep\r\n", at(10, 7)
+            )
             for raw, when in mails:
                 imap.append(raw, when)
             second = run(control, "2026-07-11T10:00")
@@ -289,8 +311,9 @@ def test_too_large_a_message_is_not_downloaded_and_gets_a_reply(tmp_path, server
 def test_an_auto_reply_from_a_member_is_never_answered(tmp_path, servers):
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
-    imap.append(letter(MEMBER_EMAIL["92"], "Vắng mặt / Out of office", headers={"Auto-Submitted": "auto-replied"}),
-                at(10, 8))
+    imap.append(
+        letter(MEMBER_EMAIL["92"], "Vắng mặt / Out of office", headers={"Auto-Submitted": "auto-replied"}), at(10, 8)
+    )
     [mail] = run(control, "2026-07-11").taken
     assert mail.outcome == "automatic" and smtp.messages == []
 
@@ -345,8 +368,14 @@ def test_an_unreachable_mailbox_is_one_clear_error_and_the_lead_is_told_once_per
     from smtp_server import free_port
 
     with plain_server() as smtp:
-        control = make_cluster(tmp_path / "cum", smtp, may_chu_imap="127.0.0.1", cong_imap=free_port(),
-                               tai_khoan_nhan=USER, bao_mat_imap="Không")
+        control = make_cluster(
+            tmp_path / "cum",
+            smtp,
+            may_chu_imap="127.0.0.1",
+            cong_imap=free_port(),
+            tai_khoan_nhan=USER,
+            bao_mat_imap="Không",
+        )
         with pytest.raises(MailboxUnreachable) as err:
             run(control, "2026-07-11T07:00")
         with pytest.raises(MailboxUnreachable):
@@ -372,8 +401,11 @@ def test_a_mailbox_folder_with_a_vietnamese_name(tmp_path, servers):
     control = cluster_for(tmp_path / "cum", smtp, imap, hop_thu_nhan="Báo cáo tỉnh")
     from toolkit.mail.imap import mailbox_name
 
-    imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 8),
-                mailbox=mailbox_name("Báo cáo tỉnh"))
+    imap.append(
+        letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]),
+        at(10, 8),
+        mailbox=mailbox_name("Báo cáo tỉnh"),
+    )
     imap.append(letter(MEMBER_EMAIL["96"], "Báo cáo", [("cm.xlsx", workbook(tmp_path, "96"))]), at(10, 9))
     assert [m.province for m in run(control, "2026-07-11").taken] == ["92"]  # INBOX is not this mailbox
 
@@ -382,8 +414,9 @@ def test_receipts_arrive_for_every_collected_file_and_parse(tmp_path, servers):
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
     for n, code in enumerate(("82", "92", "96")):
-        imap.append(letter(MEMBER_EMAIL[code], f"Báo cáo {code}", [(f"{code}.xlsx", workbook(tmp_path, code))]),
-                    at(10, 8 + n))
+        imap.append(
+            letter(MEMBER_EMAIL[code], f"Báo cáo {code}", [(f"{code}.xlsx", workbook(tmp_path, code))]), at(10, 8 + n)
+        )
     run(control, "2026-07-11")
     acknowledge(control, "2026-07-11T08:00", backoff=0, sleep=lambda _: None)
     assert sorted(parse(m.raw)["X-Aidkit-Province"] for m in smtp.messages) == ["82", "92", "96"]
@@ -391,10 +424,12 @@ def test_receipts_arrive_for_every_collected_file_and_parse(tmp_path, servers):
 
 def stranger(header: str, subject: str = "Xin tài trợ") -> bytes:
     """A stranger's message with one hostile header (issue 17); its part has an attachment."""
-    return (f"From: la@example.com\r\nTo: {USER}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
-            f'Content-Type: multipart/mixed; boundary="b"\r\n{header}\r\n\r\n'
-            "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.xlsx\r\n"
-            "\r\nPK\r\n--b--\r\n").encode("utf-8", "surrogateescape")
+    return (
+        f"From: la@example.com\r\nTo: {USER}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/mixed; boundary="b"\r\n{header}\r\n\r\n'
+        "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=a.xlsx\r\n"
+        "\r\nPK\r\n--b--\r\n"
+    ).encode("utf-8", "surrogateescape")
 
 
 def test_a_poison_message_is_set_aside_once_named_in_the_digest_and_never_blocks_the_others(tmp_path, servers):
@@ -406,7 +441,7 @@ def test_a_poison_message_is_set_aside_once_named_in_the_digest_and_never_blocks
     nested = stranger("X-Note: -").replace(b"attachment;", b"attachment " + b"(" * 600 + b")" * 600 + b";")
     words = " ".join(f"=?utf-8?q?t=E1=BB=AB_{n:05d}?=" for n in range(20_000))
     huge = stranger(f"Auto-Submitted: {words}")
-    broken = stranger("X-Note: -").replace(b"boundary=\"b\"", b"boundary=b;  \t\xff*")  # IndexError in CPython
+    broken = stranger("X-Note: -").replace(b'boundary="b"', b"boundary=b;  \t\xff*")  # IndexError in CPython
     for n, raw in enumerate((nested, huge, broken)):
         imap.append(raw, at(10, 8 + n))
     imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("ct.xlsx", workbook(tmp_path, "92"))]), at(10, 12))
@@ -447,7 +482,8 @@ def test_a_member_whose_message_was_cut_short_is_told_so(tmp_path, servers):
 def test_a_strangers_two_attachments_of_one_name_are_both_kept(tmp_path, servers):
     smtp, imap = servers
     control = cluster_for(tmp_path / "cum", smtp, imap)
-    imap.append(letter("la@example.com", "Hai bản", [("bao-cao.xlsx", b"PK first"), ("bao-cao.xlsx", b"PK second")]),
-                at(10, 8))
+    imap.append(
+        letter("la@example.com", "Hai bản", [("bao-cao.xlsx", b"PK first"), ("bao-cao.xlsx", b"PK second")]), at(10, 8)
+    )
     result = run(control, "2026-07-11")
     assert sorted(Path(k).read_bytes() for k in result.aside) == [b"PK first", b"PK second"]

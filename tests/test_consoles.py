@@ -64,8 +64,15 @@ def run_all(cluster: Path, where: Path, encoding: str) -> dict[str, tuple[int, s
         for kind, args in (("help", ["--help"]), ("run", RUNS[name])):
             log = where / f"{name}.{kind}.log"
             with log.open("wb") as sink:  # redirected, as the .cmd does into aidkit-job.log
-                code = subprocess.run([str(AIDKIT), name, *args], cwd=where, env=env, stdout=sink, stderr=sink,
-                                      input="Mật-khẩu-ư\nMật-khẩu-ư\n".encode(), timeout=300).returncode
+                code = subprocess.run(
+                    [str(AIDKIT), name, *args],
+                    cwd=where,
+                    env=env,
+                    stdout=sink,
+                    stderr=sink,
+                    input="Mật-khẩu-ư\nMật-khẩu-ư\n".encode(),
+                    timeout=300,
+                ).returncode
             out[f"{name} {kind}"] = (code, log.read_bytes().decode("utf-8"))  # UTF-8, whatever the code page
     return out
 
@@ -85,9 +92,11 @@ def test_every_command_exits_as_it_does_whatever_the_code_page(cluster, tmp_path
 
 def test_without_standard_streams_as_under_pythonw(cluster, tmp_path):
     shutil.copytree(cluster, tmp_path / "c")
-    code = ("import sys; sys.stdout = sys.stderr = sys.stdin = None\n"
-            "from toolkit.cli import main\n"
-            f"main({['consolidate', *RUNS['consolidate']]!r})\n")
+    code = (
+        "import sys; sys.stdout = sys.stderr = sys.stdin = None\n"
+        "from toolkit.cli import main\n"
+        f"main({['consolidate', *RUNS['consolidate']]!r})\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "c", capture_output=True, timeout=300)
     assert done.returncode == 1 and done.stdout == b"" and done.stderr == b""  # 1: a file has errors
     assert (tmp_path / "c" / "tong-hop.xlsx").is_file()

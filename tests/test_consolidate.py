@@ -41,14 +41,22 @@ N, R = schema.NEEDS, schema.REGISTER
 
 # --- building the cluster --------------------------------------------------------------------
 
+
 def submission(path: Path, province: str, period: str, rows: dict, received: datetime | None = None) -> Path:
     """A provincial workbook with exactly these rows (xlsxwriter: text stays text)."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
     book = xlsxwriter.Workbook(str(path))
-    fill_template(book, province, period, rows=rows, preparer="Lê Văn An", email="an.le@lhh.example.vn",
-                  prepared_on=date(2026, 7, 1) if period == PERIOD else date(2025, 1, 5))
+    fill_template(
+        book,
+        province,
+        period,
+        rows=rows,
+        preparer="Lê Văn An",
+        email="an.le@lhh.example.vn",
+        prepared_on=date(2026, 7, 1) if period == PERIOD else date(2025, 1, 5),
+    )
     book.close()
     if received:
         os.utime(path, (received.timestamp(), received.timestamp()))
@@ -93,8 +101,7 @@ def cluster(tmp_path_factory):
     for record, text in zip(r91["register"], FORMULAS, strict=False):
         record["ghi_chu"] = text
     r91["needs"][0]["doi_tuong"] = FORMULAS[0]
-    _approved(r91)[0].update(so_qd=DECISION[0].replace("QĐ", "QD"), ngay_qd=DECISION[1],
-                             ngay_nhan_hs=date(2026, 2, 25))
+    _approved(r91)[0].update(so_qd=DECISION[0].replace("QĐ", "QD"), ngay_qd=DECISION[1], ngay_nhan_hs=date(2026, 2, 25))
     add("91_an-giang.xlsx", "91", PERIOD, r91, at(20))  # after the due date: late
 
     first = sample_records("92", PERIOD, 5, 6, 92)
@@ -146,8 +153,11 @@ def overview(book) -> list[dict]:
 
 
 def entry(result, code, period=PERIOD, original=None):
-    return next(e for e in result.to_dict()["provinces"] if e["province_code"] == code and e["period"] == period
-                and (original is None or e["original_code"] == original))
+    return next(
+        e
+        for e in result.to_dict()["provinces"]
+        if e["province_code"] == code and e["period"] == period and (original is None or e["original_code"] == original)
+    )
 
 
 H = {key: column.vi for key, column in schema.PROVENANCE_BY_KEY.items()}
@@ -156,17 +166,20 @@ H_OV = {"status": "Trạng thái nộp"}
 
 # --- the overview --------------------------------------------------------------------------
 
+
 def test_statuses_from_files_and_due_dates(run):
     result, _, book = run
-    status = {(e["province_code"], e["original_code"], e["period"]): e["status"]
-              for e in result.to_dict()["provinces"]}
+    status = {(e["province_code"], e["original_code"], e["period"]): e["status"] for e in result.to_dict()["provinces"]}
     assert status[("82", "82", PERIOD)] == "valid"
     assert status[("86", "86", PERIOD)] == "invalid"
     assert status[("91", "91", PERIOD)] == "late"  # received 20/07, due 15/07
     assert status[("92", "92", PERIOD)] == "valid"  # the latest of its files counts
     assert status[("96", "96", PERIOD)] == "missing"  # a member that sent nothing
-    rows = {(r[H["ma_tinh_hien_hanh"]], r[H["ky_bao_cao"]]): r for r in overview(book)
-            if r[H["ma_tinh_goc"]] == r[H["ma_tinh_hien_hanh"]]}
+    rows = {
+        (r[H["ma_tinh_hien_hanh"]], r[H["ky_bao_cao"]]): r
+        for r in overview(book)
+        if r[H["ma_tinh_goc"]] == r[H["ma_tinh_hien_hanh"]]
+    }
     assert rows[("96", PERIOD)][H_OV["status"]] == "Chưa nộp"
     assert rows[("91", PERIOD)][H_OV["status"]] == "Nộp muộn"
     assert rows[("86", PERIOD)][H_OV["status"]] == "Không hợp lệ"
@@ -193,9 +206,13 @@ def test_totals_per_province_equal_the_inputs(run, cluster):
         assert row["Số khoản viện trợ (mọi dòng)"] == len(rows["register"])
     merged = table(book, schema.REGISTER_SHEET.vi)
     for code in ("82", "86", "91", "92"):
-        usd = sum(r[R.column("gia_tri_usd").vi] or 0 for r in merged
-                  if r[H["ma_tinh_hien_hanh"]] == code and r[R.column("trang_thai").vi] in schema.APPROVED_STATUSES
-                  and r[H["ky_bao_cao"]] == PERIOD)
+        usd = sum(
+            r[R.column("gia_tri_usd").vi] or 0
+            for r in merged
+            if r[H["ma_tinh_hien_hanh"]] == code
+            and r[R.column("trang_thai").vi] in schema.APPROVED_STATUSES
+            and r[H["ky_bao_cao"]] == PERIOD
+        )
         assert usd == pytest.approx(entry(result, code)["usd_approved"])
     total = next(t for t in result.totals() if t["period"] == PERIOD)
     members = ("82", "86", "91", "92")
@@ -209,8 +226,11 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     rows = cluster["rows"]["82/bao-cao.xlsx"]
     start, end = date(2026, 1, 1), date(2026, 6, 30)
     approved = [r for r in _approved(rows) if r.get("ngay_qd") and start <= r["ngay_qd"] <= end]
-    days = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days for r in approved
-                  if r.get("ngay_nhan_hs") and r["ngay_qd"] >= r["ngay_nhan_hs"])
+    days = sorted(
+        (r["ngay_qd"] - r["ngay_nhan_hs"]).days
+        for r in approved
+        if r.get("ngay_nhan_hs") and r["ngay_qd"] >= r["ngay_nhan_hs"]
+    )
     mean = sum(days) / len(days)
     open_needs = [r for r in rows["needs"] if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")]
     row = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "82" and r[H["ky_bao_cao"]] == PERIOD)
@@ -222,18 +242,25 @@ def test_overview_shows_the_figures_of_the_period(run, cluster):
     missing = next(r for r in overview(book) if r[H["ma_tinh_goc"]] == "96" and r[H["ky_bao_cao"]] == PERIOD)
     assert missing["Phê duyệt trong kỳ (USD)"] is None  # nothing to count is not 0
     counted = [f["file"] for f in result.to_dict()["files"] if f["role"] == "counted" and f["period"] == PERIOD]
-    pooled = sorted((r["ngay_qd"] - r["ngay_nhan_hs"]).days
-                    for name in counted for r in _approved(cluster["rows"][name])
-                    if r.get("ngay_qd") and start <= r["ngay_qd"] <= end and r.get("ngay_nhan_hs")
-                    and r["ngay_qd"] >= r["ngay_nhan_hs"])
+    pooled = sorted(
+        (r["ngay_qd"] - r["ngay_nhan_hs"]).days
+        for name in counted
+        for r in _approved(cluster["rows"][name])
+        if r.get("ngay_qd")
+        and start <= r["ngay_qd"] <= end
+        and r.get("ngay_nhan_hs")
+        and r["ngay_qd"] >= r["ngay_nhan_hs"]
+    )
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
-    total = next(row for row in ws.iter_rows(min_row=7, values_only=True)
-                 if row[0] == "Tổng cộng / Total" and row[1] == PERIOD)
+    total = next(
+        row for row in ws.iter_rows(min_row=7, values_only=True) if row[0] == "Tổng cộng / Total" and row[1] == PERIOD
+    )
     assert total[header.index("Số ngày phê duyệt (bình quân)")] == round(statistics.fmean(pooled), 1)  # pooled
 
 
 # --- the merger ------------------------------------------------------------------------------
+
 
 def test_2024_bac_lieu_register_lands_under_ca_mau(run, cluster):
     result, _, book = run
@@ -241,8 +268,9 @@ def test_2024_bac_lieu_register_lands_under_ca_mau(run, cluster):
     assert (e["province_name"], e["original_name"], e["status"]) == ("Cà Mau", "Bạc Liêu", "valid")
     merged = [r for r in table(book, schema.REGISTER_SHEET.vi) if r[H["ky_bao_cao"]] == "2024"]
     assert len(merged) == len(cluster["rows"]["cu/95_2024.xlsx"]["register"])
-    assert {(r[H["ma_tinh_goc"]], r[H["tinh_goc"]], r[H["ma_tinh_hien_hanh"]], r[H["tinh_hien_hanh"]])
-            for r in merged} == {("95", "Bạc Liêu", "96", "Cà Mau")}
+    assert {
+        (r[H["ma_tinh_goc"]], r[H["tinh_goc"]], r[H["ma_tinh_hien_hanh"]], r[H["tinh_hien_hanh"]]) for r in merged
+    } == {("95", "Bạc Liêu", "96", "Cà Mau")}
     # Before the merger the member Cà Mau was two provinces; the other one (96, old Cà Mau) sent nothing.
     assert entry(result, "96", "2024", original="96")["status"] == "missing"
 
@@ -252,12 +280,14 @@ def test_codes_are_reattributed_by_date_not_name(tmp_path):
     submission(tmp_path / "a.xlsx", "91", "2024", sample_records("91", "2024", 2, 2, 1))
     submission(tmp_path / "b.xlsx", "91", PERIOD, sample_records("91", PERIOD, 2, 2, 1))
     result = consolidate(tmp_path, tmp_path / "out" / "x.xlsx")
-    pairs = {(e["period"], e["original_name"], e["province_code"], e["province_name"])
-             for e in result.to_dict()["provinces"]}
+    pairs = {
+        (e["period"], e["original_name"], e["province_code"], e["province_name"]) for e in result.to_dict()["provinces"]
+    }
     assert pairs == {("2024", "Kiên Giang", "91", "An Giang"), (PERIOD, "An Giang", "91", "An Giang")}
 
 
 # --- files: latest counts, superseded, refused -------------------------------------------------
+
 
 def test_latest_file_counts_and_the_others_are_listed(run):
     result, _, book = run
@@ -268,7 +298,10 @@ def test_latest_file_counts_and_the_others_are_listed(run):
     assert "~$82.xlsx" not in roles
     e = entry(result, "92")
     assert e["file"] == "92/lan-3.xlsx" and sorted(e["superseded_files"]) == [
-        "92/ban-sao.xlsx", "92/lan-1.xlsx", "92/lan-2.xlsx"]
+        "92/ban-sao.xlsx",
+        "92/lan-1.xlsx",
+        "92/lan-2.xlsx",
+    ]
     files = {r[H["tep_nguon"]]: r for r in table(book, schema.FILES.vi)}
     assert files["92/lan-2.xlsx"]["Vai trò tệp"] == "Bị thay thế / Superseded"
     assert files["92/lan-2.xlsx"]["Bị thay thế bởi"] == "92/lan-3.xlsx"
@@ -296,8 +329,11 @@ def test_resubmission_diff_by_id(run, cluster):
     assert diffs["92/lan-1.xlsx"] == {"added": 1, "removed": 1, "changed": 1}
     assert diffs["92/ban-sao.xlsx"] == diffs["92/lan-1.xlsx"]
     rows = [r for r in table(book, schema.RESUBMISSIONS.vi) if r["Tệp cũ"] == "92/lan-1.xlsx"]
-    changed = {(r["Mã (ID)"], r["Trường"], r["Giá trị cũ"], r["Giá trị mới"]) for r in rows
-               if r["Loại thay đổi"] == "Thay đổi / Changed"}
+    changed = {
+        (r["Mã (ID)"], r["Trường"], r["Giá trị cũ"], r["Giá trị mới"])
+        for r in rows
+        if r["Loại thay đổi"] == "Thay đổi / Changed"
+    }
     old = cluster["rows"]["92/lan-1.xlsx"]["register"][0]
     assert ("92-V2026-001", R.column("gia_tri_usd").vi, old["gia_tri_usd"], 123_456.0) in changed
     assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa / Removed"} == {"92-V2026-006"}
@@ -314,11 +350,13 @@ def test_invalid_rows_are_merged_and_flagged(run, cluster):
     assert bad[H["loi_tren_dong"]] >= 1
     assert all(r[H["loi_tren_dong"]] == 0 for r in merged if r is not bad)
     findings = [r for r in table(book, schema.FINDINGS.vi) if r[H["tep_nguon"]] == "86.xlsx"]
-    assert ("ambiguous-number", schema.NEEDS_SHEET.vi, "M3") in {(r["Mã quy tắc"], r["Trang tính"], r["Ô"])
-                                                                  for r in findings}
+    assert ("ambiguous-number", schema.NEEDS_SHEET.vi, "M3") in {
+        (r["Mã quy tắc"], r["Trang tính"], r["Ô"]) for r in findings
+    }
 
 
 # --- provenance and formats ------------------------------------------------------------------
+
 
 def test_provenance_leads_back_to_the_source_row(run, cluster):
     _, _, book = run
@@ -334,8 +372,10 @@ def test_provenance_leads_back_to_the_source_row(run, cluster):
 
 def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
     _, _, book = run
-    for sheet, name, columns in ((schema.NEEDS_SHEET.vi, "NhuCau", N.columns), (schema.REGISTER_SHEET.vi, "DuAn",
-                                                                                R.columns)):
+    for sheet, name, columns in (
+        (schema.NEEDS_SHEET.vi, "NhuCau", N.columns),
+        (schema.REGISTER_SHEET.vi, "DuAn", R.columns),
+    ):
         ws = book[sheet]
         (tbl,) = ws.tables.values()
         assert tbl.name == name and tbl.autoFilter is not None
@@ -351,8 +391,9 @@ def test_data_sheets_are_tables_with_frozen_header_and_formats(run):
         data = ws[HEADER_ROW + 2]
         for column, cell in zip(columns, data, strict=False):
             if column.number_format and cell.value is not None:  # USD in whole dollars, never ",00"
-                assert cell.number_format == ("#,##0" if column.key.endswith("_usd") else column.number_format), \
+                assert cell.number_format == ("#,##0" if column.key.endswith("_usd") else column.number_format), (
                     column.key
+                )
 
 
 def test_text_that_looks_like_a_formula_stays_text(run):
@@ -371,6 +412,7 @@ def test_text_that_looks_like_a_formula_stays_text(run):
 
 
 # --- summaries -------------------------------------------------------------------------------
+
 
 def test_duplicates_across_provinces(run):
     _, _, book = run
@@ -421,16 +463,32 @@ def test_json_summary(run):
     assert data["output"] == str(out) and data["cluster"].startswith("Cụm")
     e = next(p for p in data["provinces"] if p["original_code"] == "95")
     assert {k: e[k] for k in ("province_code", "province_name", "original_code", "period", "status")} == {
-        "province_code": "96", "province_name": "Cà Mau", "original_code": "95", "period": "2024",
-        "status": "valid"}
-    for key in ("needs", "register", "usd_requested", "usd_approved", "usd_disbursed", "errors", "warnings",
-                "status_vi", "status_en", "received_at", "file"):
+        "province_code": "96",
+        "province_name": "Cà Mau",
+        "original_code": "95",
+        "period": "2024",
+        "status": "valid",
+    }
+    for key in (
+        "needs",
+        "register",
+        "usd_requested",
+        "usd_approved",
+        "usd_disbursed",
+        "errors",
+        "warnings",
+        "status_vi",
+        "status_en",
+        "received_at",
+        "file",
+    ):
         assert key in e
     assert {f["file"]: f["role"] for f in data["files"]}["92/ban-sao.xlsx"] == "superseded"
     assert data["duplicates"] >= 1 and data["duplicate_rows"] >= 3 and data["changes"] is None
 
 
 # --- --previous: Thay đổi -------------------------------------------------------------------
+
 
 def test_changes_since_a_previous_consolidation(tmp_path):
     inbox = tmp_path / "nop"
@@ -449,8 +507,10 @@ def test_changes_since_a_previous_consolidation(tmp_path):
     assert summary(second.changes) == {"added": 1, "removed": 1, "changed": 1}
     rows = table(load_workbook(tmp_path / "lan-2.xlsx"), schema.CHANGES.vi)
     fields = {(r["Mã (ID)"], r["Trường"], r["Giá trị mới"]) for r in rows if r["Loại thay đổi"] == "Thay đổi / Changed"}
-    assert fields == {("82-V2026-002", R.column("ten_en").vi, "A new English title"),
-                      ("82-V2026-002", R.column("gia_tri_usd").vi, 77_000.0)}
+    assert fields == {
+        ("82-V2026-002", R.column("ten_en").vi, "A new English title"),
+        ("82-V2026-002", R.column("gia_tri_usd").vi, 77_000.0),
+    }
     assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Đã xóa / Removed"} == {removed}
     assert {r["Mã (ID)"] for r in rows if r["Loại thay đổi"] == "Mới / New"} == {"82-V2026-005"}
     assert second.to_dict()["changes"]["changed"] == 1
@@ -465,6 +525,7 @@ def test_changes_since_a_previous_consolidation(tmp_path):
 
 
 # --- read and printed by its users -----------------------------------------------------------
+
 
 def _widths(ws) -> list[float]:
     """Every column's width, from the sheet's <col> ranges (openpyxl keys a range by its first column)."""
@@ -484,8 +545,9 @@ def test_every_sheet_says_what_it_holds_in_both_languages_and_prints_readably(ru
         assert " / " in note and not note.startswith(ws.title), ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9, ws.title
         for code in ("&A", "&P", "&N", "&D"):  # sheet name, page, pages, date on every page
-            assert code in "".join(p.text or "" for p in (ws.oddFooter.left, ws.oddFooter.center,
-                                                          ws.oddFooter.right)), (ws.title, code)
+            assert code in "".join(
+                p.text or "" for p in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right)
+            ), (ws.title, code)
         area = ws.print_area.split("!")[-1].replace("$", "")
         last_col = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
         printed = sum(column_px(w) for w in _widths(ws)[:last_col])
@@ -508,8 +570,12 @@ def test_the_overview_leads_with_status_and_money_and_shows_no_local_path(run, c
     _, _, book = run
     ws = book[schema.OVERVIEW.vi]
     header = [c.value for c in ws[6]]
-    assert header[:4] == [H["tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"].vi, "Trạng thái nộp",
-                          "Đề xuất đang vận động (số)"]
+    assert header[:4] == [
+        H["tinh_hien_hanh"],
+        schema.INFO_BY_KEY["ky_bao_cao"].vi,
+        "Trạng thái nộp",
+        "Đề xuất đang vận động (số)",
+    ]
     assert header[-3:] == [H["ma_tinh_hien_hanh"], H["ma_tinh_goc"], H["tinh_goc"]]
     area = ws.print_area.split("!")[-1].replace("$", "")
     printed = column_index_from_string(area.split(":")[1].rstrip("0123456789"))
@@ -528,7 +594,7 @@ def test_bilingual_values_show_whole_and_priority_is_explained(run):
     ws = book[schema.FILES.vi]
     header = [c.value for c in ws[HEADER_ROW + 1]]
     role = header.index("Vai trò tệp") + 1
-    longest = max(len(str(c.value)) for c in ws[get_column_letter(role)][HEADER_ROW + 1:] if c.value)
+    longest = max(len(str(c.value)) for c in ws[get_column_letter(role)][HEADER_ROW + 1 :] if c.value)
     assert " / " in ws.cell(HEADER_ROW + 2, role).value and _widths(ws)[role - 1] >= longest
     reasons = table(book, schema.DUPLICATES.vi)
     col = [c.value for c in book[schema.DUPLICATES.vi][HEADER_ROW + 1]].index("Lý do")
@@ -591,9 +657,11 @@ def test_previous_must_be_a_consolidated_workbook(tmp_path):
 
 # --- the run itself --------------------------------------------------------------------------
 
+
 def test_period_filter_and_members(cluster, tmp_path):
-    result = consolidate(cluster["inbox"], tmp_path / "x.xlsx", period=PERIOD, control=cluster["control"],
-                         received=cluster["received"])
+    result = consolidate(
+        cluster["inbox"], tmp_path / "x.xlsx", period=PERIOD, control=cluster["control"], received=cluster["received"]
+    )
     assert {e.period for e in result.entries} == {PERIOD}
     assert sorted(e.code for e in result.entries) == ["82", "86", "91", "92", "96"]
     assert {f.name: f.role for f in result.files}["cu/95_2024.xlsx"] == "other-period"
@@ -602,15 +670,21 @@ def test_period_filter_and_members(cluster, tmp_path):
 def test_without_control_no_missing_and_no_late(cluster, tmp_path):
     result = consolidate(cluster["inbox"], tmp_path / "x.xlsx", period=PERIOD, received=cluster["received"])
     assert sorted((e.code, e.status) for e in result.entries) == [
-        ("82", "valid"), ("86", "invalid"), ("91", "valid"), ("92", "valid")]
+        ("82", "valid"),
+        ("86", "invalid"),
+        ("91", "valid"),
+        ("92", "valid"),
+    ]
     assert all(e.member is None for e in result.entries)
 
 
 def test_parallel_and_serial_runs_agree(cluster, tmp_path):
-    a = consolidate(cluster["inbox"], tmp_path / "a.xlsx", control=cluster["control"], received=cluster["received"],
-                    workers=1)
-    b = consolidate(cluster["inbox"], tmp_path / "b.xlsx", control=cluster["control"], received=cluster["received"],
-                    workers=2)
+    a = consolidate(
+        cluster["inbox"], tmp_path / "a.xlsx", control=cluster["control"], received=cluster["received"], workers=1
+    )
+    b = consolidate(
+        cluster["inbox"], tmp_path / "b.xlsx", control=cluster["control"], received=cluster["received"], workers=2
+    )
     da, db = a.to_dict(), b.to_dict()
     da.pop("output"), db.pop("output")
     assert da == db
@@ -622,8 +696,9 @@ def test_parallel_and_serial_runs_agree(cluster, tmp_path):
 def test_same_inputs_same_workbook(cluster, tmp_path):
     """Deterministic: identical contents and document properties for identical inputs."""
     for name in ("a", "b"):
-        consolidate(cluster["inbox"], tmp_path / f"{name}.xlsx", control=cluster["control"],
-                    received=cluster["received"])
+        consolidate(
+            cluster["inbox"], tmp_path / f"{name}.xlsx", control=cluster["control"], received=cluster["received"]
+        )
     with zipfile.ZipFile(tmp_path / "a.xlsx") as za, zipfile.ZipFile(tmp_path / "b.xlsx") as zb:
         assert za.namelist() == zb.namelist()
         for n in za.namelist():

@@ -51,8 +51,7 @@ def test_against_the_previous_consolidation(tmp_path):
     previous = h1(tmp_path / "h1" / "92_2026-H1.xlsx")
     before = consolidate(tmp_path / "h1", tmp_path / "tong-hop_2026-H1.xlsx", period="2026-H1")
     updated, gone, same = h2_from(previous, tmp_path / "h2" / "92_2026-H2.xlsx")
-    after = consolidate(tmp_path / "h2", tmp_path / "tong-hop_2026-H2.xlsx", period="2026-H2",
-                        previous=before.output)
+    after = consolidate(tmp_path / "h2", tmp_path / "tong-hop_2026-H2.xlsx", period="2026-H2", previous=before.output)
     found = kinds(after.changes)
     assert found[UPDATED] == [updated] and found[GONE] == [gone] and found[UNCHANGED] == same
     assert "removed" not in found and "added" not in found  # a finished project is not "removed"

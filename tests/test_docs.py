@@ -14,8 +14,17 @@ COMMANDS = sorted(cli.commands)
 
 
 def test_the_cli_has_the_commands_of_the_issues():
-    assert {"template", "validate", "consolidate", "status", "remind", "acknowledge", "send-report", "schedule",
-            "build-workbooks"} <= set(COMMANDS)
+    assert {
+        "template",
+        "validate",
+        "consolidate",
+        "status",
+        "remind",
+        "acknowledge",
+        "send-report",
+        "schedule",
+        "build-workbooks",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -27,8 +36,11 @@ def test_command_has_bilingual_help_and_is_in_the_readme(name):
     assert f"aidkit {name}" in README, f"README does not mention `aidkit {name}`"
 
 
-MARKDOWN = sorted(p for p in ROOT.rglob("*.md") if ".venv" not in p.parts and "corpus" not in p.parts
-                  and "demo-output" not in p.parts and "dist" not in p.parts)
+MARKDOWN = sorted(
+    p
+    for p in ROOT.rglob("*.md")
+    if ".venv" not in p.parts and "corpus" not in p.parts and "demo-output" not in p.parts and "dist" not in p.parts
+)
 
 
 def _tracked_files():
@@ -68,16 +80,22 @@ def test_every_relative_link_of_the_docs_resolves(doc):
 def test_readme_tables_have_no_blank_line_inside():
     lines = README.splitlines()
     for before, blank, after in zip(lines, lines[1:], lines[2:], strict=False):
-        assert not (before.startswith("|") and blank.strip() == "" and after.startswith("| `")), \
+        assert not (before.startswith("|") and blank.strip() == "" and after.startswith("| `")), (
             f"a table is split by a blank line before: {after[:60]}"
+        )
 
 
 def test_every_module_has_its_test_file_or_the_readme_says_which_tests_hold_it():
-    table = README[README.index("| module | tested by |"):]
-    named = set(re.findall(r"`([\w/*.]+\.py)`", table[:table.index("\n\n")]))
+    table = README[README.index("| module | tested by |") :]
+    named = set(re.findall(r"`([\w/*.]+\.py)`", table[: table.index("\n\n")]))
     own = {p.stem.removeprefix("test_").removeprefix("cli_") for p in (ROOT / "tests").glob("test_*.py")}
     toolkit = ROOT / "toolkit"
-    alone = [rel for p in sorted(toolkit.rglob("*.py")) if p.name != "__init__.py"
-             and p.stem not in own and (rel := p.relative_to(toolkit).as_posix()) not in named
-             and not any(n.endswith("/*.py") and rel.startswith(n[:-4]) for n in named)]
+    alone = [
+        rel
+        for p in sorted(toolkit.rglob("*.py"))
+        if p.name != "__init__.py"
+        and p.stem not in own
+        and (rel := p.relative_to(toolkit).as_posix()) not in named
+        and not any(n.endswith("/*.py") and rel.startswith(n[:-4]) for n in named)
+    ]
     assert not alone, f"modules without tests/test_<module>.py and without a row in README's table: {alone}"

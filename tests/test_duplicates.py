@@ -21,11 +21,12 @@ def test_duplicates_come_as_one_group_with_each_row_once():
 
 
 def test_near_identical_titles_and_decisions_join_one_group():
-    rows = [Candidate("82", PERIOD, "SNV", "Hỗ trợ sinh kế nuôi tôm bền vững xã Tân Phú", "12/QĐ-UBND",
-                      date(2026, 1, 5)),
-            Candidate("86", PERIOD, "snv", "Hỗ trợ sinh kế nuôi tôm bền vững tại xã Tân Phú"),
-            Candidate("91", PERIOD, "Care", "Cứu trợ khẩn cấp", "12/QD-UBND", date(2026, 1, 5)),
-            Candidate("92", PERIOD, "Care", "Something else entirely", "12/QĐ-UBND", date(2026, 2, 5))]
+    rows = [
+        Candidate("82", PERIOD, "SNV", "Hỗ trợ sinh kế nuôi tôm bền vững xã Tân Phú", "12/QĐ-UBND", date(2026, 1, 5)),
+        Candidate("86", PERIOD, "snv", "Hỗ trợ sinh kế nuôi tôm bền vững tại xã Tân Phú"),
+        Candidate("91", PERIOD, "Care", "Cứu trợ khẩn cấp", "12/QD-UBND", date(2026, 1, 5)),
+        Candidate("92", PERIOD, "Care", "Something else entirely", "12/QĐ-UBND", date(2026, 2, 5)),
+    ]
     members = {m.row: m for m in find_duplicates(rows)}
     assert set(members) == {0, 1, 2} and {m.group for m in members.values()} == {1}
     assert members[0].reasons == (SAME_DONOR_TITLE, SAME_DECISION) and members[0].size == 3

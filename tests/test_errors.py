@@ -23,15 +23,28 @@ from toolkit.template import UnknownProvince
 SOURCE = {p: p.read_text(encoding="utf-8") for p in Path("toolkit").rglob("*.py")}
 
 
-@pytest.mark.parametrize("error", [
-    BadNow("mai"), NotScheduled("2031-H1"), LedgerTooNew("so.sqlite", 9, 3), MailError("Lỗi thư", "Mail error"),
-    PasswordMissing("Thiếu mật khẩu", "No password"), ImapLoginFailed("Sai mật khẩu", "Wrong password"),
-    ConsolidationError("Không tổng hợp được", "Cannot consolidate"), CatalogueError("Không xuất được", "Not written"),
-    SchedulingError("Không cài được", "Not installed"), BadTime("Giờ sai", "Bad time"),
-    ControlError("Tệp điều hành sai", "Bad control"), Declined(("Đã dừng", "Stopped")),
-    Refusal("a.xlsx", "file-empty"), ReportError("Mẫu hỏng", "Bad template"),
-    UnknownProvince("Mã tỉnh sai", "Bad province code"), BuildToolsMissing(),
-], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "error",
+    [
+        BadNow("mai"),
+        NotScheduled("2031-H1"),
+        LedgerTooNew("so.sqlite", 9, 3),
+        MailError("Lỗi thư", "Mail error"),
+        PasswordMissing("Thiếu mật khẩu", "No password"),
+        ImapLoginFailed("Sai mật khẩu", "Wrong password"),
+        ConsolidationError("Không tổng hợp được", "Cannot consolidate"),
+        CatalogueError("Không xuất được", "Not written"),
+        SchedulingError("Không cài được", "Not installed"),
+        BadTime("Giờ sai", "Bad time"),
+        ControlError("Tệp điều hành sai", "Bad control"),
+        Declined(("Đã dừng", "Stopped")),
+        Refusal("a.xlsx", "file-empty"),
+        ReportError("Mẫu hỏng", "Bad template"),
+        UnknownProvince("Mã tỉnh sai", "Bad province code"),
+        BuildToolsMissing(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_each_user_error_carries_both_languages(error):
     assert isinstance(error, AidkitError)
     assert error.vi and error.en and error.vi != error.en

@@ -25,21 +25,46 @@ def test_a_checked_report_round_trips_exactly_in_order(tmp_path, defects):
     assert len(report.findings) >= len(defects)
     back = kept_and_back(report)
     assert back.findings == report.findings  # rule, severity, place, value and params, in order
-    assert [(type(f.value), [type(v) for _, v in f.params]) for f in back.findings] == \
-        [(type(f.value), [type(v) for _, v in f.params]) for f in report.findings]
-    assert [(f.message_vi, f.message_en) for f in back.findings] == \
-        [(f.message_vi, f.message_en) for f in report.findings]
-    assert (back.path, back.province, back.period, back.preparer, back.headers) == \
-        (report.path, report.province, report.period, report.preparer, report.headers)
+    assert [(type(f.value), [type(v) for _, v in f.params]) for f in back.findings] == [
+        (type(f.value), [type(v) for _, v in f.params]) for f in report.findings
+    ]
+    assert [(f.message_vi, f.message_en) for f in back.findings] == [
+        (f.message_vi, f.message_en) for f in report.findings
+    ]
+    assert (back.path, back.province, back.period, back.preparer, back.headers) == (
+        report.path,
+        report.province,
+        report.period,
+        report.preparer,
+        report.headers,
+    )
     assert back.to_dict() == report.to_dict() and back.to_text() == report.to_text()
 
 
 def test_every_kind_of_value_a_finding_holds_comes_back_equal_and_of_its_type():
-    values = [None, True, 0, 3, -2.5, float("inf"), "Cần Thơ", Decimal("1234.50"), date(2026, 7, 15),
-              datetime(2026, 7, 15, 8, 30, 1), time(7, 0), timedelta(days=20, seconds=5), (1, "a"), [1, (2, 3)],
-              {"k": Decimal("1")}]
-    report = Report("x.xlsx", [finding("missing-value", "error", sheet="Thông tin", cell="B4", value=v, param=v)
-                               for v in values] + [Finding("placeholder-value", "warning")], headers={("a", "b"): "c"})
+    values = [
+        None,
+        True,
+        0,
+        3,
+        -2.5,
+        float("inf"),
+        "Cần Thơ",
+        Decimal("1234.50"),
+        date(2026, 7, 15),
+        datetime(2026, 7, 15, 8, 30, 1),
+        time(7, 0),
+        timedelta(days=20, seconds=5),
+        (1, "a"),
+        [1, (2, 3)],
+        {"k": Decimal("1")},
+    ]
+    report = Report(
+        "x.xlsx",
+        [finding("missing-value", "error", sheet="Thông tin", cell="B4", value=v, param=v) for v in values]
+        + [Finding("placeholder-value", "warning")],
+        headers={("a", "b"): "c"},
+    )
     back = kept_and_back(report)
     assert back.findings == report.findings
     assert [type(f.value) for f in back.findings] == [type(f.value) for f in report.findings]

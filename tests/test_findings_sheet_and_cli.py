@@ -22,8 +22,13 @@ def english_book(tmp_path):
     data = records(needs=3, register=2)
     data["needs"][0]["dia_ban"] = None  # an error under an English header
     data["register"][0]["tien_te"] = "ARS"  # info: no reference rate
-    return write_book(tmp_path / "en.xlsx", None, data["needs"], data["register"],
-                      headers={"needs": [c.en for c in schema.NEEDS.columns]})
+    return write_book(
+        tmp_path / "en.xlsx",
+        None,
+        data["needs"],
+        data["register"],
+        headers={"needs": [c.en for c in schema.NEEDS.columns]},
+    )
 
 
 def test_findings_sheet_shows_headers_as_seen_whole_and_wrapped(tmp_path):
@@ -59,14 +64,18 @@ class Result:
 def run(*args) -> Result:
     """The installed `aidkit` command in its own process, as a user runs it."""
     aidkit = Path(sys.executable).with_name("aidkit")
-    return Result(subprocess.run([str(aidkit), *map(str, args)], capture_output=True, text=True, timeout=120,
-                                 check=False))
+    return Result(
+        subprocess.run([str(aidkit), *map(str, args)], capture_output=True, text=True, timeout=120, check=False)
+    )
 
 
 def test_option_help_is_vietnamese_and_english():
     out = run("validate", "--help").output
-    for vi, en in (("Ghi bản sao có đánh dấu", "annotated copy"), ("Ngưỡng số ngày phê duyệt", "lead-time"),
-                   ("Dạng kết quả", "output: text or json")):
+    for vi, en in (
+        ("Ghi bản sao có đánh dấu", "annotated copy"),
+        ("Ngưỡng số ngày phê duyệt", "lead-time"),
+        ("Dạng kết quả", "output: text or json"),
+    ):
         assert vi in out and en in out
     assert "Tệp mẫu sẽ ghi" in run("template", "--help").output
 

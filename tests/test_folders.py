@@ -50,8 +50,12 @@ def test_special_files_are_listed_with_their_reason_and_never_read(tmp_path):
     found = expand_sources([nop])
     assert [name for _, name in found.files] == ["82.xlsx", "sub/92.xlsx"]
     assert {s.name: s.reason for s in found.skipped} == {
-        "96.xlsx": "file-special", "zero.xlsx": "file-link-outside", "huge.xlsx": "file-too-large",
-        "86-link.xlsx": "file-link-outside", "ghi-chu.txt": "file-other-type"}
+        "96.xlsx": "file-special",
+        "zero.xlsx": "file-link-outside",
+        "huge.xlsx": "file-too-large",
+        "86-link.xlsx": "file-link-outside",
+        "ghi-chu.txt": "file-other-type",
+    }
     assert [s.refused for s in found.skipped if s.name == "ghi-chu.txt"] == [False]
     named = expand_sources([nop / "zero.xlsx"])  # named by the user: followed, and still not read
     assert [(s.reason, s.detail) for s in named.skipped] == [("file-special", "device")]
@@ -72,16 +76,24 @@ def test_reading_refuses_a_fifo_and_a_device_without_blocking(tmp_path):
 
 def test_a_merge_over_a_fifo_a_dev_zero_link_and_a_huge_file_finishes_and_counts_the_good_files(tmp_path):
     nop = folder_with_traps(tmp_path)
-    done = subprocess.run([Path(sys.executable).with_name("aidkit"), "consolidate", nop, "-o", tmp_path / "th.xlsx",
-                           "--format", "json"], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [Path(sys.executable).with_name("aidkit"), "consolidate", nop, "-o", tmp_path / "th.xlsx", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr  # 1: some files were refused (listed), the merge itself ran
     import json
 
     result = json.loads(done.stdout)
     assert sorted(p["province_code"] for p in result["provinces"]) == ["82", "92"]
     assert {r["file"]: r["reason"] for r in result["refused"]} == {
-        "96.xlsx": "file-special", "zero.xlsx": "file-link-outside", "huge.xlsx": "file-too-large",
-        "86-link.xlsx": "file-link-outside"}
+        "96.xlsx": "file-special",
+        "zero.xlsx": "file-link-outside",
+        "huge.xlsx": "file-too-large",
+        "86-link.xlsx": "file-link-outside",
+    }
     assert [s["file"] for s in result["skipped"]] == ["ghi-chu.txt"]
 
 

@@ -52,8 +52,9 @@ def test_a_link_to_an_earlier_submission_resolves_by_period_not_file_time(tmp_pa
     nop = tmp_path / "nop"
     earlier = sample_workbook(nop / "92_2025-H2.xlsx", "92", "2025-H2", needs=4, register=2, seed=3)
     linked = earlier.rows["needs"][0]["ma_de_xuat"]
-    later = sample_workbook(nop / "92_2026-H1.xlsx", "92", "2026-H1", needs=3, register=3, seed=4,
-                            also=({"ma_de_xuat": linked},))
+    later = sample_workbook(
+        nop / "92_2026-H1.xlsx", "92", "2026-H1", needs=3, register=3, seed=4, also=({"ma_de_xuat": linked},)
+    )
     assert linked not in {r["ma_de_xuat"] for r in later.rows["needs"]}
     assert any(f.rule == "linked-proposal-missing" for f in validate(later.path).findings)  # alone: unknown
     for path, day in ((earlier.path, 20), (later.path, 10)):  # copied in the other order: the later file is older
@@ -68,8 +69,11 @@ def test_an_empty_folder_is_said_in_one_sentence_and_nothing_is_written(tmp_path
     empty = tmp_path / "nop"
     empty.mkdir()
     (empty / "ghi-chu.txt").write_text("không phải bảng tính")
-    for args, output in ((["validate", empty], None), (["consolidate", empty, "-o", tmp_path / "t.xlsx"], "t.xlsx"),
-                         (["catalogue", empty, "-o", tmp_path / "web"], "web")):
+    for args, output in (
+        (["validate", empty], None),
+        (["consolidate", empty, "-o", tmp_path / "t.xlsx"], "t.xlsx"),
+        (["catalogue", empty, "-o", tmp_path / "web"], "web"),
+    ):
         result = invoke(*args)
         assert result.exit_code == 2, result.output
         lines = [line for line in result.output.splitlines() if line.strip()]
@@ -89,7 +93,7 @@ def test_report_refuses_a_period_not_in_the_schedule_as_status_does(tmp_path):
         assert result.exit_code == 2, result.output
         said[command] = result.output
     assert said["report"] == said["status"] == said["send-report"]
-    assert "Kỳ \"2025-H1\" không có trong trang Lịch nộp" in said["report"]
+    assert 'Kỳ "2025-H1" không có trong trang Lịch nộp' in said["report"]
     assert not (control.parent / "ket-qua" / "bao-cao_2025-H1.docx").exists()
     ok = invoke("report", "--control", control, "--period", "2026", "--now", "2026-07-20")  # its H1 is scheduled
     assert ok.exit_code == 0, ok.output

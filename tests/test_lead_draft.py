@@ -82,13 +82,15 @@ def test_send_report_attaches_the_report_as_the_lead_left_it(tmp_path):
         assert sent.exit_code == 0, sent.output
         forced = invoke("send-report", "--control", control, "-k", "2026-H1", "--now", "2026-07-22", "--force")
         assert forced.exit_code == 0, forced.output
-        dry = invoke("send-report", "--control", control, "-k", "2026-H1", "--now", "2026-07-23", "--force",
-                     "--dry-run")
+        dry = invoke(
+            "send-report", "--control", control, "-k", "2026-H1", "--now", "2026-07-23", "--force", "--dry-run"
+        )
         assert dry.exit_code == 0, dry.output
     assert report.read_bytes() == edited
     [eml] = (control.parent / "ket-qua" / "outbox").glob("*.eml")
-    for message in [m.message for m in server.messages] + [email.message_from_bytes(eml.read_bytes(),
-                                                                                    policy=email.policy.default)]:
+    for message in [m.message for m in server.messages] + [
+        email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    ]:
         [review] = [data for name, data in attachments(message) if name == "bao-cao_2026-H1.docx"]
         assert review == edited  # the lead's words, byte for byte
         assert "Dự thảo" not in message["Subject"] and "dự thảo" not in message.get_body(("plain",)).get_content()

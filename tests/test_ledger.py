@@ -30,12 +30,21 @@ def fresh(tmp_path):
 
 def record(ledger: Ledger, content: bytes, province="92", period=PERIOD, received=None, status="valid", **kw):
     sha, copy = ledger.archive(content)
-    return ledger.record_submission(sha256=sha, file=f"{province}.xlsx", received_at=received or at(DAY),
-                                    status=status, archived=copy, size=len(content), province=province,
-                                    period=period, **kw)
+    return ledger.record_submission(
+        sha256=sha,
+        file=f"{province}.xlsx",
+        received_at=received or at(DAY),
+        status=status,
+        archived=copy,
+        size=len(content),
+        province=province,
+        period=period,
+        **kw,
+    )
 
 
 # --- schema and migrations ------------------------------------------------------------------
+
 
 def test_fresh_ledger_is_at_the_latest_version(fresh):
     assert fresh.version == len(MIGRATIONS) >= 1
@@ -56,8 +65,10 @@ def test_file_ledger_uses_wal_and_reopens_without_migrating_again(tmp_path):
 
 
 def test_migrations_apply_in_order_and_only_once(tmp_path):
-    extra = MIGRATIONS + (("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",),
-                          ("CREATE TABLE later (x INTEGER)",))
+    extra = MIGRATIONS + (
+        ("ALTER TABLE submissions ADD COLUMN note TEXT NOT NULL DEFAULT ''",),
+        ("CREATE TABLE later (x INTEGER)",),
+    )
     path = tmp_path / "l.sqlite"
     with Ledger(path) as ledger:
         record(ledger, b"kept across migrations")
@@ -79,7 +90,8 @@ def test_a_version_1_ledger_keeps_its_messages_through_migration_2(tmp_path):
         old.conn.execute(  # as aidkit of version 1 wrote a sent receipt
             "INSERT INTO messages (kind, period, province, day, slot, submission_id, claimed_at, sent_at, message_id,"
             " outcome) VALUES ('acknowledgement', ?, '92', ?, ?, ?, ?, ?, '<a@b>', 'sent')",
-            (PERIOD, DAY.isoformat(), submission.sha256, submission.id, f"{DAY}T08:00:00", f"{DAY}T08:00:01"))
+            (PERIOD, DAY.isoformat(), submission.sha256, submission.id, f"{DAY}T08:00:00", f"{DAY}T08:00:01"),
+        )
     with Ledger(path) as ledger:
         assert ledger.version == len(MIGRATIONS) == 6
         [message] = ledger.messages()
@@ -96,16 +108,26 @@ def test_mail_taken_is_recorded_once_per_uidvalidity_and_uid(fresh):
     from datetime import datetime, timezone
 
     when = datetime(2026, 7, 15, 16, 30, tzinfo=timezone.utc)
-    first = fresh.record_mail(mailbox="h/u/INBOX", uidvalidity=7, uid=101, sha256="a" * 64, internal_date=when,
-                              size=10, outcome="no-workbook", sender="x@y.vn")
-    again = fresh.record_mail(mailbox="h/u/INBOX", uidvalidity=7, uid=101, sha256="b" * 64, internal_date=when,
-                              size=10, outcome="submitted")
+    first = fresh.record_mail(
+        mailbox="h/u/INBOX",
+        uidvalidity=7,
+        uid=101,
+        sha256="a" * 64,
+        internal_date=when,
+        size=10,
+        outcome="no-workbook",
+        sender="x@y.vn",
+    )
+    again = fresh.record_mail(
+        mailbox="h/u/INBOX", uidvalidity=7, uid=101, sha256="b" * 64, internal_date=when, size=10, outcome="submitted"
+    )
     assert again == first and first.internal_date == when
     assert fresh.last_uid("h/u/INBOX", 7) == 101 and fresh.last_uid("h/u/INBOX", 8) == 0
     assert fresh.mail_taken("h/u/INBOX", "a" * 64) == first and fresh.mail_taken("other", "a" * 64) is None
     with pytest.raises(ValueError):
-        fresh.record_mail(mailbox="m", uidvalidity=1, uid=1, sha256="c" * 64, internal_date=when, size=1,
-                          outcome="lost")
+        fresh.record_mail(
+            mailbox="m", uidvalidity=1, uid=1, sha256="c" * 64, internal_date=when, size=1, outcome="lost"
+        )
 
 
 def test_a_version_3_ledger_keeps_its_mail_through_migration_5_which_adds_two_outcomes(tmp_path):
@@ -117,13 +139,22 @@ def test_a_version_3_ledger_keeps_its_mail_through_migration_5_which_adds_two_ou
         for table in ("messages", "submissions", "mailbox_messages", "mailbox_checks"):
             old.conn.execute(f"DROP TABLE {table}")
         old.migrate(MIGRATIONS[:3])
-        taken = old.record_mail(mailbox="m", uidvalidity=7, uid=101, sha256="a" * 64, internal_date=when, size=10,
-                                outcome="not-member", sender="la@example.com")
+        taken = old.record_mail(
+            mailbox="m",
+            uidvalidity=7,
+            uid=101,
+            sha256="a" * 64,
+            internal_date=when,
+            size=10,
+            outcome="not-member",
+            sender="la@example.com",
+        )
     with Ledger(path) as ledger:
         assert ledger.version == len(MIGRATIONS) == 6 and ledger.mail() == [taken]
         for uid, outcome in ((102, "cut-short"), (103, "unparsed")):
-            ledger.record_mail(mailbox="m", uidvalidity=7, uid=uid, sha256="b" * 64, internal_date=when, size=1,
-                               outcome=outcome)
+            ledger.record_mail(
+                mailbox="m", uidvalidity=7, uid=uid, sha256="b" * 64, internal_date=when, size=1, outcome=outcome
+            )
         assert [m.outcome for m in ledger.mail()] == ["not-member", "cut-short", "unparsed"]
         assert ledger.mail_taken("m", "b" * 64).uid == 102 and ledger.check() == "ok"
 
@@ -164,6 +195,7 @@ def test_ledger_lives_beside_the_control_workbook(tmp_path):
 
 # --- submissions and archive -------------------------------------------------------------------
 
+
 def test_each_content_is_recorded_once(fresh):
     first, new = record(fresh, b"v1")
     again, new_again = record(fresh, b"v1", received=at(DAY + timedelta(days=3)))
@@ -203,6 +235,7 @@ def test_archived_path_is_relative_to_the_ledger(tmp_path):
 
 # --- messages: at most once ---------------------------------------------------------------------
 
+
 def test_a_reminder_slot_can_be_claimed_once(fresh):
     row = fresh.claim("reminder_before", PERIOD, "92", DAY, recipients=["a@example.vn"], subject="Nhắc")
     assert row is not None
@@ -212,8 +245,13 @@ def test_a_reminder_slot_can_be_claimed_once(fresh):
     fresh.finish(row, "sent", message_id="<1@x>", attempts=1)
     assert fresh.claim("reminder_before", PERIOD, "92", DAY) is None
     [m] = [m for m in fresh.messages() if m.id == row]
-    assert (m.outcome, m.message_id, m.recipients, m.subject, m.day) == ("sent", "<1@x>", ("a@example.vn",),
-                                                                          "Nhắc", DAY)
+    assert (m.outcome, m.message_id, m.recipients, m.subject, m.day) == (
+        "sent",
+        "<1@x>",
+        ("a@example.vn",),
+        "Nhắc",
+        DAY,
+    )
 
 
 def test_only_a_failed_message_may_be_claimed_again(fresh):
@@ -228,8 +266,10 @@ def test_only_a_failed_message_may_be_claimed_again(fresh):
 
 
 def test_at_most_once_a_day_is_a_database_constraint(fresh):
-    insert = ("INSERT INTO messages (kind, period, province, day, slot, claimed_at, outcome)"
-              " VALUES (?, ?, ?, ?, ?, '2026-07-12T07:00:00', 'sent')")
+    insert = (
+        "INSERT INTO messages (kind, period, province, day, slot, claimed_at, outcome)"
+        " VALUES (?, ?, ?, ?, ?, '2026-07-12T07:00:00', 'sent')"
+    )
     fresh.conn.execute(insert, ("reminder_before", PERIOD, "92", "2026-07-12", "2026-07-12"))
     with pytest.raises(sqlite3.IntegrityError):  # the same province, kind and day again
         fresh.conn.execute(insert, ("reminder_before", PERIOD, "92", "2026-07-12", "2026-07-12"))
@@ -240,6 +280,7 @@ def test_at_most_once_a_day_is_a_database_constraint(fresh):
 
 
 # --- concurrency ---------------------------------------------------------------------------------
+
 
 def test_threads_racing_for_the_same_slots_each_slot_once(tmp_path):
     path = tmp_path / LEDGER_NAME
@@ -295,8 +336,16 @@ def test_two_processes_writing_at_once_do_not_corrupt_it(tmp_path):
     """The scheduled job and a button press: two processes claim and record at the same time."""
     path = tmp_path / LEDGER_NAME
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), who], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env) for who in ("job", "button")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), who],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for who in ("job", "button")
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
     assert sum(int(out) for out, _ in outputs) == 150  # every slot won by exactly one process
@@ -308,6 +357,7 @@ def test_two_processes_writing_at_once_do_not_corrupt_it(tmp_path):
 
 
 # --- receiving from the submissions folder -------------------------------------------------------
+
 
 def test_receive_checks_archives_and_records_each_version_once(tmp_path):
     control_path = make_cluster(tmp_path)

@@ -402,8 +402,7 @@ def _hand_made_parts():
     """A minimal package: rich shared strings, absolute targets, cells without ``r``."""
     return {
         "xl/workbook.xml": (
-            f'<workbook {MAIN} {REL}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>"
+            f'<workbook {MAIN} {REL}><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
         ),
         "xl/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -413,7 +412,7 @@ def _hand_made_parts():
         ),
         "xl/styles.xml": STYLES,
         "xl/sharedStrings.xml": (
-            f'<sst {MAIN}><si><t>Hello</t></si>'
+            f"<sst {MAIN}><si><t>Hello</t></si>"
             '<si><r><rPr><rFont val=".VnTime"/></rPr><t>ViÖt</t></r><r><t> Nam</t></r></si>'
             '<si><r><rPr><rFont val="Arial"/></rPr><t>Hanoi</t></r></si></sst>'
         ),

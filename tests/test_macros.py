@@ -25,9 +25,21 @@ from toolkit.sample import sample_workbook
 from toolkit.sentences import bilingual
 from toolkit.validate import validate
 
-ENTRY_POINTS = ("validate", "clear_marks", "export_submission", "province_catalogue", "consolidate",
-                "submission_status", "send_reminders_now", "collect_submissions", "cluster_catalogue",
-                "review_report", "next_period", "open_reporting_period", "install_daily_job")
+ENTRY_POINTS = (
+    "validate",
+    "clear_marks",
+    "export_submission",
+    "province_catalogue",
+    "consolidate",
+    "submission_status",
+    "send_reminders_now",
+    "collect_submissions",
+    "cluster_catalogue",
+    "review_report",
+    "next_period",
+    "open_reporting_period",
+    "install_daily_job",
+)
 USER_FILL = "#D9E1F2"
 USER_NOTE = "Số liệu này đã hỏi lại Sở Y tế ngày 3/7."
 
@@ -40,8 +52,15 @@ def status_bar(monkeypatch):
 @pytest.fixture(scope="module")
 def bad(tmp_path_factory):
     folder = tmp_path_factory.mktemp("macros")
-    sample = sample_workbook(folder / "92_bad.xlsx", "92", "2026-H1", needs=5, register=5, seed=5,
-                             defects=("missing-value", "invalid-email", "linked-proposal-missing", "ambiguous-number"))
+    sample = sample_workbook(
+        folder / "92_bad.xlsx",
+        "92",
+        "2026-H1",
+        needs=5,
+        register=5,
+        seed=5,
+        defects=("missing-value", "invalid-email", "linked-proposal-missing", "ambiguous-number"),
+    )
     return sample, validate(sample.path)
 
 
@@ -74,6 +93,7 @@ def alert_of(excel: RemoteExcel, code: str, **params) -> dict:
 
 # --- every entry point can be a button's target --------------------------------------------
 
+
 @pytest.mark.parametrize("name", ENTRY_POINTS)
 def test_entry_points_take_the_calling_book_and_need_no_argument(name):
     signature = inspect.signature(getattr(macros, name))
@@ -89,6 +109,7 @@ def test_importing_the_module_asks_nothing_of_excel():
 
 # --- validate -----------------------------------------------------------------------------------
 
+
 def test_validate_colours_exactly_the_cells_of_the_findings_and_notes_them(bad, status_bar):
     sample, report = bad
     excel = opened(sample, report)
@@ -98,8 +119,9 @@ def test_validate_colours_exactly_the_cells_of_the_findings_and_notes_them(bad, 
     assert marks and {p[1:3] for p in sample.planted} <= {k for k in marks}
     for name, (_, fills, notes, _) in before.items():
         sheet = excel.sheet(name)
-        assert {ref: c for ref, c in sheet.fills.items() if (name, ref) not in marks} == \
-            {ref: c for ref, c in fills.items() if (name, ref) not in marks}
+        assert {ref: c for ref, c in sheet.fills.items() if (name, ref) not in marks} == {
+            ref: c for ref, c in fills.items() if (name, ref) not in marks
+        }
         assert {(name, ref) for ref in sheet.fills if sheet.fills[ref] != fills.get(ref)} <= set(marks)
         for ref, note in notes.items():
             assert sheet.notes[ref] == note  # the user's own note is left as it was
@@ -162,8 +184,7 @@ def test_validate_again_replaces_its_own_marks(bad, status_bar):
 
 
 def test_a_clean_workbook_gets_no_marks_and_is_told_so(tmp_path, status_bar):
-    excel = run(RemoteExcel.from_file(sample_workbook(tmp_path / "92.xlsx", needs=3, register=3).path),
-                macros.validate)
+    excel = run(RemoteExcel.from_file(sample_workbook(tmp_path / "92.xlsx", needs=3, register=3).path), macros.validate)
     assert schema.MARKS.vi not in excel.sheet_names
     assert not any(s.fills for s in excel.sheets if s.name != schema.FINDINGS.vi)
     assert alert_of(excel, "validate-clean")["mode"] == "info"
@@ -193,9 +214,11 @@ def test_a_failure_is_a_bilingual_message_box_never_a_traceback(bad, status_bar,
 
 # --- export_submission ------------------------------------------------------------------------------
 
+
 def with_conf(excel: RemoteExcel, folder) -> RemoteExcel:
-    excel.sheets.append(SheetState(schema.XLWINGS_CONF.vi, [["Interpreter_Win", "python"],
-                                                             [EXPORT_FOLDER_KEY, str(folder)]]))
+    excel.sheets.append(
+        SheetState(schema.XLWINGS_CONF.vi, [["Interpreter_Win", "python"], [EXPORT_FOLDER_KEY, str(folder)]])
+    )
     return excel
 
 
@@ -246,8 +269,15 @@ def test_province_catalogue_publishes_the_saved_workbooks_open_needs_beside_it(t
     html = (folder / "index.html").read_text(encoding="utf-8")
     open_ids = [r["ma_de_xuat"] for r in sample.rows["needs"] if r["trang_thai"] in OPEN_STATUSES]
     assert open_ids and all(f'"{i}"' in html for i in open_ids)
-    alert_of(excel, "catalogue-done", needs=len(open_ids), provinces=1, page=folder / "index.html",
-             bulletin=folder / "ban-tin.pdf", left_out=0)
+    alert_of(
+        excel,
+        "catalogue-done",
+        needs=len(open_ids),
+        provinces=1,
+        page=folder / "index.html",
+        bulletin=folder / "ban-tin.pdf",
+        left_out=0,
+    )
     assert status_bar[0] == " / ".join(bilingual("busy-catalogue"))
 
 
@@ -274,6 +304,7 @@ def test_next_period_needs_a_saved_workbook(tmp_path, status_bar):
 
 
 # --- the cluster control workbook -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def cluster(tmp_path):
@@ -307,8 +338,13 @@ def test_submission_status_lists_every_member_province(cluster, status_bar):
     table = excel.sheet(macros.STATUS_SHEET).values
     assert table[2] == macros.STATUS_HEADER
     states = {row[2]: row[4] for row in table[3:]}
-    assert states == {"82": "Hợp lệ / Valid", "86": "Không hợp lệ / Invalid", "91": "Chưa nộp / Missing",
-                      "92": "Nộp muộn / Late", "96": "Chưa nộp / Missing"}
+    assert states == {
+        "82": "Hợp lệ / Valid",
+        "86": "Không hợp lệ / Invalid",
+        "91": "Chưa nộp / Missing",
+        "92": "Nộp muộn / Late",
+        "96": "Chưa nộp / Missing",
+    }
     alert_of(excel, "status-done", sheet=macros.STATUS_SHEET, missing=2, invalid=1, valid=1, late=1)
 
 
@@ -321,12 +357,26 @@ def due_today(tmp_path, server):
     """A control workbook of two members whose current period is due today, mailing through `server`."""
     today = date.today()
     period = Period.parse(f"{today.year}-H{1 if today.month <= 6 else 2}")
-    members = [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
-               Member("96", "Cà Mau", "Lê Văn Nam", "lhh.camau@example.vn")]
+    members = [
+        Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
+        Member("96", "Cà Mau", "Lê Văn Nam", "lhh.camau@example.vn"),
+    ]
     (tmp_path / "nop").mkdir()
-    return period, write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, [Deadline(period, today)], {
-        "ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": server.host,
-        "cong": server.port, "bao_mat": "Không", "email_truong_cum": "truongcum5@example.vn"})
+    return period, write_control(
+        tmp_path / "dieu-hanh.xlsx",
+        "Cụm 5",
+        members,
+        [Deadline(period, today)],
+        {
+            "ten_cum": "Cụm 5",
+            "thu_muc_nhan": "nop",
+            "thu_muc_ket_qua": "ket-qua",
+            "may_chu_smtp": server.host,
+            "cong": server.port,
+            "bao_mat": "Không",
+            "email_truong_cum": "truongcum5@example.vn",
+        },
+    )
 
 
 def test_reminders_go_out_through_the_configured_server(tmp_path, status_bar):
@@ -351,7 +401,6 @@ def test_open_period_calls_every_member_for_the_coming_period(tmp_path, status_b
     alert_of(again, "open-period-done", period=period, sent=0, skipped=2, failed=0, notes_vi="", notes_en="")
 
 
-
 def test_the_daily_job_is_installed_from_the_cluster_workbook_once(tmp_path, status_bar, crontab):
     from smtp_server import plain_server
 
@@ -371,6 +420,7 @@ def test_the_daily_job_is_not_installed_without_a_mail_server(cluster, status_ba
     excel = run(RemoteExcel.from_file(cluster), macros.install_daily_job)
     assert alert_of(excel, "mail-not-configured")["mode"] == "critical" and not crontab.exists()
 
+
 def test_collect_says_plainly_that_the_mailbox_is_not_configured(cluster, status_bar):
     excel = run(RemoteExcel.from_file(cluster), macros.collect_submissions)
     assert alert_of(excel, "mailbox-not-configured")["mode"] == "critical"
@@ -386,8 +436,14 @@ def test_collect_takes_the_mailbox_into_the_submissions_folder(tmp_path, status_
     monkeypatch.setenv("AIDKIT_IMAP_PASSWORD", PASSWORD)
     data = sample_workbook(tmp_path / "src.xlsx", "92", "2026-H1", needs=3, register=3).path.read_bytes()
     with plain_server() as smtp, imap_server(tmp_path / "imap") as imap:
-        control = make_cluster(tmp_path / "cum", smtp, may_chu_imap=imap.host, cong_imap=imap.port,
-                               tai_khoan_nhan=USER, bao_mat_imap="Không")
+        control = make_cluster(
+            tmp_path / "cum",
+            smtp,
+            may_chu_imap=imap.host,
+            cong_imap=imap.port,
+            tai_khoan_nhan=USER,
+            bao_mat_imap="Không",
+        )
         when = datetime.now(timezone(timedelta(hours=7))) - timedelta(hours=1)
         imap.append(letter(MEMBER_EMAIL["92"], "Báo cáo", [("Can Tho.xlsx", data)]), when)
         imap.append(letter("la@example.com", "?", [("x.xlsx", data)]), when)
@@ -404,8 +460,15 @@ def test_cluster_catalogue_publishes_every_province_into_the_output_folder(clust
     expected = catalogue(None, cluster.parent / "again", control=cluster)
     assert (folder / "index.html").is_file() and (folder / "ban-tin.pdf").is_file()
     left_out = len(expected.left_out) + len(expected.refused) + len(expected.unattributed)
-    assert alert_of(excel, "catalogue-done", needs=len(expected.needs), provinces=3, page=folder / "index.html",
-                    bulletin=folder / "ban-tin.pdf", left_out=left_out)["mode"] == ("critical" if left_out else "info")
+    assert alert_of(
+        excel,
+        "catalogue-done",
+        needs=len(expected.needs),
+        provinces=3,
+        page=folder / "index.html",
+        bulletin=folder / "ban-tin.pdf",
+        left_out=left_out,
+    )["mode"] == ("critical" if left_out else "info")
 
 
 def test_review_report_drafts_the_word_report_of_the_period_just_ended(cluster, status_bar):
@@ -435,7 +498,12 @@ def test_cluster_buttons_need_a_saved_control_workbook(cluster, status_bar):
 
 def test_a_library_refusal_reaches_the_user_in_both_languages(tmp_path, status_bar):
     members = [Member("92", "Cần Thơ", "", "lhh.cantho@example.vn")]
-    control = write_control(tmp_path / "c.xlsx", "Cụm", members, [Deadline(Period.parse("2026-H1"), date(2026, 7, 15))],
-                            {"ten_cum": "Cụm", "thu_muc_nhan": "khong-co", "thu_muc_ket_qua": "kq"})
+    control = write_control(
+        tmp_path / "c.xlsx",
+        "Cụm",
+        members,
+        [Deadline(Period.parse("2026-H1"), date(2026, 7, 15))],
+        {"ten_cum": "Cụm", "thu_muc_nhan": "khong-co", "thu_muc_ket_qua": "kq"},
+    )
     excel = run(RemoteExcel.from_file(control), macros.consolidate)
     assert excel.alerts[-1]["mode"] == "critical" and "khong-co" in excel.alerts[-1]["prompt"]

@@ -107,10 +107,16 @@ def test_the_prefilled_workbook_validates_and_carried_warnings_stay_warnings(car
     ident = {t.sheet.vi: t.id_key for t in schema.TABLES}
 
     def warnings_on_carried(report, path):
-        rows = {(t.sheet.vi, r.row): r.get(t.id_key) for t in CARRIED_TABLES
-                for r in read_workbook(path).tables[t.key].records}
-        return {(f.rule, rows.get((f.sheet, f.row))) for f in report.warnings
-                if f.sheet in ident and rows.get((f.sheet, f.row)) in carried_ids}
+        rows = {
+            (t.sheet.vi, r.row): r.get(t.id_key)
+            for t in CARRIED_TABLES
+            for r in read_workbook(path).tables[t.key].records
+        }
+        return {
+            (f.rule, rows.get((f.sheet, f.row)))
+            for f in report.warnings
+            if f.sheet in ident and rows.get((f.sheet, f.row)) in carried_ids
+        }
 
     assert warnings_on_carried(before, previous) <= warnings_on_carried(after, out)
 
@@ -118,8 +124,9 @@ def test_the_prefilled_workbook_validates_and_carried_warnings_stay_warnings(car
 def test_an_older_version_with_english_headers_becomes_the_current_version(tmp_path):
     rows = records(needs=4, register=6, seed=12)
     headers = {t.key: [c.en for c in t.columns] for t in schema.TABLES}
-    previous = write_book(tmp_path / "old.xlsx", {"phien_ban_mau": "1.0"}, rows["needs"], rows["register"],
-                          headers=headers)
+    previous = write_book(
+        tmp_path / "old.xlsx", {"phien_ban_mau": "1.0"}, rows["needs"], rows["register"], headers=headers
+    )
     out = tmp_path / "new.xlsx"
     result = CliRunner().invoke(cli, ["template", "--from", str(previous), "-k", "2026-H2", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -132,11 +139,15 @@ def test_an_older_version_with_english_headers_becomes_the_current_version(tmp_p
 
 @pytest.mark.parametrize("case", ["invalid", "other-province", "same-period", "later-period", "no-period"])
 def test_refused_with_one_sentence_naming_the_file(tmp_path, case):
-    previous = h1_submission(tmp_path / "92_2026-H1.xlsx",
-                             **({"email": "mai@@tran"} if case == "invalid" else {}))
+    previous = h1_submission(tmp_path / "92_2026-H1.xlsx", **({"email": "mai@@tran"} if case == "invalid" else {}))
     out = tmp_path / "out.xlsx"
-    args = {"invalid": ["-k", "2026-H2"], "other-province": ["-k", "2026-H2", "-p", "86"],
-            "same-period": ["-k", "2026-H1"], "later-period": ["-k", "2025-H2"], "no-period": []}[case]
+    args = {
+        "invalid": ["-k", "2026-H2"],
+        "other-province": ["-k", "2026-H2", "-p", "86"],
+        "same-period": ["-k", "2026-H1"],
+        "later-period": ["-k", "2025-H2"],
+        "no-period": [],
+    }[case]
     result = CliRunner().invoke(cli, ["template", "--from", str(previous), "-o", str(out), *args])
     assert result.exit_code == 2 and not out.exists()
     lines = [line for line in result.output.splitlines() if line.strip()]

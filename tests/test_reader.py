@@ -19,9 +19,14 @@ def rules(report):
 
 def test_english_headers_and_sheet_names_are_read(tmp_path):
     data = records()
-    path = write_book(tmp_path / "en.xlsx", None, data["needs"], data["register"],
-                      headers={"needs": [c.en for c in schema.NEEDS.columns]},
-                      sheet_names={"info": "Info", "needs": "Funding needs", "register": "Projects"})
+    path = write_book(
+        tmp_path / "en.xlsx",
+        None,
+        data["needs"],
+        data["register"],
+        headers={"needs": [c.en for c in schema.NEEDS.columns]},
+        sheet_names={"info": "Info", "needs": "Funding needs", "register": "Projects"},
+    )
     wb = read_workbook(path)
     assert set(wb.tables) == {"needs", "register"}
     assert wb.tables["needs"].records[0].get("ma_de_xuat") == data["needs"][0]["ma_de_xuat"]
@@ -40,8 +45,9 @@ def test_headers_without_diacritics_reordered_and_with_an_extra_column(tmp_path)
     titles = [_strip(schema.NEEDS.column(k).vi).upper() for k in keys[:-1]] + ["Ghi chú riêng của tỉnh"]
     for record in data["needs"]:
         record["ghi_chu_rieng"] = "nội bộ"
-    path = write_book(tmp_path / "drift.xlsx", None, data["needs"], data["register"],
-                      headers={"needs": titles, "needs_keys": keys})
+    path = write_book(
+        tmp_path / "drift.xlsx", None, data["needs"], data["register"], headers={"needs": titles, "needs_keys": keys}
+    )
     wb = read_workbook(path)
     first = wb.tables["needs"].records[0]
     assert first.get("ten_vi") == data["needs"][0]["ten_vi"]
@@ -111,12 +117,21 @@ def test_tcvn3_capital_font_keeps_its_capitals(tmp_path):
 
 def test_vietnamese_numbers_and_dates_typed_as_text(tmp_path):
     data = records()
-    data["needs"][0].update(tong_kinh_phi_usd="1.234.567,5", de_nghi_tai_tro_usd="1.000.000",
-                            von_doi_ung_usd="234.567,5",
-                            so_nguoi_huong_loi="1.200")
+    data["needs"][0].update(
+        tong_kinh_phi_usd="1.234.567,5",
+        de_nghi_tai_tro_usd="1.000.000",
+        von_doi_ung_usd="234.567,5",
+        so_nguoi_huong_loi="1.200",
+    )
     reg = data["register"][0]
-    reg.update(tien_te="VND", gia_tri_nguyen_te="25,4 tỷ", gia_tri_usd="1.000.760", von_doi_ung_vnd="300 triệu",
-               ngay_bat_dau="05/03/2026", ngay_ket_thuc="2027-03-05")
+    reg.update(
+        tien_te="VND",
+        gia_tri_nguyen_te="25,4 tỷ",
+        gia_tri_usd="1.000.760",
+        von_doi_ung_vnd="300 triệu",
+        ngay_bat_dau="05/03/2026",
+        ngay_ket_thuc="2027-03-05",
+    )
     wb = read_workbook(write_book(tmp_path / "vn.xlsx", None, data["needs"], data["register"]))
     need, aid = wb.tables["needs"].records[0], wb.tables["register"].records[0]
     assert need.get("tong_kinh_phi_usd") == Decimal("1234567.5")
@@ -148,8 +163,11 @@ def test_na_is_never_silently_blank(tmp_path):
     data["register"][0]["quoc_gia"] = "NA"
     report = validate(write_book(tmp_path / "na.xlsx", None, data["needs"], data["register"]))
     got = {(f.rule, f.cell, f.severity) for f in report.findings if f.rule in ("placeholder-value", "country-code-na")}
-    assert got == {("placeholder-value", "K2", "error"), ("placeholder-value", "J3", "warning"),
-                   ("country-code-na", "G2", "warning")}
+    assert got == {
+        ("placeholder-value", "K2", "error"),
+        ("placeholder-value", "J3", "warning"),
+        ("country-code-na", "G2", "warning"),
+    }
 
 
 def test_every_value_keeps_its_cell(tmp_path):
@@ -161,16 +179,21 @@ def test_every_value_keeps_its_cell(tmp_path):
 
 
 def _strip(text):
-    return "".join(c for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-                   if not unicodedata.combining(c))
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        if not unicodedata.combining(c)
+    )
 
 
 def test_a_1_1_file_without_the_english_columns_stays_valid_and_is_not_told_of_them(tmp_path):
     data = records()
     keys = [c.key for c in schema.NEEDS.columns if c.key not in schema.ADDED_IN_1_2]
-    path = write_book(tmp_path / "v11.xlsx", {"phien_ban_mau": "1.1"}, data["needs"], data["register"],
-                      headers={"needs_keys": keys})
+    path = write_book(
+        tmp_path / "v11.xlsx", {"phien_ban_mau": "1.1"}, data["needs"], data["register"], headers={"needs_keys": keys}
+    )
     report = validate(path)
     assert report.valid and not [f for f in report.findings if f.rule == "missing-column"]
     assert [(f.rule, f.severity) for f in report.findings if f.severity != "info"] == [
-        ("template-version-old", "warning")]  # told once that a newer template exists, not once per column
+        ("template-version-old", "warning")
+    ]  # told once that a newer template exists, not once per column

@@ -109,8 +109,13 @@ def test_cli_json_refusal_shape(tmp_path, capsys, good):
     assert code == 2
     first, second = json.loads(out)
     assert first["valid"] is True and first["file"] == str(good)
-    assert second == {"file": str(bad), "refused": True, "reason": "file-damaged",
-                      "message_vi": second["message_vi"], "message_en": second["message_en"]}
+    assert second == {
+        "file": str(bad),
+        "refused": True,
+        "reason": "file-damaged",
+        "message_vi": second["message_vi"],
+        "message_en": second["message_en"],
+    }
     assert str(bad) in second["message_vi"] and str(bad) in second["message_en"]
 
 

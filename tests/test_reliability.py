@@ -51,6 +51,7 @@ def d(day: int) -> date:
 
 # --- 1. formula text stays text -------------------------------------------------------------------
 
+
 def test_formula_text_found_in_a_cell_stays_text_in_every_workbook_aidkit_writes(tmp_path):
     rows = records(needs=2, register=2)
     rows["register"][0]["quoc_gia"] = FORMULA  # a bad country: a finding whose value is this text
@@ -73,12 +74,18 @@ def test_formula_text_found_in_a_cell_stays_text_in_every_workbook_aidkit_writes
     os.replace(source, nop / "92.xlsx")
     consolidate(nop, tmp_path / "th.xlsx")
     merged = load_workbook(tmp_path / "th.xlsx")
-    found = [c for ws in merged.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and "HYPERLINK" in c.value and "example.com" in c.value]
+    found = [
+        c
+        for ws in merged.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value and "example.com" in c.value
+    ]
     assert found and all(c.data_type == "s" for c in found)
 
 
 # --- 12. a link to a sheet whose name holds an apostrophe ----------------------------------------------
+
 
 def test_a_findings_link_to_a_sheet_with_an_apostrophe_is_escaped(tmp_path):
     from openpyxl import Workbook
@@ -86,8 +93,9 @@ def test_a_findings_link_to_a_sheet_with_an_apostrophe_is_escaped(tmp_path):
     book = Workbook()
     book.active.title = "Bà Rịa's"
     book.save(tmp_path / "x.xlsx")
-    report = Report(str(tmp_path / "x.xlsx"), [finding("missing-value", "error", sheet="Bà Rịa's", cell="B4",
-                                                        column="dia_ban")])
+    report = Report(
+        str(tmp_path / "x.xlsx"), [finding("missing-value", "error", sheet="Bà Rịa's", cell="B4", column="dia_ban")]
+    )
     out = annotate(tmp_path / "x.xlsx", report, tmp_path / "x.kiem-tra.xlsx")
     from toolkit.annotate import sheet_ref
 
@@ -96,6 +104,7 @@ def test_a_findings_link_to_a_sheet_with_an_apostrophe_is_escaped(tmp_path):
 
 
 # --- 11. permissions and leftovers --------------------------------------------------------------------
+
 
 def test_outputs_respect_the_umask(tmp_path):
     old = os.umask(0o022)
@@ -109,8 +118,9 @@ def test_outputs_respect_the_umask(tmp_path):
 
 
 def test_the_temp_file_of_a_killed_run_is_removed_by_the_next_write(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     left = tmp_path / f".tong-hop.aidkit-{dead.stdout.strip()}-abc123.xlsx"
     left.write_bytes(b"half a workbook")
     alive = tmp_path / f".tong-hop.aidkit-{os.getppid()}-def456.xlsx"  # a running process's: kept
@@ -156,11 +166,15 @@ def test_a_kill_during_consolidate_loses_nothing_and_the_next_run_leaves_no_temp
         sample_workbook(nop / f"{code}.xlsx", code, needs=60, register=100, seed=i)
     inputs = {p.name: p.read_bytes() for p in nop.iterdir()}
     out = tmp_path / "th.xlsx"
-    proc = subprocess.Popen([AIDKIT, "consolidate", nop, "-o", out], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [AIDKIT, "consolidate", nop, "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
-    while not (list(tmp_path.glob(".th.aidkit-*")) and children(proc.pid)) and time.monotonic() < deadline \
-            and proc.poll() is None:  # killed while its worker processes read the files
+    while (
+        not (list(tmp_path.glob(".th.aidkit-*")) and children(proc.pid))
+        and time.monotonic() < deadline
+        and proc.poll() is None
+    ):  # killed while its worker processes read the files
         time.sleep(0.005)
     assert proc.poll() is None, "consolidate finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
@@ -168,13 +182,15 @@ def test_a_kill_during_consolidate_loses_nothing_and_the_next_run_leaves_no_temp
     assert list(tmp_path.glob(".th.aidkit-*")) and not out.exists()
     assert not lingering(str(nop)), "the run's reading processes outlived it"
     assert {p.name: p.read_bytes() for p in nop.iterdir()} == inputs
-    done = subprocess.run([AIDKIT, "consolidate", nop, "-o", out], capture_output=True, text=True, timeout=120,
-                          check=False)
+    done = subprocess.run(
+        [AIDKIT, "consolidate", nop, "-o", out], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert out.exists() and not list(tmp_path.glob(".th.aidkit-*"))
 
 
 # --- 5. one status rule, from the ledger ----------------------------------------------------------
+
 
 def test_a_restored_folder_keeps_the_ledger_statuses_in_the_merge(tmp_path):
     control = make_cluster(tmp_path, provinces=("82", "92"))
@@ -190,6 +206,7 @@ def test_a_restored_folder_keeps_the_ledger_statuses_in_the_merge(tmp_path):
 
 # --- 6. a missed reminder day is caught up once ------------------------------------------------------
 
+
 def test_a_missed_reminder_day_is_sent_once_on_the_next_run(tmp_path):
     with plain_server() as server:
         control = make_cluster(tmp_path, server, provinces=("91",))
@@ -202,19 +219,26 @@ def test_a_missed_reminder_day_is_sent_once_on_the_next_run(tmp_path):
         assert len(server.messages) == 2
         # the escalation digest (7 days after) is caught up too, once
         assert [(x.kind, x.day) for x in remind(control, at(d(24))).deliveries] == [
-            ("reminder_after", d(22)), ("escalation", d(22))]
+            ("reminder_after", d(22)),
+            ("escalation", d(22)),
+        ]
         assert remind(control, at(d(25))).deliveries == []
         assert len(server.messages) == 4
 
 
 # --- 7. a killed send is "unknown", shown, and sent again ---------------------------------------------
 
+
 def test_a_remind_killed_mid_message_is_unknown_then_sent_again(tmp_path):
     handler = Stalling(stall=30)
     with plain_server(handler) as server:
         control = make_cluster(tmp_path, server, provinces=("91",))
-        proc = subprocess.Popen([AIDKIT, "remind", "--control", control, "--now", "2026-07-16"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [AIDKIT, "remind", "--control", control, "--now", "2026-07-16"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         while not handler.data_started and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -237,8 +261,9 @@ def test_the_lead_digest_lists_a_message_whose_sending_was_cut_off(tmp_path):
         control = make_cluster(tmp_path, server, provinces=("91",))
         with Ledger.for_control(control) as ledger:  # a claim by a process that no longer exists
             row = ledger.claim("reminder_after", PERIOD, "91", d(18), recipients=["lhh.angiang@example.vn"])
-            ledger.conn.execute("UPDATE messages SET claimant='elsewhere:1', claimed_at='2026-07-18T07:00:00'"
-                                " WHERE id=?", (row,))
+            ledger.conn.execute(
+                "UPDATE messages SET claimant='elsewhere:1', claimed_at='2026-07-18T07:00:00' WHERE id=?", (row,)
+            )
         remind(control, at(d(22)))
         digest = next(m for m in server.messages if LEAD in m.rcpt_tos)
         text = digest.message.get_body(("plain",)).get_content()
@@ -247,6 +272,7 @@ def test_the_lead_digest_lists_a_message_whose_sending_was_cut_off(tmp_path):
 
 
 # --- 8. a relay without AUTH ---------------------------------------------------------------------------
+
 
 def test_a_relay_without_auth_sends_without_a_password(tmp_path, monkeypatch):
     import keyring
@@ -264,13 +290,20 @@ def test_a_relay_without_auth_sends_without_a_password(tmp_path, monkeypatch):
 
 # --- 10. problems a user can fix get a precise sentence ----------------------------------------------------
 
+
 def control_with(tmp_path: Path, *, before=(7, 3, 1), members=None, **settings) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "nop").mkdir(exist_ok=True)
     members = members or [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn")]
     schedule_rows = [Deadline(Period.parse(PERIOD), d(15), before, (1, 3, 7), (7,))]
-    values = {"ten_cum": "Cụm 5", "thu_muc_nhan": "nop", "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1",
-              "email_truong_cum": LEAD, **settings}
+    values = {
+        "ten_cum": "Cụm 5",
+        "thu_muc_nhan": "nop",
+        "thu_muc_ket_qua": "ket-qua",
+        "may_chu_smtp": "127.0.0.1",
+        "email_truong_cum": LEAD,
+        **settings,
+    }
     return write_control(tmp_path / "dieu-hanh.xlsx", "Cụm 5", members, schedule_rows, values)
 
 
@@ -281,8 +314,9 @@ def says(result, *texts: str) -> None:
         assert text in result.output, result.output
 
 
-@pytest.mark.parametrize("before, cell, part", [(("7", "a", "1"), "Lịch nộp!C2", '"a"'),
-                                                ((7, -1), "Lịch nộp!C2", '"-1"')])
+@pytest.mark.parametrize(
+    "before, cell, part", [(("7", "a", "1"), "Lịch nộp!C2", '"a"'), ((7, -1), "Lịch nộp!C2", '"-1"')]
+)
 def test_bad_reminder_days_name_the_cell(tmp_path, before, cell, part):
     control = control_with(tmp_path, before=before)
     says(invoke("status", "--control", control), "dieu-hanh.xlsx", cell, part, "7;3;1")
@@ -294,10 +328,15 @@ def test_a_bad_port_names_the_cell(tmp_path):
 
 
 def test_a_member_listed_twice_is_a_control_workbook_problem(tmp_path):
-    twice = [Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
-             Member("92", "Cần Thơ", "Lê Văn An", "an.le@example.vn")]
-    says(invoke("status", "--control", control_with(tmp_path, members=twice)), "Tỉnh 92 có hai dòng",
-         "Province 92 is listed twice")
+    twice = [
+        Member("92", "Cần Thơ", "Trần Thị Mai", "lhh.cantho@example.vn"),
+        Member("92", "Cần Thơ", "Lê Văn An", "an.le@example.vn"),
+    ]
+    says(
+        invoke("status", "--control", control_with(tmp_path, members=twice)),
+        "Tỉnh 92 có hai dòng",
+        "Province 92 is listed twice",
+    )
 
 
 def test_a_damaged_ledger_gets_a_sentence_naming_it(tmp_path):
@@ -326,14 +365,18 @@ def test_an_output_folder_that_cannot_be_made_gets_a_sentence(tmp_path):
     from toolkit.sample import sample_workbook
 
     sample_workbook(nop / "92.xlsx", "92", needs=1, register=1)
-    says(invoke("consolidate", nop, "-o", tmp_path / "tep.txt" / "th.xlsx"), "thư mục chứa nó",
-         "its folder is missing or read-only")
+    says(
+        invoke("consolidate", nop, "-o", tmp_path / "tep.txt" / "th.xlsx"),
+        "thư mục chứa nó",
+        "its folder is missing or read-only",
+    )
     with pytest.raises(Refusal) as caught, atomic_path(tmp_path / "tep.txt" / "x.xlsx"):
         pass
     assert caught.value.reason == "output-folder-unwritable"
 
 
 # --- 13. the printed Windows schedule works as printed ---------------------------------------------------
+
 
 def test_the_printed_schtasks_command_runs_a_script_that_exists(tmp_path):
     control = make_cluster(tmp_path)
@@ -345,6 +388,7 @@ def test_the_printed_schtasks_command_runs_a_script_that_exists(tmp_path):
 
 
 # --- 14. validate takes folders --------------------------------------------------------------------------
+
 
 def test_validate_takes_a_folder_and_annotates_each_file(tmp_path):
     from toolkit.sample import sample_workbook
@@ -358,6 +402,11 @@ def test_validate_takes_a_folder_and_annotates_each_file(tmp_path):
     assert result.exit_code == 2  # ghi-chu.txt is listed as not a workbook
     assert result.stderr.count("annotated copy written") == 2
     assert [(r["file"].endswith(("82.xlsx", "86.xlsx", "ghi-chu.txt")), r.get("valid")) for r in reports] == [
-        (True, None), (True, True), (True, False)]
-    assert sorted(p.relative_to(tmp_path / "kiem-tra").as_posix() for p in (tmp_path / "kiem-tra").rglob("*.xlsx")) \
-        == ["82.kiem-tra.xlsx", "vinh-long/86.kiem-tra.xlsx"]
+        (True, None),
+        (True, True),
+        (True, False),
+    ]
+    assert sorted(p.relative_to(tmp_path / "kiem-tra").as_posix() for p in (tmp_path / "kiem-tra").rglob("*.xlsx")) == [
+        "82.kiem-tra.xlsx",
+        "vinh-long/86.kiem-tra.xlsx",
+    ]

@@ -46,8 +46,13 @@ DROPS = {  # day → (file name, province, defects)
 }
 
 EXPECTED = sorted(
-    [(d(5), "acknowledgement", "82"), (d(10), "acknowledgement", "86"), (d(13), "acknowledgement", "92"),
-     (d(14), "acknowledgement", "96"), (d(16), "acknowledgement", "86")]
+    [
+        (d(5), "acknowledgement", "82"),
+        (d(10), "acknowledgement", "86"),
+        (d(13), "acknowledgement", "92"),
+        (d(14), "acknowledgement", "96"),
+        (d(16), "acknowledgement", "86"),
+    ]
     + [(d(8), "reminder_before", p) for p in ("86", "91", "92", "96")]
     + [(d(12), "reminder_before", p) for p in ("86", "91", "92", "96")]
     + [(d(14), "reminder_before", p) for p in ("86", "91", "96")]
@@ -113,12 +118,15 @@ def july(tmp_path_factory, ca):
                     drop(run.control, name, province, day, defects=defects)
                 for attempt in (1, 2):
                     before = len(server.messages)
-                    run.results[day, attempt] = [acknowledge(run.control, at(day), backoff=0),
-                                                 remind(run.control, at(day), backoff=0)]
+                    run.results[day, attempt] = [
+                        acknowledge(run.control, at(day), backoff=0),
+                        remind(run.control, at(day), backoff=0),
+                    ]
                     for got in server.messages[before:]:
                         m = got.message
-                        run.arrived.append(Arrived(day, m["X-Aidkit-Kind"], m["X-Aidkit-Province"] or "",
-                                                   got.rcpt_tos, m, got.raw))
+                        run.arrived.append(
+                            Arrived(day, m["X-Aidkit-Kind"], m["X-Aidkit-Province"] or "", got.rcpt_tos, m, got.raw)
+                        )
                     assert all(got.authenticated for got in server.messages)
                 day += timedelta(days=1)
     finally:
@@ -129,8 +137,13 @@ def july(tmp_path_factory, ca):
 
 
 def arrived(july, kind=None, province=None, day=None) -> list[Arrived]:
-    return [a for a in july.arrived if (kind is None or a.kind == kind) and (province is None or a.province == province)
-            and (day is None or a.day == day)]
+    return [
+        a
+        for a in july.arrived
+        if (kind is None or a.kind == kind)
+        and (province is None or a.province == province)
+        and (day is None or a.day == day)
+    ]
 
 
 def test_exactly_the_expected_messages_arrive(july):
@@ -153,14 +166,17 @@ def test_reminders_go_to_the_province_and_its_copies(july):
         assert str(a.message["To"]) == MEMBER_EMAIL["91"]
     [first] = arrived(july, "reminder_after", "91", d(16))
     assert first.message["Date"].datetime.replace(tzinfo=None) == at(d(16))  # dated the day the run acts for
-    assert first.message["Subject"] == ("Quá hạn nộp báo cáo kỳ 2026-H1 – An Giang (quá hạn 1 ngày) / "
-                                        "Overdue: 2026-H1 report (1 day late)")
+    assert first.message["Subject"] == (
+        "Quá hạn nộp báo cáo kỳ 2026-H1 – An Giang (quá hạn 1 ngày) / Overdue: 2026-H1 report (1 day late)"
+    )
     [due_day] = arrived(july, "reminder_before", "91", d(15))
-    assert due_day.message["Subject"] == ("Nhắc nộp báo cáo kỳ 2026-H1 – An Giang – hạn nộp hôm nay / "
-                                          "Reminder: 2026-H1 report due today")
+    assert due_day.message["Subject"] == (
+        "Nhắc nộp báo cáo kỳ 2026-H1 – An Giang – hạn nộp hôm nay / Reminder: 2026-H1 report due today"
+    )
     [week_before] = arrived(july, "reminder_before", "92", d(8))
-    assert week_before.message["Subject"] == ("Nhắc nộp báo cáo kỳ 2026-H1 – Cần Thơ – hạn 15/07/2026 / "
-                                              "Reminder: 2026-H1 report due 15 July 2026")
+    assert week_before.message["Subject"] == (
+        "Nhắc nộp báo cáo kỳ 2026-H1 – Cần Thơ – hạn 15/07/2026 / Reminder: 2026-H1 report due 15 July 2026"
+    )
     assert "Còn 7 ngày nữa" in week_before.message.get_body(("plain",)).get_content()
 
 
@@ -179,8 +195,9 @@ def test_an_invalid_province_gets_its_errors_and_its_annotated_workbook(july):
         text = a.message.get_body(("plain",)).get_content()
         assert 'Ô bắt buộc "Địa bàn" đang trống.' in text and 'Required cell "Location" is empty.' in text
     [invalid] = arrived(july, "reminder_before", "86", d(12))
-    assert invalid.message["Subject"] == ("Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / "
-                                          "2026-H1 report has errors – due 15 July 2026")
+    assert invalid.message["Subject"] == (
+        "Báo cáo kỳ 2026-H1 của Vĩnh Long chưa hợp lệ – hạn 15/07/2026 / 2026-H1 report has errors – due 15 July 2026"
+    )
     # ...and the attachment really is the annotated workbook of that file
     book = load_workbook(annotated)
     findings = book["Phát hiện"]
@@ -193,16 +210,17 @@ def test_an_invalid_province_gets_its_errors_and_its_annotated_workbook(july):
 
 def test_a_province_that_submits_a_valid_file_stops_being_reminded(july):
     assert [a.day for a in arrived(july, province="92") if a.kind.startswith("reminder")] == [d(8), d(12)]
-    assert [a.day for a in arrived(july, province="86") if a.kind.startswith("reminder")] == [d(8), d(12), d(14),
-                                                                                              d(15)]
+    assert [a.day for a in arrived(july, province="86") if a.kind.startswith("reminder")] == [d(8), d(12), d(14), d(15)]
     assert arrived(july, province="82", kind="reminder_before") == []  # valid before the first reminder
 
 
 def test_the_escalation_digest_arrives_once_and_lists_who_is_outstanding(july):
     [digest] = arrived(july, "escalation")
     assert digest.day == d(22) and digest.rcpt == [LEAD]
-    assert digest.message["Subject"] == ("Kỳ 2026-H1: 2 tỉnh chưa nộp hoặc chưa hợp lệ sau 7 ngày quá hạn / "
-                                         "2026-H1: 2 provinces still missing or invalid")
+    assert digest.message["Subject"] == (
+        "Kỳ 2026-H1: 2 tỉnh chưa nộp hoặc chưa hợp lệ sau 7 ngày quá hạn / "
+        "2026-H1: 2 provinces still missing or invalid"
+    )
     text = digest.message.get_body(("plain",)).get_content()
     assert "91 An Giang: Chưa nộp" in text and "96 Cà Mau: Không hợp lệ" in text
     for other in ("Vĩnh Long", "Cần Thơ", "Đồng Tháp"):
@@ -234,8 +252,9 @@ def test_the_ledger_records_every_message_once(july):
     for a in july.arrived:
         assert a.message["Subject"] == rendered[a.message["Message-ID"]]
     [camau] = arrived(july, "reminder_before", "96", d(14))
-    assert camau.message["Subject"] == ("Báo cáo kỳ 2026-H1 của Cà Mau chưa hợp lệ – hạn 15/07/2026 / "
-                                        "2026-H1 report has errors – due 15 July 2026")
+    assert camau.message["Subject"] == (
+        "Báo cáo kỳ 2026-H1 của Cà Mau chưa hợp lệ – hạn 15/07/2026 / 2026-H1 report has errors – due 15 July 2026"
+    )
     archived = list((july.control.parent / "aidkit-archive").rglob("*.xlsx"))
     assert len(archived) == 5  # both versions of Vĩnh Long's file are kept
 
@@ -244,12 +263,20 @@ def test_final_status(july):
     result = status(july.control, now=at(d(31)))
     [period] = result.periods
     assert {p.code: p.word for p in period.provinces} == {
-        "82": "Hợp lệ", "86": "Nộp muộn", "91": "Chưa nộp", "92": "Hợp lệ", "96": "Không hợp lệ"}
+        "82": "Hợp lệ",
+        "86": "Nộp muộn",
+        "91": "Chưa nộp",
+        "92": "Hợp lệ",
+        "96": "Không hợp lệ",
+    }
 
 
 def test_no_password_in_logs_the_ledger_or_results(july):
-    forms = [PASSWORD, base64.b64encode(PASSWORD.encode()).decode(),
-             base64.b64encode(b"\0" + USERNAME.encode() + b"\0" + PASSWORD.encode()).decode()]
+    forms = [
+        PASSWORD,
+        base64.b64encode(PASSWORD.encode()).decode(),
+        base64.b64encode(b"\0" + USERNAME.encode() + b"\0" + PASSWORD.encode()).decode(),
+    ]
     assert any("sent" in line for line in july.logs)  # there are logs...
     logs = "\n".join(july.logs)
     results = json.dumps([r.to_dict() for rs in july.results.values() for r in rs], ensure_ascii=False)
@@ -270,11 +297,18 @@ def test_reminder_days():
     deadline = Deadline(Period.parse(PERIOD), d(15), (7, 3, 1), (1, 3, 7), (7,))
     calendar = {day: reminder_kinds(deadline, d(day)) for day in range(1, 32)}
     assert {day: kinds for day, kinds in calendar.items() if kinds} == {
-        8: ["reminder_before"], 12: ["reminder_before"], 14: ["reminder_before"], 15: ["reminder_before"],
-        16: ["reminder_after"], 18: ["reminder_after"], 22: ["reminder_after", "escalation"]}
+        8: ["reminder_before"],
+        12: ["reminder_before"],
+        14: ["reminder_before"],
+        15: ["reminder_before"],
+        16: ["reminder_after"],
+        18: ["reminder_after"],
+        22: ["reminder_after", "escalation"],
+    }
 
 
 # --- failures -------------------------------------------------------------------------------------
+
 
 def test_an_untrusted_certificate_is_refused_and_nothing_is_sent(tmp_path, ca, monkeypatch):
     monkeypatch.setenv("AIDKIT_SMTP_PASSWORD", PASSWORD)
@@ -301,8 +335,10 @@ def test_dry_run_writes_eml_files_and_sends_or_records_nothing(tmp_path, ca, mon
         assert [r.outcome for r in result.deliveries] == ["dry-run", "dry-run"]
         assert server.messages == []
         outbox = control.parent / "ket-qua" / "outbox"
-        assert sorted(p.name for p in outbox.iterdir()) == ["2026-07-12_reminder_before_2026-H1_91.eml",
-                                                            "2026-07-12_reminder_before_2026-H1_92.eml"]
+        assert sorted(p.name for p in outbox.iterdir()) == [
+            "2026-07-12_reminder_before_2026-H1_91.eml",
+            "2026-07-12_reminder_before_2026-H1_92.eml",
+        ]
         from cluster import parse
 
         eml = parse((outbox / "2026-07-12_reminder_before_2026-H1_92.eml").read_bytes())
@@ -341,8 +377,7 @@ def test_a_refused_recipient_does_not_stop_the_others(tmp_path, ca, monkeypatch)
         server.handler.refuse_recipient(MEMBER_EMAIL["86"])  # …and both of 86's
         server.handler.refuse_recipient(MEMBER_CC["86"])
         result = remind(control, at(d(16)), backoff=0)
-        assert {r.province: r.outcome for r in result.deliveries} == {"86": "refused", "91": "partial",
-                                                                      "92": "sent"}
+        assert {r.province: r.outcome for r in result.deliveries} == {"86": "refused", "91": "partial", "92": "sent"}
         assert result.failed
         got = {m.message["X-Aidkit-Province"]: m.rcpt_tos for m in server.messages}
         assert got == {"91": [MEMBER_CC["91"]], "92": [MEMBER_EMAIL["92"], MEMBER_CC["92"]]}
@@ -381,8 +416,11 @@ def test_a_wrong_password_never_reaches_the_ledger_or_the_logs(tmp_path, ca, mon
     assert record.outcome == "failed" and "535" in record.error
     logs = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail.log"))
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("aidkit-ledger.sqlite*"))
-    for form in (wrong, base64.b64encode(wrong.encode()).decode(),
-                 base64.b64encode(b"\0" + USERNAME.encode() + b"\0" + wrong.encode()).decode()):
+    for form in (
+        wrong,
+        base64.b64encode(wrong.encode()).decode(),
+        base64.b64encode(b"\0" + USERNAME.encode() + b"\0" + wrong.encode()).decode(),
+    ):
         assert form not in logs and form not in str(err.value) and form not in record.error
         assert form.encode() not in stored
 

@@ -27,30 +27,68 @@ from toolkit.sample import sample_targets, sample_workbook
 PERIOD = "2026-H1"
 START, END = date(2026, 1, 1), date(2026, 6, 30)
 TODAY = date(2026, 7, 21)
-SETTINGS = {"co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
-            "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau", "dia_danh": "Cà Mau",
-            "ky_hieu_bao_cao": "BC-LHH", "nguoi_ky": "Nguyễn Văn An",
-            "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
-            "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Các tỉnh thành viên Cụm 5"}
+SETTINGS = {
+    "co_quan_cap_tren": "Ủy ban nhân dân tỉnh Cà Mau",
+    "co_quan_ban_hanh": "Liên hiệp các tổ chức hữu nghị tỉnh Cà Mau",
+    "dia_danh": "Cà Mau",
+    "ky_hieu_bao_cao": "BC-LHH",
+    "nguoi_ky": "Nguyễn Văn An",
+    "chuc_vu_nguoi_ky": "TM. Cụm thi đua số 5;Cụm trưởng",
+    "noi_nhan": "Liên hiệp các tổ chức hữu nghị Việt Nam;Các tỉnh thành viên Cụm 5",
+}
 #: Rows that must land on the lists that need action (82's file).
-EXPIRING = {"ma_khoan": "82-V2026-901", "trang_thai": "Đang thực hiện", "het_han_gdk": date(2026, 8, 20),
-            "ngay_nhan_hs": date(2026, 2, 2), "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1),
-            "ngay_ket_thuc": date(2026, 9, 30), "so_qd": "901/QĐ-UBND"}
-STALE = {"ma_khoan": "82-V2026-902", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2025, 10, 1),
-         "ngay_qd": date(2025, 10, 20), "ngay_bat_dau": date(2025, 11, 1), "ngay_ket_thuc": date(2026, 11, 1),
-         "so_qd": "902/QĐ-UBND", "giai_ngan_ky_usd": None, "giai_ngan_luy_ke_usd": None}
-WAITING = {"ma_khoan": "82-V2026-903", "trang_thai": "Chờ phê duyệt", "ngay_nhan_hs": date(2026, 6, 25),
-           "so_qd": None, "ngay_qd": None}  # 26 days on the report's date, 5 at the period's end
-ARRIVALS = {"82": (date(2026, 7, 5), ()), "86": (date(2026, 7, 10), ("missing-value",)),
-            "92": (date(2026, 7, 20), ())}  # 91 and 96 never send; 92 is late (due 15/07)
+EXPIRING = {
+    "ma_khoan": "82-V2026-901",
+    "trang_thai": "Đang thực hiện",
+    "het_han_gdk": date(2026, 8, 20),
+    "ngay_nhan_hs": date(2026, 2, 2),
+    "ngay_qd": date(2026, 2, 20),
+    "ngay_bat_dau": date(2026, 3, 1),
+    "ngay_ket_thuc": date(2026, 9, 30),
+    "so_qd": "901/QĐ-UBND",
+}
+STALE = {
+    "ma_khoan": "82-V2026-902",
+    "trang_thai": "Đã phê duyệt",
+    "ngay_nhan_hs": date(2025, 10, 1),
+    "ngay_qd": date(2025, 10, 20),
+    "ngay_bat_dau": date(2025, 11, 1),
+    "ngay_ket_thuc": date(2026, 11, 1),
+    "so_qd": "902/QĐ-UBND",
+    "giai_ngan_ky_usd": None,
+    "giai_ngan_luy_ke_usd": None,
+}
+WAITING = {
+    "ma_khoan": "82-V2026-903",
+    "trang_thai": "Chờ phê duyệt",
+    "ngay_nhan_hs": date(2026, 6, 25),
+    "so_qd": None,
+    "ngay_qd": None,
+}  # 26 days on the report's date, 5 at the period's end
+ARRIVALS = {
+    "82": (date(2026, 7, 5), ()),
+    "86": (date(2026, 7, 10), ("missing-value",)),
+    "92": (date(2026, 7, 20), ()),
+}  # 91 and 96 never send; 92 is late (due 15/07)
 LAST_YEAR = ("82", "92")  # their 2025-H1 files are still in the submissions folder
 STATE = {"82": "Hợp lệ", "86": "Không hợp lệ", "92": "Nộp muộn", "91": "Chưa nộp", "96": "Chưa nộp"}
 NAMES = {"82": "Đồng Tháp", "86": "Vĩnh Long", "91": "An Giang", "92": "Cần Thơ", "96": "Cà Mau"}
-HEADINGS = ["I. ĐẶC ĐIỂM, TÌNH HÌNH", "II. KẾT QUẢ THỰC HIỆN", "1. Công tác đối ngoại nhân dân",
-            "2. Công tác vận động viện trợ phi chính phủ nước ngoài",
-            "3. Công tác quản lý hoạt động của các tổ chức phi chính phủ nước ngoài", "4. Công tác phối hợp trong cụm",
-            "III. ĐÁNH GIÁ CHUNG", "1. Ưu điểm", "2. Tồn tại, hạn chế", "3. Nguyên nhân", "4. Bài học kinh nghiệm",
-            "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026", "V. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC"]
+HEADINGS = [
+    "I. ĐẶC ĐIỂM, TÌNH HÌNH",
+    "II. KẾT QUẢ THỰC HIỆN",
+    "1. Công tác đối ngoại nhân dân",
+    "2. Công tác vận động viện trợ phi chính phủ nước ngoài",
+    "3. Công tác quản lý hoạt động của các tổ chức phi chính phủ nước ngoài",
+    "4. Công tác phối hợp trong cụm",
+    "III. ĐÁNH GIÁ CHUNG",
+    "1. Ưu điểm",
+    "2. Tồn tại, hạn chế",
+    "3. Nguyên nhân",
+    "4. Bài học kinh nghiệm",
+    "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026",
+    "V. KIẾN NGHỊ, ĐỀ XUẤT",
+    "PHỤ LỤC",
+]
 
 
 def _vn(value: float) -> str:
@@ -105,8 +143,11 @@ def one_member(folder: Path, **settings) -> Path:
 
 
 def _approved(rows, start=START, end=END):
-    return [r for r in rows["register"] if r["trang_thai"] in schema.APPROVED_STATUSES
-            and r.get("ngay_qd") and start <= r["ngay_qd"] <= end]
+    return [
+        r
+        for r in rows["register"]
+        if r["trang_thai"] in schema.APPROVED_STATUSES and r.get("ngay_qd") and start <= r["ngay_qd"] <= end
+    ]
 
 
 def _table(doc, first_header: str):
@@ -140,8 +181,9 @@ def test_times_new_roman_throughout(written):
     doc = written[3]
     assert doc.styles["Normal"].font.name == "Times New Roman"
     fonts = {r.font.name for p in doc.paragraphs for r in p.runs}
-    fonts |= {r.font.name for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs
-              for r in p.runs}
+    fonts |= {
+        r.font.name for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs
+    }
     assert fonts <= {None, "Times New Roman"}  # None: the Normal style's
 
 
@@ -157,20 +199,28 @@ def test_letterhead_title_and_subject(written):
     doc = written[3]
     left, right = doc.tables[0].rows[0].cells
     lines = [p for p in left.paragraphs if p.text]
-    assert [p.text for p in lines] == ["ỦY BAN NHÂN DÂN TỈNH CÀ MAU", "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ TỈNH CÀ MAU",
-                                       "Số: …/BC-LHH"]
+    assert [p.text for p in lines] == [
+        "ỦY BAN NHÂN DÂN TỈNH CÀ MAU",
+        "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ TỈNH CÀ MAU",
+        "Số: …/BC-LHH",
+    ]
     assert not lines[0].runs[0].bold and lines[1].runs[0].bold
     lines = [p for p in right.paragraphs if p.text]
-    assert [p.text for p in lines] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                       "Cà Mau, ngày 21 tháng 7 năm 2026"]
+    assert [p.text for p in lines] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Cà Mau, ngày 21 tháng 7 năm 2026",
+    ]
     assert lines[0].runs[0].bold and Pt(12) <= lines[0].runs[0].font.size <= Pt(13)
     assert lines[1].runs[0].bold and Pt(13) <= lines[1].runs[0].font.size <= Pt(14)
     assert lines[2].runs[0].italic
     texts = [p.text for p in doc.paragraphs]
     title = texts.index("BÁO CÁO")
     assert doc.paragraphs[title].runs[0].bold
-    assert texts[title + 1] == ("Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6\xa0tháng đầu "
-                                "năm 2026 của Cụm thi đua số 5 — Đồng bằng sông Cửu Long")  # "6 tháng" never breaks
+    assert texts[title + 1] == (
+        "Sơ kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài 6\xa0tháng đầu "
+        "năm 2026 của Cụm thi đua số 5 — Đồng bằng sông Cửu Long"
+    )  # "6 tháng" never breaks
     assert doc.paragraphs[title + 1].runs[0].bold
 
 
@@ -189,8 +239,9 @@ def test_people_to_people_work_counted_by_type(written):
     text = _text(doc)
     rows = [a for code in samples for a in samples[code]["activities"] if START <= a["ngay_bat_dau"] <= END]
     before = sum(len(last[c]["activities"]) for c in LAST_YEAR)
-    assert (f"tổ chức, phối hợp tổ chức {len(rows)} hoạt động đối ngoại nhân dân "
-            f"({_change(len(rows), before)}), gồm:") in text
+    assert (
+        f"tổ chức, phối hợp tổ chức {len(rows)} hoạt động đối ngoại nhân dân ({_change(len(rows), before)}), gồm:"
+    ) in text
     counts = Counter(a["loai_hoat_dong"] for a in rows)
     kinds = [f"- {kind}: {counts[kind]} hoạt động" for kind in schema.ACTIVITY_TYPES if counts[kind]]
     assert len(kinds) > 3 and "\n".join([*(k + ";" for k in kinds[:-1]), kinds[-1] + "."]) in text  # ";" then "."
@@ -207,15 +258,20 @@ def test_aid_in_usd_and_vnd_and_against_last_year(written):
     usd = sum(r["gia_tri_usd"] for r in approved)
     vnd = 1 / Rates().rate("VND", END).usd_per_unit
     before = [r for rows in last.values() for r in _approved(rows, date(2025, 1, 1), date(2025, 6, 30))]
-    assert (f"đã vận động và được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận {len(approved)} khoản viện trợ "
-            f"({_change(len(approved), len(before))}), tổng giá trị {_vn(usd)} USD (khoảng {_vn(usd * vnd / 1e6)} "
-            f"triệu đồng), {_change(usd, sum(r['gia_tri_usd'] for r in before))}.") in text
+    assert (
+        f"đã vận động và được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận {len(approved)} khoản viện trợ "
+        f"({_change(len(approved), len(before))}), tổng giá trị {_vn(usd)} USD (khoảng {_vn(usd * vnd / 1e6)} "
+        f"triệu đồng), {_change(usd, sum(r['gia_tri_usd'] for r in before))}."
+    ) in text
     assert f"theo tỷ giá {_vn(vnd)} đồng/USD ngày 30/06/2026" in text
-    open_needs = [r for rows in samples.values() for r in rows["needs"]
-                  if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")]  # as the catalogue lists them
+    open_needs = [
+        r for rows in samples.values() for r in rows["needs"] if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")
+    ]  # as the catalogue lists them
     requested = sum(r["de_nghi_tai_tro_usd"] for r in open_needs)
-    assert (f"đang vận động tài trợ cho {len(open_needs)} đề xuất (chưa có nhà tài trợ, chưa dừng), tổng đề nghị tài "
-            f"trợ {_vn(requested)} USD (khoảng {_vn(requested * vnd / 1e6)} triệu đồng)") in text
+    assert (
+        f"đang vận động tài trợ cho {len(open_needs)} đề xuất (chưa có nhà tài trợ, chưa dừng), tổng đề nghị tài "
+        f"trợ {_vn(requested)} USD (khoảng {_vn(requested * vnd / 1e6)} triệu đồng)"
+    ) in text
 
 
 def test_open_needs_agree_with_the_donor_catalogue(written, tmp_path):
@@ -224,12 +280,15 @@ def test_open_needs_agree_with_the_donor_catalogue(written, tmp_path):
     control, samples, _, doc, _, _ = written
     text = _text(doc)
     listed = catalogue(None, tmp_path / "danh-muc", period=PERIOD, control=control)
-    open_needs = [r for rows in samples.values() for r in rows["needs"]
-                  if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")]
+    open_needs = [
+        r for rows in samples.values() for r in rows["needs"] if r["trang_thai"] in ("Mới đề xuất", "Đang vận động")
+    ]
     held = len(listed.left_out)
     assert held and len(listed.needs) + held == len(open_needs)  # 86's file has an open need with an error
-    assert (f"giới thiệu tới nhà tài trợ qua danh mục kêu gọi tài trợ của cụm ({len(listed.needs)} đề xuất; {held} "
-            "đề xuất còn lỗi số liệu chưa đưa vào danh mục).") in text
+    assert (
+        f"giới thiệu tới nhà tài trợ qua danh mục kêu gọi tài trợ của cụm ({len(listed.needs)} đề xuất; {held} "
+        "đề xuất còn lỗi số liệu chưa đưa vào danh mục)."
+    ) in text
 
 
 def test_results_against_the_years_targets(written):
@@ -242,9 +301,11 @@ def test_results_against_the_years_targets(written):
         t, approved = targets[code], _approved(rows)
         acts = [a for a in rows["activities"] if START <= a["ngay_bat_dau"] <= END]
         end = "." if code == "96" else ";"  # Cà Mau is the list's last member
-        assert (f"- {NAMES[code]}: đạt {round(sum(r['gia_tri_usd'] for r in approved) / t.usd * 100)}% chỉ tiêu năm "
-                f"về giá trị viện trợ, {round(len(approved) / t.projects * 100)}% về số dự án, "
-                f"{round(len(acts) / t.activities * 100)}% về số hoạt động{end}") in text
+        assert (
+            f"- {NAMES[code]}: đạt {round(sum(r['gia_tri_usd'] for r in approved) / t.usd * 100)}% chỉ tiêu năm "
+            f"về giá trị viện trợ, {round(len(approved) / t.projects * 100)}% về số dự án, "
+            f"{round(len(acts) / t.activities * 100)}% về số hoạt động{end}"
+        ) in text
     assert "- An Giang: chưa gửi báo cáo, chưa đánh giá được kết quả so với chỉ tiêu;" in text
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Chỉ tiêu viện trợ (USD)")  # Phụ lục 1
     body = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
@@ -264,13 +325,17 @@ def test_lead_times_share_of_decided_dossiers_and_pending_aged_to_the_reports_da
     if abs(mean - median) > 0.25 * max(mean, 1):
         said += f" (trung vị {_days(median)} ngày)"
     share = sum(d <= 20 for d in days) / len(days) * 100
-    assert (f"có quyết định phê duyệt {said}; trong {len(days)} hồ sơ đã có quyết định trong kỳ, "
-            f"{f'{round(share, 1):g}'.replace('.', ',')}% được phê duyệt trong ngưỡng 20 ngày.") in text
+    assert (
+        f"có quyết định phê duyệt {said}; trong {len(days)} hồ sơ đã có quyết định trong kỳ, "
+        f"{f'{round(share, 1):g}'.replace('.', ',')}% được phê duyệt trong ngưỡng 20 ngày."
+    ) in text
     pending = [r for rows in samples.values() for r in rows["register"] if r["trang_thai"] == "Chờ phê duyệt"]
     overdue = [r for r in pending if r.get("ngay_nhan_hs") and (TODAY - r["ngay_nhan_hs"]).days > 20]
     assert WAITING["ma_khoan"] in {r["ma_khoan"] for r in overdue}  # beyond the threshold only by the report's date
-    assert (f"Đến ngày 21/07/2026, còn {len(pending)} hồ sơ đang chờ phê duyệt, trong đó {len(overdue)} hồ sơ đã "
-            "chờ quá 20 ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2).") in text
+    assert (
+        f"Đến ngày 21/07/2026, còn {len(pending)} hồ sơ đang chờ phê duyệt, trong đó {len(overdue)} hồ sơ đã "
+        "chờ quá 20 ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2)."
+    ) in text
     assert f"sớm quyết định {len(overdue)} hồ sơ tiếp nhận viện trợ đã chờ quá 20 ngày" in text  # V., drafted
     assert "Phụ lục 2. Hồ sơ đang chờ phê duyệt (số ngày chờ tính đến ngày 21/07/2026)" in text
     table = _table(doc, "STT")
@@ -285,8 +350,9 @@ def test_lead_times_share_of_decided_dossiers_and_pending_aged_to_the_reports_da
     for r in pending:
         cells = [c.text for c in listed[r["ma_khoan"]].cells]
         age = (TODAY - r["ngay_nhan_hs"]).days if r.get("ngay_nhan_hs") else None
-        assert cells[-2:] == ([r["ngay_nhan_hs"].strftime("%d/%m/%Y"), str(age)] if age is not None
-                              else ["Chưa đủ hồ sơ", "—"])
+        assert cells[-2:] == (
+            [r["ngay_nhan_hs"].strftime("%d/%m/%Y"), str(age)] if age is not None else ["Chưa đủ hồ sơ", "—"]
+        )
 
 
 def test_the_lead_s_places_are_highlighted_and_nothing_names_the_tool(written):
@@ -315,8 +381,10 @@ def test_word_as_offices_use_it(written):
     assert props.author == SETTINGS["co_quan_ban_hanh"] and "(mẫu)" not in props.title
     assert abs(props.created - datetime.now(timezone.utc)) < timedelta(hours=1)  # written now, not 2013
     data = [t for t in doc.tables[1:] if not t.rows[0].cells[0].text.startswith("Nơi nhận:")]
-    assert data and all(t.rows[0]._tr.trPr.find(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None for t in data)
+    assert data and all(
+        t.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+        for t in data
+    )
     assert all("w:cantSplit" in row._tr.xml for t in data for row in t.rows)
 
 
@@ -374,8 +442,11 @@ def test_signature_and_recipients(written):
     lines = [p for p in left.paragraphs if p.text]
     assert lines[0].text == "Nơi nhận:" and lines[0].runs[0].bold and lines[0].runs[0].italic
     assert lines[0].runs[0].font.size == Pt(12)
-    assert [p.text for p in lines[1:]] == ["- Liên hiệp các tổ chức hữu nghị Việt Nam;",
-                                           "- Các tỉnh thành viên Cụm 5;", "- Lưu: VT."]
+    assert [p.text for p in lines[1:]] == [
+        "- Liên hiệp các tổ chức hữu nghị Việt Nam;",
+        "- Các tỉnh thành viên Cụm 5;",
+        "- Lưu: VT.",
+    ]
     assert all(p.runs[0].font.size == Pt(11) for p in lines[1:])
     signed = [p for p in right.paragraphs if p.text]
     # a cluster issues nothing: the issuing body of the letterhead signs, as cluster head
@@ -412,8 +483,9 @@ def test_an_annual_report_covers_both_halves(tmp_path):
     _stamp(h1.path, date(2026, 7, 10))
     carried = [{c.key: r.get(c.key) for c in schema.REGISTER.columns} for r in h1.rows["register"]]
     new = [_shifted(r, 182, f"92-V2026-{600 + i}") for i, r in enumerate(_approved(h1.rows)[:5])]
-    h2 = sample_workbook(tmp_path / "nop" / "92_H2.xlsx", "92", "2026-H2", register=0, seed=4,
-                         also=(*carried, *new))  # the second half's register carries the first half's rows
+    h2 = sample_workbook(
+        tmp_path / "nop" / "92_H2.xlsx", "92", "2026-H2", register=0, seed=4, also=(*carried, *new)
+    )  # the second half's register carries the first half's rows
     _stamp(h2.path, date(2027, 1, 10))
     doc = Document(str(report(control, "2026", now="2027-01-20").output))
     text = _text(doc)
@@ -461,16 +533,19 @@ def test_dates_and_subjects():
     assert place_and_date("Cà Mau", date(2026, 7, 5)) == "Cà Mau, ngày 05 tháng 7 năm 2026"
     assert place_and_date("Cần Thơ", date(2027, 2, 14)) == "Cần Thơ, ngày 14 tháng 02 năm 2027"
     assert subject(Period(2026, 2), "Cụm 5").startswith("Sơ kết") and "6\xa0tháng cuối năm 2026" in subject(
-        Period(2026, 2), "Cụm 5")
-    assert subject(Period(2026), "Cụm 5") == ("Tổng kết công tác vận động và quản lý viện trợ phi chính phủ nước "
-                                              "ngoài năm 2026 của Cụm 5")
+        Period(2026, 2), "Cụm 5"
+    )
+    assert subject(Period(2026), "Cụm 5") == (
+        "Tổng kết công tác vận động và quản lý viện trợ phi chính phủ nước ngoài năm 2026 của Cụm 5"
+    )
 
 
 def test_cli_writes_where_asked_and_refuses_a_bad_period(tmp_path):
     control = one_member(tmp_path)
     out = tmp_path / "ra" / "bc.docx"
-    ok = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "-o", str(out),
-                                  "--now", "2026-07-20"])
+    ok = CliRunner().invoke(
+        cli, ["report", "--control", str(control), "--period", PERIOD, "-o", str(out), "--now", "2026-07-20"]
+    )
     assert ok.exit_code == 0, ok.output
     assert str(out) in ok.output and out.read_bytes().startswith(b"PK")
     bad = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", "H1-2026"])
@@ -483,14 +558,15 @@ def test_libreoffice_renders_the_report(written, tmp_path, soffice_convert):
     source = tmp_path / result.output.name
     shutil.copy(result.output, source)
     pdf = soffice_convert(source, "pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
-                          text=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text
     assert "Đồng Tháp" in text and "Nơi nhận:" in text and "Nguyễn Văn An" in text
-    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
-                                check=True, text=True).stdout
-    second_page = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True,
-                                 check=True, text=True).stdout
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    second_page = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
     assert second_page.lstrip().startswith("2") and not first_page.lstrip().startswith("1")
     assert Path(pdf).stat().st_size > 10_000
 
@@ -508,11 +584,14 @@ def test_the_button_reports_the_latest_period_ended(tmp_path):
 def test_word_and_pictures_are_imported_only_by_the_report():
     import sys
 
-    code = ("import sys, toolkit.cli, toolkit.consolidation.consolidate, toolkit.mail.send_report, toolkit.macros, "
-            "toolkit.status; "
-            "print(sorted(m for m in ('matplotlib', 'docx', 'docxtpl') if m in sys.modules))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           cwd=Path(__file__).parent).stdout
+    code = (
+        "import sys, toolkit.cli, toolkit.consolidation.consolidate, toolkit.mail.send_report, toolkit.macros, "
+        "toolkit.status; "
+        "print(sorted(m for m in ('matplotlib', 'docx', 'docxtpl') if m in sys.modules))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent
+    ).stdout
     assert shown.strip() == "[]"
 
 
@@ -534,16 +613,26 @@ def test_a_template_reaching_for_os_system_runs_nothing(tmp_path):
 
 
 def test_control_characters_in_donor_names_and_settings_are_left_out_of_the_document(tmp_path):
-    control = make_cluster(tmp_path, provinces=("92",), nguoi_ky="Nguyễn\x01 Văn\x0b An",
-                           noi_nhan="Liên hiệp\x00 Việt Nam;Cụm\x1f 5")
-    approved = {"ma_khoan": "92-V2026-901", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2026, 2, 2),
-                "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1), "ngay_ket_thuc": date(2026, 9, 30),
-                "so_qd": "901/QĐ-UBND", "nha_tai_tro": "Quỹ\x00 Hy\x01 vọng\x1f"}
+    control = make_cluster(
+        tmp_path, provinces=("92",), nguoi_ky="Nguyễn\x01 Văn\x0b An", noi_nhan="Liên hiệp\x00 Việt Nam;Cụm\x1f 5"
+    )
+    approved = {
+        "ma_khoan": "92-V2026-901",
+        "trang_thai": "Đã phê duyệt",
+        "ngay_nhan_hs": date(2026, 2, 2),
+        "ngay_qd": date(2026, 2, 20),
+        "ngay_bat_dau": date(2026, 3, 1),
+        "ngay_ket_thuc": date(2026, 9, 30),
+        "so_qd": "901/QĐ-UBND",
+        "nha_tai_tro": "Quỹ\x00 Hy\x01 vọng\x1f",
+    }
     sample_workbook(tmp_path / "nop" / "92.xlsx", "92", PERIOD, seed=3, also=(approved,))
     result = CliRunner().invoke(cli, ["report", "--control", str(control), "--period", PERIOD, "--now", "2026-07-20"])
     assert result.exit_code == 0, result.output
     doc = Document(str(control.parent / "ket-qua" / "bao-cao_2026-H1.docx"))
-    text = "\n".join([p.text for p in doc.paragraphs] +
-                     [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs])
+    text = "\n".join(
+        [p.text for p in doc.paragraphs]
+        + [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    )
     assert "Quỹ Hy vọng" in text and "Nguyễn Văn An" in text and "- Liên hiệp Việt Nam;" in text
     assert not any(ch in text for ch in "\x00\x01\x0b\x1f")

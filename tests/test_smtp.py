@@ -91,8 +91,7 @@ def plain_settings(srv, **kw) -> SmtpSettings:
 
 def tls_settings(srv, ca, security="STARTTLS", trusted=True, **kw) -> SmtpSettings:
     kw.setdefault("user", USERNAME)
-    return SmtpSettings(host=srv.host, port=srv.port, security=security,
-                        cafile=ca.cafile if trusted else None, **kw)
+    return SmtpSettings(host=srv.host, port=srv.port, security=security, cafile=ca.cafile if trusted else None, **kw)
 
 
 def report(**kw) -> OutgoingMessage:
@@ -120,8 +119,7 @@ def password_forms(password: str = PASSWORD) -> list[str]:
 # delivery
 # ---------------------------------------------------------------------------
 def test_plain_send_vietnamese_subject_and_attachment(plain, sleeps):
-    result = send(plain_settings(plain), None, report(cc=["anh.minh@example.vn"]),
-                  sleep=sleeps)
+    result = send(plain_settings(plain), None, report(cc=["anh.minh@example.vn"]), sleep=sleeps)
 
     assert result.outcome == "sent" and result.ok
     assert result.attempts == 1 and result.refused == {} and result.error == ""
@@ -137,7 +135,8 @@ def test_plain_send_vietnamese_subject_and_attachment(plain, sleeps):
     assert attachments_of(m) == [(ATTACHMENT_NAME, ATTACHMENT_BYTES)]
     # (bodies travel with CRLF line ends; a mail client shows them as lines)
     assert m.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip("\n") == (
-        "Kính gửi chị Lan,\nXin nộp báo cáo trước ngày 15/7.")
+        "Kính gửi chị Lan,\nXin nộp báo cáo trước ngày 15/7."
+    )
     # Headers and bodies are 7-bit on the wire (RFC 2047 / RFC 2231 / QP).
     assert got.raw.isascii()
 
@@ -145,8 +144,7 @@ def test_plain_send_vietnamese_subject_and_attachment(plain, sleeps):
 def test_text_and_html_alternatives_and_path_attachment(plain, tmp_path):
     f = tmp_path / "Danh sách dự án.csv"
     f.write_bytes("Mã,Tên\nP01,Nước sạch\n".encode("utf-8"))
-    send(plain_settings(plain), None,
-         report(html="<p>Kính gửi <b>chị Lan</b></p>", attachments=[f]))
+    send(plain_settings(plain), None, report(html="<p>Kính gửi <b>chị Lan</b></p>", attachments=[f]))
     m = plain.messages[0].message
     assert m.get_body(("html",)).get_content().strip() == "<p>Kính gửi <b>chị Lan</b></p>"
     assert m.get_body(("plain",)).get_content().startswith("Kính gửi chị Lan")
@@ -176,8 +174,7 @@ def test_untrusted_certificate_is_refused_and_nothing_arrives(ca, security, slee
     server = starttls_server if security == "STARTTLS" else ssl_server
     with server(ca) as srv:
         with pytest.raises(TlsVerificationFailed) as err:
-            send(tls_settings(srv, ca, security=security, trusted=False), PASSWORD,
-                 report(), sleep=sleeps)
+            send(tls_settings(srv, ca, security=security, trusted=False), PASSWORD, report(), sleep=sleeps)
         assert srv.messages == []
         assert srv.handler.auth_attempts == []  # the password never left
     assert sleeps == []  # not retried: it would fail the same way
@@ -226,11 +223,18 @@ def test_password_never_in_logs_results_or_errors(tls, ca, caplog, sleeps):
     assert failed.outcome == "failed"
 
     # Client-side records only: "mail.log" is aiosmtpd, i.e. the test server.
-    client_logs = "\n".join(
-        r.getMessage() for r in caplog.records if not r.name.startswith("mail.log"))
+    client_logs = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail.log"))
     assert "retrying" in client_logs  # the logs are there...
-    everything = "\n".join([client_logs, str(ok), str(failed), str(err.value),
-                            repr(err.value), "".join(traceback.format_exception(err.value))])
+    everything = "\n".join(
+        [
+            client_logs,
+            str(ok),
+            str(failed),
+            str(err.value),
+            repr(err.value),
+            "".join(traceback.format_exception(err.value)),
+        ]
+    )
     for form in password_forms(PASSWORD) + password_forms(PASSWORD + "-typo"):
         assert form not in everything  # ...but no password in any form
 
@@ -272,8 +276,7 @@ def test_body_equal_to_existing_path_is_not_attached(plain, tmp_path):
     path_text = str(secret)
     assert Path(path_text).is_file()
 
-    send(plain_settings(plain), None,
-         report(text=path_text, html=path_text, attachments=[]))
+    send(plain_settings(plain), None, report(text=path_text, html=path_text, attachments=[]))
 
     [got] = plain.messages
     m = got.message
@@ -293,22 +296,25 @@ def test_string_attachment_is_refused(tmp_path):
         build_message(report(attachments=[str(f)]), settings)
 
 
-@pytest.mark.parametrize("bad, exc", [
-    ({"subject": "Báo cáo\r\nBcc: evil@attacker.example"}, HeaderInjection),
-    ({"subject": "Báo cáo\nX-Injected: 1"}, HeaderInjection),
-    ({"subject": "Báo cáo\u2028Bcc: evil@attacker.example"}, HeaderInjection),
-    ({"to": ["chi.lan@example.vn\r\nBcc: evil@attacker.example"]}, HeaderInjection),
-    ({"cc": ["a@example.vn\nb@example.vn"]}, HeaderInjection),
-    ({"to": ["chi.lan@example.vn, evil@attacker.example"]}, InvalidAddress),
-    ({"to": ["chi.lan@example.vn>, <evil@attacker.example"]}, InvalidAddress),
-    ({"to": ["không-phải-địa-chỉ"]}, InvalidAddress),
-    ({"to": ["a@b"]}, InvalidAddress),
-    ({"to": []}, InvalidMessage),
-    ({"headers": {"X-Ref": "1\r\nBcc: evil@attacker.example"}}, HeaderInjection),
-    ({"headers": {"Bcc": "evil@attacker.example"}}, InvalidMessage),
-    ({"headers": {"X Bad: name": "1"}}, HeaderInjection),
-    ({"attachments": [("a\r\nb.txt", b"x")]}, HeaderInjection),
-])
+@pytest.mark.parametrize(
+    "bad, exc",
+    [
+        ({"subject": "Báo cáo\r\nBcc: evil@attacker.example"}, HeaderInjection),
+        ({"subject": "Báo cáo\nX-Injected: 1"}, HeaderInjection),
+        ({"subject": "Báo cáo\u2028Bcc: evil@attacker.example"}, HeaderInjection),
+        ({"to": ["chi.lan@example.vn\r\nBcc: evil@attacker.example"]}, HeaderInjection),
+        ({"cc": ["a@example.vn\nb@example.vn"]}, HeaderInjection),
+        ({"to": ["chi.lan@example.vn, evil@attacker.example"]}, InvalidAddress),
+        ({"to": ["chi.lan@example.vn>, <evil@attacker.example"]}, InvalidAddress),
+        ({"to": ["không-phải-địa-chỉ"]}, InvalidAddress),
+        ({"to": ["a@b"]}, InvalidAddress),
+        ({"to": []}, InvalidMessage),
+        ({"headers": {"X-Ref": "1\r\nBcc: evil@attacker.example"}}, HeaderInjection),
+        ({"headers": {"Bcc": "evil@attacker.example"}}, InvalidMessage),
+        ({"headers": {"X Bad: name": "1"}}, HeaderInjection),
+        ({"attachments": [("a\r\nb.txt", b"x")]}, HeaderInjection),
+    ],
+)
 def test_header_injection_and_bad_addresses_rejected(plain, bad, exc):
     with pytest.raises(exc) as err:
         send(plain_settings(plain), None, report(**bad))
@@ -322,8 +328,11 @@ def test_subject_trailing_newline_from_template_is_trimmed(plain):
 
 
 def test_display_names_are_accepted(plain):
-    send(plain_settings(plain), None,
-         report(to=["Nguyễn Thị Lan <chi.lan@example.vn>", '"Trần, Minh" <minh@example.vn>']))
+    send(
+        plain_settings(plain),
+        None,
+        report(to=["Nguyễn Thị Lan <chi.lan@example.vn>", '"Trần, Minh" <minh@example.vn>']),
+    )
     [got] = plain.messages
     assert got.rcpt_tos == ["chi.lan@example.vn", "minh@example.vn"]
     names = [a.display_name for a in got.message["To"].addresses]
@@ -371,8 +380,7 @@ def test_permanent_data_error_is_not_retried(plain, sleeps):
 
 def test_one_recipient_5xx_others_still_delivered(plain, sleeps):
     plain.handler.refuse_recipient("khong-ton-tai@example.vn")
-    msg = report(to=["chi.lan@example.vn", "khong-ton-tai@example.vn"],
-                 cc=["anh.minh@example.vn"])
+    msg = report(to=["chi.lan@example.vn", "khong-ton-tai@example.vn"], cc=["anh.minh@example.vn"])
     result = send(plain_settings(plain), None, msg, sleep=sleeps)
 
     assert result.outcome == "sent" and not result.ok
@@ -402,8 +410,7 @@ def test_rcpt_4xx_is_retried_for_that_recipient_only(plain, sleeps):
     assert result.ok and result.attempts == 2 and sleeps == [1.0]
     assert sorted(result.accepted) == ["anh.minh@example.vn", "chi.lan@example.vn"]
     # Two transactions, nobody got the message twice.
-    assert [m.rcpt_tos for m in plain.messages] == [["anh.minh@example.vn"],
-                                                    ["chi.lan@example.vn"]]
+    assert [m.rcpt_tos for m in plain.messages] == [["anh.minh@example.vn"], ["chi.lan@example.vn"]]
     ids = {m.message["Message-ID"] for m in plain.messages}
     assert ids == {result.message_id}
 
@@ -434,8 +441,7 @@ def test_resolve_password_env_first(keyring_calls):
 
 
 def test_resolve_password_keyring_service_and_user(keyring_calls):
-    assert resolve_password(SETTINGS_WITH_USER, environ={"AIDKIT_SMTP_PASSWORD": ""}) \
-        == "from-keyring"
+    assert resolve_password(SETTINGS_WITH_USER, environ={"AIDKIT_SMTP_PASSWORD": ""}) == "from-keyring"
     assert keyring_calls == [("aidkit", USERNAME)]
 
 
@@ -469,12 +475,22 @@ def test_resolve_password_nothing_stored(monkeypatch):
 # ---------------------------------------------------------------------------
 # settings
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("text, mode", [
-    ("STARTTLS", "STARTTLS"), ("starttls", "STARTTLS"), (" Start TLS ", "STARTTLS"),
-    ("SSL", "SSL"), ("SSL/TLS", "SSL"), ("smtps", "SSL"),
-    ("Không", "NONE"), ("KHÔNG", "NONE"), ("khong", "NONE"), ("None", "NONE"),
-    ("Kho\u0302\u0301ng", "NONE"),  # decomposed (NFD) Vietnamese from some sources
-])
+@pytest.mark.parametrize(
+    "text, mode",
+    [
+        ("STARTTLS", "STARTTLS"),
+        ("starttls", "STARTTLS"),
+        (" Start TLS ", "STARTTLS"),
+        ("SSL", "SSL"),
+        ("SSL/TLS", "SSL"),
+        ("smtps", "SSL"),
+        ("Không", "NONE"),
+        ("KHÔNG", "NONE"),
+        ("khong", "NONE"),
+        ("None", "NONE"),
+        ("Kho\u0302\u0301ng", "NONE"),  # decomposed (NFD) Vietnamese from some sources
+    ],
+)
 def test_parse_security(text, mode):
     assert parse_security(text) == mode
     assert SmtpSettings.parse_security(text) == mode
@@ -498,8 +514,7 @@ def test_settings_coerce_excel_port_and_reject_bad_values():
 
 
 def test_missing_cafile_is_a_settings_error(tmp_path, plain):
-    settings = SmtpSettings(plain.host, plain.port, "STARTTLS", from_addr=SENDER,
-                            cafile=tmp_path / "missing.pem")
+    settings = SmtpSettings(plain.host, plain.port, "STARTTLS", from_addr=SENDER, cafile=tmp_path / "missing.pem")
     with pytest.raises(InvalidSettings):
         send(settings, None, report())
 
@@ -508,8 +523,11 @@ def test_missing_cafile_is_a_settings_error(tmp_path, plain):
 # .eml
 # ---------------------------------------------------------------------------
 def test_write_eml_matches_what_is_sent(plain, tmp_path):
-    msg = report(cc=["anh.minh@example.vn"], html="<p>Kính gửi</p>",
-                 attachments=[(ATTACHMENT_NAME, ATTACHMENT_BYTES), ("ghi chú.txt", b"a\n")])
+    msg = report(
+        cc=["anh.minh@example.vn"],
+        html="<p>Kính gửi</p>",
+        attachments=[(ATTACHMENT_NAME, ATTACHMENT_BYTES), ("ghi chú.txt", b"a\n")],
+    )
     settings = plain_settings(plain)
     out = tmp_path / "dry-run"
 
@@ -525,8 +543,7 @@ def test_write_eml_matches_what_is_sent(plain, tmp_path):
         assert m["Subject"] == SUBJECT
         assert attachments_of(m) == [(ATTACHMENT_NAME, ATTACHMENT_BYTES), ("ghi chú.txt", b"a\n")]
         assert m["Message-ID"]
-    assert [p.get_content_type() for p in eml.walk()] == \
-        [p.get_content_type() for p in sent.walk()]
+    assert [p.get_content_type() for p in eml.walk()] == [p.get_content_type() for p in sent.walk()]
     for header in ("From", "To", "Cc"):
         assert str(eml[header]) == str(sent[header])
 

@@ -75,8 +75,16 @@ def linked_pair(control_path: Path) -> tuple[Path, Path]:
     links to a proposal of the earlier one only."""
     nop = control_path.parent / "nop"
     earlier = sample_workbook(nop / "92_2025-H2.xlsx", "92", "2025-H2", needs=4, register=2, seed=3)
-    later = sample_workbook(nop / "92_2026-H1.xlsx", "92", "2026-H1", needs=3, register=3, seed=4,
-                            defects=("missing-value",), also=({"ma_de_xuat": earlier.rows["needs"][0]["ma_de_xuat"]},))
+    later = sample_workbook(
+        nop / "92_2026-H1.xlsx",
+        "92",
+        "2026-H1",
+        needs=3,
+        register=3,
+        seed=4,
+        defects=("missing-value",),
+        also=({"ma_de_xuat": earlier.rows["needs"][0]["ma_de_xuat"]},),
+    )
     for path, day in ((earlier.path, 5), (later.path, 10)):
         stamp = at(date(2026, 7, day)).timestamp()
         os.utime(path, (stamp, stamp))
@@ -98,8 +106,14 @@ def fresh(ledger: Ledger, submission, control):
 
 
 def same(a, b) -> bool:
-    return (a.findings, a.province, a.period, a.preparer, a.headers, a.path) == \
-        (b.findings, b.province, b.period, b.preparer, b.headers, b.path)
+    return (a.findings, a.province, a.period, a.preparer, a.headers, a.path) == (
+        b.findings,
+        b.province,
+        b.period,
+        b.preparer,
+        b.headers,
+        b.path,
+    )
 
 
 def test_status_acknowledge_and_remind_read_and_check_each_file_once_at_intake(tmp_path, counted):
@@ -118,16 +132,23 @@ def test_status_acknowledge_and_remind_read_and_check_each_file_once_at_intake(t
                 acknowledge(control_path, at(date(2026, 7, day)), backoff=0)
                 remind(control_path, at(date(2026, 7, day)), backoff=0)
         messages = [parse(m.raw) for m in server.messages]
-    later = Path(next(s.archived for s in Ledger.for_control(control_path).submissions() if s.period == "2026-H1"
-                      and s.province == "92")).name
+    later = Path(
+        next(
+            s.archived
+            for s in Ledger.for_control(control_path).submissions()
+            if s.period == "2026-H1" and s.province == "92"
+        )
+    ).name
     assert counted.reads == archived(control_path)  # status received each file, and read it then only
     assert counted.checks == {**archived(control_path), later: 2}  # its links again, with the earlier proposals
     kinds = collections.Counter((m["X-Aidkit-Kind"], m["X-Aidkit-Province"]) for m in messages)
     assert kinds[("acknowledgement", "92")] == 2 and kinds[("acknowledgement", "86")] == 1
     assert kinds[("reminder_before", "86")] == kinds[("reminder_before", "92")] == 3  # 12/07, 14/07, 15/07
     reminders = [m for m in messages if m["X-Aidkit-Kind"] == "reminder_before" and m["X-Aidkit-Province"] == "86"]
-    assert all(any(name.endswith(".kiem-tra.xlsx") for name in (p.get_filename() or "" for p in m.iter_attachments()))
-               for m in reminders)  # the findings were there: the annotated copy is attached
+    assert all(
+        any(name.endswith(".kiem-tra.xlsx") for name in (p.get_filename() or "" for p in m.iter_attachments()))
+        for m in reminders
+    )  # the findings were there: the annotated copy is attached
     control = load_control(control_path)
     with Ledger.for_control(control_path) as ledger:
         for s in ledger.submissions():
@@ -203,10 +224,18 @@ def test_a_version_5_ledger_migrates_and_its_submissions_get_findings_on_first_r
             data = path.read_bytes()
             report = validation.validate(path, control.settings())
             _, copy = old.archive(data, path.suffix)
-            old.record_submission(sha256=sha256_of(data), file=path.name, received_at=at(date(2026, 7, 12)),
-                                  status="valid" if report.valid else "invalid", archived=copy, size=len(data),
-                                  province=report.province, period=report.period, errors=len(report.errors),
-                                  warnings=len(report.warnings))
+            old.record_submission(
+                sha256=sha256_of(data),
+                file=path.name,
+                received_at=at(date(2026, 7, 12)),
+                status="valid" if report.valid else "invalid",
+                archived=copy,
+                size=len(data),
+                province=report.province,
+                period=report.period,
+                errors=len(report.errors),
+                warnings=len(report.warnings),
+            )
         assert old.version == 5
     counted.clear()
     with Ledger.for_control(control_path) as ledger:

@@ -18,8 +18,14 @@ def generated(tmp_path_factory):
 
 def test_sheets_and_prefilled_info(generated):
     wb = load_workbook(generated)
-    assert wb.sheetnames == ["Hướng dẫn", "Thông tin", "Danh mục", "Nhu cầu tài trợ", "Dự án PCPNN",
-                             "Hoạt động đối ngoại"]
+    assert wb.sheetnames == [
+        "Hướng dẫn",
+        "Thông tin",
+        "Danh mục",
+        "Nhu cầu tài trợ",
+        "Dự án PCPNN",
+        "Hoạt động đối ngoại",
+    ]
     assert wb["Danh mục"].sheet_state == "hidden"
     info = {row[0].value: row[1].value for row in wb["Thông tin"].iter_rows()}
     assert info["Mã tỉnh"] == "92" and info["Tên tỉnh"] == "Cần Thơ" and info["Kỳ báo cáo"] == "2026-H1"
@@ -55,9 +61,12 @@ def test_dropdowns_cover_every_vocabulary_and_headers_have_input_messages(genera
             header = [v for v in validations if str(v.sqref) == f"{letter}1"]
             assert header and header[0].showInputMessage and header[0].prompt, column.key
     lists_sheet = wb["Danh mục"]
-    column_values = {lists_sheet.cell(1, c).value: [lists_sheet.cell(r, c).value for r in range(2, 40)
-                                                     if lists_sheet.cell(r, c).value]
-                     for c in range(1, lists_sheet.max_column + 1)}
+    column_values = {
+        lists_sheet.cell(1, c).value: [
+            lists_sheet.cell(r, c).value for r in range(2, 40) if lists_sheet.cell(r, c).value
+        ]
+        for c in range(1, lists_sheet.max_column + 1)
+    }
     assert column_values["hinh_thuc"] == list(schema.AID_FORMS)
     assert column_values["trang_thai_register"] == list(schema.REGISTER_STATUSES)
     with open(schema.__file__.replace("schema.py", "data/sectors.csv"), encoding="utf-8") as f:

@@ -16,9 +16,18 @@ def test_iso_data_matches_pycountry():
 
 def test_countries_in_vietnamese_english_and_variants():
     index = country_index()
-    for text, code in (("Hàn Quốc", "KR"), ("Nam Hàn", "KR"), ("Anh", "GB"), ("United Kingdom", "GB"),
-                       ("Hoà Lan", "NL"), ("Hòa Lan", "NL"), ("Germany", "DE"), ("Campuchia", "KH"),
-                       ("Hoa Kỳ", "US"), ("Mỹ", "US")):
+    for text, code in (
+        ("Hàn Quốc", "KR"),
+        ("Nam Hàn", "KR"),
+        ("Anh", "GB"),
+        ("United Kingdom", "GB"),
+        ("Hoà Lan", "NL"),
+        ("Hòa Lan", "NL"),
+        ("Germany", "DE"),
+        ("Campuchia", "KH"),
+        ("Hoa Kỳ", "US"),
+        ("Mỹ", "US"),
+    ):
         assert index[_fold(text)] == code, text
     assert country_name_vi("KR") == "Hàn Quốc" and country_name_vi("NA") == "Namibia"
 

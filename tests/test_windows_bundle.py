@@ -64,8 +64,11 @@ def test_every_file_the_script_names_is_in_the_bundle(bundle):
     _, top = bundle
     script = (top / "cai-dat-aidkit.cmd").read_text(encoding="utf-8")
     folders = dict(re.findall(r'set "(\w+)=%HERE%(\w+)"', script))
-    named = [Path(folders[var]) / name for var, name in re.findall(r'%(\w+)%\\([\w.\-]+\.(?:whl|xlsm))', script)
-             if var in folders]
+    named = [
+        Path(folders[var]) / name
+        for var, name in re.findall(r"%(\w+)%\\([\w.\-]+\.(?:whl|xlsm))", script)
+        if var in folders
+    ]
     assert len(named) >= 3  # the project's wheel and both workbooks
     for relative in named:
         assert (top / relative).is_file(), f"the script names {relative}, which the bundle lacks"
@@ -101,9 +104,25 @@ def test_every_wheel_fits_windows_and_the_bundles_python(bundles, python):
 
 def test_a_missing_windows_only_dependency_is_found(tmp_path):
     # Without pywin32, which only Windows' xlwings wheel asks for, the closure is incomplete.
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-                    "--platform", "win_amd64", "--python-version", "3.12", "-d", str(tmp_path), "xlwings==0.37.8"],
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "win_amd64",
+            "--python-version",
+            "3.12",
+            "-d",
+            str(tmp_path),
+            "xlwings==0.37.8",
+        ],
+        check=True,
+    )
     assert windows_bundle.missing_requirements(tmp_path, "3.12", root="xlwings") == ["pywin32"]
 
 
@@ -112,10 +131,31 @@ def test_pip_resolves_the_install_offline_for_windows(bundles, python, tmp_path)
     # The install script's own pip command, as far as Linux can play it: no index, the bundle only,
     # wheels for win_amd64 and this Python version.
     _, top = bundles[python]
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--no-index",
-                           "--find-links", str(top / "wheels"), "--only-binary=:all:", "--platform", "win_amd64",
-                           "--python-version", python, "--implementation", "cp", "--target", str(tmp_path / "t"),
-                           "aidkit-lhh"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--no-index",
+            "--find-links",
+            str(top / "wheels"),
+            "--only-binary=:all:",
+            "--platform",
+            "win_amd64",
+            "--python-version",
+            python,
+            "--implementation",
+            "cp",
+            "--target",
+            str(tmp_path / "t"),
+            "aidkit-lhh",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "aidkit-lhh-" in done.stdout and "xlwings-0.37" in done.stdout
 
@@ -129,7 +169,7 @@ def test_the_script_quotes_every_path_it_echoes_and_asks_windows_for_documents(b
             for at in [i for i in range(len(line)) if line.startswith(variable, i)]:
                 assert line[:at].count('"') % 2 == 1, f"unquoted {variable}: {line}"
     assert "[Environment]::GetFolderPath('MyDocuments')" in script  # OneDrive, folder redirection
-    assert '%USERPROFILE%\\Documents' not in script.split("if not defined MYDOCS")[0]
+    assert "%USERPROFILE%\\Documents" not in script.split("if not defined MYDOCS")[0]
 
 
 def test_the_script_recreates_a_venv_whose_python_is_gone_and_puts_aidkit_on_path(bundle):

@@ -48,9 +48,16 @@ def test_the_catalogue_page_holds_no_control_character(tmp_path):
 
 
 def test_the_annotated_copy_takes_a_finding_about_a_control_character(tmp_path):
-    also = {"ma_khoan": "92-V2026-901", "trang_thai": "Đã phê duyệt", "ngay_nhan_hs": date(2026, 2, 2),
-            "ngay_qd": date(2026, 2, 20), "ngay_bat_dau": date(2026, 3, 1), "ngay_ket_thuc": date(2026, 9, 30),
-            "so_qd": "901/QĐ-UBND", "quoc_gia": "Xứ Lạ"}
+    also = {
+        "ma_khoan": "92-V2026-901",
+        "trang_thai": "Đã phê duyệt",
+        "ngay_nhan_hs": date(2026, 2, 2),
+        "ngay_qd": date(2026, 2, 20),
+        "ngay_bat_dau": date(2026, 3, 1),
+        "ngay_ket_thuc": date(2026, 9, 30),
+        "so_qd": "901/QĐ-UBND",
+        "quoc_gia": "Xứ Lạ",
+    }
     sample_workbook(tmp_path / "92.xlsx", "92", "2026-H1", seed=3, also=(also,))
     plant(tmp_path / "92.xlsx", "Xứ Lạ", "Xứ\x01 Lạ\x1f")  # an unknown country: its finding quotes the value
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / "92.xlsx"), "--annotate", str(tmp_path / "a.xlsx")])

@@ -16,11 +16,11 @@ NOTE_AUTHOR = "aidkit"
 NOTE_WIDTH = 480  # points: about 80 characters a line, readable without resizing
 
 
-
 def annotated_name(name: str | Path, tag: str = "") -> str:
     """The name of a file's annotated copy: ``92.xlsx`` → ``92.kiem-tra.xlsx`` (a tag: ``92.<tag>.kiem-tra.xlsx``)."""
     name = Path(name)
     return f"{name.stem}{'.' + tag if tag else ''}.kiem-tra{name.suffix}"
+
 
 def note_height(note: str) -> int:
     """Points a note needs to show all its lines at NOTE_WIDTH."""

@@ -83,8 +83,9 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target)
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}{TEMP_MARK}{os.getpid()}-", suffix=target.suffix,
-                                    dir=target.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.stem}{TEMP_MARK}{os.getpid()}-", suffix=target.suffix, dir=target.parent
+        )
     except OSError as exc:
         raise Refusal(str(target), "output-folder-unwritable", exc.strerror or type(exc).__name__) from None
     os.close(fd)

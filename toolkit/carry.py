@@ -80,8 +80,9 @@ def carry(previous: str | os.PathLike, period: str, province: str | None = None)
     for table in schema.TABLES:
         data = wb.tables.get(table.key)
         rows = [] if data is None else [_record(data, r) for r in data.records]
-        result.rows[table.key] = [dict(r, **{CARRIED_FROM: str(before)}) for r in rows
-                                  if still_open(table, r.get("trang_thai"))]
+        result.rows[table.key] = [
+            dict(r, **{CARRIED_FROM: str(before)}) for r in rows if still_open(table, r.get("trang_thai"))
+        ]
     for record in result.rows["register"]:
         record["giai_ngan_ky_usd"] = None  # the new period's own disbursement: the province types it
     return result

@@ -22,17 +22,24 @@ WIDTH = 1860  # pixels: 15.5 cm at 300 dpi
 LABEL_CHARS = 34  # a label longer than this wraps
 #: The body's Times New Roman first (Liberation Serif has its metrics), each with Vietnamese.
 FONTS = ("times.ttf", "Times New Roman.ttf", "LiberationSerif-Regular.ttf", "DejaVuSerif.ttf", "DejaVuSans.ttf")
-FONT_DIRS = (Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts", Path("/Library/Fonts"),
-             Path("/System/Library/Fonts/Supplemental"), Path("/usr/share/fonts/truetype/liberation2"),
-             Path("/usr/share/fonts/truetype/dejavu"),
-             Path("/usr/share/fonts/dejavu"), Path("/usr/share/fonts/TTF"))
+FONT_DIRS = (
+    Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts",
+    Path("/Library/Fonts"),
+    Path("/System/Library/Fonts/Supplemental"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+)
 
 
 def approved_charts(f: PeriodFigures) -> tuple[bytes, bytes]:
     """Two PNG bar charts of the aid approved in the period (USD): by province and by sector."""
     members = [m for m in f.members if m.submitted]
-    return (bars([m.name or m.code for m in members], [m.usd_approved for m in members], "#1F4E78"),
-            bars([s for s, _, _ in f.sectors], [usd for _, _, usd in f.sectors], "#C55A11"))
+    return (
+        bars([m.name or m.code for m in members], [m.usd_approved for m in members], "#1F4E78"),
+        bars([s for s, _, _ in f.sectors], [usd for _, _, usd in f.sectors], "#C55A11"),
+    )
 
 
 @cache

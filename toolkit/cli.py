@@ -16,8 +16,9 @@ FORMAT_HELP = "Dạng kết quả: text (để đọc) hoặc json (cho chương
 
 
 def _format_option(f):
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True, help=FORMAT_HELP)(f)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=FORMAT_HELP
+    )(f)
 
 
 def _json(value) -> str:
@@ -33,8 +34,11 @@ def _fail(vi: str, en: str, code: int = 2):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aidkit-lhh")
-@click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi Python (cho lập trình viên) / "
-                                            "show Python tracebacks (for developers).")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Hiện chi tiết lỗi Python (cho lập trình viên) / show Python tracebacks (for developers).",
+)
 @click.pass_context
 def cli(ctx, debug):
     """aidkit — kiểm tra, tổng hợp và gửi báo cáo viện trợ PCPNN.
@@ -49,11 +53,21 @@ def cli(ctx, debug):
 @click.option("--period", "-k", help="Kỳ báo cáo / period: 2026-H1, 2026-H2 or 2026.")
 @click.option("--preparer", help="Người lập / prepared by.")
 @click.option("--email", help="Email của người lập / preparer's email.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="Tệp mẫu sẽ ghi (.xlsx) / the .xlsx file to write.")
-@click.option("--from", "previous", type=click.Path(exists=True, dir_okay=False),
-              help="Bài nộp kỳ trước: điền sẵn dự án chưa kết thúc, đề xuất còn kêu gọi / a submission of an "
-                   "earlier period: its running projects and open needs are carried.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Tệp mẫu sẽ ghi (.xlsx) / the .xlsx file to write.",
+)
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Bài nộp kỳ trước: điền sẵn dự án chưa kết thúc, đề xuất còn kêu gọi / a submission of an "
+    "earlier period: its running projects and open needs are carried.",
+)
 def template(province, period, preparer, email, out, previous):
     """Tạo mẫu báo cáo chuẩn / write the standard workbook for a province.
 
@@ -76,12 +90,20 @@ def template(province, period, preparer, email, out, previous):
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_format_option
-@click.option("--annotate", "annotate_to", type=click.Path(),
-              help="Ghi bản sao có đánh dấu lỗi (một tệp nếu kiểm tra một tệp, một thư mục nếu nhiều tệp) / "
-                   "write an annotated copy (a file for one input, a folder for several).")
-@click.option("--approval-days", type=click.IntRange(min=1), default=None,
-              help="Ngưỡng số ngày phê duyệt, số nguyên ≥ 1 (mặc định 20) / "
-                   "approval lead-time threshold in days, a whole number ≥ 1 (default 20).")
+@click.option(
+    "--annotate",
+    "annotate_to",
+    type=click.Path(),
+    help="Ghi bản sao có đánh dấu lỗi (một tệp nếu kiểm tra một tệp, một thư mục nếu nhiều tệp) / "
+    "write an annotated copy (a file for one input, a folder for several).",
+)
+@click.option(
+    "--approval-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Ngưỡng số ngày phê duyệt, số nguyên ≥ 1 (mặc định 20) / "
+    "approval lead-time threshold in days, a whole number ≥ 1 (default 20).",
+)
 def validate(files, fmt, annotate_to, approval_days):
     """Kiểm tra tệp báo cáo / check workbooks against the standard.
 
@@ -133,8 +155,14 @@ def _annotated_path(target: str, source: str, several: bool) -> Path:
 
 
 @cli.command("build-workbooks")
-@click.option("--out", "out_dir", default="workbooks", show_default=True, type=click.Path(file_okay=False),
-              help="Thư mục ghi tệp / folder to write the .xlsm files to.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="workbooks",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Thư mục ghi tệp / folder to write the .xlsm files to.",
+)
 def build_workbooks(out_dir):
     """Dựng các tệp Excel có nút bấm / build the provincial template and the cluster control workbook.
 
@@ -154,13 +182,25 @@ def build_workbooks(out_dir):
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
-              help="Tệp tổng hợp / consolidated workbook (.xlsx); default: the control workbook's output folder.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Tệp tổng hợp / consolidated workbook (.xlsx); default: the control workbook's output folder.",
+)
 @click.option("--period", "-k", help="Chỉ kỳ này / only this period: 2026-H1, 2026-H2 or 2026.")
-@click.option("--control", "control", type=click.Path(exists=True, dir_okay=False),
-              help="Tệp điều hành của cụm / cluster control workbook: members, due dates (gives Nộp muộn).")
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False),
-              help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.")
+@click.option(
+    "--control",
+    "control",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Tệp điều hành của cụm / cluster control workbook: members, due dates (gives Nộp muộn).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Bảng tổng hợp lần trước / previous consolidated workbook, for the Thay đổi sheet.",
+)
 @_format_option
 def consolidate(sources, out, period, control, previous, fmt):
     """Tổng hợp báo cáo các tỉnh / merge every province's workbook into one.
@@ -194,13 +234,25 @@ def consolidate(sources, out, period, control, previous, fmt):
 
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(exists=True))
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False),
-              help="Thư mục kết quả / output folder; default: danh-muc in the control workbook's output folder.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Thư mục kết quả / output folder; default: danh-muc in the control workbook's output folder.",
+)
 @click.option("--period", "-k", help="Chỉ kỳ này / only this period (default: each province's latest).")
-@click.option("--control", "control", type=click.Path(exists=True, dir_okay=False),
-              help="Tệp điều hành của cụm / cluster control workbook: the cluster's name, contact and folders.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False),
-              help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg.")
+@click.option(
+    "--control",
+    "control",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Tệp điều hành của cụm / cluster control workbook: the cluster's name, contact and folders.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False),
+    help="Thư mục mẫu riêng / a folder with your own danh-muc.html.j2, ban-tin.typ, logo.svg/.png/.jpg.",
+)
 @_format_option
 def catalogue(sources, out, period, control, templates, fmt):
     """Xuất danh mục kêu gọi tài trợ / publish the open funding needs as a web page and a bulletin.
@@ -229,33 +281,48 @@ def _progress_bar():
 
     @contextlib.contextmanager
     def bar():
-        columns = (TextColumn("Đọc / reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   TextColumn("{task.description}"))
+        columns = (
+            TextColumn("Đọc / reading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+        )
         # No refresh thread (auto_refresh=False): the reading processes can then be forked safely.
         with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as p:
             task = p.add_task("", total=None)
-            yield lambda done, total, name: p.update(task, completed=done, total=total, description=name,
-                                                     refresh=True)
+            yield lambda done, total, name: p.update(task, completed=done, total=total, description=name, refresh=True)
 
     return bar()
 
 
 # --- the submissions ledger and mail: status, collect, remind, acknowledge, send-report, schedule ----
 
+
 def _control_option(f):
-    return click.option("--control", "-c", "control", required=True, type=click.Path(exists=True, dir_okay=False),
-                        help="Tệp điều hành của cụm / the cluster control workbook (.xlsm).")(f)
+    return click.option(
+        "--control",
+        "-c",
+        "control",
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help="Tệp điều hành của cụm / the cluster control workbook (.xlsm).",
+    )(f)
 
 
 def _now_option(f):
-    return click.option("--now", metavar="DATE",
-                        help="Coi như hôm nay là DATE / act as if today were DATE (2026-07-15, 15/07/2026).")(f)
+    return click.option(
+        "--now", metavar="DATE", help="Coi như hôm nay là DATE / act as if today were DATE (2026-07-15, 15/07/2026)."
+    )(f)
 
 
 def _dry_run_option(f):
-    return click.option("--dry-run", is_flag=True,
-                        help="Ghi thư ra tệp .eml trong <thư mục kết quả>/outbox, không gửi / "
-                             "write the messages as .eml files to <output folder>/outbox; send nothing.")(f)
+    return click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Ghi thư ra tệp .eml trong <thư mục kết quả>/outbox, không gửi / "
+        "write the messages as .eml files to <output folder>/outbox; send nothing.",
+    )(f)
 
 
 def _explained(call):
@@ -333,9 +400,12 @@ def acknowledge(control, now, dry_run, fmt):
 @cli.command()
 @_control_option
 @_now_option
-@click.option("--dry-run", is_flag=True,
-              help="Đọc hộp thư nhưng không lưu, không ghi sổ, không gửi; thư trả lời ghi ra .eml / "
-                   "read the mailbox but save, record and send nothing; replies become .eml files.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Đọc hộp thư nhưng không lưu, không ghi sổ, không gửi; thư trả lời ghi ra .eml / "
+    "read the mailbox but save, record and send nothing; replies become .eml files.",
+)
 @_format_option
 def collect(control, now, dry_run, fmt):
     """Nhận bài nộp từ hộp thư / take the provinces' workbooks from the cluster's mailbox.
@@ -404,8 +474,13 @@ def send_report(control, period, now, dry_run, force, fmt):
 @cli.command()
 @_control_option
 @click.option("--period", "-k", required=True, help="Kỳ báo cáo / period: 2026-H1, 2026-H2 or 2026.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False),
-              help="Tệp .docx / the .docx to write (default: bao-cao_{period}.docx in the output folder).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    help="Tệp .docx / the .docx to write (default: bao-cao_{period}.docx in the output folder).",
+)
 @_now_option
 @_format_option
 def report(control, period, out, now, fmt):
@@ -429,8 +504,13 @@ def report(control, period, out, now, fmt):
 @_control_option
 @click.option("--install", is_flag=True, help="Cài đặt luôn / install it (crontab, or Task Scheduler on Windows).")
 @click.option("--at", "at", default="07:00", show_default=True, help="Giờ chạy / time of day, HH:MM.")
-@click.option("--system", type=click.Choice(["auto", "unix", "windows"]), default="auto", show_default=True,
-              help="Cho hệ điều hành nào / for which system.")
+@click.option(
+    "--system",
+    type=click.Choice(["auto", "unix", "windows"]),
+    default="auto",
+    show_default=True,
+    help="Cho hệ điều hành nào / for which system.",
+)
 @_format_option
 def schedule(control, install, at, system, fmt):
     """Lịch chạy hằng ngày / print (or --install) the daily job: collect, acknowledge, then remind.
@@ -439,8 +519,7 @@ def schedule(control, install, at, system, fmt):
     """
     from .schedule import schedule as daily_job
 
-    result = _explained(lambda: daily_job(control, install=install, at=at,
-                                          system=None if system == "auto" else system))
+    result = _explained(lambda: daily_job(control, install=install, at=at, system=None if system == "auto" else system))
     _render(result, fmt)
 
 
@@ -457,11 +536,14 @@ def password(account):
     """
     from .password import password as store
 
-    secret = click.prompt(f"Mật khẩu của / password of {account}", hide_input=True,
-                          confirmation_prompt="Nhập lại / again", err=True)
+    secret = click.prompt(
+        f"Mật khẩu của / password of {account}", hide_input=True, confirmation_prompt="Nhập lại / again", err=True
+    )
     where = store(account, secret)
-    click.echo(f"Đã lưu mật khẩu của {account} (dịch vụ aidkit, {where}).\n"
-               f"Stored the password of {account} (service aidkit, {where}).")
+    click.echo(
+        f"Đã lưu mật khẩu của {account} (dịch vụ aidkit, {where}).\n"
+        f"Stored the password of {account} (service aidkit, {where})."
+    )
 
 
 def main(argv=None):

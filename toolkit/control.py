@@ -117,10 +117,20 @@ def read_control(path: str | os.PathLike) -> Control:
     _no_member_twice(members, path.name)
     schedule = [_deadline(r, path.name) for r in _records(rows(schema.SCHEDULE_SHEET), schema.SCHEDULE_COLUMNS)]
     rates = tuple(_rate(r) for r in _records(rows(schema.RATES_SHEET, optional=True), schema.RATE_COLUMNS))
-    targets = tuple(_target(r, path.name) for r in _records(rows(schema.TARGETS_SHEET, optional=True),
-                                                               schema.TARGET_COLUMNS))
-    return Control(path, values["ten_cum"], base / values["thu_muc_nhan"], base / values["thu_muc_ket_qua"],
-                   members, schedule, values, rates, targets)
+    targets = tuple(
+        _target(r, path.name) for r in _records(rows(schema.TARGETS_SHEET, optional=True), schema.TARGET_COLUMNS)
+    )
+    return Control(
+        path,
+        values["ten_cum"],
+        base / values["thu_muc_nhan"],
+        base / values["thu_muc_ket_qua"],
+        members,
+        schedule,
+        values,
+        rates,
+        targets,
+    )
 
 
 def _key_values(rows, book: str) -> dict[str, Any]:
@@ -141,8 +151,14 @@ def _key_values(rows, book: str) -> dict[str, Any]:
                 values[column.key] = parse_integer(raw)
             except BadValue:
                 where = f"{schema.SETTINGS_SHEET.vi}!B{n}"
-                raise ControlError.of("control-setting-not-integer", where=where, book=book, label=column.vi,
-                                      label_en=column.en, raw=text_of(raw)) from None
+                raise ControlError.of(
+                    "control-setting-not-integer",
+                    where=where,
+                    book=book,
+                    label=column.vi,
+                    label_en=column.en,
+                    raw=text_of(raw),
+                ) from None
     return values
 
 
@@ -179,8 +195,15 @@ def _days(r, key: str, book: str) -> tuple[int, ...]:
         if number < 0 or number != int(number):
             column = next(c for c in schema.SCHEDULE_COLUMNS if c.key == key)
             where = f"{schema.SCHEDULE_SHEET.vi}!{r['_cell'][key]}"
-            raise ControlError.of("control-days-invalid", where=where, book=book, label=column.vi,
-                                  label_en=column.en, raw=text_of(raw), part=part.strip())
+            raise ControlError.of(
+                "control-days-invalid",
+                where=where,
+                book=book,
+                label=column.vi,
+                label_en=column.en,
+                raw=text_of(raw),
+                part=part.strip(),
+            )
         days.add(int(number))
     return tuple(sorted(days))
 
@@ -194,8 +217,13 @@ def _no_member_twice(members: list[Member], book: str) -> None:
         rows.sort(key=lambda m: m.start or date.min)
         for a, b in pairwise(rows):
             if a.end is None or (b.start or date.min) <= a.end:
-                raise ControlError.of("control-member-twice", code=code, book=book, sheet=schema.MEMBERS_SHEET.vi,
-                                      sheet_en=schema.MEMBERS_SHEET.en)
+                raise ControlError.of(
+                    "control-member-twice",
+                    code=code,
+                    book=book,
+                    sheet=schema.MEMBERS_SHEET.vi,
+                    sheet_en=schema.MEMBERS_SHEET.en,
+                )
 
 
 def _date(raw, what: str, row: int) -> date | None:
@@ -212,9 +240,16 @@ def _member(r) -> Member:
     if not code or not r.get("email"):
         raise ControlError.of("control-member-incomplete", row=str(r["_row"]))
     cc = tuple(a.strip() for a in text_of(r.get("email_cc") or "").replace(",", ";").split(";") if a.strip())
-    return Member(code.zfill(2), clean(text_of(r.get("ten_tinh") or "")), clean(text_of(r.get("nguoi_dau_moi") or "")),
-                  clean(text_of(r["email"])), cc, _date(r.get("tu_ngay"), "Từ ngày", r["_row"]),
-                  _date(r.get("den_ngay"), "Đến ngày", r["_row"]), clean(text_of(r.get("danh_xung") or "")))
+    return Member(
+        code.zfill(2),
+        clean(text_of(r.get("ten_tinh") or "")),
+        clean(text_of(r.get("nguoi_dau_moi") or "")),
+        clean(text_of(r["email"])),
+        cc,
+        _date(r.get("tu_ngay"), "Từ ngày", r["_row"]),
+        _date(r.get("den_ngay"), "Đến ngày", r["_row"]),
+        clean(text_of(r.get("danh_xung") or "")),
+    )
 
 
 def _rate(r) -> Override:
@@ -237,18 +272,25 @@ def _target(r, book: str) -> Target:
     for c in schema.TARGET_COLUMNS[1:]:
         raw = r.get(c.key)
         try:
-            value = None if raw is None else (
-                parse_integer(raw) if c.type == schema.INTEGER else float(parse_number(raw)))
+            value = (
+                None if raw is None else (parse_integer(raw) if c.type == schema.INTEGER else float(parse_number(raw)))
+            )
         except BadValue:
             value = -1
         if value is not None and value < 0 or (c.key == "nam" and not value):
             where = f"{schema.TARGETS_SHEET.vi}!{r['_cell'].get(c.key, r['_row'])}"
-            raise ControlError.of("control-target-invalid", where=where, book=book, label=c.vi, label_en=c.en,
-                                  raw=str(raw))
+            raise ControlError.of(
+                "control-target-invalid", where=where, book=book, label=c.vi, label_en=c.en, raw=str(raw)
+            )
         values[c.key] = value
     if code == "00":
-        raise ControlError.of("control-target-no-province", sheet=schema.TARGETS_SHEET.vi,
-                              sheet_en=schema.TARGETS_SHEET.en, book=book, row=str(r["_row"]))
+        raise ControlError.of(
+            "control-target-no-province",
+            sheet=schema.TARGETS_SHEET.vi,
+            sheet_en=schema.TARGETS_SHEET.en,
+            book=book,
+            row=str(r["_row"]),
+        )
     return Target(code, values["nam"], values["vien_tro_usd"], values["so_du_an"], values["so_hoat_dong"])
 
 
@@ -260,15 +302,29 @@ def _deadline(r, book: str) -> Deadline:
     due = _date(r.get("han_nop"), "Hạn nộp", r["_row"])
     if due is None:
         raise ControlError.of("control-no-due-date", period=str(period))
-    return Deadline(period, due, _days(r, "nhac_truoc", book), _days(r, "nhac_sau", book),
-                    _days(r, "bao_truong_cum", book), _date(r.get("ngay_mo_ky"), "Ngày mở kỳ", r["_row"]))
+    return Deadline(
+        period,
+        due,
+        _days(r, "nhac_truoc", book),
+        _days(r, "nhac_sau", book),
+        _days(r, "bao_truong_cum", book),
+        _date(r.get("ngay_mo_ky"), "Ngày mở kỳ", r["_row"]),
+    )
 
 
 # --- writing ------------------------------------------------------------------------
 
-def write_control(out: str | os.PathLike, cluster: str, members: list[Member], schedule: list[Deadline],
-                  settings: dict[str, Any], *, rates: tuple[Override, ...] = (),
-                  targets: tuple[Target, ...] = ()) -> Path:
+
+def write_control(
+    out: str | os.PathLike,
+    cluster: str,
+    members: list[Member],
+    schedule: list[Deadline],
+    settings: dict[str, Any],
+    *,
+    rates: tuple[Override, ...] = (),
+    targets: tuple[Target, ...] = (),
+) -> Path:
     """Write a control workbook (xlsx) for a cluster."""
     import xlsxwriter
 
@@ -279,9 +335,17 @@ def write_control(out: str | os.PathLike, cluster: str, members: list[Member], s
     return Path(out)
 
 
-def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadline],
-                 settings: dict[str, Any], *, first_sheet=None, rates: tuple[Override, ...] = (),
-                 targets: tuple[Target, ...] = ()) -> None:
+def fill_control(
+    book,
+    cluster: str,
+    members: list[Member],
+    schedule: list[Deadline],
+    settings: dict[str, Any],
+    *,
+    first_sheet=None,
+    rates: tuple[Override, ...] = (),
+    targets: tuple[Target, ...] = (),
+) -> None:
     """Add the control sheets to an open xlsxwriter workbook (first_sheet: a sheet to put before them)."""
     book.set_properties({"title": f"Điều hành {cluster}", "created": BUILD_DATE})
     bold = book.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1})
@@ -306,11 +370,26 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
                     ws.write_string(r, col, str(value), text)
         ws.freeze_panes(1, 0)
 
-    table(schema.MEMBERS_SHEET, schema.MEMBER_COLUMNS,
-          [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end, m.title) for m in members])
-    table(schema.SCHEDULE_SHEET, schema.SCHEDULE_COLUMNS,
-          [(str(d.period), d.due, ";".join(map(str, d.before)), ";".join(map(str, d.after)),
-            ";".join(map(str, d.escalate)), d.opens) for d in schedule])
+    table(
+        schema.MEMBERS_SHEET,
+        schema.MEMBER_COLUMNS,
+        [(m.code, m.name, m.focal, m.email, ";".join(m.cc), m.start, m.end, m.title) for m in members],
+    )
+    table(
+        schema.SCHEDULE_SHEET,
+        schema.SCHEDULE_COLUMNS,
+        [
+            (
+                str(d.period),
+                d.due,
+                ";".join(map(str, d.before)),
+                ";".join(map(str, d.after)),
+                ";".join(map(str, d.escalate)),
+                d.opens,
+            )
+            for d in schedule
+        ],
+    )
     ws = book.add_worksheet(schema.SETTINGS_SHEET.vi)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 40, text)
@@ -320,11 +399,15 @@ def fill_control(book, cluster: str, members: list[Member], schedule: list[Deadl
         if settings.get(c.key) not in (None, ""):
             ws.write_string(row, 1, str(settings[c.key]), text)
         ws.write_string(row, 2, c.en)
-    table(schema.RATES_SHEET, schema.RATE_COLUMNS,
-          [(o.currency, o.since, o.usd_per_unit, o.source) for o in rates])
-    table(schema.TARGETS_SHEET, schema.TARGET_COLUMNS,
-          [(t.code, str(t.year), t.usd, t.projects and str(t.projects), t.activities and str(t.activities))
-           for t in targets])
+    table(schema.RATES_SHEET, schema.RATE_COLUMNS, [(o.currency, o.since, o.usd_per_unit, o.source) for o in rates])
+    table(
+        schema.TARGETS_SHEET,
+        schema.TARGET_COLUMNS,
+        [
+            (t.code, str(t.year), t.usd, t.projects and str(t.projects), t.activities and str(t.activities))
+            for t in targets
+        ],
+    )
 
 
 def read_or_explain(path) -> Control:

@@ -11,8 +11,13 @@ from .reader import Workbook
 
 KIND = "submission-copy"  # the kind of output (toolkit.outputs)
 #: Info field key → the keyword of `template.fill_template` that writes it.
-INFO_ARGUMENTS = {"don_vi": "organisation", "nguoi_lap": "preparer", "email": "email", "dien_thoai": "phone",
-                  "ngay_lap": "prepared_on"}
+INFO_ARGUMENTS = {
+    "don_vi": "organisation",
+    "nguoi_lap": "preparer",
+    "email": "email",
+    "dien_thoai": "phone",
+    "ngay_lap": "prepared_on",
+}
 
 
 def submission_name(report: Report, day: date) -> str:
@@ -33,8 +38,10 @@ def write_submission(wb: Workbook, report: Report, folder: str | os.PathLike, da
     from .template import fill_template
 
     out = beside(Path(folder) / submission_name(report, day or date.today()), KIND)
-    rows = {key: [{k: cell.raw for k, cell in record.cells.items()} for record in table.records]
-            for key, table in wb.tables.items()}
+    rows = {
+        key: [{k: cell.raw for k, cell in record.cells.items()} for record in table.records]
+        for key, table in wb.tables.items()
+    }
     info = {argument: wb.info_value(key) for key, argument in INFO_ARGUMENTS.items()}
     with output_path(out, KIND) as tmp:
         book = xlsxwriter.Workbook(str(tmp))

@@ -58,16 +58,32 @@ class Finding:
 
     def to_row(self, headers: dict[tuple[str, str], str] | None = None) -> list[Any]:
         """The row written to a Findings sheet; the column as its header reads in the file (`headers`)."""
-        column = ((headers or {}).get((self.sheet, self.column)) or header_of(self.column, self.sheet)
-                  if self.column else "")
-        return [SEVERITY_VI[self.severity], self.rule, self.sheet, self.cell, column,
-                display(self.value), self.message_vi, self.message_en, self.suggestion]
+        column = (
+            (headers or {}).get((self.sheet, self.column)) or header_of(self.column, self.sheet) if self.column else ""
+        )
+        return [
+            SEVERITY_VI[self.severity],
+            self.rule,
+            self.sheet,
+            self.cell,
+            column,
+            display(self.value),
+            self.message_vi,
+            self.message_en,
+            self.suggestion,
+        ]
 
 
 FINDING_HEADERS = (
-    ("Mức độ", "Severity"), ("Mã quy tắc", "Rule"), ("Trang tính", "Sheet"), ("Ô", "Cell"),
-    ("Cột", "Column"), ("Giá trị", "Value"), ("Nội dung (tiếng Việt)", "Message (Vietnamese)"),
-    ("Nội dung (tiếng Anh)", "Message (English)"), ("Gợi ý", "Suggestion"),
+    ("Mức độ", "Severity"),
+    ("Mã quy tắc", "Rule"),
+    ("Trang tính", "Sheet"),
+    ("Ô", "Cell"),
+    ("Cột", "Column"),
+    ("Giá trị", "Value"),
+    ("Nội dung (tiếng Việt)", "Message (Vietnamese)"),
+    ("Nội dung (tiếng Anh)", "Message (English)"),
+    ("Gợi ý", "Suggestion"),
 )
 #: Column widths of a Findings sheet: every header reads whole; the messages wrap.
 FINDING_WIDTHS = (20, 26, 20, 10, 28, 24, 70, 70, 28)
@@ -88,10 +104,10 @@ def header_of(key: str, sheet: str = "") -> str:
 
 def finding(rule: str, severity: str, *, suggestion: str = "", **where_and_params: Any) -> Finding:
     """Build a Finding; keyword arguments that are not location fields become message params."""
-    location = {k: where_and_params.pop(k) for k in ("sheet", "cell", "row", "column", "value")
-                if k in where_and_params}
-    return Finding(rule, severity, params=tuple(sorted(where_and_params.items())),
-                   suggestion=suggestion, **location)
+    location = {
+        k: where_and_params.pop(k) for k in ("sheet", "cell", "row", "column", "value") if k in where_and_params
+    }
+    return Finding(rule, severity, params=tuple(sorted(where_and_params.items())), suggestion=suggestion, **location)
 
 
 def display(value: Any) -> Any:
@@ -121,8 +137,7 @@ class Refusal(AidkitError):
         return messages.render(self.reason, "en", {"file": self.path, "detail": self.detail_en or self.detail})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.path, "refused": True, "reason": self.reason,
-                "message_vi": self.vi, "message_en": self.en}
+        return {"file": self.path, "refused": True, "reason": self.reason, "message_vi": self.vi, "message_en": self.en}
 
     def __str__(self) -> str:
         return f"{self.vi} / {self.en}"
@@ -156,15 +171,22 @@ class Report:
         return not self.errors
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.path, "valid": self.valid, "province": self.province, "period": self.period,
-                "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "file": self.path,
+            "valid": self.valid,
+            "province": self.province,
+            "period": self.period,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
     def to_text(self, show_info: bool = True) -> str:
         """A readable bilingual block for a terminal or a log, Vietnamese first."""
         head = "✔ Hợp lệ / Valid" if self.valid else "✘ Không hợp lệ / Invalid"
         where = ", ".join(x for x in (self.province, self.period) if x)
-        lines = [f"{head}: {self.path}" + (f" ({where})" if where else ""),
-                 f"  {len(self.errors)} lỗi / errors, {len(self.warnings)} cảnh báo / warnings"]
+        lines = [
+            f"{head}: {self.path}" + (f" ({where})" if where else ""),
+            f"  {len(self.errors)} lỗi / errors, {len(self.warnings)} cảnh báo / warnings",
+        ]
         for f in self.findings:
             if f.severity == INFO and not show_info:
                 continue
@@ -187,30 +209,62 @@ class Report:
         date, a Decimal a Decimal), so its Vietnamese and English sentences are rendered from them as
         for a fresh check. The file's path is not kept: the archived copy may move with its ledger.
         """
-        return {"province": self.province, "period": self.period, "preparer": self.preparer,
-                "headers": [[sheet, key, header] for (sheet, key), header in self.headers.items()],
-                "findings": [{"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell,
-                              "row": f.row, "column": f.column, "value": _stored(f.value),
-                              "params": [[k, _stored(v)] for k, v in f.params], "suggestion": f.suggestion}
-                             for f in self.findings]}
+        return {
+            "province": self.province,
+            "period": self.period,
+            "preparer": self.preparer,
+            "headers": [[sheet, key, header] for (sheet, key), header in self.headers.items()],
+            "findings": [
+                {
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "sheet": f.sheet,
+                    "cell": f.cell,
+                    "row": f.row,
+                    "column": f.column,
+                    "value": _stored(f.value),
+                    "params": [[k, _stored(v)] for k, v in f.params],
+                    "suggestion": f.suggestion,
+                }
+                for f in self.findings
+            ],
+        }
 
     @classmethod
     def from_record(cls, record: dict[str, Any], path: str) -> Report:
         """The Report `to_record` kept, for the file at `path`."""
-        findings = [Finding(f["rule"], f["severity"], f["sheet"], f["cell"], f["row"], f["column"],
-                            _restored(f["value"]), tuple((k, _restored(v)) for k, v in f["params"]), f["suggestion"])
-                    for f in record["findings"]]
-        return cls(path, findings, province=record["province"], period=record["period"],
-                   headers={(sheet, key): header for sheet, key, header in record["headers"]},
-                   preparer=record["preparer"])
+        findings = [
+            Finding(
+                f["rule"],
+                f["severity"],
+                f["sheet"],
+                f["cell"],
+                f["row"],
+                f["column"],
+                _restored(f["value"]),
+                tuple((k, _restored(v)) for k, v in f["params"]),
+                f["suggestion"],
+            )
+            for f in record["findings"]
+        ]
+        return cls(
+            path,
+            findings,
+            province=record["province"],
+            period=record["period"],
+            headers={(sheet, key): header for sheet, key, header in record["headers"]},
+            preparer=record["preparer"],
+        )
 
 
 #: Values JSON has no word for, kept as {"$": type, "v": text}; tuples and dicts too, so nothing is confused.
-_TYPED = {"datetime": (datetime, datetime.isoformat, datetime.fromisoformat),
-          "date": (date, date.isoformat, date.fromisoformat),
-          "time": (time, time.isoformat, time.fromisoformat),
-          "timedelta": (timedelta, lambda t: [t.days, t.seconds, t.microseconds], lambda v: timedelta(*v)),
-          "decimal": (Decimal, str, Decimal)}
+_TYPED = {
+    "datetime": (datetime, datetime.isoformat, datetime.fromisoformat),
+    "date": (date, date.isoformat, date.fromisoformat),
+    "time": (time, time.isoformat, time.fromisoformat),
+    "timedelta": (timedelta, lambda t: [t.days, t.seconds, t.microseconds], lambda v: timedelta(*v)),
+    "decimal": (Decimal, str, Decimal),
+}
 
 
 def _stored(value: Any) -> Any:

@@ -108,8 +108,12 @@ def _look(path: Path, name: str, root: Path | None) -> Skipped | None:
                 return Skipped(path, name, "file-link-outside", str(target))
             info = os.stat(path)
     except OSError as exc:
-        return Skipped(path, name, "file-not-found" if isinstance(exc, FileNotFoundError) else "file-not-readable",
-                       exc.strerror or type(exc).__name__)
+        return Skipped(
+            path,
+            name,
+            "file-not-found" if isinstance(exc, FileNotFoundError) else "file-not-readable",
+            exc.strerror or type(exc).__name__,
+        )
     if not stat.S_ISREG(info.st_mode):
         return Skipped(path, name, "file-special", _kind(info.st_mode))
     if info.st_size > MAX_FILE_BYTES:
@@ -152,8 +156,11 @@ def expand_sources(paths: Iterable[str | os.PathLike], exclude: Iterable[str | o
         root = given.resolve()
         for folder, dirs, names in os.walk(given):
             here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip
-                             and not (here / d).is_symlink())
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and (here / d).resolve() not in skip and not (here / d).is_symlink()
+            )
             for entry in sorted(names):
                 if entry.startswith(("~$", ".")):
                     continue

@@ -16,8 +16,20 @@ from functools import cache
 from .data import read_rows
 from .text import clean
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -51,7 +63,7 @@ def _unit(text: str) -> tuple[str, str] | None:
     lower = clean(text).lower()
     for vi in sorted(terms("unit"), key=len, reverse=True):
         if lower.startswith(vi + " "):
-            return terms("unit")[vi], clean(text)[len(vi) + 1:]
+            return terms("unit")[vi], clean(text)[len(vi) + 1 :]
     return None
 
 
@@ -76,7 +88,7 @@ def agency_en(text: str) -> str | None:
         return known[lower]
     for vi in sorted(known, key=len, reverse=True):
         if lower.startswith(vi + " "):
-            rest = clean(text)[len(vi) + 1:]
+            rest = clean(text)[len(vi) + 1 :]
             unit = _unit(rest)
             name = proper_name(unit[1] if unit else rest)
             return f"{name} {known[vi]}" if name else None

@@ -20,8 +20,9 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 
 
-def hidden_cells(path: str | os.PathLike | IO[bytes],
-                 sheet_names: set[str]) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+def hidden_cells(
+    path: str | os.PathLike | IO[bytes], sheet_names: set[str]
+) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
     """Sheet name → {(row0, col0): (ERROR_VALUE, "#N/A") or (NO_VALUE, "=SUM(N2:N9)")}, for `sheet_names`.
 
     A malformed file gives {}: it is reported elsewhere (anything else is a bug and raises).
@@ -30,8 +31,11 @@ def hidden_cells(path: str | os.PathLike | IO[bytes],
     out = {}
     try:
         with zipfile.ZipFile(path) as zf:
-            marked = {n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
-                      and _marked(zf.read(n))}
+            marked = {
+                n
+                for n in zf.namelist()
+                if n.startswith("xl/worksheets/") and n.endswith(".xml") and _marked(zf.read(n))
+            }
             if not marked:  # the common case: no part to parse, no names to resolve
                 return {}
             sheets, _ = sheet_parts(zf)

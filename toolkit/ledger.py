@@ -242,8 +242,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 STALE_CLAIM_SECONDS = 3600
 
 #: What became of a message taken from the mailbox (mailbox_messages.outcome).
-MAIL_OUTCOMES = ("submitted", "duplicate", "not-member", "no-workbook", "zip", "encrypted", "unreadable",
-                 "too-large", "automatic", "cut-short", "unparsed")
+MAIL_OUTCOMES = (
+    "submitted",
+    "duplicate",
+    "not-member",
+    "no-workbook",
+    "zip",
+    "encrypted",
+    "unreadable",
+    "too-large",
+    "automatic",
+    "cut-short",
+    "unparsed",
+)
 #: Outcomes whose files `collect` keeps aside for the cluster lead, listed in the lead's digest.
 ASIDE_OUTCOMES = ("not-member", "unparsed")
 
@@ -282,10 +293,21 @@ class Submission:
         return Path(self.file.replace("\\", "/")).name
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "sha256": self.sha256, "file": self.file, "province": self.province,
-                "period": self.period, "received_at": self.received_at.isoformat(), "status": self.status,
-                "errors": self.errors, "warnings": self.warnings, "sender": self.sender,
-                "archived": self.archived, "size": self.size, "detail": self.detail}
+        return {
+            "id": self.id,
+            "sha256": self.sha256,
+            "file": self.file,
+            "province": self.province,
+            "period": self.period,
+            "received_at": self.received_at.isoformat(),
+            "status": self.status,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "sender": self.sender,
+            "archived": self.archived,
+            "size": self.size,
+            "detail": self.detail,
+        }
 
 
 @dataclass(frozen=True)
@@ -309,13 +331,23 @@ class MessageRecord:
     attempts: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "period": self.period, "province": self.province,
-                "day": self.day.isoformat(), "slot": self.slot, "submission_id": self.submission_id,
-                "recipients": list(self.recipients), "subject": self.subject,
-                "claimed_at": self.claimed_at.isoformat(),
-                "sent_at": self.sent_at.isoformat() if self.sent_at else None,
-                "message_id": self.message_id, "outcome": self.outcome, "error": self.error,
-                "attempts": self.attempts}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "period": self.period,
+            "province": self.province,
+            "day": self.day.isoformat(),
+            "slot": self.slot,
+            "submission_id": self.submission_id,
+            "recipients": list(self.recipients),
+            "subject": self.subject,
+            "claimed_at": self.claimed_at.isoformat(),
+            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+            "message_id": self.message_id,
+            "outcome": self.outcome,
+            "error": self.error,
+            "attempts": self.attempts,
+        }
 
 
 @dataclass(frozen=True)
@@ -339,10 +371,19 @@ class MailRecord:
     collected_at: datetime
 
     def to_dict(self) -> dict[str, Any]:
-        return {"uidvalidity": self.uidvalidity, "uid": self.uid, "message_id": self.message_id,
-                "sender": self.sender, "subject": self.subject, "internal_date": self.internal_date.isoformat(),
-                "received_at": self.received_at.isoformat(), "size": self.size, "province": self.province,
-                "outcome": self.outcome, "files": list(self.files)}
+        return {
+            "uidvalidity": self.uidvalidity,
+            "uid": self.uid,
+            "message_id": self.message_id,
+            "sender": self.sender,
+            "subject": self.subject,
+            "internal_date": self.internal_date.isoformat(),
+            "received_at": self.received_at.isoformat(),
+            "size": self.size,
+            "province": self.province,
+            "outcome": self.outcome,
+            "files": list(self.files),
+        }
 
 
 def ledger_path(control_path: str | os.PathLike) -> Path:
@@ -361,8 +402,12 @@ class Ledger:
     :param archive: the archive folder; default ``aidkit-archive`` beside the file.
     """
 
-    def __init__(self, path: str | os.PathLike = ":memory:", archive: str | os.PathLike | None = None,
-                 timeout: float = BUSY_TIMEOUT_MS / 1000):
+    def __init__(
+        self,
+        path: str | os.PathLike = ":memory:",
+        archive: str | os.PathLike | None = None,
+        timeout: float = BUSY_TIMEOUT_MS / 1000,
+    ):
         self.path = str(path)
         self.timeout = timeout
         memory = self.path == ":memory:"
@@ -373,15 +418,15 @@ class Ledger:
         self.archive_dir = Path(archive) if archive else base / ARCHIVE_NAME
         # isolation_level=None: no implicit transactions; we issue BEGIN IMMEDIATE ourselves.
         with explained(self.path, timeout):
-            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
-                                        check_same_thread=False)
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not memory:
                 # WAL needs a local disk; on a network share SQLite keeps the rollback journal.
                 self.journal_mode = _patiently(
-                    lambda: self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], timeout)
+                    lambda: self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], timeout
+                )
             else:
                 self.journal_mode = "memory"
             _patiently(self.migrate, timeout)
@@ -452,11 +497,25 @@ class Ledger:
         row = self.conn.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
         return _submission(row) if row else None
 
-    def record_submission(self, *, sha256: str, file: str, received_at: datetime, status: str,
-                          archived: Path, size: int, province: str | None = None, period: str | None = None,
-                          errors: int = 0, warnings: int = 0, sender: str = "", detail: str = "",
-                          findings: dict[str, Any] | None = None, rules: str | None = None,
-                          proposals: Iterable[str] | None = None) -> tuple[Submission, bool]:
+    def record_submission(
+        self,
+        *,
+        sha256: str,
+        file: str,
+        received_at: datetime,
+        status: str,
+        archived: Path,
+        size: int,
+        province: str | None = None,
+        period: str | None = None,
+        errors: int = 0,
+        warnings: int = 0,
+        sender: str = "",
+        detail: str = "",
+        findings: dict[str, Any] | None = None,
+        rules: str | None = None,
+        proposals: Iterable[str] | None = None,
+    ) -> tuple[Submission, bool]:
         """Record a received file once per content, with what the checks found when given.
 
         :param findings: the checks' findings (JSON-ready), made with the rules named `rules`.
@@ -469,9 +528,20 @@ class Ledger:
             stored = str(Path(archived).resolve().relative_to(self.base))
         except ValueError:
             stored = str(Path(archived).resolve())
-        values = {"sha256": sha256, "file": file, "province": province, "period": period,
-                  "received_at": received_at.isoformat(timespec="seconds"), "status": status, "errors": errors,
-                  "warnings": warnings, "sender": sender, "archived": stored, "size": size, "detail": detail}
+        values = {
+            "sha256": sha256,
+            "file": file,
+            "province": province,
+            "period": period,
+            "received_at": received_at.isoformat(timespec="seconds"),
+            "status": status,
+            "errors": errors,
+            "warnings": warnings,
+            "sender": sender,
+            "archived": stored,
+            "size": size,
+            "detail": detail,
+        }
         if findings is not None:
             values.update(findings=_json(findings), rules=rules)
         if proposals is not None:
@@ -479,7 +549,9 @@ class Ledger:
         with self.transaction() as conn:
             cursor = conn.execute(
                 f"INSERT INTO submissions ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
-                " ON CONFLICT (sha256) DO NOTHING", tuple(values.values()))
+                " ON CONFLICT (sha256) DO NOTHING",
+                tuple(values.values()),
+            )
             new = cursor.rowcount == 1
         return self.known(sha256), new
 
@@ -488,13 +560,15 @@ class Ledger:
         row = self.conn.execute("SELECT findings, rules FROM submissions WHERE id = ?", (submission_id,)).fetchone()
         return (json.loads(row["findings"]), row["rules"]) if row and row["findings"] is not None else None
 
-    def keep_findings(self, submission_id: int, findings: dict[str, Any], rules: str,
-                      proposals: Iterable[str] | None = None) -> None:
+    def keep_findings(
+        self, submission_id: int, findings: dict[str, Any], rules: str, proposals: Iterable[str] | None = None
+    ) -> None:
         """Keep what checking a submission again found (the rules changed, or it was recorded before they
         were kept), in place of what was kept before."""
         with self.transaction() as conn:
-            conn.execute("UPDATE submissions SET findings = ?, rules = ? WHERE id = ?",
-                         (_json(findings), rules, submission_id))
+            conn.execute(
+                "UPDATE submissions SET findings = ?, rules = ? WHERE id = ?", (_json(findings), rules, submission_id)
+            )
         if proposals is not None:
             self.keep_proposals(submission_id, proposals)
 
@@ -505,8 +579,7 @@ class Ledger:
 
     def keep_proposals(self, submission_id: int, proposals: Iterable[str]) -> None:
         with self.transaction() as conn:
-            conn.execute("UPDATE submissions SET proposals = ? WHERE id = ?",
-                         (_json(sorted(proposals)), submission_id))
+            conn.execute("UPDATE submissions SET proposals = ? WHERE id = ?", (_json(sorted(proposals)), submission_id))
 
     def submissions(self, period: str | None = None, province: str | None = None) -> list[Submission]:
         """Submissions in the order received (ties in the order recorded)."""
@@ -549,20 +622,35 @@ class Ledger:
 
     def last_uid(self, mailbox: str, uidvalidity: int) -> int:
         """The highest UID already taken from a mailbox under this UIDVALIDITY (0: none)."""
-        row = self.conn.execute("SELECT max(uid) FROM mailbox_messages WHERE mailbox = ? AND uidvalidity = ?",
-                                (mailbox, uidvalidity)).fetchone()
+        row = self.conn.execute(
+            "SELECT max(uid) FROM mailbox_messages WHERE mailbox = ? AND uidvalidity = ?", (mailbox, uidvalidity)
+        ).fetchone()
         return row[0] or 0
 
     def mail_taken(self, mailbox: str, sha256: str) -> MailRecord | None:
         """The message of this content taken earlier from the mailbox (under any UIDVALIDITY)."""
-        row = self.conn.execute("SELECT * FROM mailbox_messages WHERE mailbox = ? AND sha256 = ? ORDER BY id",
-                                (mailbox, sha256)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM mailbox_messages WHERE mailbox = ? AND sha256 = ? ORDER BY id", (mailbox, sha256)
+        ).fetchone()
         return _mail(row) if row else None
 
-    def record_mail(self, *, mailbox: str, uidvalidity: int, uid: int, sha256: str, internal_date: datetime,
-                    size: int, outcome: str, message_id: str = "", sender: str = "", subject: str = "",
-                    province: str = "", files: list[dict[str, Any]] = (), now: datetime | None = None
-                    ) -> MailRecord:
+    def record_mail(
+        self,
+        *,
+        mailbox: str,
+        uidvalidity: int,
+        uid: int,
+        sha256: str,
+        internal_date: datetime,
+        size: int,
+        outcome: str,
+        message_id: str = "",
+        sender: str = "",
+        subject: str = "",
+        province: str = "",
+        files: list[dict[str, Any]] = (),
+        now: datetime | None = None,
+    ) -> MailRecord:
         """Record a message taken from the mailbox, once per (mailbox, UIDVALIDITY, UID)."""
         if outcome not in MAIL_OUTCOMES:
             raise ValueError(f"outcome must be one of {MAIL_OUTCOMES}")
@@ -572,28 +660,46 @@ class Ledger:
                 "INSERT INTO mailbox_messages (mailbox, uidvalidity, uid, sha256, message_id, sender, subject,"
                 " internal_date, received_at, size, province, outcome, files, collected_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING",
-                (mailbox, uidvalidity, uid, sha256, message_id, sender, subject,
-                 internal_date.isoformat(timespec="seconds"), local.isoformat(timespec="seconds"), size, province,
-                 outcome, json.dumps(list(files), ensure_ascii=False),
-                 (now or datetime.now()).isoformat(timespec="seconds")))
-        row = self.conn.execute("SELECT * FROM mailbox_messages WHERE mailbox=? AND uidvalidity=? AND uid=?",
-                                (mailbox, uidvalidity, uid)).fetchone()
+                (
+                    mailbox,
+                    uidvalidity,
+                    uid,
+                    sha256,
+                    message_id,
+                    sender,
+                    subject,
+                    internal_date.isoformat(timespec="seconds"),
+                    local.isoformat(timespec="seconds"),
+                    size,
+                    province,
+                    outcome,
+                    json.dumps(list(files), ensure_ascii=False),
+                    (now or datetime.now()).isoformat(timespec="seconds"),
+                ),
+            )
+        row = self.conn.execute(
+            "SELECT * FROM mailbox_messages WHERE mailbox=? AND uidvalidity=? AND uid=?", (mailbox, uidvalidity, uid)
+        ).fetchone()
         return _mail(row)
 
     def mailbox_reached(self, mailbox: str, now: datetime) -> None:
         """Note that the mailbox could be read: an outage, if there was one, is over."""
         with self.transaction() as conn:
-            conn.execute("INSERT INTO mailbox_checks (mailbox, last_ok, failing_since) VALUES (?, ?, NULL)"
-                         " ON CONFLICT (mailbox) DO UPDATE SET last_ok = excluded.last_ok, failing_since = NULL",
-                         (mailbox, now.isoformat(timespec="seconds")))
+            conn.execute(
+                "INSERT INTO mailbox_checks (mailbox, last_ok, failing_since) VALUES (?, ?, NULL)"
+                " ON CONFLICT (mailbox) DO UPDATE SET last_ok = excluded.last_ok, failing_since = NULL",
+                (mailbox, now.isoformat(timespec="seconds")),
+            )
 
     def mailbox_unreached(self, mailbox: str, now: datetime) -> datetime:
         """Note that the mailbox could not be read; return when this outage began (now, or an earlier run)."""
         with self.transaction() as conn:
-            conn.execute("INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
-                         " ON CONFLICT (mailbox)"
-                         " DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
-                         (mailbox, now.isoformat(timespec="seconds")))
+            conn.execute(
+                "INSERT INTO mailbox_checks (mailbox, failing_since) VALUES (?, ?)"
+                " ON CONFLICT (mailbox)"
+                " DO UPDATE SET failing_since = coalesce(failing_since, excluded.failing_since)",
+                (mailbox, now.isoformat(timespec="seconds")),
+            )
             row = conn.execute("SELECT failing_since FROM mailbox_checks WHERE mailbox = ?", (mailbox,)).fetchone()
         return datetime.fromisoformat(row[0])
 
@@ -603,9 +709,19 @@ class Ledger:
 
     # --- messages ---------------------------------------------------------------------
 
-    def claim(self, kind: str, period: str, province: str, day: date, *, slot: str | None = None,
-              submission_id: int | None = None, recipients: list[str] | tuple[str, ...] = (),
-              subject: str = "", now: datetime | None = None) -> int | None:
+    def claim(
+        self,
+        kind: str,
+        period: str,
+        province: str,
+        day: date,
+        *,
+        slot: str | None = None,
+        submission_id: int | None = None,
+        recipients: list[str] | tuple[str, ...] = (),
+        subject: str = "",
+        now: datetime | None = None,
+    ) -> int | None:
         """Reserve the right to send one message; None if it is already sent (or being sent).
 
         A slot whose earlier attempt ended "failed" (a transient failure that outlived the retries)
@@ -618,39 +734,67 @@ class Ledger:
         slot = day.isoformat() if slot is None else slot
         claimed = (now or datetime.now()).isoformat(timespec="seconds")
         with self.transaction() as conn:
-            row = conn.execute("SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
-                               (kind, period, province, slot)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
+                (kind, period, province, slot),
+            ).fetchone()
             if row is None:
                 cursor = conn.execute(
                     "INSERT INTO messages (kind, period, province, day, slot, submission_id, recipients, subject,"
                     " claimed_at, outcome, claimant) VALUES (?,?,?,?,?,?,?,?,?, 'sending', ?)",
-                    (kind, period, province, day.isoformat(), slot, submission_id,
-                     json.dumps(list(recipients), ensure_ascii=False), subject, claimed, CLAIMANT))
+                    (
+                        kind,
+                        period,
+                        province,
+                        day.isoformat(),
+                        slot,
+                        submission_id,
+                        json.dumps(list(recipients), ensure_ascii=False),
+                        subject,
+                        claimed,
+                        CLAIMANT,
+                    ),
+                )
                 return cursor.lastrowid
             if row["outcome"] != "failed" and not _cut_off(row):
                 return None
-            conn.execute("UPDATE messages SET outcome='sending', claimed_at=?, recipients=?, subject=?, error='',"
-                         " claimant=? WHERE id=?", (claimed, json.dumps(list(recipients), ensure_ascii=False),
-                                                   subject, CLAIMANT, row["id"]))
+            conn.execute(
+                "UPDATE messages SET outcome='sending', claimed_at=?, recipients=?, subject=?, error='',"
+                " claimant=? WHERE id=?",
+                (claimed, json.dumps(list(recipients), ensure_ascii=False), subject, CLAIMANT, row["id"]),
+            )
             return row["id"]
 
-    def finish(self, message_row: int, outcome: str, *, message_id: str | None = None, error: str = "",
-               attempts: int = 0, recipients: list[str] | tuple[str, ...] | None = None) -> None:
+    def finish(
+        self,
+        message_row: int,
+        outcome: str,
+        *,
+        message_id: str | None = None,
+        error: str = "",
+        attempts: int = 0,
+        recipients: list[str] | tuple[str, ...] | None = None,
+    ) -> None:
         """Record how a claimed message ended."""
         if outcome not in OUTCOMES or outcome == "sending":
             raise ValueError(f"outcome must be one of {OUTCOMES[1:]}")
         sent_at = datetime.now().isoformat(timespec="seconds") if outcome in ("sent", "partial") else None
         with self.transaction() as conn:
-            conn.execute("UPDATE messages SET outcome=?, message_id=?, error=?, attempts=attempts+?, sent_at=?"
-                         " WHERE id=?", (outcome, message_id, error, attempts, sent_at, message_row))
+            conn.execute(
+                "UPDATE messages SET outcome=?, message_id=?, error=?, attempts=attempts+?, sent_at=? WHERE id=?",
+                (outcome, message_id, error, attempts, sent_at, message_row),
+            )
             if recipients is not None:
-                conn.execute("UPDATE messages SET recipients=? WHERE id=?",
-                             (json.dumps(list(recipients), ensure_ascii=False), message_row))
+                conn.execute(
+                    "UPDATE messages SET recipients=? WHERE id=?",
+                    (json.dumps(list(recipients), ensure_ascii=False), message_row),
+                )
 
     def is_claimed(self, kind: str, period: str, province: str, slot: str) -> bool:
         """True if such a message is sent, being sent, or permanently refused (so it will not be sent)."""
-        row = self.conn.execute("SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?",
-                                (kind, period, province, slot)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM messages WHERE kind=? AND period=? AND province=? AND slot=?", (kind, period, province, slot)
+        ).fetchone()
         return row is not None and row["outcome"] != "failed" and not _cut_off(row)
 
     def unknown_messages(self) -> list[MessageRecord]:
@@ -744,21 +888,58 @@ def _json(data: Any) -> str:
 
 
 def _submission(row: sqlite3.Row) -> Submission:
-    return Submission(row["id"], row["sha256"], row["file"], row["province"], row["period"],
-                      datetime.fromisoformat(row["received_at"]), row["status"], row["errors"], row["warnings"],
-                      row["sender"], row["archived"], row["size"], row["detail"])
+    return Submission(
+        row["id"],
+        row["sha256"],
+        row["file"],
+        row["province"],
+        row["period"],
+        datetime.fromisoformat(row["received_at"]),
+        row["status"],
+        row["errors"],
+        row["warnings"],
+        row["sender"],
+        row["archived"],
+        row["size"],
+        row["detail"],
+    )
 
 
 def _message(row: sqlite3.Row) -> MessageRecord:
-    return MessageRecord(row["id"], row["kind"], row["period"], row["province"], date.fromisoformat(row["day"]),
-                         row["slot"], row["submission_id"], tuple(json.loads(row["recipients"])), row["subject"],
-                         datetime.fromisoformat(row["claimed_at"]),
-                         datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
-                         row["message_id"], row["outcome"], row["error"], row["attempts"])
+    return MessageRecord(
+        row["id"],
+        row["kind"],
+        row["period"],
+        row["province"],
+        date.fromisoformat(row["day"]),
+        row["slot"],
+        row["submission_id"],
+        tuple(json.loads(row["recipients"])),
+        row["subject"],
+        datetime.fromisoformat(row["claimed_at"]),
+        datetime.fromisoformat(row["sent_at"]) if row["sent_at"] else None,
+        row["message_id"],
+        row["outcome"],
+        row["error"],
+        row["attempts"],
+    )
 
 
 def _mail(row: sqlite3.Row) -> MailRecord:
-    return MailRecord(row["id"], row["mailbox"], row["uidvalidity"], row["uid"], row["sha256"], row["message_id"],
-                      row["sender"], row["subject"], datetime.fromisoformat(row["internal_date"]),
-                      datetime.fromisoformat(row["received_at"]), row["size"], row["province"], row["outcome"],
-                      tuple(json.loads(row["files"])), datetime.fromisoformat(row["collected_at"]))
+    return MailRecord(
+        row["id"],
+        row["mailbox"],
+        row["uidvalidity"],
+        row["uid"],
+        row["sha256"],
+        row["message_id"],
+        row["sender"],
+        row["subject"],
+        datetime.fromisoformat(row["internal_date"]),
+        datetime.fromisoformat(row["received_at"]),
+        row["size"],
+        row["province"],
+        row["outcome"],
+        tuple(json.loads(row["files"])),
+        datetime.fromisoformat(row["collected_at"]),
+    )

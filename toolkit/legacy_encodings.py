@@ -91,7 +91,7 @@ def _check(encoding: str) -> None:
 
 
 def font_encoding(font_name: str | None) -> str | None:
-    """"tcvn3" for ``.Vn*`` fonts, "vni" for ``VNI-*`` fonts, else None."""
+    """ "tcvn3" for ``.Vn*`` fonts, "vni" for ``VNI-*`` fonts, else None."""
     name = (font_name or "").strip().lower()
     if name.startswith(".vn"):
         return "tcvn3"
@@ -152,9 +152,7 @@ _RHYMES = frozenset(
 )
 _STOP_FINALS = ("c", "ch", "k", "p", "t")  # syllables ending so take only the acute or dot tone
 _TONED = {
-    unicodedata.normalize("NFC", vowel + tone): (vowel, tone)
-    for vowel in "aăâeêioôơuưy"
-    for tone in ("", *_TONES)
+    unicodedata.normalize("NFC", vowel + tone): (vowel, tone) for vowel in "aăâeêioôơuưy" for tone in ("", *_TONES)
 }
 _CONSONANTS = frozenset("bcdđghklmnpqrstvx")
 
@@ -212,8 +210,7 @@ def _is_syllable(word: str) -> bool:
 
 
 _WORDS = {
-    encoding: re.compile("[A-Za-z" + re.escape("".join(map(chr, table))) + "]+")
-    for encoding, table in _DECODE.items()
+    encoding: re.compile("[A-Za-z" + re.escape("".join(map(chr, table))) + "]+") for encoding, table in _DECODE.items()
 }
 
 
@@ -295,8 +292,17 @@ _REF = re.compile(r"([A-Z]+)(\d+)$")
 _TEXT_TYPES = ("s", "inlineStr", "str")
 #: What zipfile and ElementTree raise for a damaged or odd package: such a file is reported elsewhere.
 #: (A missing part is a KeyError; an encrypted member a RuntimeError; a bad number in an attribute a ValueError.)
-BAD_PACKAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, RuntimeError,
-               NotImplementedError, ET.ParseError)
+BAD_PACKAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    KeyError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    ET.ParseError,
+)
 
 
 def _iterparse(zf: zipfile.ZipFile, part: str, events: tuple[str, ...] = ("end",)):

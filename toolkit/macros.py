@@ -25,8 +25,18 @@ log = logging.getLogger(__name__)
 TITLE = "aidkit"
 #: xlwings.conf row naming the folder export_submission writes to (default: the workbook's folder).
 STATUS_SHEET = "Tình trạng nộp"
-STATUS_HEADER = ["Kỳ / Period", "Hạn nộp / Due", "Mã / Code", "Tỉnh / Province", "Tình trạng / Status",
-                 "Tệp / File", "Nhận lúc / Received", "Lỗi / Errors", "Cảnh báo / Warnings", "Số lần nộp / Versions"]
+STATUS_HEADER = [
+    "Kỳ / Period",
+    "Hạn nộp / Due",
+    "Mã / Code",
+    "Tỉnh / Province",
+    "Tình trạng / Status",
+    "Tệp / File",
+    "Nhận lúc / Received",
+    "Lỗi / Errors",
+    "Cảnh báo / Warnings",
+    "Số lần nộp / Versions",
+]
 
 
 class Declined(AidkitError):
@@ -37,6 +47,7 @@ class Declined(AidkitError):
 
 
 # --- the provincial workbook ------------------------------------------------------------
+
 
 def validate(book=None) -> None:
     """Kiểm tra dữ liệu: check the open workbook; colour and annotate its cells; list them in Phát hiện."""
@@ -51,8 +62,11 @@ def validate(book=None) -> None:
         if report.findings:
             excel.write_findings(book, report)
         if report.errors or report.warnings:
-            _tell(book, bilingual("validate-done", errors=len(report.errors), warnings=len(report.warnings)),
-                  error=bool(report.errors))
+            _tell(
+                book,
+                bilingual("validate-done", errors=len(report.errors), warnings=len(report.warnings)),
+                error=bool(report.errors),
+            )
         else:
             _tell(book, bilingual("validate-clean"))
 
@@ -123,6 +137,7 @@ def next_period(book=None) -> None:
 
 # --- the cluster control workbook ---------------------------------------------------------
 
+
 def consolidate(book=None) -> None:
     """Tổng hợp: consolidate the submissions folder of Cấu hình; the overview goes to a sheet of this workbook."""
     from . import schema
@@ -147,8 +162,16 @@ def consolidate(book=None) -> None:
         caption = f"{result.cluster or ''} · {datetime.now():%d/%m/%Y %H:%M} · {result.output}"
         header = ["Kỳ / Period"] + [f"{vi} / {en}" for _, vi, en in schema.OVERVIEW_FIGURES]
         excel.write_table(book, schema.OVERVIEW.vi, caption, header, rows)
-        _tell(book, bilingual("consolidate-done", counted=len(result.counted), refused=len(result.refused),
-                              file=result.output, sheet=schema.OVERVIEW.vi))
+        _tell(
+            book,
+            bilingual(
+                "consolidate-done",
+                counted=len(result.counted),
+                refused=len(result.refused),
+                file=result.output,
+                sheet=schema.OVERVIEW.vi,
+            ),
+        )
 
 
 def submission_status(book=None) -> None:
@@ -164,12 +187,24 @@ def submission_status(book=None) -> None:
         for period in result.periods:
             for p in period.provinces:
                 s = p.submission
-                rows.append([period.period, period.due, p.code, p.name, f"{p.word} / {p.word_en}",
-                             s.name if s else "", s.received_at if s else "", s.errors if s else "",
-                             s.warnings if s else "", p.versions])
+                rows.append(
+                    [
+                        period.period,
+                        period.due,
+                        p.code,
+                        p.name,
+                        f"{p.word} / {p.word_en}",
+                        s.name if s else "",
+                        s.received_at if s else "",
+                        s.errors if s else "",
+                        s.warnings if s else "",
+                        p.versions,
+                    ]
+                )
         excel.write_table(book, STATUS_SHEET, f"{result.cluster} · {result.now:%d/%m/%Y %H:%M}", STATUS_HEADER, rows)
-        counts = {state: sum(period.counts()[state] for period in result.periods)
-                  for state in schema.SUBMISSION_STATUSES}
+        counts = {
+            state: sum(period.counts()[state] for period in result.periods) for state in schema.SUBMISSION_STATUSES
+        }
         _tell(book, bilingual("status-done", sheet=STATUS_SHEET, **counts))
 
 
@@ -184,9 +219,16 @@ def send_reminders_now(book=None) -> None:
         if not control.values.get("may_chu_smtp"):
             raise Declined(bilingual("mail-not-configured"))
         result = remind(control)
-        _tell(book, bilingual("reminders-done", sent=result.count("sent", "partial"),
-                              skipped=result.count("skipped"), failed=result.count("failed", "refused"),
-                              **_notes(result)))
+        _tell(
+            book,
+            bilingual(
+                "reminders-done",
+                sent=result.count("sent", "partial"),
+                skipped=result.count("skipped"),
+                failed=result.count("failed", "refused"),
+                **_notes(result),
+            ),
+        )
 
 
 def collect_submissions(book=None) -> None:
@@ -200,9 +242,17 @@ def collect_submissions(book=None) -> None:
         if not (control.values.get("may_chu_imap") and control.values.get("tai_khoan_nhan")):
             raise Declined(bilingual("mailbox-not-configured"))
         result = collect(control)
-        _tell(book, bilingual("collect-done", messages=len(result.taken), submitted=len(result.received),
-                              aside=len(result.aside), replies=result.count("sent", "partial"),
-                              **_notes(result)))
+        _tell(
+            book,
+            bilingual(
+                "collect-done",
+                messages=len(result.taken),
+                submitted=len(result.received),
+                aside=len(result.aside),
+                replies=result.count("sent", "partial"),
+                **_notes(result),
+            ),
+        )
 
 
 def cluster_catalogue(book=None) -> None:
@@ -243,10 +293,17 @@ def open_reporting_period(book=None) -> None:
         if not coming:
             raise Declined(bilingual("open-period-none"))
         result = open_period(control, str(coming[0].period))
-        _tell(book, bilingual("open-period-done", period=coming[0].period, sent=result.count("sent", "partial"),
-                              skipped=result.count("skipped"), failed=result.count("failed", "refused"),
-                              **_notes(result)))
-
+        _tell(
+            book,
+            bilingual(
+                "open-period-done",
+                period=coming[0].period,
+                sent=result.count("sent", "partial"),
+                skipped=result.count("skipped"),
+                failed=result.count("failed", "refused"),
+                **_notes(result),
+            ),
+        )
 
 
 def install_daily_job(book=None) -> None:
@@ -268,18 +325,32 @@ def install_daily_job(book=None) -> None:
         else:
             _tell(book, bilingual("daily-job-unchanged", at=result.at, script=where, log=log))
 
+
 # --- shared -----------------------------------------------------------------------------------
+
 
 def _notes(result) -> dict[str, str]:
     """A mail job's notes as the message box's bullet lines, in each language."""
-    return {"notes_vi": "".join(f"\n• {vi}" for vi, _ in result.notes),
-            "notes_en": "".join(f"\n• {en}" for _, en in result.notes)}
+    return {
+        "notes_vi": "".join(f"\n• {vi}" for vi, _ in result.notes),
+        "notes_en": "".join(f"\n• {en}" for _, en in result.notes),
+    }
 
 
 def _tell_catalogue(book, result) -> None:
     left_out = len(result.left_out) + len(result.refused) + len(result.unattributed)
-    _tell(book, bilingual("catalogue-done", needs=len(result.needs), provinces=len(result.files),
-                          page=result.page, bulletin=result.bulletin, left_out=left_out), error=bool(left_out))
+    _tell(
+        book,
+        bilingual(
+            "catalogue-done",
+            needs=len(result.needs),
+            provinces=len(result.files),
+            page=result.page,
+            bulletin=result.bulletin,
+            left_out=left_out,
+        ),
+        error=bool(left_out),
+    )
 
 
 @contextmanager

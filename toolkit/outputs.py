@@ -110,8 +110,9 @@ def output_path(out: str | os.PathLike, kind: str) -> Iterator[Path]:
     record_output(out, kind)
 
 
-def check_output(out: str | os.PathLike, kind: str, suffixes: tuple[str, ...],
-                 inputs: Iterable[str | os.PathLike] = ()) -> Path:
+def check_output(
+    out: str | os.PathLike, kind: str, suffixes: tuple[str, ...], inputs: Iterable[str | os.PathLike] = ()
+) -> Path:
     """Refuse an output path that would lose something; return it as a Path.
 
     A new file may go anywhere (even inside the folder being merged: it is not read back); an

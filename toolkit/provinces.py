@@ -48,7 +48,7 @@ def name_key(name: str) -> str:
     key = fold(name)
     for prefix in _PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix) + 2:
-            return key[len(prefix):]
+            return key[len(prefix) :]
     return key
 
 

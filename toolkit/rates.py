@@ -53,8 +53,8 @@ def _table() -> dict[str, list[Rate]]:
     out: dict[str, list[Rate]] = {}
     for r in read_rows("usd_rates.csv"):
         out.setdefault(r["currency"], []).append(
-            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"],
-                 r["source_en"]))
+            Rate(r["currency"], float(r["usd_per_unit"]), date.fromisoformat(r["from"]), r["source_vi"], r["source_en"])
+        )
     return {code: sorted(rows, key=lambda r: r.since) for code, rows in out.items()}
 
 
@@ -77,8 +77,9 @@ def ecb_rate(currency: str, day: date) -> Rate | None:
     if not 0 <= index < len(values) or values[index] is None:
         return None  # before the series began, or after the currency was replaced (e.g. by the euro)
     month = f"{day.month:02d}/{day.year}"
-    return Rate(currency, values[index], date(day.year, day.month, 1), ECB_VI.format(month=month),
-                ECB_EN.format(month=month))
+    return Rate(
+        currency, values[index], date(day.year, day.month, 1), ECB_VI.format(month=month), ECB_EN.format(month=month)
+    )
 
 
 class Rates:
@@ -90,8 +91,14 @@ class Rates:
         for o in self.overrides:
             source = f"{CLUSTER_VI}{': ' + o.source if o.source else ''}"
             own.setdefault(o.currency.upper(), []).append(
-                Rate(o.currency.upper(), o.usd_per_unit, o.since, source,
-                     f"{CLUSTER_EN}{': ' + o.source if o.source else ''}"))
+                Rate(
+                    o.currency.upper(),
+                    o.usd_per_unit,
+                    o.since,
+                    source,
+                    f"{CLUSTER_EN}{': ' + o.source if o.source else ''}",
+                )
+            )
         self._own = {code: sorted(rows, key=lambda r: r.since) for code, rows in own.items()}
 
     def rate(self, currency: str, day: date) -> Rate | None:

@@ -32,8 +32,11 @@ MAX_SHEET_CELLS = 3_000_000  # rows × columns of one sheet read into Python (�
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 #: Sheets our own tools add; not reported as extra.
-OWN_SHEETS = {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)} | {
-    fold(s.en) for s in (schema.LISTS, schema.FINDINGS)} | {"xlwingsconf", fold(schema.MARKS.vi)}
+OWN_SHEETS = (
+    {fold(s.vi) for s in (schema.LISTS, schema.FINDINGS)}
+    | {fold(s.en) for s in (schema.LISTS, schema.FINDINGS)}
+    | {"xlwingsconf", fold(schema.MARKS.vi)}
+)
 
 
 #: Folded names (and aliases) of the sheets aidkit reads.
@@ -103,6 +106,7 @@ class Workbook:
 
 # --- opening ------------------------------------------------------------------
 
+
 def sniff(path: Path, data: bytes | None = None) -> str:
     """The real format of a file (xlsx, xls, xlsb, ods) or a Refusal saying why not.
 
@@ -162,8 +166,11 @@ def open_book(path: Path, data: bytes | None = None):
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)) if data is not None else \
-            CalamineWorkbook.from_path(str(path))
+        return (
+            CalamineWorkbook.from_filelike(io.BytesIO(data))
+            if data is not None
+            else CalamineWorkbook.from_path(str(path))
+        )
     except PasswordError:
         raise Refusal(str(path), "file-password-protected") from None
     except (CalamineError, OSError, ValueError, OverflowError) as exc:  # calamine's own, I/O, bad encodings
@@ -171,6 +178,7 @@ def open_book(path: Path, data: bytes | None = None):
 
 
 # --- the workbook -------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Hidden:
@@ -198,6 +206,7 @@ def _with_hidden(rows: list[list[Any]], hidden: dict[tuple[int, int], tuple[str,
 def collector_held_off(function):
     """Run `function` with the garbage collector paused: reading and checking make many objects and no cycles
     to collect."""
+
     @wraps(function)
     def held_off(*args, **kwargs):
         if not gc.isenabled():
@@ -207,6 +216,7 @@ def collector_held_off(function):
             return function(*args, **kwargs)
         finally:
             gc.enable()
+
     return held_off
 
 
@@ -242,6 +252,7 @@ def read_workbook(path: str | os.PathLike, data: bytes | None = None) -> Workboo
 
             def rows_of(sheet_name: str) -> list[list[Any]]:
                 return _with_hidden(plain(sheet_name), hidden.get(sheet_name, {}))
+
     wb = read_rows(path, book.sheet_names, rows_of, fonts, fmt)
     if fmt != "xlsx" or path.suffix.lower() not in (".xlsx", ".xlsm"):
         wb.findings.insert(0, finding("legacy-format", WARNING, value=path.suffix or fmt, format=fmt))
@@ -249,8 +260,13 @@ def read_workbook(path: str | os.PathLike, data: bytes | None = None) -> Workboo
 
 
 @collector_held_off
-def read_rows(path: str | os.PathLike, sheet_names: list[str], rows_of: Callable[[str], list[list[Any]]],
-              fonts: dict[str, dict[tuple[int, int], str]] | None = None, fmt: str = "xlsx") -> Workbook:
+def read_rows(
+    path: str | os.PathLike,
+    sheet_names: list[str],
+    rows_of: Callable[[str], list[list[Any]]],
+    fonts: dict[str, dict[tuple[int, int], str]] | None = None,
+    fmt: str = "xlsx",
+) -> Workbook:
     """Read a workbook from any source of rows (a file, or a workbook open in Excel).
 
     :param rows_of: sheet name → its rows from A1, as lists of Python values ("" for empty).
@@ -296,8 +312,17 @@ def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: l
     if encoding and text:
         converted = clean(legacy.to_unicode(text, encoding))
         if converted != text:
-            findings.append(finding("legacy-encoding", WARNING, sheet=sheet, cell=ref, value=text,
-                                    suggestion=converted, encoding=encoding.split("-")[0].upper()))
+            findings.append(
+                finding(
+                    "legacy-encoding",
+                    WARNING,
+                    sheet=sheet,
+                    cell=ref,
+                    value=text,
+                    suggestion=converted,
+                    encoding=encoding.split("-")[0].upper(),
+                )
+            )
             return converted
     return text
 
@@ -329,8 +354,9 @@ def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int],
 #: Row below the header 10 rows down at most: an official form's title block sits above it.
 HEADER_SEARCH_ROWS = 10
 #: Words (folded) that mark a totals row in the first columns.
-TOTALS_WORDS = frozenset({"tongcong", "cong", "tong", "tongso", "total", "totals", "grandtotal", "sum",
-                          "tongcongusd", "congusd"})
+TOTALS_WORDS = frozenset(
+    {"tongcong", "cong", "tong", "tongso", "total", "totals", "grandtotal", "sum", "tongcongusd", "congusd"}
+)
 
 
 @lru_cache(maxsize=4)
@@ -363,13 +389,22 @@ def _totals_row(row: list[Any], id_col: int | None, first_cols: tuple[int, ...])
     return None
 
 
-def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[Any]],
-                fonts: dict[tuple[int, int], str]) -> TableData:
+def _read_table(
+    wb: Workbook, table: schema.Table, sheet: str, rows: list[list[Any]], fonts: dict[tuple[int, int], str]
+) -> TableData:
     header_index = _find_header(rows, table)
     header = rows[header_index] if len(rows) > header_index else []
     if header_index:
-        wb.findings.append(finding("header-not-first-row", WARNING, sheet=sheet, cell=cell_ref(header_index, 0),
-                                   row=header_index + 1, header_row=header_index + 1))
+        wb.findings.append(
+            finding(
+                "header-not-first-row",
+                WARNING,
+                sheet=sheet,
+                cell=cell_ref(header_index, 0),
+                row=header_index + 1,
+                header_row=header_index + 1,
+            )
+        )
     columns = _map_header(wb, table, sheet, header, header_index)
     records = []
     specs = [(key, col, table.column(key), column_letter(col), {}) for key, col in columns.items()]
@@ -385,13 +420,22 @@ def _read_table(wb: Workbook, table: schema.Table, sheet: str, rows: list[list[A
         word = _totals_row(row, id_col, first_cols)
         if word is not None:
             if not totals_seen:
-                findings.append(finding("totals-row", INFO, sheet=sheet, cell=cell_ref(r, word), row=r + 1,
-                                        value=clean(row[word])))
+                findings.append(
+                    finding("totals-row", INFO, sheet=sheet, cell=cell_ref(r, word), row=r + 1, value=clean(row[word]))
+                )
                 totals_seen = True
             continue
         for col in [c for c in unlabelled if c < len(row) and not _empty(row[c])]:
-            findings.append(finding("data-without-header", WARNING, sheet=sheet, cell=cell_ref(header_index, col),
-                                    value=text_of(row[col]), first=cell_ref(r, col)))
+            findings.append(
+                finding(
+                    "data-without-header",
+                    WARNING,
+                    sheet=sheet,
+                    cell=cell_ref(header_index, col),
+                    value=text_of(row[col]),
+                    first=cell_ref(r, col),
+                )
+            )
             unlabelled.discard(col)
         cells = {}
         width = len(row)
@@ -429,8 +473,9 @@ def _unlabelled(header: list[Any], columns: dict[str, int]) -> set[int]:
     return {i for i, v in enumerate(header) if v in ("", None) and i not in used}
 
 
-def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any], header_index: int = 0
-                ) -> dict[str, int]:
+def _map_header(
+    wb: Workbook, table: schema.Table, sheet: str, header: list[Any], header_index: int = 0
+) -> dict[str, int]:
     """Column key → index, reporting loose matches, unknown and missing columns.
 
     Headers written as the standard's English header or column key are the standard's own aliases:
@@ -455,15 +500,22 @@ def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]
                 if fold(text) in aliases and fold(text) != fold(column.vi):
                     english.append(ref)
                 else:
-                    wb.findings.append(finding("header-loose-match", INFO, sheet=sheet, cell=ref,
-                                               column=column.key, value=text, expected=column.vi))
+                    wb.findings.append(
+                        finding(
+                            "header-loose-match",
+                            INFO,
+                            sheet=sheet,
+                            cell=ref,
+                            column=column.key,
+                            value=text,
+                            expected=column.vi,
+                        )
+                    )
         if column is None:
             hint = did_you_mean(text, [c.vi for c in table.columns if c.key not in columns])
-            wb.findings.append(finding("unknown-column", WARNING, sheet=sheet, cell=ref, value=text,
-                                       suggestion=hint))
+            wb.findings.append(finding("unknown-column", WARNING, sheet=sheet, cell=ref, value=text, suggestion=hint))
         elif column.key in columns:
-            wb.findings.append(finding("duplicate-column", ERROR, sheet=sheet, cell=ref, column=column.key,
-                                       value=text))
+            wb.findings.append(finding("duplicate-column", ERROR, sheet=sheet, cell=ref, column=column.key, value=text))
         else:
             columns[column.key] = i
             wb.headers[(sheet, column.key)] = text
@@ -471,8 +523,16 @@ def _map_header(wb: Workbook, table: schema.Table, sheet: str, header: list[Any]
         wb.findings.append(finding("headers-english", INFO, sheet=sheet, cell=english[0], count=len(english)))
     for c in table.columns:
         if c.key not in columns and c.key not in schema.ADDED_IN_1_2:  # optional, and new: a 1.1 file is fine
-            wb.findings.append(finding("missing-column", ERROR if c.required else WARNING, sheet=sheet,
-                                       column=c.key, expected=c.vi, expected_en=c.en))
+            wb.findings.append(
+                finding(
+                    "missing-column",
+                    ERROR if c.required else WARNING,
+                    sheet=sheet,
+                    column=c.key,
+                    expected=c.vi,
+                    expected_en=c.en,
+                )
+            )
     return columns
 
 
@@ -517,8 +577,7 @@ def _typed(column: schema.Column, raw: Any, cell: Cell, findings: list[Finding])
         return text_of(raw)
     if kind == schema.PHONE:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            findings.append(finding("phone-as-number", WARNING, suggestion="0" + text_of(raw),
-                                    **_where(cell, column)))
+            findings.append(finding("phone-as-number", WARNING, suggestion="0" + text_of(raw), **_where(cell, column)))
             return "0" + text_of(raw)
         return text_of(raw)
     if kind == schema.INTEGER:
@@ -532,5 +591,3 @@ def _typed(column: schema.Column, raw: Any, cell: Cell, findings: list[Finding])
     if kind == schema.DATE:
         return parse_date(raw)
     return match_choice(column, text_of(raw), _where(cell, column), findings)
-
-

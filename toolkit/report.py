@@ -49,16 +49,48 @@ PLACEHOLDERS = {
     "chuc_vu_nguoi_ky": "[Quyền hạn, chức vụ người ký]",
     "noi_nhan": "[Nơi nhận]",
 }
-MEMBER_HEADERS = ("Tỉnh, thành phố", "Tình trạng", "Hoạt động đối ngoại", "Đề xuất đang vận động",
-                  "Phê duyệt trong kỳ (khoản)", "Giá trị phê duyệt (USD)", "Giải ngân trong kỳ (USD)",
-                  "Số ngày phê duyệt (bình quân)", "Trong ngưỡng {threshold} ngày")
-TARGET_HEADERS = ("Tỉnh, thành phố", "Chỉ tiêu viện trợ (USD)", "Đạt (USD)", "Tỷ lệ", "Chỉ tiêu dự án", "Đạt",
-                  "Tỷ lệ", "Chỉ tiêu hoạt động", "Đạt", "Tỷ lệ")
+MEMBER_HEADERS = (
+    "Tỉnh, thành phố",
+    "Tình trạng",
+    "Hoạt động đối ngoại",
+    "Đề xuất đang vận động",
+    "Phê duyệt trong kỳ (khoản)",
+    "Giá trị phê duyệt (USD)",
+    "Giải ngân trong kỳ (USD)",
+    "Số ngày phê duyệt (bình quân)",
+    "Trong ngưỡng {threshold} ngày",
+)
+TARGET_HEADERS = (
+    "Tỉnh, thành phố",
+    "Chỉ tiêu viện trợ (USD)",
+    "Đạt (USD)",
+    "Tỷ lệ",
+    "Chỉ tiêu dự án",
+    "Đạt",
+    "Tỷ lệ",
+    "Chỉ tiêu hoạt động",
+    "Đạt",
+    "Tỷ lệ",
+)
 ACTION_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ", "Ghi chú")
-PENDING_HEADERS = ("STT", "Tỉnh, thành phố", "Mã khoản", "Tên chương trình/dự án", "Nhà tài trợ",
-                   "Nhận đủ hồ sơ", "Số ngày chờ")
-ACTIVITY_HEADERS = ("STT", "Tỉnh, thành phố", "Thời gian", "Loại hoạt động", "Quốc gia, vùng lãnh thổ", "Nội dung",
-                    "Số người")
+PENDING_HEADERS = (
+    "STT",
+    "Tỉnh, thành phố",
+    "Mã khoản",
+    "Tên chương trình/dự án",
+    "Nhà tài trợ",
+    "Nhận đủ hồ sơ",
+    "Số ngày chờ",
+)
+ACTIVITY_HEADERS = (
+    "STT",
+    "Tỉnh, thành phố",
+    "Thời gian",
+    "Loại hoạt động",
+    "Quốc gia, vùng lãnh thổ",
+    "Nội dung",
+    "Số người",
+)
 DASH = "—"
 TABLE_TEXT = "Table Text"  # the template's paragraph style for table cells (10 pt, no indent, no spacing)
 
@@ -80,12 +112,20 @@ class ReportResult:
 
     def to_dict(self) -> dict[str, Any]:
         t = self.figures.total
-        return {"output": str(self.output), "workbook": str(self.workbook), "period": str(self.figures.period),
-                "members": len(self.figures.members), "approved": t.approved, "usd_approved": t.usd_approved,
-                "usd_disbursed": t.usd_disbursed, "mean_days": t.mean_days,
-                "activities": t.activities,
-                "received": [s.file for s in self.received], "kept": str(self.kept) if self.kept else None,
-                "refused": [r.to_dict() for r in self.refused]}
+        return {
+            "output": str(self.output),
+            "workbook": str(self.workbook),
+            "period": str(self.figures.period),
+            "members": len(self.figures.members),
+            "approved": t.approved,
+            "usd_approved": t.usd_approved,
+            "usd_disbursed": t.usd_disbursed,
+            "mean_days": t.mean_days,
+            "activities": t.activities,
+            "received": [s.file for s in self.received],
+            "kept": str(self.kept) if self.kept else None,
+            "refused": [r.to_dict() for r in self.refused],
+        }
 
     def kept_sentence(self) -> tuple[str, str]:
         """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
@@ -96,16 +136,22 @@ class ReportResult:
     def to_text(self) -> str:
         t = self.figures.total
         kept = [] if self.kept is None else list(self.kept_sentence())
-        return "\n".join([
-            *kept,
-            f"Báo cáo / report: {self.output}",
-            f"Tệp tổng hợp / consolidated workbook: {self.workbook}",
-            (f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
-             f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD"),
-            *(f"✘ {r.vi}\n  {r.en}" for r in self.refused)])
+        return "\n".join(
+            [
+                *kept,
+                f"Báo cáo / report: {self.output}",
+                f"Tệp tổng hợp / consolidated workbook: {self.workbook}",
+                (
+                    f"  {len(self.figures.members)} thành viên / members; phê duyệt trong kỳ / approved in the period: "
+                    f"{t.approved} khoản / items, {format_number(t.usd_approved, 'vi', 0)} USD"
+                ),
+                *(f"✘ {r.vi}\n  {r.en}" for r in self.refused),
+            ]
+        )
 
 
 # --- wording ------------------------------------------------------------------------------------
+
 
 def period_label(period: Period) -> str:
     """'6 tháng đầu năm 2026', '6 tháng cuối năm 2026' or 'năm 2026' (a non-breaking space in "6 tháng")."""
@@ -164,14 +210,20 @@ def context_settings(control: Control) -> dict[str, Any]:
     signature = listed("chuc_vu_nguoi_ky", upper=True)
     if values["co_quan_ban_hanh"] and signature[0].startswith("TM.") and "CỤM" in signature[0]:
         signature[0] = f"TM. {values['co_quan_ban_hanh'].upper()}"  # a cluster issues nothing: its head's union does
-    return {"co_quan_cap_tren": shown("co_quan_cap_tren", upper=True),
-            "co_quan_ban_hanh": shown("co_quan_ban_hanh", upper=True),
-            "co_quan_ban_hanh_ten": shown("co_quan_ban_hanh"),
-            "ky_hieu": shown("ky_hieu_bao_cao"), "dia_danh": shown("dia_danh"), "nguoi_ky": shown("nguoi_ky"),
-            "chuc_vu": signature, "noi_nhan": [n.rstrip(";.") for n in listed("noi_nhan")]}
+    return {
+        "co_quan_cap_tren": shown("co_quan_cap_tren", upper=True),
+        "co_quan_ban_hanh": shown("co_quan_ban_hanh", upper=True),
+        "co_quan_ban_hanh_ten": shown("co_quan_ban_hanh"),
+        "ky_hieu": shown("ky_hieu_bao_cao"),
+        "dia_danh": shown("dia_danh"),
+        "nguoi_ky": shown("nguoi_ky"),
+        "chuc_vu": signature,
+        "noi_nhan": [n.rstrip(";.") for n in listed("noi_nhan")],
+    }
 
 
 # --- the document -------------------------------------------------------------------------------
+
 
 def template_path(control: Control) -> Path:
     """The Word template: the `Mẫu báo cáo` setting (relative to the control workbook), else the packaged one."""
@@ -197,10 +249,14 @@ def write_report(figures: PeriodFigures | Review, control: Control, out: str | o
     source = template_path(control)
     tpl = _open_template(source)
     settings = context_settings(control)
-    context = {**settings, "noi_ngay": place_and_date(settings["dia_danh"], day),
-               "trich_yeu": xml_safe(subject(review.now.period, review.now.cluster or "[Tên cụm]")),
-               "noi_dung": _body(tpl, review, day, settings), "phu_luc": _appendices(tpl, review),
-               "ky_bao_cao": str(review.now.period)}
+    context = {
+        **settings,
+        "noi_ngay": place_and_date(settings["dia_danh"], day),
+        "trich_yeu": xml_safe(subject(review.now.period, review.now.cluster or "[Tên cụm]")),
+        "noi_dung": _body(tpl, review, day, settings),
+        "phu_luc": _appendices(tpl, review),
+        "ky_bao_cao": str(review.now.period),
+    }
     _render_sandboxed(tpl, context, source)
     _properties(tpl.docx, context["trich_yeu"], xml_safe(str(control.values.get("co_quan_ban_hanh") or "")).strip())
     with output_path(out, KIND) as tmp:
@@ -236,8 +292,9 @@ def _render_sandboxed(tpl, context: dict[str, Any], source: Path) -> None:
 
 def plain_review(figures: PeriodFigures, control: Control) -> Review:
     """A Review of one period's figures alone (no same period a year before), with the control's targets."""
-    return Review(figures, targets=control.targets_for(figures.period.year),
-                  vnd_per_usd=vnd_per_usd(control, figures.period))
+    return Review(
+        figures, targets=control.targets_for(figures.period.year), vnd_per_usd=vnd_per_usd(control, figures.period)
+    )
 
 
 def vnd_per_usd(control: Control, period: Period) -> float | None:
@@ -258,8 +315,10 @@ def _properties(doc, title: str, issuer: str) -> None:
 
 
 #: Numbers and the unit after them that must not be split over two lines.
-_UNITS = re.compile(r"(\d) (?=(?:tháng|ngày|năm|USD|khoản|hồ sơ|hoạt động|đề xuất|thành viên|triệu|tỷ|quốc gia|"
-                    r"người|dự án|tỉnh|đồng)\b)")
+_UNITS = re.compile(
+    r"(\d) (?=(?:tháng|ngày|năm|USD|khoản|hồ sơ|hoạt động|đề xuất|thành viên|triệu|tỷ|quốc gia|"
+    r"người|dự án|tỉnh|đồng)\b)"
+)
 NBSP = "\u00a0"
 
 
@@ -276,8 +335,16 @@ class _Writer:
 
         self.doc, self.align, self.cm, self.pt, self.yellow = doc, WD_ALIGN_PARAGRAPH, Cm, Pt, WD_COLOR_INDEX.YELLOW
 
-    def para(self, text: str = "", *, bold: bool = False, italic: bool = False, center: bool = False,
-             indent: bool = True, before: float | None = None):
+    def para(
+        self,
+        text: str = "",
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        center: bool = False,
+        indent: bool = True,
+        before: float | None = None,
+    ):
         p = self.doc.add_paragraph()
         if text:
             run = p.add_run(_nb(xml_safe(text)))
@@ -316,8 +383,15 @@ class _Writer:
         run.font.highlight_color = self.yellow
         return p
 
-    def table(self, headers: list[str], rows: list[list[str]], widths: list[float], numeric: set[int],
-              last_bold: bool = False, bold_cells: frozenset[tuple[int, int]] = frozenset()):
+    def table(
+        self,
+        headers: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        numeric: set[int],
+        last_bold: bool = False,
+        bold_cells: frozenset[tuple[int, int]] = frozenset(),
+    ):
         """A grid table in the template's `TABLE_TEXT` style: the header row repeated on each page, no row split;
         the header, the last row with `last_bold` and the body cells (row, column from 0) in `bold_cells` in bold."""
         table = self.doc.add_table(rows=len(rows) + 1, cols=len(headers))
@@ -358,6 +432,7 @@ def _row_flag(row, tag: str) -> None:
 
 
 # --- wording of figures ------------------------------------------------------------------------
+
 
 def _vnd(review: Review, usd: float) -> str:
     """'1.250.000 USD (khoảng 32.875 triệu đồng)': VND at the period's rate beside every USD sum."""
@@ -400,6 +475,7 @@ def _lead_time(m: Figures) -> str:
 
 # --- the document ---------------------------------------------------------------------------------
 
+
 def _body(tpl, review: Review, day: date, settings: dict[str, Any]):
     """Sections I–V and the closing line, as a docxtpl sub-document."""
     doc = tpl.new_subdoc()
@@ -431,13 +507,20 @@ def _body(tpl, review: Review, day: date, settings: dict[str, Any]):
     w.place("[Bổ sung các nhiệm vụ trọng tâm khác của cụm.]", item=True)
     w.heading("V. KIẾN NGHỊ, ĐỀ XUẤT")
     if f.overdue:
-        w.item(f"Đề nghị Ủy ban nhân dân các tỉnh, thành phố xem xét, sớm quyết định {len(f.overdue)} hồ sơ tiếp "
-               f"nhận viện trợ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2).")
-    w.place("[Nêu kiến nghị, đề xuất với Liên hiệp các tổ chức hữu nghị Việt Nam, Ủy ban nhân dân các tỉnh, "
-            "thành phố và các cơ quan liên quan.]", item=True)
+        w.item(
+            f"Đề nghị Ủy ban nhân dân các tỉnh, thành phố xem xét, sớm quyết định {len(f.overdue)} hồ sơ tiếp "
+            f"nhận viện trợ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2)."
+        )
+    w.place(
+        "[Nêu kiến nghị, đề xuất với Liên hiệp các tổ chức hữu nghị Việt Nam, Ủy ban nhân dân các tỉnh, "
+        "thành phố và các cơ quan liên quan.]",
+        item=True,
+    )
     issuer = settings["co_quan_ban_hanh_ten"]
-    w.para(f"Trên đây là báo cáo {'tổng kết' if f.period.half is None else 'sơ kết'} {SUBJECT} "
-           f"{period_label(f.period)} của {f.cluster or '[Tên cụm]'}, do {issuer} (cụm trưởng) tổng hợp./.")
+    w.para(
+        f"Trên đây là báo cáo {'tổng kết' if f.period.half is None else 'sơ kết'} {SUBJECT} "
+        f"{period_label(f.period)} của {f.cluster or '[Tên cụm]'}, do {issuer} (cụm trưởng) tổng hợp./."
+    )
     w.para("", indent=False)
     return doc
 
@@ -446,11 +529,13 @@ def _situation(w: _Writer, review: Review) -> None:
     f, t = review.now, review.now.total
     w.heading("I. ĐẶC ĐIỂM, TÌNH HÌNH")
     submitted = f.count("valid", "late", "invalid")
-    w.para(f"Cụm có {len(f.members)} tỉnh, thành phố thành viên; {submitted} thành viên đã gửi báo cáo "
-           f"{period_label(f.period)}. Trong kỳ, các thành viên tổ chức {t.activities} hoạt động đối ngoại nhân "
-           f"dân với đối tác của {len(f.activity_countries)} quốc gia, vùng lãnh thổ; đã vận động và được Ủy ban "
-           f"nhân dân tỉnh phê duyệt tiếp nhận {t.approved} khoản viện trợ phi chính phủ nước ngoài, tổng giá trị "
-           f"{_vnd(review, t.usd_approved)}.")
+    w.para(
+        f"Cụm có {len(f.members)} tỉnh, thành phố thành viên; {submitted} thành viên đã gửi báo cáo "
+        f"{period_label(f.period)}. Trong kỳ, các thành viên tổ chức {t.activities} hoạt động đối ngoại nhân "
+        f"dân với đối tác của {len(f.activity_countries)} quốc gia, vùng lãnh thổ; đã vận động và được Ủy ban "
+        f"nhân dân tỉnh phê duyệt tiếp nhận {t.approved} khoản viện trợ phi chính phủ nước ngoài, tổng giá trị "
+        f"{_vnd(review, t.usd_approved)}."
+    )
     w.place("[Khái quát bối cảnh trong nước, quốc tế và của địa phương; thuận lợi, khó khăn trong kỳ.]")
 
 
@@ -458,18 +543,28 @@ def _people(w: _Writer, review: Review) -> None:
     f, t = review.now, review.now.total
     w.heading("1. Công tác đối ngoại nhân dân")
     if not t.activities:
-        w.para("Trong kỳ, các thành viên chưa báo cáo hoạt động đối ngoại nhân dân nào (trang "
-               f"\"{schema.ACTIVITIES_SHEET.vi}\").")
+        w.para(
+            "Trong kỳ, các thành viên chưa báo cáo hoạt động đối ngoại nhân dân nào (trang "
+            f'"{schema.ACTIVITIES_SHEET.vi}").'
+        )
         return
-    w.para(f"Các thành viên đã tổ chức, phối hợp tổ chức {t.activities} hoạt động đối ngoại nhân dân "
-           f"({yoy(t.activities, _before(review, 'activities'))}), gồm:")
+    w.para(
+        f"Các thành viên đã tổ chức, phối hợp tổ chức {t.activities} hoạt động đối ngoại nhân dân "
+        f"({yoy(t.activities, _before(review, 'activities'))}), gồm:"
+    )
     w.items([f"{kind}: {t.kind_count(kind)} hoạt động" for kind in schema.ACTIVITY_TYPES if t.kind_count(kind)])
     countries = "; ".join(f"{c} ({n})" for c, n in f.activity_countries[:TOP])
-    w.para(f"Đối tác đến từ {len(f.activity_countries)} quốc gia, vùng lãnh thổ, nhiều nhất: {countries}. "
-           "Một số hoạt động tiêu biểu:")
+    w.para(
+        f"Đối tác đến từ {len(f.activity_countries)} quốc gia, vùng lãnh thổ, nhiều nhất: {countries}. "
+        "Một số hoạt động tiêu biểu:"
+    )
     notable = sorted((a for a in f.activities if a.kind != "Khác"), key=lambda a: (-(a.people or 0), a.start))
-    w.items([f"{a.province}, ngày {vn_date(a.start)}: {a.content}{f' ({a.people} người tham gia)' if a.people else ''}"
-             for a in sorted(notable[:TOP], key=lambda a: a.start)])
+    w.items(
+        [
+            f"{a.province}, ngày {vn_date(a.start)}: {a.content}{f' ({a.people} người tham gia)' if a.people else ''}"
+            for a in sorted(notable[:TOP], key=lambda a: a.start)
+        ]
+    )
     w.para("Danh sách đầy đủ tại Phụ lục 4.")
 
 
@@ -477,31 +572,49 @@ def _aid(w: _Writer, review: Review) -> None:
     f, t = review.now, review.now.total
     label = period_label(f.period)
     w.heading("2. Công tác vận động viện trợ phi chính phủ nước ngoài")
-    held = (f" ({t.open_needs - t.open_needs_held} đề xuất; {t.open_needs_held} đề xuất còn lỗi số liệu chưa đưa vào "
-            "danh mục)") if t.open_needs_held else ""
-    w.para(f"Các thành viên đang vận động tài trợ cho {t.open_needs} đề xuất (chưa có nhà tài trợ, chưa dừng), "
-           f"tổng đề nghị tài trợ {_vnd(review, t.usd_open_needs)}, giới thiệu tới nhà tài trợ qua danh mục kêu gọi "
-           f"tài trợ của cụm{held}.")
+    held = (
+        (
+            f" ({t.open_needs - t.open_needs_held} đề xuất; {t.open_needs_held} đề xuất còn lỗi số liệu chưa đưa vào "
+            "danh mục)"
+        )
+        if t.open_needs_held
+        else ""
+    )
+    w.para(
+        f"Các thành viên đang vận động tài trợ cho {t.open_needs} đề xuất (chưa có nhà tài trợ, chưa dừng), "
+        f"tổng đề nghị tài trợ {_vnd(review, t.usd_open_needs)}, giới thiệu tới nhà tài trợ qua danh mục kêu gọi "
+        f"tài trợ của cụm{held}."
+    )
     if t.approved:
-        w.para(f"Trong {label}, các thành viên đã vận động và được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận "
-               f"{t.approved} khoản viện trợ ({yoy(t.approved, _before(review, 'approved'))}), tổng giá trị "
-               f"{_vnd(review, t.usd_approved)}, {yoy(t.usd_approved, _before(review, 'usd_approved'))}. "
-               f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}, "
-               f"{yoy(t.usd_disbursed, _before(review, 'usd_disbursed'))}.")
+        w.para(
+            f"Trong {label}, các thành viên đã vận động và được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận "
+            f"{t.approved} khoản viện trợ ({yoy(t.approved, _before(review, 'approved'))}), tổng giá trị "
+            f"{_vnd(review, t.usd_approved)}, {yoy(t.usd_approved, _before(review, 'usd_approved'))}. "
+            f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}, "
+            f"{yoy(t.usd_disbursed, _before(review, 'usd_disbursed'))}."
+        )
         _rate_note(w, review)
-        w.para(f"Theo lĩnh vực: {_ranked(f.sectors)}. Nhà tài trợ lớn nhất: {_ranked(f.donors)}. "
-               f"Theo quốc gia: {_ranked(f.countries)}.")
+        w.para(
+            f"Theo lĩnh vực: {_ranked(f.sectors)}. Nhà tài trợ lớn nhất: {_ranked(f.donors)}. "
+            f"Theo quốc gia: {_ranked(f.countries)}."
+        )
         province_png, sector_png = approved_charts(f)
-        for n, (png, caption) in enumerate(((province_png, "Giá trị viện trợ được phê duyệt trong kỳ theo tỉnh (USD)"),
-                                            (sector_png, "Giá trị viện trợ được phê duyệt trong kỳ theo lĩnh vực "
-                                                         "(USD)")), start=1):
+        for n, (png, caption) in enumerate(
+            (
+                (province_png, "Giá trị viện trợ được phê duyệt trong kỳ theo tỉnh (USD)"),
+                (sector_png, "Giá trị viện trợ được phê duyệt trong kỳ theo lĩnh vực (USD)"),
+            ),
+            start=1,
+        ):
             p = w.para(center=True, indent=False)
             p.paragraph_format.keep_with_next = True
             p.add_run().add_picture(io.BytesIO(png), width=w.cm(15.5))
             w.para(f"Hình {n}. {caption}", italic=True, center=True, indent=False)
     else:
-        w.para(f"Trong {label}, chưa có khoản viện trợ nào được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận. "
-               f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}.")
+        w.para(
+            f"Trong {label}, chưa có khoản viện trợ nào được Ủy ban nhân dân tỉnh phê duyệt tiếp nhận. "
+            f"Giải ngân trong kỳ đạt {_vnd(review, t.usd_disbursed)}."
+        )
         _rate_note(w, review)
     _targets(w, review)
 
@@ -509,15 +622,20 @@ def _aid(w: _Writer, review: Review) -> None:
 def _rate_note(w: _Writer, review: Review) -> None:
     """The rate the đồng figures are converted at, under the paragraphs that give them first."""
     if review.vnd_per_usd:
-        w.para(f"(Giá trị quy đổi theo tỷ giá {format_number(round(review.vnd_per_usd), 'vi', 0)} đồng/USD ngày "
-               f"{vn_date(review.now.period.end)}.)", italic=True)
+        w.para(
+            f"(Giá trị quy đổi theo tỷ giá {format_number(round(review.vnd_per_usd), 'vi', 0)} đồng/USD ngày "
+            f"{vn_date(review.now.period.end)}.)",
+            italic=True,
+        )
 
 
 def _targets(w: _Writer, review: Review) -> None:
     year = review.now.period.year
     if not review.targets:
-        w.para(f"Kết quả so với chỉ tiêu năm {year}: chưa có chỉ tiêu (trang \"{schema.TARGETS_SHEET.vi}\" "
-               "của tệp điều hành).")
+        w.para(
+            f'Kết quả so với chỉ tiêu năm {year}: chưa có chỉ tiêu (trang "{schema.TARGETS_SHEET.vi}" '
+            "của tệp điều hành)."
+        )
         return
     shares = [(what, review.target_share("", what)) for what in ("usd", "projects", "activities")]
     words = {"usd": "giá trị viện trợ vận động", "projects": "số dự án", "activities": "số hoạt động đối ngoại"}
@@ -529,9 +647,11 @@ def _targets(w: _Writer, review: Review) -> None:
         if share is not None and not m.submitted:
             lines.append(f"{m.name or m.code}: chưa gửi báo cáo, chưa đánh giá được kết quả so với chỉ tiêu")
         elif share is not None:
-            lines.append(f"{m.name or m.code}: đạt {_percent(share)} chỉ tiêu năm về giá trị viện trợ, "
-                         f"{_percent(review.target_share(m.code, 'projects'))} về số dự án, "
-                         f"{_percent(review.target_share(m.code, 'activities'))} về số hoạt động")
+            lines.append(
+                f"{m.name or m.code}: đạt {_percent(share)} chỉ tiêu năm về giá trị viện trợ, "
+                f"{_percent(review.target_share(m.code, 'projects'))} về số dự án, "
+                f"{_percent(review.target_share(m.code, 'activities'))} về số hoạt động"
+            )
     w.items(lines)
     w.para("Chi tiết tại Phụ lục 1.")
 
@@ -540,44 +660,71 @@ def _management(w: _Writer, review: Review) -> None:
     f, t = review.now, review.now.total
     w.heading("3. Công tác quản lý hoạt động của các tổ chức phi chính phủ nước ngoài")
     if t.days:
-        w.para(f"Thời gian từ khi nhận đủ hồ sơ đến khi có quyết định phê duyệt {_lead_time(t)}; trong "
-               f"{len(t.days)} hồ sơ đã có quyết định trong kỳ, {_share(t.within_share)} được phê duyệt trong "
-               f"ngưỡng {f.threshold} ngày.")
+        w.para(
+            f"Thời gian từ khi nhận đủ hồ sơ đến khi có quyết định phê duyệt {_lead_time(t)}; trong "
+            f"{len(t.days)} hồ sơ đã có quyết định trong kỳ, {_share(t.within_share)} được phê duyệt trong "
+            f"ngưỡng {f.threshold} ngày."
+        )
     today = f.today or f.period.end
-    w.para(f"Đến ngày {vn_date(today)}, còn {len(f.pending)} hồ sơ đang chờ phê duyệt, trong đó "
-           f"{len(f.overdue)} hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2).")
-    w.para(f"{_count(len(f.expiring))} dự án đang thực hiện có giấy đăng ký của tổ chức phi chính phủ nước ngoài "
-           f"hết hạn trước khi dự án kết thúc hoặc trong vòng {CERTIFICATE_MARGIN_DAYS} ngày sau kỳ báo cáo; "
-           f"{_count(len(f.stale), False)} khoản đã phê duyệt trên {STALE_MONTHS} tháng chưa giải ngân (Phụ lục 3).")
+    w.para(
+        f"Đến ngày {vn_date(today)}, còn {len(f.pending)} hồ sơ đang chờ phê duyệt, trong đó "
+        f"{len(f.overdue)} hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ (Phụ lục 2)."
+    )
+    w.para(
+        f"{_count(len(f.expiring))} dự án đang thực hiện có giấy đăng ký của tổ chức phi chính phủ nước ngoài "
+        f"hết hạn trước khi dự án kết thúc hoặc trong vòng {CERTIFICATE_MARGIN_DAYS} ngày sau kỳ báo cáo; "
+        f"{_count(len(f.stale), False)} khoản đã phê duyệt trên {STALE_MONTHS} tháng chưa giải ngân (Phụ lục 3)."
+    )
 
 
 def _coordination(w: _Writer, f: PeriodFigures, day: date) -> None:
     w.heading("4. Công tác phối hợp trong cụm")
     due = f" (hạn nộp {vn_date(f.due)})" if f.due else ""
     parts = []
-    for state, word in (("valid", "nộp đúng hạn, đủ và đúng mẫu"), ("late", "nộp muộn"),
-                        ("invalid", "nộp nhưng còn lỗi số liệu"), ("missing", "chưa nộp")):
+    for state, word in (
+        ("valid", "nộp đúng hạn, đủ và đúng mẫu"),
+        ("late", "nộp muộn"),
+        ("invalid", "nộp nhưng còn lỗi số liệu"),
+        ("missing", "chưa nộp"),
+    ):
         if f.count(state):
             parts.append(f"{f.count(state)} thành viên {word} ({_names(f.named(state))})")
-    w.para(f"Báo cáo {period_label(f.period)} của {len(f.members)} tỉnh, thành phố thành viên{due}, đến ngày "
-           f"{vn_date(day)}: {'; '.join(parts) or 'chưa có thành viên nào gửi'}.")
+    w.para(
+        f"Báo cáo {period_label(f.period)} của {len(f.members)} tỉnh, thành phố thành viên{due}, đến ngày "
+        f"{vn_date(day)}: {'; '.join(parts) or 'chưa có thành viên nào gửi'}."
+    )
 
 
 def _member_row(m: Figures) -> list[str]:
     if not m.submitted:
         return [m.name or m.code, m.word, *([DASH] * 7)]
-    return [m.name or m.code, m.word, str(m.activities), str(m.open_needs), str(m.approved), _usd(m.usd_approved),
-            _usd(m.usd_disbursed), _days(m.mean_days), _share(m.within_share)]
+    return [
+        m.name or m.code,
+        m.word,
+        str(m.activities),
+        str(m.open_needs),
+        str(m.approved),
+        _usd(m.usd_approved),
+        _usd(m.usd_disbursed),
+        _days(m.mean_days),
+        _share(m.within_share),
+    ]
 
 
 def _target_row(name: str, m: Figures, targets: list, review: Review) -> list[str]:
     """A member's (or, with code "", the cluster's) targets, results of the year so far and shares."""
     cells = [name]
-    for what, done, shown in (("usd", m.usd_approved, _usd), ("projects", m.approved, str),
-                              ("activities", m.activities, str)):
+    for what, done, shown in (
+        ("usd", m.usd_approved, _usd),
+        ("projects", m.approved, str),
+        ("activities", m.activities, str),
+    ):
         goal = sum(getattr(t, what) or 0 for t in targets)
-        cells += [shown(goal) if goal else DASH, shown(done) if m.submitted or not m.code else DASH,
-                  _percent(review.target_share(m.code, what)) if m.submitted or not m.code else DASH]
+        cells += [
+            shown(goal) if goal else DASH,
+            shown(done) if m.submitted or not m.code else DASH,
+            _percent(review.target_share(m.code, what)) if m.submitted or not m.code else DASH,
+        ]
     return cells
 
 
@@ -591,45 +738,88 @@ def _appendices(tpl, review: Review):
     w.caption(f"Phụ lục 1. Kết quả theo từng thành viên, {label}")
     headers = [h.format(threshold=f.threshold) for h in MEMBER_HEADERS]
     rows = [_member_row(m) for m in f.members]
-    rows.append(["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp",
-                 *_member_row(f.total)[2:]])
+    rows.append(
+        ["Toàn cụm", f"{f.count('valid', 'late', 'invalid')}/{len(f.members)} đã nộp", *_member_row(f.total)[2:]]
+    )
     w.table(headers, rows, [2.3, 1.8, 1.5, 1.6, 1.7, 2.2, 2.1, 1.6, 1.6], set(range(2, 9)), last_bold=True)
     if review.targets:
         year = review.year_figures
         w.caption(f"Kết quả so với chỉ tiêu năm {f.period.year} (lũy kế đến hết kỳ)")
-        rows = [_target_row(m.name or m.code, m, [review.targets[m.code]] if m.code in review.targets else [],
-                            review) for m in year.members]
-        rows.append(_target_row("Toàn cụm", year.total, [review.targets[m.code] for m in year.members
-                                                       if m.code in review.targets], review))
-        w.table(list(TARGET_HEADERS), rows, [2.5, 2.2, 2.0, 1.3, 1.5, 1.1, 1.3, 1.6, 1.1, 1.3], set(range(1, 10)),
-                last_bold=True)
+        rows = [
+            _target_row(m.name or m.code, m, [review.targets[m.code]] if m.code in review.targets else [], review)
+            for m in year.members
+        ]
+        rows.append(
+            _target_row(
+                "Toàn cụm",
+                year.total,
+                [review.targets[m.code] for m in year.members if m.code in review.targets],
+                review,
+            )
+        )
+        w.table(
+            list(TARGET_HEADERS),
+            rows,
+            [2.5, 2.2, 2.0, 1.3, 1.5, 1.1, 1.3, 1.6, 1.1, 1.3],
+            set(range(1, 10)),
+            last_bold=True,
+        )
     today = f.today or f.period.end
     w.caption(f"Phụ lục 2. Hồ sơ đang chờ phê duyệt (số ngày chờ tính đến ngày {vn_date(today)})")
     if f.pending:
-        w.table(list(PENDING_HEADERS),
-                [[str(i), a.province, a.ident, a.title, a.donor,
-                  vn_date(a.received) if a.received else "Chưa đủ hồ sơ", DASH if a.days is None else str(a.days)]
-                 for i, a in enumerate(f.pending, start=1)],
-                [1.2, 2.1, 2.6, 3.9, 2.7, 2.5, 1.5], {0, 6},
-                bold_cells=frozenset((i, 6) for i, a in enumerate(f.pending) if a in f.overdue))
-        w.para(f"Số ngày in đậm: hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ.", italic=True,
-               indent=False)
+        w.table(
+            list(PENDING_HEADERS),
+            [
+                [
+                    str(i),
+                    a.province,
+                    a.ident,
+                    a.title,
+                    a.donor,
+                    vn_date(a.received) if a.received else "Chưa đủ hồ sơ",
+                    DASH if a.days is None else str(a.days),
+                ]
+                for i, a in enumerate(f.pending, start=1)
+            ],
+            [1.2, 2.1, 2.6, 3.9, 2.7, 2.5, 1.5],
+            {0, 6},
+            bold_cells=frozenset((i, 6) for i, a in enumerate(f.pending) if a in f.overdue),
+        )
+        w.para(
+            f"Số ngày in đậm: hồ sơ đã chờ quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ.", italic=True, indent=False
+        )
     else:
         w.para("Không có.", center=True, indent=False)
     w.caption("Phụ lục 3. Giấy đăng ký sắp hết hạn; khoản đã phê duyệt chưa giải ngân")
     items = f.expiring + f.stale
     if items:
-        w.table(list(ACTION_HEADERS), [[str(i), a.province, a.ident, a.title, a.donor, a.why]
-                                       for i, a in enumerate(items, start=1)],
-                [1.2, 2.1, 2.6, 4.2, 2.8, 3.6], {0})
+        w.table(
+            list(ACTION_HEADERS),
+            [[str(i), a.province, a.ident, a.title, a.donor, a.why] for i, a in enumerate(items, start=1)],
+            [1.2, 2.1, 2.6, 4.2, 2.8, 3.6],
+            {0},
+        )
     else:
         w.para("Không có.", center=True, indent=False)
     w.caption(f"Phụ lục 4. Hoạt động đối ngoại nhân dân, {label}")
     if f.activities:
-        w.table(list(ACTIVITY_HEADERS),
-                [[str(i), a.province, vn_date(a.start) + (f"–{vn_date(a.end)}" if a.end else ""), a.kind, a.country,
-                  a.content, str(a.people or DASH)] for i, a in enumerate(f.activities, start=1)],
-                [1.1, 2.2, 2.3, 2.3, 2.3, 4.8, 1.5], {0, 6})
+        w.table(
+            list(ACTIVITY_HEADERS),
+            [
+                [
+                    str(i),
+                    a.province,
+                    vn_date(a.start) + (f"–{vn_date(a.end)}" if a.end else ""),
+                    a.kind,
+                    a.country,
+                    a.content,
+                    str(a.people or DASH),
+                ]
+                for i, a in enumerate(f.activities, start=1)
+            ],
+            [1.1, 2.2, 2.3, 2.3, 2.3, 4.8, 1.5],
+            {0, 6},
+        )
     else:
         w.para("Không có.", center=True, indent=False)
     return doc
@@ -647,11 +837,14 @@ def _strengths(review: Review) -> list[str]:
     elif f.count("valid"):
         lines.append(f"{f.count('valid')} thành viên gửi báo cáo đúng hạn, đủ và đúng mẫu.")
     if review.before is not None and t.usd_approved > review.before.total.usd_approved:
-        lines.append("Giá trị viện trợ được phê duyệt tiếp nhận "
-                     f"{yoy(t.usd_approved, _before(review, 'usd_approved'))}.")
+        lines.append(
+            f"Giá trị viện trợ được phê duyệt tiếp nhận {yoy(t.usd_approved, _before(review, 'usd_approved'))}."
+        )
     if t.activities:
-        lines.append(f"Hoạt động đối ngoại nhân dân được duy trì ({t.activities} hoạt động, "
-                     f"{len(f.activity_countries)} quốc gia, vùng lãnh thổ).")
+        lines.append(
+            f"Hoạt động đối ngoại nhân dân được duy trì ({t.activities} hoạt động, "
+            f"{len(f.activity_countries)} quốc gia, vùng lãnh thổ)."
+        )
     reached = [m.name for m in review.year_figures.members if (review.target_share(m.code, "usd") or 0) >= 1]
     if reached:
         lines.append(f"{_names(reached)} đã hoàn thành chỉ tiêu năm về giá trị viện trợ vận động.")
@@ -659,8 +852,11 @@ def _strengths(review: Review) -> list[str]:
 
 
 def _below_half(review: Review) -> list[str]:
-    return [m.name for m in review.year_figures.members
-            if m.submitted and (share := review.target_share(m.code, "usd")) is not None and share < 0.5]
+    return [
+        m.name
+        for m in review.year_figures.members
+        if m.submitted and (share := review.target_share(m.code, "usd")) is not None and share < 0.5
+    ]
 
 
 def _shortcomings(review: Review) -> list[str]:
@@ -677,8 +873,9 @@ def _shortcomings(review: Review) -> list[str]:
     if f.overdue:
         lines.append(f"{len(f.overdue)} hồ sơ đã chờ phê duyệt quá {f.threshold} ngày kể từ khi nhận đủ hồ sơ.")
     if f.stale:
-        lines.append(f"{len(f.stale)} khoản đã phê duyệt trên {STALE_MONTHS} tháng chưa giải ngân, "
-                     "có nguy cơ bị thu hồi.")
+        lines.append(
+            f"{len(f.stale)} khoản đã phê duyệt trên {STALE_MONTHS} tháng chưa giải ngân, có nguy cơ bị thu hồi."
+        )
     if f.expiring:
         lines.append(f"{len(f.expiring)} dự án có giấy đăng ký của tổ chức phi chính phủ nước ngoài sắp hết hạn.")
     below = _below_half(review)
@@ -691,11 +888,14 @@ def _causes(review: Review) -> list[str]:
     f = review.now
     lines = []
     if f.overdue:
-        lines.append(f"Khâu thẩm định, lấy ý kiến các cơ quan liên quan kéo dài: {len(f.overdue)} hồ sơ chờ quá "
-                     f"ngưỡng {f.threshold} ngày.")
+        lines.append(
+            f"Khâu thẩm định, lấy ý kiến các cơ quan liên quan kéo dài: {len(f.overdue)} hồ sơ chờ quá "
+            f"ngưỡng {f.threshold} ngày."
+        )
     if f.count("missing", "late"):
-        lines.append(f"Việc tổng hợp, gửi báo cáo tại một số thành viên chưa kịp thời "
-                     f"({_names(f.named('missing', 'late'))}).")
+        lines.append(
+            f"Việc tổng hợp, gửi báo cáo tại một số thành viên chưa kịp thời ({_names(f.named('missing', 'late'))})."
+        )
     below = _below_half(review)
     if below:
         lines.append(f"Nguồn viện trợ tại {_names(below)} chưa tương xứng với chỉ tiêu đề ra.")
@@ -707,22 +907,30 @@ def _tasks(f: PeriodFigures) -> list[str]:
     late = f.named("late", "missing", "invalid")
     if late:
         lines.append(f"Đôn đốc {_names(late)} gửi báo cáo đúng hạn, đủ và đúng mẫu.")
-    lines.append(f"Tiếp tục vận động tài trợ cho {f.total.open_needs} đề xuất đang vận động "
-                 f"(đề nghị {_usd(f.total.usd_open_needs)} USD).")
+    lines.append(
+        f"Tiếp tục vận động tài trợ cho {f.total.open_needs} đề xuất đang vận động "
+        f"(đề nghị {_usd(f.total.usd_open_needs)} USD)."
+    )
     if f.pending:
-        lines.append(f"Phối hợp hoàn thành thẩm định, trình Ủy ban nhân dân tỉnh phê duyệt {len(f.pending)} hồ sơ "
-                     f"đang chờ, trước hết {len(f.overdue)} hồ sơ đã quá {f.threshold} ngày.")
+        lines.append(
+            f"Phối hợp hoàn thành thẩm định, trình Ủy ban nhân dân tỉnh phê duyệt {len(f.pending)} hồ sơ "
+            f"đang chờ, trước hết {len(f.overdue)} hồ sơ đã quá {f.threshold} ngày."
+        )
     if f.stale:
-        lines.append(f"Rà soát {len(f.stale)} khoản đã phê duyệt chưa giải ngân; đề nghị nhà tài trợ giải ngân "
-                     "hoặc xem xét thu hồi quyết định.")
+        lines.append(
+            f"Rà soát {len(f.stale)} khoản đã phê duyệt chưa giải ngân; đề nghị nhà tài trợ giải ngân "
+            "hoặc xem xét thu hồi quyết định."
+        )
     if f.expiring:
         lines.append(f"Nhắc các tổ chức phi chính phủ nước ngoài gia hạn giấy đăng ký cho {len(f.expiring)} dự án.")
-    lines.append("Duy trì các hoạt động đối ngoại nhân dân với các đối tác truyền thống, mở rộng quan hệ với đối "
-                 "tác mới.")
+    lines.append(
+        "Duy trì các hoạt động đối ngoại nhân dân với các đối tác truyền thống, mở rộng quan hệ với đối tác mới."
+    )
     return lines
 
 
 # --- the command ----------------------------------------------------------------------------------
+
 
 def latest_period(control: Control, today: date) -> Period:
     """The scheduled period a review is written for on `today`: the latest that has ended, else the first to end
@@ -737,8 +945,14 @@ def latest_period(control: Control, today: date) -> Period:
     raise NotScheduled("")
 
 
-def report(control: str | os.PathLike | Control, period: str | None = None, out: str | os.PathLike | None = None,
-           now: str | date | datetime | None = None, *, workers: int | None = None) -> ReportResult:
+def report(
+    control: str | os.PathLike | Control,
+    period: str | None = None,
+    out: str | os.PathLike | None = None,
+    now: str | date | datetime | None = None,
+    *,
+    workers: int | None = None,
+) -> ReportResult:
     """Receive new files, consolidate the period and write its Word review report.
 
     :param period: ``2026-H1``, ``2026-H2`` or ``2026``; default the latest scheduled period ended by `now`.
@@ -763,12 +977,14 @@ def report(control: str | os.PathLike | Control, period: str | None = None, out:
         received = receive(control, ledger, moment)
         consolidation = consolidate(control.inbox, None, period=name, control=control, workers=workers)
     review = draft(control, consolidation, name, target, moment.date(), workers=workers)
-    return ReportResult(target, consolidation.output, review.now, received, kept,
-                        [f.as_refusal() for f in consolidation.refused])
+    return ReportResult(
+        target, consolidation.output, review.now, received, kept, [f.as_refusal() for f in consolidation.refused]
+    )
 
 
-def draft(control: Control, consolidation, period: str, out: str | os.PathLike, day: date, *,
-          workers: int | None = None) -> Review:
+def draft(
+    control: Control, consolidation, period: str, out: str | os.PathLike, day: date, *, workers: int | None = None
+) -> Review:
     """Write the review report of `period` from its consolidation, dated `day`: the same period a year
     before and the halves of a year come from a consolidation of every period in the submissions folder."""
     from .consolidation.consolidate import consolidate
@@ -776,8 +992,14 @@ def draft(control: Control, consolidation, period: str, out: str | os.PathLike, 
     parsed = Period.parse(period)
     with tempfile.TemporaryDirectory() as scratch:
         everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control, workers=workers)
-    review = review_figures(consolidation, everything, period, today=day, targets=control.targets_for(parsed.year),
-                            vnd_per_usd=vnd_per_usd(control, parsed))
+    review = review_figures(
+        consolidation,
+        everything,
+        period,
+        today=day,
+        targets=control.targets_for(parsed.year),
+        vnd_per_usd=vnd_per_usd(control, parsed),
+    )
     write_report(review, control, out, day)
     return review
 

@@ -25,59 +25,147 @@ from .text import fold
 CLUSTER5 = ("82", "86", "91", "92", "96")
 
 DONORS = (
-    ("Save the Children", "Anh"), ("World Vision International", "Hoa Kỳ"), ("Plan International", "Anh"),
-    ("CARE International", "Thụy Sĩ"), ("Oxfam", "Vương quốc Anh"), ("ActionAid", "GB"),
-    ("Caritas Germany", "Đức"), ("Terre des Hommes Netherlands", "Hà Lan"),
-    ("Good Neighbors International", "Hàn Quốc"), ("Korea Food for the Hungry International", "Hàn Quốc"),
-    ("Pacific Links Foundation", "Hoa Kỳ"), ("East Meets West Foundation", "Mỹ"),
-    ("Habitat for Humanity International", "Hoa Kỳ"), ("Helvetas", "Switzerland"), ("SNV", "Hà Lan"),
-    ("Japan International Volunteer Center", "Nhật Bản"), ("AAR Japan", "JP"),
-    ("Fred Hollows Foundation", "Úc"), ("Catholic Relief Services", "Hoa Kỳ"), ("The Asia Foundation", "US"),
-    ("Room to Read", "Hoa Kỳ"), ("Operation Smile", "Hoa Kỳ"), ("Orbis International", "Hoa Kỳ"),
-    ("Medisch Comité Nederland-Vietnam", "Hà Lan"), ("Friedrich Ebert Stiftung", "Đức"),
-    ("Rosa Luxemburg Stiftung", "Đức"), ("Church World Service", "Hoa Kỳ"), ("Aide et Action", "Pháp"),
-    ("Enfants du Mékong", "Pháp"), ("Kinderhilfe Vietnam", "Áo"), ("Blue Dragon Children's Foundation", "Úc"),
-    ("Netherlands Leprosy Relief", "Hà Lan"), ("Handicap International", "Pháp"), ("Clear Path International",
-                                                                                   "Hoa Kỳ"),
+    ("Save the Children", "Anh"),
+    ("World Vision International", "Hoa Kỳ"),
+    ("Plan International", "Anh"),
+    ("CARE International", "Thụy Sĩ"),
+    ("Oxfam", "Vương quốc Anh"),
+    ("ActionAid", "GB"),
+    ("Caritas Germany", "Đức"),
+    ("Terre des Hommes Netherlands", "Hà Lan"),
+    ("Good Neighbors International", "Hàn Quốc"),
+    ("Korea Food for the Hungry International", "Hàn Quốc"),
+    ("Pacific Links Foundation", "Hoa Kỳ"),
+    ("East Meets West Foundation", "Mỹ"),
+    ("Habitat for Humanity International", "Hoa Kỳ"),
+    ("Helvetas", "Switzerland"),
+    ("SNV", "Hà Lan"),
+    ("Japan International Volunteer Center", "Nhật Bản"),
+    ("AAR Japan", "JP"),
+    ("Fred Hollows Foundation", "Úc"),
+    ("Catholic Relief Services", "Hoa Kỳ"),
+    ("The Asia Foundation", "US"),
+    ("Room to Read", "Hoa Kỳ"),
+    ("Operation Smile", "Hoa Kỳ"),
+    ("Orbis International", "Hoa Kỳ"),
+    ("Medisch Comité Nederland-Vietnam", "Hà Lan"),
+    ("Friedrich Ebert Stiftung", "Đức"),
+    ("Rosa Luxemburg Stiftung", "Đức"),
+    ("Church World Service", "Hoa Kỳ"),
+    ("Aide et Action", "Pháp"),
+    ("Enfants du Mékong", "Pháp"),
+    ("Kinderhilfe Vietnam", "Áo"),
+    ("Blue Dragon Children's Foundation", "Úc"),
+    ("Netherlands Leprosy Relief", "Hà Lan"),
+    ("Handicap International", "Pháp"),
+    ("Clear Path International", "Hoa Kỳ"),
     # as offices also write them: official and common English names
-    ("Korea International Cooperation Agency", "Republic of Korea"), ("Kopernik", "Korea"),
-    ("VinaCapital Foundation", "USA"), ("Global Fund for Children", "United States of America"),
-    ("Leonard Cheshire", "United Kingdom of Great Britain and Northern Ireland"), ("Christian Aid", "Britain"),
+    ("Korea International Cooperation Agency", "Republic of Korea"),
+    ("Kopernik", "Korea"),
+    ("VinaCapital Foundation", "USA"),
+    ("Global Fund for Children", "United States of America"),
+    ("Leonard Cheshire", "United Kingdom of Great Britain and Northern Ireland"),
+    ("Christian Aid", "Britain"),
 )
 #: Phone numbers as offices write them: mobile, landline, hotline, two numbers, an extension.
-PHONE_FORMS = ("09{n8}", "09{n8}", "09{n8}", "0292 3{n3} {n3}", "1900 {n4}", "1800 {n3} {n3}",
-               "0292 3820 {n3} - 09{n2} {n3} {n3}", "0292 3820{n3} (máy lẻ {n3})")
+PHONE_FORMS = (
+    "09{n8}",
+    "09{n8}",
+    "09{n8}",
+    "0292 3{n3} {n3}",
+    "1900 {n4}",
+    "1800 {n3} {n3}",
+    "0292 3820 {n3} - 09{n2} {n3} {n3}",
+    "0292 3820{n3} (máy lẻ {n3})",
+)
 #: Official-form title block above the header, and the totals row under it.
-TITLE_BLOCK = ("ỦY BAN NHÂN DÂN TỈNH {province}", "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ",
-               "BÁO CÁO VIỆN TRỢ PCPNN KỲ {period}")
+TITLE_BLOCK = (
+    "ỦY BAN NHÂN DÂN TỈNH {province}",
+    "LIÊN HIỆP CÁC TỔ CHỨC HỮU NGHỊ",
+    "BÁO CÁO VIỆN TRỢ PCPNN KỲ {period}",
+)
 PROJECTS = {  # sector → (Vietnamese title stem, English title stem)
-    "NN": [("Hỗ trợ sinh kế nuôi tôm bền vững", "Sustainable shrimp-farming livelihoods"),
-           ("Phát triển chuỗi giá trị lúa gạo", "Rice value-chain development")],
-    "YT": [("Nâng cao năng lực trạm y tế xã", "Strengthening commune health stations"),
-           ("Phẫu thuật mắt cho người nghèo", "Cataract surgery for the poor")],
-    "GD": [("Xây dựng phòng học mầm non", "Building kindergarten classrooms"),
-           ("Thư viện thân thiện trường tiểu học", "Child-friendly primary school libraries")],
+    "NN": [
+        ("Hỗ trợ sinh kế nuôi tôm bền vững", "Sustainable shrimp-farming livelihoods"),
+        ("Phát triển chuỗi giá trị lúa gạo", "Rice value-chain development"),
+    ],
+    "YT": [
+        ("Nâng cao năng lực trạm y tế xã", "Strengthening commune health stations"),
+        ("Phẫu thuật mắt cho người nghèo", "Cataract surgery for the poor"),
+    ],
+    "GD": [
+        ("Xây dựng phòng học mầm non", "Building kindergarten classrooms"),
+        ("Thư viện thân thiện trường tiểu học", "Child-friendly primary school libraries"),
+    ],
     "DN": [("Dạy nghề cho thanh niên nông thôn", "Vocational training for rural youth")],
-    "XH": [("Hỗ trợ người khuyết tật hòa nhập cộng đồng", "Community inclusion of people with disabilities"),
-           ("Học bổng cho trẻ em nghèo vượt khó", "Scholarships for disadvantaged children")],
-    "MT": [("Cung cấp nước sạch và vệ sinh trường học", "Clean water and school sanitation"),
-           ("Quản lý rác thải nhựa ven sông", "Riverside plastic waste management")],
+    "XH": [
+        ("Hỗ trợ người khuyết tật hòa nhập cộng đồng", "Community inclusion of people with disabilities"),
+        ("Học bổng cho trẻ em nghèo vượt khó", "Scholarships for disadvantaged children"),
+    ],
+    "MT": [
+        ("Cung cấp nước sạch và vệ sinh trường học", "Clean water and school sanitation"),
+        ("Quản lý rác thải nhựa ven sông", "Riverside plastic waste management"),
+    ],
     "BDKH": [("Trồng rừng ngập mặn ứng phó biến đổi khí hậu", "Mangrove planting for climate adaptation")],
-    "CHT": [("Xây nhà chống lũ cho hộ nghèo", "Flood-resilient houses for poor households"),
-            ("Cứu trợ khẩn cấp sau bão", "Emergency relief after the storm")],
+    "CHT": [
+        ("Xây nhà chống lũ cho hộ nghèo", "Flood-resilient houses for poor households"),
+        ("Cứu trợ khẩn cấp sau bão", "Emergency relief after the storm"),
+    ],
     "KPHQ": [("Hỗ trợ nạn nhân chất độc da cam", "Support for Agent Orange victims")],
     "VH": [("Nhà văn hóa cộng đồng", "Community cultural house")],
     "NLTC": [("Nâng cao năng lực cán bộ xã", "Capacity building for commune officials")],
     "PTKT": [("Tín dụng vi mô cho phụ nữ", "Microcredit for women")],
 }
-COMMUNES = ("Tân Phú", "Long Hòa", "Mỹ Thuận", "Phú Tân", "An Bình", "Thạnh Lợi", "Vĩnh Thuận", "Hòa An",
-            "Tân Lộc", "Phong Điền", "Thới Lai", "Cờ Đỏ", "Mỹ Xuyên", "Trần Đề", "Hồng Dân", "Năm Căn")
+COMMUNES = (
+    "Tân Phú",
+    "Long Hòa",
+    "Mỹ Thuận",
+    "Phú Tân",
+    "An Bình",
+    "Thạnh Lợi",
+    "Vĩnh Thuận",
+    "Hòa An",
+    "Tân Lộc",
+    "Phong Điền",
+    "Thới Lai",
+    "Cờ Đỏ",
+    "Mỹ Xuyên",
+    "Trần Đề",
+    "Hồng Dân",
+    "Năm Căn",
+)
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Dương", "Lâm")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hoàng", "Quốc", "Thu")
-GIVEN = ("An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Quân", "Thảo",
-         "Trang", "Tuấn", "Yến", "Khoa", "Nhung")
-AGENCIES = ("Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nông nghiệp và Môi trường", "Hội Chữ thập đỏ tỉnh",
-            "Hội Liên hiệp Phụ nữ tỉnh", "UBND xã {commune}", "Tỉnh đoàn", "Hội Người mù tỉnh")
+GIVEN = (
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hà",
+    "Hạnh",
+    "Hùng",
+    "Lan",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Yến",
+    "Khoa",
+    "Nhung",
+)
+AGENCIES = (
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Nông nghiệp và Môi trường",
+    "Hội Chữ thập đỏ tỉnh",
+    "Hội Liên hiệp Phụ nữ tỉnh",
+    "UBND xã {commune}",
+    "Tỉnh đoàn",
+    "Hội Người mù tỉnh",
+)
 CURRENCIES = (("USD", 0.6), ("EUR", 0.2), ("AUD", 0.06), ("JPY", 0.05), ("KRW", 0.05), ("GBP", 0.04))
 
 #: Defects that can be planted, each with the rule its finding carries.
@@ -108,11 +196,21 @@ class Sample:
     planted: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = "2026-H1", *,
-                    needs: int | None = None, register: int | None = None, activities: int | None = None,
-                    seed: int = 1,
-                    defects: tuple[str, ...] = (), also: tuple[dict, ...] = (), title_block: bool = False,
-                    totals_row: bool = False, english: bool = False) -> Sample:
+def sample_workbook(
+    out: str | os.PathLike,
+    province: str = "92",
+    period: str = "2026-H1",
+    *,
+    needs: int | None = None,
+    register: int | None = None,
+    activities: int | None = None,
+    seed: int = 1,
+    defects: tuple[str, ...] = (),
+    also: tuple[dict, ...] = (),
+    title_block: bool = False,
+    totals_row: bool = False,
+    english: bool = False,
+) -> Sample:
     """Write a realistic provincial workbook; plant the named `defects` (keys of DEFECTS).
 
     :param activities: how many people-to-people activities (default 10–40; their own random stream, so
@@ -146,17 +244,28 @@ def sample_workbook(out: str | os.PathLike, province: str = "92", period: str = 
     with atomic_path(out) as tmp:
         book = xlsxwriter.Workbook(str(tmp))
         title = tuple(t.format(province=found.short.upper(), period=parsed) for t in TITLE_BLOCK) if title_block else ()
-        fill_template(book, found.code, str(parsed), rows=rows, preparer=person, email=_email(person, found),
-                      phone="0292 3821 456", prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)),
-                      title=title, totals=totals_row)
+        fill_template(
+            book,
+            found.code,
+            str(parsed),
+            rows=rows,
+            preparer=person,
+            email=_email(person, found),
+            phone="0292 3821 456",
+            prepared_on=min(parsed.end + timedelta(days=5), date(2026, 11, 20)),
+            title=title,
+            totals=totals_row,
+        )
         book.close()
     return sample
 
 
 # --- records ----------------------------------------------------------------------
 
-def sample_records(province: str, period: str, needs: int | None = None, register: int | None = None,
-                   rng: random.Random | int = 1) -> dict[str, list[dict]]:
+
+def sample_records(
+    province: str, period: str, needs: int | None = None, register: int | None = None, rng: random.Random | int = 1
+) -> dict[str, list[dict]]:
     """Clean NEEDS and REGISTER records (dicts by column key) for a province and period."""
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
     parsed = Period.parse(period)
@@ -171,12 +280,16 @@ def sample_records(province: str, period: str, needs: int | None = None, registe
 
 #: People-to-people partners as offices name them: (partner, country).
 PARTNERS = (
-    ("Hội Hữu nghị Nhật - Việt tỉnh Gunma", "Nhật Bản"), ("Đại sứ quán Hoa Kỳ tại Việt Nam", "Hoa Kỳ"),
-    ("Tổng Lãnh sự quán Pháp tại TP. Hồ Chí Minh", "Pháp"), ("Hội Hữu nghị Campuchia - Việt Nam", "Campuchia"),
-    ("Hội Hữu nghị Lào - Việt Nam tỉnh Champasak", "Lào"), ("Tổng Lãnh sự quán Hàn Quốc tại TP. Hồ Chí Minh",
-                                                           "Hàn Quốc"),
-    ("Hội Hữu nghị Đức - Việt", "Đức"), ("Tổng Lãnh sự quán Úc tại TP. Hồ Chí Minh", "Úc"),
-    ("Hội Hữu nghị Hà Lan - Việt Nam", "Hà Lan"), ("Tổng Lãnh sự quán Cu-ba tại TP. Hồ Chí Minh", "Cu-ba"),
+    ("Hội Hữu nghị Nhật - Việt tỉnh Gunma", "Nhật Bản"),
+    ("Đại sứ quán Hoa Kỳ tại Việt Nam", "Hoa Kỳ"),
+    ("Tổng Lãnh sự quán Pháp tại TP. Hồ Chí Minh", "Pháp"),
+    ("Hội Hữu nghị Campuchia - Việt Nam", "Campuchia"),
+    ("Hội Hữu nghị Lào - Việt Nam tỉnh Champasak", "Lào"),
+    ("Tổng Lãnh sự quán Hàn Quốc tại TP. Hồ Chí Minh", "Hàn Quốc"),
+    ("Hội Hữu nghị Đức - Việt", "Đức"),
+    ("Tổng Lãnh sự quán Úc tại TP. Hồ Chí Minh", "Úc"),
+    ("Hội Hữu nghị Hà Lan - Việt Nam", "Hà Lan"),
+    ("Tổng Lãnh sự quán Cu-ba tại TP. Hồ Chí Minh", "Cu-ba"),
     ("Tổng Lãnh sự quán Trung Quốc tại TP. Hồ Chí Minh", "Trung Quốc"),
     ("Hội Hữu nghị Thái Lan - Việt Nam", "Thái Lan"),
 )
@@ -187,18 +300,32 @@ ACTIVITY_TEXTS = (
     ("Đoàn ra", "Đoàn công tác của tỉnh thăm, làm việc tại {country}, trao đổi hợp tác về {topic}"),
     ("Hội nghị, hội thảo", "Hội nghị xúc tiến vận động viện trợ phi chính phủ nước ngoài năm {year}"),
     ("Hội nghị, hội thảo", "Hội thảo chia sẻ kinh nghiệm quản lý dự án {topic} cùng {partner}"),
-    ("Giao lưu, kỷ niệm, sự kiện",
-     "Giao lưu hữu nghị kỷ niệm {n} năm thiết lập quan hệ ngoại giao Việt Nam - {country}"),
+    (
+        "Giao lưu, kỷ niệm, sự kiện",
+        "Giao lưu hữu nghị kỷ niệm {n} năm thiết lập quan hệ ngoại giao Việt Nam - {country}",
+    ),
     ("Giao lưu, kỷ niệm, sự kiện", "Chương trình giao lưu văn hóa, thể thao với {partner}"),
     ("Thông tin, tuyên truyền", "Cung cấp thông tin về tình hình kinh tế - xã hội của tỉnh cho đoàn {partner}"),
     ("Thông tin, tuyên truyền", "Đăng tin, bài về hoạt động hữu nghị với {country} trên trang thông tin điện tử"),
     ("Khác", "Phối hợp với {partner} trao quà cho học sinh nghèo vượt khó"),
 )
-TOPICS = ("y tế cộng đồng", "giáo dục mầm non", "nước sạch nông thôn", "sinh kế ven biển", "ứng phó biến đổi khí hậu",
-          "người khuyết tật", "nạn nhân chất độc da cam", "dạy nghề cho thanh niên")
+TOPICS = (
+    "y tế cộng đồng",
+    "giáo dục mầm non",
+    "nước sạch nông thôn",
+    "sinh kế ven biển",
+    "ứng phó biến đổi khí hậu",
+    "người khuyết tật",
+    "nạn nhân chất độc da cam",
+    "dạy nghề cho thanh niên",
+)
 #: The member associations of a provincial union that lead activities besides the union itself.
-HOSTS = ("Hội Hữu nghị Việt Nam - Campuchia", "Hội Hữu nghị Việt - Nhật", "Hội Hữu nghị Việt Nam - Lào",
-         "Hội Hữu nghị Việt - Pháp")
+HOSTS = (
+    "Hội Hữu nghị Việt Nam - Campuchia",
+    "Hội Hữu nghị Việt - Nhật",
+    "Hội Hữu nghị Việt Nam - Lào",
+    "Hội Hữu nghị Việt - Pháp",
+)
 
 
 def sample_activities(province: str, period: str, n: int | None = None, seed: object = 1) -> list[dict]:
@@ -220,15 +347,27 @@ def sample_activities(province: str, period: str, n: int | None = None, seed: ob
             start += timedelta(days=1)
         seen.add((start, kind, partner))
         days = rng.choice((0, 0, 0, 1, 2, 4)) if kind in ("Đón đoàn vào", "Đoàn ra") else 0
-        out.append({
-            "stt": i, "ma_hoat_dong": f"{found.code}-H{parsed.year}-{i + first:03d}", "ngay_bat_dau": start,
-            "ngay_ket_thuc": start + timedelta(days=days) if days else None, "loai_hoat_dong": kind,
-            "quoc_gia": country, "doi_tac": partner,
-            "noi_dung": text.format(partner=partner, country=country, year=parsed.year, topic=rng.choice(TOPICS),
-                                    n=rng.choice((30, 35, 45, 50, 55))),
-            "so_nguoi": rng.randint(8, 40) if kind != "Giao lưu, kỷ niệm, sự kiện" else rng.randint(50, 400),
-            "don_vi_chu_tri": rng.choice((union, union, f"{rng.choice(HOSTS)} {place}")), "ghi_chu": None,
-        })
+        out.append(
+            {
+                "stt": i,
+                "ma_hoat_dong": f"{found.code}-H{parsed.year}-{i + first:03d}",
+                "ngay_bat_dau": start,
+                "ngay_ket_thuc": start + timedelta(days=days) if days else None,
+                "loai_hoat_dong": kind,
+                "quoc_gia": country,
+                "doi_tac": partner,
+                "noi_dung": text.format(
+                    partner=partner,
+                    country=country,
+                    year=parsed.year,
+                    topic=rng.choice(TOPICS),
+                    n=rng.choice((30, 35, 45, 50, 55)),
+                ),
+                "so_nguoi": rng.randint(8, 40) if kind != "Giao lưu, kỷ niệm, sự kiện" else rng.randint(50, 400),
+                "don_vi_chu_tri": rng.choice((union, union, f"{rng.choice(HOSTS)} {place}")),
+                "ghi_chu": None,
+            }
+        )
     return out
 
 
@@ -238,8 +377,12 @@ def _amount(rng: random.Random) -> float:
 
 
 def _phone(rng) -> str:
-    return rng.choice(PHONE_FORMS).format(n8=rng.randint(10_000_000, 99_999_999), n4=rng.randint(1000, 9999),
-                                          n3=rng.randint(100, 999), n2=rng.randint(10, 99))
+    return rng.choice(PHONE_FORMS).format(
+        n8=rng.randint(10_000_000, 99_999_999),
+        n4=rng.randint(1000, 9999),
+        n3=rng.randint(100, 999),
+        n2=rng.randint(10, 99),
+    )
 
 
 def _person(rng) -> str:
@@ -265,17 +408,26 @@ def _need(rng, found, period: Period, i: int) -> dict:
     person = _person(rng)
     form = rng.choices(schema.AID_FORMS, (1, 6, 2))[0]
     return {
-        "stt": i, "ma_de_xuat": f"{found.code}-N{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
-        "hinh_thuc": form, "linh_vuc": next(s.vi for s in schema.sectors() if s.code == sector),
-        "dia_ban": where, "don_vi_de_xuat": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
-        "muc_tieu": f"Cải thiện đời sống người dân: {vi[0].lower()}{vi[1:]}", "doi_tuong": "Hộ nghèo, trẻ em, phụ nữ",
+        "stt": i,
+        "ma_de_xuat": f"{found.code}-N{period.year}-{i:03d}",
+        "ten_vi": vi,
+        "ten_en": en,
+        "hinh_thuc": form,
+        "linh_vuc": next(s.vi for s in schema.sectors() if s.code == sector),
+        "dia_ban": where,
+        "don_vi_de_xuat": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
+        "muc_tieu": f"Cải thiện đời sống người dân: {vi[0].lower()}{vi[1:]}",
+        "doi_tuong": "Hộ nghèo, trẻ em, phụ nữ",
         "so_nguoi_huong_loi": rng.randint(50, 20_000),
         "thoi_gian_thang": rng.randint(3, 12) if form == schema.NON_PROJECT else rng.randint(6, 48),
-        "tong_kinh_phi_usd": total, "de_nghi_tai_tro_usd": round(total - counterpart, 2),
-        "von_doi_ung_usd": counterpart, "uu_tien": str(rng.randint(1, 3)),
+        "tong_kinh_phi_usd": total,
+        "de_nghi_tai_tro_usd": round(total - counterpart, 2),
+        "von_doi_ung_usd": counterpart,
+        "uu_tien": str(rng.randint(1, 3)),
         "trang_thai": rng.choice(schema.NEEDS_STATUSES[:3]),
         "nha_tai_tro_du_kien": rng.choice(DONORS)[0] if rng.random() < 0.4 else None,
-        "nguoi_lien_he": person, "email_lien_he": _email(person, found),
+        "nguoi_lien_he": person,
+        "email_lien_he": _email(person, found),
         "dien_thoai": _phone(rng),
     }
 
@@ -283,8 +435,11 @@ def _need(rng, found, period: Period, i: int) -> dict:
 def _english(row: dict) -> dict:
     """The English columns of a need row, written from its other values."""
     title = row["ten_en"]
-    return {"muc_tieu_en": f"Better lives for local people: {title[0].lower()}{title[1:]}",
-            "doi_tuong_en": groups_en(row["doi_tuong"]), "don_vi_de_xuat_en": agency_en(row["don_vi_de_xuat"])}
+    return {
+        "muc_tieu_en": f"Better lives for local people: {title[0].lower()}{title[1:]}",
+        "doi_tuong_en": groups_en(row["doi_tuong"]),
+        "don_vi_de_xuat_en": agency_en(row["don_vi_de_xuat"]),
+    }
 
 
 def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
@@ -307,22 +462,31 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
     rated_on = approved if decided else dossier if has_dossier else period.end
     rate = Rates().rate(currency, rated_on).usd_per_unit
     record = {
-        "stt": i, "ma_khoan": f"{found.code}-V{period.year}-{i:03d}", "ten_vi": vi, "ten_en": en,
-        "hinh_thuc": rng.choices(schema.AID_FORMS, (1, 6, 2))[0], "nha_tai_tro": donor, "quoc_gia": country,
-        "so_gdk": f"{rng.randint(100, 999)}/CNV-UBCTPCP", "het_han_gdk": end + timedelta(days=365 * 2),
+        "stt": i,
+        "ma_khoan": f"{found.code}-V{period.year}-{i:03d}",
+        "ten_vi": vi,
+        "ten_en": en,
+        "hinh_thuc": rng.choices(schema.AID_FORMS, (1, 6, 2))[0],
+        "nha_tai_tro": donor,
+        "quoc_gia": country,
+        "so_gdk": f"{rng.randint(100, 999)}/CNV-UBCTPCP",
+        "het_han_gdk": end + timedelta(days=365 * 2),
         "linh_vuc": rng.choice((sector, next(s.vi for s in schema.sectors() if s.code == sector))),
-        "dia_ban": where, "chu_khoan": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
-        "co_quan_chu_quan": f"UBND {found.name[0].lower()}{found.name[1:]}", "tien_te": currency,
+        "dia_ban": where,
+        "chu_khoan": rng.choice(AGENCIES).format(commune=rng.choice(COMMUNES)),
+        "co_quan_chu_quan": f"UBND {found.name[0].lower()}{found.name[1:]}",
+        "tien_te": currency,
         "gia_tri_nguyen_te": round(usd / rate * rng.uniform(0.98, 1.02), 0 if currency in ("JPY", "KRW") else 2),
-        "gia_tri_usd": usd, "von_doi_ung_vnd": rng.choice((0, 50_000_000, 120_000_000, 300_000_000)),
-        "trang_thai": status, "ma_de_xuat": rng.choice(proposal_ids) if proposal_ids and rng.random() < 0.3 else None,
+        "gia_tri_usd": usd,
+        "von_doi_ung_vnd": rng.choice((0, 50_000_000, 120_000_000, 300_000_000)),
+        "trang_thai": status,
+        "ma_de_xuat": rng.choice(proposal_ids) if proposal_ids and rng.random() < 0.3 else None,
         "ghi_chu": None,
     }
     if decided:
         number = rng.randint(100, 3999)
         decision = rng.choice((f"{number}/QĐ-UBND", f"{number}/{approved.year}/QĐ-UBND", f"{number:02d}/QĐ-UBND"))
-        record.update(ngay_nhan_hs=dossier, so_qd=decision, ngay_qd=approved,
-                      ngay_bat_dau=start, ngay_ket_thuc=end)
+        record.update(ngay_nhan_hs=dossier, so_qd=decision, ngay_qd=approved, ngay_bat_dau=start, ngay_ket_thuc=end)
         if status != schema.APPROVED:
             to_date = round(usd * rng.uniform(0.1, 1.0), 2)
             record.update(giai_ngan_ky_usd=round(to_date * rng.uniform(0.2, 1.0), 2), giai_ngan_luy_ke_usd=to_date)
@@ -389,8 +553,13 @@ def _plant(sample: Sample, defect: str, rng: random.Random) -> None:
         raise ValueError(f"unknown defect {defect!r}; known: {', '.join(DEFECTS)}")
 
 
-def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1",),
-                   provinces: tuple[str, ...] = CLUSTER5, smtp: dict | None = None, targets: tuple = ()) -> Path:
+def sample_control(
+    out: str | os.PathLike,
+    periods: tuple[str, ...] = ("2026-H1",),
+    provinces: tuple[str, ...] = CLUSTER5,
+    smtp: dict | None = None,
+    targets: tuple = (),
+) -> Path:
     """A control workbook for a cluster: members with focal persons, schedule and settings (and `targets`,
     control.Target rows for its `Chỉ tiêu` sheet)."""
     from .control import Deadline, Member, write_control
@@ -402,18 +571,30 @@ def sample_control(out: str | os.PathLike, periods: tuple[str, ...] = ("2026-H1"
         slug = fold(found.short)
         person = _person(rng)
         title = "Bà" if person.split()[1] in ("Thị", "Thu", "Ngọc") else "Ông"  # the middle name tells, roughly
-        members.append(Member(code, found.short, person, f"lhh.{slug}@example.vn",
-                              (f"vanphong.{slug}@example.vn",), title=title))
+        members.append(
+            Member(code, found.short, person, f"lhh.{slug}@example.vn", (f"vanphong.{slug}@example.vn",), title=title)
+        )
     schedule = []
     for text in periods:
         period = Period.parse(text)
         schedule.append(Deadline(period, period.end + timedelta(days=15), (7, 3, 1), (1, 3, 7), (7,)))
-    settings = {"ten_cum": "Cụm thi đua số 5 — Đồng bằng sông Cửu Long", "thu_muc_nhan": "nop",
-                "thu_muc_ket_qua": "ket-qua", "may_chu_smtp": "127.0.0.1", "cong": 2525, "bao_mat": "Không",
-                "tai_khoan_gui": "", "ten_nguoi_gui": "Văn phòng Cụm 5", "email_truong_cum": "truongcum5@example.vn",
-                "nguong_ngay_phe_duyet": 20, "ten_cum_en": "Cluster 5 — Mekong Delta",
-                "ten_nguoi_gui_en": "Cluster 5 Office", "dia_chi_lien_he": "12 Hòa Bình, Ninh Kiều, Cần Thơ",
-                "dien_thoai_lien_he": "0292 3821 456", **(smtp or {})}
+    settings = {
+        "ten_cum": "Cụm thi đua số 5 — Đồng bằng sông Cửu Long",
+        "thu_muc_nhan": "nop",
+        "thu_muc_ket_qua": "ket-qua",
+        "may_chu_smtp": "127.0.0.1",
+        "cong": 2525,
+        "bao_mat": "Không",
+        "tai_khoan_gui": "",
+        "ten_nguoi_gui": "Văn phòng Cụm 5",
+        "email_truong_cum": "truongcum5@example.vn",
+        "nguong_ngay_phe_duyet": 20,
+        "ten_cum_en": "Cluster 5 — Mekong Delta",
+        "ten_nguoi_gui_en": "Cluster 5 Office",
+        "dia_chi_lien_he": "12 Hòa Bình, Ninh Kiều, Cần Thơ",
+        "dien_thoai_lien_he": "0292 3821 456",
+        **(smtp or {}),
+    }
     return write_control(out, settings["ten_cum"], members, schedule, settings, targets=tuple(targets))
 
 
@@ -422,5 +603,7 @@ def sample_targets(provinces: tuple[str, ...] = CLUSTER5, year: int = 2026) -> t
     from .control import Target
 
     rng = random.Random(f"targets/{year}")
-    return tuple(Target(code, year, float(rng.randint(10, 60) * 100_000), rng.randint(15, 60), rng.randint(20, 70))
-                 for code in provinces)
+    return tuple(
+        Target(code, year, float(rng.randint(10, 60) * 100_000), rng.randint(15, 60), rng.randint(20, 70))
+        for code in provinces
+    )

@@ -61,20 +61,33 @@ class ScheduleResult:
     changed: bool = False  # the installation changed something (False: it was already there)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"system": self.system, "at": self.at, "control": self.control, "command": self.command,
-                "script": self.script, "script_text": self.script_text, "installed": self.installed,
-                "changed": self.changed}
+        return {
+            "system": self.system,
+            "at": self.at,
+            "control": self.control,
+            "command": self.command,
+            "script": self.script,
+            "script_text": self.script_text,
+            "installed": self.installed,
+            "changed": self.changed,
+        }
 
     def to_text(self) -> str:
         lines = []
         if self.system == "windows":
-            lines += [f"Tệp lệnh (đã ghi) / script file (written): {self.script}", self.script_text.rstrip("\r\n"),
-                      "", "Lệnh tạo tác vụ hằng ngày / command that creates the daily task:", self.command]
+            lines += [
+                f"Tệp lệnh (đã ghi) / script file (written): {self.script}",
+                self.script_text.rstrip("\r\n"),
+                "",
+                "Lệnh tạo tác vụ hằng ngày / command that creates the daily task:",
+                self.command,
+            ]
         else:
             lines += ["Dòng crontab / crontab line:", self.command]
         if self.installed:
-            lines.append("Đã cài đặt / installed." if self.changed
-                         else "Đã có sẵn, không đổi / already installed, unchanged.")
+            lines.append(
+                "Đã cài đặt / installed." if self.changed else "Đã có sẵn, không đổi / already installed, unchanged."
+            )
         else:
             lines.append("Chưa cài: chạy lại với --install / not installed: run again with --install.")
         return "\n".join(lines)
@@ -95,8 +108,10 @@ def cron_line(control: Path, at: str, aidkit: list[str]) -> str:
     exe = " ".join(shlex.quote(a) for a in aidkit)
     target = shlex.quote(str(control))
     log = shlex.quote(str(control.parent / LOG_NAME))
-    job = (f"cd {shlex.quote(str(control.parent))} && {{ {exe} collect --control {target}; "
-           f"{exe} acknowledge --control {target} && {exe} remind --control {target}; }} >> {log} 2>&1")
+    job = (
+        f"cd {shlex.quote(str(control.parent))} && {{ {exe} collect --control {target}; "
+        f"{exe} acknowledge --control {target} && {exe} remind --control {target}; }} >> {log} 2>&1"
+    )
     line = f"{int(minute)} {int(hour)} * * * {job} {MARKER} {control}"
     return line.replace("%", "\\%")  # cron turns a bare % into a newline
 
@@ -107,25 +122,34 @@ def windows_script(control: Path, aidkit: list[str]) -> str:
 
     exe = " ".join(q(a) for a in aidkit)
     target = q(str(control))
-    return "\r\n".join([
-        "@echo off",
-        "chcp 65001 >nul",  # the paths below are UTF-8 (Vietnamese folder names)
-        "set PYTHONUTF8=1",  # the log is written in UTF-8, not in the ANSI code page (cp1258 has no "ụ")
-        f"rem aidkit: viec hang ngay / daily job for {str(control).replace('%', '%%')}",
-        f"cd /d {q(str(control.parent))}",
-        f"({exe} collect --control {target} & {exe} acknowledge --control {target} && "
-        f"{exe} remind --control {target}) >> "
-        f"{q(str(control.parent / LOG_NAME))} 2>&1",
-        ""])
+    return "\r\n".join(
+        [
+            "@echo off",
+            "chcp 65001 >nul",  # the paths below are UTF-8 (Vietnamese folder names)
+            "set PYTHONUTF8=1",  # the log is written in UTF-8, not in the ANSI code page (cp1258 has no "ụ")
+            f"rem aidkit: viec hang ngay / daily job for {str(control).replace('%', '%%')}",
+            f"cd /d {q(str(control.parent))}",
+            f"({exe} collect --control {target} & {exe} acknowledge --control {target} && "
+            f"{exe} remind --control {target}) >> "
+            f"{q(str(control.parent / LOG_NAME))} 2>&1",
+            "",
+        ]
+    )
 
 
 def task_name(control: Path) -> str:
     return "aidkit " + (re.sub(r'[\\/:*?"<>|]+', "-", control.stem).strip() or "control")
 
 
-def schedule(control: str | os.PathLike, *, install: bool = False, at: str = "07:00", system: str | None = None,
-             aidkit: list[str] | None = None, run: Callable[..., subprocess.CompletedProcess] = subprocess.run
-             ) -> ScheduleResult:
+def schedule(
+    control: str | os.PathLike,
+    *,
+    install: bool = False,
+    at: str = "07:00",
+    system: str | None = None,
+    aidkit: list[str] | None = None,
+    run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+) -> ScheduleResult:
     """Give (and with `install` install) the daily job for a control workbook.
 
     :param at: the time of day, HH:MM.
@@ -146,8 +170,7 @@ def schedule(control: str | os.PathLike, *, install: bool = False, at: str = "07
         script = control.parent / WINDOWS_SCRIPT
         # schtasks takes a quoted path inside /TR as \"…\" (its documented form); the command is run
         # as this exact string so that no second layer of quoting is added.
-        command = (f'schtasks /Create /F /SC DAILY /ST {at} /TN "{task_name(control)}" '
-                   f'/TR "\\"{script}\\""')
+        command = f'schtasks /Create /F /SC DAILY /ST {at} /TN "{task_name(control)}" /TR "\\"{script}\\""'
         result = ScheduleResult(system, at, str(control), command, str(script), windows_script(control, aidkit))
         result.changed = _write_script(result)
         if install:

@@ -57,11 +57,21 @@ class ProvinceStatus:
 
     def to_dict(self) -> dict[str, Any]:
         s = self.submission
-        return {"province": self.code, "name": self.name, "focal": self.focal, "email": self.email,
-                "status": self.word, "status_en": self.word_en, "state": self.state,
-                "file": s.file if s else None, "received_at": s.received_at.isoformat() if s else None,
-                "errors": s.errors if s else None, "warnings": s.warnings if s else None,
-                "sha256": s.sha256 if s else None, "versions": self.versions}
+        return {
+            "province": self.code,
+            "name": self.name,
+            "focal": self.focal,
+            "email": self.email,
+            "status": self.word,
+            "status_en": self.word_en,
+            "state": self.state,
+            "file": s.file if s else None,
+            "received_at": s.received_at.isoformat() if s else None,
+            "errors": s.errors if s else None,
+            "warnings": s.warnings if s else None,
+            "sha256": s.sha256 if s else None,
+            "versions": self.versions,
+        }
 
 
 @dataclass
@@ -86,12 +96,17 @@ class PeriodStatus:
         return {state: sum(p.state == state for p in self.provinces) for state in STATES}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"period": self.period, "due": self.due.isoformat(), "days_to_due": self.days_to_due,
-                "counts": dict(self.counts()),
-                "labels": {k: {"vi": schema.SUBMISSION_STATUSES[k], "en": schema.SUBMISSION_STATUSES_EN[k]}
-                           for k in self.counts()},
-                "provinces": [p.to_dict() for p in self.provinces],
-                "others": [s.to_dict() for s in self.others]}
+        return {
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "days_to_due": self.days_to_due,
+            "counts": dict(self.counts()),
+            "labels": {
+                k: {"vi": schema.SUBMISSION_STATUSES[k], "en": schema.SUBMISSION_STATUSES_EN[k]} for k in self.counts()
+            },
+            "provinces": [p.to_dict() for p in self.provinces],
+            "others": [s.to_dict() for s in self.others],
+        }
 
     def to_text(self) -> str:
         days = self.days_to_due
@@ -108,14 +123,12 @@ class PeriodStatus:
             state = f"{p.word} / {p.word_en}"
             line = f"  {p.code:<3} {p.name:<{width}}  {state:<26}"
             if s:
-                line += (f" {s.name}  {vn_moment(s.received_at)}  "
-                         f"{s.errors} lỗi/errors, {s.warnings} cảnh báo/warnings")
+                line += f" {s.name}  {vn_moment(s.received_at)}  {s.errors} lỗi/errors, {s.warnings} cảnh báo/warnings"
             lines.append(line.rstrip())
         for s in self.others:
             lines.append(f"  {s.province or '??':<3} (không phải thành viên / not a member)  {s.name}")
         counts = self.counts()
-        lines.append("  Tổng / Total: " + ", ".join(
-            f"{counts[k]} {schema.SUBMISSION_STATUSES[k]}" for k in STATES))
+        lines.append("  Tổng / Total: " + ", ".join(f"{counts[k]} {schema.SUBMISSION_STATUSES[k]}" for k in STATES))
         return "\n".join(lines)
 
 
@@ -133,12 +146,16 @@ class StatusResult:
     refused: list[Submission] = field(default_factory=list)  # files of the shown periods that could not be read
 
     def to_dict(self) -> dict[str, Any]:
-        return {"control": self.control, "cluster": self.cluster, "today": self.now.date().isoformat(),
-                "received": [s.to_dict() for s in self.received],
-                "skipped": [s.as_refusal().to_dict() for s in self.skipped],
-                "unknown": [m.to_dict() | {"outcome": "unknown"} for m in self.unknown],
-                "refused": [s.to_dict() | {"reason": refusal_of(s).to_dict()} for s in self.refused],
-                "periods": [p.to_dict() for p in self.periods]}
+        return {
+            "control": self.control,
+            "cluster": self.cluster,
+            "today": self.now.date().isoformat(),
+            "received": [s.to_dict() for s in self.received],
+            "skipped": [s.as_refusal().to_dict() for s in self.skipped],
+            "unknown": [m.to_dict() | {"outcome": "unknown"} for m in self.unknown],
+            "refused": [s.to_dict() | {"reason": refusal_of(s).to_dict()} for s in self.refused],
+            "periods": [p.to_dict() for p in self.periods],
+        }
 
     def to_text(self) -> str:
         head = f"{self.cluster} · {vn_date(self.now)}"
@@ -168,15 +185,17 @@ def period_status(control: Control, ledger: Ledger, deadline: Deadline, now: dat
     for m in members:
         s = latest.get(m.code)
         state = submission_status(s.status if s else None, s.received_at if s else None, deadline.due)
-        provinces.append(ProvinceStatus(m.code, m.name, m.focal, m.email, m.cc, state, s, versions.get(m.code, 0),
-                                        m.title))
+        provinces.append(
+            ProvinceStatus(m.code, m.name, m.focal, m.email, m.cc, state, s, versions.get(m.code, 0), m.title)
+        )
     codes = {m.code for m in members}
     others = [s for code, s in sorted(latest.items()) if code not in codes]
     return PeriodStatus(period, deadline.due, now.date(), provinces, others)
 
 
-def status(control: str | os.PathLike | Control, period: str | None = None,
-           now: str | date | datetime | None = None) -> StatusResult:
+def status(
+    control: str | os.PathLike | Control, period: str | None = None, now: str | date | datetime | None = None
+) -> StatusResult:
     """Receive new files, then report each member province's status.
 
     :param period: one period (``2026-H1``); default every scheduled period that has begun by today.
@@ -199,10 +218,10 @@ def status(control: str | os.PathLike | Control, period: str | None = None,
         periods = [period_status(control, ledger, d, moment) for d in deadlines]
         unknown = ledger.unknown_messages()
         since = min((d.period.start for d in deadlines), default=moment.date())
-        refused = [s for s in ledger.submissions()
-                   if s.status == "refused" and since <= s.received_at.date() <= moment.date()]
-    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown,
-                        refused)
+        refused = [
+            s for s in ledger.submissions() if s.status == "refused" and since <= s.received_at.date() <= moment.date()
+        ]
+    return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown, refused)
 
 
 def refusal_of(submission: Submission) -> Refusal:
@@ -212,8 +231,10 @@ def refusal_of(submission: Submission) -> Refusal:
 
 def refused_text(submissions: list[Submission]) -> str:
     """The received files that could not be read: no province counts them until they are sent again."""
-    lines = ["Tệp đã nhận nhưng không đọc được, chưa tính cho tỉnh nào / "
-             "files received that could not be read, counted for no province:"]
+    lines = [
+        "Tệp đã nhận nhưng không đọc được, chưa tính cho tỉnh nào / "
+        "files received that could not be read, counted for no province:"
+    ]
     for s in submissions:
         reason = refusal_of(s)
         lines.append(f"  ✘ {s.name}  {vn_moment(s.received_at)}\n    {reason.vi}\n    {reason.en}")
@@ -222,9 +243,15 @@ def refused_text(submissions: list[Submission]) -> str:
 
 def unknown_text(messages) -> str:
     """The messages whose sending was cut off (killed run): not known to be sent, sent again later."""
-    lines = [("Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
-              "messages not known to be sent (the run was cut off), to be sent again:")]
+    lines = [
+        (
+            "Thư chưa rõ đã gửi hay chưa (lần chạy bị ngắt), sẽ gửi lại / "
+            "messages not known to be sent (the run was cut off), to be sent again:"
+        )
+    ]
     for m in messages:
-        lines.append(f"  ? chưa rõ / unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
-                     f"{', '.join(m.recipients)}")
+        lines.append(
+            f"  ? chưa rõ / unknown  {m.kind:<16} {m.period} {m.province or '—':<3} {m.day.isoformat()}  "
+            f"{', '.join(m.recipients)}"
+        )
     return "\n".join(lines)

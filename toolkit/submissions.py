@@ -38,7 +38,6 @@ from .ledger import Ledger, Submission, sha256_of
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Checked:
     """What checking one archived copy found."""
@@ -85,9 +84,19 @@ def _check(path: Path, control: Control, ledger: Ledger | None) -> Checked:
         if earlier:  # the same workbook, its links now checked against the earlier proposals too
             report = validate.check_workbook(wb, settings, earlier)
     email = wb.info_value("email")
-    return Checked("valid" if report.valid else "invalid", report.province, report.period, len(report.errors),
-                   len(report.warnings), str(email).strip() if email else "", "", report, earlier,
-                   _proposal_ids(wb), validate.rules_key(settings))
+    return Checked(
+        "valid" if report.valid else "invalid",
+        report.province,
+        report.period,
+        len(report.errors),
+        len(report.warnings),
+        str(email).strip() if email else "",
+        "",
+        report,
+        earlier,
+        _proposal_ids(wb),
+        validate.rules_key(settings),
+    )
 
 
 def inbox_sources(control: Control, ledger: Ledger) -> Sources:
@@ -98,8 +107,7 @@ def inbox_sources(control: Control, ledger: Ledger) -> Sources:
     return expand_sources([control.inbox], exclude=own)
 
 
-def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipped] | None = None
-            ) -> list[Submission]:
+def receive(control: Control, ledger: Ledger, now: datetime, skipped: list[Skipped] | None = None) -> list[Submission]:
     """Record every file of the submissions folder not yet in the ledger; return the new ones.
 
     :param skipped: if given, the files that were not read (FIFOs, links out of the folder, files
@@ -138,14 +146,27 @@ def archive_and_check(ledger: Ledger, data: bytes, suffix: str, control: Control
     return copy, check_copy(copy, control, ledger)
 
 
-def record_checked(ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, *, size: int,
-                   checked: Checked) -> Submission | None:
+def record_checked(
+    ledger: Ledger, sha: str, file: str, received_at: datetime, copy: Path, *, size: int, checked: Checked
+) -> Submission | None:
     """Record a checked file; the submission, or None if another run recorded it a moment ago."""
     submission, recorded = ledger.record_submission(
-        sha256=sha, file=file, received_at=received_at, status=checked.status, archived=copy, size=size,
-        province=checked.province, period=checked.period, errors=checked.errors, warnings=checked.warnings,
-        sender=checked.sender, detail=checked.detail, findings=checked.kept(), rules=checked.rules,
-        proposals=checked.proposals)  # a refused file: no findings, and no proposals to link to
+        sha256=sha,
+        file=file,
+        received_at=received_at,
+        status=checked.status,
+        archived=copy,
+        size=size,
+        province=checked.province,
+        period=checked.period,
+        errors=checked.errors,
+        warnings=checked.warnings,
+        sender=checked.sender,
+        detail=checked.detail,
+        findings=checked.kept(),
+        rules=checked.rules,
+        proposals=checked.proposals,
+    )  # a refused file: no findings, and no proposals to link to
     if not recorded:
         return None
     log.info("received %s (%s %s): %s", file, checked.province, checked.period, checked.status)
@@ -168,7 +189,8 @@ def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
         record, earlier = kept[0]["report"], frozenset(kept[0]["earlier"])
         report = Report.from_record(record, str(path))
         if not (report.province and _links_unanswered(report)) or earlier == earlier_proposals(
-                ledger, report.province, path):
+            ledger, report.province, path
+        ):
             return report
     checked = _check(path, control, ledger)
     ledger.keep_findings(submission.id, checked.kept(), checked.rules, checked.proposals)

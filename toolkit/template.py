@@ -23,35 +23,59 @@ DATA_ROWS = 1000  # rows that carry dropdowns and formats below the header
 
 INSTRUCTIONS = (
     ("MẪU BÁO CÁO VIỆN TRỢ PCPNN — HƯỚNG DẪN", "FOREIGN-NGO AID WORKBOOK — INSTRUCTIONS"),
-    ("1. Trang \"Thông tin\": điền cột B (mã tỉnh, kỳ báo cáo, đơn vị, người lập, email, ngày lập).",
-     "1. \"Info\" sheet: fill column B (province code, period, organisation, prepared by, email, date)."),
-    ("2. Trang \"Nhu cầu tài trợ\": mỗi dòng một đề xuất kêu gọi tài trợ; mã dạng 92-N2026-001.",
-     "2. \"Funding needs\" sheet: one proposal per row; IDs like 92-N2026-001."),
-    ("3. Trang \"Dự án PCPNN\": mỗi dòng một khoản viện trợ; mã dạng 92-V2026-001.",
-     "3. \"Projects\" sheet: one aid item per row; IDs like 92-V2026-001."),
-    ("4. Trang \"Hoạt động đối ngoại\": mỗi dòng một hoạt động đối ngoại nhân dân (đón đoàn, đoàn ra, hội nghị, "
-     "giao lưu, thông tin tuyên truyền); mã dạng 92-H2026-001.",
-     "4. \"Activities\" sheet: one people-to-people activity per row (delegations received and sent, conferences, "
-     "exchanges, information work); IDs like 92-H2026-001."),
-    ("5. Chọn giá trị trong danh sách thả xuống; không đổi tên cột, không chèn dòng trên tiêu đề.",
-     "5. Pick values from the dropdowns; do not rename columns or insert rows above the header."),
-    ("6. Số tiền nhập dạng số (ví dụ 125000 hoặc 125.000); ngày nhập dd/mm/yyyy.",
-     "6. Type amounts as numbers (e.g. 125000 or 125.000); dates as dd/mm/yyyy."),
-    ("7. Gõ chữ bằng Unicode (Times New Roman, Arial); không dùng phông .VnTime hoặc VNI.",
-     "7. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts."),
-    ("8. Nhấn \"Kiểm tra dữ liệu\" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.",
-     "8. Press \"Check data\" (or run aidkit validate) before sending; fix every red cell."),
+    (
+        '1. Trang "Thông tin": điền cột B (mã tỉnh, kỳ báo cáo, đơn vị, người lập, email, ngày lập).',
+        '1. "Info" sheet: fill column B (province code, period, organisation, prepared by, email, date).',
+    ),
+    (
+        '2. Trang "Nhu cầu tài trợ": mỗi dòng một đề xuất kêu gọi tài trợ; mã dạng 92-N2026-001.',
+        '2. "Funding needs" sheet: one proposal per row; IDs like 92-N2026-001.',
+    ),
+    (
+        '3. Trang "Dự án PCPNN": mỗi dòng một khoản viện trợ; mã dạng 92-V2026-001.',
+        '3. "Projects" sheet: one aid item per row; IDs like 92-V2026-001.',
+    ),
+    (
+        '4. Trang "Hoạt động đối ngoại": mỗi dòng một hoạt động đối ngoại nhân dân (đón đoàn, đoàn ra, hội nghị, '
+        "giao lưu, thông tin tuyên truyền); mã dạng 92-H2026-001.",
+        '4. "Activities" sheet: one people-to-people activity per row (delegations received and sent, conferences, '
+        "exchanges, information work); IDs like 92-H2026-001.",
+    ),
+    (
+        "5. Chọn giá trị trong danh sách thả xuống; không đổi tên cột, không chèn dòng trên tiêu đề.",
+        "5. Pick values from the dropdowns; do not rename columns or insert rows above the header.",
+    ),
+    (
+        "6. Số tiền nhập dạng số (ví dụ 125000 hoặc 125.000); ngày nhập dd/mm/yyyy.",
+        "6. Type amounts as numbers (e.g. 125000 or 125.000); dates as dd/mm/yyyy.",
+    ),
+    (
+        "7. Gõ chữ bằng Unicode (Times New Roman, Arial); không dùng phông .VnTime hoặc VNI.",
+        "7. Type text in Unicode fonts (Times New Roman, Arial); not .VnTime or VNI fonts.",
+    ),
+    (
+        '8. Nhấn "Kiểm tra dữ liệu" (hoặc chạy aidkit validate) trước khi gửi; sửa hết các ô tô đỏ.',
+        '8. Press "Check data" (or run aidkit validate) before sending; fix every red cell.',
+    ),
 )
-
 
 
 class UnknownProvince(AidkitError, ValueError):
     """The province code does not exist for the period asked for."""
 
-def template(out: str | os.PathLike, province: str | None = None, period: str | None = None, *,
-             organisation: str | None = None, preparer: str | None = None, email: str | None = None,
-             phone: str | None = None, prepared_on: date | None = None,
-             previous: str | os.PathLike | None = None) -> Path:
+
+def template(
+    out: str | os.PathLike,
+    province: str | None = None,
+    period: str | None = None,
+    *,
+    organisation: str | None = None,
+    preparer: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    prepared_on: date | None = None,
+    previous: str | os.PathLike | None = None,
+) -> Path:
     """Write the standard workbook for a province and period to `out` (atomically).
 
     :param previous: a submission of an earlier period: the workbook starts with what is still open in it
@@ -79,15 +103,32 @@ def template(out: str | os.PathLike, province: str | None = None, period: str | 
         prepared_on = prepared_on or date.today()
     with output_path(out, "template") as tmp:
         book = xlsxwriter.Workbook(str(tmp))
-        fill_template(book, province, period, rows=rows, organisation=organisation, preparer=preparer, email=email,
-                      phone=phone, prepared_on=prepared_on)
+        fill_template(
+            book,
+            province,
+            period,
+            rows=rows,
+            organisation=organisation,
+            preparer=preparer,
+            email=email,
+            phone=phone,
+            prepared_on=prepared_on,
+        )
         mark_xlsxwriter(book, "template")
         book.close()
     return out
 
 
-def info_values(province: str | None, period: str | None, *, organisation=None, preparer=None, email=None,
-                phone=None, prepared_on=None) -> dict[str, object]:
+def info_values(
+    province: str | None,
+    period: str | None,
+    *,
+    organisation=None,
+    preparer=None,
+    email=None,
+    phone=None,
+    prepared_on=None,
+) -> dict[str, object]:
     """The pre-filled Info values for a province and period."""
     values: dict[str, object] = {"phien_ban_mau": schema.TEMPLATE_VERSION}
     if period:
@@ -97,13 +138,27 @@ def info_values(province: str | None, period: str | None, *, organisation=None, 
             found = province_named(province, parsed.end)  # "92", or its name: "Cần Thơ", "Can Tho"
             if found is None:
                 raise UnknownProvince.of("template-unknown-province", province=str(province), period=str(parsed))
-            values.update(ma_tinh=found.code, ten_tinh=found.short,
-                          don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}")
+            values.update(
+                ma_tinh=found.code,
+                ten_tinh=found.short,
+                don_vi=f"Liên hiệp các tổ chức hữu nghị {found.name[0].lower()}{found.name[1:]}",
+            )
     elif province:
         found = province_named(province, date.today())
         values["ma_tinh"] = found.code if found and not province.strip().isdigit() else province
-    values.update({k: v for k, v in (("don_vi", organisation), ("nguoi_lap", preparer), ("email", email),
-                                     ("dien_thoai", phone), ("ngay_lap", prepared_on)) if v})
+    values.update(
+        {
+            k: v
+            for k, v in (
+                ("don_vi", organisation),
+                ("nguoi_lap", preparer),
+                ("email", email),
+                ("dien_thoai", phone),
+                ("ngay_lap", prepared_on),
+            )
+            if v
+        }
+    )
     return values
 
 
@@ -116,8 +171,13 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
         the standard's header is in row 1).
     :param totals: add a `Tổng cộng` row of sums (formulas with their computed values) below each table.
     """
-    book.set_properties({"title": "Báo cáo viện trợ PCPNN / Foreign-NGO aid workbook",
-                         "created": BUILD_DATE, "comments": f"aidkit template {schema.TEMPLATE_VERSION}"})
+    book.set_properties(
+        {
+            "title": "Báo cáo viện trợ PCPNN / Foreign-NGO aid workbook",
+            "created": BUILD_DATE,
+            "comments": f"aidkit template {schema.TEMPLATE_VERSION}",
+        }
+    )
     f = _formats(book)
     carried = {r[CARRIED_FROM] for records in (rows or {}).values() for r in records if r.get(CARRIED_FROM)}
     _instructions(book, f, sorted(carried))
@@ -128,16 +188,26 @@ def fill_template(book, province=None, period=None, rows=None, title=(), totals=
 
 
 def _formats(book) -> dict[object, object]:
-    header = {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1,
-              "bg_color": "#1F4E78", "font_color": "#FFFFFF", "font_name": "Arial", "font_size": 10}
+    header = {
+        "bold": True,
+        "text_wrap": True,
+        "valign": "vcenter",
+        "align": "center",
+        "border": 1,
+        "bg_color": "#1F4E78",
+        "font_color": "#FFFFFF",
+        "font_name": "Arial",
+        "font_size": 10,
+    }
     base = {"font_name": "Arial", "font_size": 10}
     return {
         "header": book.add_format(header),
         "title": book.add_format({**base, "bold": True, "font_size": 14, "font_color": "#1F4E78"}),
         "label": book.add_format({**base, "bold": True}),
         "muted": book.add_format({**base, "italic": True, "font_color": "#666666"}),
-        "muted_wrap": book.add_format({**base, "italic": True, "font_color": "#666666", "text_wrap": True,
-                                       "valign": "top"}),
+        "muted_wrap": book.add_format(
+            {**base, "italic": True, "font_color": "#666666", "text_wrap": True, "valign": "top"}
+        ),
         "text": book.add_format({**base, "num_format": "@"}),
         "wrap": book.add_format({**base, "text_wrap": True, "valign": "top"}),
         schema.USD_FORMAT: book.add_format({**base, "num_format": schema.USD_FORMAT}),
@@ -145,12 +215,32 @@ def _formats(book) -> dict[object, object]:
         schema.DATE_FORMAT: book.add_format({**base, "num_format": schema.DATE_FORMAT}),
         schema.INTEGER_FORMAT: book.add_format({**base, "num_format": schema.INTEGER_FORMAT}),
         "plain": book.add_format(base),
-        **{(fill, key): book.add_format({**base, "bg_color": fill, "border": 4, "border_color": "#9BC2E6",
-                                         **({"num_format": key} if key not in ("text", "plain") else
-                                            {"num_format": "@"} if key == "text" else {})})
-           for fill in (CARRIED_FILL, UPDATE_FILL)
-           for key in ("text", "plain", schema.USD_FORMAT, schema.VND_FORMAT, schema.DATE_FORMAT,
-                       schema.INTEGER_FORMAT)},
+        **{
+            (fill, key): book.add_format(
+                {
+                    **base,
+                    "bg_color": fill,
+                    "border": 4,
+                    "border_color": "#9BC2E6",
+                    **(
+                        {"num_format": key}
+                        if key not in ("text", "plain")
+                        else {"num_format": "@"}
+                        if key == "text"
+                        else {}
+                    ),
+                }
+            )
+            for fill in (CARRIED_FILL, UPDATE_FILL)
+            for key in (
+                "text",
+                "plain",
+                schema.USD_FORMAT,
+                schema.VND_FORMAT,
+                schema.DATE_FORMAT,
+                schema.INTEGER_FORMAT,
+            )
+        },
     }
 
 
@@ -159,14 +249,16 @@ def carried_note(periods) -> tuple[str, str]:
     since = ", ".join(periods)
     fields = {t.key: ", ".join(t.column(k).vi for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
     fields_en = {t.key: ", ".join(t.column(k).en for k in schema.UPDATED_EACH_PERIOD[t.key]) for t in schema.TABLES}
-    return (f"9. Dòng tô xanh nhạt được chuyển sang từ kỳ {since} (dự án chưa kết thúc, đề xuất còn đang kêu gọi): "
-            f"giữ nguyên mã, cập nhật các ô tô xanh lá ({fields['register']}; nhu cầu: {fields['needs']}). "
-            "Giải ngân lũy kế là số đầu kỳ; nhập giải ngân trong kỳ. Dự án đã kết thúc vẫn ghi, với tình trạng "
-            "\"Đã kết thúc\"; thêm dòng mới bên dưới.",
-            f"9. Pale blue rows are carried from {since} (projects not finished, needs still open): keep their IDs, "
-            f"update the pale green cells ({fields_en['register']}; needs: {fields_en['needs']}). Disbursed to "
-            "date is the opening figure; enter this period's disbursement. A project that finished stays, with "
-            "the status \"Đã kết thúc\"; add new rows below.")
+    return (
+        f"9. Dòng tô xanh nhạt được chuyển sang từ kỳ {since} (dự án chưa kết thúc, đề xuất còn đang kêu gọi): "
+        f"giữ nguyên mã, cập nhật các ô tô xanh lá ({fields['register']}; nhu cầu: {fields['needs']}). "
+        "Giải ngân lũy kế là số đầu kỳ; nhập giải ngân trong kỳ. Dự án đã kết thúc vẫn ghi, với tình trạng "
+        '"Đã kết thúc"; thêm dòng mới bên dưới.',
+        f"9. Pale blue rows are carried from {since} (projects not finished, needs still open): keep their IDs, "
+        f"update the pale green cells ({fields_en['register']}; needs: {fields_en['needs']}). Disbursed to "
+        "date is the opening figure; enter this period's disbursement. A project that finished stays, with "
+        'the status "Đã kết thúc"; add new rows below.',
+    )
 
 
 def _instructions(book, f, carried=()) -> None:
@@ -202,8 +294,9 @@ def _info(book, f, values: dict[str, object]) -> None:
         elif field.type == schema.DATE:
             ws.write_blank(row, 1, None, f[schema.DATE_FORMAT])
         ws.write_string(row, 2, f"{field.en}{' (bắt buộc / required)' if field.required else ''}", f["muted"])
-        ws.data_validation(row, 1, row, 1, {"validate": "any", "input_title": field.vi[:32],
-                                             "input_message": _hint(field)})
+        ws.data_validation(
+            row, 1, row, 1, {"validate": "any", "input_title": field.vi[:32], "input_message": _hint(field)}
+        )
 
 
 def _lists(book, f) -> dict[str, str]:
@@ -241,24 +334,48 @@ def _table(book, f, table: schema.Table, lists: dict[str, str], records, *, titl
     ws.set_row(top, 42)
     last = DATA_ROWS + top
     for col, column in enumerate(table.columns):
-        fmt = f[column.number_format] if column.number_format else (
-            f["text"] if column.type in (schema.PHONE, schema.TEXT) else f["plain"])
+        fmt = (
+            f[column.number_format]
+            if column.number_format
+            else (f["text"] if column.type in (schema.PHONE, schema.TEXT) else f["plain"])
+        )
         ws.set_column(col, col, column.width, fmt)
         ws.write_string(top, col, column.vi, f["header"])
-        ws.data_validation(top, col, top, col, {"validate": "any", "input_title": column.vi[:32],
-                                                 "input_message": _hint(column)})
+        ws.data_validation(
+            top, col, top, col, {"validate": "any", "input_title": column.vi[:32], "input_message": _hint(column)}
+        )
         source = _list_for(table, column, lists)
         if source:
             strict = column.type in (schema.ENUM, schema.SECTOR)
-            ws.data_validation(top + 1, col, last, col, {
-                "validate": "list", "source": source, "ignore_blank": True, "show_error": strict,
-                "error_title": "Giá trị không hợp lệ", "error_message":
-                "Hãy chọn trong danh sách. / Please pick a value from the list."})
+            ws.data_validation(
+                top + 1,
+                col,
+                last,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "ignore_blank": True,
+                    "show_error": strict,
+                    "error_title": "Giá trị không hợp lệ",
+                    "error_message": "Hãy chọn trong danh sách. / Please pick a value from the list.",
+                },
+            )
         elif column.type == schema.DATE:
-            ws.data_validation(top + 1, col, last, col, {
-                "validate": "date", "criteria": "between", "minimum": datetime(1990, 1, 1),
-                "maximum": datetime(2100, 12, 31), "error_title": "Ngày không hợp lệ",
-                "error_message": "Nhập ngày dạng dd/mm/yyyy. / Enter a date as dd/mm/yyyy."})
+            ws.data_validation(
+                top + 1,
+                col,
+                last,
+                col,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": datetime(1990, 1, 1),
+                    "maximum": datetime(2100, 12, 31),
+                    "error_title": "Ngày không hợp lệ",
+                    "error_message": "Nhập ngày dạng dd/mm/yyyy. / Enter a date as dd/mm/yyyy.",
+                },
+            )
     ws.autofilter(top, 0, top, len(table.columns) - 1)
     updated = schema.UPDATED_EACH_PERIOD[table.key]
     carried = sorted({r[CARRIED_FROM] for r in records if r.get(CARRIED_FROM)})
@@ -272,12 +389,20 @@ def _table(book, f, table: schema.Table, lists: dict[str, str], records, *, titl
             if since and record.get(column.key) is None:  # the carried row's fill shows on its empty cells
                 ws.write_blank(row, col, None, f[fmt])
         if since:
-            ws.write_comment(row, table.columns.index(table.column(table.id_key)),
-                             f"Chuyển từ kỳ {since} / carried from {since}", {"author": "aidkit"})
+            ws.write_comment(
+                row,
+                table.columns.index(table.column(table.id_key)),
+                f"Chuyển từ kỳ {since} / carried from {since}",
+                {"author": "aidkit"},
+            )
     if carried:
         vi, en = carried_note(carried)
-        ws.write_comment(top, table.columns.index(table.column(table.id_key)), f"{vi[3:]}\n\n{en[3:]}",
-                         {"author": "aidkit", "x_scale": 4, "y_scale": 4})
+        ws.write_comment(
+            top,
+            table.columns.index(table.column(table.id_key)),
+            f"{vi[3:]}\n\n{en[3:]}",
+            {"author": "aidkit", "x_scale": 4, "y_scale": 4},
+        )
     if totals and records:
         _totals(ws, f, table, records, top)
 
@@ -298,8 +423,9 @@ def _totals(ws, f, table: schema.Table, records, top: int) -> None:
 def _list_for(table, column, lists) -> str | None:
     if column.type == schema.ENUM:
         return lists["trang_thai_" + table.key] if column.key == "trang_thai" else lists[column.key]
-    return {schema.SECTOR: lists["sector"], schema.COUNTRY: lists["country"],
-            schema.CURRENCY: lists["currency"]}.get(column.type)
+    return {schema.SECTOR: lists["sector"], schema.COUNTRY: lists["country"], schema.CURRENCY: lists["currency"]}.get(
+        column.type
+    )
 
 
 def _hint(column: schema.Column) -> str:

@@ -17,14 +17,20 @@ from .reader import Workbook, collector_held_off, read_workbook
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def validate(path: str | os.PathLike, settings: schema.Settings | None = None,
-             earlier_proposals: frozenset[str] = frozenset()) -> Report:
+def validate(
+    path: str | os.PathLike, settings: schema.Settings | None = None, earlier_proposals: frozenset[str] = frozenset()
+) -> Report:
     """Validate a workbook file. Raises `findings.Refusal` when it cannot be read at all."""
     return read_and_check(path, settings, earlier_proposals=earlier_proposals)[1]
 
 
-def read_and_check(path: str | os.PathLike, settings: schema.Settings | None = None, data: bytes | None = None, *,
-                   earlier_proposals: frozenset[str] = frozenset()) -> tuple[Workbook, Report]:
+def read_and_check(
+    path: str | os.PathLike,
+    settings: schema.Settings | None = None,
+    data: bytes | None = None,
+    *,
+    earlier_proposals: frozenset[str] = frozenset(),
+) -> tuple[Workbook, Report]:
     """The one way a file is read and checked (validate, the intake, the merge and the catalogue): the
     workbook, read once from `data` when the caller already holds its bytes, and its report.
 
@@ -35,23 +41,43 @@ def read_and_check(path: str | os.PathLike, settings: schema.Settings | None = N
 
 
 @collector_held_off
-def check_workbook(wb: Workbook, settings: schema.Settings | None = None,
-                   earlier_proposals: frozenset[str] = frozenset()) -> Report:
+def check_workbook(
+    wb: Workbook, settings: schema.Settings | None = None, earlier_proposals: frozenset[str] = frozenset()
+) -> Report:
     """Run every check on an already read workbook."""
     ctx = context_for(wb, settings or schema.Settings(), earlier_proposals)
     findings = list(wb.findings)
     for check in registry():
         findings.extend(check(wb, ctx))
-    return Report(str(wb.path), sorted(findings, key=_order_key(wb)),
-                  province=ctx.province.code if ctx.province else _code_as_written(wb),
-                  period=str(ctx.period) if ctx.period else None, headers=wb.headers, preparer=_preparer(wb))
+    return Report(
+        str(wb.path),
+        sorted(findings, key=_order_key(wb)),
+        province=ctx.province.code if ctx.province else _code_as_written(wb),
+        period=str(ctx.period) if ctx.period else None,
+        headers=wb.headers,
+        preparer=_preparer(wb),
+    )
 
 
 #: What decides the findings: the modules that read a workbook and judge it, and the reference data.
 #: (The sentences are not among them: a kept finding renders its sentences afresh.)
-RULE_SOURCES = ("checks/*.py", "validate.py", "schema.py", "reader.py", "hidden_cells.py", "legacy_encodings.py",
-                "values.py", "vocabulary.py", "provinces.py", "periods.py", "rates.py", "text.py", "findings.py",
-                "data/*.csv", "data/*.json")
+RULE_SOURCES = (
+    "checks/*.py",
+    "validate.py",
+    "schema.py",
+    "reader.py",
+    "hidden_cells.py",
+    "legacy_encodings.py",
+    "values.py",
+    "vocabulary.py",
+    "provinces.py",
+    "periods.py",
+    "rates.py",
+    "text.py",
+    "findings.py",
+    "data/*.csv",
+    "data/*.json",
+)
 
 
 @cache
@@ -109,4 +135,5 @@ def _order_key(wb: Workbook):
         col = (len(m.group(1)), m.group(1)) if m else (0, "")
         row = f.row or (int(m.group(2)) if m else 0)
         return (sheet_rank.get(f.sheet, 0 if not f.sheet else 9), f.sheet, row, col, SEVERITY_RANK[f.severity], f.rule)
+
     return key

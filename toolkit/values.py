@@ -24,15 +24,23 @@ class BadValue(ValueError):
 
 PLACEHOLDERS = frozenset({"n/a", "na", "n.a.", "n.a", "-", "--", "—", "–", "null", "none", "không có", "#n/a", "x"})
 
-_MULTIPLIERS = {"tỷ": Decimal(10) ** 9, "ty": Decimal(10) ** 9, "tỉ": Decimal(10) ** 9,
-                "triệu": Decimal(10) ** 6, "trieu": Decimal(10) ** 6, "tr": Decimal(10) ** 6,
-                "nghìn": Decimal(10) ** 3, "ngàn": Decimal(10) ** 3, "nghin": Decimal(10) ** 3}
+_MULTIPLIERS = {
+    "tỷ": Decimal(10) ** 9,
+    "ty": Decimal(10) ** 9,
+    "tỉ": Decimal(10) ** 9,
+    "triệu": Decimal(10) ** 6,
+    "trieu": Decimal(10) ** 6,
+    "tr": Decimal(10) ** 6,
+    "nghìn": Decimal(10) ** 3,
+    "ngàn": Decimal(10) ** 3,
+    "nghin": Decimal(10) ** 3,
+}
 _NUMBER = re.compile(r"^([+-]?)([0-9][0-9.,]*)\s*([^\d\s.,]*)$")
 _CURRENCY_WORDS = {"usd", "$", "us$", "vnd", "vnđ", "đ", "đồng", "dong"}
 
 
 def is_placeholder(text: str) -> bool:
-    """"n/a", "NA", "-" and the like: a value that means "nothing" but is not blank."""
+    """ "n/a", "NA", "-" and the like: a value that means "nothing" but is not blank."""
     return text.strip().lower() in PLACEHOLDERS
 
 
@@ -41,7 +49,7 @@ _USD_WORDS = {"usd", "$", "us$"}
 
 
 def currency_word(raw: Any) -> str:
-    """"VND" or "USD" when a number typed as text carries a currency word or sign, else ""."""
+    """ "VND" or "USD" when a number typed as text carries a currency word or sign, else ""."""
     if not isinstance(raw, str):
         return ""
     text = raw.strip().lower().replace("\u00a0", " ")
@@ -58,7 +66,7 @@ def vnd_multiplier(raw: str) -> str:
     """The "tỷ" or "triệu" of a number typed as text (`25,4 tỷ`), else ""."""
     m = _NUMBER.match(raw.strip().replace("\u00a0", " "))
     unit = m.group(3).lower() if m else ""
-    return unit if unit in _MULTIPLIERS and _MULTIPLIERS[unit] >= 10 ** 6 else ""
+    return unit if unit in _MULTIPLIERS and _MULTIPLIERS[unit] >= 10**6 else ""
 
 
 def parse_number(raw: Any) -> Decimal:
@@ -166,12 +174,15 @@ def parse_date(raw: Any) -> date:
 def _serial_hint(serial: float) -> str:
     if 30000 <= serial <= 60000:  # 1982..2064 as Excel 1900-system serial numbers
         from datetime import timedelta
+
         return (date(1899, 12, 30) + timedelta(days=int(serial))).strftime("%d/%m/%Y")
     return ""
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
 
 
 def is_email(text: str) -> bool:
@@ -182,8 +193,9 @@ def is_email(text: str) -> bool:
 _PHONE_CHARS = re.compile(r"[\s.\-()]")
 _VN_PHONE = re.compile(r"^(?:\+84|0084|84|0)(\d{9,10})$")
 _HOTLINE = re.compile(r"^1[89]00\d{4}(?:\d{2})?$")  # 1900 xxxx, 1800 xxxxxx: toll and toll-free lines
-_EXTENSION = re.compile(r"\s*[(,;]?\s*(?:máy lẻ|máy nhánh|số lẻ|ml|ext|extension|x)\.?\s*:?\s*\d{1,6}\s*\)?\s*$",
-                        re.IGNORECASE)
+_EXTENSION = re.compile(
+    r"\s*[(,;]?\s*(?:máy lẻ|máy nhánh|số lẻ|ml|ext|extension|x)\.?\s*:?\s*\d{1,6}\s*\)?\s*$", re.IGNORECASE
+)
 _SEVERAL = re.compile(r"\s*(?:;|,|/|\s[-–]\s|\bhoặc\b|\bor\b)\s*", re.IGNORECASE)
 
 

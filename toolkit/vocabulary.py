@@ -107,16 +107,47 @@ def currency_codes() -> frozenset[str]:
 
 
 #: Words offices use for a vocabulary word (folded) → that word: suggested, never silently accepted.
-SYNONYMS = {"dangtrienkhai": "Đang thực hiện", "hoanthanh": "Đã kết thúc", "dahoanthanh": "Đã kết thúc",
-            "ketthuc": "Đã kết thúc", "thuhoi": "Bị thu hồi", "choduyet": "Chờ phê duyệt",
-            "vientrophiduan": "Phi dự án", "vientroduan": "Dự án", "chuongtrinhvientro": "Chương trình"}
+SYNONYMS = {
+    "dangtrienkhai": "Đang thực hiện",
+    "hoanthanh": "Đã kết thúc",
+    "dahoanthanh": "Đã kết thúc",
+    "ketthuc": "Đã kết thúc",
+    "thuhoi": "Bị thu hồi",
+    "choduyet": "Chờ phê duyệt",
+    "vientrophiduan": "Phi dự án",
+    "vientroduan": "Dự án",
+    "chuongtrinhvientro": "Chương trình",
+}
 
 #: What offices type for a currency instead of its code (signs as typed, words folded) → the code.
-CURRENCY_ALIASES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₫": "VND",
-                    "dola": "USD", "dolamy": "USD", "usdollar": "USD", "dollar": "USD", "dong": "VND",
-                    "vnd": "VND", "vietnamdong": "VND", "euro": "EUR", "euros": "EUR", "bang": "GBP",
-                    "banganh": "GBP", "pound": "GBP", "yen": "JPY", "won": "KRW", "frangthuysi": "CHF",
-                    "swissfranc": "CHF", "dolauc": "AUD", "nhandante": "CNY", "yuan": "CNY"}
+CURRENCY_ALIASES = {
+    "$": "USD",
+    "US$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₫": "VND",
+    "dola": "USD",
+    "dolamy": "USD",
+    "usdollar": "USD",
+    "dollar": "USD",
+    "dong": "VND",
+    "vnd": "VND",
+    "vietnamdong": "VND",
+    "euro": "EUR",
+    "euros": "EUR",
+    "bang": "GBP",
+    "banganh": "GBP",
+    "pound": "GBP",
+    "yen": "JPY",
+    "won": "KRW",
+    "frangthuysi": "CHF",
+    "swissfranc": "CHF",
+    "dolauc": "AUD",
+    "nhandante": "CNY",
+    "yuan": "CNY",
+}
 
 
 def match_choice(column: schema.Column, text: str, where: dict[str, Any], findings: list[Finding]) -> str:

@@ -51,8 +51,9 @@ class Runner:
             fork = sys.platform.startswith("linux") and threading.active_count() == 1
             context = multiprocessing.get_context("fork" if fork else "spawn")
             try:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_die_with_parent,
-                                                initargs=(os.getpid(),))
+                self.pool = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+                )
             except (OSError, ValueError):
                 self.pool = None
         return self
@@ -61,8 +62,14 @@ class Runner:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def map(self, fn, tasks: list[tuple], each: Callable[[Any], None] | None = None,
-            progress: Progress | None = None, names: list[str] | None = None) -> list:
+    def map(
+        self,
+        fn,
+        tasks: list[tuple],
+        each: Callable[[Any], None] | None = None,
+        progress: Progress | None = None,
+        names: list[str] | None = None,
+    ) -> list:
         """fn(*task) for every task, results in task order.
 
         each(result) is called in task order too, as soon as a result and all before it are in (so

@@ -23,8 +23,15 @@ from .result import FORM_LABELS
 BULLETIN_TEMPLATE = "ban-tin.typ"
 _SECTORS = {s.code: s for s in schema.sectors()}
 #: a need's text fields in Vietnamese → their English counterpart on Need
-_ENGLISH = {"title_vi": "title_en", "location": "location_en", "beneficiary_groups": "groups_en",
-            "objectives": "objectives_en", "agency": "agency_en", "contact": "contact_en", "province": "province_en"}
+_ENGLISH = {
+    "title_vi": "title_en",
+    "location": "location_en",
+    "beneficiary_groups": "groups_en",
+    "objectives": "objectives_en",
+    "agency": "agency_en",
+    "contact": "contact_en",
+    "province": "province_en",
+}
 
 
 def bulletin_data(result, intro: dict, lang: str = "vi") -> dict:
@@ -40,16 +47,38 @@ def bulletin_data(result, intro: dict, lang: str = "vi") -> dict:
         for s in sorted(by_sector, key=order.get):
             label = getattr(_SECTORS[s], lang)
             sectors.append({"name": label, "needs": [_need(n, lang) for n in by_sector[s]]})
-            summary.append({"province": f"{code} · {name}", "sector": label, "count": len(by_sector[s]),
-                            "requested": format_number(_requested(by_sector[s]), lang)})
+            summary.append(
+                {
+                    "province": f"{code} · {name}",
+                    "sector": label,
+                    "count": len(by_sector[s]),
+                    "requested": format_number(_requested(by_sector[s]), lang),
+                }
+            )
         mine = [n for s in by_sector.values() for n in s]
-        provinces.append({"code": code, "name": name, "count": len(mine),
-                          "requested": format_number(_requested(mine), lang), "sectors": sectors})
+        provinces.append(
+            {
+                "code": code,
+                "name": name,
+                "count": len(mine),
+                "requested": format_number(_requested(mine), lang),
+                "sectors": sectors,
+            }
+        )
     title = result.title if lang == "vi" else result.title_en
-    return {"lang": lang, "title": title or result.title, "title_vi": "" if title else "vi",
-            "period": intro[lang]["period"], "built": intro[lang]["built"], "intro": intro[lang],
-            "contact": _contact(intro["contact"], lang), "count": len(result.needs),
-            "requested": format_number(_requested(result.needs), lang), "summary": summary, "provinces": provinces}
+    return {
+        "lang": lang,
+        "title": title or result.title,
+        "title_vi": "" if title else "vi",
+        "period": intro[lang]["period"],
+        "built": intro[lang]["built"],
+        "intro": intro[lang],
+        "contact": _contact(intro["contact"], lang),
+        "count": len(result.needs),
+        "requested": format_number(_requested(result.needs), lang),
+        "summary": summary,
+        "provinces": provinces,
+    }
 
 
 def _requested(needs) -> float:
@@ -79,12 +108,25 @@ def _contact(contact: dict, lang: str) -> list[dict]:
 
 def _need(n, lang: str) -> dict:
     form = FORM_LABELS[n.form][lang == "en"]
-    out = {"id": n.id, "form": form, "months": format_number(n.months, lang),
-           "total": format_number(n.total_usd, lang), "requested": format_number(n.requested_usd, lang),
-           "counterpart": format_number(n.counterpart_usd, lang), "beneficiaries": format_number(n.beneficiaries, lang),
-           "email": n.email, "alt": (n.title_en if lang == "vi" else n.title_vi) if n.title_en != n.title_vi else ""}
-    for field, name in (("title_vi", "title"), ("location", "location"), ("beneficiary_groups", "groups"),
-                        ("objectives", "objectives"), ("agency", "agency"), ("contact", "contact")):
+    out = {
+        "id": n.id,
+        "form": form,
+        "months": format_number(n.months, lang),
+        "total": format_number(n.total_usd, lang),
+        "requested": format_number(n.requested_usd, lang),
+        "counterpart": format_number(n.counterpart_usd, lang),
+        "beneficiaries": format_number(n.beneficiaries, lang),
+        "email": n.email,
+        "alt": (n.title_en if lang == "vi" else n.title_vi) if n.title_en != n.title_vi else "",
+    }
+    for field, name in (
+        ("title_vi", "title"),
+        ("location", "location"),
+        ("beneficiary_groups", "groups"),
+        ("objectives", "objectives"),
+        ("agency", "agency"),
+        ("contact", "contact"),
+    ):
         out[name], out[name + "_vi"] = _text(n, field, lang)
     return out
 
@@ -100,7 +142,8 @@ def render_bulletin(result, intro: dict, templates: str | os.PathLike | None = N
         (root / BULLETIN_TEMPLATE).write_bytes(template_bytes(BULLETIN_TEMPLATE, templates))
         (root / logo_name).write_bytes(logo_data)
         try:
-            return typst.compile(str(root / BULLETIN_TEMPLATE), root=str(root), ignore_system_fonts=True,
-                                 sys_inputs={"data": data})
+            return typst.compile(
+                str(root / BULLETIN_TEMPLATE), root=str(root), ignore_system_fonts=True, sys_inputs={"data": data}
+            )
         except typst.TypstError as exc:  # its message names the line of the template that is wrong
             raise template_error(BULLETIN_TEMPLATE, templates, exc) from None

@@ -43,10 +43,16 @@ _INDEX = {c.key: i for i, c in enumerate(schema.NEEDS.columns)}
 _SECTOR_CODE = {s.vi: s.code for s in schema.sectors()}
 
 
-def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None, *,
-              period: str | None = None, control: str | os.PathLike | None = None,
-              templates: str | os.PathLike | None = None, workers: int | None = None,
-              progress: Progress | None = None) -> CatalogueResult:
+def catalogue(
+    sources: Sequence[str | os.PathLike] | None,
+    out: str | os.PathLike | None = None,
+    *,
+    period: str | None = None,
+    control: str | os.PathLike | None = None,
+    templates: str | os.PathLike | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> CatalogueResult:
     """Write the catalogue of open funding needs into the folder `out`: index.html, the bulletins, the workbook.
 
     :param sources: workbooks and folders (searched recursively); default: the control workbook's inbox.
@@ -95,16 +101,27 @@ def catalogue(sources: Sequence[str | os.PathLike] | None, out: str | os.PathLik
     needs, left_out = open_needs(latest)
     order = {s.code: i for i, s in enumerate(schema.sectors())}
     needs.sort(key=lambda n: (n.province_code, order[n.sector], n.id))
-    result = CatalogueResult(folder, _title(ctrl, latest), str(wanted) if wanted else _periods(latest), needs,
-                             latest, left_out, [f for f in files if f.refused],
-                             [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)],
-                             _title_en(ctrl, latest))
+    result = CatalogueResult(
+        folder,
+        _title(ctrl, latest),
+        str(wanted) if wanted else _periods(latest),
+        needs,
+        latest,
+        left_out,
+        [f for f in files if f.refused],
+        [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)],
+        _title_en(ctrl, latest),
+    )
     intro = introduction(ctrl, list(dict.fromkeys(f.current.short for f in latest)), result.period)
     page = render_page(result, intro, templates).encode("utf-8")
     pdfs = [render_bulletin(result, intro, templates, lang) for lang in ("vi", "en")]  # all made before any is written
     xlsx = catalogue_workbook(result, intro)
-    for path, data, kind in ((result.page, page, PAGE_KIND), (result.bulletin, pdfs[0], BULLETIN_KIND),
-                             (result.bulletin_en, pdfs[1], BULLETIN_KIND), (result.workbook, xlsx, WORKBOOK_KIND)):
+    for path, data, kind in (
+        (result.page, page, PAGE_KIND),
+        (result.bulletin, pdfs[0], BULLETIN_KIND),
+        (result.bulletin_en, pdfs[1], BULLETIN_KIND),
+        (result.workbook, xlsx, WORKBOOK_KIND),
+    ):
         check_output(path, kind, (path.suffix,))  # again: a person may have put a file there meanwhile
         with output_path(path, kind) as tmp:
             tmp.write_bytes(data)
@@ -124,8 +141,12 @@ def _check_folder(folder: Path, read: list, outbox: Path | None) -> None:
         for given in map(Path, read):
             if given.is_dir() and _within(folder, given):
                 raise Refusal(str(folder), "output-in-inbox")
-    outputs = ((PAGE_NAME, PAGE_KIND), (BULLETIN_NAMES["vi"], BULLETIN_KIND), (BULLETIN_NAMES["en"], BULLETIN_KIND),
-               (WORKBOOK_NAME, WORKBOOK_KIND))
+    outputs = (
+        (PAGE_NAME, PAGE_KIND),
+        (BULLETIN_NAMES["vi"], BULLETIN_KIND),
+        (BULLETIN_NAMES["en"], BULLETIN_KIND),
+        (WORKBOOK_NAME, WORKBOOK_KIND),
+    )
     for name, kind in outputs:
         check_output(folder / name, kind, (Path(name).suffix,))
 
@@ -151,8 +172,10 @@ def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> l
     newest: dict[str, Period] = {}
     for f in best.values():
         newest[f.current.code] = max(newest.get(f.current.code, f.parsed_period), f.parsed_period)
-    return sorted((f for f in best.values() if f.parsed_period == newest[f.current.code]),
-                  key=lambda f: (f.current.code, f.original.code))
+    return sorted(
+        (f for f in best.values() if f.parsed_period == newest[f.current.code]),
+        key=lambda f: (f.current.code, f.original.code),
+    )
 
 
 def _order(f: SourceFile):
@@ -183,18 +206,32 @@ def _need(f: SourceFile, row: tuple) -> Need:
         return value if isinstance(value, (int, float)) else None
 
     return Need(
-        id=text("ma_de_xuat"), title_vi=text("ten_vi"), title_en=text("ten_en"),
-        province_code=f.current.code, province=f.current.short, location=text("dia_ban"),
-        sector=_SECTOR_CODE.get(text("linh_vuc"), "KHAC"), form=FORM_SLUGS[text("hinh_thuc")],
-        months=number("thoi_gian_thang"), total_usd=number("tong_kinh_phi_usd"),
-        requested_usd=number("de_nghi_tai_tro_usd"), counterpart_usd=number("von_doi_ung_usd"),
-        beneficiaries=number("so_nguoi_huong_loi"), beneficiary_groups=text("doi_tuong"),
-        objectives=text("muc_tieu"), agency=text("don_vi_de_xuat"), contact=text("nguoi_lien_he"),
-        email=text("email_lien_he"), status=text("trang_thai"), objectives_en=text("muc_tieu_en"),
+        id=text("ma_de_xuat"),
+        title_vi=text("ten_vi"),
+        title_en=text("ten_en"),
+        province_code=f.current.code,
+        province=f.current.short,
+        location=text("dia_ban"),
+        sector=_SECTOR_CODE.get(text("linh_vuc"), "KHAC"),
+        form=FORM_SLUGS[text("hinh_thuc")],
+        months=number("thoi_gian_thang"),
+        total_usd=number("tong_kinh_phi_usd"),
+        requested_usd=number("de_nghi_tai_tro_usd"),
+        counterpart_usd=number("von_doi_ung_usd"),
+        beneficiaries=number("so_nguoi_huong_loi"),
+        beneficiary_groups=text("doi_tuong"),
+        objectives=text("muc_tieu"),
+        agency=text("don_vi_de_xuat"),
+        contact=text("nguoi_lien_he"),
+        email=text("email_lien_he"),
+        status=text("trang_thai"),
+        objectives_en=text("muc_tieu_en"),
         groups_en=text("doi_tuong_en") or groups_en(text("doi_tuong")) or "",
         agency_en=text("don_vi_de_xuat_en") or agency_en(text("don_vi_de_xuat")) or "",
-        location_en=place_en(text("dia_ban")) or "", contact_en=proper_name(text("nguoi_lien_he")) or "",
-        province_en=plain(f.current.short))
+        location_en=place_en(text("dia_ban")) or "",
+        contact_en=proper_name(text("nguoi_lien_he")) or "",
+        province_en=plain(f.current.short),
+    )
 
 
 def _title(ctrl, files: list[SourceFile]) -> str:

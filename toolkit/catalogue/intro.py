@@ -43,53 +43,73 @@ def introduction(ctrl, provinces: list[str], period: str | None) -> dict:
     for lang in ("vi", "en"):
         members = _names([p if lang == "vi" else plain(p) for p in provinces], lang)
         out[lang] = {
-            "who": str(values.get("gioi_thieu" if lang == "vi" else "gioi_thieu_en") or _who(lang, name_vi, name_en,
-                                                                                             members)),
+            "who": str(
+                values.get("gioi_thieu" if lang == "vi" else "gioi_thieu_en") or _who(lang, name_vi, name_en, members)
+            ),
             "interest": _interest(lang, email),
             "approval": _approval(lang),
             "period": _period(period, lang),
             "built": date_words(today, lang),
         }
-    out["contact"] = {"name_vi": name_vi, "name_en": name_en, "email": email, "sender_vi": sender_vi,
-                      "sender_en": str(values.get("ten_nguoi_gui_en") or ""), "address_vi": address,
-                      "address_en": proper_name(address) or "", "phone": str(values.get("dien_thoai_lien_he") or "")}
+    out["contact"] = {
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "email": email,
+        "sender_vi": sender_vi,
+        "sender_en": str(values.get("ten_nguoi_gui_en") or ""),
+        "address_vi": address,
+        "address_en": proper_name(address) or "",
+        "phone": str(values.get("dien_thoai_lien_he") or ""),
+    }
     return out
 
 
 def _who(lang: str, name_vi: str, name_en: str, members: str) -> str:
     if lang == "vi":
         who = name_vi or "Cụm"
-        return (f"{who} gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố {members}. LHH mỗi tỉnh là "
-                "đầu mối vận động viện trợ phi chính phủ nước ngoài của tỉnh, kết nối nhà tài trợ với các sở, "
-                "ngành, đoàn thể và xã, phường nơi thực hiện dự án.")
+        return (
+            f"{who} gồm Liên hiệp các tổ chức hữu nghị (LHH) các tỉnh, thành phố {members}. LHH mỗi tỉnh là "
+            "đầu mối vận động viện trợ phi chính phủ nước ngoài của tỉnh, kết nối nhà tài trợ với các sở, "
+            "ngành, đoàn thể và xã, phường nơi thực hiện dự án."
+        )
     who = name_en or "The cluster"
-    return (f"{who} brings together the Unions of Friendship Organisations of {members}. Each union is its "
-            "province's focal point for aid from foreign non-governmental organisations: it puts donors in touch "
-            "with the provincial departments, mass organisations and communes where projects take place.")
+    return (
+        f"{who} brings together the Unions of Friendship Organisations of {members}. Each union is its "
+        "province's focal point for aid from foreign non-governmental organisations: it puts donors in touch "
+        "with the provincial departments, mass organisations and communes where projects take place."
+    )
 
 
 def _interest(lang: str, email: str) -> str:
     if lang == "vi":
         office = f" hoặc văn phòng cụm ({email})" if email else ""
-        return (f"Nhà tài trợ quan tâm đến một chương trình, dự án xin liên hệ người liên hệ ghi dưới mục đó{office}, "
-                "nêu mã đề xuất; LHH của tỉnh sẽ sắp xếp làm việc với đơn vị đề xuất và đi khảo sát địa bàn.")
+        return (
+            f"Nhà tài trợ quan tâm đến một chương trình, dự án xin liên hệ người liên hệ ghi dưới mục đó{office}, "
+            "nêu mã đề xuất; LHH của tỉnh sẽ sắp xếp làm việc với đơn vị đề xuất và đi khảo sát địa bàn."
+        )
     office = f" or the cluster office ({email})" if email else ""
-    return (f"To express interest in a project, write to the contact person named under it{office}, quoting its "
-            "proposal ID; the province's union will arrange a meeting with the proposing agency and a site visit.")
+    return (
+        f"To express interest in a project, write to the contact person named under it{office}, quoting its "
+        "proposal ID; the province's union will arrange a meeting with the proposing agency and a site visit."
+    )
 
 
 def _approval(lang: str) -> str:
     if lang == "vi":
-        return (f"Thủ tục: khoản viện trợ được tiếp nhận theo {DECREE_VI} về quản lý và sử dụng viện trợ không "
-                "hoàn lại không thuộc hỗ trợ phát triển chính thức. Khi nhà tài trợ và đơn vị đề xuất thống nhất "
-                "văn kiện dự án, đơn vị lập hồ sơ gửi cơ quan có thẩm quyền (với cơ quan, tổ chức cấp tỉnh là Ủy ban "
-                "nhân dân tỉnh) thẩm định và quyết định phê duyệt; dự án triển khai sau khi có quyết định phê duyệt, "
-                "LHH hỗ trợ đơn vị trong suốt quá trình.")
-    return (f"Procedure: aid is received under {DECREE_EN} on non-refundable aid outside official development "
-            "assistance. Once the donor and the proposing agency agree on the project document, the agency submits "
-            "the dossier to the competent authority (for provincial bodies, the Provincial People's Committee), "
-            "which appraises it and issues an approval decision; work starts once the project is approved, and "
-            "the union supports the agency throughout.")
+        return (
+            f"Thủ tục: khoản viện trợ được tiếp nhận theo {DECREE_VI} về quản lý và sử dụng viện trợ không "
+            "hoàn lại không thuộc hỗ trợ phát triển chính thức. Khi nhà tài trợ và đơn vị đề xuất thống nhất "
+            "văn kiện dự án, đơn vị lập hồ sơ gửi cơ quan có thẩm quyền (với cơ quan, tổ chức cấp tỉnh là Ủy ban "
+            "nhân dân tỉnh) thẩm định và quyết định phê duyệt; dự án triển khai sau khi có quyết định phê duyệt, "
+            "LHH hỗ trợ đơn vị trong suốt quá trình."
+        )
+    return (
+        f"Procedure: aid is received under {DECREE_EN} on non-refundable aid outside official development "
+        "assistance. Once the donor and the proposing agency agree on the project document, the agency submits "
+        "the dossier to the competent authority (for provincial bodies, the Provincial People's Committee), "
+        "which appraises it and issues an approval decision; work starts once the project is approved, and "
+        "the union supports the agency throughout."
+    )
 
 
 def _period(text: str | None, lang: str) -> str:

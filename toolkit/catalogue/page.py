@@ -20,11 +20,41 @@ PAGE_TEMPLATE = "danh-muc.html.j2"
 #: The logo files a union may put in its templates folder, first found wins, and their media types.
 LOGOS = {"logo.svg": "image/svg+xml", "logo.png": "image/png", "logo.jpg": "image/jpeg"}
 #: The order of a need's values in the page's data (the script reads them by these names).
-FIELDS = ("id", "title_vi", "title_en", "province_code", "location", "sector", "form", "months",
-          "total_usd", "requested_usd", "counterpart_usd", "beneficiaries", "beneficiary_groups", "objectives",
-          "agency", "contact", "email", "objectives_en", "groups_en", "agency_en", "location_en", "contact_en")
-SHARED = ("location", "beneficiary_groups", "agency", "contact", "email", "groups_en", "agency_en", "location_en",
-          "contact_en")
+FIELDS = (
+    "id",
+    "title_vi",
+    "title_en",
+    "province_code",
+    "location",
+    "sector",
+    "form",
+    "months",
+    "total_usd",
+    "requested_usd",
+    "counterpart_usd",
+    "beneficiaries",
+    "beneficiary_groups",
+    "objectives",
+    "agency",
+    "contact",
+    "email",
+    "objectives_en",
+    "groups_en",
+    "agency_en",
+    "location_en",
+    "contact_en",
+)
+SHARED = (
+    "location",
+    "beneficiary_groups",
+    "agency",
+    "contact",
+    "email",
+    "groups_en",
+    "agency_en",
+    "location_en",
+    "contact_en",
+)
 NUMBERS = ("months", "total_usd", "requested_usd", "counterpart_usd", "beneficiaries")
 
 
@@ -100,9 +130,16 @@ def render_page(result, intro: dict, templates: str | os.PathLike | None = None)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     try:
         return env.get_template(PAGE_TEMPLATE).render(
-            result=result, intro=intro, contact=intro["contact"], data=Markup(data), logo=logo_uri(templates),
-            needs=len(result.needs), bulletins=BULLETIN_NAMES, workbook=WORKBOOK_NAME,
+            result=result,
+            intro=intro,
+            contact=intro["contact"],
+            data=Markup(data),
+            logo=logo_uri(templates),
+            needs=len(result.needs),
+            bulletins=BULLETIN_NAMES,
+            workbook=WORKBOOK_NAME,
             style=Markup(template_bytes("danh-muc.css", templates).decode("utf-8")),
-            script=Markup(template_bytes("danh-muc.js", templates).decode("utf-8")))
+            script=Markup(template_bytes("danh-muc.js", templates).decode("utf-8")),
+        )
     except jinja2.TemplateError as exc:
         raise template_error(PAGE_TEMPLATE, templates, exc) from None

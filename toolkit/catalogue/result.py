@@ -17,8 +17,11 @@ OPEN_STATUSES = schema.OPEN_NEEDS  # Mới đề xuất, Đang vận động: th
 #: Aid form → the slug of the page's `hinh_thuc` query parameter.
 FORM_SLUGS = {"Chương trình": "chuong-trinh", "Dự án": "du-an", "Phi dự án": "phi-du-an"}
 #: Slug → (Vietnamese, English) as donors read the aid form.
-FORM_LABELS = {"chuong-trinh": ("Chương trình", "Programme"), "du-an": ("Dự án", "Project"),
-               "phi-du-an": ("Phi dự án", "Non-project aid")}
+FORM_LABELS = {
+    "chuong-trinh": ("Chương trình", "Programme"),
+    "du-an": ("Dự án", "Project"),
+    "phi-du-an": ("Phi dự án", "Non-project aid"),
+}
 PAGE_NAME, WORKBOOK_NAME = "index.html", "danh-muc.xlsx"
 #: The bulletin of each language.
 BULLETIN_NAMES = {"vi": "ban-tin.pdf", "en": "ban-tin-en.pdf"}
@@ -94,26 +97,39 @@ class CatalogueResult:
         return self.folder / WORKBOOK_NAME
 
     def to_dict(self) -> dict[str, Any]:
-        return {"page": str(self.page), "bulletin": str(self.bulletin),
-                "bulletin_en": str(self.bulletin_en), "workbook": str(self.workbook),
-                "title": self.title, "title_en": self.title_en, "period": self.period,
-                "needs": len(self.needs), "provinces": sorted({n.province_code for n in self.needs}),
-                "files": [f.name for f in self.files],
-                "left_out": [{"file": name, "row": row} for name, row in self.left_out],
-                "refused": [f.as_refusal().to_dict() for f in self.refused],
-                "unattributed": [f.name for f in self.unattributed]}
+        return {
+            "page": str(self.page),
+            "bulletin": str(self.bulletin),
+            "bulletin_en": str(self.bulletin_en),
+            "workbook": str(self.workbook),
+            "title": self.title,
+            "title_en": self.title_en,
+            "period": self.period,
+            "needs": len(self.needs),
+            "provinces": sorted({n.province_code for n in self.needs}),
+            "files": [f.name for f in self.files],
+            "left_out": [{"file": name, "row": row} for name, row in self.left_out],
+            "refused": [f.as_refusal().to_dict() for f in self.refused],
+            "unattributed": [f.name for f in self.unattributed],
+        }
 
     def to_text(self) -> str:
-        lines = [(f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
-                  f"{len(self.files)} tỉnh / provinces"),
-                 f"  Trang web / web page: {self.page}",
-                 f"  Bản tin / bulletin:   {self.bulletin}, {self.bulletin_en.name}",
-                 f"  Bảng tính / workbook: {self.workbook}"]
+        lines = [
+            (
+                f"Danh mục kêu gọi tài trợ / funding-needs catalogue: {len(self.needs)} nhu cầu / needs, "
+                f"{len(self.files)} tỉnh / provinces"
+            ),
+            f"  Trang web / web page: {self.page}",
+            f"  Bản tin / bulletin:   {self.bulletin}, {self.bulletin_en.name}",
+            f"  Bảng tính / workbook: {self.workbook}",
+        ]
         for name, row in self.left_out:
             lines.append(f"  ! {name} dòng / row {row}: có lỗi nên không đăng / has errors, not published")
         for f in self.unattributed:
-            lines.append(f"  ! {f.name}: không xác định được tỉnh hoặc kỳ báo cáo nên không đăng / "
-                         "province or period could not be determined, not published")
+            lines.append(
+                f"  ! {f.name}: không xác định được tỉnh hoặc kỳ báo cáo nên không đăng / "
+                "province or period could not be determined, not published"
+            )
         for f in self.refused:
             r = f.as_refusal()
             lines += [f"  ✘ {f.name}", f"    {r.vi}", f"    {r.en}"]

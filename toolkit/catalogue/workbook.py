@@ -32,9 +32,15 @@ _COLUMNS: tuple[tuple[str, str, str, str, int, str | None], ...] = (
     ("Người liên hệ", "Contact person", "contact", "contact_en", 22, None),
     ("Email", "E-mail", "email", "email", 30, None),
 )
-_FALLBACK = {"title_en": "title_vi", "province_en": "province", "location_en": "location",
-             "groups_en": "beneficiary_groups", "objectives_en": "objectives", "agency_en": "agency",
-             "contact_en": "contact"}
+_FALLBACK = {
+    "title_en": "title_vi",
+    "province_en": "province",
+    "location_en": "location",
+    "groups_en": "beneficiary_groups",
+    "objectives_en": "objectives",
+    "agency_en": "agency",
+    "contact_en": "contact",
+}
 
 
 def _values(need) -> dict:
@@ -52,14 +58,19 @@ def catalogue_workbook(result, intro: dict) -> bytes:
     mark_xlsxwriter(book, "catalogue")
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    formats: dict[str | None, Any] = {f: book.add_format({"num_format": f, "valign": "top"})
-                                      for f in {c[5] for c in _COLUMNS if c[5]}}
+    formats: dict[str | None, Any] = {
+        f: book.add_format({"num_format": f, "valign": "top"}) for f in {c[5] for c in _COLUMNS if c[5]}
+    }
     rows = [_values(n) for n in result.needs]
     for lang, sheet in (("vi", "Danh mục"), ("en", "Catalogue")):
         ws = book.add_worksheet(sheet)
         title = result.title if lang == "vi" else (result.title_en or result.title)
-        ws.write_string(0, 0, f"{'Danh mục kêu gọi tài trợ' if lang == 'vi' else 'Projects seeking funding'} – "
-                              f"{title}" + (f" · {intro[lang]['period']}" if intro[lang]["period"] else ""))
+        ws.write_string(
+            0,
+            0,
+            f"{'Danh mục kêu gọi tài trợ' if lang == 'vi' else 'Projects seeking funding'} – "
+            f"{title}" + (f" · {intro[lang]['period']}" if intro[lang]["period"] else ""),
+        )
         for col, column in enumerate(_COLUMNS):
             ws.write_string(2, col, column[0] if lang == "vi" else column[1], head)
             ws.set_column(col, col, column[4], formats.get(column[5], wrap))

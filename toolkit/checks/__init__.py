@@ -22,5 +22,13 @@ def registry():
     """All checks, in the order their findings are reported."""
     from . import cells, cross, info, rows, structure, tables
 
-    return (structure.check, info.check, cells.check, tables.check, rows.check_needs, rows.check_register,
-            rows.check_activities, cross.check)
+    return (
+        structure.check,
+        info.check,
+        cells.check,
+        tables.check,
+        rows.check_needs,
+        rows.check_register,
+        rows.check_activities,
+        cross.check,
+    )

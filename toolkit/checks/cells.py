@@ -18,14 +18,21 @@ def check(wb, ctx):
             cells = record.cells
             for column in required:
                 if column.key not in cells:
-                    yield finding("missing-value", ERROR, **_empty(data, record, column),
-                                  header=column.vi, header_en=column.en)
+                    yield finding(
+                        "missing-value", ERROR, **_empty(data, record, column), header=column.vi, header_en=column.en
+                    )
             status = record.get("trang_thai")
             if status in schema.APPROVED_STATUSES:
                 for column in once_approved:
                     if column.key not in cells:
-                        yield finding("missing-when-approved", ERROR, **_empty(data, record, column),
-                                      header=column.vi, header_en=column.en, status=status)
+                        yield finding(
+                            "missing-when-approved",
+                            ERROR,
+                            **_empty(data, record, column),
+                            header=column.vi,
+                            header_en=column.en,
+                            status=status,
+                        )
             for column, rule in ruled:
                 cell = cells.get(column.key)
                 if cell is not None and cell.value is not None:  # None: the reader said why
@@ -37,8 +44,7 @@ def check(wb, ctx):
 
 
 def _empty(data, record, column) -> dict:
-    return dict(sheet=data.sheet, cell=data.ref(column.key, record.row), row=record.row, column=column.key,
-                value=None)
+    return dict(sheet=data.sheet, cell=data.ref(column.key, record.row), row=record.row, column=column.key, value=None)
 
 
 def _rule_for(column):
@@ -87,8 +93,9 @@ def _phone(column, value, cell, sheet):
 
 def _length(column, value, cell, sheet):
     if len(value) > column.max_length:
-        yield finding("too-long", ERROR, **_where(column, value, cell, sheet), length=len(value),
-                      limit=column.max_length)
+        yield finding(
+            "too-long", ERROR, **_where(column, value, cell, sheet), length=len(value), limit=column.max_length
+        )
 
 
 def _bounds(column) -> str:

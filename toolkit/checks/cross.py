@@ -18,11 +18,22 @@ def check(wb, ctx):
         cell = record.cells.get("ma_de_xuat")
         if cell is None or not cell.value or cell.value.strip().upper() in known:
             continue
-        yield finding("linked-proposal-missing", WARNING, suggestion=did_you_mean(cell.value, sorted(known), 80),
-                      sheet=register.sheet, cell=cell.ref, row=cell.row, column="ma_de_xuat", value=cell.raw)
+        yield finding(
+            "linked-proposal-missing",
+            WARNING,
+            suggestion=did_you_mean(cell.value, sorted(known), 80),
+            sheet=register.sheet,
+            cell=cell.ref,
+            row=cell.row,
+            column="ma_de_xuat",
+            value=cell.raw,
+        )
 
 
 def answered_elsewhere(findings: list[Finding], earlier: set[str] | frozenset[str]) -> list[Finding]:
     """The findings less the linked-proposal warnings that `earlier` (the province's earlier NEEDS IDs) answers."""
-    return [f for f in findings if not (f.rule == "linked-proposal-missing"
-                                        and str(f.value or "").strip().upper() in earlier)]
+    return [
+        f
+        for f in findings
+        if not (f.rule == "linked-proposal-missing" and str(f.value or "").strip().upper() in earlier)
+    ]

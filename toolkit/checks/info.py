@@ -21,18 +21,33 @@ def check(wb, ctx):
     for field_ in schema.INFO_FIELDS:
         cell = wb.info.get(field_.key)
         if field_.required and (cell is None or cell.value is None) and (cell is None or cell.raw in ("", None)):
-            yield finding("info-missing", severity, sheet=sheet, cell=cell.ref if cell else "", column=field_.key,
-                          label=field_.vi, label_en=field_.en)
+            yield finding(
+                "info-missing",
+                severity,
+                sheet=sheet,
+                cell=cell.ref if cell else "",
+                column=field_.key,
+                label=field_.vi,
+                label_en=field_.en,
+            )
     yield from _period(wb, sheet)
     yield from _province(wb, ctx, sheet)
     email = wb.info.get("email")
     if email is not None and email.value and not is_email(email.value):
-        yield finding("invalid-email", ERROR, sheet=sheet, cell=email.ref, row=email.row, column="email",
-                      value=email.raw)
+        yield finding(
+            "invalid-email", ERROR, sheet=sheet, cell=email.ref, row=email.row, column="email", value=email.raw
+        )
     version = wb.info.get("phien_ban_mau")
     if version is not None and version.value and _older(_version_text(version.raw), schema.TEMPLATE_VERSION):
-        yield finding("template-version-old", WARNING, sheet=sheet, cell=version.ref, column="phien_ban_mau",
-                      value=_version_text(version.raw), current=schema.TEMPLATE_VERSION)
+        yield finding(
+            "template-version-old",
+            WARNING,
+            sheet=sheet,
+            cell=version.ref,
+            column="phien_ban_mau",
+            value=_version_text(version.raw),
+            current=schema.TEMPLATE_VERSION,
+        )
 
 
 def _version_text(raw) -> str:
@@ -42,8 +57,10 @@ def _version_text(raw) -> str:
 
 def _older(version: str, current: str) -> bool:
     """Compared as versions, part by part, missing parts as 0: "1" = "1.0" < "1.1" < "1.10"."""
+
     def parts(v):
         return [int(p) if p.isdigit() else 0 for p in v.strip().lstrip("vV").split(".")]
+
     a, b = parts(version), parts(current)
     width = max(len(a), len(b))
     return a + [0] * (width - len(a)) < b + [0] * (width - len(b))
@@ -77,10 +94,25 @@ def _province(wb, ctx, sheet):
         yield finding("province-code-invalid", ERROR, suggestion=hint, **where, period=str(ctx.period))
         return
     if name_cell is not None and name_cell.value and not name_matches(ctx.province, name_cell.value):
-        yield finding("province-name-mismatch", ERROR, sheet=sheet, cell=name_cell.ref, column="ten_tinh",
-                      value=name_cell.raw, code=ctx.province.code, expected=ctx.province.short,
-                      suggestion=ctx.province.short)
+        yield finding(
+            "province-name-mismatch",
+            ERROR,
+            sheet=sheet,
+            cell=name_cell.ref,
+            column="ten_tinh",
+            value=name_cell.raw,
+            code=ctx.province.code,
+            expected=ctx.province.short,
+            suggestion=ctx.province.short,
+        )
     elif name_cell is None or not name_cell.value:
-        yield finding("info-missing", WARNING, sheet=sheet, cell=name_cell.ref if name_cell else "",
-                      column="ten_tinh", label="Tên tỉnh", label_en="Province name",
-                      suggestion=ctx.province.short)
+        yield finding(
+            "info-missing",
+            WARNING,
+            sheet=sheet,
+            cell=name_cell.ref if name_cell else "",
+            column="ten_tinh",
+            label="Tên tỉnh",
+            label_en="Province name",
+            suggestion=ctx.province.short,
+        )

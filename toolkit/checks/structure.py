@@ -15,8 +15,7 @@ def check(wb, ctx):
     yield from _optional_tables(wb)
     for data in wb.tables.values():
         if not data.records:
-            yield finding("empty-table", INFO, sheet=data.sheet, table=data.table.name_vi,
-                          table_en=data.table.name_en)
+            yield finding("empty-table", INFO, sheet=data.sheet, table=data.table.name_vi, table_en=data.table.name_en)
 
 
 def _optional_tables(wb):
@@ -27,5 +26,11 @@ def _optional_tables(wb):
     for key, since in schema.OPTIONAL_BEFORE.items():
         table = schema.TABLE_BY_KEY[key]
         if key not in wb.tables and not _older(_version_text(version.raw), since):
-            yield finding("optional-sheet-missing", INFO, sheet=table.sheet.vi, expected=table.sheet.vi,
-                          expected_en=table.sheet.en, version=since)
+            yield finding(
+                "optional-sheet-missing",
+                INFO,
+                sheet=table.sheet.vi,
+                expected=table.sheet.vi,
+                expected_en=table.sheet.en,
+                version=since,
+            )

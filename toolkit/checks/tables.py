@@ -30,5 +30,11 @@ def check(wb, ctx):
                 yield finding("id-format", ERROR, **where, example=f"{code}-{table.id_kind}{year}-001")
             elif ctx.province is not None and m.group(1) != ctx.province.code:
                 fixed = f"{ctx.province.code}{ident[2:]}"
-                yield finding("id-province-mismatch", ERROR, suggestion=fixed, **where, code=m.group(1),
-                              expected=ctx.province.code)
+                yield finding(
+                    "id-province-mismatch",
+                    ERROR,
+                    suggestion=fixed,
+                    **where,
+                    code=m.group(1),
+                    expected=ctx.province.code,
+                )

@@ -90,8 +90,12 @@ class BulkWorksheet(Worksheet):
     # --- public ------------------------------------------------------------------------
 
     # The per-cell type dispatch is the measured hot loop (bench/bench_consolidate.py): kept inline on purpose.
-    def render(self, rows: Iterable[Sequence], formats: Sequence | None = None,  # noqa: C901
-               inline: Iterable[int] = ()) -> Block:
+    def render(  # noqa: C901
+        self,
+        rows: Iterable[Sequence],
+        formats: Sequence | None = None,
+        inline: Iterable[int] = (),
+    ) -> Block:
         """Render rows of typed values now; `place` them later.
 
         :param formats: one xlsxwriter Format (or None) per column, applied to every cell of that column.
@@ -122,8 +126,16 @@ class BulkWorksheet(Worksheet):
                 for c in range(width):
                     head = f'<c r="{xl_col_to_name(c)}{_ROW}"{styles[c]}'
                     cache = None if c in unique else self._cells.setdefault((c, styles[c]), {})
-                    cols.append((cache, f'{head} t="s"><v>', f"{head}><v>", f'{head} t="b"><v>',
-                                 f'{head} t="inlineStr"><is><t>', self._longest.setdefault(c, [0])))
+                    cols.append(
+                        (
+                            cache,
+                            f'{head} t="s"><v>',
+                            f"{head}><v>",
+                            f'{head} t="b"><v>',
+                            f'{head} t="inlineStr"><is><t>',
+                            self._longest.setdefault(c, [0]),
+                        )
+                    )
             parts = []
             append = parts.append
             for (cache, as_string, as_number, as_bool, as_inline, longest), value in zip(cols, values, strict=False):
@@ -250,8 +262,9 @@ class BulkWorksheet(Worksheet):
             self._close_store()
             return super()._write_sheet_data()
         if self.dim_rowmax is not None and self.dim_rowmax >= self._bulk_first:
-            raise BulkOrderError(f"cells written at row {self.dim_rowmax + 1}, inside the rows placed "
-                                 f"from row {self._bulk_first + 1}")
+            raise BulkOrderError(
+                f"cells written at row {self.dim_rowmax + 1}, inside the rows placed from row {self._bulk_first + 1}"
+            )
         self._xml_start_tag("sheetData")
         if self.dim_rowmin is not None:
             self._write_rows()

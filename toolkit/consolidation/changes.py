@@ -19,11 +19,15 @@ from .. import schema
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 #: Continuity across periods (issue #20): a row still open in the earlier period, in the later one.
 UPDATED, UNCHANGED, GONE = "carried-updated", "carried-unchanged", "carried-gone"
-KIND_LABEL = {ADDED: "Mới / New", REMOVED: "Đã xóa / Removed", CHANGED: "Thay đổi / Changed",
-              UPDATED: "Chuyển tiếp, đã cập nhật / Carried, updated",
-              UNCHANGED: "Chuyển tiếp, để nguyên cả kỳ — nên hỏi lại / Carried, left as it was for a whole "
-                         "period — worth a question",
-              GONE: "Chuyển tiếp, biến mất khi chưa kết thúc / Carried, disappeared without being finished"}
+KIND_LABEL = {
+    ADDED: "Mới / New",
+    REMOVED: "Đã xóa / Removed",
+    CHANGED: "Thay đổi / Changed",
+    UPDATED: "Chuyển tiếp, đã cập nhật / Carried, updated",
+    UNCHANGED: "Chuyển tiếp, để nguyên cả kỳ — nên hỏi lại / Carried, left as it was for a whole "
+    "period — worth a question",
+    GONE: "Chuyển tiếp, biến mất khi chưa kết thúc / Carried, disappeared without being finished",
+}
 #: Not compared across periods: the row number, and the period's own disbursement (a new figure every period).
 NOT_CARRIED = ("stt", "giai_ngan_ky_usd")
 
@@ -93,8 +97,12 @@ def row_keys(table: schema.Table, rows: Sequence[Mapping[str, Any]], scope: str 
     return keys
 
 
-def diff_rows(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]],
-              columns: Sequence[str] | None = None) -> list[Change]:
+def diff_rows(
+    table: schema.Table,
+    old: Iterable[Mapping[str, Any]],
+    new: Iterable[Mapping[str, Any]],
+    columns: Sequence[str] | None = None,
+) -> list[Change]:
     """Rows new, removed or changed between `old` and `new`, by ID.
 
     :param table: the schema table (gives the ID column and the columns compared).
@@ -114,8 +122,11 @@ def diff_rows(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterab
             changes.append(Change(ADDED, table.key, ident, None, row))
             continue
         matched.add(key)
-        fields = tuple(FieldChange(k, before.get(k), row.get(k)) for k in compared
-                       if comparable(before.get(k)) != comparable(row.get(k)))
+        fields = tuple(
+            FieldChange(k, before.get(k), row.get(k))
+            for k in compared
+            if comparable(before.get(k)) != comparable(row.get(k))
+        )
         if fields:
             changes.append(Change(CHANGED, table.key, ident, before, row, fields))
     for key, row in old_by_key.items():
@@ -124,8 +135,7 @@ def diff_rows(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterab
     return changes
 
 
-def continuity(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]
-               ) -> list[Change]:
+def continuity(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> list[Change]:
     """The rows of an earlier period that were still open (schema.CARRIED_STATUSES), in a later one, by ID.
 
     Each is updated (some field changed), unchanged (every field as it was: a project whose disbursement
@@ -144,12 +154,17 @@ def continuity(table: schema.Table, old: Iterable[Mapping[str, Any]], new: Itera
             changes.append(Change(ADDED, table.key, _ident(table, row), None, row))
         elif key in followed:
             seen.add(key)
-            fields = tuple(FieldChange(k, before.get(k), row.get(k)) for k in compared
-                           if comparable(before.get(k)) != comparable(row.get(k)))
-            changes.append(Change(UPDATED if fields else UNCHANGED, table.key, _ident(table, row), before, row,
-                                  fields))
-    changes += [Change(GONE, table.key, _ident(table, earlier[k]), earlier[k], None) for k in earlier
-                if k in followed and k not in seen]
+            fields = tuple(
+                FieldChange(k, before.get(k), row.get(k))
+                for k in compared
+                if comparable(before.get(k)) != comparable(row.get(k))
+            )
+            changes.append(Change(UPDATED if fields else UNCHANGED, table.key, _ident(table, row), before, row, fields))
+    changes += [
+        Change(GONE, table.key, _ident(table, earlier[k]), earlier[k], None)
+        for k in earlier
+        if k in followed and k not in seen
+    ]
     return changes
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 # --- one file ---------------------------------------------------------------------------
 
+
 def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
     """Read and check one file: a file that cannot be read is a refusal; only a bug raises.
 
@@ -61,11 +62,18 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
         data = read_regular(path)
         received = received or datetime.fromtimestamp(path.stat().st_mtime)
     except Refusal as refusal:
-        return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
-                          refusal=(refusal.reason, refusal.detail))
+        return SourceFile(
+            path, name, "", 0, received or datetime.fromtimestamp(0), refusal=(refusal.reason, refusal.detail)
+        )
     except OSError as exc:
-        return SourceFile(path, name, "", 0, received or datetime.fromtimestamp(0),
-                          refusal=("file-not-readable", exc.strerror or type(exc).__name__))
+        return SourceFile(
+            path,
+            name,
+            "",
+            0,
+            received or datetime.fromtimestamp(0),
+            refusal=("file-not-readable", exc.strerror or type(exc).__name__),
+        )
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
     source = SourceFile(path, name, digest, size, received)
     try:  # a damaged file is refused by the reader; anything else is a bug and stops the run (--debug shows it)
@@ -154,13 +162,18 @@ _BY_KEY: dict[str, Callable[[Any], Any]] = {"uu_tien": _priority}
 # --- the whole run ------------------------------------------------------------------------------
 
 
-
-def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, out: str | os.PathLike | None = None,
-                *, period: str | None = None, control: str | os.PathLike | Control | None = None,
-                previous: str | os.PathLike | None = None,
-                received: Mapping[Path, datetime] | None = None,
-                settings: schema.Settings | None = None, workers: int | None = None,
-                progress: Progress | None = None) -> ConsolidationResult:
+def consolidate(
+    source: str | os.PathLike | Sequence[str | os.PathLike] | None,
+    out: str | os.PathLike | None = None,
+    *,
+    period: str | None = None,
+    control: str | os.PathLike | Control | None = None,
+    previous: str | os.PathLike | None = None,
+    received: Mapping[Path, datetime] | None = None,
+    settings: schema.Settings | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> ConsolidationResult:
     """Consolidate every submission under `source` into the workbook `out`.
 
     :param source: workbook files and folders (searched recursively); default: the control workbook's inbox.
@@ -196,11 +209,17 @@ def consolidate(source: str | os.PathLike | Sequence[str | os.PathLike] | None, 
         files += [skipped_file(s) for s in sources.skipped if s.refused]
         _credit_earlier_proposals(files)
         entries = _classify(files, wanted, ctrl)
-        result = ConsolidationResult(given[0] if len(given) == 1 else Path(os.path.commonpath(given)), out,
-                                     str(wanted) if wanted else None, ctrl.cluster if ctrl else None,
-                                     files, entries, previous=Path(previous) if previous else None,
-                                     skipped=[s for s in sources.skipped if not s.refused],
-                                     approval_days=settings.approval_days)
+        result = ConsolidationResult(
+            given[0] if len(given) == 1 else Path(os.path.commonpath(given)),
+            out,
+            str(wanted) if wanted else None,
+            ctrl.cluster if ctrl else None,
+            files,
+            entries,
+            previous=Path(previous) if previous else None,
+            skipped=[s for s in sources.skipped if not s.refused],
+            approval_days=settings.approval_days,
+        )
         duplicates = runner.shared(search_part, merge_parts, candidates(result))  # in the workers, while this writes
         result.resubmissions = _resubmissions(entries)
         if old is None and ctrl is not None and wanted is not None:
@@ -278,7 +297,6 @@ def _submission_order(f: SourceFile) -> tuple:
     """Which of a province's submissions came first: the period decides, then (one period) the time received."""
     period = f.parsed_period
     return (period.end if period else date.min, period is not None and period.half is None, f.received, f.name)
-
 
 
 def _under(path: Path, folder: Path) -> bool:
@@ -368,13 +386,13 @@ def _classify(files: list[SourceFile], wanted: Period | None, ctrl) -> list[Entr
         for f in group[:-1]:
             f.role, f.superseded_by = SUPERSEDED, latest
         latest.role = COUNTED
-        entries[(code, period_text)] = Entry(period_text, latest.original, latest.current, file=latest,
-                                             superseded=group[:-1])
+        entries[(code, period_text)] = Entry(
+            period_text, latest.original, latest.current, file=latest, superseded=group[:-1]
+        )
     extra = []
     for f in loose:
         f.role = COUNTED
-        extra.append(Entry(f.period, f.original, f.current, code_written=f.code, file=f,
-                           notes=[("unattributed", {})]))
+        extra.append(Entry(f.period, f.original, f.current, code_written=f.code, file=f, notes=[("unattributed", {})]))
 
     periods = {wanted} if wanted else {Period.parse(p) for _, p in entries}
     if ctrl is not None:
@@ -422,8 +440,10 @@ def _fill(e: Entry, ctrl) -> None:
         deadline = ctrl.deadline(parsed)
         e.due = deadline.due if deadline else None
     if e.original and e.current and e.original != e.current:
-        e.notes.insert(0, ("merged", {"old": f"{e.original.code} {e.original.short}",
-                                      "new": f"{e.current.code} {e.current.short}"}))
+        e.notes.insert(
+            0,
+            ("merged", {"old": f"{e.original.code} {e.original.short}", "new": f"{e.current.code} {e.current.short}"}),
+        )
     f = e.file
     if f is None:
         e.status = "missing"
@@ -448,12 +468,17 @@ def _fill(e: Entry, ctrl) -> None:
 
 # --- resubmissions, duplicates, changes ------------------------------------------------------------
 
+
 def as_mapping(table: schema.Table, f: SourceFile, row: tuple) -> dict[str, Any]:
     """A merged row as a mapping by column key, with its provenance (for diffs)."""
     record = {c.key: row[i] for i, c in enumerate(table.columns)}
-    record.update(ma_tinh_hien_hanh=f.current.code if f.current else f.code, ky_bao_cao=f.period,
-                  tep_nguon=f.name, dong_nguon=row[SOURCE_ROW],
-                  _scope=(f.original.code if f.original else f.code, f.period))
+    record.update(
+        ma_tinh_hien_hanh=f.current.code if f.current else f.code,
+        ky_bao_cao=f.period,
+        tep_nguon=f.name,
+        dong_nguon=row[SOURCE_ROW],
+        _scope=(f.original.code if f.original else f.code, f.period),
+    )
     return record
 
 
@@ -480,10 +505,16 @@ def candidates(result: ConsolidationResult) -> list:
     donor, title, decision, decided = r["nha_tai_tro"], r["ten_vi"], r["so_qd"], r["ngay_qd"]
     out = []
     for f, row in result.rows("register"):
-        out.append(Candidate(
-            province=f.original.code if f.original else (f.code or f.name), period=f.period or "",
-            donor=_text(row[donor]), title=_text(row[title]), decision=_text(row[decision]),
-            decision_date=row[decided] if type(row[decided]) is date else None))
+        out.append(
+            Candidate(
+                province=f.original.code if f.original else (f.code or f.name),
+                period=f.period or "",
+                donor=_text(row[donor]),
+                title=_text(row[title]),
+                decision=_text(row[decision]),
+                decision_date=row[decided] if type(row[decided]) is date else None,
+            )
+        )
     return out
 
 
@@ -501,11 +532,13 @@ def _changes_since(old: dict[str, list[dict]], result: ConsolidationResult) -> l
         new = [as_mapping(table, f, row) for f, row in result.rows(table.key)]
         before = old.get(table.key, [])
         later = _later_provinces(before, new)
-        changes += diff_rows(table, [r for r in before if _province_of(r) not in later],
-                             [r for r in new if _province_of(r) not in later])
+        changes += diff_rows(
+            table, [r for r in before if _province_of(r) not in later], [r for r in new if _province_of(r) not in later]
+        )
         for code in sorted(later):
-            changes += continuity(table, [r for r in before if _province_of(r) == code],
-                                  [r for r in new if _province_of(r) == code])
+            changes += continuity(
+                table, [r for r in before if _province_of(r) == code], [r for r in new if _province_of(r) == code]
+            )
     return changes
 
 
@@ -518,6 +551,7 @@ def _province_of(row: dict) -> str:
 
 def _later_provinces(old: list[dict], new: list[dict]) -> set[str]:
     """Provinces every new row of which is of a period after every old row of theirs."""
+
     def periods(rows) -> dict[str, list[Period]]:
         out: dict[str, list[Period]] = defaultdict(list)
         for r in rows:
@@ -528,8 +562,11 @@ def _later_provinces(old: list[dict], new: list[dict]) -> set[str]:
         return out
 
     before, after = periods(old), periods(new)
-    return {code for code, found in after.items()
-            if code in before and max(p.end for p in before[code]) < min(p.start for p in found)}
+    return {
+        code
+        for code, found in after.items()
+        if code in before and max(p.end for p in before[code]) < min(p.start for p in found)
+    }
 
 
 def _ledger_previous(ctrl, wanted: Period, settings: schema.Settings) -> dict[str, list[dict]] | None:

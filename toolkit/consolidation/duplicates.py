@@ -33,8 +33,10 @@ NEAR = 92.0  # minimum title similarity (0–100) for "near-identical"
 WINDOW = 8  # neighbours compared in each sorted order
 
 SAME_DONOR_TITLE, SAME_DECISION = "donor-title", "decision"
-REASON_LABEL = {SAME_DONOR_TITLE: "Cùng nhà tài trợ, tên gần giống / Same donor, near-identical title",
-                SAME_DECISION: "Cùng số và ngày quyết định / Same decision number and date"}
+REASON_LABEL = {
+    SAME_DONOR_TITLE: "Cùng nhà tài trợ, tên gần giống / Same donor, near-identical title",
+    SAME_DECISION: "Cùng số và ngày quyết định / Same decision number and date",
+}
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -88,8 +90,9 @@ def find_duplicates(rows: Sequence[Candidate], near: float = NEAR, window: int =
     return merge_parts([search_part(rows, 0, 1, near, window)])
 
 
-def search_part(rows: Sequence[Candidate], part: int, parts: int, near: float = NEAR,
-                window: int = WINDOW) -> dict[tuple[int, int], tuple[tuple, float, frozenset]]:
+def search_part(
+    rows: Sequence[Candidate], part: int, parts: int, near: float = NEAR, window: int = WINDOW
+) -> dict[tuple[int, int], tuple[tuple, float, frozenset]]:
     """One share of the search, so `parts` processes can split it: the donor blocks whose rank is
     `part` modulo `parts` (and, for part 0, the decisions). Combine the shares with `merge_parts`.
 
@@ -136,8 +139,11 @@ def merge_parts(parts: Iterable[dict]) -> list[DuplicateMember]:
     for share in parts:
         for pair, (cluster, score, reasons) in share.items():
             known = links.get(pair)
-            links[pair] = (cluster, score, reasons) if known is None else \
-                (min(known[0], cluster), max(known[1], score), known[2] | reasons)
+            links[pair] = (
+                (cluster, score, reasons)
+                if known is None
+                else (min(known[0], cluster), max(known[1], score), known[2] | reasons)
+            )
     parent: dict[int, int] = {}
 
     def find(i: int) -> int:
@@ -170,8 +176,9 @@ def merge_parts(parts: Iterable[dict]) -> list[DuplicateMember]:
     return out
 
 
-def _title_links(province: list[str], members: list[int], keys: list[str], near: float,
-                 window: int) -> list[list[tuple[int, int, float]]]:
+def _title_links(
+    province: list[str], members: list[int], keys: list[str], near: float, window: int
+) -> list[list[tuple[int, int, float]]]:
     """Pairs (a, b, score) of one donor block, clustered: identical titles, and near-identical ones.
 
     Rows with the same title key give k−1 anchor pairs (score 100). Two distinct titles whose
@@ -196,7 +203,7 @@ def _title_links(province: list[str], members: list[int], keys: list[str], near:
     scorer = fuzz.token_sort_ratio
     for order in (titles, sorted(titles, key=lambda t: t[::-1])):
         for n, t in enumerate(order):
-            for other in order[n + 1:n + 1 + window]:
+            for other in order[n + 1 : n + 1 + window]:
                 score = scorer(t, other, score_cutoff=near)
                 if score:
                     pair = (t, other) if t < other else (other, t)

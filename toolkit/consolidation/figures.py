@@ -61,15 +61,23 @@ def _usd(value: Any) -> float | None:
 def approved_in(register: Iterable[tuple], period: Period) -> list[tuple]:
     """REGISTER rows approved (status) with a decision date within the period."""
     status, decided = _R["trang_thai"], _R["ngay_qd"]
-    return [row for row in register if row[status] in schema.APPROVED_STATUSES and type(row[decided]) is date
-            and period.start <= row[decided] <= period.end]
+    return [
+        row
+        for row in register
+        if row[status] in schema.APPROVED_STATUSES
+        and type(row[decided]) is date
+        and period.start <= row[decided] <= period.end
+    ]
 
 
 def lead_days(rows: Iterable[tuple]) -> list[int]:
     """Days from the complete dossier to the decision, for rows with both dates in order."""
     dossier, decided = _R["ngay_nhan_hs"], _R["ngay_qd"]
-    return [(row[decided] - row[dossier]).days for row in rows
-            if type(row[dossier]) is date and type(row[decided]) is date and row[decided] >= row[dossier]]
+    return [
+        (row[decided] - row[dossier]).days
+        for row in rows
+        if type(row[dossier]) is date and type(row[decided]) is date and row[decided] >= row[dossier]
+    ]
 
 
 @dataclass(frozen=True)
@@ -154,8 +162,13 @@ def _latest_rows(files: list, key: str, ident: str) -> list[tuple]:
 
 def member_figures(entries: list[Entry], period: Period | None, threshold: int) -> Figures:
     """One member's figures over its entries for `period` (one entry, or an annual period's halves)."""
-    entries = sorted(entries, key=lambda e: (Period.parse(e.period).end if e.period else date.min,
-                                             e.period is not None and "-" not in e.period))
+    entries = sorted(
+        entries,
+        key=lambda e: (
+            Period.parse(e.period).end if e.period else date.min,
+            e.period is not None and "-" not in e.period,
+        ),
+    )
     last = entries[-1]
     name = last.current.short if last.current else (last.code_written or "")
     files = [e.file for e in entries if e.file is not None]
@@ -168,13 +181,28 @@ def member_figures(entries: list[Entry], period: Period | None, threshold: int) 
     needs = [row for row in files[-1].rows.get("needs", ()) if row[_N["trang_thai"]] in OPEN_NEEDS]
     register = _latest_rows(files, "register", "ma_khoan")
     approved = approved_in(register, period)
-    kinds = tuple(row[_A["loai_hoat_dong"]] for row in _latest_rows(files, "activities", "ma_hoat_dong")
-                  if _within(row[_A["ngay_bat_dau"]], period))
+    kinds = tuple(
+        row[_A["loai_hoat_dong"]]
+        for row in _latest_rows(files, "activities", "ma_hoat_dong")
+        if _within(row[_A["ngay_bat_dau"]], period)
+    )
     disbursed = sum_usd(row[_R["giai_ngan_ky_usd"]] for f in files for row in f.rows.get("register", ()))
-    return Figures(last.code or "", name, state, threshold, files[-1].name, sum(f.errors for f in files), len(needs),
-                   sum_usd(row[_N["de_nghi_tai_tro_usd"]] for row in needs), len(approved),
-                   sum_usd(row[_R["gia_tri_usd"]] for row in approved), disbursed, tuple(lead_days(approved)),
-                   kinds, sum(1 for row in needs if row[-1]))  # a row's last cell: its errors (as the catalogue)
+    return Figures(
+        last.code or "",
+        name,
+        state,
+        threshold,
+        files[-1].name,
+        sum(f.errors for f in files),
+        len(needs),
+        sum_usd(row[_N["de_nghi_tai_tro_usd"]] for row in needs),
+        len(approved),
+        sum_usd(row[_R["gia_tri_usd"]] for row in approved),
+        disbursed,
+        tuple(lead_days(approved)),
+        kinds,
+        sum(1 for row in needs if row[-1]),
+    )  # a row's last cell: its errors (as the catalogue)
 
 
 def _within(day: Any, period: Period) -> bool:
@@ -183,12 +211,22 @@ def _within(day: Any, period: Period) -> bool:
 
 def total_figures(members: list[Figures], threshold: int) -> Figures:
     """The cluster's figures: sums of the members', every lead time pooled."""
-    return Figures("", "Toàn cụm", "", threshold, None, sum(m.errors for m in members),
-                   sum(m.open_needs for m in members), round(math.fsum(m.usd_open_needs for m in members), 2),
-                   sum(m.approved for m in members), round(math.fsum(m.usd_approved for m in members), 2),
-                   round(math.fsum(m.usd_disbursed for m in members), 2),
-                   tuple(d for m in members for d in m.days), tuple(k for m in members for k in m.activity_kinds),
-                   sum(m.open_needs_held for m in members))
+    return Figures(
+        "",
+        "Toàn cụm",
+        "",
+        threshold,
+        None,
+        sum(m.errors for m in members),
+        sum(m.open_needs for m in members),
+        round(math.fsum(m.usd_open_needs for m in members), 2),
+        sum(m.approved for m in members),
+        round(math.fsum(m.usd_approved for m in members), 2),
+        round(math.fsum(m.usd_disbursed for m in members), 2),
+        tuple(d for m in members for d in m.days),
+        tuple(k for m in members for k in m.activity_kinds),
+        sum(m.open_needs_held for m in members),
+    )
 
 
 @dataclass(frozen=True)
@@ -262,9 +300,14 @@ class PeriodFigures:
         return sorted(counts.items(), key=lambda t: (-t[1], t[0]))
 
 
-def period_figures(result: ConsolidationResult, period: str, threshold: int | None = None,
-                   stale_months: int = schema.Settings.stale_approval_months, *,
-                   today: date | None = None) -> PeriodFigures:
+def period_figures(
+    result: ConsolidationResult,
+    period: str,
+    threshold: int | None = None,
+    stale_months: int = schema.Settings.stale_approval_months,
+    *,
+    today: date | None = None,
+) -> PeriodFigures:
     """The figures of one period of a consolidation: its member entries (not other provinces' files).
 
     An annual period takes the entries of the year and of its two halves (a consolidation of every period).
@@ -282,11 +325,20 @@ def period_figures(result: ConsolidationResult, period: str, threshold: int | No
             groups.setdefault(e.code or e.code_written or "", []).append(e)
     members = [member_figures(group, parsed, threshold) for group in groups.values()]
     dues = [e.due for group in groups.values() for e in group if e.due and e.period == name]
-    out = PeriodFigures(result.cluster or "", parsed, threshold, dues[0] if dues else None,
-                        members, total_figures(members, threshold), today=today)
-    ranked: dict[str, dict[str, list]] = {"sectors": defaultdict(lambda: [0, 0.0]),
-                                          "donors": defaultdict(lambda: [0, 0.0]),
-                                          "countries": defaultdict(lambda: [0, 0.0])}
+    out = PeriodFigures(
+        result.cluster or "",
+        parsed,
+        threshold,
+        dues[0] if dues else None,
+        members,
+        total_figures(members, threshold),
+        today=today,
+    )
+    ranked: dict[str, dict[str, list]] = {
+        "sectors": defaultdict(lambda: [0, 0.0]),
+        "donors": defaultdict(lambda: [0, 0.0]),
+        "countries": defaultdict(lambda: [0, 0.0]),
+    }
     keys = {"sectors": _R["linh_vuc"], "donors": _R["nha_tai_tro"], "countries": _R["quoc_gia"]}
     for group, m in zip(groups.values(), members, strict=True):
         files = [e.file for e in sorted(group, key=lambda e: e.period or "") if e.file is not None]
@@ -299,11 +351,15 @@ def period_figures(result: ConsolidationResult, period: str, threshold: int | No
                 ranked[key][label][0] += 1
                 ranked[key][label][1] += _usd(row[_R["gia_tri_usd"]]) or 0.0
         _actions(out, m.name or m.code, register, parsed, stale_months, today or parsed.end)
-        out.activities += [_activity(m.name or m.code, row) for row in _latest_rows(files, "activities", "ma_hoat_dong")
-                           if _within(row[_A["ngay_bat_dau"]], parsed)]
+        out.activities += [
+            _activity(m.name or m.code, row)
+            for row in _latest_rows(files, "activities", "ma_hoat_dong")
+            if _within(row[_A["ngay_bat_dau"]], parsed)
+        ]
     for key, values in ranked.items():
-        setattr(out, key, sorted(((k, n, round(usd, 2)) for k, (n, usd) in values.items()),
-                                 key=lambda t: (-t[2], t[0])))
+        setattr(
+            out, key, sorted(((k, n, round(usd, 2)) for k, (n, usd) in values.items()), key=lambda t: (-t[2], t[0]))
+        )
     out.activities.sort(key=lambda a: (a.start, a.province))
     return out
 
@@ -313,8 +369,16 @@ def _activity(province: str, row: tuple) -> Activity:
         return str(row[_A[key]] or "")
 
     end, people = row[_A["ngay_ket_thuc"]], row[_A["so_nguoi"]]
-    return Activity(province, row[_A["ngay_bat_dau"]], end if type(end) is date else None, text("loai_hoat_dong"),
-                    text("quoc_gia"), text("doi_tac"), text("noi_dung"), people if type(people) is int else None)
+    return Activity(
+        province,
+        row[_A["ngay_bat_dau"]],
+        end if type(end) is date else None,
+        text("loai_hoat_dong"),
+        text("quoc_gia"),
+        text("doi_tac"),
+        text("noi_dung"),
+        people if type(people) is int else None,
+    )
 
 
 def _months_before(day: date, months: int) -> date:
@@ -322,8 +386,9 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _actions(out: PeriodFigures, province: str, register: Iterable[tuple], period: Period, stale_months: int,
-             today: date) -> None:
+def _actions(
+    out: PeriodFigures, province: str, register: Iterable[tuple], period: Period, stale_months: int, today: date
+) -> None:
     """Add a member's rows to the three lists that need action (pending dossiers aged to `today`)."""
     horizon = period.end + timedelta(days=CERTIFICATE_MARGIN_DAYS)
     stale_before = _months_before(period.end, stale_months)
@@ -332,18 +397,29 @@ def _actions(out: PeriodFigures, province: str, register: Iterable[tuple], perio
         item = (province, *(str(row[_R[k]] or "") for k in ("ma_khoan", "ten_vi", "nha_tai_tro")))
         if status in RUNNING and type(expiry) is date:
             if type(end) is date and expiry < end:
-                out.expiring.append(ActionItem(*item, f"Giấy đăng ký hết hạn {expiry:%d/%m/%Y}, trước khi dự án "
-                                                      f"kết thúc ({end:%d/%m/%Y})"))
+                out.expiring.append(
+                    ActionItem(
+                        *item, f"Giấy đăng ký hết hạn {expiry:%d/%m/%Y}, trước khi dự án kết thúc ({end:%d/%m/%Y})"
+                    )
+                )
             elif expiry <= horizon:
                 out.expiring.append(ActionItem(*item, f"Giấy đăng ký hết hạn {expiry:%d/%m/%Y}"))
-        if (status == schema.APPROVED and type(decided) is date and decided < stale_before
-                and not _usd(row[_R["giai_ngan_ky_usd"]]) and not _usd(row[_R["giai_ngan_luy_ke_usd"]])):
+        if (
+            status == schema.APPROVED
+            and type(decided) is date
+            and decided < stale_before
+            and not _usd(row[_R["giai_ngan_ky_usd"]])
+            and not _usd(row[_R["giai_ngan_luy_ke_usd"]])
+        ):
             out.stale.append(ActionItem(*item, f"Phê duyệt ngày {decided:%d/%m/%Y}, chưa giải ngân"))
         if status == PENDING:
             dossier = row[_R["ngay_nhan_hs"]]
             days = (today - dossier).days if type(dossier) is date and dossier <= today else None
-            why = (f"Nhận đủ hồ sơ ngày {dossier:%d/%m/%Y}, đến ngày {today:%d/%m/%Y} đã {days} ngày"
-                   if days is not None else "Chưa đủ hồ sơ")
+            why = (
+                f"Nhận đủ hồ sơ ngày {dossier:%d/%m/%Y}, đến ngày {today:%d/%m/%Y} đã {days} ngày"
+                if days is not None
+                else "Chưa đủ hồ sơ"
+            )
             out.pending.append(ActionItem(*item, why, days, dossier if days is not None else None))
 
 
@@ -377,9 +453,15 @@ class Review:
         return {"usd": done.usd_approved, "projects": done.approved, "activities": done.activities}[what] / goal
 
 
-def review_figures(result: ConsolidationResult, everything: ConsolidationResult | None, period: str, *,
-                   today: date | None = None, targets: dict[str, Any] | None = None,
-                   vnd_per_usd: float | None = None) -> Review:
+def review_figures(
+    result: ConsolidationResult,
+    everything: ConsolidationResult | None,
+    period: str,
+    *,
+    today: date | None = None,
+    targets: dict[str, Any] | None = None,
+    vnd_per_usd: float | None = None,
+) -> Review:
     """The Review of `period`: its figures from `result` (that period's consolidation), the same period a
     year before and the year so far from `everything` (a consolidation of every period; None: neither)."""
     parsed = Period.parse(period)

@@ -41,8 +41,14 @@ def text_width(column_width: float, longest: int, is_text: bool = True, widest: 
     return max(column_width, min(widest, math.ceil(longest * 1.05) + 1))
 
 
-def print_pages(ws, widths: Sequence[float], last_row: int, header_row: int | None = None,
-                keys: tuple[int, int] = (0, 0), header: str = "") -> Layout:
+def print_pages(
+    ws,
+    widths: Sequence[float],
+    last_row: int,
+    header_row: int | None = None,
+    keys: tuple[int, int] = (0, 0),
+    header: str = "",
+) -> Layout:
     """Print settings for `ws`, whose printed columns are `widths` (characters) from column A, down to
     `last_row` (0-based).
 
@@ -66,9 +72,9 @@ def print_pages(ws, widths: Sequence[float], last_row: int, header_row: int | No
         ws.fit_to_pages(1, 0)
         return Layout(min(100, PAGE_PX * 100 // total), 1, len(widths) - 1)
     first, last = keys
-    while last > first and sum(px[first:last + 1]) * MIN_SCALE > PAGE_PX * 30:  # keys: under 30 % of a page
+    while last > first and sum(px[first : last + 1]) * MIN_SCALE > PAGE_PX * 30:  # keys: under 30 % of a page
         last -= 1
-    key = sum(px[first:last + 1])
+    key = sum(px[first : last + 1])
     pages = 2
     while PAGE_PX * 100 < MIN_SCALE * (key + (total - key) / pages) and pages < 50:
         pages += 1
@@ -76,6 +82,6 @@ def print_pages(ws, widths: Sequence[float], last_row: int, header_row: int | No
     ws.set_print_scale(scale)
     ws.repeat_columns(first, last)
     room, edge = PAGE_PX * 100 / scale, 0
-    while edge + 1 < len(px) and sum(px[:edge + 2]) <= room:
+    while edge + 1 < len(px) and sum(px[: edge + 2]) <= room:
         edge += 1
     return Layout(scale, pages, edge)

@@ -24,8 +24,12 @@ from .changes import Change
 from .duplicates import fold as donor_key  # cached: donors repeat
 
 COUNTED, SUPERSEDED, REFUSED, OTHER_PERIOD = "counted", "superseded", "refused", "other-period"
-ROLE_LABEL = {COUNTED: "Được tính / Counted", SUPERSEDED: "Bị thay thế / Superseded",
-              REFUSED: "Bị từ chối / Refused", OTHER_PERIOD: "Khác kỳ / Other period"}
+ROLE_LABEL = {
+    COUNTED: "Được tính / Counted",
+    SUPERSEDED: "Bị thay thế / Superseded",
+    REFUSED: "Bị từ chối / Refused",
+    OTHER_PERIOD: "Khác kỳ / Other period",
+}
 NOTES = {
     "merged": ("Sáp nhập 2025: {old} → {new}", "2025 merger: {old} → {new}"),
     "not-member": ("Không thuộc danh sách thành viên cụm", "Not a member of the cluster"),
@@ -47,6 +51,7 @@ class ConsolidationError(AidkitError):
 
 
 # --- one file ---------------------------------------------------------------------------
+
 
 @dataclass
 class SourceFile:
@@ -103,6 +108,7 @@ class SourceFile:
 
 # --- the overview ---------------------------------------------------------------------------
 
+
 @dataclass
 class Entry:
     """One row of the overview: a province (as it was for that period) and a period."""
@@ -145,8 +151,7 @@ class Entry:
         return "; ".join(NOTES[code][i].format(**params) for code, params in self.notes)
 
     def sort_key(self):
-        return (self.period or "", self.code or "~", self.original_code or "~",
-                self.file.name if self.file else "")
+        return (self.period or "", self.code or "~", self.original_code or "~", self.file.name if self.file else "")
 
     def to_dict(self) -> dict[str, Any]:
         f = self.file
@@ -234,19 +239,21 @@ class ConsolidationResult:
         for p in periods:
             entries = [e for e in self.entries if e.period == p]
             statuses = {k: sum(1 for e in entries if e.status == k) for k in schema.SUBMISSION_STATUSES}
-            out.append({
-                "period": p,
-                "provinces": len(entries),
-                **statuses,
-                "needs": sum(e.needs for e in entries),
-                "register": sum(e.register for e in entries),
-                "usd_requested": round(sum(e.usd_requested for e in entries), 2),
-                "usd_approved": round(sum(e.usd_approved for e in entries), 2),
-                "usd_disbursed": round(sum(e.usd_disbursed for e in entries), 2),
-                "usd_disbursed_to_date": round(sum(e.usd_disbursed_to_date for e in entries), 2),
-                "errors": sum(e.errors for e in entries),
-                "warnings": sum(e.warnings for e in entries),
-            })
+            out.append(
+                {
+                    "period": p,
+                    "provinces": len(entries),
+                    **statuses,
+                    "needs": sum(e.needs for e in entries),
+                    "register": sum(e.register for e in entries),
+                    "usd_requested": round(sum(e.usd_requested for e in entries), 2),
+                    "usd_approved": round(sum(e.usd_approved for e in entries), 2),
+                    "usd_disbursed": round(sum(e.usd_disbursed for e in entries), 2),
+                    "usd_disbursed_to_date": round(sum(e.usd_disbursed_to_date for e in entries), 2),
+                    "errors": sum(e.errors for e in entries),
+                    "warnings": sum(e.warnings for e in entries),
+                }
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -265,8 +272,9 @@ class ConsolidationResult:
             "skipped": [s.as_refusal().to_dict() for s in self.skipped],
             "duplicates": self.duplicate_groups(),
             "duplicate_rows": len(self.duplicates),
-            "resubmissions": [{"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)}
-                              for r in self.resubmissions],
+            "resubmissions": [
+                {"earlier": r.earlier.name, "latest": r.latest.name, **summary(r.changes)} for r in self.resubmissions
+            ],
             "changes": None if self.changes is None else {"previous": str(self.previous), **summary(self.changes)},
         }
 
@@ -276,15 +284,21 @@ class ConsolidationResult:
 
         counted = len(self.counted)
         superseded = sum(1 for f in self.files if f.role == SUPERSEDED)
-        lines = [f"Tổng hợp / Consolidated: {self.output}",
-                 f"  {len(self.files)} tệp / files: {counted} được tính / counted, {superseded} bị thay thế / "
-                 f"superseded, {len(self.refused)} bị từ chối / refused"]
+        lines = [
+            f"Tổng hợp / Consolidated: {self.output}",
+            f"  {len(self.files)} tệp / files: {counted} được tính / counted, {superseded} bị thay thế / "
+            f"superseded, {len(self.refused)} bị từ chối / refused",
+        ]
         if self.entries:
             lines.append("")
-            lines.append(f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'N.cầu':>6} "
-                         f"{'Dự án':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}")
-            lines.append(f"  {'Period':<8} {'':<34} {'':<22} {'needs':>6} {'proj.':>6} {'USD requested':>14} "
-                         f"{'USD approved':>14} {'err.':>5} {'warn.':>5}")
+            lines.append(
+                f"  {'Kỳ':<8} {'Tỉnh / Province':<34} {'Trạng thái / Status':<22} {'N.cầu':>6} "
+                f"{'Dự án':>6} {'USD đề nghị':>14} {'USD phê duyệt':>14} {'Lỗi':>5} {'C.báo':>5}"
+            )
+            lines.append(
+                f"  {'Period':<8} {'':<34} {'':<22} {'needs':>6} {'proj.':>6} {'USD requested':>14} "
+                f"{'USD approved':>14} {'err.':>5} {'warn.':>5}"
+            )
         for e in self.entries:
             who = f"{e.code or '??'} {e.current.short if e.current else ''}"
             if e.original and e.current and e.original != e.current:
@@ -293,12 +307,16 @@ class ConsolidationResult:
             if e.file is None:
                 lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {'—':>6}")
                 continue
-            lines.append(f"  {e.period or '?':<8} {who:<34} {status:<22} {e.needs:>6} {e.register:>6} "
-                         f"{_usd(e.usd_requested):>14} {_usd(e.usd_approved):>14} {e.errors:>5} {e.warnings:>5}")
+            lines.append(
+                f"  {e.period or '?':<8} {who:<34} {status:<22} {e.needs:>6} {e.register:>6} "
+                f"{_usd(e.usd_requested):>14} {_usd(e.usd_approved):>14} {e.errors:>5} {e.warnings:>5}"
+            )
         for t in self.totals():
             valid = f"{t['valid'] + t['late']}/{t['provinces']} hợp lệ / valid"
-            lines.append(f"  {t['period']:<8} {'Tổng cụm / Cluster total':<34} {valid:<22} {t['needs']:>6} "
-                         f"{t['register']:>6} {_usd(t['usd_requested']):>14} {_usd(t['usd_approved']):>14}")
+            lines.append(
+                f"  {t['period']:<8} {'Tổng cụm / Cluster total':<34} {valid:<22} {t['needs']:>6} "
+                f"{t['register']:>6} {_usd(t['usd_requested']):>14} {_usd(t['usd_approved']):>14}"
+            )
         for f in self.refused:
             r = f.as_refusal()
             lines += ["", f"✘ {f.name}", f"  {r.vi}", f"  {r.en}"]
@@ -306,21 +324,29 @@ class ConsolidationResult:
             r = s.as_refusal()
             lines += ["", f"· {s.name}", f"  {r.vi}", f"  {r.en}"]
         lines.append("")
-        lines.append(f"Trùng lặp có thể / possible duplicates: {self.duplicate_groups()} nhóm / groups, "
-                     f"{len(self.duplicates)} dòng / rows")
+        lines.append(
+            f"Trùng lặp có thể / possible duplicates: {self.duplicate_groups()} nhóm / groups, "
+            f"{len(self.duplicates)} dòng / rows"
+        )
         for r in self.resubmissions:
             s = summary(r.changes)
-            lines.append(f"Nộp lại / resubmitted: {r.latest.name} thay / replaces {r.earlier.name}: "
-                         f"+{s['added']} −{s['removed']} ~{s['changed']}")
+            lines.append(
+                f"Nộp lại / resubmitted: {r.latest.name} thay / replaces {r.earlier.name}: "
+                f"+{s['added']} −{s['removed']} ~{s['changed']}"
+            )
         if self.changes is not None:
             s = summary(self.changes)
-            lines.append(f"Thay đổi so với lần trước / changes since the previous consolidation: "
-                         f"+{s['added']} mới/new, −{s['removed']} xóa/removed, ~{s['changed']} sửa/changed")
+            lines.append(
+                f"Thay đổi so với lần trước / changes since the previous consolidation: "
+                f"+{s['added']} mới/new, −{s['removed']} xóa/removed, ~{s['changed']} sửa/changed"
+            )
             carried = [s.get(k, 0) for k in ("carried-updated", "carried-unchanged", "carried-gone")]
             if any(carried):
-                lines.append(f"Dòng chuyển tiếp từ kỳ trước / carried rows: {carried[0]} đã cập nhật/updated, "
-                             f"{carried[1]} để nguyên/left as they were (nên hỏi lại/worth a question), "
-                             f"{carried[2]} biến mất/gone without being finished")
+                lines.append(
+                    f"Dòng chuyển tiếp từ kỳ trước / carried rows: {carried[0]} đã cập nhật/updated, "
+                    f"{carried[1]} để nguyên/left as they were (nên hỏi lại/worth a question), "
+                    f"{carried[2]} biến mất/gone without being finished"
+                )
         return "\n".join(lines)
 
 
@@ -367,6 +393,7 @@ def register_rows(result: ConsolidationResult) -> list[tuple[SourceFile, tuple]]
 
 
 # --- aggregations ---------------------------------------------------------------------------------------
+
 
 def _province_key(f: SourceFile) -> tuple[str, str]:
     if f.current is not None:
@@ -420,8 +447,14 @@ def donor_rows(result: ConsolidationResult) -> list[tuple]:
         key = (f.period or "", donor_key(donor))
         g = groups.get(key)
         if g is None:
-            g = groups[key] = {"names": Counter(), "countries": Counter(), "n": 0, "usd": 0.0, "approved": 0.0,
-                               "provinces": set()}
+            g = groups[key] = {
+                "names": Counter(),
+                "countries": Counter(),
+                "n": 0,
+                "usd": 0.0,
+                "approved": 0.0,
+                "provinces": set(),
+            }
         g["names"][donor] += 1
         if row[r["quoc_gia"]]:
             g["countries"][row[r["quoc_gia"]]] += 1
@@ -436,8 +469,17 @@ def donor_rows(result: ConsolidationResult) -> list[tuple]:
     for (period, _), g in groups.items():
         name = max(g["names"].items(), key=lambda kv: kv[1])[0]  # most used; a tie goes to the first seen
         countries = sorted(g["countries"].items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append((period or None, name, "; ".join(str(c) for c, _ in countries) or None, g["n"],
-                    round(g["usd"], 2), round(g["approved"], 2), len(g["provinces"]),
-                    "; ".join(sorted(g["provinces"]))))
+        out.append(
+            (
+                period or None,
+                name,
+                "; ".join(str(c) for c, _ in countries) or None,
+                g["n"],
+                round(g["usd"], 2),
+                round(g["approved"], 2),
+                len(g["provinces"]),
+                "; ".join(sorted(g["provinces"])),
+            )
+        )
     out.sort(key=lambda t: (t[0] or "", -t[4], t[1]))
     return out

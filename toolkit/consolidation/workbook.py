@@ -63,27 +63,60 @@ _C = schema.Column
 #: Columns of the overview (headers of the standard are taken from the schema, never retyped).
 OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off the printed page)
     PROV["tinh_hien_hanh"],
-    _C("ky_bao_cao", schema.INFO_BY_KEY["ky_bao_cao"].vi, schema.INFO_BY_KEY["ky_bao_cao"].en, schema.TEXT,
-       width=9),
+    _C("ky_bao_cao", schema.INFO_BY_KEY["ky_bao_cao"].vi, schema.INFO_BY_KEY["ky_bao_cao"].en, schema.TEXT, width=9),
     _C("trang_thai_nop", "Trạng thái nộp", "Submission status", schema.TEXT, width=14),
-    _C("de_xuat_mo", "Đề xuất đang vận động (số)",
-       "Open proposals (count): needs rows still Mới đề xuất or Đang vận động (not funded, not withdrawn)", "count",
-       width=11),
-    _C("de_nghi_mo_usd", "Đề nghị tài trợ đang vận động (USD)", "Requested by the open proposals (USD)",
-       schema.DECIMAL, width=14),
-    _C("phe_duyet_ky", "Phê duyệt trong kỳ (số khoản)",
-       "Approved in the period (count): approved status and decision date within the period", "count", width=11),
+    _C(
+        "de_xuat_mo",
+        "Đề xuất đang vận động (số)",
+        "Open proposals (count): needs rows still Mới đề xuất or Đang vận động (not funded, not withdrawn)",
+        "count",
+        width=11,
+    ),
+    _C(
+        "de_nghi_mo_usd",
+        "Đề nghị tài trợ đang vận động (USD)",
+        "Requested by the open proposals (USD)",
+        schema.DECIMAL,
+        width=14,
+    ),
+    _C(
+        "phe_duyet_ky",
+        "Phê duyệt trong kỳ (số khoản)",
+        "Approved in the period (count): approved status and decision date within the period",
+        "count",
+        width=11,
+    ),
     _C("phe_duyet_ky_usd", "Phê duyệt trong kỳ (USD)", "Approved in the period (USD)", schema.DECIMAL, width=14),
-    _R("giai_ngan_ky_usd"), _R("giai_ngan_luy_ke_usd"),
-    _C("da_phe_duyet_usd", "Đã phê duyệt, mọi ngày quyết định (USD)",
-       "Approved, any decision date: every register row with an approved status (USD)", schema.DECIMAL, width=14),
-    _C("de_nghi_tai_tro_usd", "Đề nghị tài trợ, mọi đề xuất (USD)", "Requested by every proposal, whatever its "
-       "status (USD)", schema.DECIMAL, width=14),
-    _C("binh_quan_ngay_phe_duyet", "Số ngày phê duyệt (bình quân)",
-       "Approval lead time, mean (days): complete dossier to decision, aid approved in the period", "days",
-       width=11),
-    _C("trong_nguong", "Trong ngưỡng ngày phê duyệt (%)",
-       "Share of the aid approved in the period decided within the approval threshold", "percent", width=11),
+    _R("giai_ngan_ky_usd"),
+    _R("giai_ngan_luy_ke_usd"),
+    _C(
+        "da_phe_duyet_usd",
+        "Đã phê duyệt, mọi ngày quyết định (USD)",
+        "Approved, any decision date: every register row with an approved status (USD)",
+        schema.DECIMAL,
+        width=14,
+    ),
+    _C(
+        "de_nghi_tai_tro_usd",
+        "Đề nghị tài trợ, mọi đề xuất (USD)",
+        "Requested by every proposal, whatever its status (USD)",
+        schema.DECIMAL,
+        width=14,
+    ),
+    _C(
+        "binh_quan_ngay_phe_duyet",
+        "Số ngày phê duyệt (bình quân)",
+        "Approval lead time, mean (days): complete dossier to decision, aid approved in the period",
+        "days",
+        width=11,
+    ),
+    _C(
+        "trong_nguong",
+        "Trong ngưỡng ngày phê duyệt (%)",
+        "Share of the aid approved in the period decided within the approval threshold",
+        "percent",
+        width=11,
+    ),
     _C("so_dong_nhu_cau", "Số đề xuất (mọi dòng)", "Proposals: every row of the needs list", "count", width=10),
     _C("so_dong_du_an", "Số khoản viện trợ (mọi dòng)", "Aid items: every row of the register", "count", width=10),
     _C("so_loi", "Số lỗi", "Errors", "count", width=8),
@@ -93,7 +126,9 @@ OVERVIEW_COLUMNS = (  # status and money first, the codes as submitted last (off
     PROV["tep_nguon"],
     _C("so_tep_thay_the", "Số tệp bị thay thế", "Superseded files", "count", width=9),
     _C("ghi_chu_tong_hop", _R("ghi_chu").vi, _R("ghi_chu").en, schema.TEXT, width=40),
-    PROV["ma_tinh_hien_hanh"], PROV["ma_tinh_goc"], PROV["tinh_goc"],
+    PROV["ma_tinh_hien_hanh"],
+    PROV["ma_tinh_goc"],
+    PROV["tinh_goc"],
 )
 OV = {c.key: i for i, c in enumerate(OVERVIEW_COLUMNS)}
 OVERVIEW_PRINTED = OV["so_canh_bao"] + 1  # status, money, counts on one page; the files and codes on screen
@@ -107,31 +142,49 @@ PIVOT_BLOCKS = (  # (key, Vietnamese title, English title, number format)
     ("needs_count", "Số đề xuất", "Number of proposals (needs rows)", "count"),
 )
 DONOR_COLUMNS = (
-    schema.INFO_BY_KEY["ky_bao_cao"], _R("nha_tai_tro"), _R("quoc_gia"),
-    _C("so_du_an", "Số dự án", "Projects", "count", width=9), _R("gia_tri_usd"),
+    schema.INFO_BY_KEY["ky_bao_cao"],
+    _R("nha_tai_tro"),
+    _R("quoc_gia"),
+    _C("so_du_an", "Số dự án", "Projects", "count", width=9),
+    _R("gia_tri_usd"),
     OVERVIEW_COLUMNS[OV["da_phe_duyet_usd"]],
     _C("so_tinh", "Số tỉnh", "Provinces", "count", width=8),
     _C("cac_tinh", "Các tỉnh", "Which provinces", schema.TEXT, width=40),
 )
 FINDING_COLUMNS = (
-    PROV["tep_nguon"], _C("vai_tro_tep", "Vai trò tệp", "File role", schema.TEXT, width=12),
-    PROV["ma_tinh_goc"], PROV["ma_tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"],
-    *(_C(f"f{i}", vi, en, schema.TEXT, width=w) for i, ((vi, en), w) in
-      enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))),
+    PROV["tep_nguon"],
+    _C("vai_tro_tep", "Vai trò tệp", "File role", schema.TEXT, width=12),
+    PROV["ma_tinh_goc"],
+    PROV["ma_tinh_hien_hanh"],
+    schema.INFO_BY_KEY["ky_bao_cao"],
+    *(
+        _C(f"f{i}", vi, en, schema.TEXT, width=w)
+        for i, ((vi, en), w) in enumerate(zip(FINDING_HEADERS, (10, 22, 16, 7, 16, 20, 60, 60, 22), strict=True))
+    ),
 )
 DUPLICATE_COLUMNS = (
     _C("nhom", "Nhóm", "Group", "count", width=7),
     _C("so_dong_nhom", "Số dòng trong nhóm", "Rows in the group", "count", width=9),
     _C("ly_do", "Lý do", "Reason", schema.TEXT, width=30),
-    _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10), schema.INFO_BY_KEY["ky_bao_cao"],
-    PROV["ma_tinh_goc"], PROV["tinh_hien_hanh"], _R("ma_khoan"), _R("ten_vi"), _R("nha_tai_tro"), _R("so_qd"),
-    _R("ngay_qd"), _R("gia_tri_usd"), PROV["tep_nguon"], PROV["dong_nguon"],
+    _C("diem", "Điểm tương đồng", "Similarity (0–100)", "score", width=10),
+    schema.INFO_BY_KEY["ky_bao_cao"],
+    PROV["ma_tinh_goc"],
+    PROV["tinh_hien_hanh"],
+    _R("ma_khoan"),
+    _R("ten_vi"),
+    _R("nha_tai_tro"),
+    _R("so_qd"),
+    _R("ngay_qd"),
+    _R("gia_tri_usd"),
+    PROV["tep_nguon"],
+    PROV["dong_nguon"],
 )
 CHANGE_COLUMNS = (
     _C("loai", "Loại thay đổi", "Kind of change", schema.TEXT, width=28),
     _C("bang", "Bảng", "Table", schema.TEXT, width=16),
     _C("ma_dong", "Mã (ID)", "Row ID", schema.TEXT, width=16),
-    PROV["ma_tinh_hien_hanh"], schema.INFO_BY_KEY["ky_bao_cao"],
+    PROV["ma_tinh_hien_hanh"],
+    schema.INFO_BY_KEY["ky_bao_cao"],
     _C("ten", "Tên", "Title", schema.TEXT, width=40),
     _C("truong", "Trường", "Field", schema.TEXT, width=24),
     _C("gia_tri_cu", "Giá trị cũ", "Old value", schema.TEXT, width=24),
@@ -143,63 +196,94 @@ RESUBMISSION_COLUMNS = (
     *CHANGE_COLUMNS,
 )
 FILE_COLUMNS = (
-    PROV["tep_nguon"], PROV["sha256"], OVERVIEW_COLUMNS[OV["nhan_luc"]],
+    PROV["tep_nguon"],
+    PROV["sha256"],
+    OVERVIEW_COLUMNS[OV["nhan_luc"]],
     _C("kich_thuoc", "Kích thước (byte)", "Size (bytes)", "count", width=11),
-    PROV["ma_tinh_goc"], PROV["tinh_goc"], PROV["ma_tinh_hien_hanh"], PROV["tinh_hien_hanh"],
-    schema.INFO_BY_KEY["ky_bao_cao"], FINDING_COLUMNS[1], PROV["trang_thai_tep"],
+    PROV["ma_tinh_goc"],
+    PROV["tinh_goc"],
+    PROV["ma_tinh_hien_hanh"],
+    PROV["tinh_hien_hanh"],
+    schema.INFO_BY_KEY["ky_bao_cao"],
+    FINDING_COLUMNS[1],
+    PROV["trang_thai_tep"],
     _C("thay_the_boi", "Bị thay thế bởi", "Superseded by", schema.TEXT, width=28),
-    OVERVIEW_COLUMNS[OV["so_loi"]], OVERVIEW_COLUMNS[OV["so_canh_bao"]],
-    OVERVIEW_COLUMNS[OV["so_dong_nhu_cau"]], OVERVIEW_COLUMNS[OV["so_dong_du_an"]],
+    OVERVIEW_COLUMNS[OV["so_loi"]],
+    OVERVIEW_COLUMNS[OV["so_canh_bao"]],
+    OVERVIEW_COLUMNS[OV["so_dong_nhu_cau"]],
+    OVERVIEW_COLUMNS[OV["so_dong_du_an"]],
     _C("noi_dung", FINDING_HEADERS[6][0], FINDING_HEADERS[6][1], schema.TEXT, width=60),
     _C("message", FINDING_HEADERS[7][0], FINDING_HEADERS[7][1], schema.TEXT, width=60),
 )
 #: Row 2 of each sheet: what it holds, Vietnamese then English.
 NOTES = {
-    schema.OVERVIEW.key: ("Mỗi dòng là một tỉnh thành viên trong một kỳ: tình trạng nộp, tệp và thời điểm nhận, số "
-                          "dòng, số liệu USD, số ngày phê duyệt, lỗi và cảnh báo; tổng cụm, tệp bị từ chối hoặc bị "
-                          "thay thế ở dưới bảng; biểu đồ ở dưới cùng.",
-                          "One row per member province and period: submission status, file and time received, row "
-                          "counts, USD, approval lead time, errors and warnings; cluster totals, refused and "
-                          "superseded files below the table; charts at the bottom."),
-    schema.NEEDS_SHEET.key: ("Mọi dòng nhu cầu tài trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc (tỉnh "
-                             "khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, lỗi).",
-                             "Every funding-needs row of every counted file under the standard headers, then where "
-                             "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
-                             "row, SHA-256, file status, errors). Each header's note gives its English name."),
-    schema.REGISTER_SHEET.key: ("Mọi dòng khoản viện trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc "
-                                "(tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, "
-                                "lỗi).",
-                                "Every aid-register row of every counted file under the standard headers, then where "
-                                "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
-                                "row, SHA-256, file status, errors). Each header's note gives its English name."),
-    schema.ACTIVITIES_SHEET.key: ("Mọi dòng hoạt động đối ngoại nhân dân của mọi tệp được tính, theo tiêu đề chuẩn, "
-                                  "rồi nguồn gốc (tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, "
-                                  "trạng thái tệp, lỗi).",
-                                  "Every people-to-people activity of every counted file under the standard headers, "
-                                  "then where it came from (province, period, file, sheet, row, SHA-256, file status, "
-                                  "errors)."),
-    schema.BY_SECTOR.key: ("Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
-                           "Sector × province (current): USD and counts, one block per period."),
-    schema.BY_DONOR.key: ("Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
-                          "Each donor organisation: projects, USD, provinces and country."),
-    schema.FINDINGS.key: ("Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
-                          "Every finding of every file (including superseded and refused files)."),
-    schema.DUPLICATES.key: ("Các nhóm dòng có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số "
-                            "và ngày quyết định); mỗi dòng một lần, với mã nhóm, lý do và điểm tương đồng tên cao "
-                            "nhất với một dòng khác của nhóm (0–100).",
-                            "Groups of rows that may be one aid item across provinces (same donor and near-identical "
-                            "title, or the same decision number and date); each row once, with its group, why it "
-                            "matches and its best title similarity to another row of the group (0–100)."),
-    schema.CHANGES.key: ("Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã. Với kỳ trước "
-                         "(--previous hoặc sổ theo dõi): mỗi dòng chuyển tiếp đã cập nhật, để nguyên cả kỳ (nên hỏi "
-                         "lại) hay biến mất khi chưa kết thúc.",
-                         "Changes since the previous consolidation: rows new, removed or changed, by ID. Against an "
-                         "earlier period (--previous or the ledger): each carried row updated, left as it was for a "
-                         "whole period (worth a question) or gone without being finished."),
-    schema.RESUBMISSIONS.key: ("Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
-                               "How each province's latest file differs from its earlier ones, by ID."),
-    schema.FILES.key: ("Mọi tệp tìm thấy và vai trò của nó (được tính, bị thay thế, bị từ chối, khác kỳ).",
-                       "Every file found and its role (counted, superseded, refused, other period)."),
+    schema.OVERVIEW.key: (
+        "Mỗi dòng là một tỉnh thành viên trong một kỳ: tình trạng nộp, tệp và thời điểm nhận, số "
+        "dòng, số liệu USD, số ngày phê duyệt, lỗi và cảnh báo; tổng cụm, tệp bị từ chối hoặc bị "
+        "thay thế ở dưới bảng; biểu đồ ở dưới cùng.",
+        "One row per member province and period: submission status, file and time received, row "
+        "counts, USD, approval lead time, errors and warnings; cluster totals, refused and "
+        "superseded files below the table; charts at the bottom.",
+    ),
+    schema.NEEDS_SHEET.key: (
+        "Mọi dòng nhu cầu tài trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc (tỉnh "
+        "khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, lỗi).",
+        "Every funding-needs row of every counted file under the standard headers, then where "
+        "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+        "row, SHA-256, file status, errors). Each header's note gives its English name.",
+    ),
+    schema.REGISTER_SHEET.key: (
+        "Mọi dòng khoản viện trợ của mọi tệp được tính, theo tiêu đề chuẩn, rồi nguồn gốc "
+        "(tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, trạng thái tệp, "
+        "lỗi).",
+        "Every aid-register row of every counted file under the standard headers, then where "
+        "it came from (province as submitted and after the 2025 merger, period, file, sheet, "
+        "row, SHA-256, file status, errors). Each header's note gives its English name.",
+    ),
+    schema.ACTIVITIES_SHEET.key: (
+        "Mọi dòng hoạt động đối ngoại nhân dân của mọi tệp được tính, theo tiêu đề chuẩn, "
+        "rồi nguồn gốc (tỉnh khi nộp và sau sáp nhập 2025, kỳ, tệp, trang, dòng, SHA-256, "
+        "trạng thái tệp, lỗi).",
+        "Every people-to-people activity of every counted file under the standard headers, "
+        "then where it came from (province, period, file, sheet, row, SHA-256, file status, "
+        "errors).",
+    ),
+    schema.BY_SECTOR.key: (
+        "Lĩnh vực × tỉnh (hiện hành): giá trị USD và số dòng, mỗi kỳ một khối.",
+        "Sector × province (current): USD and counts, one block per period.",
+    ),
+    schema.BY_DONOR.key: (
+        "Mỗi tổ chức tài trợ: số dự án, giá trị USD, các tỉnh và quốc gia.",
+        "Each donor organisation: projects, USD, provinces and country.",
+    ),
+    schema.FINDINGS.key: (
+        "Mọi phát hiện khi kiểm tra mọi tệp (kể cả tệp bị thay thế, bị từ chối).",
+        "Every finding of every file (including superseded and refused files).",
+    ),
+    schema.DUPLICATES.key: (
+        "Các nhóm dòng có thể trùng giữa các tỉnh (cùng nhà tài trợ và tên gần giống, hoặc cùng số "
+        "và ngày quyết định); mỗi dòng một lần, với mã nhóm, lý do và điểm tương đồng tên cao "
+        "nhất với một dòng khác của nhóm (0–100).",
+        "Groups of rows that may be one aid item across provinces (same donor and near-identical "
+        "title, or the same decision number and date); each row once, with its group, why it "
+        "matches and its best title similarity to another row of the group (0–100).",
+    ),
+    schema.CHANGES.key: (
+        "Thay đổi so với lần tổng hợp trước: dòng mới, bị xóa hoặc bị sửa, theo mã. Với kỳ trước "
+        "(--previous hoặc sổ theo dõi): mỗi dòng chuyển tiếp đã cập nhật, để nguyên cả kỳ (nên hỏi "
+        "lại) hay biến mất khi chưa kết thúc.",
+        "Changes since the previous consolidation: rows new, removed or changed, by ID. Against an "
+        "earlier period (--previous or the ledger): each carried row updated, left as it was for a "
+        "whole period (worth a question) or gone without being finished.",
+    ),
+    schema.RESUBMISSIONS.key: (
+        "Tệp mới nhất của mỗi tỉnh khác các lần nộp trước thế nào, theo mã.",
+        "How each province's latest file differs from its earlier ones, by ID.",
+    ),
+    schema.FILES.key: (
+        "Mọi tệp tìm thấy và vai trò của nó (được tính, bị thay thế, bị từ chối, khác kỳ).",
+        "Every file found and its role (counted, superseded, refused, other period).",
+    ),
 }
 NO_CHANGES = ("Kết quả: không có thay đổi.", "Result: no changes.")
 #: The Excel Table name of each merged data sheet.
@@ -220,6 +304,7 @@ TITLES_VI = {
 
 
 # --- writing ------------------------------------------------------------------------------
+
 
 def write_consolidated(result: ConsolidationResult, out: str | os.PathLike) -> Path:
     """Write the consolidated workbook for `result` to `out` (atomically)."""
@@ -259,11 +344,18 @@ class ConsolidatedWriter:
         import xlsxwriter
 
         from ..outputs import mark_xlsxwriter
+
         self.path = Path(path)
-        self.book = book = xlsxwriter.Workbook(str(path), {
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            # Arial (Liberation Sans in LibreOffice, the same metrics): column widths print alike everywhere
-            "default_format_properties": {"font_name": "Arial", "font_size": 10}})
+        self.book = book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                # Arial (Liberation Sans in LibreOffice, the same metrics): column widths print alike everywhere
+                "default_format_properties": {"font_name": "Arial", "font_size": 10},
+            },
+        )
         book.set_properties({"title": TITLE, "author": "aidkit", "company": "aidkit", "created": BUILD_DATE})
         mark_xlsxwriter(book, "consolidated")
         base = {"font_name": "Arial", "font_size": 10}
@@ -271,8 +363,17 @@ class ConsolidatedWriter:
         self.f = {
             "title": add({**base, "bold": True, "font_size": 14, "font_color": "#1F4E78"}),
             "note": add({**base, "italic": True, "font_color": "#595959"}),
-            "header": add({**base, "bold": True, "text_wrap": True, "valign": "vcenter", "font_color": "#FFFFFF",
-                           "bg_color": "#1F4E78", "border": 1}),
+            "header": add(
+                {
+                    **base,
+                    "bold": True,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                    "font_color": "#FFFFFF",
+                    "bg_color": "#1F4E78",
+                    "border": 1,
+                }
+            ),
             "label": add({**base, "bold": True}),
             "wrap": add({**base, "text_wrap": True, "valign": "top"}),
             "total": add({**base, "bold": True, "top": 1, "num_format": USD_FORMAT}),
@@ -312,9 +413,14 @@ class ConsolidatedWriter:
 
     def _render(self, f: SourceFile) -> None:
         """Render the NEEDS and REGISTER rows of a counted file, with their provenance."""
-        before = (f.original.code if f.original else f.code, f.original.short if f.original else None,
-                  f.current.code if f.current else None, f.current.short if f.current else None,
-                  f.period, f.name)
+        before = (
+            f.original.code if f.original else f.code,
+            f.original.short if f.original else None,
+            f.current.code if f.current else None,
+            f.current.short if f.current else None,
+            f.period,
+            f.name,
+        )
         after = (f.sha256, schema.SUBMISSION_STATUSES.get(f.status))
         source, errors = SOURCE_ROW, ROW_ERRORS  # locals: read once per row of the whole cluster
         for key, data in f.rows.items():
@@ -323,15 +429,23 @@ class ConsolidatedWriter:
             head = (*before, f.sheets.get(key))
             self.blocks[(f.name, key)] = self.data_ws[key].render(
                 ((*row[:source], *head, row[source], *after, row[errors]) for row in data),
-                self.data_formats[key], self.data_unique[key])
+                self.data_formats[key],
+                self.data_unique[key],
+            )
 
     def write(self, result: ConsolidationResult) -> None:
         """Every sheet of `result` but the duplicates."""
         self.result = result
-        self.book.set_properties({
-            "title": TITLE, "subject": result.cluster or "", "author": "aidkit", "company": "aidkit",
-            "created": BUILD_DATE,
-            "comments": f"aidkit consolidate; {len(result.files)} files; period {result.period or 'all'}"})
+        self.book.set_properties(
+            {
+                "title": TITLE,
+                "subject": result.cluster or "",
+                "author": "aidkit",
+                "company": "aidkit",
+                "created": BUILD_DATE,
+                "comments": f"aidkit consolidate; {len(result.files)} files; period {result.period or 'all'}",
+            }
+        )
         for f in result.counted:
             self._render(f)
         self._sheets()
@@ -370,14 +484,15 @@ class ConsolidatedWriter:
         ws.write_string(row, 0, text, self.f["note"])
         self.notes.setdefault(ws.name, {})[row] = text
 
-    def print_layout(self, ws, widths: Sequence[float], last_row: int, header_row: int | None,
-                     keys: tuple[int, int]) -> Layout:
+    def print_layout(
+        self, ws, widths: Sequence[float], last_row: int, header_row: int | None, keys: tuple[int, int]
+    ) -> Layout:
         """Print settings for `ws` (printing.print_pages), and its note rows wrapped across the first page."""
         r = self.result
         header = " · ".join(x for x in (r.cluster, f"Kỳ / period {r.period}" if r.period else "") if x)
         layout = self.layouts[ws.name] = print_pages(ws, widths, last_row, header_row, keys, header)
         last = layout.first_page_last_col
-        room = sum(w * 7 + 5 for w in widths[:last + 1]) / 6.5  # characters of italic Arial 10 per line
+        room = sum(w * 7 + 5 for w in widths[: last + 1]) / 6.5  # characters of italic Arial 10 per line
         for row, text in self.notes.get(ws.name, {}).items():
             if last > 0:
                 ws.merge_range(row, 0, row, last, text, self.f["note_wrap"])
@@ -386,9 +501,19 @@ class ConsolidatedWriter:
             ws.set_row(row, 13.5 * max(1, -(-len(text) // max(int(room), 1))) + 2)
         return layout
 
-    def table(self, ws, name: str, columns: Sequence[schema.Column], rows: Iterable[Sequence] | None, *,
-              notes: bool = False, freeze_cols: int = 0, blocks=None, printed: int | None = None,
-              keys: tuple[int, int] | None = None) -> int:
+    def table(
+        self,
+        ws,
+        name: str,
+        columns: Sequence[schema.Column],
+        rows: Iterable[Sequence] | None,
+        *,
+        notes: bool = False,
+        freeze_cols: int = 0,
+        blocks=None,
+        printed: int | None = None,
+        keys: tuple[int, int] | None = None,
+    ) -> int:
         """An Excel Table at HEADER_ROW with `rows` (or rendered `blocks`) below it; returns its last row.
 
         Columns are as wide as their longest text (up to printing.WIDEST); the first `printed` columns
@@ -397,21 +522,29 @@ class ConsolidatedWriter:
         formats = [self.fmt(c) for c in columns]
         if blocks is None:
             blocks = [ws.render(rows, formats, _unique(columns))]
-        widths = [text_width(c.width, ws.longest_text(i), c.type in TEXT_KINDS,
-                             WIDEST if c.key in SUBMITTED else LABELS) for i, c in enumerate(columns)]
+        widths = [
+            text_width(c.width, ws.longest_text(i), c.type in TEXT_KINDS, WIDEST if c.key in SUBMITTED else LABELS)
+            for i, c in enumerate(columns)
+        ]
         for i, (w, f) in enumerate(zip(widths, formats, strict=True)):
             ws.set_column(i, i, w, f)
         last = ws.place(HEADER_ROW + 1, blocks) - 1
-        ws.add_bulk_table(HEADER_ROW, last, [
-            {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
-            for c, f in zip(columns, formats, strict=True)], {"name": name, "style": "TableStyleLight9"})
+        ws.add_bulk_table(
+            HEADER_ROW,
+            last,
+            [
+                {"header": c.vi, "header_format": self.f["header"], **({"format": f} if f is not None else {})}
+                for c, f in zip(columns, formats, strict=True)
+            ],
+            {"name": name, "style": "TableStyleLight9"},
+        )
         if notes:
             for i, c in enumerate(columns):
                 extra = f"\n{HEADER_NOTES[c.key]}" if c.key in HEADER_NOTES else ""
                 ws.write_comment(HEADER_ROW, i, f"{c.en}{extra}\n({c.key})", {"author": "aidkit", "x_scale": 1.6})
         ws.freeze_panes(HEADER_ROW + 1, freeze_cols)
         last = max(last, HEADER_ROW + 1)
-        self.print_layout(ws, widths[:printed or len(columns)], last, HEADER_ROW, keys or (0, max(freeze_cols, 1) - 1))
+        self.print_layout(ws, widths[: printed or len(columns)], last, HEADER_ROW, keys or (0, max(freeze_cols, 1) - 1))
         return last
 
     def fmt(self, column: schema.Column):
@@ -419,11 +552,22 @@ class ConsolidatedWriter:
         if column.key in WRAPPED:
             return self.f["wrap"]
         if kind == schema.DECIMAL:  # USD whole; VND whole; an original currency as submitted
-            return self.f["vnd"] if column.key.endswith("_vnd") else self.f["usd"] if column.key.endswith("_usd") \
+            return (
+                self.f["vnd"]
+                if column.key.endswith("_vnd")
+                else self.f["usd"]
+                if column.key.endswith("_usd")
                 else self.f["amount"]
-        return {schema.INTEGER: self.f["integer"], schema.DATE: self.f["date"], "datetime": self.f["datetime"],
-                "count": self.f["count"], "days": self.f["days"], "score": self.f["score"],
-                "percent": self.f["percent"]}.get(kind)
+            )
+        return {
+            schema.INTEGER: self.f["integer"],
+            schema.DATE: self.f["date"],
+            "datetime": self.f["datetime"],
+            "count": self.f["count"],
+            "days": self.f["days"],
+            "score": self.f["score"],
+            "percent": self.f["percent"],
+        }.get(kind)
 
     # --- sheets ----------------------------------------------------------------------------
 
@@ -436,12 +580,14 @@ class ConsolidatedWriter:
         self.findings()
         self.duplicates_ws = self.sheet(schema.DUPLICATES)
         if self.result.changes is not None:
-            self.changes(schema.CHANGES, "ThayDoi", CHANGE_COLUMNS,
-                         (((), c) for c in self.result.changes))
+            self.changes(schema.CHANGES, "ThayDoi", CHANGE_COLUMNS, (((), c) for c in self.result.changes))
         if self.result.resubmissions:
-            self.changes(schema.RESUBMISSIONS, "NopLai", RESUBMISSION_COLUMNS,
-                         (((r.earlier.name, r.latest.name), c) for r in self.result.resubmissions
-                          for c in r.changes))
+            self.changes(
+                schema.RESUBMISSIONS,
+                "NopLai",
+                RESUBMISSION_COLUMNS,
+                (((r.earlier.name, r.latest.name), c) for r in self.result.resubmissions for c in r.changes),
+            )
         self.files()
         self.overview(self.overview_ws)
 
@@ -450,32 +596,66 @@ class ConsolidatedWriter:
         columns = self.data_columns[table.key]
         blocks = [self.blocks[(f.name, table.key)] for f in self.result.counted if (f.name, table.key) in self.blocks]
         keys = {"needs": "ten_vi", "register": "ten_vi", "activities": "noi_dung"}
-        last = self.table(ws, TABLE_NAMES[table.key], columns, None, notes=True,
-                          freeze_cols=2, blocks=blocks, printed=len(table.columns),
-                          keys=(1, table.columns.index(table.column(keys[table.key]))))
+        last = self.table(
+            ws,
+            TABLE_NAMES[table.key],
+            columns,
+            None,
+            notes=True,
+            freeze_cols=2,
+            blocks=blocks,
+            printed=len(table.columns),
+            keys=(1, table.columns.index(table.column(keys[table.key]))),
+        )
         first = HEADER_ROW + 1
         errors_col = _letter(len(columns) - 1)
         status_col = _letter(len(columns) - 2)
-        ws.conditional_format(first, 0, last, len(columns) - 1, {
-            "type": "formula", "criteria": f"=${errors_col}{first + 1}>0", "format": self.f["bad"]})
-        ws.conditional_format(first, 0, last, len(columns) - 1, {
-            "type": "formula", "criteria": f'=${status_col}{first + 1}="{schema.SUBMISSION_STATUSES["invalid"]}"',
-            "format": self.f["warn"]})
+        ws.conditional_format(
+            first,
+            0,
+            last,
+            len(columns) - 1,
+            {"type": "formula", "criteria": f"=${errors_col}{first + 1}>0", "format": self.f["bad"]},
+        )
+        ws.conditional_format(
+            first,
+            0,
+            last,
+            len(columns) - 1,
+            {
+                "type": "formula",
+                "criteria": f'=${status_col}{first + 1}="{schema.SUBMISSION_STATUSES["invalid"]}"',
+                "format": self.f["warn"],
+            },
+        )
 
     def overview(self, ws) -> None:
         r = self.result
         f = self.f
-        ws.write_string(0, 0, f"{TITLES_VI[schema.OVERVIEW.key]}" + (f" — {r.cluster}" if r.cluster else ""),
-                        f["title"])
+        ws.write_string(
+            0, 0, f"{TITLES_VI[schema.OVERVIEW.key]}" + (f" — {r.cluster}" if r.cluster else ""), f["title"]
+        )
         self.note(ws, 1, " / ".join(NOTES[schema.OVERVIEW.key]))
-        present = (schema.NEEDS_SHEET, schema.REGISTER_SHEET, schema.BY_SECTOR, schema.BY_DONOR, schema.FINDINGS,
-                   schema.DUPLICATES, *((schema.CHANGES,) if r.changes is not None else ()),
-                   *((schema.RESUBMISSIONS,) if r.resubmissions else ()), schema.FILES)
+        present = (
+            schema.NEEDS_SHEET,
+            schema.REGISTER_SHEET,
+            schema.BY_SECTOR,
+            schema.BY_DONOR,
+            schema.FINDINGS,
+            schema.DUPLICATES,
+            *((schema.CHANGES,) if r.changes is not None else ()),
+            *((schema.RESUBMISSIONS,) if r.resubmissions else ()),
+            schema.FILES,
+        )
         self.note(ws, 2, "Các trang / sheets: " + " · ".join(f"{s.vi} = {s.en}" for s in present))
         counted = len(r.counted)
-        self.note(ws, 3, f"Thư mục / folder: {Path(r.source).name} · Kỳ / period: {r.period or 'tất cả / all'} · "
-                         f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
-                         f"chối / refused")  # the folder's name only: the workbook is mailed to every member
+        self.note(
+            ws,
+            3,
+            f"Thư mục / folder: {Path(r.source).name} · Kỳ / period: {r.period or 'tất cả / all'} · "
+            f"{len(r.files)} tệp / files, {counted} được tính / counted, {len(r.refused)} bị từ "
+            f"chối / refused",
+        )  # the folder's name only: the workbook is mailed to every member
         top = OVERVIEW_TOP
         ws.set_row(top, 42)
         formats = [self.fmt(c) for c in OVERVIEW_COLUMNS]
@@ -486,22 +666,37 @@ class ConsolidatedWriter:
                 _write(ws, i, col, value, formats[col])
                 if isinstance(value, str):
                     longest[col] = max(longest[col], len(value))
-        widths = [text_width(c.width, n, c.type in TEXT_KINDS, LABELS) for c, n in zip(OVERVIEW_COLUMNS, longest,
-                                                                                       strict=True)]
+        widths = [
+            text_width(c.width, n, c.type in TEXT_KINDS, LABELS) for c, n in zip(OVERVIEW_COLUMNS, longest, strict=True)
+        ]
         for i, (w, fm) in enumerate(zip(widths, formats, strict=True)):
             ws.set_column(i, i, w, fm)
         last = top + max(len(r.entries), 1)
-        ws.add_table(top, 0, last, len(OVERVIEW_COLUMNS) - 1, {
-            "name": "TongQuan", "style": "TableStyleLight9",
-            "columns": [{"header": c.vi, "header_format": f["header"], **({"format": fm} if fm else {})}
-                        for c, fm in zip(OVERVIEW_COLUMNS, formats, strict=True)]})
+        ws.add_table(
+            top,
+            0,
+            last,
+            len(OVERVIEW_COLUMNS) - 1,
+            {
+                "name": "TongQuan",
+                "style": "TableStyleLight9",
+                "columns": [
+                    {"header": c.vi, "header_format": f["header"], **({"format": fm} if fm else {})}
+                    for c, fm in zip(OVERVIEW_COLUMNS, formats, strict=True)
+                ],
+            },
+        )
         for i, c in enumerate(OVERVIEW_COLUMNS):
             ws.write_comment(top, i, f"{c.en}", {"author": "aidkit"})
         status = OV["trang_thai_nop"]
         for key, style in (("missing", "grey"), ("invalid", "bad"), ("late", "warn"), ("valid", "good")):
-            ws.conditional_format(top + 1, status, last, status, {
-                "type": "cell", "criteria": "==", "value": f'"{schema.SUBMISSION_STATUSES[key]}"',
-                "format": f[style]})
+            ws.conditional_format(
+                top + 1,
+                status,
+                last,
+                status,
+                {"type": "cell", "criteria": "==", "value": f'"{schema.SUBMISSION_STATUSES[key]}"', "format": f[style]},
+            )
         ws.freeze_panes(top + 1, 2)
         row = last + 2
         row = self.overview_totals(ws, row)
@@ -515,9 +710,15 @@ class ConsolidatedWriter:
         f = self.f
         ws.write_string(row, 0, "Tổng cụm / Cluster totals", f["label"])
         row += 1
-        sums = {"so_dong_nhu_cau": "needs", "so_dong_du_an": "register", "de_nghi_tai_tro_usd": "usd_requested",
-                "da_phe_duyet_usd": "usd_approved", "giai_ngan_luy_ke_usd": "usd_disbursed_to_date",
-                "so_loi": "errors", "so_canh_bao": "warnings"}
+        sums = {
+            "so_dong_nhu_cau": "needs",
+            "so_dong_du_an": "register",
+            "de_nghi_tai_tro_usd": "usd_requested",
+            "da_phe_duyet_usd": "usd_approved",
+            "giai_ngan_luy_ke_usd": "usd_disbursed_to_date",
+            "so_loi": "errors",
+            "so_canh_bao": "warnings",
+        }
         for t in self.result.totals():
             ws.write_string(row, 0, f"{TOTAL_LABEL[0]} / {TOTAL_LABEL[1]}", f["total_label"])
             ws.write_string(row, 1, t["period"], f["total_label"])
@@ -531,8 +732,16 @@ class ConsolidatedWriter:
             for col, value in values.items():
                 kind = OVERVIEW_COLUMNS[OV[col]].type
                 if value is not None:
-                    ws.write_number(row, OV[col], value, f[{"count": "total_count", "days": "total_days",
-                                                             "percent": "total_percent"}.get(kind, "total")])
+                    ws.write_number(
+                        row,
+                        OV[col],
+                        value,
+                        f[
+                            {"count": "total_count", "days": "total_days", "percent": "total_percent"}.get(
+                                kind, "total"
+                            )
+                        ],
+                    )
             row += 1
         return row
 
@@ -542,12 +751,22 @@ class ConsolidatedWriter:
         superseded = [x for x in self.result.files if x.role == "superseded"]
         others = [x for x in self.result.files if x.role == "other-period"]
         for title, files, describe in (
-                ("Tệp bị từ chối (không đọc được) / Refused files (could not be read)", refused,
-                 lambda x: (x.as_refusal().vi, x.as_refusal().en)),
-                ("Tệp bị thay thế bởi tệp nộp sau / Superseded by a later file", superseded,
-                 lambda x: (f"Thay bởi {x.superseded_by.name}", f"Superseded by {x.superseded_by.name}")),
-                ("Tệp của kỳ khác (không tính) / Files of another period (not counted)", others,
-                 lambda x: (f"Kỳ {x.period}", f"Period {x.period}"))):
+            (
+                "Tệp bị từ chối (không đọc được) / Refused files (could not be read)",
+                refused,
+                lambda x: (x.as_refusal().vi, x.as_refusal().en),
+            ),
+            (
+                "Tệp bị thay thế bởi tệp nộp sau / Superseded by a later file",
+                superseded,
+                lambda x: (f"Thay bởi {x.superseded_by.name}", f"Superseded by {x.superseded_by.name}"),
+            ),
+            (
+                "Tệp của kỳ khác (không tính) / Files of another period (not counted)",
+                others,
+                lambda x: (f"Kỳ {x.period}", f"Period {x.period}"),
+            ),
+        ):
             if not files:
                 continue
             ws.write_string(row, 0, title, f["label"])
@@ -572,9 +791,13 @@ class ConsolidatedWriter:
         name = schema.OVERVIEW.vi
         chart = self.book.add_chart({"type": "column"})
         for key in ("de_nghi_mo_usd", "phe_duyet_ky_usd", "giai_ngan_ky_usd"):
-            chart.add_series({"name": [name, top, OV[key]],
-                              "categories": [name, first, OV["tinh_goc"], last, OV["tinh_goc"]],
-                              "values": [name, first, OV[key], last, OV[key]]})
+            chart.add_series(
+                {
+                    "name": [name, top, OV[key]],
+                    "categories": [name, first, OV["tinh_goc"], last, OV["tinh_goc"]],
+                    "values": [name, first, OV[key], last, OV[key]],
+                }
+            )
         chart.set_title({"name": f"USD theo tỉnh / USD by province ({latest})", "name_font": {"size": 11}})
         chart.set_y_axis({"num_format": "#,##0"})
         chart.set_size({"width": 760, "height": 360})
@@ -584,13 +807,22 @@ class ConsolidatedWriter:
             first_row, last_row, total_col = where
             sheet = schema.BY_SECTOR.vi
             bar = self.book.add_chart({"type": "bar"})
-            bar.add_series({"name": PIVOT_BLOCKS[0][1],
-                            "categories": [sheet, first_row, 0, last_row, 0],
-                            "values": [sheet, first_row, total_col, last_row, total_col]})
-            bar.set_title({"name": f"Giá trị viện trợ đã phê duyệt theo lĩnh vực (USD, mọi ngày quyết định), "
-                                   f"{latest}\nApproved aid by sector (USD, any decision date)",
-                           "name_font": {"size": 11}, "overlay": False,
-                           "layout": {"x": 0.05, "y": 0.02}})  # two lines above the plot, never on it
+            bar.add_series(
+                {
+                    "name": PIVOT_BLOCKS[0][1],
+                    "categories": [sheet, first_row, 0, last_row, 0],
+                    "values": [sheet, first_row, total_col, last_row, total_col],
+                }
+            )
+            bar.set_title(
+                {
+                    "name": f"Giá trị viện trợ đã phê duyệt theo lĩnh vực (USD, mọi ngày quyết định), "
+                    f"{latest}\nApproved aid by sector (USD, any decision date)",
+                    "name_font": {"size": 11},
+                    "overlay": False,
+                    "layout": {"x": 0.05, "y": 0.02},
+                }
+            )  # two lines above the plot, never on it
             bar.set_x_axis({"num_format": "#,##0"})
             bar.set_y_axis({"num_font": {"size": 8}, "reverse": True})
             bar.set_legend({"none": True})
@@ -627,17 +859,26 @@ class ConsolidatedWriter:
                     ws.write_string(row, 0, sector, f["wrap"])
                     for i, (code, _) in enumerate(provinces, start=1):
                         ws.write_number(row, i, round(values.get((sector, code), 0), 2), fmt)
-                    ws.write_number(row, total_col, round(sum(values.get((sector, c), 0) for c, _ in provinces), 2),
-                                    f["total"] if kind == "usd" else f["total_count"])
+                    ws.write_number(
+                        row,
+                        total_col,
+                        round(sum(values.get((sector, c), 0) for c, _ in provinces), 2),
+                        f["total"] if kind == "usd" else f["total_count"],
+                    )
                     row += 1
                 if key == "approved_usd":
                     self.pivot_positions[period] = (first, row - 1, total_col)
                 ws.write_string(row, 0, TOTAL_LABEL[0], f["total_label"])
                 for i, (code, _) in enumerate(provinces, start=1):
-                    ws.write_number(row, i, round(sum(values.get((s, code), 0) for s in sectors), 2),
-                                    f["total"] if kind == "usd" else f["total_count"])
-                ws.write_number(row, total_col, round(sum(values.values()), 2), f["total"] if kind == "usd" else
-                                f["total_count"])
+                    ws.write_number(
+                        row,
+                        i,
+                        round(sum(values.get((s, code), 0) for s in sectors), 2),
+                        f["total"] if kind == "usd" else f["total_count"],
+                    )
+                ws.write_number(
+                    row, total_col, round(sum(values.values()), 2), f["total"] if kind == "usd" else f["total_count"]
+                )
                 row += 3
         ws.freeze_panes(3, 1)
         self.print_layout(ws, [SECTOR_WIDTH] + [14] * (columns - 1), row, None, (0, 0))
@@ -651,21 +892,35 @@ class ConsolidatedWriter:
 
         def rows():
             for x in self.result.files:
-                who = (x.name, ROLE_LABEL.get(x.role, x.role), x.original.code if x.original else x.code,
-                       x.current.code if x.current else None, x.period)
+                who = (
+                    x.name,
+                    ROLE_LABEL.get(x.role, x.role),
+                    x.original.code if x.original else x.code,
+                    x.current.code if x.current else None,
+                    x.period,
+                )
                 if x.refused:
                     r = x.as_refusal()
-                    yield (*who, SEVERITY_VI["error"], r.reason, None, None, None, r.detail or None,
-                           r.vi, r.en, None)
+                    yield (*who, SEVERITY_VI["error"], r.reason, None, None, None, r.detail or None, r.vi, r.en, None)
                 for finding in x.findings:
                     yield (*who, *finding.to_row())
 
         last = self.table(ws, "PhatHien", FINDING_COLUMNS, rows(), freeze_cols=1)
         severity = len(FINDING_COLUMNS) - len(FINDING_HEADERS)
-        ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
-            "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["error"]}"', "format": self.f["bad"]})
-        ws.conditional_format(HEADER_ROW + 1, severity, last, severity, {
-            "type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]})
+        ws.conditional_format(
+            HEADER_ROW + 1,
+            severity,
+            last,
+            severity,
+            {"type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["error"]}"', "format": self.f["bad"]},
+        )
+        ws.conditional_format(
+            HEADER_ROW + 1,
+            severity,
+            last,
+            severity,
+            {"type": "cell", "criteria": "==", "value": f'"{SEVERITY_VI["warning"]}"', "format": self.f["warn"]},
+        )
 
     def duplicates(self, ws, members: list) -> None:
         """One row per member of each group of possible duplicates (duplicates.DuplicateMember)."""
@@ -679,9 +934,18 @@ class ConsolidatedWriter:
         def data():
             for m in members:
                 f, row = rows[m.row]
-                yield (m.group, m.size, reasons[m.reasons], m.score, f.period,
-                       f.original.code if f.original else f.code, f.current.short if f.current else None,
-                       *(row[k] for k in keys), f.name, row[SOURCE_ROW])
+                yield (
+                    m.group,
+                    m.size,
+                    reasons[m.reasons],
+                    m.score,
+                    f.period,
+                    f.original.code if f.original else f.code,
+                    f.current.short if f.current else None,
+                    *(row[k] for k in keys),
+                    f.name,
+                    row[SOURCE_ROW],
+                )
 
         self.table(ws, "TrungLap", DUPLICATE_COLUMNS, data(), freeze_cols=2)
 
@@ -693,8 +957,15 @@ class ConsolidatedWriter:
             for prefix, c in changes:
                 table = schema.TABLE_BY_KEY[c.table]
                 row = c.row
-                head = (*prefix, KIND_LABEL[c.kind], table.sheet.vi, c.ident or None, row.get("ma_tinh_hien_hanh"),
-                        row.get("ky_bao_cao"), _shown(row.get("ten_vi")))
+                head = (
+                    *prefix,
+                    KIND_LABEL[c.kind],
+                    table.sheet.vi,
+                    c.ident or None,
+                    row.get("ma_tinh_hien_hanh"),
+                    row.get("ky_bao_cao"),
+                    _shown(row.get("ten_vi")),
+                )
                 if not c.fields:
                     yield (*head, None, None, None)
                 for fc in c.fields:
@@ -709,12 +980,26 @@ class ConsolidatedWriter:
         def rows():
             for x in self.result.files:
                 r = x.as_refusal() if x.refused else None
-                yield (x.name, x.sha256 or None, x.received, x.size, x.original.code if x.original else x.code,
-                       x.original.short if x.original else None, x.current.code if x.current else None,
-                       x.current.short if x.current else None, x.period, ROLE_LABEL.get(x.role, x.role),
-                       schema.SUBMISSION_STATUSES.get(x.status), x.superseded_by.name if x.superseded_by else None,
-                       x.errors, x.warnings, x.count("needs"), x.count("register"),
-                       r.vi if r else None, r.en if r else None)
+                yield (
+                    x.name,
+                    x.sha256 or None,
+                    x.received,
+                    x.size,
+                    x.original.code if x.original else x.code,
+                    x.original.short if x.original else None,
+                    x.current.code if x.current else None,
+                    x.current.short if x.current else None,
+                    x.period,
+                    ROLE_LABEL.get(x.role, x.role),
+                    schema.SUBMISSION_STATUSES.get(x.status),
+                    x.superseded_by.name if x.superseded_by else None,
+                    x.errors,
+                    x.warnings,
+                    x.count("needs"),
+                    x.count("register"),
+                    r.vi if r else None,
+                    r.en if r else None,
+                )
 
         self.table(ws, "TepNhan", FILE_COLUMNS, rows(), freeze_cols=1)
 
@@ -723,8 +1008,9 @@ def _unique(columns: Sequence[schema.Column]) -> list[int]:
     """Columns whose values are nearly all different (IDs, phone numbers, e-mails): kept out of the
     workbook's shared-string table."""
     ids = (_N("ma_de_xuat").key, _R("ma_khoan").key)
-    return [i for i, c in enumerate(columns)
-            if c.id_kind or c.key.startswith(ids) or c.type in (schema.PHONE, schema.EMAIL)]
+    return [
+        i for i, c in enumerate(columns) if c.id_kind or c.key.startswith(ids) or c.type in (schema.PHONE, schema.EMAIL)
+    ]
 
 
 def _letter(col: int) -> str:
@@ -740,8 +1026,7 @@ def _write(ws, row: int, col: int, value: Any, fmt) -> None:
 def _shown(value: Any) -> Any:
     """A value for a mixed-type column: dates as dd/mm/yyyy text, numbers and text as they are."""
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M") if value.time() != datetime.min.time() else \
-            value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != datetime.min.time() else value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, str):
@@ -752,18 +1037,31 @@ def _shown(value: Any) -> Any:
 def _overview_row(e: Entry, figures: Figures) -> list[Any]:
     f = e.file
     values: dict[str, Any] = {
-        "ky_bao_cao": e.period, "ma_tinh_hien_hanh": e.code, "tinh_hien_hanh": e.current.short if e.current else None,
-        "ma_tinh_goc": e.original_code, "tinh_goc": e.original.short if e.original else None,
-        "trang_thai_nop": figures.word, "han_nop": e.due,
-        "nhan_luc": f.received if f else None, "tep_nguon": f.name if f else None,
+        "ky_bao_cao": e.period,
+        "ma_tinh_hien_hanh": e.code,
+        "tinh_hien_hanh": e.current.short if e.current else None,
+        "ma_tinh_goc": e.original_code,
+        "tinh_goc": e.original.short if e.original else None,
+        "trang_thai_nop": figures.word,
+        "han_nop": e.due,
+        "nhan_luc": f.received if f else None,
+        "tep_nguon": f.name if f else None,
         "ghi_chu_tong_hop": e.note_text("vi") or None,
     }
     if f is not None:
-        values.update({
-            "so_dong_nhu_cau": e.needs, "so_dong_du_an": e.register, "de_nghi_tai_tro_usd": e.usd_requested,
-            "da_phe_duyet_usd": e.usd_approved, "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date,
-            "so_loi": e.errors, "so_canh_bao": e.warnings, "so_tep_thay_the": len(e.superseded),
-            **_figure_values(figures)})
+        values.update(
+            {
+                "so_dong_nhu_cau": e.needs,
+                "so_dong_du_an": e.register,
+                "de_nghi_tai_tro_usd": e.usd_requested,
+                "da_phe_duyet_usd": e.usd_approved,
+                "giai_ngan_luy_ke_usd": e.usd_disbursed_to_date,
+                "so_loi": e.errors,
+                "so_canh_bao": e.warnings,
+                "so_tep_thay_the": len(e.superseded),
+                **_figure_values(figures),
+            }
+        )
     return [values.get(c.key) for c in OVERVIEW_COLUMNS]
 
 
@@ -774,13 +1072,19 @@ def _tenths(value: float | None) -> float | None:
 
 def _figure_values(figures: Figures) -> dict[str, Any]:
     """The overview cells that show `figures` (the same figures as the report and the e-mail)."""
-    return {"de_xuat_mo": figures.open_needs, "de_nghi_mo_usd": figures.usd_open_needs,
-            "phe_duyet_ky": figures.approved, "phe_duyet_ky_usd": figures.usd_approved,
-            "giai_ngan_ky_usd": figures.usd_disbursed, "binh_quan_ngay_phe_duyet": _tenths(figures.mean_days),
-            "trong_nguong": figures.within_share}
+    return {
+        "de_xuat_mo": figures.open_needs,
+        "de_nghi_mo_usd": figures.usd_open_needs,
+        "phe_duyet_ky": figures.approved,
+        "phe_duyet_ky_usd": figures.usd_approved,
+        "giai_ngan_ky_usd": figures.usd_disbursed,
+        "binh_quan_ngay_phe_duyet": _tenths(figures.mean_days),
+        "trong_nguong": figures.within_share,
+    }
 
 
 # --- reading a previous consolidation -----------------------------------------------------------
+
 
 def read_previous(path: str | os.PathLike) -> dict[str, list[dict[str, Any]]]:
     """The merged rows of a consolidated workbook written earlier: table key → rows by column key.
@@ -826,7 +1130,7 @@ def _previous_rows(table: schema.Table, rows: list[list[Any]]) -> list[dict[str,
         return None
     columns = {i: by_header[t] for i, t in enumerate(texts) if t in by_header}
     out = []
-    for raw in rows[h + 1:]:
+    for raw in rows[h + 1 :]:
         record = {key: (None if raw[i] == "" else raw[i]) for i, key in columns.items() if i < len(raw)}
         if all(v is None for v in record.values()):
             continue

@@ -17,8 +17,13 @@ if TYPE_CHECKING:  # the reader, the annotator and the findings are imported by 
     from ..reader import Workbook
 
 HEADER_FILL, HEADER_FONT = "#1F4E78", "#FFFFFF"
-MARKS_HEADER = ["Trang tính / Sheet", "Ô / Cell", "Màu aidkit / aidkit fill", "Màu trước đó / fill before",
-                "Ghi chú do aidkit thêm / note added by aidkit"]
+MARKS_HEADER = [
+    "Trang tính / Sheet",
+    "Ô / Cell",
+    "Màu aidkit / aidkit fill",
+    "Màu trước đó / fill before",
+    "Ghi chú do aidkit thêm / note added by aidkit",
+]
 CELL_COLUMN = 4  # the Findings column that links to the cell
 
 

@@ -45,39 +45,62 @@ CLUSTER_BUTTONS = (
 )
 #: What each cluster button does, written beside it (Vietnamese, English).
 CLUSTER_HELP = (
-    ("Gộp mọi tệp trong \"Thư mục nhận\" (trang Cấu hình) thành tệp tổng hợp trong \"Thư mục kết quả\"; "
-     "tóm tắt ở trang Tổng quan.",
-     "Merges every file in the submissions folder into one workbook in the output folder; overview on Tổng quan."),
-    ("Nhận các tệp mới, rồi liệt kê tình trạng nộp của từng tỉnh ở trang Tình trạng nộp.",
-     "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet."),
-    ("Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
-     "Sends today's due reminders now (needs the mail server on the Settings sheet)."),
-    ("Lấy các tệp Excel các tỉnh gửi qua email (hộp thư IMAP ở trang Cấu hình) vào \"Thư mục nhận\"; không xóa thư.",
-     "Takes the workbooks provinces e-mailed (IMAP mailbox, Settings sheet) into the submissions folder."),
-    ("Đăng các nhu cầu đang kêu gọi tài trợ của cả cụm: trang web index.html và bản tin ban-tin.pdf trong "
-     "\"Thư mục kết quả\"/danh-muc.",
-     "Publishes the cluster's open funding needs: the web page index.html and the bulletin ban-tin.pdf in the "
-     "output folder's danh-muc folder."),
-    ("Soạn dự thảo báo cáo sơ kết (Word) của kỳ vừa kết thúc vào \"Thư mục kết quả\"; tiêu đề, người ký: Cấu hình.",
-     "Drafts the Word review report of the period just ended into the output folder; letterhead: Settings."),
-    ("Mở kỳ báo cáo sắp tới: gửi mỗi tỉnh thư đề nghị báo cáo, kèm mẫu đã điền sẵn từ bài nộp hợp lệ gần nhất "
-     "(mỗi tỉnh một lần mỗi kỳ).",
-     "Opens the coming period: mails each province the call for reports with its workbook prefilled from its "
-     "latest accepted submission (once per province and period)."),
-    ("Cài việc chạy tự động mỗi ngày lúc 07:00 trên máy này: nhận bài nộp, gửi xác nhận, gửi thư nhắc "
-     "(không cần quyền quản trị; nhật ký aidkit-job.log cạnh tệp này).",
-     "Installs the daily run at 07:00 on this computer: collect, acknowledge, remind "
-     "(no admin rights needed; log aidkit-job.log beside this file)."),
+    (
+        'Gộp mọi tệp trong "Thư mục nhận" (trang Cấu hình) thành tệp tổng hợp trong "Thư mục kết quả"; '
+        "tóm tắt ở trang Tổng quan.",
+        "Merges every file in the submissions folder into one workbook in the output folder; overview on Tổng quan.",
+    ),
+    (
+        "Nhận các tệp mới, rồi liệt kê tình trạng nộp của từng tỉnh ở trang Tình trạng nộp.",
+        "Receives new files, then lists each province's submission status on the Tình trạng nộp sheet.",
+    ),
+    (
+        "Gửi ngay các thư nhắc nộp đến hạn hôm nay (cần cấu hình máy chủ thư ở trang Cấu hình).",
+        "Sends today's due reminders now (needs the mail server on the Settings sheet).",
+    ),
+    (
+        'Lấy các tệp Excel các tỉnh gửi qua email (hộp thư IMAP ở trang Cấu hình) vào "Thư mục nhận"; không xóa thư.',
+        "Takes the workbooks provinces e-mailed (IMAP mailbox, Settings sheet) into the submissions folder.",
+    ),
+    (
+        "Đăng các nhu cầu đang kêu gọi tài trợ của cả cụm: trang web index.html và bản tin ban-tin.pdf trong "
+        '"Thư mục kết quả"/danh-muc.',
+        "Publishes the cluster's open funding needs: the web page index.html and the bulletin ban-tin.pdf in the "
+        "output folder's danh-muc folder.",
+    ),
+    (
+        'Soạn dự thảo báo cáo sơ kết (Word) của kỳ vừa kết thúc vào "Thư mục kết quả"; tiêu đề, người ký: Cấu hình.',
+        "Drafts the Word review report of the period just ended into the output folder; letterhead: Settings.",
+    ),
+    (
+        "Mở kỳ báo cáo sắp tới: gửi mỗi tỉnh thư đề nghị báo cáo, kèm mẫu đã điền sẵn từ bài nộp hợp lệ gần nhất "
+        "(mỗi tỉnh một lần mỗi kỳ).",
+        "Opens the coming period: mails each province the call for reports with its workbook prefilled from its "
+        "latest accepted submission (once per province and period).",
+    ),
+    (
+        "Cài việc chạy tự động mỗi ngày lúc 07:00 trên máy này: nhận bài nộp, gửi xác nhận, gửi thư nhắc "
+        "(không cần quyền quản trị; nhật ký aidkit-job.log cạnh tệp này).",
+        "Installs the daily run at 07:00 on this computer: collect, acknowledge, remind "
+        "(no admin rights needed; log aidkit-job.log beside this file).",
+    ),
 )
 CLUSTER_NOTES = (
-    ("Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
-     "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: "
-     "the buttons read the saved file."),
-    ("Các thành viên và lịch nộp có sẵn là ví dụ (Cụm 5, địa chỉ @example.vn): hãy thay bằng của cụm mình.",
-     "The members and schedule shipped here are examples (Cluster 5, @example.vn addresses): replace them with yours."),
-    ("Nút bấm cần Python và aidkit trên máy; trang xlwings.conf chỉ tới Python (xem docs/excel.md).",
-     "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python "
-     "(see docs/excel.md)."),
+    (
+        "Sửa các trang Thành viên, Lịch nộp, Cấu hình rồi LƯU tệp (Ctrl+S) trước khi bấm nút: các nút đọc tệp đã lưu.",
+        "Edit Members, Schedule and Settings, then SAVE (Ctrl+S) before pressing a button: "
+        "the buttons read the saved file.",
+    ),
+    (
+        "Các thành viên và lịch nộp có sẵn là ví dụ (Cụm 5, địa chỉ @example.vn): hãy thay bằng của cụm mình.",
+        "The members and schedule shipped here are examples (Cluster 5, @example.vn addresses): "
+        "replace them with yours.",
+    ),
+    (
+        "Nút bấm cần Python và aidkit trên máy; trang xlwings.conf chỉ tới Python (xem docs/excel.md).",
+        "The buttons need Python and aidkit on this computer; the xlwings.conf sheet points to Python "
+        "(see docs/excel.md).",
+    ),
 )
 #: Where the Windows bundle's install script puts aidkit's Python (xlwings expands the variable),
 #: so that no one edits a path by hand.
@@ -86,15 +109,20 @@ INTERPRETER_WIN = "%LOCALAPPDATA%\\aidkit\\venv\\Scripts\\pythonw.exe"
 #: The xlwings.conf sheet, read by xlwings' VBA (key in A from A1 down, value in B) and by
 #: toolkit.macros (the export folder): key, value, what it is for.
 XLWINGS_SETTINGS = (
-    (INTERPRETER_KEY, INTERPRETER_WIN,
-     "Python chạy các nút, do cai-dat-aidkit.cmd cài / the Python that runs the buttons, installed by "
-     "cai-dat-aidkit.cmd; cài cách khác thì ghi python hoặc đường dẫn pythonw.exe / installed otherwise: "
-     "python or the path of pythonw.exe"),
-    ("PYTHONPATH", "",
-     "Để trống khi đã cài aidkit bằng pip / leave empty when aidkit is installed with pip"),
-    (EXPORT_FOLDER_KEY, "",
-     "Thư mục lưu file nộp; để trống là thư mục của tệp này / folder for \"Xuất file nộp\"; empty: this "
-     "workbook's folder"),
+    (
+        INTERPRETER_KEY,
+        INTERPRETER_WIN,
+        "Python chạy các nút, do cai-dat-aidkit.cmd cài / the Python that runs the buttons, installed by "
+        "cai-dat-aidkit.cmd; cài cách khác thì ghi python hoặc đường dẫn pythonw.exe / installed otherwise: "
+        "python or the path of pythonw.exe",
+    ),
+    ("PYTHONPATH", "", "Để trống khi đã cài aidkit bằng pip / leave empty when aidkit is installed with pip"),
+    (
+        EXPORT_FOLDER_KEY,
+        "",
+        'Thư mục lưu file nộp; để trống là thư mục của tệp này / folder for "Xuất file nộp"; empty: this '
+        "workbook's folder",
+    ),
 )
 
 
@@ -123,8 +151,10 @@ def build_workbooks(out_dir: str | os.PathLike = "workbooks") -> list[Path]:
     for name in (PROVINCE_FILE, CLUSTER_FILE):  # a filled control workbook of that name is the cluster's
         check_output(out_dir / name, KIND, (".xlsm",))
     out_dir.mkdir(parents=True, exist_ok=True)
-    built = [_build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
-             _build(out_dir / CLUSTER_FILE, _cluster_sheets, CLUSTER_MODULE, CLUSTER_BUTTONS)]
+    built = [
+        _build(out_dir / PROVINCE_FILE, _province_sheets, PROVINCE_MODULE, PROVINCE_BUTTONS),
+        _build(out_dir / CLUSTER_FILE, _cluster_sheets, CLUSTER_MODULE, CLUSTER_BUTTONS),
+    ]
     return [record_output(path, KIND) for path in built]
 
 
@@ -162,11 +192,17 @@ def _cluster_sheets(book, tmp: Path) -> None:
     from ..control import fill_control, read_control
     from ..sample import sample_control
 
-    blank_mail = {"may_chu_smtp": "", "cong": "", "bao_mat": "STARTTLS", "tai_khoan_gui": "", "email_truong_cum": "",
-                  "bao_mat_imap": "SSL", "hop_thu_nhan": "INBOX"}
+    blank_mail = {
+        "may_chu_smtp": "",
+        "cong": "",
+        "bao_mat": "STARTTLS",
+        "tai_khoan_gui": "",
+        "email_truong_cum": "",
+        "bao_mat_imap": "SSL",
+        "hop_thu_nhan": "INBOX",
+    }
     example = read_control(sample_control(tmp / "control.xlsx", ("2026-H1", "2026-H2"), smtp=blank_mail))
-    fill_control(book, example.cluster, example.members, example.schedule, example.values,
-                 first_sheet=_control_sheet)
+    fill_control(book, example.cluster, example.members, example.schedule, example.values, first_sheet=_control_sheet)
 
 
 def _control_sheet(book) -> None:

@@ -79,9 +79,14 @@ def build_xlsm(source_xlsx: Path, out_xlsm: Path, modules: dict[str, str], butto
         for button in buttons:
             view = app.sheet(button.sheet)
             anchor = view.sheet.vba_get("Range", [button.cell])
-            view.add_button(left=float(anchor.vba_get("Left")), top=float(anchor.vba_get("Top")),
-                            width=button.width, height=button.height,
-                            text=button.caption, macro=button.macro)
+            view.add_button(
+                left=float(anchor.vba_get("Left")),
+                top=float(anchor.vba_get("Top")),
+                width=button.width,
+                height=button.height,
+                text=button.caption,
+                macro=button.macro,
+            )
         app.save(with_buttons)
         packed = Path(tmp, "out.xlsm")
         packed.write_bytes(_normalised(with_buttons.read_bytes()))
@@ -94,8 +99,7 @@ def read_vba_modules(path: Path) -> dict[str, str]:
 
     parser = VBA_Parser(str(path))
     try:
-        return {Path(filename).stem: _without_attributes(code)
-                for _, _, filename, code in parser.extract_macros()}
+        return {Path(filename).stem: _without_attributes(code) for _, _, filename, code in parser.extract_macros()}
     finally:
         parser.close()
 
@@ -136,8 +140,9 @@ def _check_code_page(name: str, source: str, code_page: int) -> None:
     try:
         source.encode(f"cp{code_page}")
     except UnicodeEncodeError as error:
-        raise ValueError(f"VBA module {name!r} has text outside code page {code_page}; "
-                         "build such strings with ChrW() instead") from error
+        raise ValueError(
+            f"VBA module {name!r} has text outside code page {code_page}; build such strings with ChrW() instead"
+        ) from error
 
 
 def _without_attributes(code: str) -> str:
@@ -168,14 +173,14 @@ def _sheet_parts(package: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part path) in workbook order."""
     book = ET.fromstring(package.read("xl/workbook.xml"))
     targets = _relationships(package, "xl/workbook.xml")
-    return [(sheet.get("name"), targets[sheet.get(f"{{{_R_NS}}}id")][1])
-            for sheet in book.iter(f"{_MAIN_NS}sheet")]
+    return [(sheet.get("name"), targets[sheet.get(f"{{{_R_NS}}}id")][1]) for sheet in book.iter(f"{_MAIN_NS}sheet")]
 
 
 def _related(package: zipfile.ZipFile, part: str, kind: str) -> str | None:
     """The part ``part`` relates to with a relationship type ending in ``/kind``, if any."""
-    return next((target for rel_type, target in _relationships(package, part).values()
-                 if rel_type.endswith("/" + kind)), None)
+    return next(
+        (target for rel_type, target in _relationships(package, part).values() if rel_type.endswith("/" + kind)), None
+    )
 
 
 def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -184,8 +189,10 @@ def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     rels = f"{folder}/_rels/{name}.rels"
     if rels not in package.namelist():
         return {}
-    return {rel.get("Id"): (rel.get("Type"), _resolve(folder, rel.get("Target")))
-            for rel in ET.fromstring(package.read(rels))}
+    return {
+        rel.get("Id"): (rel.get("Type"), _resolve(folder, rel.get("Target")))
+        for rel in ET.fromstring(package.read(rels))
+    }
 
 
 def _resolve(folder: str, target: str) -> str:

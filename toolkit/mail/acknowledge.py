@@ -52,9 +52,16 @@ def due_for(control: Control, submission: Submission) -> date | None:
     return deadline.due if deadline else None
 
 
-def acknowledge(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
-                dry_run: bool = False, password: str | None = None, retries: int = 3, backoff: float = 2.0,
-                sleep: Callable[[float], None] = time.sleep) -> JobResult:
+def acknowledge(
+    control: str | os.PathLike | Control,
+    now: str | date | datetime | None = None,
+    *,
+    dry_run: bool = False,
+    password: str | None = None,
+    retries: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> JobResult:
     """Receive new files, then send a receipt for every submission that has none yet.
 
     :param now: the moment to act for (default now); `--now` in simulations.
@@ -104,10 +111,22 @@ def _receipt(job: Job, postman: Postman, s: Submission) -> None:
         result.notes.append(bilingual("note-no-receipt-recipient", file=s.file))
         return
     message = acknowledgement_message(
-        cluster, s, state=state, province_name=member.name if member else "", due=due, findings=findings,
-        to=to, cc=cc, refusal=refusal, attachment=attachment, preparer=preparer,
-        focal=member.focal if member else "", title=member.title if member else "")
-    delivery = postman.deliver(message, kind=KIND, period=period, province=province, day=result.now.date(),
-                               slot=s.sha256, submission_id=s.id)
+        cluster,
+        s,
+        state=state,
+        province_name=member.name if member else "",
+        due=due,
+        findings=findings,
+        to=to,
+        cc=cc,
+        refusal=refusal,
+        attachment=attachment,
+        preparer=preparer,
+        focal=member.focal if member else "",
+        title=member.title if member else "",
+    )
+    delivery = postman.deliver(
+        message, kind=KIND, period=period, province=province, day=result.now.date(), slot=s.sha256, submission_id=s.id
+    )
     delivery.file = s.name
     result.deliveries.append(delivery)

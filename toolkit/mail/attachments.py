@@ -35,11 +35,24 @@ MAX_HEADER_CHARS = 4000  # one header field, unfolded (RFC 5322 lines are at mos
 #: What `validate` reads (STANDARD.md): saved as submissions.
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tar", ".tgz")
-_ARCHIVE_TYPES = ("application/zip", "application/x-zip-compressed", "application/x-rar-compressed",
-                  "application/vnd.rar", "application/x-7z-compressed", "application/gzip")
+_ARCHIVE_TYPES = (
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/x-rar-compressed",
+    "application/vnd.rar",
+    "application/x-7z-compressed",
+    "application/gzip",
+)
 #: Windows device names, whatever the suffix (``COM¹``: Windows counts superscript digits as digits).
-_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-                 *(f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789¹²³")}
+_DEVICE_NAMES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"{port}{digit}" for port in ("COM", "LPT") for digit in "0123456789¹²³"),
+}
 MAX_COMMENT_DEPTH = 20  # nested comment parentheses in a header beyond which comments are dropped before parsing
 
 
@@ -174,7 +187,7 @@ def read_letter(raw: bytes) -> Letter:
 
 def raw_sender(raw: bytes) -> str:
     """The From address of a message that the parser cannot read, found in its raw header ('' when none)."""
-    head = re.split(rb"\r?\n\r?\n", raw[:256 * 1024], maxsplit=1)[0]
+    head = re.split(rb"\r?\n\r?\n", raw[: 256 * 1024], maxsplit=1)[0]
     found = re.search(rb"^From:[ \t]*([^\r\n]*)", head, re.MULTILINE | re.IGNORECASE)
     if not found:
         return ""
@@ -206,8 +219,13 @@ def _attachment(part: EmailMessage, filename: str) -> Attachment:
     safe = safe_name(filename)
     suffix = PurePath(safe).suffix
     ctype = part.get_content_type()
-    kind = ("workbook" if suffix in WORKBOOK_SUFFIXES
-            else "archive" if suffix in ARCHIVE_SUFFIXES or ctype in _ARCHIVE_TYPES else "other")
+    kind = (
+        "workbook"
+        if suffix in WORKBOOK_SUFFIXES
+        else "archive"
+        if suffix in ARCHIVE_SUFFIXES or ctype in _ARCHIVE_TYPES
+        else "other"
+    )
     encoded = part.get_payload(decode=False)
     encoded_size = len(encoded) if isinstance(encoded, (str, bytes)) else 0
     transfer = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
@@ -256,6 +274,9 @@ def _automatic(msg: EmailMessage) -> bool:
     """RFC 3834 Auto-Submitted, the usual auto-reply headers, bounces, and aidkit's own messages."""
     auto = _header(msg, "Auto-Submitted").lower()
     precedence = _header(msg, "Precedence").lower()
-    return ((auto not in ("", "no")) or precedence in ("bulk", "junk", "list", "auto_reply")
-            or bool(_header(msg, "X-Autoreply") or _header(msg, "X-Autorespond") or _header(msg, "X-Aidkit-Kind"))
-            or msg.get_content_type() == "multipart/report")
+    return (
+        (auto not in ("", "no"))
+        or precedence in ("bulk", "junk", "list", "auto_reply")
+        or bool(_header(msg, "X-Autoreply") or _header(msg, "X-Autorespond") or _header(msg, "X-Aidkit-Kind"))
+        or msg.get_content_type() == "multipart/report"
+    )

@@ -86,10 +86,14 @@ OUTCOME_WORDS = {
     "unreadable": ("tệp Excel không đọc được", "an unreadable workbook"),
     "too-large": ("thư hoặc tệp quá lớn", "the message or its file is too large"),
     "automatic": ("thư tự động: bỏ qua", "an automatic message: ignored"),
-    "cut-short": ("thư bị cắt bớt (quá nhiều phần hoặc lồng quá sâu), không thấy tệp Excel trong phần đã đọc",
-                  "message cut short (too many parts or nested too deep), no workbook in the part read"),
-    "unparsed": ("thư không đọc được: để riêng nguyên thư cho trưởng cụm",
-                 "a message that cannot be read: kept whole for the cluster lead"),
+    "cut-short": (
+        "thư bị cắt bớt (quá nhiều phần hoặc lồng quá sâu), không thấy tệp Excel trong phần đã đọc",
+        "message cut short (too many parts or nested too deep), no workbook in the part read",
+    ),
+    "unparsed": (
+        "thư không đọc được: để riêng nguyên thư cho trưởng cụm",
+        "a message that cannot be read: kept whole for the cluster lead",
+    ),
 }
 
 #: What became of each attachment, as collect's output says it.
@@ -136,8 +140,12 @@ class CollectResult(JobResult):
                 fate = " / ".join(FATE_WORDS.get(f["fate"], (f["fate"], f["fate"])))
                 lines.append(f"      {f['name']} → {fate}" + (f"  ({where})" if where else ""))
         if self.received:
-            lines.append("Bài nộp mới / new submissions: " + ", ".join(
-                f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received))
+            lines.append(
+                "Bài nộp mới / new submissions: "
+                + ", ".join(
+                    f"{s.file} ({s.province or '?'} {s.period or '?'}: {status_words(s.status)})" for s in self.received
+                )
+            )
         if self.aside:
             lines.append(f"Để riêng cho trưởng cụm / set aside for the cluster lead: {len(self.aside)} tệp / file(s)")
         lines.extend(d.to_text() for d in self.deliveries)
@@ -171,9 +179,17 @@ def member_for_address(control: Control, address: str, day: date) -> Member | No
     return (active or found or [None])[0]
 
 
-def collect(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
-            dry_run: bool = False, password: str | None = None, smtp_password: str | None = None,
-            retries: int = 3, backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> CollectResult:
+def collect(
+    control: str | os.PathLike | Control,
+    now: str | date | datetime | None = None,
+    *,
+    dry_run: bool = False,
+    password: str | None = None,
+    smtp_password: str | None = None,
+    retries: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CollectResult:
     """Take the new messages of the cluster's mailbox: save members' workbooks as submissions, keep the
     rest aside, reply to members whose message brought no usable workbook.
 
@@ -216,8 +232,11 @@ def _alert(job: Job, settings: ImapSettings, error: ImapError, **options) -> Non
     try:
         postman = postman_for(control, ledger, **options)
         message = collect_alert_message(cluster, result.mailbox, began, error.vi, error.en)
-        result.deliveries.append(postman.deliver(message, kind=ALERT_KIND, period="", province="",
-                                                 day=result.now.date(), slot=began.isoformat()))
+        result.deliveries.append(
+            postman.deliver(
+                message, kind=ALERT_KIND, period="", province="", day=result.now.date(), slot=began.isoformat()
+            )
+        )
     except AidkitError as exc:  # no mail either: the job log is all there is
         log.warning("cannot tell the cluster lead about the mailbox: %s", exc)
 
@@ -232,19 +251,49 @@ def _take_one(job: Job, box: Mailbox, envelope: Envelope, settings: ImapSettings
         return _unparsed(job, raw, box, envelope, settings, exc)
 
 
-def _unparsed(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings,
-              error: Exception) -> MailRecord:
+def _unparsed(
+    job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings, error: Exception
+) -> MailRecord:
     """Keep a message that cannot be read as it came, in de-rieng/, and record it once."""
     control, ledger, result = job.control, job.ledger, job.result
     received = local_moment(envelope.internal_date)
     kept = Attachment(UNPARSED_NAME, UNPARSED_NAME, "other", len(raw), raw)
-    files = ({"name": UNPARSED_NAME, "size": len(raw), "fate": "unparsed", "reason": type(error).__name__,
-              **_kept(kept, envelope, received, control, result.dry_run)},)
-    record = {"mailbox": settings.key, "uid": envelope.uid, "sha256": sha256_of(raw), "sender": raw_sender(raw),
-              "internal_date": envelope.internal_date, "size": envelope.size, "outcome": "unparsed"}
+    files = (
+        {
+            "name": UNPARSED_NAME,
+            "size": len(raw),
+            "fate": "unparsed",
+            "reason": type(error).__name__,
+            **_kept(kept, envelope, received, control, result.dry_run),
+        },
+    )
+    record = {
+        "mailbox": settings.key,
+        "uid": envelope.uid,
+        "sha256": sha256_of(raw),
+        "sender": raw_sender(raw),
+        "internal_date": envelope.internal_date,
+        "size": envelope.size,
+        "outcome": "unparsed",
+    }
     if result.dry_run:
-        return MailRecord(0, settings.key, box.uidvalidity, envelope.uid, record["sha256"], "", record["sender"],
-                          "", envelope.internal_date, received, envelope.size, "", "unparsed", files, result.now)
+        return MailRecord(
+            0,
+            settings.key,
+            box.uidvalidity,
+            envelope.uid,
+            record["sha256"],
+            "",
+            record["sender"],
+            "",
+            envelope.internal_date,
+            received,
+            envelope.size,
+            "",
+            "unparsed",
+            files,
+            result.now,
+        )
     return ledger.record_mail(uidvalidity=box.uidvalidity, files=list(files), **record)
 
 
@@ -273,14 +322,38 @@ def _take(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: Imap
         outcome = "automatic"
     province = member.code if member else ""
     if result.dry_run:
-        return MailRecord(0, settings.key, box.uidvalidity, envelope.uid, sha, letter.message_id, letter.sender,
-                          letter.subject, envelope.internal_date, received, envelope.size, province, outcome,
-                          tuple(files), result.now)
+        return MailRecord(
+            0,
+            settings.key,
+            box.uidvalidity,
+            envelope.uid,
+            sha,
+            letter.message_id,
+            letter.sender,
+            letter.subject,
+            envelope.internal_date,
+            received,
+            envelope.size,
+            province,
+            outcome,
+            tuple(files),
+            result.now,
+        )
     log.info("mail UID %s from %s: %s", envelope.uid, letter.sender, outcome)
-    return ledger.record_mail(mailbox=settings.key, uidvalidity=box.uidvalidity, uid=envelope.uid, sha256=sha,
-                              internal_date=envelope.internal_date, size=envelope.size, outcome=outcome,
-                              message_id=letter.message_id, sender=letter.sender, subject=letter.subject,
-                              province=province, files=files)
+    return ledger.record_mail(
+        mailbox=settings.key,
+        uidvalidity=box.uidvalidity,
+        uid=envelope.uid,
+        sha256=sha,
+        internal_date=envelope.internal_date,
+        size=envelope.size,
+        outcome=outcome,
+        message_id=letter.message_id,
+        sender=letter.sender,
+        subject=letter.subject,
+        province=province,
+        files=files,
+    )
 
 
 def _outcome(files: list[dict[str, Any]]) -> str:
@@ -291,8 +364,9 @@ def _outcome(files: list[dict[str, Any]]) -> str:
     return "zip" if "archive" in fates else "no-workbook"
 
 
-def _submit(a: Attachment, envelope: Envelope, received: datetime, control: Control, ledger: Ledger,
-            result: CollectResult) -> dict[str, Any]:
+def _submit(
+    a: Attachment, envelope: Envelope, received: datetime, control: Control, ledger: Ledger, result: CollectResult
+) -> dict[str, Any]:
     """One attachment of a member's message: a submission, a duplicate, kept aside, or left alone."""
     entry: dict[str, Any] = {"name": a.name, "size": a.size, "fate": "ignored"}
     if a.kind == "archive":
@@ -313,22 +387,28 @@ def _submit(a: Attachment, envelope: Envelope, received: datetime, control: Cont
     entry.update(sha256=sha, province=checked.province, period=checked.period)
     if checked.status == "refused":
         fate = "encrypted" if checked.detail == "file-password-protected" else "unreadable"
-        return {**entry, "fate": fate, "reason": checked.detail,
-                **_kept(a, envelope, received, control, result.dry_run)}
+        return {
+            **entry,
+            "fate": fate,
+            "reason": checked.detail,
+            **_kept(a, envelope, received, control, result.dry_run),
+        }
     entry["fate"] = "submitted"
     if result.dry_run:
         return {**entry, "saved": str(control.inbox / a.safe)}
     path = _save_new(control.inbox, a.safe, a.data, received)
-    submission = record_checked(ledger, sha, path.relative_to(control.inbox).as_posix(), received, copy,
-                                size=len(a.data), checked=checked)
+    submission = record_checked(
+        ledger, sha, path.relative_to(control.inbox).as_posix(), received, copy, size=len(a.data), checked=checked
+    )
     if submission is not None:
         result.received.append(submission)
         entry["submission"] = submission.id
     return {**entry, "saved": str(path)}
 
 
-def _set_aside(a: Attachment, envelope: Envelope, received: datetime, control: Control, dry_run: bool
-               ) -> dict[str, Any]:
+def _set_aside(
+    a: Attachment, envelope: Envelope, received: datetime, control: Control, dry_run: bool
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": a.name, "size": a.size, "fate": "set-aside"}
     if a.too_large:
         return {**entry, "fate": "too-large"}
@@ -382,18 +462,30 @@ def _reply(job: Job, **options) -> None:
         pending = list(result.taken)
     else:
         pending = [m for m in ledger.mail() if m.received_at >= result.now - REPLY_WITHIN]
-    pending = [m for m in pending if m.outcome in REPLY_OUTCOMES and m.province
-               and not ledger.is_claimed(REPLY_KIND, "", m.province, m.sha256)]
+    pending = [
+        m
+        for m in pending
+        if m.outcome in REPLY_OUTCOMES and m.province and not ledger.is_claimed(REPLY_KIND, "", m.province, m.sha256)
+    ]
     if not pending:
         return
     try:
         postman = postman_for(control, ledger, dry_run=result.dry_run, **options)
         for m in pending:
             member = next((x for x in control.members if x.code == m.province), None)
-            message = collect_reply_message(cluster, m, member.name if member else m.province, _reasons(m),
-                                            member.focal if member else "", member.title if member else "")
-            result.deliveries.append(postman.deliver(message, kind=REPLY_KIND, period="", province=m.province,
-                                                     day=result.now.date(), slot=m.sha256))
+            message = collect_reply_message(
+                cluster,
+                m,
+                member.name if member else m.province,
+                _reasons(m),
+                member.focal if member else "",
+                member.title if member else "",
+            )
+            result.deliveries.append(
+                postman.deliver(
+                    message, kind=REPLY_KIND, period="", province=m.province, day=result.now.date(), slot=m.sha256
+                )
+            )
     except AidkitError as exc:  # every reply would fail the same way: the next run tries again
         result.notes.append(bilingual("note-replies-not-sent", detail_vi=exc.vi, detail_en=exc.en))
 

@@ -26,8 +26,16 @@ from ..provinces import province as find_province
 from ..values import is_email
 from .message import OutgoingMessage
 
-KINDS = ("reminder_before", "reminder_after", "escalation", "acknowledgement", "report", "collect_reply",
-         "collect_alert", "call_for_reports")
+KINDS = (
+    "reminder_before",
+    "reminder_after",
+    "escalation",
+    "acknowledgement",
+    "report",
+    "collect_reply",
+    "collect_alert",
+    "call_for_reports",
+)
 FINDINGS_LISTED = 25  # a message lists at most this many findings of each severity; the attachment has all
 
 
@@ -55,8 +63,14 @@ class Cluster:
     def from_control(cls, control, dated: datetime | None = None) -> Cluster:
         values = control.values
         sender = str(values.get("ten_nguoi_gui") or "")
-        return cls(control.cluster, sender, control.lead_email, str(values.get("ten_cum_en") or control.cluster),
-                   str(values.get("ten_nguoi_gui_en") or sender), dated)
+        return cls(
+            control.cluster,
+            sender,
+            control.lead_email,
+            str(values.get("ten_cum_en") or control.cluster),
+            str(values.get("ten_nguoi_gui_en") or sender),
+            dated,
+        )
 
 
 @cache
@@ -66,8 +80,9 @@ def environment():
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("toolkit.templates", "."),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "html"), default=False,
-                                            default_for_string=True),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2", "html"), default=False, default_for_string=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -143,9 +158,11 @@ def fill_templates(kind: str, context: dict[str, Any]) -> Rendered:
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}; known: {', '.join(KINDS)}")
     env = environment()
-    return Rendered(single_line(env.get_template(f"{kind}.subject.j2").render(context)),
-                    env.get_template(f"{kind}.txt.j2").render(context),
-                    env.get_template(f"{kind}.html.j2").render(context))
+    return Rendered(
+        single_line(env.get_template(f"{kind}.subject.j2").render(context)),
+        env.get_template(f"{kind}.txt.j2").render(context),
+        env.get_template(f"{kind}.html.j2").render(context),
+    )
 
 
 def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str]]:
@@ -172,8 +189,16 @@ def recipients(*groups: Iterable[str] | str | None) -> tuple[list[str], list[str
     return kept, dropped
 
 
-def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (),
-            attachments: list[tuple[str, bytes]] = (), *, period: str = "", province: str = "") -> OutgoingMessage:
+def compose(
+    kind: str,
+    context: dict[str, Any],
+    to: list[str],
+    cc: list[str] = (),
+    attachments: list[tuple[str, bytes]] = (),
+    *,
+    period: str = "",
+    province: str = "",
+) -> OutgoingMessage:
     """Render a kind and wrap it as a message (with Auto-Submitted and X-Aidkit-* headers)."""
     rendered = fill_templates(kind, context)
     headers = {"Auto-Submitted": "auto-generated", "X-Aidkit-Kind": kind}
@@ -182,28 +207,52 @@ def compose(kind: str, context: dict[str, Any], to: list[str], cc: list[str] = (
     if province:
         headers["X-Aidkit-Province"] = single_line(province)
     cluster = context.get("cluster")
-    return OutgoingMessage(to=list(to), cc=[a for a in cc if a.lower() not in {t.lower() for t in to}],
-                           subject=rendered.subject, text=rendered.text, html=rendered.html,
-                           attachments=list(attachments), headers=headers,
-                           dated=cluster.dated if isinstance(cluster, Cluster) else None)
+    return OutgoingMessage(
+        to=list(to),
+        cc=[a for a in cc if a.lower() not in {t.lower() for t in to}],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=list(attachments),
+        headers=headers,
+        dated=cluster.dated if isinstance(cluster, Cluster) else None,
+    )
 
 
-def finding_items(findings: Iterable[Finding], severity: str = ERROR, limit: int = FINDINGS_LISTED
-                  ) -> tuple[list[dict[str, str]], int]:
+def finding_items(
+    findings: Iterable[Finding], severity: str = ERROR, limit: int = FINDINGS_LISTED
+) -> tuple[list[dict[str, str]], int]:
     """The findings of one severity as template items (at most `limit`), and how many were left out."""
     chosen = [f for f in findings if f.severity == severity]
     items = []
     for f in chosen[:limit]:
         where = " › ".join(x for x in (f.sheet, f.cell) if x)
-        items.append({"where": where, "rule": f.rule, "message_vi": f.message_vi, "message_en": f.message_en,
-                      "suggestion": f.suggestion or ""})
+        items.append(
+            {
+                "where": where,
+                "rule": f.rule,
+                "message_vi": f.message_vi,
+                "message_en": f.message_en,
+                "suggestion": f.suggestion or "",
+            }
+        )
     return items, max(0, len(chosen) - limit)
 
 
 # --- the messages -------------------------------------------------------------------------
 
-def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today: date, province, *,
-                     findings: list[Finding] = (), attachment: tuple[str, bytes] | None = None) -> OutgoingMessage:
+
+def reminder_message(
+    kind: str,
+    cluster: Cluster,
+    period: str,
+    due: date,
+    today: date,
+    province,
+    *,
+    findings: list[Finding] = (),
+    attachment: tuple[str, bytes] | None = None,
+) -> OutgoingMessage:
     """A reminder to one province (kind reminder_before, on and before the due date, or reminder_after).
 
     :param province: a status.ProvinceStatus whose state is missing or invalid.
@@ -212,22 +261,41 @@ def reminder_message(kind: str, cluster: Cluster, period: str, due: date, today:
     s = province.submission
     to, _ = recipients(province.email)
     cc, _ = recipients(province.cc, s.sender if s is not None and province.state == "invalid" else None)
-    context = {"cluster": cluster, "period": period, "due": due, "today": today,
-               "days_left": (due - today).days, "days_late": (today - due).days, "province": province,
-               "greeting": salutation(province.title, province.focal, province.code, province.name, due),
-               "submission": s, "errors": errors, "errors_more": more,
-               "attached": attachment[0] if attachment else None}
-    return compose(kind, context, to or cc[:1], cc if to else cc[1:], [attachment] if attachment else [],
-                   period=period, province=province.code)
+    context = {
+        "cluster": cluster,
+        "period": period,
+        "due": due,
+        "today": today,
+        "days_left": (due - today).days,
+        "days_late": (today - due).days,
+        "province": province,
+        "greeting": salutation(province.title, province.focal, province.code, province.name, due),
+        "submission": s,
+        "errors": errors,
+        "errors_more": more,
+        "attached": attachment[0] if attachment else None,
+    }
+    return compose(
+        kind,
+        context,
+        to or cc[:1],
+        cc if to else cc[1:],
+        [attachment] if attachment else [],
+        period=period,
+        province=province.code,
+    )
 
 
-KIND_WORDS = {"reminder_before": ("thư nhắc nộp", "reminder"), "reminder_after": ("thư nhắc quá hạn",
-                                                                                  "overdue reminder"),
-              "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
-              "acknowledgement": ("xác nhận đã nhận", "receipt"), "report": ("báo cáo tổng hợp", "consolidated report"),
-              "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),
-              "collect_alert": ("thư báo không đọc được hộp thư", "mailbox alert"),
-              "call_for_reports": ("thư đề nghị báo cáo", "call for reports")}
+KIND_WORDS = {
+    "reminder_before": ("thư nhắc nộp", "reminder"),
+    "reminder_after": ("thư nhắc quá hạn", "overdue reminder"),
+    "escalation": ("thư tổng hợp cho trưởng cụm", "digest to the cluster lead"),
+    "acknowledgement": ("xác nhận đã nhận", "receipt"),
+    "report": ("báo cáo tổng hợp", "consolidated report"),
+    "collect_reply": ("thư trả lời bài nộp", "reply to a submission"),
+    "collect_alert": ("thư báo không đọc được hộp thư", "mailbox alert"),
+    "call_for_reports": ("thư đề nghị báo cáo", "call for reports"),
+}
 
 
 def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) -> OutgoingMessage:
@@ -236,20 +304,39 @@ def escalation_message(cluster: Cluster, period_status, unknown=(), aside=()) ->
     :param unknown: ledger.MessageRecord of this period whose sending was cut off (shown as "unknown").
     :param aside: ledger.MailRecord of mail from non-members that `collect` kept aside.
     """
-    context = {"cluster": cluster, "period": period_status.period, "due": period_status.due,
-               "today": period_status.today, "days_late": -period_status.days_to_due,
-               "outstanding": period_status.outstanding, "provinces": period_status.provinces,
-               "counts": period_status.counts(), "unknown": list(unknown), "kinds": KIND_WORDS,
-               "aside": list(aside)}
+    context = {
+        "cluster": cluster,
+        "period": period_status.period,
+        "due": period_status.due,
+        "today": period_status.today,
+        "days_late": -period_status.days_to_due,
+        "outstanding": period_status.outstanding,
+        "provinces": period_status.provinces,
+        "counts": period_status.counts(),
+        "unknown": list(unknown),
+        "kinds": KIND_WORDS,
+        "aside": list(aside),
+    }
     to, _ = recipients(cluster.lead_email)
     return compose("escalation", context, to, period=period_status.period)
 
 
-def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, province_name: str, due: date | None,
-                            findings: list[Finding] = (), to: list[str], cc: list[str] = (),
-                            refusal: tuple[str, str] | None = None,
-                            attachment: tuple[str, bytes] | None = None, preparer: str | None = None,
-                            focal: str = "", title: str = "") -> OutgoingMessage:
+def acknowledgement_message(
+    cluster: Cluster,
+    submission,
+    *,
+    state: str | None,
+    province_name: str,
+    due: date | None,
+    findings: list[Finding] = (),
+    to: list[str],
+    cc: list[str] = (),
+    refusal: tuple[str, str] | None = None,
+    attachment: tuple[str, bytes] | None = None,
+    preparer: str | None = None,
+    focal: str = "",
+    title: str = "",
+) -> OutgoingMessage:
     """The receipt for one submission.
 
     :param state: valid | late | invalid (None when the file could not be read)
@@ -266,23 +353,48 @@ def acknowledgement_message(cluster: Cluster, submission, *, state: str | None, 
     findings = [f for f in findings if f.rule not in QUIET_RULES]
     errors, errors_more = finding_items(findings, ERROR)
     warnings, warnings_more = finding_items(findings, WARNING, limit=10)
-    context = {"cluster": cluster, "submission": submission, "state": state,
-               "greeting": salutation(known, person, submission.province or "", province_name, due),
-               "warnings_count": max(0, (submission.warnings or 0) - quiet),
-               "word": schema.SUBMISSION_STATUSES.get(state or "", ""),
-               "word_en": schema.SUBMISSION_STATUSES_EN.get(state or "", ""),
-               "province_name": province_name, "preparer": preparer or "", "due": due, "errors": errors,
-               "errors_more": errors_more,
-               "warnings": warnings, "warnings_more": warnings_more, "refusal": refusal,
-               "attached": attachment[0] if attachment else None}
-    return compose("acknowledgement", context, to, cc, [attachment] if attachment else [],
-                   period=submission.period or "", province=submission.province or "")
+    context = {
+        "cluster": cluster,
+        "submission": submission,
+        "state": state,
+        "greeting": salutation(known, person, submission.province or "", province_name, due),
+        "warnings_count": max(0, (submission.warnings or 0) - quiet),
+        "word": schema.SUBMISSION_STATUSES.get(state or "", ""),
+        "word_en": schema.SUBMISSION_STATUSES_EN.get(state or "", ""),
+        "province_name": province_name,
+        "preparer": preparer or "",
+        "due": due,
+        "errors": errors,
+        "errors_more": errors_more,
+        "warnings": warnings,
+        "warnings_more": warnings_more,
+        "refusal": refusal,
+        "attached": attachment[0] if attachment else None,
+    }
+    return compose(
+        "acknowledgement",
+        context,
+        to,
+        cc,
+        [attachment] if attachment else [],
+        period=submission.period or "",
+        province=submission.province or "",
+    )
 
 
-def report_message(cluster: Cluster, period: str, due: date | None, rows: list[dict[str, Any]],
-                   totals: dict[str, Any], to: list[str], *, cc: list[str] = (),
-                   attachments: list[tuple[str, bytes]] = (), notes: list[tuple[str, str]] = (),
-                   draft: bool = False) -> OutgoingMessage:
+def report_message(
+    cluster: Cluster,
+    period: str,
+    due: date | None,
+    rows: list[dict[str, Any]],
+    totals: dict[str, Any],
+    to: list[str],
+    *,
+    cc: list[str] = (),
+    attachments: list[tuple[str, bytes]] = (),
+    notes: list[tuple[str, str]] = (),
+    draft: bool = False,
+) -> OutgoingMessage:
     """The consolidated report: one line per province (four columns, for a phone), the cluster's figures,
     the workbook and the review.
 
@@ -293,13 +405,22 @@ def report_message(cluster: Cluster, period: str, due: date | None, rows: list[d
     :param notes: extra (Vietnamese, English) lines, e.g. provinces left out of the consolidation
     :param draft: the review report is the unedited draft: the subject says "Dự thảo" (the body says so in a note)
     """
-    context = {"cluster": cluster, "period": period, "due": due, "rows": rows, "totals": totals, "draft": draft,
-               "notes": list(notes), "attached": ", ".join(name for name, _ in attachments)}
+    context = {
+        "cluster": cluster,
+        "period": period,
+        "due": due,
+        "rows": rows,
+        "totals": totals,
+        "draft": draft,
+        "notes": list(notes),
+        "attached": ", ".join(name for name, _ in attachments),
+    }
     return compose("report", context, to, cc, list(attachments), period=period)
 
 
-def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = (),
-                          focal: str = "", title: str = "") -> OutgoingMessage:
+def collect_reply_message(
+    cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = (), focal: str = "", title: str = ""
+) -> OutgoingMessage:
     """The one reply to a member's e-mail that brought no usable workbook (threaded under it).
 
     :param mail: a ledger.MailRecord whose outcome is no-workbook, zip, encrypted, unreadable or too-large.
@@ -307,8 +428,13 @@ def collect_reply_message(cluster: Cluster, mail, province_name: str, reasons: l
     :param focal: the member's focal person and `title` (Danh xưng), who the reply greets.
     """
     greeting = salutation(title, focal, mail.province or "", province_name, mail.received_at.date())
-    context = {"cluster": cluster, "mail": mail, "province_name": province_name, "reasons": list(reasons),
-               "greeting": greeting}
+    context = {
+        "cluster": cluster,
+        "mail": mail,
+        "province_name": province_name,
+        "reasons": list(reasons),
+        "greeting": greeting,
+    }
     message = compose("collect_reply", context, [mail.sender], province=mail.province)
     reference = single_line(mail.message_id)
     if reference.startswith("<") and reference.endswith(">") and len(reference) < 500:

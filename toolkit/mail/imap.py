@@ -40,8 +40,10 @@ PASSWORD_ENV = "AIDKIT_IMAP_PASSWORD"
 SECURITY_MODES = ("SSL", "STARTTLS", "NONE")
 DEFAULT_PORTS = {"SSL": 993, "STARTTLS": 143, "NONE": 143}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_INTERNALDATE = re.compile(rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) '
-                           rb'(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"')
+_INTERNALDATE = re.compile(
+    rb'INTERNALDATE "\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) '
+    rb'(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"'
+)
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 
@@ -103,8 +105,15 @@ def parse_security(text: object) -> str:
     :raises ImapError: for anything else.
     """
     folded = fold(str(text or ""))
-    modes = {"ssl": "SSL", "ssltls": "SSL", "imaps": "SSL", "starttls": "STARTTLS", "khong": "NONE",
-             "none": "NONE", "no": "NONE"}
+    modes = {
+        "ssl": "SSL",
+        "ssltls": "SSL",
+        "imaps": "SSL",
+        "starttls": "STARTTLS",
+        "khong": "NONE",
+        "none": "NONE",
+        "no": "NONE",
+    }
     if folded not in modes:
         raise ImapError.of("imap-security-invalid", text=str(text))
     return modes[folded]
@@ -133,8 +142,7 @@ def parse_internaldate(response: bytes) -> datetime | None:
     except ValueError:
         return None
     offset = timedelta(hours=int(oh), minutes=int(om)) * (-1 if sign == b"-" else 1)
-    return datetime(int(year), index + 1, int(day), int(hour), int(minute), int(second),
-                    tzinfo=timezone(offset))
+    return datetime(int(year), index + 1, int(day), int(hour), int(minute), int(second), tzinfo=timezone(offset))
 
 
 class Mailbox:
@@ -159,8 +167,9 @@ class Mailbox:
     def __enter__(self) -> Mailbox:
         s = self.settings
         if s.user and not self._password:
-            raise ImapLoginFailed.of("imap-password-missing", user=repr(s.user), variable=PASSWORD_ENV,
-                                     service=KEYRING_SERVICE)
+            raise ImapLoginFailed.of(
+                "imap-password-missing", user=repr(s.user), variable=PASSWORD_ENV, service=KEYRING_SERVICE
+            )
         try:
             self._connect()
             self._login()
@@ -193,13 +202,15 @@ class Mailbox:
                         raise ImapTlsFailed.of("imap-no-starttls", where=s.where)
                     self._client.starttls(make_ssl_context(s))
         except ssl.SSLCertVerificationError as exc:
-            raise ImapTlsFailed.of("imap-tls-unverified", where=s.where,
-                                   detail=str(exc.verify_message or exc)) from None
+            raise ImapTlsFailed.of(
+                "imap-tls-unverified", where=s.where, detail=str(exc.verify_message or exc)
+            ) from None
         except ssl.SSLError as exc:
             raise ImapTlsFailed.of("imap-tls-failed", where=s.where, security=s.security, detail=str(exc)) from None
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailboxUnreachable.of("imap-unreachable", where=s.where,
-                                        detail=self._redact(exc) or type(exc).__name__) from None
+            raise MailboxUnreachable.of(
+                "imap-unreachable", where=s.where, detail=self._redact(exc) or type(exc).__name__
+            ) from None
 
     def _login(self) -> None:
         s = self.settings
@@ -208,8 +219,9 @@ class Mailbox:
         except imaplib.IMAP4.abort as exc:
             raise MailboxUnreachable.of("imap-dropped-at-login", where=s.where, detail=self._redact(exc)) from None
         except imaplib.IMAP4.error as exc:
-            raise ImapLoginFailed.of("imap-login-rejected", where=s.where, user=repr(s.user),
-                                     detail=self._redact(exc)) from None
+            raise ImapLoginFailed.of(
+                "imap-login-rejected", where=s.where, user=repr(s.user), detail=self._redact(exc)
+            ) from None
         except UnicodeError:  # imaplib sends LOGIN as ASCII; the error would quote the password
             raise ImapLoginFailed.of("imap-login-not-ascii") from None
         except OSError as exc:
@@ -228,8 +240,9 @@ class Mailbox:
         try:
             return method(*args, **kwargs)
         except (imaplib.IMAP4.abort, OSError) as exc:
-            raise MailboxUnreachable.of("imap-connection-lost-server", where=s.where,
-                                        detail=self._redact(exc)) from None
+            raise MailboxUnreachable.of(
+                "imap-connection-lost-server", where=s.where, detail=self._redact(exc)
+            ) from None
         except imaplib.IMAP4.error as exc:
             return "NO", [str(exc).encode()]
 
@@ -242,7 +255,7 @@ class Mailbox:
         uids = sorted(u for u in (int(x) for x in b" ".join(d or b"" for d in data).split()) if u > after_uid)
         found = []
         for start in range(0, len(uids), 200):
-            chunk = ",".join(str(u) for u in uids[start:start + 200])
+            chunk = ",".join(str(u) for u in uids[start : start + 200])
             typ, data = self._call(self._client.uid, "FETCH", chunk, "(UID INTERNALDATE RFC822.SIZE)")
             for line in data if typ == "OK" else ():
                 text = line[0] if isinstance(line, tuple) else line

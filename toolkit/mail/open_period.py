@@ -30,9 +30,17 @@ KIND = "call_for_reports"
 FOLDER = "mo-ky"
 
 
-def open_period(control: str | os.PathLike | Control, period: str, now: str | date | datetime | None = None, *,
-                dry_run: bool = False, password: str | None = None, retries: int = 3, backoff: float = 2.0,
-                sleep: Callable[[float], None] = time.sleep) -> JobResult:
+def open_period(
+    control: str | os.PathLike | Control,
+    period: str,
+    now: str | date | datetime | None = None,
+    *,
+    dry_run: bool = False,
+    password: str | None = None,
+    retries: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> JobResult:
     """Receive new files, then mail every member not yet called the call for reports of `period`.
 
     :param dry_run: write the messages as .eml files to <output folder>/outbox; send and record nothing.
@@ -56,27 +64,31 @@ def call_members(job: Job, postman: Postman, deadline: Deadline, *, show_skipped
     for member in job.control.members_on(deadline.period.end):
         if job.ledger.is_claimed(KIND, name, member.code, name):
             if show_skipped:
-                    result.deliveries.append(Delivery(KIND, name, member.code, today, [member.email],
-                                                  list(member.cc), "", "skipped"))
+                result.deliveries.append(
+                    Delivery(KIND, name, member.code, today, [member.email], list(member.cc), "", "skipped")
+                )
             continue
         to, _ = recipients(member.email)
         cc, dropped = recipients(member.cc)
         if dropped or not to:
-            result.notes.append(bilingual("note-addresses-skipped", name=member.name,
-                                          addresses=", ".join(dropped or [member.email])))
+            result.notes.append(
+                bilingual("note-addresses-skipped", name=member.name, addresses=", ".join(dropped or [member.email]))
+            )
         if not to and not cc:
             continue
         message = _call(job, deadline, member, to or cc[:1], cc if to else cc[1:])
-        result.deliveries.append(postman.deliver(message, kind=KIND, period=name, province=member.code, day=today,
-                                                 slot=name))
+        result.deliveries.append(
+            postman.deliver(message, kind=KIND, period=name, province=member.code, day=today, slot=name)
+        )
 
 
 def changes_since(version: str | None) -> list[dict[str, str]]:
     """The standard's changes after a template version (None: those of the current version)."""
     from ..checks.info import _older as older
 
-    since = version or next((v for v, _, _ in reversed(schema.STANDARD_CHANGES)
-                             if older(v, schema.TEMPLATE_VERSION)), "0")
+    since = version or next(
+        (v for v, _, _ in reversed(schema.STANDARD_CHANGES) if older(v, schema.TEMPLATE_VERSION)), "0"
+    )
     return [{"version": v, "vi": vi, "en": en} for v, vi, en in schema.STANDARD_CHANGES if older(since, v)]
 
 
@@ -91,8 +103,16 @@ def _call(job: Job, deadline: Deadline, member: Member, to, cc):
     out = control.outbox / FOLDER / name / f"{member.code}_{name}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = ledger.latest_accepted(member.code, name)
-    context = {"cluster": job.cluster, "member": member, "period": name, "due": deadline.due, "previous": None,
-               "mailbox": _mailbox(control), "carried_register": 0, "carried_needs": 0}
+    context = {
+        "cluster": job.cluster,
+        "member": member,
+        "period": name,
+        "due": deadline.due,
+        "previous": None,
+        "mailbox": _mailbox(control),
+        "carried_register": 0,
+        "carried_needs": 0,
+    }
     version = None
     if previous is not None:
         source = ledger.archived_path(previous)
@@ -100,12 +120,15 @@ def _call(job: Job, deadline: Deadline, member: Member, to, cc):
             template(out, member.code, name, previous=source, prepared_on=result.now.date())
             written = read_workbook(out)
             version = str(read_workbook(source).info_value("phien_ban_mau") or "") or None
-            context.update(previous={"name": previous.name, "period": previous.period},
-                           carried_register=len(written.tables["register"].records),
-                           carried_needs=len(written.tables["needs"].records))
+            context.update(
+                previous={"name": previous.name, "period": previous.period},
+                carried_register=len(written.tables["register"].records),
+                carried_needs=len(written.tables["needs"].records),
+            )
         except (CannotCarry, Refusal) as why:  # the archived copy is gone, or cannot start this period
-            result.notes.append(bilingual("note-blank-workbook-sent", name=member.name, reason_vi=why.vi,
-                                          reason_en=why.en))
+            result.notes.append(
+                bilingual("note-blank-workbook-sent", name=member.name, reason_vi=why.vi, reason_en=why.en)
+            )
             previous = None
     if previous is None:
         template(out, member.code, name)
@@ -123,4 +146,3 @@ def _mailbox(control: Control) -> str:
 def opening_due(deadline: Deadline, today: date) -> bool:
     """Whether the daily job sends a period's call for reports today: from Ngày mở kỳ until the due date."""
     return deadline.opens is not None and deadline.opens <= today <= deadline.due
-

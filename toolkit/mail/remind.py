@@ -61,7 +61,8 @@ def reminder_slots(deadline: Deadline, today: date) -> list[tuple[str, date]]:
     due = deadline.due
     scheduled = {
         "reminder_before": {due - timedelta(days=b) for b in deadline.before if b >= 0} | {due}
-        if today <= due else set(),
+        if today <= due
+        else set(),
         "reminder_after": {due + timedelta(days=a) for a in deadline.after if a > 0},
         "escalation": {due + timedelta(days=e) for e in deadline.escalate if e >= 0},
     }
@@ -78,9 +79,17 @@ def reminder_kinds(deadline: Deadline, today: date) -> list[str]:
     return [kind for kind, day in reminder_slots(deadline, today) if day == today]
 
 
-def remind(control: str | os.PathLike | Control, now: str | date | datetime | None = None, *,
-           dry_run: bool = False, period: str | None = None, password: str | None = None, retries: int = 3,
-           backoff: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> JobResult:
+def remind(
+    control: str | os.PathLike | Control,
+    now: str | date | datetime | None = None,
+    *,
+    dry_run: bool = False,
+    period: str | None = None,
+    password: str | None = None,
+    retries: int = 3,
+    backoff: float = 2.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> JobResult:
     """Receive new files, then send today's reminders and escalation digests.
 
     :param now: the day to act for (default today); `--now` in simulations.
@@ -112,8 +121,9 @@ def remind(control: str | os.PathLike | Control, now: str | date | datetime | No
                 for p in status.outstanding:
                     if ledger.is_claimed(kind, name, p.code, day.isoformat()):
                         if day == today:
-                            result.deliveries.append(Delivery(kind, name, p.code, day, [p.email], list(p.cc), "",
-                                                              "skipped"))
+                            result.deliveries.append(
+                                Delivery(kind, name, p.code, day, [p.email], list(p.cc), "", "skipped")
+                            )
                         continue
                     with result.one_file(p.submission.file if p.submission else p.name):  # the others still go
                         _remind_one(job, postman, p, kind=kind, period=name, deadline=deadline, day=day)
@@ -131,10 +141,20 @@ def _escalate(job: Job, postman: Postman, status, deadline: Deadline, cut_off, d
     elif not recipients(cluster.lead_email)[0]:
         result.notes.append(bilingual("note-no-lead-email"))
     else:
-        aside = [m for m in job.ledger.mail() if m.outcome in ASIDE_OUTCOMES
-                 and deadline.period.start <= m.received_at.date() <= job.today]
-        result.deliveries.append(postman.deliver(escalation_message(cluster, status, cut_off, aside),
-                                                 kind="escalation", period=name, province="", day=day))
+        aside = [
+            m
+            for m in job.ledger.mail()
+            if m.outcome in ASIDE_OUTCOMES and deadline.period.start <= m.received_at.date() <= job.today
+        ]
+        result.deliveries.append(
+            postman.deliver(
+                escalation_message(cluster, status, cut_off, aside),
+                kind="escalation",
+                period=name,
+                province="",
+                day=day,
+            )
+        )
 
 
 def _remind_one(job: Job, postman: Postman, p, *, kind: str, period: str, deadline: Deadline, day: date) -> None:
@@ -154,8 +174,9 @@ def _remind_one(job: Job, postman: Postman, p, *, kind: str, period: str, deadli
     if not kept:
         result.notes.append(bilingual("note-no-member-address", name=p.name))
         return
-    message = reminder_message(kind, job.cluster, period, deadline.due, job.today, p, findings=findings,
-                               attachment=attachment)
+    message = reminder_message(
+        kind, job.cluster, period, deadline.due, job.today, p, findings=findings, attachment=attachment
+    )
     result.deliveries.append(postman.deliver(message, kind=kind, period=period, province=p.code, day=day))
 
 
