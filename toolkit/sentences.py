@@ -501,6 +501,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "Đã soạn dự thảo báo cáo kỳ {period}:\n{file}\nMở bằng Word, viết vào các chỗ tô vàng, rà soát các phần soạn sẵn rồi trình ký.",
         "The draft review report for {period} is written:\n{file}\nOpen it in Word, write in the yellow-highlighted places, review the drafted sections, then sign.",
     ),
+    "report-draft-note": (
+        "Báo cáo sơ kết đính kèm là bản dự thảo soạn tự động từ số liệu, trưởng cụm chưa sửa hay duyệt.",
+        "The attached review report is a draft made from the figures; the cluster lead has not edited or approved it yet.",
+    ),
     "report-kept": (
         "Bản {kept} đã được sửa nên được giữ nguyên; dự thảo mới ghi bên cạnh: {file}.",
         "{kept} was edited, so it is kept as it is; the new draft is written beside it: {file}.",

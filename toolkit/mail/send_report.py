@@ -32,10 +32,6 @@ from .job import JobResult, mail_job
 KIND = "report"
 
 #: The line of the body that says the attached report is the unedited draft (the subject says it too).
-DRAFT_NOTE = (
-    "Báo cáo sơ kết đính kèm là bản dự thảo soạn tự động từ số liệu, trưởng cụm chưa sửa hay duyệt.",
-    "The attached review report is a draft made from the figures; the cluster lead has not edited or approved it yet.",
-)
 MISSING = "—"  # a member with no file: nothing to count, which is not 0
 
 
@@ -153,7 +149,7 @@ def send_report(
         )
         if review.parent != Path(scratch):
             result.outputs["Báo cáo sơ kết / review report"] = str(review)
-        notes = [DRAFT_NOTE] if unedited else []
+        notes = [bilingual("report-draft-note")] if unedited else []
         if consolidation.refused:
             names = ", ".join(f.name for f in consolidation.refused)
             notes.append(
