@@ -51,6 +51,7 @@ from typing import Any
 from .atomic import process_gone, write_bytes
 from .clock import local_moment
 from .errors import AidkitError
+from .findings import Refusal
 
 LEDGER_NAME = "aidkit-ledger.sqlite"
 ARCHIVE_NAME = "aidkit-archive"
@@ -291,6 +292,11 @@ class Submission:
     @property
     def name(self) -> str:
         return Path(self.file.replace("\\", "/")).name
+
+    def as_refusal(self) -> Refusal:
+        """Why a refused submission could not be read, in the sentence the reader gave (as folders.Skipped
+        and consolidation's SourceFile say theirs)."""
+        return Refusal(self.name, self.detail or "file-damaged")
 
     def to_dict(self) -> dict[str, Any]:
         return {

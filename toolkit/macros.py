@@ -210,15 +210,11 @@ def submission_status(book=None) -> None:
 
 def send_reminders_now(book=None) -> None:
     """Gửi nhắc nhở: send today's reminders now; says plainly when mail is not configured."""
-    from .control import read_or_explain
     from .mail.remind import remind
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-remind")):
-        control = read_or_explain(_saved(book))
-        if not control.values.get("may_chu_smtp"):
-            raise Declined(bilingual("mail-not-configured"))
-        result = remind(control)
+        result = remind(_mailing_control(book))
         _tell(
             book,
             bilingual(
@@ -280,14 +276,11 @@ def review_report(book=None) -> None:
 
 def open_reporting_period(book=None) -> None:
     """Mở kỳ báo cáo: the call for reports of the next period of Lịch nộp not yet due, to every member."""
-    from .control import read_or_explain
     from .mail.open_period import open_period
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-open-period")):
-        control = read_or_explain(_saved(book))
-        if not control.values.get("may_chu_smtp"):
-            raise Declined(bilingual("mail-not-configured"))
+        control = _mailing_control(book)
         today = datetime.now().date()
         coming = sorted((d for d in control.schedule if d.due >= today), key=lambda d: d.due)
         if not coming:
@@ -308,16 +301,11 @@ def open_reporting_period(book=None) -> None:
 
 def install_daily_job(book=None) -> None:
     """Cài việc hằng ngày: install collect, acknowledge and remind as a daily task for this control workbook."""
-    from .control import read_or_explain
     from .schedule import LOG_NAME, schedule
 
     book = book or xw.Book.caller()
     with _reporting(book, bilingual("busy-daily-job")):
-        path = _saved(book)
-        control = read_or_explain(path)
-        if not control.values.get("may_chu_smtp"):
-            raise Declined(bilingual("mail-not-configured"))
-        result = schedule(path, install=True)
+        result = schedule(_mailing_control(book).path, install=True)
         where = result.script or result.command
         log = Path(result.control).parent / LOG_NAME
         if result.changed:
@@ -327,6 +315,16 @@ def install_daily_job(book=None) -> None:
 
 
 # --- shared -----------------------------------------------------------------------------------
+
+
+def _mailing_control(book):
+    """The saved control workbook, read, when it names a mail server (else the user is told to set one)."""
+    from .control import read_or_explain
+
+    control = read_or_explain(_saved(book))
+    if not control.values.get("may_chu_smtp"):
+        raise Declined(bilingual("mail-not-configured"))
+    return control
 
 
 def _notes(result) -> dict[str, str]:

@@ -21,7 +21,6 @@ from typing import Any
 from . import schema
 from .clock import parse_now, vn_date, vn_moment
 from .control import Control, Deadline, deadline_for, load_control
-from .findings import Refusal
 from .ledger import Ledger, Submission
 from .schema import submission_status
 
@@ -153,7 +152,7 @@ class StatusResult:
             "received": [s.to_dict() for s in self.received],
             "skipped": [s.as_refusal().to_dict() for s in self.skipped],
             "unknown": [m.to_dict() | {"outcome": "unknown"} for m in self.unknown],
-            "refused": [s.to_dict() | {"reason": refusal_of(s).to_dict()} for s in self.refused],
+            "refused": [s.to_dict() | {"reason": s.as_refusal().to_dict()} for s in self.refused],
             "periods": [p.to_dict() for p in self.periods],
         }
 
@@ -224,11 +223,6 @@ def status(
     return StatusResult(str(Path(control.path)), control.cluster, moment, periods, received, skipped, unknown, refused)
 
 
-def refusal_of(submission: Submission) -> Refusal:
-    """Why a received file could not be read, in the sentence the reader gave."""
-    return Refusal(submission.name, submission.detail or "file-damaged")
-
-
 def refused_text(submissions: list[Submission]) -> str:
     """The received files that could not be read: no province counts them until they are sent again."""
     lines = [
@@ -236,7 +230,7 @@ def refused_text(submissions: list[Submission]) -> str:
         "files received that could not be read, counted for no province:"
     ]
     for s in submissions:
-        reason = refusal_of(s)
+        reason = s.as_refusal()
         lines.append(f"  ✘ {s.name}  {vn_moment(s.received_at)}\n    {reason.vi}\n    {reason.en}")
     return "\n".join(lines)
 

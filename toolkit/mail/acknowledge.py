@@ -19,7 +19,6 @@ from datetime import date, datetime
 from typing import Callable
 
 from ..control import Control, Member
-from ..findings import Refusal
 from ..ledger import Submission
 from ..periods import BadPeriod, Period
 from ..schema import submission_status
@@ -89,7 +88,7 @@ def _receipt(job: Job, postman: Postman, s: Submission) -> None:
     due = due_for(control, s)
     findings, attachment, refusal, state, preparer = [], None, None, None, None
     if s.status == "refused":
-        refused = Refusal(s.name, s.detail or "file-damaged")
+        refused = s.as_refusal()
         refusal = (refused.vi, refused.en)
         to, _ = recipients(cluster.lead_email)
         cc: list[str] = []
