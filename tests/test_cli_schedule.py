@@ -115,3 +115,19 @@ def test_failures_are_explained(tmp_path):
     assert "crontab" in err.value.vi and "not found" in err.value.en
     result = invoke("schedule", "--control", control, "--at", "25:00")
     assert result.exit_code == 2 and "HH:MM" in result.output
+
+
+def test_its_own_script_is_replaced_and_one_a_person_edited_never_is(tmp_path):
+    control = make_cluster(tmp_path / "Cum 5")
+    script = control.parent / "aidkit-hang-ngay.cmd"
+    assert invoke("schedule", "--control", control, "--system", "windows").exit_code == 0
+    renamed = control.rename(control.with_name("dieu-hanh-moi.xlsx"))  # the script names the workbook
+    again = invoke("schedule", "--control", renamed, "--system", "windows")
+    assert again.exit_code == 0 and "dieu-hanh-moi.xlsx" in script.read_text(encoding="utf-8"), again.output
+    script.write_text(script.read_text(encoding="utf-8") + "rem sửa tay: sao lưu\r\n", encoding="utf-8")
+    before = script.read_bytes()
+    back = renamed.rename(control)
+    refused = invoke("schedule", "--control", back, "--system", "windows")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output, refused.output
+    assert "aidkit-hang-ngay.cmd" in refused.output and "Will not" in refused.output, refused.output
+    assert script.read_bytes() == before

@@ -36,6 +36,7 @@ from .errors import AidkitError
 MARKER = "# aidkit:"
 LOG_NAME = "aidkit-job.log"
 WINDOWS_SCRIPT = "aidkit-hang-ngay.cmd"
+SCRIPT_KIND = "daily-job-script"  # its kind in the outputs record (toolkit/outputs.py)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -208,14 +209,19 @@ def _install_cron(result: ScheduleResult, run) -> None:
 
 
 def _write_script(result: ScheduleResult) -> bool:
-    """Write the .cmd the task runs (when it differs); True if it was written."""
+    """Write the .cmd the task runs (when it differs); True if it was written.
+
+    :raises findings.Refusal: when the file there is not the script aidkit wrote, unchanged (a person's).
+    """
     from .atomic import write_bytes
+    from .outputs import check_output, record_output
 
     script = Path(result.script)
     data = result.script_text.encode("utf-8")
     if script.exists() and script.read_bytes() == data:
         return False
-    write_bytes(script, data)
+    write_bytes(check_output(script, SCRIPT_KIND, (".cmd",)), data)
+    record_output(script, SCRIPT_KIND)
     return True
 
 
