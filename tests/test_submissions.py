@@ -257,3 +257,81 @@ def test_every_source_the_rules_version_names_exists_so_a_renamed_module_cannot_
     for pattern in validation.RULE_SOURCES:
         assert list(root.glob(pattern)), f"{pattern} matches no file of the installed package"
     assert "checks/cells.py" in {p.relative_to(root).as_posix() for p in root.glob("checks/*.py")}
+
+
+# --- the merge, the catalogue and the report read the ledger's findings too (issue 21) -------------------
+
+
+def test_the_merge_the_catalogue_and_the_report_take_the_findings_the_intake_kept(tmp_path, counted):
+    from toolkit.catalogue.catalogue import catalogue
+    from toolkit.consolidation.consolidate import consolidate
+    from toolkit.mail.send_report import send_report
+    from toolkit.report import report
+    from toolkit.status import status
+
+    with plain_server() as server:
+        control_path = make_cluster(tmp_path / "cum", server, provinces=("82", "86", "92"))
+        drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
+        drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+        linked_pair(control_path)
+        now = at(date(2026, 7, 20))
+        status(control_path, now=now)
+        inbox = {p.name for p in (control_path.parent / "nop").iterdir()}
+        jobs = {
+            "consolidate": lambda: consolidate(None, period="2026-H1", control=control_path, workers=1),
+            "catalogue": lambda: catalogue(None, control=control_path, workers=1),
+            "report": lambda: report(control_path, "2026-H1", now=now, workers=1),
+            "send-report": lambda: send_report(control_path, "2026-H1", now, backoff=0, workers=1),
+        }
+        for name, job in jobs.items():
+            counted.clear()
+            job()
+            assert counted.checks == {}, name  # the ledger judged every file already
+            read_here = {n: c for n, c in counted.reads.items() if n in inbox}
+            assert read_here == dict.fromkeys(inbox, 1), name  # each file's rows, read once (the report: not twice)
+            assert set(counted.reads.values()) == {1}, name
+        assert len(server.messages) == 1
+
+
+def test_the_merge_gives_each_file_the_verdict_the_province_was_told(tmp_path):
+    """A register row linking to a proposal of the province's earlier submission is answered when the ledger holds
+    that submission, though the merge is given the later file alone: as status and the acknowledgement said."""
+    from toolkit.consolidation.consolidate import consolidate
+    from toolkit.status import status
+
+    control_path = make_cluster(tmp_path / "cum", provinces=("92",))
+    _, later = linked_pair(control_path)
+    status(control_path, now=at(date(2026, 7, 20)))
+    alone = tmp_path / "chi-tep-sau"
+    alone.mkdir()
+    shutil.copy2(later, alone / later.name)
+    rules = {
+        given: {f.rule for f in consolidate(alone, tmp_path / f"{given}.xlsx", control=control).files[0].findings}
+        for given, control in (("ledger", control_path), ("none", None))
+    }
+    assert "linked-proposal-missing" in rules["none"]
+    assert rules["ledger"] == rules["none"] - {"linked-proposal-missing"}
+    with Ledger.for_control(control_path) as ledger:
+        [told] = [s for s in ledger.submissions() if s.period == "2026-H1"]
+        kept = review(ledger, told, load_control(control_path))
+    assert {f.rule for f in kept.findings} == rules["ledger"]
+
+
+def test_a_change_of_the_rules_makes_the_merge_check_each_file_once_again_and_keep_it(tmp_path, counted, monkeypatch):
+    from toolkit.consolidation.consolidate import consolidate
+    from toolkit.status import status
+
+    control_path = make_cluster(tmp_path / "cum", provinces=("82", "86", "92"))
+    drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
+    drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+    status(control_path, now=at(date(2026, 7, 20)))
+    before = consolidate(None, period="2026-H1", control=control_path, workers=1)
+    monkeypatch.setattr(validation, "rules_version", lambda: "9.9+a-newer-aidkit")
+    counted.clear()
+    after = consolidate(None, period="2026-H1", control=control_path, workers=1)
+    assert counted.checks == archived(control_path)  # each archived copy checked once again, and kept
+    counted.clear()
+    again = consolidate(None, period="2026-H1", control=control_path, workers=1)
+    assert counted.checks == {}
+    for run in (after, again):
+        assert [(f.name, f.findings) for f in run.files] == [(f.name, f.findings) for f in before.files]

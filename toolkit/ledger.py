@@ -11,7 +11,7 @@ the control workbook does not start a new ledger.
 
 Each submission keeps what the checks found when it arrived (the findings as JSON, with the rules
 version they were made with, ``validate.rules_key``) and the IDs of its proposals, so the jobs after
-the intake read findings here instead of checking the file again (``inbox.review``).
+the intake read findings here instead of checking the file again (``submissions.review``).
 
 Safety with concurrent runs (the scheduled job and a button press):
 

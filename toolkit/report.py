@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -976,25 +975,21 @@ def report(
     with Ledger.for_control(control.path) as ledger:
         received = receive(control, ledger, moment)
         consolidation = consolidate(control.inbox, None, period=name, control=control, workers=workers)
-    review = draft(control, consolidation, name, target, moment.date(), workers=workers)
+    review = draft(control, consolidation, name, target, moment.date())
     return ReportResult(
         target, consolidation.output, review.now, received, kept, [f.as_refusal() for f in consolidation.refused]
     )
 
 
-def draft(
-    control: Control, consolidation, period: str, out: str | os.PathLike, day: date, *, workers: int | None = None
-) -> Review:
+def draft(control: Control, consolidation, period: str, out: str | os.PathLike, day: date) -> Review:
     """Write the review report of `period` from its consolidation, dated `day`: the same period a year
-    before and the halves of a year come from a consolidation of every period in the submissions folder."""
-    from .consolidation.consolidate import consolidate
+    before and the halves of a year come from the same files grouped by every period they are of."""
+    from .consolidation.consolidate import every_period
 
     parsed = Period.parse(period)
-    with tempfile.TemporaryDirectory() as scratch:
-        everything = consolidate(control.inbox, Path(scratch) / "tat-ca.xlsx", control=control, workers=workers)
     review = review_figures(
         consolidation,
-        everything,
+        every_period(consolidation, control),
         period,
         today=day,
         targets=control.targets_for(parsed.year),

@@ -197,6 +197,47 @@ def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
     return checked.report
 
 
+@dataclass(frozen=True)
+class Judged:
+    """What the ledger knows of a file by its content: when it arrived, and what the intake's check found."""
+
+    sha256: str
+    received: datetime
+    report: Report | None  # None: refused at intake, or its archived copy cannot be read now
+
+
+def judged_files(control: Control, paths: list[Path]) -> dict[Path, Judged]:
+    """The files among `paths` the ledger has received (the same content, whatever the name), with the
+    findings it keeps (`review`: checked once again if the rules changed). Files it does not know are left out,
+    as is everything when there is no ledger yet."""
+    from .ledger import ledger_path
+    from .outputs import sha256_of
+
+    if not ledger_path(control.path).exists():
+        return {}
+    out: dict[Path, Judged] = {}
+    with Ledger.for_control(control.path) as ledger:
+        for path in paths:
+            try:
+                sha = sha256_of(path)
+            except OSError:
+                continue  # the merge reads it and says why it cannot
+            submission = ledger.known(sha)
+            if submission is None:
+                continue
+            out[path] = Judged(sha, submission.received_at, _kept_report(ledger, submission, control))
+    return out
+
+
+def _kept_report(ledger: Ledger, submission: Submission, control: Control) -> Report | None:
+    if submission.status == "refused":
+        return None
+    try:
+        return review(ledger, submission, control)
+    except Refusal:  # the archived copy is gone or damaged: the file at hand is checked instead
+        return None
+
+
 def _links_unanswered(report: Report) -> bool:
     return any(f.rule == "linked-proposal-missing" for f in report.findings)
 

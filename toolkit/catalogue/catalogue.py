@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from pathlib import Path
 
 from .. import schema
-from ..consolidation.consolidate import attribute, open_control, parse_period, process_file, skipped_file
+from ..consolidation.consolidate import (
+    attribute,
+    file_tasks,
+    open_control,
+    parse_period,
+    process_file,
+    skipped_file,
+)
 from ..consolidation.result import ConsolidationError, SourceFile
 from ..findings import Refusal
 from ..folders import expand_sources
@@ -93,7 +99,7 @@ def catalogue(
             raise CatalogueError.of("catalogue-source-missing", file=str(s.path))
     found.require_workbooks(sources)
     settings = ctrl.settings() if ctrl else schema.Settings()
-    tasks = [(path, name, datetime.fromtimestamp(path.stat().st_mtime), settings) for path, name in found.files]
+    tasks = file_tasks(found.files, ctrl, settings)  # with the control workbook, the ledger's findings
     with Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
     files += [skipped_file(s) for s in found.skipped if s.refused]  # a FIFO, a link out of the folder, too large

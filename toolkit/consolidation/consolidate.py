@@ -1,7 +1,8 @@
 """Consolidate a cluster's provincial submissions into one workbook (issue #3).
 
 `consolidate()` finds every .xlsx/.xlsm under a folder, reads and checks each once
-(the checks of `aidkit validate`), keeps the latest file per province and period,
+(the checks of `aidkit validate`; with the control workbook, a file the ledger has received
+keeps the findings its intake made), keeps the latest file per province and period,
 re-attributes pre-merger province codes by the period's end date, works out each
 member's status, and writes the consolidated workbook. It returns a
 `ConsolidationResult` that renders as text or JSON.
@@ -11,6 +12,7 @@ Nothing here knows about Excel-the-application, the command line or e-mail.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections import defaultdict
@@ -47,15 +49,21 @@ from .result import (
 
 if TYPE_CHECKING:
     from ..control import Control
+    from ..submissions import Judged
 
 # --- one file ---------------------------------------------------------------------------
 
 
-def process_file(path: Path, name: str, received: datetime | None, settings: schema.Settings) -> SourceFile:
+def process_file(
+    path: Path, name: str, received: datetime | None, settings: schema.Settings, judged: Judged | None = None
+) -> SourceFile:
     """Read and check one file: a file that cannot be read is a refusal; only a bug raises.
 
     :param received: when it was received; None: its modification time.
+    :param judged: what the ledger's intake found for this content: its findings are taken, not made again
+        (unless the file changed since it was hashed).
     """
+    from ..reader import read_workbook
     from ..validate import read_and_check
 
     try:
@@ -77,7 +85,10 @@ def process_file(path: Path, name: str, received: datetime | None, settings: sch
     digest, size = hashlib.sha256(data).hexdigest(), len(data)
     source = SourceFile(path, name, digest, size, received)
     try:  # a damaged file is refused by the reader; anything else is a bug and stops the run (--debug shows it)
-        wb, report = read_and_check(path, settings, data)
+        if judged is not None and judged.report is not None and judged.sha256 == digest:
+            wb, report = read_workbook(path, data), judged.report
+        else:
+            wb, report = read_and_check(path, settings, data)
     except Refusal as refusal:
         source.refusal = (refusal.reason, refusal.detail)
         return source
@@ -200,12 +211,10 @@ def consolidate(
     sources = _sources(given, out, ctrl, [Path(p) for p in (previous, ctrl.path if ctrl else None) if p])
     old = read_previous(previous) if previous else None
     times = {Path(k).resolve(): v for k, v in (received or {}).items()}
-    tasks = [(p, name, times.get(p.resolve()), settings) for p, name in sources.files]
+    tasks = file_tasks(sources.files, ctrl, settings, times)
 
     with output_path(out, "consolidated") as tmp, Runner(workers, len(tasks)) as runner:
         files = runner.map(process_file, tasks, attribute, progress, [t[1] for t in tasks])
-        if ctrl is not None:
-            _ledger_times(ctrl, [f for f in files if f.path.resolve() not in times])
         files += [skipped_file(s) for s in sources.skipped if s.refused]
         _credit_earlier_proposals(files)
         entries = _classify(files, wanted, ctrl)
@@ -235,6 +244,23 @@ def consolidate(
             writer.discard()
             raise
     return result
+
+
+def every_period(result: ConsolidationResult, control: Control | None) -> ConsolidationResult:
+    """The files of a consolidation grouped by every period they are of, as consolidating them with no period
+    would (the review's same period a year before and its year so far), without reading them again; nothing is
+    written, and no duplicates or changes are searched."""
+    files = [dataclasses.replace(f, role="", superseded_by=None, status="") for f in result.files]
+    return ConsolidationResult(
+        result.source,
+        result.output,
+        None,
+        result.cluster,
+        files,
+        _classify(files, None, control),
+        skipped=result.skipped,
+        approval_days=result.approval_days,
+    )
 
 
 def _source_and_output(source, out, ctrl, wanted: Period | None) -> tuple[list[Path], Path]:
@@ -307,18 +333,24 @@ def _under(path: Path, folder: Path) -> bool:
     return True
 
 
-def _ledger_times(ctrl, files: list[SourceFile]) -> None:
-    """Give each file the received time the ledger recorded for its content (status uses the same)."""
-    from ..ledger import Ledger
+def file_tasks(
+    files: list[tuple[Path, str]], ctrl, settings: schema.Settings, received: Mapping[Path, datetime] | None = None
+) -> list[tuple]:
+    """The arguments of `process_file` for each (path, name): with the control workbook, what the ledger's intake
+    judged of each file it received (the same content): its received time (status uses the same) and findings.
 
-    where = ledger_path(ctrl.path)
-    if not where.exists():
-        return
-    with Ledger(where) as ledger:
-        for f in files:
-            known = ledger.known(f.sha256) if f.sha256 else None
-            if known is not None:
-                f.received = known.received_at
+    :param received: received times given by the caller (resolved path → datetime), which come first.
+    """
+    from ..submissions import judged_files
+
+    judged = judged_files(ctrl, [p for p, _ in files]) if ctrl is not None else {}
+    given = received or {}
+    tasks = []
+    for path, name in files:
+        known = judged.get(path)
+        when = given.get(path.resolve()) or (known.received if known else None)
+        tasks.append((path, name, when, settings, known))
+    return tasks
 
 
 def skipped_file(s: Skipped) -> SourceFile:
@@ -582,7 +614,7 @@ def _ledger_previous(ctrl, wanted: Period, settings: schema.Settings) -> dict[st
     with Ledger(where) as ledger:
         for code in sorted({m.code for m in ctrl.members}):
             s = ledger.latest_accepted(code, str(wanted))
-            f = process_file(ledger.archived_path(s), s.name, s.received_at, settings) if s else None
+            f = _archived_file(ledger, s, ctrl, settings) if s else None
             if f is None or f.refused:
                 continue
             attribute(f)
@@ -590,3 +622,15 @@ def _ledger_previous(ctrl, wanted: Period, settings: schema.Settings) -> dict[st
             for table in schema.TABLES:
                 old[table.key] += [as_mapping(table, f, row) for row in f.rows.get(table.key, ())]
     return old if found else None
+
+
+def _archived_file(ledger, submission, ctrl, settings: schema.Settings) -> SourceFile:
+    """A submission's archived copy, read, with the findings the ledger keeps for it."""
+    from ..submissions import Judged, review
+
+    path = ledger.archived_path(submission)
+    try:
+        judged = Judged(submission.sha256, submission.received_at, review(ledger, submission, ctrl))
+    except Refusal:
+        judged = None  # the copy cannot be read: process_file says why
+    return process_file(path, submission.name, submission.received_at, settings, judged)

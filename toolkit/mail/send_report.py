@@ -87,7 +87,7 @@ def report_slot(consolidation, force: bool, now: datetime) -> str:
 
 
 def review_report(
-    control: Control, consolidation, period: str, moment: datetime, scratch: Path | None, workers: int | None = None
+    control: Control, consolidation, period: str, moment: datetime, scratch: Path | None
 ) -> tuple[Path, bool]:
     """The Word review report to attach, and whether it is still aidkit's draft (nobody edited it since).
 
@@ -100,7 +100,7 @@ def review_report(
     report = default_report(control, period)
     if not report.is_file():
         target = report if scratch is None else scratch / report.name
-        draft(control, consolidation, period, target, moment.date(), workers=workers)
+        draft(control, consolidation, period, target, moment.date())
         return target, True
     return report, recorded_kind(report) == KIND
 
@@ -144,9 +144,7 @@ def send_report(
         if not dry_run:
             result.outputs["Tệp tổng hợp / consolidated workbook"] = str(consolidation.output)
         rows, totals = overview(consolidation, name)
-        review, unedited = review_report(
-            control, consolidation, name, moment, Path(scratch) if dry_run else None, workers
-        )
+        review, unedited = review_report(control, consolidation, name, moment, Path(scratch) if dry_run else None)
         if review.parent != Path(scratch):
             result.outputs["Báo cáo sơ kết / review report"] = str(review)
         notes = [bilingual("report-draft-note")] if unedited else []
