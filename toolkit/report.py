@@ -130,7 +130,7 @@ class ReportResult:
         """(Vietnamese, English): the lead's edited report was kept and the new draft written beside it."""
         from .sentences import bilingual
 
-        return bilingual("report-kept", kept=self.kept.name, file=self.output.name)
+        return bilingual("report-kept", kept=self.kept.name if self.kept else "", file=self.output.name)
 
     def to_text(self) -> str:
         t = self.figures.total

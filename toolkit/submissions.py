@@ -56,9 +56,10 @@ class Checked:
 
     def kept(self) -> dict[str, Any] | None:
         """What the ledger keeps of the findings (None for a refused file)."""
-        if self.report is None:
-            return None
-        return {"report": self.report.to_record(), "earlier": sorted(self.earlier)}
+        return None if self.report is None else self.report_kept(self.report)
+
+    def report_kept(self, report: Report) -> dict[str, Any]:
+        return {"report": report.to_record(), "earlier": sorted(self.earlier)}
 
 
 def check_copy(path: Path, control: Control, ledger: Ledger | None = None) -> Checked:
@@ -192,8 +193,9 @@ def review(ledger: Ledger, submission: Submission, control: Control) -> Report:
             ledger, report.province, path
         ):
             return report
-    checked = _check(path, control, ledger)
-    ledger.keep_findings(submission.id, checked.kept(), checked.rules, checked.proposals)
+    checked = _check(path, control, ledger)  # a readable copy: a report (else _check raised Refusal)
+    assert checked.report is not None
+    ledger.keep_findings(submission.id, checked.report_kept(checked.report), checked.rules, checked.proposals)
     return checked.report
 
 
@@ -264,7 +266,7 @@ def earlier_proposals(ledger: Ledger, province: str, path: Path) -> frozenset[st
                 found = frozenset()  # a file that cannot be read has no proposals to link to
             ledger.keep_proposals(other.id, found)
             kept[other.id] = found
-        ids |= kept[other.id]
+        ids |= kept[other.id] or frozenset()
     return frozenset(ids)
 
 

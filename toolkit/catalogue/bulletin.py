@@ -44,7 +44,7 @@ def bulletin_data(result, intro: dict, lang: str = "vi") -> dict:
     provinces, summary = [], []
     for (code, name), by_sector in sorted(groups.items()):
         sectors = []
-        for s in sorted(by_sector, key=order.get):
+        for s in sorted(by_sector, key=order.__getitem__):
             label = getattr(_SECTORS[s], lang)
             sectors.append({"name": label, "needs": [_need(n, lang) for n in by_sector[s]]})
             summary.append(

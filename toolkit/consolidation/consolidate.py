@@ -122,7 +122,7 @@ def _rows(data, errors_by_row) -> list[tuple]:
     out = []
     for record in data.records:
         cells = record.cells
-        values = []
+        values: list[Any] = []
         append = values.append
         for key, convert in plan:
             cell = cells.get(key)
@@ -519,13 +519,16 @@ def _resubmissions(entries: list[Entry]) -> list[Resubmission]:
 
     out = []
     for e in entries:
+        latest = e.file
+        if latest is None:  # a member that did not submit supersedes nothing
+            continue
         for earlier in e.superseded:
             changes = []
             for table in schema.TABLES:
                 old = [as_mapping(table, earlier, row) for row in earlier.rows.get(table.key, ())]
-                new = [as_mapping(table, e.file, row) for row in e.file.rows.get(table.key, ())]
+                new = [as_mapping(table, latest, row) for row in latest.rows.get(table.key, ())]
                 changes += diff_rows(table, old, new)
-            out.append(Resubmission(earlier, e.file, changes))
+            out.append(Resubmission(earlier, latest, changes))
     return out
 
 

@@ -120,8 +120,8 @@ def search_part(
                 if pair not in found:
                     found[pair] = ((0, rank, n), score, frozenset((SAME_DONOR_TITLE,)))
     shared = [k for k, members in by_decision.items() if len(members) > 1]
-    for rank, key in enumerate(sorted(shared, key=lambda k: (k[0], k[1], k[2] or date.min))):
-        members = by_decision[key]
+    for rank, decided in enumerate(sorted(shared, key=lambda k: (k[0], k[1], k[2] or date.min))):
+        members = by_decision[decided]
         if len({province[i] for i in members}) >= 2:
             for a, b in _anchor_pairs(province, members):
                 pair = (a, b) if a < b else (b, a)
@@ -199,7 +199,7 @@ def _title_links(
             t = parent[t]
         return t
 
-    links: dict[tuple[str, str], float] = {}
+    links: dict[tuple[str, str], tuple[tuple[int, int], float]] = {}  # titles → (their rows' pair, score)
     scorer = fuzz.token_sort_ratio
     for order in (titles, sorted(titles, key=lambda t: t[::-1])):
         for n, t in enumerate(order):
@@ -207,16 +207,16 @@ def _title_links(
                 score = scorer(t, other, score_cutoff=near)
                 if score:
                     pair = (t, other) if t < other else (other, t)
-                    if pair not in links and _cross_pair(province, by_title[t], by_title[other]):
-                        links[pair] = round(score, 1)
+                    rows = None if pair in links else _cross_pair(province, by_title[pair[0]], by_title[pair[1]])
+                    if rows:
+                        links[pair] = (rows, round(score, 1))
                         parent[find(other)] = find(t)
     clusters: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for t in titles:
         same = by_title[t]
         if len(same) > 1 and len({province[i] for i in same}) >= 2:
             clusters[find(t)].extend([(a, b, 100.0) for a, b in _anchor_pairs(province, same)])
-    for (t, other), score in links.items():
-        a, b = _cross_pair(province, by_title[t], by_title[other])
+    for (t, _), ((a, b), score) in links.items():
         clusters[find(t)].append((a, b, score))
     return [clusters[root] for root in sorted(clusters)]
 

@@ -394,7 +394,8 @@ def _actions(
     stale_before = _months_before(period.end, stale_months)
     for row in register:
         status, expiry, end, decided = (row[_R[k]] for k in ("trang_thai", "het_han_gdk", "ngay_ket_thuc", "ngay_qd"))
-        item = (province, *(str(row[_R[k]] or "") for k in ("ma_khoan", "ten_vi", "nha_tai_tro")))
+        ident, title, donor = (str(row[_R[k]] or "") for k in ("ma_khoan", "ten_vi", "nha_tai_tro"))
+        item = (province, ident, title, donor)
         if status in RUNNING and type(expiry) is date:
             if type(end) is date and expiry < end:
                 out.expiring.append(

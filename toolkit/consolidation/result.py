@@ -318,11 +318,11 @@ class ConsolidationResult:
                 f"{t['register']:>6} {_usd(t['usd_requested']):>14} {_usd(t['usd_approved']):>14}"
             )
         for f in self.refused:
-            r = f.as_refusal()
-            lines += ["", f"✘ {f.name}", f"  {r.vi}", f"  {r.en}"]
-        for s in self.skipped:
-            r = s.as_refusal()
-            lines += ["", f"· {s.name}", f"  {r.vi}", f"  {r.en}"]
+            why = f.as_refusal()
+            lines += ["", f"✘ {f.name}", f"  {why.vi}", f"  {why.en}"]
+        for skipped in self.skipped:
+            why = skipped.as_refusal()
+            lines += ["", f"· {skipped.name}", f"  {why.vi}", f"  {why.en}"]
         lines.append("")
         lines.append(
             f"Trùng lặp có thể / possible duplicates: {self.duplicate_groups()} nhóm / groups, "
