@@ -51,7 +51,7 @@ def remove_leftovers(target: str | os.PathLike) -> list[Path]:
     """Delete the temporary files that killed runs left beside `target`; return them."""
     target = Path(target)
     pattern = re.compile(re.escape(f".{target.stem}{TEMP_MARK}") + r"(\d+)-[^/]*" + re.escape(target.suffix) + "$")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:

@@ -559,7 +559,9 @@ class Ledger:
                 tuple(values.values()),
             )
             new = cursor.rowcount == 1
-        return self.known(sha256), new
+        submission = self.known(sha256)
+        assert submission is not None, "inserted, or there already: the ledger never deletes a submission"
+        return submission, new
 
     def findings_of(self, submission_id: int) -> tuple[dict[str, Any], str] | None:
         """(the findings kept for a submission, the rules they were made with), or None if none are kept."""
@@ -654,7 +656,7 @@ class Ledger:
         sender: str = "",
         subject: str = "",
         province: str = "",
-        files: list[dict[str, Any]] = (),
+        files: Iterable[dict[str, Any]] = (),
         now: datetime | None = None,
     ) -> MailRecord:
         """Record a message taken from the mailbox, once per (mailbox, UIDVALIDITY, UID)."""

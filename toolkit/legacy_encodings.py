@@ -20,7 +20,8 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from typing import IO
+from collections.abc import Iterator
+from typing import IO, Any, Literal
 
 ENCODINGS = ("tcvn3", "vni")
 
@@ -305,7 +306,9 @@ BAD_PACKAGE = (
 )
 
 
-def _iterparse(zf: zipfile.ZipFile, part: str, events: tuple[str, ...] = ("end",)):
+def _iterparse(
+    zf: zipfile.ZipFile, part: str, events: tuple[Literal["start", "end"], ...] = ("end",)
+) -> Iterator[tuple[str, Any]]:
     with zf.open(part) as stream:
         yield from ET.iterparse(stream, events)
 

@@ -270,7 +270,8 @@ def review_report(book=None) -> None:
         result = report(_saved(book), workers=1)
         done = bilingual("report-done", period=result.figures.period, file=result.output)
         if result.kept is not None:  # the lead's edited report stays; say where the new draft went
-            done = tuple(f"{kept}\n{text}" for kept, text in zip(result.kept_sentence(), done, strict=True))
+            (kept_vi, kept_en), (done_vi, done_en) = result.kept_sentence(), done
+            done = (f"{kept_vi}\n{done_vi}", f"{kept_en}\n{done_en}")
         _tell(book, done)
 
 

@@ -269,7 +269,7 @@ def sample_records(
     """Clean NEEDS and REGISTER records (dicts by column key) for a province and period."""
     rng = rng if isinstance(rng, random.Random) else random.Random(rng)
     parsed = Period.parse(period)
-    found = find_province(province, parsed.end)
+    found = _known_province(province, parsed.end)
     n_needs = rng.randint(10, 40) if needs is None else needs
     n_register = rng.randint(10, 60) if register is None else register
     rows = {"needs": [_need(rng, found, parsed, i) for i in range(1, n_needs + 1)]}
@@ -332,7 +332,7 @@ def sample_activities(province: str, period: str, n: int | None = None, seed: ob
     """People-to-people activity records (dicts by column key) for a province and period."""
     rng = random.Random(f"{seed}/activities")
     parsed = Period.parse(period)
-    found = find_province(province, parsed.end)
+    found = _known_province(province, parsed.end)
     count = rng.randint(10, 40) if n is None else n
     span = (parsed.end - parsed.start).days
     place = f"{found.name[0].lower()}{found.name[1:]}"
@@ -369,6 +369,13 @@ def sample_activities(province: str, period: str, n: int | None = None, seed: ob
             }
         )
     return out
+
+
+def _known_province(code: str, day: date) -> schema.Province:
+    found = find_province(code, day)
+    if found is None:
+        raise ValueError(f"no province {code} on {day}")
+    return found
 
 
 def _amount(rng: random.Random) -> float:
@@ -460,7 +467,10 @@ def _aid(rng, found, period: Period, i: int, proposal_ids: list[str]) -> dict:
     has_dossier = decided or rng.random() < 0.5
     # converted at the market rate of the decision date, else the dossier date, else the period's end
     rated_on = approved if decided else dossier if has_dossier else period.end
-    rate = Rates().rate(currency, rated_on).usd_per_unit
+    market = Rates().rate(currency, rated_on)
+    if market is None:
+        raise ValueError(f"no {currency} rate on {rated_on}")
+    rate = market.usd_per_unit
     record = {
         "stt": i,
         "ma_khoan": f"{found.code}-V{period.year}-{i:03d}",
@@ -567,7 +577,7 @@ def sample_control(
     rng = random.Random("control")
     members = []
     for code in provinces:
-        found = find_province(code, date(2026, 1, 1))
+        found = _known_province(code, date(2026, 1, 1))
         slug = fold(found.short)
         person = _person(rng)
         title = "Bà" if person.split()[1] in ("Thị", "Thu", "Ngọc") else "Ông"  # the middle name tells, roughly

@@ -105,7 +105,10 @@ def aidkit_command() -> list[str]:
 
 
 def cron_line(control: Path, at: str, aidkit: list[str]) -> str:
-    hour, minute = _TIME.match(at).groups()
+    found = _TIME.match(at)
+    if not found:
+        raise BadTime.of("schedule-time-invalid", at=at)
+    hour, minute = found.groups()
     exe = " ".join(shlex.quote(a) for a in aidkit)
     target = shlex.quote(str(control))
     log = shlex.quote(str(control.parent / LOG_NAME))
@@ -160,9 +163,10 @@ def schedule(
     :raises BadTime: for a time that is not HH:MM.
     :raises SchedulingError: if installing fails.
     """
-    if not _TIME.match(at or ""):
+    found = _TIME.match(at or "")
+    if not found:
         raise BadTime.of("schedule-time-invalid", at=at)
-    hour, minute = (int(x) for x in _TIME.match(at).groups())
+    hour, minute = (int(x) for x in found.groups())
     at = f"{hour:02d}:{minute:02d}"
     control = Path(control).resolve()
     system = system or ("windows" if os.name == "nt" else "unix")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 SENTENCES: dict[str, tuple[str, str]] = {
     # files that cannot be read at all
@@ -784,7 +787,9 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
 class _Count(str):
     """A number as shown, which remembers the number (for ``{n:error}``, see `_Counts`)."""
 
-    def __new__(cls, text: str, number):
+    number: int | float | Decimal
+
+    def __new__(cls, text: str, number: int | float | Decimal) -> _Count:
         count = super().__new__(cls, text)
         count.number = number
         return count
@@ -811,9 +816,10 @@ def _shown(key: str, value: Any, language: str) -> Any:
         return ""
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return value
-    if key == "value" and float(value) == int(value) and abs(value) < 100_000:
+    magnitude: float | Decimal = abs(value)  # type: ignore[assignment]  # mypy joins abs() of a union to object
+    if key == "value" and float(value) == int(value) and magnitude < 100_000:
         return str(int(value))  # a code, count or date serial typed as a number: 92, 45693
-    small = value and abs(value) < 1
+    small = value and magnitude < 1
     return _Count(format_number(value, language, _significant(value) if small else None), value)
 
 

@@ -36,8 +36,8 @@ def did_you_mean(text: str, choices: list[str], cutoff: float = 80) -> str:
         best = scored[max(scored)]
         return best[0] if len(set(best)) == 1 else ""
     folded = {fold(c): c for c in choices}
-    best = process.extractOne(fold(text), list(folded), scorer=fuzz.ratio, score_cutoff=cutoff)
-    return folded[best[0]] if best else ""
+    nearest = process.extractOne(fold(text), list(folded), scorer=fuzz.ratio, score_cutoff=cutoff)
+    return folded[nearest[0]] if nearest else ""
 
 
 @cache

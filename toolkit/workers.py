@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Progress = Callable[[int, int, str], None]
+
+
+class Pending(Protocol):
+    """Work handed out: .result() waits for its value."""
+
+    def result(self) -> Any: ...
 
 
 def _die_with_parent(parent: int) -> None:
@@ -37,7 +46,7 @@ class Runner:
         if workers is None:
             workers = min(os.cpu_count() or 1, 8, tasks) if tasks >= 6 else 1
         self.workers = workers
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Runner:
         if self.workers > 1:
@@ -58,13 +67,13 @@ class Runner:
                 self.pool = None
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
     def map(
         self,
-        fn,
+        fn: Callable[..., Any],
         tasks: list[tuple],
         each: Callable[[Any], None] | None = None,
         progress: Progress | None = None,
@@ -110,12 +119,12 @@ class Runner:
                 arrived(i, fn(*task))
         return results
 
-    def shared(self, fn, merge, *args):
+    def shared(self, fn: Callable[..., Any], merge: Callable[[Iterator[Any]], Any], *args: Any) -> Pending:
         """fn(*args, part, parts) split among the workers; what it returns has .result(): merge(their results)."""
         parts = self.workers if self.pool is not None else 1
         return _Merged([self.submit(fn, *args, part, parts) for part in range(parts)], merge)
 
-    def submit(self, fn, *args):
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Pending:
         """fn(*args) in the pool if there is one (returns something with .result())."""
         if self.pool is not None:
             try:

@@ -118,7 +118,9 @@ def read_buttons(path: Path) -> list[tuple[str, str, str]]:
                 macro = data.findtext(f"{_X_NS}FmlaMacro") if data is not None else None
                 if data is None or data.get("ObjectType") != "Button" or not macro:
                     continue
-                caption = "".join(shape.find("{urn:schemas-microsoft-com:vml}textbox").itertext()).strip()
+                textbox = shape.find("{urn:schemas-microsoft-com:vml}textbox")
+                assert textbox is not None, "a form button's shape holds its caption"
+                caption = "".join(textbox.itertext()).strip()
                 found.append((sheet, caption, macro.split("!")[-1]))
     return found
 
@@ -173,7 +175,10 @@ def _sheet_parts(package: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, part path) in workbook order."""
     book = ET.fromstring(package.read("xl/workbook.xml"))
     targets = _relationships(package, "xl/workbook.xml")
-    return [(sheet.get("name"), targets[sheet.get(f"{{{_R_NS}}}id")][1]) for sheet in book.iter(f"{_MAIN_NS}sheet")]
+    # name and r:id are required attributes of <sheet> (ECMA-376)
+    return [
+        (sheet.attrib["name"], targets[sheet.attrib[f"{{{_R_NS}}}id"]][1]) for sheet in book.iter(f"{_MAIN_NS}sheet")
+    ]
 
 
 def _related(package: zipfile.ZipFile, part: str, kind: str) -> str | None:
@@ -190,7 +195,7 @@ def _relationships(package: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     if rels not in package.namelist():
         return {}
     return {
-        rel.get("Id"): (rel.get("Type"), _resolve(folder, rel.get("Target")))
+        rel.attrib["Id"]: (rel.attrib["Type"], _resolve(folder, rel.attrib["Target"]))  # all three required (OPC)
         for rel in ET.fromstring(package.read(rels))
     }
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 MAX_DEPTH = 8
 MAX_PARTS = 200
@@ -56,7 +57,13 @@ _DEVICE_NAMES = {
 MAX_COMMENT_DEPTH = 20  # nested comment parentheses in a header beyond which comments are dropped before parsing
 
 
-class _BoundedPolicy(email.policy.EmailPolicy):
+if TYPE_CHECKING:  # typeshed's EmailPolicy is generic in the message it makes; the class itself is not
+    _EmailPolicy = email.policy.EmailPolicy[EmailMessage]
+else:
+    _EmailPolicy = email.policy.EmailPolicy
+
+
+class _BoundedPolicy(_EmailPolicy):
     """The default policy, with each header cut to `MAX_HEADER_CHARS` and parsed without unbounded recursion."""
 
     def header_fetch_parse(self, name, value):
@@ -165,14 +172,14 @@ def read_letter(raw: bytes) -> Letter:
     # The parser itself recurses once per nesting level: a message with more multipart headers than
     # the walk would visit is read for its headers only.
     too_many = raw.lower().count(b"multipart/") > MAX_PARTS
-    msg = None
+    msg: EmailMessage | None = None
     if not too_many:
         try:
             msg = email.message_from_bytes(raw, policy=POLICY)
         except RecursionError:
             pass
     headers_only = msg is None
-    if headers_only:
+    if msg is None:
         from email.parser import BytesHeaderParser
 
         msg = BytesHeaderParser(policy=POLICY).parsebytes(raw)
@@ -201,7 +208,8 @@ def _walk(part: EmailMessage, letter: Letter, depth: int, budget: list[int]) -> 
     budget[0] -= 1
     if part.is_multipart():
         for child in part.iter_parts() if hasattr(part, "iter_parts") else part.get_payload():
-            _walk(child, letter, depth + 1, budget)
+            # the parts POLICY makes are EmailMessages (typeshed says MIMEPart); get_payload() is a fallback
+            _walk(child, letter, depth + 1, budget)  # type: ignore[arg-type]
         return
     if part.get_content_type() == "message/rfc822":  # a forwarded message: look inside, within bounds
         inner = part.get_payload()
@@ -233,7 +241,8 @@ def _attachment(part: EmailMessage, filename: str) -> Attachment:
     if estimate > MAX_ATTACHMENT_BYTES:
         return Attachment(filename, safe, kind, estimate, None)
     try:
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes, or None, for a part that is not multipart
+        data = payload if isinstance(payload, bytes) else b""
     except Exception:  # noqa: BLE001  (a broken encoding: what there is of it is unreadable anyway)
         data = b""
     return Attachment(filename, safe, kind, len(data), data)

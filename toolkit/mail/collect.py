@@ -176,7 +176,8 @@ def member_for_address(control: Control, address: str, day: date) -> Member | No
         return None
     found = [m for m in control.members if address == m.email.lower() or address in {c.lower() for c in m.cc}]
     active = [m for m in found if m.active_on(day)]
-    return (active or found or [None])[0]
+    chosen = active or found
+    return chosen[0] if chosen else None
 
 
 def collect(
@@ -201,7 +202,7 @@ def collect(
     :raises findings.Refusal: if the control workbook cannot be used.
     """
     with mail_job("collect", control, now, dry_run, CollectResult) as job:
-        control, ledger, result = job.control, job.ledger, job.result
+        control, ledger, result = job.control, job.ledger, _collected(job)
         settings = imap_settings(control)
         result.mailbox = f"{settings.user} · {settings.host} · {settings.mailbox}"
         since = min((d.period.start for d in control.schedule), default=None)
@@ -223,9 +224,15 @@ def collect(
     return result
 
 
+def _collected(job: Job) -> CollectResult:
+    """The run's result: collect's mail_job makes it a CollectResult."""
+    assert isinstance(job.result, CollectResult), "a Job of collect's mail_job"
+    return job.result
+
+
 def _alert(job: Job, settings: ImapSettings, error: ImapError, **options) -> None:
     """Tell the cluster lead once per outage that the mailbox cannot be read (the job log says it every run)."""
-    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, _collected(job)
     began = ledger.mailbox_unreached(settings.key, result.now)
     if not cluster.lead_email or ledger.is_claimed(ALERT_KIND, "", "", began.isoformat()):
         return
@@ -267,7 +274,7 @@ def _unparsed(
             **_kept(kept, envelope, received, control, result.dry_run),
         },
     )
-    record = {
+    record: dict[str, Any] = {
         "mailbox": settings.key,
         "uid": envelope.uid,
         "sha256": sha256_of(raw),
@@ -299,7 +306,7 @@ def _unparsed(
 
 def _take(job: Job, raw: bytes, box: Mailbox, envelope: Envelope, settings: ImapSettings) -> MailRecord:
     """Read one message and decide what it is; save and record unless this is a dry run."""
-    control, ledger, result = job.control, job.ledger, job.result
+    control, ledger, result = job.control, job.ledger, _collected(job)
     received = local_moment(envelope.internal_date)
     too_large = envelope.size > MAX_MESSAGE_BYTES
     sha = sha256_of(raw)
@@ -373,7 +380,7 @@ def _submit(
         return {**entry, "fate": "archive", **_kept(a, envelope, received, control, result.dry_run)}
     if a.kind != "workbook":
         return entry
-    if a.too_large:
+    if a.data is None:  # too large to decode
         return {**entry, "fate": "too-large"}
     sha = sha256_of(a.data)
     known = ledger.known(sha)
@@ -417,7 +424,7 @@ def _set_aside(
 
 def _kept(a: Attachment, envelope: Envelope, received: datetime, control: Control, dry_run: bool) -> dict[str, str]:
     """Keep an attachment for the cluster lead in <Thư mục kết quả>/de-rieng/, outside the scanned folder."""
-    if a.too_large:
+    if a.data is None:  # too large to decode
         return {}
     target = _free_name(control.outbox / ASIDE_FOLDER, f"{received:%Y-%m-%d_%H%M}_uid{envelope.uid}_{a.safe}", a.data)
     if not dry_run:
@@ -457,7 +464,7 @@ def _free_name(folder: Path, name: str, data: bytes) -> Path:
 
 def _reply(job: Job, **options) -> None:
     """One reply per member message that brought no usable workbook (recent ones whose reply is not out)."""
-    control, ledger, cluster, result = job.control, job.ledger, job.cluster, job.result
+    control, ledger, cluster, result = job.control, job.ledger, job.cluster, _collected(job)
     if result.dry_run:
         pending = list(result.taken)
     else:

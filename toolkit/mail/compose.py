@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..clock import vn_date, vn_moment
 from ..findings import ERROR, WARNING, Finding
@@ -193,8 +193,8 @@ def compose(
     kind: str,
     context: dict[str, Any],
     to: list[str],
-    cc: list[str] = (),
-    attachments: list[tuple[str, bytes]] = (),
+    cc: Sequence[str] = (),
+    attachments: Sequence[tuple[str, bytes]] = (),
     *,
     period: str = "",
     province: str = "",
@@ -250,7 +250,7 @@ def reminder_message(
     today: date,
     province,
     *,
-    findings: list[Finding] = (),
+    findings: Sequence[Finding] = (),
     attachment: tuple[str, bytes] | None = None,
 ) -> OutgoingMessage:
     """A reminder to one province (kind reminder_before, on and before the due date, or reminder_after).
@@ -328,9 +328,9 @@ def acknowledgement_message(
     state: str | None,
     province_name: str,
     due: date | None,
-    findings: list[Finding] = (),
+    findings: Sequence[Finding] = (),
     to: list[str],
-    cc: list[str] = (),
+    cc: Sequence[str] = (),
     refusal: tuple[str, str] | None = None,
     attachment: tuple[str, bytes] | None = None,
     preparer: str | None = None,
@@ -390,9 +390,9 @@ def report_message(
     totals: dict[str, Any],
     to: list[str],
     *,
-    cc: list[str] = (),
-    attachments: list[tuple[str, bytes]] = (),
-    notes: list[tuple[str, str]] = (),
+    cc: Sequence[str] = (),
+    attachments: Sequence[tuple[str, bytes]] = (),
+    notes: Sequence[tuple[str, str]] = (),
     draft: bool = False,
 ) -> OutgoingMessage:
     """The consolidated report: one line per province (four columns, for a phone), the cluster's figures,
@@ -419,7 +419,12 @@ def report_message(
 
 
 def collect_reply_message(
-    cluster: Cluster, mail, province_name: str, reasons: list[tuple[str, str]] = (), focal: str = "", title: str = ""
+    cluster: Cluster,
+    mail,
+    province_name: str,
+    reasons: Sequence[tuple[str, str]] = (),
+    focal: str = "",
+    title: str = "",
 ) -> OutgoingMessage:
     """The one reply to a member's e-mail that brought no usable workbook (threaded under it).
 

@@ -212,10 +212,16 @@ class Mailbox:
                 "imap-unreachable", where=s.where, detail=self._redact(exc) or type(exc).__name__
             ) from None
 
+    @property
+    def _session(self) -> imaplib.IMAP4:
+        """The open connection (there is one from entering the `with` until leaving it)."""
+        assert self._client is not None, "a Mailbox is used inside `with`"
+        return self._client
+
     def _login(self) -> None:
         s = self.settings
         try:
-            self._client.login(s.user, self._password)
+            self._session.login(s.user, self._password)
         except imaplib.IMAP4.abort as exc:
             raise MailboxUnreachable.of("imap-dropped-at-login", where=s.where, detail=self._redact(exc)) from None
         except imaplib.IMAP4.error as exc:
@@ -229,10 +235,10 @@ class Mailbox:
 
     def _examine(self) -> None:
         s = self.settings
-        typ, data = self._call(self._client.select, mailbox_name(s.mailbox), readonly=True)  # EXAMINE
+        typ, data = self._call(self._session.select, mailbox_name(s.mailbox), readonly=True)  # EXAMINE
         if typ != "OK":
             raise MailboxMissing.of("imap-no-mailbox", user=repr(s.user), mailbox=s.mailbox, detail=self._redact(data))
-        _, values = self._client.response("UIDVALIDITY")
+        _, values = self._session.response("UIDVALIDITY")
         self.uidvalidity = int(values[0]) if values and values[0] else 0
 
     def _call(self, method, *args, **kwargs):
@@ -249,14 +255,14 @@ class Mailbox:
     def envelopes(self, after_uid: int = 0, since: date | None = None) -> list[Envelope]:
         """Messages whose UID is above `after_uid` (and received on or after `since`), in UID order."""
         criteria = f"UID {after_uid + 1}:*" + (f" SINCE {imap_date(since)}" if since else "")
-        typ, data = self._call(self._client.uid, "SEARCH", None, criteria)
+        typ, data = self._call(self._session.uid, "SEARCH", None, criteria)
         if typ != "OK":
             raise MailboxUnreachable.of("imap-search-refused", detail=self._redact(data))
         uids = sorted(u for u in (int(x) for x in b" ".join(d or b"" for d in data).split()) if u > after_uid)
         found = []
         for start in range(0, len(uids), 200):
             chunk = ",".join(str(u) for u in uids[start : start + 200])
-            typ, data = self._call(self._client.uid, "FETCH", chunk, "(UID INTERNALDATE RFC822.SIZE)")
+            typ, data = self._call(self._session.uid, "FETCH", chunk, "(UID INTERNALDATE RFC822.SIZE)")
             for line in data if typ == "OK" else ():
                 text = line[0] if isinstance(line, tuple) else line
                 uid, size, when = _UID.search(text or b""), _SIZE.search(text or b""), parse_internaldate(text or b"")
@@ -266,7 +272,7 @@ class Mailbox:
 
     def fetch(self, uid: int, part: str = "") -> bytes:
         """The message (or ``part``, e.g. ``HEADER``) with ``BODY.PEEK``: its flags stay as they were."""
-        typ, data = self._call(self._client.uid, "FETCH", str(uid), f"(BODY.PEEK[{part}])")
+        typ, data = self._call(self._session.uid, "FETCH", str(uid), f"(BODY.PEEK[{part}])")
         for item in data if typ == "OK" else ():
             if isinstance(item, tuple) and len(item) == 2:
                 return bytes(item[1])
@@ -277,7 +283,8 @@ def mailbox_name(name: str) -> str:
     """A mailbox name as IMAP wants it: modified UTF-7 (RFC 3501 5.1.3, so ``Báo cáo`` works), quoted."""
     import base64
 
-    out, pending = [], []
+    out: list[str] = []
+    pending: list[str] = []
 
     def flush():
         if pending:

@@ -245,7 +245,7 @@ class Postman:
             attachments=[a[0] if isinstance(a, tuple) else a.name for a in message.attachments],
         )
         everyone = result.to + result.cc
-        if self.dry_run:
+        if self.outbox is not None:  # a dry run
             if self.ledger.is_claimed(kind, period, province, slot_key):
                 return result
             name = "_".join(

@@ -54,11 +54,14 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 from .errors import AuthenticationFailed, InvalidSettings, MailError, TlsUnavailable, TlsVerificationFailed
 from .message import OutgoingMessage, build_message
 from .settings import SmtpSettings, password_missing
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "SendResult",
@@ -84,7 +87,14 @@ class SendResult:
         return self.outcome == "sent" and not self.refused
 
 
-def make_ssl_context(settings: SmtpSettings) -> ssl.SSLContext:
+class _Trusting(Protocol):
+    """Settings that may name an extra CA certificate: SmtpSettings, imap.ImapSettings."""
+
+    @property
+    def cafile(self) -> str | Path | None: ...
+
+
+def make_ssl_context(settings: _Trusting) -> ssl.SSLContext:
     """A certificate- and hostname-verifying client context: the system CA
     store plus ``settings.cafile`` when given."""
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
@@ -356,7 +366,7 @@ def send(
 
 def _sort_replies(
     pending: list[str],
-    rejected: dict[str, tuple[int, bytes]],
+    rejected: Mapping[str, tuple[int, bytes | str]],
     redact: _Redactor,
     accepted: list[str],
     deferred: dict[str, tuple[int, str]],
@@ -369,10 +379,8 @@ def _sort_replies(
         if rcpt not in rejected:
             accepted.append(rcpt)
             continue
-        code, reply = rejected[rcpt]
-        if isinstance(reply, bytes):
-            reply = reply.decode("utf-8", "replace")
-        reply = redact(reply)
+        code, raw = rejected[rcpt]
+        reply = redact(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw)
         if 400 <= code < 500:
             deferred[rcpt] = (code, reply)
             error = f"RCPT {rcpt}: {code} {reply}"
