@@ -17,6 +17,8 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.strip()
+    if "  " not in text and text.isprintable():
+        return text  # every white space but " " is unprintable: nothing to fold (and no pattern to run)
     return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
 
 
@@ -34,7 +36,12 @@ def _bare(text: str) -> str:
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """A matching key: no case, no diacritics (đ → d), no spacing or punctuation."""
-    return _NOT_WORD.sub("", _bare(text))
+    if not text.isascii():
+        # What is not ASCII once decomposed is a mark or a letter of no Latin alphabet: dropped, as the
+        # key keeps only [0-9a-z] (the same as `_bare` then the pattern, checked over every code point).
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        text = text.encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub("", text.lower())
 
 
 def fold_words(text: str) -> tuple[str, ...]:
