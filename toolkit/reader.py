@@ -381,7 +381,10 @@ def _find_header(rows: list[list[Any]], table: schema.Table) -> int:
     keys = _header_keys(table)
     best, best_score = 0, 0
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for v in row if isinstance(v, str) and v and fold(v) in keys)
+        texts = [v for v in row if isinstance(v, str) and v]
+        if len(texts) <= best_score:
+            continue  # cannot score more: its texts (data, below the header) need no folding
+        score = sum(1 for v in texts if fold(v) in keys)
         if score > best_score:
             best, best_score = r, score
     return best
