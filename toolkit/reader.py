@@ -463,17 +463,23 @@ def _read_table(
             elif kind is not float and (raw is None or raw == ""):
                 continue
             cell = cells[key] = Cell(sheet, letter, number, raw)
-            font = fonts.get((r, col)) if fonts else None
-            memo = (kind, raw)  # True == 1 == 1.0, but they do not read alike
-            if font is None and memo in clean_values:
-                cell.value = clean_values[memo]  # office tables repeat values; this one read cleanly
-            else:
-                before = len(findings)
+            if fonts and (font := fonts.get((r, col))) is not None:
                 cell.value = _convert(column, cell, font, findings)
-                if len(findings) == before and font is None:
-                    clean_values[memo] = cell.value
+                continue
+            memo = (kind, raw)  # True == 1 == 1.0, but they do not read alike
+            value = clean_values.get(memo, _UNREAD)  # office tables repeat values: one read cleanly is kept
+            if value is _UNREAD:
+                before = len(findings)
+                value = _convert(column, cell, None, findings)
+                if len(findings) == before:
+                    clean_values[memo] = value
+            cell.value = value
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
+
+
+#: A value not read yet (None is a value read: a placeholder, say).
+_UNREAD = object()
 
 
 def _empty(value: Any) -> bool:
