@@ -432,6 +432,25 @@ def test_legacy_font_cells_rich_shared_strings(tmp_path):
     assert legacy_font_cells(path) == {"S": {(0, 1): "tcvn3", (1, 1): "tcvn3", (4, 2): "tcvn3"}}
 
 
+@pytest.mark.parametrize(
+    "styles",
+    [
+        STYLES.replace('".VnTime"', '"&#46;VnTime"'),  # a character reference: not ".vn" in the bytes
+        STYLES.replace('".VnTime"', '"&#x2E;VNTIME"'),
+        '<?xml version="1.0" encoding="UTF-16"?>' + STYLES,  # no ASCII byte spells the name
+        '<!DOCTYPE s [<!ENTITY f ".VnTime">]>' + STYLES.replace('".VnTime"', '"&f;"'),
+    ],
+)
+def test_legacy_font_cells_finds_a_font_not_spelled_in_plain_bytes(tmp_path, styles):
+    """Plain styles bytes skip the XML parse; a name spelled any other way is still parsed and found."""
+    path = tmp_path / "spelled.xlsx"
+    parts = {**_hand_made_parts(), "xl/styles.xml": styles}
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text.encode("utf-16") if "UTF-16" in text else text)
+    assert legacy_font_cells(path) == {"S": {(0, 1): "tcvn3", (1, 1): "tcvn3", (4, 2): "tcvn3"}}
+
+
 def test_legacy_font_cells_fast_path_reads_only_styles(tmp_path, monkeypatch):
     path = tmp_path / "plain.xlsx"
     wb = Workbook()

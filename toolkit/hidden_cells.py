@@ -12,7 +12,7 @@ import re
 import zipfile
 from typing import IO
 
-from .legacy_encodings import BAD_PACKAGE, sheet_parts
+from .legacy_encodings import bad_package, sheet_parts
 
 ERROR_VALUE, NO_VALUE = "error", "formula"
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
@@ -42,7 +42,7 @@ def hidden_cells(
             for name, part in sheets:
                 if name in sheet_names and part in marked and (cells := _scan(zf.read(part))):
                     out[name] = cells
-    except BAD_PACKAGE:  # the contract: unreadable files are reported elsewhere
+    except bad_package():  # the contract: unreadable files are reported elsewhere
         return {}
     return out
 

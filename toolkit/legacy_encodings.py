@@ -17,11 +17,14 @@ import os
 import posixpath
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import IO, Any, Literal
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 ENCODINGS = ("tcvn3", "vni")
 
@@ -291,26 +294,56 @@ def detect_encoding(text: str) -> str | None:
 
 _REF = re.compile(r"([A-Z]+)(\d+)$")
 _TEXT_TYPES = ("s", "inlineStr", "str")
-#: What zipfile and ElementTree raise for a damaged or odd package: such a file is reported elsewhere.
-#: (A missing part is a KeyError; an encrypted member a RuntimeError; a bad number in an attribute a ValueError.)
-BAD_PACKAGE = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    KeyError,
-    ValueError,
-    RuntimeError,
-    NotImplementedError,
-    ET.ParseError,
-)
+
+
+@cache
+def bad_package() -> tuple[type[BaseException], ...]:
+    """What zipfile and ElementTree raise for a damaged or odd package: such a file is reported elsewhere.
+    (A missing part is a KeyError; an encrypted member a RuntimeError; a bad number in an attribute a ValueError.)
+
+    A function, so that ElementTree is imported only when a file is parsed or fails (`except bad_package():`
+    is evaluated only when something was raised).
+    """
+    import xml.etree.ElementTree as ET
+
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        ET.ParseError,
+    )
 
 
 def _iterparse(
     zf: zipfile.ZipFile, part: str, events: tuple[Literal["start", "end"], ...] = ("end",)
 ) -> Iterator[tuple[str, Any]]:
+    import xml.etree.ElementTree as ET  # most workbooks are never parsed here (see _no_legacy_font)
+
     with zf.open(part) as stream:
         yield from ET.iterparse(stream, events)
+
+
+#: What, in a styles part, could spell a legacy font's name other than as plain ASCII bytes: a character
+#: reference, a DOCTYPE's entities, a NUL byte (UTF-16 or UTF-32).
+_SPELLED_OTHERWISE = (b"&#", b"<!", b"\x00")
+_PLAIN_ENCODINGS = tuple(
+    b"encoding=" + q + name + q for name in (b"utf-8", b"us-ascii", b"ascii") for q in (b'"', b"'")
+)
+
+
+def _no_legacy_font(styles: bytes) -> bool:
+    """Whether a styles part surely names no legacy font (none starts ".vn" or "vni-"), seen from its bytes
+    alone: most workbooks, which then need no XML parsing at all. Unsure (another encoding, entities): False."""
+    low = styles.lower()
+    if b".vn" in low or b"vni-" in low or any(mark in low for mark in _SPELLED_OTHERWISE):
+        return False
+    declaration = low[:200].lstrip(b"\xef\xbb\xbf").partition(b"?>")[0].replace(b" ", b"")
+    return b"encoding=" not in declaration or any(plain in declaration for plain in _PLAIN_ENCODINGS)
 
 
 def _local(tag: str) -> str:
@@ -329,7 +362,10 @@ def _runs_encoding(element: ET.Element) -> str | None:
 
 
 def _style_encodings(zf: zipfile.ZipFile) -> tuple[list[str | None], bool]:
-    """Encoding per cellXfs style index, and whether any font in styles.xml is legacy."""
+    """Encoding per cellXfs style index, and whether any font in styles.xml is legacy (([], False) when its
+    bytes alone show it names none: most workbooks, which are then not parsed)."""
+    if _no_legacy_font(zf.read("xl/styles.xml")):
+        return [], False
     fonts: list[str | None] = []
     font_ids: list[int] = []
     path: list[str] = []
@@ -440,5 +476,5 @@ def legacy_font_cells(path: str | os.PathLike[str] | IO[bytes]) -> dict[str, dic
                 if cells := _sheet_cells(zf, part, styles, shared):
                     result[name] = cells
             return result
-    except BAD_PACKAGE:  # the contract: unreadable files are reported elsewhere
+    except bad_package():  # the contract: unreadable files are reported elsewhere
         return {}

@@ -23,7 +23,16 @@ from .folders import MAX_FILE_BYTES
 from .hidden_cells import ERROR_VALUE, hidden_cells
 from .periods import BadPeriod, Period
 from .text import cell_ref, clean, column_letter, fold
-from .values import BadValue, currency_word, is_placeholder, parse_date, parse_integer, parse_number, text_of
+from .values import (
+    PLACEHOLDERS,
+    BadValue,
+    currency_word,
+    is_placeholder,
+    parse_date,
+    parse_integer,
+    parse_number,
+    text_of,
+)
 from .vocabulary import match_choice
 
 # Bounds that keep memory in check: a standard workbook of 5,000 rows is about 1 MB packed, 5 MB unpacked.
@@ -304,9 +313,9 @@ def _match_sheets(wb: Workbook, names: list[str]) -> dict[str, str]:
     return found
 
 
-def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: list[Finding]) -> str:
-    text = clean(text_of(raw))
-    if text.isascii() and not font_encoding:
+def _text(raw: Any, cell: Cell, font_encoding: str | None, findings: list[Finding]) -> str:
+    text = clean(raw if raw.__class__ is str else text_of(raw))
+    if not font_encoding and text.isascii():
         return text  # legacy-encoded Vietnamese always carries non-ASCII characters
     encoding = font_encoding or _detect(text)
     if encoding and text:
@@ -316,8 +325,8 @@ def _text(raw: Any, sheet: str, ref: str, font_encoding: str | None, findings: l
                 finding(
                     "legacy-encoding",
                     WARNING,
-                    sheet=sheet,
-                    cell=ref,
+                    sheet=cell.sheet,
+                    cell=cell.ref,
                     value=text,
                     suggestion=converted,
                     encoding=encoding.split("-")[0].upper(),
@@ -372,7 +381,10 @@ def _find_header(rows: list[list[Any]], table: schema.Table) -> int:
     keys = _header_keys(table)
     best, best_score = 0, 0
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for v in row if isinstance(v, str) and v and fold(v) in keys)
+        texts = [v for v in row if isinstance(v, str) and v]
+        if len(texts) <= best_score:
+            continue  # cannot score more: its texts (data, below the header) need no folding
+        score = sum(1 for v in texts if fold(v) in keys)
         if score > best_score:
             best, best_score = r, score
     return best
@@ -425,7 +437,7 @@ def _read_table(
                 )
                 totals_seen = True
             continue
-        for col in [c for c in unlabelled if c < len(row) and not _empty(row[c])]:
+        for col in [c for c in unlabelled if c < len(row) and not _empty(row[c])] if unlabelled else ():
             findings.append(
                 finding(
                     "data-without-header",
@@ -439,22 +451,35 @@ def _read_table(
             unlabelled.discard(col)
         cells = {}
         width = len(row)
-        for key, col, column, letter, clean_values in specs:
-            raw = row[col] if col < width else ""
-            if raw != "" and raw is not None and not (raw.__class__ is str and raw.isspace()):  # inline: hot path
-                # empty cells (white space only, too) get no Cell: TableData.ref names them
-                cell = cells[key] = Cell(sheet, letter, r + 1, raw)
-                font = fonts.get((r, col)) if fonts else None
-                memo = (raw.__class__, raw)  # True == 1 == 1.0, but they do not read alike
-                if font is None and memo in clean_values:
-                    cell.value = clean_values[memo]  # office tables repeat values; this one read cleanly
-                else:
-                    before = len(findings)
-                    cell.value = _convert(column, cell, font, findings)
-                    if len(findings) == before and font is None:
-                        clean_values[memo] = cell.value
+        number = r + 1
+        for key, col, column, letter, clean_values in specs:  # inline: the hot path
+            if col >= width:
+                continue
+            raw = row[col]
+            kind = raw.__class__
+            if kind is str:
+                if not raw or raw.isspace():
+                    continue  # empty cells (white space only, too) get no Cell: TableData.ref names them
+            elif kind is not float and (raw is None or raw == ""):
+                continue
+            cell = cells[key] = Cell(sheet, letter, number, raw)
+            if fonts and (font := fonts.get((r, col))) is not None:
+                cell.value = _convert(column, cell, font, findings)
+                continue
+            memo = (kind, raw)  # True == 1 == 1.0, but they do not read alike
+            value = clean_values.get(memo, _UNREAD)  # office tables repeat values: one read cleanly is kept
+            if value is _UNREAD:
+                before = len(findings)
+                value = _convert(column, cell, None, findings)
+                if len(findings) == before:
+                    clean_values[memo] = value
+            cell.value = value
         records.append(Record(r + 1, cells))
     return TableData(table, sheet, columns, records)
+
+
+#: A value not read yet (None is a value read: a placeholder, say).
+_UNREAD = object()
 
 
 def _empty(value: Any) -> bool:
@@ -550,10 +575,14 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
             findings.append(finding("formula-not-computed", strict, **where))
         return None
     if isinstance(raw, str):
-        text = _text(raw, cell.sheet, cell.ref, font_encoding, findings)
+        text = _text(raw, cell, font_encoding, findings)
         if not text:
             return None
-        if is_placeholder(text) and not (column.type == schema.COUNTRY and text == "NA"):
+        if (
+            len(text) <= _PLACEHOLDER_LENGTH
+            and is_placeholder(text)
+            and not (column.type == schema.COUNTRY and text == "NA")
+        ):
             strict = column.required or column.numeric or column.type == schema.DATE
             findings.append(finding("placeholder-value", ERROR if strict else WARNING, **_where(cell, column)))
             return None
@@ -565,6 +594,10 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
     except BadValue as bad:
         findings.append(finding(bad.rule, ERROR, suggestion=bad.suggestion, **_where(cell, column), **bad.params))
         return None
+
+
+#: No longer text is a placeholder (lower-casing never shortens a text): the check is skipped for most cells.
+_PLACEHOLDER_LENGTH = max(map(len, PLACEHOLDERS))
 
 
 def _where(cell: Cell, column: schema.Column) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import string
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -781,7 +781,7 @@ def render(rule: str, language: str, context: dict[str, Any]) -> str:
     """
     vi, en = SENTENCES[rule]
     template = vi if language == "vi" else en
-    return _Counts().vformat(template, (), _Blank({k: _shown(k, v, language) for k, v in context.items()}))
+    return _counts()().vformat(template, (), _Blank({k: _shown(k, v, language) for k, v in context.items()}))
 
 
 class _Count(str):
@@ -795,16 +795,24 @@ class _Count(str):
         return count
 
 
-class _Counts(string.Formatter):
-    """``{n:error}`` writes "1 error" or "3 errors"; ``{n:reply|replies}`` names both forms."""
+@cache
+def _counts() -> type:
+    """The formatter, made at the first sentence rendered: `string` is imported then (a check that finds
+    nothing renders none)."""
+    import string
 
-    def format_field(self, value, format_spec: str):
-        if not format_spec[:1].isalpha():
-            return super().format_field(value, format_spec)
-        if value in ("", None):
-            return ""
-        one, _, many = format_spec.partition("|")
-        return f"{value} {one if getattr(value, 'number', value) == 1 else (many or one + 's')}"
+    class _Counts(string.Formatter):
+        """``{n:error}`` writes "1 error" or "3 errors"; ``{n:reply|replies}`` names both forms."""
+
+        def format_field(self, value, format_spec: str):
+            if not format_spec[:1].isalpha():
+                return super().format_field(value, format_spec)
+            if value in ("", None):
+                return ""
+            one, _, many = format_spec.partition("|")
+            return f"{value} {one if getattr(value, 'number', value) == 1 else (many or one + 's')}"
+
+    return _Counts
 
 
 def _shown(key: str, value: Any, language: str) -> Any:

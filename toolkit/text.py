@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _SPACES = re.compile(r"\s+")
 _SPACES_INSIDE = re.compile(r"\s\s|[^\S ]")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
@@ -17,13 +16,22 @@ def clean(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.strip()
+    if "  " not in text and text.isprintable():
+        return text  # every white space but " " is unprintable: nothing to fold (and no pattern to run)
     return _SPACES.sub(" ", text) if _SPACES_INSIDE.search(text) else text
 
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot hold (\\x00–\\x1f but tab and line ends, lone surrogates):
     what goes into a .docx, .xlsx or web page."""
-    return _NOT_XML.sub("", text) if _NOT_XML.search(text) else text
+    not_xml = _not_xml()
+    return not_xml.sub("", text) if not_xml.search(text) else text
+
+
+@cache
+def _not_xml() -> re.Pattern[str]:
+    """Compiled when first written out, not by every command that imports this module (it is slow to compile)."""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _bare(text: str) -> str:
@@ -34,7 +42,12 @@ def _bare(text: str) -> str:
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """A matching key: no case, no diacritics (đ → d), no spacing or punctuation."""
-    return _NOT_WORD.sub("", _bare(text))
+    if not text.isascii():
+        # What is not ASCII once decomposed is a mark or a letter of no Latin alphabet: dropped, as the
+        # key keeps only [0-9a-z] (the same as `_bare` then the pattern, checked over every code point).
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        text = text.encode("ascii", "ignore").decode("ascii")
+    return _NOT_WORD.sub("", text.lower())
 
 
 def fold_words(text: str) -> tuple[str, ...]:

@@ -35,6 +35,9 @@ _MULTIPLIERS = {
     "ngàn": Decimal(10) ** 3,
     "nghin": Decimal(10) ** 3,
 }
+_INFINITY = float("inf")
+#: Whole floats up to 2**53 are exact and written in full by repr (not as 1e+16).
+_EXACT = 2**53
 _NUMBER = re.compile(r"^([+-]?)([0-9][0-9.,]*)\s*([^\d\s.,]*)$")
 _CURRENCY_WORDS = {"usd", "$", "us$", "vnd", "vnđ", "đ", "đồng", "dong"}
 
@@ -78,7 +81,7 @@ def parse_number(raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise BadValue("invalid-number")
     if isinstance(raw, (int, float)):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if raw != raw or raw == _INFINITY or raw == -_INFINITY:
             raise BadValue("invalid-number")
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     text = str(raw).strip().replace("\u00a0", " ")
@@ -135,6 +138,11 @@ def _decimal(text: str) -> Decimal:
 
 def parse_integer(raw: Any) -> int:
     """A whole number. `1.200` is not ambiguous here: only the thousands reading is whole."""
+    kind = raw.__class__
+    if kind is int:
+        return raw  # what the Decimal below gives back
+    if kind is float and raw.is_integer() and -_EXACT <= raw <= _EXACT:
+        return int(raw)  # its repr is its digits: the Decimal below is this whole number
     try:
         number = parse_number(raw)
     except BadValue as bad:

@@ -14,6 +14,7 @@ def check(wb, ctx):
         once_approved = [c for c in columns if c.required_once_approved]
         ruled = [(c, rule) for c in columns if (rule := _rule_for(c))]
         usd = [c for c in columns if c.type == schema.DECIMAL and c.key.endswith("_usd")]
+        limit = ctx.settings.max_project_usd
         for record in data.records:
             cells = record.cells
             for column in required:
@@ -36,11 +37,15 @@ def check(wb, ctx):
             for column, rule in ruled:
                 cell = cells.get(column.key)
                 if cell is not None and cell.value is not None:  # None: the reader said why
-                    yield from rule(column, cell.value, cell, data.sheet)
+                    found = rule(column, cell.value, cell, data.sheet)
+                    if found is not None:
+                        yield found
             for column in usd:
                 cell = cells.get(column.key)
                 if cell is not None and cell.value is not None and cell.value > 0:
-                    yield from _usd_amount(column, cell, data.sheet, ctx.settings.max_project_usd)
+                    found = _usd_amount(column, cell, data.sheet, limit)
+                    if found is not None:
+                        yield found
 
 
 def _empty(data, record, column) -> dict:
@@ -48,7 +53,8 @@ def _empty(data, record, column) -> dict:
 
 
 def _rule_for(column):
-    """The value rule a column needs, or None (most text columns need none)."""
+    """The value rule a column needs, or None (most text columns need none). A rule gives one finding or None
+    (a plain function, not a generator: it runs for most cells)."""
     if column.numeric and (column.minimum is not None or column.maximum is not None):
         return _range
     if column.type == schema.EMAIL:
@@ -68,34 +74,38 @@ def _range(column, value, cell, sheet):
     low, high = column.minimum, column.maximum
     too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
     if too_low or (high is not None and value > high):
-        yield finding("out-of-range", ERROR, **_where(column, value, cell, sheet), bounds=_bounds(column))
+        return finding("out-of-range", ERROR, **_where(column, value, cell, sheet), bounds=_bounds(column))
+    return None
 
 
 def _usd_amount(column, cell, sheet, limit):
     """A USD amount typed with "tỷ"/"triệu", or beyond any provincial project: usually VND."""
-    where = _where(column, cell.value, cell, sheet)
     word = vnd_multiplier(cell.raw) if isinstance(cell.raw, str) else ""
     if word:
-        yield finding("usd-looks-like-vnd", WARNING, **where, word=word)
-    elif cell.value > limit:
-        yield finding("usd-implausible", WARNING, **where, limit=limit)
+        return finding("usd-looks-like-vnd", WARNING, **_where(column, cell.value, cell, sheet), word=word)
+    if cell.value > limit:
+        return finding("usd-implausible", WARNING, **_where(column, cell.value, cell, sheet), limit=limit)
+    return None
 
 
 def _email(column, value, cell, sheet):
     if not is_email(value):
-        yield finding("invalid-email", ERROR, **_where(column, value, cell, sheet))
+        return finding("invalid-email", ERROR, **_where(column, value, cell, sheet))
+    return None
 
 
 def _phone(column, value, cell, sheet):
     if not is_phone(value):
-        yield finding("invalid-phone", WARNING, **_where(column, value, cell, sheet))
+        return finding("invalid-phone", WARNING, **_where(column, value, cell, sheet))
+    return None
 
 
 def _length(column, value, cell, sheet):
     if len(value) > column.max_length:
-        yield finding(
+        return finding(
             "too-long", ERROR, **_where(column, value, cell, sheet), length=len(value), limit=column.max_length
         )
+    return None
 
 
 def _bounds(column) -> str:

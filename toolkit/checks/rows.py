@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import schema
 from ..findings import ERROR, INFO, WARNING, finding
@@ -198,6 +199,7 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31))
 
 
+@lru_cache(maxsize=64, typed=True)
 def _d(x: float) -> Decimal:
-    """A float setting as Decimal, to compare with amounts read exactly."""
+    """A float setting as Decimal, to compare with amounts read exactly (asked for at every row)."""
     return Decimal(str(x))

@@ -18,23 +18,29 @@ def check(wb, ctx):
             if cell is None or cell.value is None:
                 continue
             ident = cell.value.strip().upper()
-            where = dict(sheet=data.sheet, cell=cell.ref, row=cell.row, column=table.id_key, value=cell.raw)
+            ref = cell.ref
             if ident in seen:
-                yield finding("duplicate-id", ERROR, **where, first=seen[ident])
+                yield finding("duplicate-id", ERROR, **_where(data, cell, ref), first=seen[ident])
                 continue
-            seen[ident] = cell.ref
+            seen[ident] = ref
             m = ID_PATTERN.match(ident)
-            code = ctx.province.code if ctx.province else "NN"
-            year = ctx.period.year if ctx.period else "YYYY"
             if not m or m.group(2) != table.id_kind:
-                yield finding("id-format", ERROR, **where, example=f"{code}-{table.id_kind}{year}-001")
+                code = ctx.province.code if ctx.province else "NN"
+                year = ctx.period.year if ctx.period else "YYYY"
+                yield finding(
+                    "id-format", ERROR, **_where(data, cell, ref), example=f"{code}-{table.id_kind}{year}-001"
+                )
             elif ctx.province is not None and m.group(1) != ctx.province.code:
                 fixed = f"{ctx.province.code}{ident[2:]}"
                 yield finding(
                     "id-province-mismatch",
                     ERROR,
                     suggestion=fixed,
-                    **where,
+                    **_where(data, cell, ref),
                     code=m.group(1),
                     expected=ctx.province.code,
                 )
+
+
+def _where(data, cell, ref):
+    return dict(sheet=data.sheet, cell=ref, row=cell.row, column=data.table.id_key, value=cell.raw)
