@@ -285,8 +285,8 @@ def read_rows(
     wb = Workbook(path=Path(path), file_format=fmt)
     sheets = _match_sheets(wb, list(sheet_names))
     if schema.INFO.key in sheets:
-        wb.info_sheet = sheets[schema.INFO.key]
-        _read_info(wb, rows_of(wb.info_sheet), fonts.get(wb.info_sheet, {}))
+        wb.info_sheet = sheet = sheets[schema.INFO.key]
+        _read_info(wb, sheet, rows_of(sheet), fonts.get(sheet, {}))
     for table in schema.TABLES:
         if table.key in sheets:
             name = sheets[table.key]
@@ -336,7 +336,7 @@ def _text(raw: Any, cell: Cell, font_encoding: str | None, findings: list[Findin
     return text
 
 
-def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int], str]) -> None:
+def _read_info(wb: Workbook, sheet: str, rows: list[list[Any]], fonts: dict[tuple[int, int], str]) -> None:
     labels = {}
     for c in schema.INFO_FIELDS:
         labels.update({fold(c.vi): c, fold(c.en): c, fold(c.key): c})
@@ -348,8 +348,8 @@ def _read_info(wb: Workbook, rows: list[list[Any]], fonts: dict[tuple[int, int],
         if field_ is None or field_.key in wb.info:
             continue
         raw = row[1] if len(row) > 1 else ""
-        wb.headers[(wb.info_sheet, field_.key)] = label
-        cell = Cell(wb.info_sheet, "B", r + 1, raw)
+        wb.headers[(sheet, field_.key)] = label
+        cell = Cell(sheet, "B", r + 1, raw)
         cell.value = _convert(field_, cell, fonts.get((r, 1)), wb.findings)
         wb.info[field_.key] = cell
     period = wb.info_value("ky_bao_cao")
@@ -419,7 +419,9 @@ def _read_table(
         )
     columns = _map_header(wb, table, sheet, header, header_index)
     records = []
-    specs = [(key, col, table.column(key), column_letter(col), {}) for key, col in columns.items()]
+    specs: list[tuple[str, int, schema.Column, str, dict]] = [
+        (key, col, table.column(key), column_letter(col), {}) for key, col in columns.items()
+    ]
     findings = wb.findings
     id_col = columns.get(table.id_key)
     first_cols = tuple(sorted({0, 1, 2, 3} | {columns[k] for k in ("stt", table.id_key, "ten_vi") if k in columns}))
@@ -583,8 +585,8 @@ def _convert(column: schema.Column, cell: Cell, font_encoding: str | None, findi
             and is_placeholder(text)
             and not (column.type == schema.COUNTRY and text == "NA")
         ):
-            strict = column.required or column.numeric or column.type == schema.DATE
-            findings.append(finding("placeholder-value", ERROR if strict else WARNING, **_where(cell, column)))
+            exact = column.required or column.numeric or column.type == schema.DATE
+            findings.append(finding("placeholder-value", ERROR if exact else WARNING, **_where(cell, column)))
             return None
         if column.type == schema.TEXT or column.type == schema.EMAIL:
             return text

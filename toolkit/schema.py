@@ -111,6 +111,7 @@ class Table:
     columns: tuple[Column, ...]
     id_key: str
     id_kind: str
+    _by_key: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_by_key", {c.key: c for c in self.columns})

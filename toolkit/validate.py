@@ -126,9 +126,9 @@ def _code_as_written(wb: Workbook) -> str | None:
 def _order_key(wb: Workbook):
     sheet_rank = {}
     sheet_rank[wb.info_sheet or schema.INFO.vi] = 1
-    for i, key in enumerate(("needs", "register")):
-        if key in wb.tables:
-            sheet_rank[wb.tables[key].sheet] = 2 + i
+    for i, table in enumerate(("needs", "register")):
+        if table in wb.tables:
+            sheet_rank[wb.tables[table].sheet] = 2 + i
 
     def key(f: Finding):
         m = _CELL.match(f.cell or "")
