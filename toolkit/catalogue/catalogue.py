@@ -31,6 +31,7 @@ from ..glossary import agency_en, groups_en, place_en, plain, proper_name
 from ..ledger import ARCHIVE_NAME
 from ..outputs import check_output, output_path
 from ..periods import Period
+from ..schema import Province
 from ..text import xml_safe
 from ..workers import Progress, Runner
 from .result import (
@@ -118,7 +119,7 @@ def catalogue(
         [f for f in files if not f.refused and (f.current is None or f.parsed_period is None)],
         _title_en(ctrl, latest),
     )
-    intro = introduction(ctrl, list(dict.fromkeys(f.current.short for f in latest)), result.period)
+    intro = introduction(ctrl, list(dict.fromkeys(_now(f).short for f in latest)), result.period)
     page = render_page(result, intro, templates).encode("utf-8")
     pdfs = [render_bulletin(result, intro, templates, lang) for lang in ("vi", "en")]  # all made before any is written
     xlsx = catalogue_workbook(result, intro)
@@ -167,21 +168,29 @@ def latest_files(files: Iterable[SourceFile], wanted: Period | None = None) -> l
 
     Provinces merged in 2025 count as the province they became: its latest period wins.
     """
-    best: dict[str, SourceFile] = {}
+    best: dict[str, tuple[SourceFile, str, Period]] = {}  # by the code as written: (file, code now, period)
     for f in files:
-        parsed = f.parsed_period
-        if f.refused or f.current is None or parsed is None or (wanted is not None and parsed != wanted):
+        parsed, original, current = f.parsed_period, f.original, f.current
+        if f.refused or original is None or current is None or parsed is None:
             continue
-        key = f.original.code
-        if key not in best or _order(f) > _order(best[key]):
-            best[key] = f
+        if wanted is not None and parsed != wanted:
+            continue
+        if original.code not in best or _order(f) > _order(best[original.code][0]):
+            best[original.code] = (f, current.code, parsed)
     newest: dict[str, Period] = {}
-    for f in best.values():
-        newest[f.current.code] = max(newest.get(f.current.code, f.parsed_period), f.parsed_period)
-    return sorted(
-        (f for f in best.values() if f.parsed_period == newest[f.current.code]),
-        key=lambda f: (f.current.code, f.original.code),
-    )
+    for _, code, parsed in best.values():
+        newest[code] = max(newest.get(code, parsed), parsed)
+    return [
+        f
+        for original, (f, code, parsed) in sorted(best.items(), key=lambda item: (item[1][1], item[0]))
+        if parsed == newest[code]
+    ]
+
+
+def _now(f: SourceFile) -> Province:
+    """The province a published file counts for now (`latest_files` keeps only files placed in one)."""
+    assert f.current is not None
+    return f.current
 
 
 def _order(f: SourceFile):
@@ -215,8 +224,8 @@ def _need(f: SourceFile, row: tuple) -> Need:
         id=text("ma_de_xuat"),
         title_vi=text("ten_vi"),
         title_en=text("ten_en"),
-        province_code=f.current.code,
-        province=f.current.short,
+        province_code=_now(f).code,
+        province=_now(f).short,
         location=text("dia_ban"),
         sector=_SECTOR_CODE.get(text("linh_vuc"), "KHAC"),
         form=FORM_SLUGS[text("hinh_thuc")],
@@ -236,21 +245,21 @@ def _need(f: SourceFile, row: tuple) -> Need:
         agency_en=text("don_vi_de_xuat_en") or agency_en(text("don_vi_de_xuat")) or "",
         location_en=place_en(text("dia_ban")) or "",
         contact_en=proper_name(text("nguoi_lien_he")) or "",
-        province_en=plain(f.current.short),
+        province_en=plain(_now(f).short),
     )
 
 
 def _title(ctrl, files: list[SourceFile]) -> str:
     if ctrl is not None and ctrl.cluster:
         return ctrl.cluster
-    names = sorted({f.current.name for f in files})
+    names = sorted({_now(f).name for f in files})
     return ", ".join(names) if len(names) <= 4 else f"{len(names)} tỉnh, thành phố"
 
 
 def _title_en(ctrl, files: list[SourceFile]) -> str:
     if ctrl is not None:
         return str(ctrl.values.get("ten_cum_en") or "")
-    names = sorted({place_en(f.current.name) or plain(f.current.name) for f in files})
+    names = sorted({place_en(_now(f).name) or plain(_now(f).name) for f in files})
     return ", ".join(names) if len(names) <= 4 else f"{len(names)} provinces and cities"
 
 
