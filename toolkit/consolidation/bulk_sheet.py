@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import IO
 
 from xlsxwriter.utility import xl_col_to_name, xl_range
 from xlsxwriter.worksheet import Worksheet
@@ -77,9 +78,15 @@ SEGMENT = 2048
 class BulkWorksheet(Worksheet):
     """A Worksheet with fast, pre-rendered blocks of rows at its bottom."""
 
+    # xlsxwriter's own, set in its methods (mypy cannot see their type there)
+    dim_rowmin: int | None
+    dim_rowmax: int | None
+    dim_colmin: int | None
+    dim_colmax: int | None
+
     def __init__(self) -> None:
         super().__init__()
-        self._store = None
+        self._store: IO[bytes] | None = None
         self._placed: list[Block] = []
         self._bulk_first: int | None = None
         self._bulk_next: int | None = None
@@ -102,15 +109,14 @@ class BulkWorksheet(Worksheet):
         :param inline: columns whose text is nearly always different (IDs, phone numbers): written in
             the cell itself rather than in the shared-string table, which would only grow.
         """
-        if self._store is None:
-            self._store = tempfile.TemporaryFile(dir=self.tmpdir)
+        self._storage()
         styles = [f' s="{f._get_xf_index()}"' if f is not None else "" for f in (formats or ())]
         strings = self.str_table
         lookup = strings.string_table
         shared = strings._get_shared_string_index
         uses = count = 0
         width = 0
-        cols: list[tuple[dict | None, str, str, str, str]] = []
+        cols: list[tuple[dict[str, str] | None, str, str, str, str, list[int]]] = []
         unique = set(inline)
         out: list[str] = []
         segments = []
@@ -136,7 +142,7 @@ class BulkWorksheet(Worksheet):
                             self._longest.setdefault(c, [0]),
                         )
                     )
-            parts = []
+            parts: list[str] = []
             append = parts.append
             for (cache, as_string, as_number, as_bool, as_inline, longest), value in zip(cols, values, strict=False):
                 if value is None:
@@ -148,7 +154,7 @@ class BulkWorksheet(Worksheet):
                     if value:
                         head = as_inline if value.strip() == value else as_inline[:-3] + _PRESERVE
                         append(f"{head}{_inline_text(value[:_MAX_STRING])}</t></is></c>")
-                elif kind is str:
+                elif kind is str and cache is not None:  # (always, once the line above is not taken)
                     piece = cache.get(value)
                     if piece is not None:  # the same text in this column before: one dictionary lookup
                         uses += 1
@@ -195,10 +201,17 @@ class BulkWorksheet(Worksheet):
         """The length of the longest text rendered so far in column `col` (0 if none)."""
         return self._longest.get(col, [0])[0]
 
+    def _storage(self) -> IO[bytes]:
+        """The temporary file the rendered rows wait in (made at the first render)."""
+        if self._store is None:
+            self._store = tempfile.TemporaryFile(dir=self.tmpdir)
+        return self._store
+
     def _save(self, rows: list[str]) -> tuple[int, int, int]:
         data = "\n".join(rows).encode("utf-8")
-        offset = self._store.seek(0, 2)
-        self._store.write(data)
+        store = self._storage()
+        offset = store.seek(0, 2)
+        store.write(data)
         return offset, len(data), len(rows)
 
     def place(self, first_row: int, blocks: Iterable[Block]) -> int:
@@ -244,7 +257,7 @@ class BulkWorksheet(Worksheet):
         super()._assemble_xml_file()
 
     def _write_dimension(self) -> None:
-        if self._bulk_first is None:
+        if self._bulk_first is None or self._bulk_next is None:
             return super()._write_dimension()
         saved = (self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax)
         last_col = max(b.last_col for b in self._placed)
@@ -270,10 +283,11 @@ class BulkWorksheet(Worksheet):
             self._write_rows()
         number = self._bulk_first + 1
         write = self.fh.write
+        store = self._storage()
         for block in self._placed:
             for offset, length, count in block.segments:
-                self._store.seek(offset)
-                rows = self._store.read(length).decode("utf-8").split("\n")
+                store.seek(offset)
+                rows = store.read(length).decode("utf-8").split("\n")
                 write("".join([row.replace(_ROW, str(n)) for n, row in enumerate(rows, start=number)]))
                 number += count
         self._close_store()

@@ -235,9 +235,9 @@ def consolidate(
             old = _ledger_previous(ctrl, wanted, settings)
         if old is not None:
             result.changes = _changes_since(old, result)
-        writer = ConsolidatedWriter(tmp)
+        writer = ConsolidatedWriter(tmp, result)
         try:
-            writer.write(result)
+            writer.write()
             result.duplicates = duplicates.result()  # searched in the workers while this process wrote
             writer.finish(result.duplicates)
         except BaseException:

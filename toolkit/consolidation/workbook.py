@@ -310,8 +310,8 @@ def write_consolidated(result: ConsolidationResult, out: str | os.PathLike) -> P
     """Write the consolidated workbook for `result` to `out` (atomically)."""
     out = Path(out)
     with atomic_path(out) as tmp:
-        writer = ConsolidatedWriter(tmp)
-        writer.write(result)
+        writer = ConsolidatedWriter(tmp, result)
+        writer.write()
         writer.finish(result.duplicates)
     return out
 
@@ -340,7 +340,7 @@ class ConsolidatedWriter:
     `discard` abandons it after a failure.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, result: ConsolidationResult):
         import xlsxwriter
 
         from ..outputs import mark_xlsxwriter
@@ -408,7 +408,7 @@ class ConsolidatedWriter:
         self.data_formats = {k: [self.fmt(c) for c in cols] for k, cols in self.data_columns.items()}
         self.data_unique = {k: _unique(cols) for k, cols in self.data_columns.items()}
         self.blocks: dict[tuple[str, str], Any] = {}
-        self.result: ConsolidationResult | None = None
+        self.result = result
         self.closed = False
 
     def _render(self, f: SourceFile) -> None:
@@ -433,9 +433,9 @@ class ConsolidatedWriter:
                 self.data_unique[key],
             )
 
-    def write(self, result: ConsolidationResult) -> None:
-        """Every sheet of `result` but the duplicates."""
-        self.result = result
+    def write(self) -> None:
+        """Every sheet of the result but the duplicates."""
+        result = self.result
         self.book.set_properties(
             {
                 "title": TITLE,
