@@ -8,16 +8,15 @@ which no test of the selection read.
 from datetime import date, timedelta
 
 import pytest
-import xlsxwriter
 
 from builders import records, write_book
+from test_activities import book as activities_book
 from test_checks import NEEDS, REGISTER, N, R, book, cell, set0
 from test_checks_exact import only, rules, whole
 from toolkit import schema
 from toolkit.rates import Override, Rates
 from toolkit.sample import sample_activities
 from toolkit.schema import Settings
-from toolkit.template import fill_template
 from toolkit.validate import validate
 
 # --- needs
@@ -229,17 +228,7 @@ def activities(tmp_path, change, name="a.xlsx"):
     """The row findings of a clean activities sheet of 92 for 2026-H1 once `change` has edited its rows."""
     rows = sample_activities("92", "2026-H1", 4, seed=3)
     change(rows)
-    path = tmp_path / name
-    with xlsxwriter.Workbook(str(path)) as wb:
-        fill_template(
-            wb,
-            "92",
-            "2026-H1",
-            rows={"needs": [], "register": [], "activities": rows},
-            preparer="Trần Thị Mai",
-            email="mai.tran@lhhcantho.org.vn",
-            prepared_on=date(2026, 7, 5),
-        )
+    path = activities_book(tmp_path / name, rows)
     kept = ("end-before-start", "activity-outside-period", "activity-repeated")
     return [whole(f) for f in validate(path).findings if f.rule in kept]
 
@@ -322,3 +311,12 @@ def test_an_activity_without_a_partner_repeats_another_without_one(tmp_path):
         rows[2].update(ngay_bat_dau=rows[0]["ngay_bat_dau"], loai_hoat_dong=rows[0]["loai_hoat_dong"], doi_tac=None)
 
     assert [(f[0], f[4], f[7]) for f in activities(tmp_path, no_partner)] == [("activity-repeated", 4, {"first": 2})]
+
+
+@pytest.mark.parametrize("unknown", ["loai_hoat_dong", "ngay_bat_dau"])
+def test_activities_are_repeats_only_when_both_start_and_type_are_known(tmp_path, unknown):
+    def same_but_unknown(rows):
+        rows[2].update({k: rows[0][k] for k in ("ngay_bat_dau", "loai_hoat_dong", "doi_tac")})
+        rows[0][unknown] = rows[2][unknown] = None
+
+    assert [f[0] for f in activities(tmp_path, same_but_unknown) if f[0] == "activity-repeated"] == []
