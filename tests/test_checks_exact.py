@@ -25,6 +25,11 @@ def rules(report) -> set[str]:
     return {f.rule for f in report.findings}
 
 
+def whole(f) -> tuple:
+    """All a finding says: rule, severity, sheet, cell, row, column key, value as typed, params, suggestion."""
+    return (f.rule, f.severity, f.sheet, f.cell, f.row, f.column, f.value, dict(f.params), f.suggestion)
+
+
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
     [
