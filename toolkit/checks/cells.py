@@ -66,7 +66,7 @@ def _rule_for(column):
     return None
 
 
-def _where(column, value, cell, sheet) -> dict:
+def _where(column, cell, sheet) -> dict:
     return dict(sheet=sheet, cell=cell.ref, row=cell.row, column=column.key, value=cell.raw)
 
 
@@ -74,7 +74,7 @@ def _range(column, value, cell, sheet):
     low, high = column.minimum, column.maximum
     too_low = low is not None and (value <= low if column.exclusive_minimum else value < low)
     if too_low or (high is not None and value > high):
-        return finding("out-of-range", ERROR, **_where(column, value, cell, sheet), bounds=_bounds(column))
+        return finding("out-of-range", ERROR, **_where(column, cell, sheet), bounds=_bounds(column))
     return None
 
 
@@ -82,29 +82,27 @@ def _usd_amount(column, cell, sheet, limit):
     """A USD amount typed with "tỷ"/"triệu", or beyond any provincial project: usually VND."""
     word = vnd_multiplier(cell.raw) if isinstance(cell.raw, str) else ""
     if word:
-        return finding("usd-looks-like-vnd", WARNING, **_where(column, cell.value, cell, sheet), word=word)
+        return finding("usd-looks-like-vnd", WARNING, **_where(column, cell, sheet), word=word)
     if cell.value > limit:
-        return finding("usd-implausible", WARNING, **_where(column, cell.value, cell, sheet), limit=limit)
+        return finding("usd-implausible", WARNING, **_where(column, cell, sheet), limit=limit)
     return None
 
 
 def _email(column, value, cell, sheet):
     if not is_email(value):
-        return finding("invalid-email", ERROR, **_where(column, value, cell, sheet))
+        return finding("invalid-email", ERROR, **_where(column, cell, sheet))
     return None
 
 
 def _phone(column, value, cell, sheet):
     if not is_phone(value):
-        return finding("invalid-phone", WARNING, **_where(column, value, cell, sheet))
+        return finding("invalid-phone", WARNING, **_where(column, cell, sheet))
     return None
 
 
 def _length(column, value, cell, sheet):
     if len(value) > column.max_length:
-        return finding(
-            "too-long", ERROR, **_where(column, value, cell, sheet), length=len(value), limit=column.max_length
-        )
+        return finding("too-long", ERROR, **_where(column, cell, sheet), length=len(value), limit=column.max_length)
     return None
 
 
