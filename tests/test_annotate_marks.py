@@ -224,3 +224,40 @@ def test_a_copy_that_is_the_source_under_another_name_is_refused(tmp_path):
     with pytest.raises(Refusal) as caught:
         annotate(source, Report(str(source), []), tmp_path / "the-same-file.xlsx")
     assert caught.value.reason == "output-not-ours" and source.read_bytes() == before
+
+
+def test_a_finding_on_a_sheet_the_copy_lacks_does_not_stop_the_marks_after_it(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit.annotate import annotate
+
+    source = _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
+    report = Report(
+        str(source),
+        [
+            finding("title-en-missing", WARNING, sheet="Trang đã xoá", cell="B2"),  # a sheet the file no longer has
+            finding("invalid-email", ERROR, sheet=SHEET, cell="C2", value="Hµ Néi và Huế"),
+        ],
+    )
+    book = load_workbook(annotate(source, report, tmp_path / "92.kiem-tra.xlsx"))
+    cell = book[SHEET]["C2"]
+    assert cell.fill.start_color.rgb.endswith("FFC7CE") and cell.comment.text.startswith("[invalid-email] ")
+    assert "Trang đã xoá" not in book.sheetnames
+    findings = book["Phát hiện"]
+    assert [findings.cell(row, 3).value for row in (2, 3)] == ["Trang đã xoá", SHEET]
+    assert findings["D2"].hyperlink is None and findings["D3"].hyperlink.location == f"'{SHEET}'!C2"
+
+
+def test_a_copy_named_with_another_extension_is_refused_naming_both_it_may_have(tmp_path):
+    import pytest
+
+    from toolkit.annotate import annotate
+    from toolkit.findings import Refusal
+
+    source = _book_with_a_note_and_rich_text(tmp_path / "92.xlsx")
+    out = tmp_path / "92.kiem-tra.ods"
+    with pytest.raises(Refusal) as caught:
+        annotate(source, Report(str(source), []), out)
+    assert caught.value.vi == f"Tên tệp kết quả {out} phải có đuôi .xlsx hoặc .xlsm."
+    assert caught.value.en == f"The output file {out} must end in .xlsx or .xlsm."
+    assert not out.exists()

@@ -267,3 +267,85 @@ def test_a_link_put_where_an_output_was_is_never_aidkits_even_to_the_same_bytes(
     out.rename(tmp_path / "giu-lai.xlsx")
     out.symlink_to(tmp_path / "giu-lai.xlsx")
     assert recorded_kind(out) is None and not replaceable(out, "consolidated")
+
+
+# --- the rule itself, as check_output says it (mutmut's fourth run, issue 21) ----------------------
+
+
+def test_each_refusal_names_the_file_it_keeps_and_every_allowed_extension(tmp_path):
+    import pytest
+
+    from toolkit.findings import Refusal
+    from toolkit.outputs import check_output
+
+    def refusal(out, **kw):
+        with pytest.raises(Refusal) as caught:
+            check_output(out, "annotated", (".xlsx", ".xlsm"), **kw)
+        return caught.value
+
+    pdf = tmp_path / "92.kiem-tra.pdf"
+    said = refusal(pdf)
+    assert (said.reason, said.path) == ("output-extension", str(pdf))
+    assert said.vi == f"Tên tệp kết quả {pdf} phải có đuôi .xlsx hoặc .xlsm."
+    assert said.en == f"The output file {pdf} must end in .xlsx or .xlsm."
+
+    source = tmp_path / "nop" / "92.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(b"the province's workbook")
+    said = refusal(source, inputs=[tmp_path / "nop" / ".." / "nop" / "92.xlsx"])  # the same file, spelt otherwise
+    assert (said.reason, said.path) == ("output-is-input", str(source))
+    assert said.vi.startswith(f"Không ghi kết quả đè lên {source}: đó là một tệp đầu vào")
+    assert said.en.startswith(f"Will not write the output over {source}: it is one of the inputs")
+
+    said = refusal(source, inputs=[tmp_path / "82.xlsx"])  # not an input, but not aidkit's either
+    assert (said.reason, said.path) == ("output-not-ours", str(source))
+    assert said.vi.startswith(f"Không ghi đè {source}: đây không phải tệp do aidkit tạo")
+    assert said.en.startswith(f"Will not replace {source}: it is not a file aidkit wrote")
+    assert source.read_bytes() == b"the province's workbook"
+
+    new = tmp_path / "moi" / "92.kiem-tra.XLSM"  # a new file may go anywhere; the extension in any case
+    assert check_output(str(new), "annotated", (".xlsx", ".xlsm"), inputs=[source]) == new
+
+
+def test_a_record_that_is_not_aidkits_layout_keeps_the_file_a_persons(tmp_path):
+    """A hand-edited or damaged .aidkit-outputs.json is no record: nothing is replaced, nothing fails."""
+    import pytest
+
+    from toolkit.findings import Refusal
+    from toolkit.outputs import RECORD, check_output, record_output, recorded_kind, replaceable
+
+    out = tmp_path / "tong-hop.xlsx"
+    out.write_bytes(b"aidkit's bytes")
+    for text in ("[]", '"files"', "{not json", '{"version": 1}', '{"files": null}', '{"files": ["tong-hop.xlsx"]}'):
+        (tmp_path / RECORD).write_text(text, encoding="utf-8")
+        assert recorded_kind(out) is None and not replaceable(out, "consolidated"), text
+        with pytest.raises(Refusal) as caught:
+            check_output(out, "consolidated", (".xlsx",))
+        assert caught.value.reason == "output-not-ours", text
+        record_output(out, "consolidated")  # aidkit writes it again: the record is made anew
+        assert recorded_kind(out) == "consolidated" and replaceable(out, "consolidated"), text
+
+
+def test_the_record_is_read_as_utf8_whatever_the_locale(tmp_path):
+    """A folder holding an output named in Vietnamese, opened by an aidkit under a locale that is not UTF-8 (a
+    Windows in cp1258, here ASCII): its other outputs are still aidkit's, and replaced."""
+    import os
+    import subprocess
+    import sys
+
+    from toolkit.outputs import record_output
+
+    for name, kind in (("bản-tin.pdf", "bulletin"), ("tong-hop.xlsx", "consolidated")):
+        (tmp_path / name).write_bytes(name.encode("utf-8"))
+        record_output(tmp_path / name, kind)
+    env = dict(os.environ, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    code = (
+        "import locale, sys; from toolkit.outputs import replaceable; "
+        "print(locale.getpreferredencoding(False), replaceable(sys.argv[1], 'consolidated'))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "tong-hop.xlsx")], env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    encoding, replaced = ran.stdout.split()
+    assert encoding.lower() not in ("utf-8", "utf8") and replaced == "True"
