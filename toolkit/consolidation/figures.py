@@ -342,6 +342,7 @@ def period_figures(
     keys = {"sectors": _R["linh_vuc"], "donors": _R["nha_tai_tro"], "countries": _R["quoc_gia"]}
     for group, m in zip(groups.values(), members, strict=True):
         files = [e.file for e in sorted(group, key=lambda e: e.period or "") if e.file is not None]
+        files = [e.file for e in group if e.file is not None and e.period == name] or files  # as member_figures
         if not files:
             continue
         register = _latest_rows(files, "register", "ma_khoan")
