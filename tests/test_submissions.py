@@ -70,6 +70,12 @@ def counted(monkeypatch):
     return seen
 
 
+def valid_and_invalid(control_path: Path) -> None:
+    """Đồng Tháp's valid file (received 05/07) and Vĩnh Long's with an error (10/07)."""
+    drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
+    drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+
+
 def linked_pair(control_path: Path) -> tuple[Path, Path]:
     """Cần Thơ's 2025-H2 file (received 05/07) and its 2026-H1 file (10/07, with an error) whose register
     links to a proposal of the earlier one only."""
@@ -123,8 +129,7 @@ def test_status_acknowledge_and_remind_read_and_check_each_file_once_at_intake(t
 
     with plain_server() as server:
         control_path = make_cluster(tmp_path / "cum", server, provinces=("82", "86", "92"))
-        drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
-        drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+        valid_and_invalid(control_path)
         linked_pair(control_path)
         for day in (5, 10, 14, 15):
             for _ in range(2):
@@ -162,8 +167,7 @@ def test_status_acknowledge_and_remind_read_and_check_each_file_once_at_intake(t
 
 def test_a_change_of_the_rules_checks_each_submission_once_again(tmp_path, counted, monkeypatch):
     control_path = make_cluster(tmp_path / "cum", provinces=("82", "86", "92"))
-    drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
-    drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+    valid_and_invalid(control_path)
     _, later = linked_pair(control_path)
     control = load_control(control_path)
     with Ledger.for_control(control_path) as ledger:
@@ -271,8 +275,7 @@ def test_the_merge_the_catalogue_and_the_report_take_the_findings_the_intake_kep
 
     with plain_server() as server:
         control_path = make_cluster(tmp_path / "cum", server, provinces=("82", "86", "92"))
-        drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
-        drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+        valid_and_invalid(control_path)
         linked_pair(control_path)
         now = at(date(2026, 7, 20))
         status(control_path, now=now)
@@ -322,8 +325,7 @@ def test_a_change_of_the_rules_makes_the_merge_check_each_file_once_again_and_ke
     from toolkit.status import status
 
     control_path = make_cluster(tmp_path / "cum", provinces=("82", "86", "92"))
-    drop(control_path, "82.xlsx", "82", date(2026, 7, 5))
-    drop(control_path, "86.xlsx", "86", date(2026, 7, 10), defects=("missing-value",))
+    valid_and_invalid(control_path)
     status(control_path, now=at(date(2026, 7, 20)))
     before = consolidate(None, period="2026-H1", control=control_path, workers=1)
     monkeypatch.setattr(validation, "rules_version", lambda: "9.9+a-newer-aidkit")
