@@ -227,17 +227,19 @@ def judged_files(control: Control, paths: list[Path]) -> dict[Path, Judged]:
             submission = ledger.known(sha)
             if submission is None:
                 continue
-            out[path] = Judged(sha, submission.received_at, _kept_report(ledger, submission, control))
+            out[path] = judged(ledger, submission, control)
     return out
 
 
-def _kept_report(ledger: Ledger, submission: Submission, control: Control) -> Report | None:
-    if submission.status == "refused":
-        return None
-    try:
-        return review(ledger, submission, control)
-    except Refusal:  # the archived copy is gone or damaged: the file at hand is checked instead
-        return None
+def judged(ledger: Ledger, submission: Submission, control: Control) -> Judged:
+    """What the ledger knows of one submission: its content, when it arrived and its findings (`review`)."""
+    report = None
+    if submission.status != "refused":
+        try:
+            report = review(ledger, submission, control)
+        except Refusal:  # the archived copy is gone or damaged: the file at hand is checked instead
+            pass
+    return Judged(submission.sha256, submission.received_at, report)
 
 
 def _links_unanswered(report: Report) -> bool:

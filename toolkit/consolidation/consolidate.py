@@ -629,11 +629,7 @@ def _ledger_previous(ctrl, wanted: Period, settings: schema.Settings) -> dict[st
 
 def _archived_file(ledger, submission, ctrl, settings: schema.Settings) -> SourceFile:
     """A submission's archived copy, read, with the findings the ledger keeps for it."""
-    from ..submissions import Judged, review
+    from ..submissions import judged
 
     path = ledger.archived_path(submission)
-    try:
-        judged = Judged(submission.sha256, submission.received_at, review(ledger, submission, ctrl))
-    except Refusal:
-        judged = None  # the copy cannot be read: process_file says why
-    return process_file(path, submission.name, submission.received_at, settings, judged)
+    return process_file(path, submission.name, submission.received_at, settings, judged(ledger, submission, ctrl))
