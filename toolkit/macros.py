@@ -219,10 +219,7 @@ def send_reminders_now(book=None) -> None:
             book,
             bilingual(
                 "reminders-done",
-                sent=result.count("sent", "partial"),
-                skipped=result.count("skipped"),
-                failed=result.count("failed", "refused"),
-                **_notes(result),
+                **_outcome(result),
             ),
         )
 
@@ -292,10 +289,7 @@ def open_reporting_period(book=None) -> None:
             bilingual(
                 "open-period-done",
                 period=coming[0].period,
-                sent=result.count("sent", "partial"),
-                skipped=result.count("skipped"),
-                failed=result.count("failed", "refused"),
-                **_notes(result),
+                **_outcome(result),
             ),
         )
 
@@ -326,6 +320,16 @@ def _mailing_control(book):
     if not control.values.get("may_chu_smtp"):
         raise Declined(bilingual("mail-not-configured"))
     return control
+
+
+def _outcome(result) -> dict[str, int | str]:
+    """A mail job's messages sent, skipped and failed, and its notes, for the message box that tells them."""
+    return {
+        "sent": result.count("sent", "partial"),
+        "skipped": result.count("skipped"),
+        "failed": result.count("failed", "refused"),
+        **_notes(result),
+    }
 
 
 def _notes(result) -> dict[str, str]:
