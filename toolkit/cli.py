@@ -208,7 +208,8 @@ def consolidate(sources, out, period, control, previous, fmt):
     SOURCES are workbooks and folders (searched with their subfolders; default:
     the control workbook's submissions folder). Every file found is counted or
     listed with the reason it was not. Every file is checked as by
-    `aidkit validate`; the latest file per province and period counts.
+    `aidkit validate` (with --control, a file the ledger has received keeps
+    the findings its intake made); the latest file per province and period counts.
 
     Exit code 0: every counted file valid; 1: a file is invalid or could not
     be read (it is listed in the workbook); 2: bad usage.
