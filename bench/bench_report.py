@@ -108,7 +108,8 @@ def main() -> None:
                 f"| `aidkit report`, whole process: median (runs) | **{statistics.median(times):.2f}** "
                 f"({', '.join(f'{t:.2f}' for t in times)}) |"
             ),
-            f"| of which, in one process: consolidation (read each file, its findings from the ledger, write the workbook) | {merged:.2f} |",
+            "| of which, in one process: consolidation (read each file, its findings from the ledger, "
+            f"write the workbook) | {merged:.2f} |",
             f"| of which, in one process: the Word report (figures, two charts, document) | {word:.2f} |",
             "",
             (
